@@ -1,0 +1,80 @@
+"""Escapers for schema text, one per output context.
+
+Habit 5 of STYLE.md: every piece of untrusted text (descriptions, enum values,
+patterns, deprecation messages) reaches a template only through one of these
+functions, applied once, in Python. The templates never escape anything and
+Jinja autoescaping is off, so nothing is escaped twice (openapi-python-client's
+`x\"\"\"y` slip) and nothing is escaped zero times (its older docstring
+injection). `tests/test_escape.py` proves each round-trips through Python's
+own parser.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Characters that end a line for Python's tokenizer, for `str.splitlines`, or
+# for editors; none may appear raw inside a comment.
+_LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _needs_escape(ch: str) -> bool:
+    """Control, format, separator and surrogate characters are spelled as escapes."""
+    if ch in "\t\n":
+        return False
+    category = unicodedata.category(ch)
+    return category in {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+def _escape_char(ch: str) -> str:
+    code = ord(ch)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def py_string(text: str) -> str:
+    """A Python string literal whose value is exactly `text`.
+
+    `repr` is Python's own inverse of evaluation; we only add escapes for the
+    characters `repr` leaves raw but editors and formatters treat as special.
+    """
+    literal = repr(text)
+    return "".join(_escape_char(ch) if _needs_escape(ch) and ch not in "\t\n" else ch for ch in literal)
+
+
+def docstring(text: str) -> str:
+    """Content for a `\"\"\"...\"\"\"` docstring whose value is exactly `text`.
+
+    Backslashes first (so later escapes are not doubled), then invisible and
+    line-breaking characters other than newline, then any quote that would
+    start a closing `\"\"\"` or touch the closing delimiter.
+    """
+    out: list[str] = []
+    for ch in text:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == "\r" or _needs_escape(ch):
+            out.append(_escape_char(ch))
+        else:
+            out.append(ch)
+    body = "".join(out)
+    # No three unescaped quotes may stand together, and none may touch the
+    # closing delimiter: in each run of quotes, escape all but the last two,
+    # or all of them when the run ends the text.
+    def fix_run(match: re.Match[str]) -> str:
+        run = len(match.group())
+        keep = 0 if match.end() == len(body) else min(run, 2)
+        return '\\"' * (run - keep) + '"' * keep
+
+    body = re.sub(r'"+', fix_run, body)
+    return body
+
+
+def comment(text: str) -> str:
+    """A single comment line's text: line breaks become spaces, controls become escapes."""
+    flat = _LINE_BREAKS.sub(" ", text)
+    return "".join(_escape_char(ch) if _needs_escape(ch) else ch for ch in flat)

@@ -1,0 +1,101 @@
+"""Read a taxonomy file and return the typed model, or every problem with it.
+
+The three stages run in order and each reports all it finds: YAML syntax (with
+positions), the published meta-schema (`taxonomy.schema.json`, via jsonschema),
+then the semantic checks in `build_model`. A later stage runs only when the
+earlier ones found no errors, because it relies on the shape they guarantee.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from .build_model import ModelBuilder, _close
+from .errors import Problem, Severity, TaxonomyError
+from .model import Taxonomy
+from .source import JsonPath, Source, bool_hint, load_source
+
+
+@functools.cache
+def meta_schema() -> dict[str, Any]:
+    """The taxonomy format's JSON Schema, as shipped inside the package."""
+    text = resources.files("generator").joinpath("taxonomy.schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def _schema_at(path: tuple[Any, ...]) -> dict[str, Any]:
+    """The meta-schema node that a jsonschema error's `schema_path` points to."""
+    node: Any = meta_schema()
+    for part in path:
+        node = node[part]
+    return node if isinstance(node, dict) else {}
+
+
+def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """For oneOf/anyOf failures, the sub-error that got furthest into the document."""
+    while error.context:
+        error = max(error.context, key=lambda e: (len(e.absolute_path), -len(e.schema_path)))
+    return error
+
+
+def meta_problems(src: Source) -> list[Problem]:
+    validator = jsonschema.Draft202012Validator(meta_schema())
+    problems: list[Problem] = []
+    for raw in validator.iter_errors(src.data):
+        error = raw if raw.validator != "oneOf" or not raw.context else _deepest(raw)
+        path: JsonPath = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = _schema_at(tuple(error.schema_path)[:-1]).get("properties", {})
+            for extra in sorted(set(error.instance) - set(allowed)):
+                problems.append(src.problem((*path, extra), f"unknown field {extra!r}", _close(extra, allowed), key=True))
+            continue
+        if error.validator == "required":
+            problems.append(src.problem(path, error.message))
+            continue
+        value = error.instance
+        shown = json.dumps(value, default=str)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        message = error.message if len(error.message) <= 120 else f"{shown} is not valid here ({error.validator})"
+        problems.append(src.problem(path, message, bool_hint(value)))
+    return problems
+
+
+def load_text(text: str, file: str) -> tuple[Taxonomy, list[Problem]]:
+    """Validate `text` and build the model; raises `TaxonomyError` listing every problem."""
+    src = load_source(text, file)
+    problems = list(src.problems)
+    if isinstance(src.data, dict):
+        # Key problems (duplicates, non-string keys) leave a usable mapping,
+        # so the meta-schema still gets to report everything else.
+        problems += meta_problems(src)
+    elif not problems:
+        problems.append(Problem(file, 1, 1, "", "the taxonomy must be a YAML mapping", "see docs/taxonomy.md"))
+    taxonomy = None
+    if not problems:
+        builder = ModelBuilder(src)
+        taxonomy = builder.build()
+        problems = builder.problems
+    if taxonomy is None or any(p.severity is Severity.ERROR for p in problems):
+        raise TaxonomyError(problems)
+    return taxonomy, sorted(problems, key=Problem.sort_key)
+
+
+def load_file(path: Path) -> tuple[Taxonomy, list[Problem]]:
+    """`load_text` for a file; unreadable files are reported as problems too."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise TaxonomyError([Problem(str(path), 1, 1, "", "file not found", "pass --taxonomy PATH")]) from None
+    except UnicodeDecodeError as exc:
+        raise TaxonomyError([Problem(str(path), 1, 1, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
+    except OSError as exc:
+        raise TaxonomyError([Problem(str(path), 1, 1, "", f"cannot read: {exc.strerror}")]) from None
+    return load_text(text, str(path))

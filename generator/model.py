@@ -1,0 +1,130 @@
+"""The typed model between YAML and templates.
+
+Habit 2 of STYLE.md: templates never see the raw YAML dict. `build_model`
+turns a validated taxonomy into these frozen dataclasses: every identifier is
+already a safe Python name, every `$ref` is resolved, every nested object has
+its class. Text fields hold the raw (unescaped) text; templates reach it only
+through the escapers in `escape.py`, via `view.py`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Literal, TypeAlias
+
+Scalar: TypeAlias = str | int | float | bool
+
+
+@dataclasses.dataclass(frozen=True)
+class StringType:
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    format: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class NumericType:
+    """`integer` or `number`, with JSON Schema's four kinds of bound."""
+
+    integer: bool
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+    exclusive_minimum: int | float | None = None
+    exclusive_maximum: int | float | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class BooleanType:
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class TimestampType:
+    """An aware `datetime` in Python, integer Unix seconds on the wire."""
+
+
+@dataclasses.dataclass(frozen=True)
+class EnumType:
+    """`enum` or `const`: a `Literal[...]` alias plus a run-time membership check."""
+
+    alias: str
+    base: Literal["string", "integer", "number", "boolean"]
+    values: tuple[Scalar, ...]
+    description: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class ArrayType:
+    items: TypeNode
+    min_items: int | None = None
+    max_items: int | None = None
+    unique_items: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class ObjectType:
+    """A nested object; its fields live in the `ObjectModel` named `class_name`."""
+
+    class_name: str
+
+
+TypeNode: TypeAlias = StringType | NumericType | BooleanType | TimestampType | EnumType | ArrayType | ObjectType
+
+NO_DEFAULT: Any = object()
+
+
+@dataclasses.dataclass(frozen=True)
+class Field:
+    """One property: its Python name, its Customer.io (wire) name, its type and rules."""
+
+    name: str
+    wire_name: str
+    type: TypeNode
+    required: bool
+    nullable: bool
+    label: str
+    description: str = ""
+    default: Any = NO_DEFAULT
+    deprecated: str | None = None
+    examples: tuple[Any, ...] = ()
+
+    @property
+    def has_default(self) -> bool:
+        return self.default is not NO_DEFAULT
+
+
+@dataclasses.dataclass(frozen=True)
+class ObjectModel:
+    """A generated dataclass: an event's data, the person attributes, or a nested object."""
+
+    class_name: str
+    label: str
+    kind: Literal["event", "attributes", "attributes_update", "object"]
+    description: str
+    fields: tuple[Field, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Event:
+    wire_name: str
+    method_name: str
+    model: ObjectModel
+    description: str
+    deprecated: str | None
+    anonymous: bool
+    anonymous_method_name: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Taxonomy:
+    name: str
+    description: str
+    source_name: str
+    region: Literal["us", "eu"]
+    events: tuple[Event, ...]
+    attributes: ObjectModel
+    attributes_update: ObjectModel
+    objects: tuple[ObjectModel, ...]
+    """Nested object classes, dependencies first (a class is defined before its users)."""
+    enums: tuple[EnumType, ...]

@@ -1,0 +1,85 @@
+"""Python identifiers made from taxonomy names, once, in Python.
+
+Habit 4 of STYLE.md: identifiers are a type. A taxonomy name (Customer.io's wire
+name) can be anything: `Signed Up`, `class`, `1st-login`, `café`, `日本`. We
+turn it into ASCII snake_case or PascalCase, suffix Python keywords and
+reserved names with `_`, prefix names that still cannot start an identifier,
+and keep the wire name beside it. Collisions are detected by `NameRegistry`,
+which remembers where each identifier came from so an error can name both.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+import unicodedata
+
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_NON_WORD = re.compile(r"[^A-Za-z0-9]+")
+
+RESERVED_WORDS = frozenset(keyword.kwlist)
+BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+def _ascii_words(name: str) -> list[str]:
+    """Split `name` into ASCII words: accents are dropped, other letters spelled as code points."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    parts: list[str] = []
+    for ch in decomposed:
+        if ch.isascii():
+            parts.append(ch)
+        elif unicodedata.combining(ch):
+            continue
+        elif ch.isalnum():
+            parts.append(f" u{ord(ch):04x} ")
+        else:
+            parts.append(" ")
+    text = _CAMEL_BOUNDARY.sub(" ", "".join(parts))
+    return [w for w in _NON_WORD.split(text) if w]
+
+
+def snake_case(name: str, *, prefix: str, reserved: frozenset[str] = frozenset()) -> str:
+    """`Signed Up` → `signed_up`; `class` → `class_`; `1st` → `{prefix}_1st`."""
+    words = _ascii_words(name)
+    ident = "_".join(w.lower() for w in words) or prefix
+    if ident[0].isdigit():
+        ident = f"{prefix}_{ident}"
+    while ident in RESERVED_WORDS or ident in reserved:
+        ident += "_"
+    return ident
+
+
+def pascal_case(name: str, *, prefix: str, reserved: frozenset[str] = frozenset()) -> str:
+    """`signed_up` → `SignedUp`; `1st login` → `{prefix}1stLogin`; builtins get `_`."""
+    words = _ascii_words(name)
+    ident = "".join(w[:1].upper() + w[1:] for w in words) or prefix
+    if ident[0].isdigit():
+        ident = f"{prefix}{ident}"
+    while ident in RESERVED_WORDS or ident in BUILTIN_NAMES or ident in reserved:
+        ident += "_"
+    return ident
+
+
+def upper_snake(ident: str) -> str:
+    """A private module constant name: `SignedUpMethod` → `_SIGNED_UP_METHOD`."""
+    return "_" + _CAMEL_BOUNDARY.sub("_", ident).upper()
+
+
+class NameRegistry:
+    """Hands out identifiers in one namespace and reports collisions with both sources.
+
+    `claim` returns None on success, or the description of the source that
+    already owns the identifier, so the caller can build a located problem.
+    """
+
+    def __init__(self) -> None:
+        self._owners: dict[str, str] = {}
+
+    def claim(self, ident: str, source: str) -> str | None:
+        key = ident.lower()
+        owner = self._owners.get(key)
+        if owner is not None:
+            return owner
+        self._owners[key] = source
+        return None

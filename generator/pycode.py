@@ -1,0 +1,275 @@
+"""Python source fragments for the model: annotations, checks, wire conversions.
+
+The dataclass template stays thin: it lays out classes and methods, and takes
+every statement and expression that depends on a property's type from here.
+All untrusted text (labels, enum values, patterns, messages) passes through
+`escape.py` in this module, once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+from .escape import py_string
+from .model import (
+    ArrayType,
+    BooleanType,
+    EnumType,
+    Field,
+    NumericType,
+    ObjectModel,
+    ObjectType,
+    StringType,
+    TimestampType,
+    TypeNode,
+)
+from .names import upper_snake
+
+_ENUM_MESSAGE_LIMIT = 10
+_FORMAT_CHECKS = {
+    "email": "_c.is_email",
+    "uri": "_c.is_uri",
+    "uuid": "_c.is_uuid",
+    "date": "_c.is_date",
+    "date-time": "_c.is_date_time",
+}
+
+
+def annotation(node: TypeNode, module: str = "") -> str:
+    """The type annotation; `module` qualifies generated names (`_m.` in client.py)."""
+    if isinstance(node, StringType):
+        return "str"
+    if isinstance(node, NumericType):
+        return "int" if node.integer else "float"
+    if isinstance(node, BooleanType):
+        return "bool"
+    if isinstance(node, TimestampType):
+        return "_dt.datetime"
+    if isinstance(node, EnumType):
+        return module + node.alias
+    if isinstance(node, ArrayType):
+        return f"list[{annotation(node.items, module)}]"
+    return module + node.class_name
+
+
+def field_annotation(field: Field, module: str = "") -> str:
+    base = annotation(field.type, module)
+    optional = field.nullable or not field.required
+    return f"{base} | None" if optional else base
+
+
+def default_source(field: Field) -> str | None:
+    """The `= ...` part of a dataclass field, or None for a required field."""
+    if field.required:
+        return None
+    if field.has_default:
+        return literal(field.default)
+    return "None"
+
+
+def literal(value: object) -> str:
+    if isinstance(value, str):
+        return py_string(value)
+    return repr(value)
+
+
+def enum_literal(enum: EnumType) -> str:
+    return f"_t.Literal[{', '.join(literal(v) for v in enum.values)}]"
+
+
+def enum_constant(enum: EnumType) -> str:
+    return upper_snake(enum.alias) + "_VALUES"
+
+
+def enum_set(enum: EnumType) -> str:
+    return "frozenset({" + ", ".join(literal(v) for v in enum.values) + "})"
+
+
+@dataclasses.dataclass
+class Constants:
+    """Module-level constants the checks refer to (compiled patterns)."""
+
+    patterns: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def pattern(self, regex: str) -> str:
+        for name, existing in self.patterns.items():
+            if existing == regex:
+                return name
+        name = f"_PATTERN_{len(self.patterns)}"
+        self.patterns[name] = regex
+        return name
+
+
+def _raise(label: str, rule: str, message: str, var: str) -> str:
+    return f"    raise _c.fail({label}, {py_string(rule)}, {py_string(message)}, {var})"
+
+
+def _bound(value: int | float) -> str:
+    return repr(value)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _type_test(node: TypeNode, var: str) -> tuple[str, str]:
+    """(condition that is true when `var` has the wrong type, the expected type in words)."""
+    if isinstance(node, StringType):
+        return f"not isinstance({var}, str)", "must be a string"
+    if isinstance(node, NumericType):
+        if node.integer:
+            return f"not isinstance({var}, int) or isinstance({var}, bool)", "must be an integer"
+        return f"not isinstance({var}, int | float) or isinstance({var}, bool)", "must be a number"
+    if isinstance(node, BooleanType):
+        return f"not isinstance({var}, bool)", "must be a boolean"
+    if isinstance(node, TimestampType):
+        return f"not isinstance({var}, _dt.datetime)", "must be a datetime"
+    if isinstance(node, ArrayType):
+        return f"not isinstance({var}, list)", "must be a list"
+    assert isinstance(node, ObjectType)
+    return f"not isinstance({var}, {node.class_name})", f"must be a {node.class_name}"
+
+
+def check_lines(node: TypeNode, var: str, label: str, depth: int, consts: Constants) -> list[str]:
+    """Statements that raise a ValidationError when `var` breaks any rule of `node`."""
+    if isinstance(node, EnumType):
+        shown = ", ".join(literal(v) for v in node.values[:_ENUM_MESSAGE_LIMIT])
+        if len(node.values) > _ENUM_MESSAGE_LIMIT:
+            shown += f", ... ({len(node.values)} values)"
+        base = {"string": StringType(), "integer": NumericType(True), "number": NumericType(False), "boolean": BooleanType()}[node.base]
+        wrong_type, _ = _type_test(base, var)
+        return [
+            f"if {wrong_type} or {var} not in {enum_constant(node)}:",
+            _raise(label, "enum", f"must be one of {shown}", var),
+        ]
+    wrong_type, expected = _type_test(node, var)
+    lines = [f"if {wrong_type}:", _raise(label, "type", expected, var)]
+    if isinstance(node, StringType):
+        if node.min_length is not None:
+            lines += [f"if len({var}) < {node.min_length}:", _raise(label, "minLength", f"must be at least {_count(node.min_length, 'character')}", var)]
+        if node.max_length is not None:
+            lines += [f"if len({var}) > {node.max_length}:", _raise(label, "maxLength", f"must be at most {_count(node.max_length, 'character')}", var)]
+        if node.pattern is not None:
+            const = consts.pattern(node.pattern)
+            lines += [f"if {const}.fullmatch({var}) is None:", _raise(label, "pattern", f"must match the pattern {node.pattern!r}", var)]
+        if node.format is not None:
+            lines += [f"if not {_FORMAT_CHECKS[node.format]}({var}):", _raise(label, "format", f"must be a valid {node.format}", var)]
+    elif isinstance(node, NumericType):
+        if not node.integer:
+            lines += [f"if isinstance({var}, float) and not _c.is_finite({var}):", _raise(label, "type", "must be a finite number", var)]
+        for bound, op, rule, words in (
+            (node.minimum, "<", "minimum", ">="),
+            (node.exclusive_minimum, "<=", "exclusiveMinimum", ">"),
+            (node.maximum, ">", "maximum", "<="),
+            (node.exclusive_maximum, ">=", "exclusiveMaximum", "<"),
+        ):
+            if bound is not None:
+                lines += [f"if {var} {op} {_bound(bound)}:", _raise(label, rule, f"must be {words} {bound}", var)]
+    elif isinstance(node, TimestampType):
+        lines += [f"if {var}.utcoffset() is None:", _raise(label, "timezone", "must be timezone-aware (naive datetimes are ambiguous)", var)]
+    elif isinstance(node, ArrayType):
+        if node.min_items is not None:
+            lines += [f"if len({var}) < {node.min_items}:", _raise(label, "minItems", f"must have at least {_count(node.min_items, 'item')}", var)]
+        if node.max_items is not None:
+            lines += [f"if len({var}) > {node.max_items}:", _raise(label, "maxItems", f"must have at most {_count(node.max_items, 'item')}", var)]
+        if node.unique_items:
+            lines += [f"if not _c.all_unique({var}):", _raise(label, "uniqueItems", "must not repeat items", var)]
+        item_var, index_var = f"item{depth}", f"i{depth}"
+        inner = check_lines(node.items, item_var, f"_c.field_at({label}, {index_var})", depth + 1, consts)
+        lines += [f"for {index_var}, {item_var} in enumerate({var}):", *("    " + line for line in inner)]
+    return lines
+
+
+def field_checks(field: Field, consts: Constants) -> list[str]:
+    """The `__post_init__` statements for one field."""
+    var = f"self.{field.name}"
+    label = py_string(field.label)
+    body = check_lines(field.type, "value", label, 0, consts)
+    lines = [f"value = {var}"]
+    if (field.nullable or not field.required) and len(body) == 2 and body[0].startswith("if "):
+        # One rule: fold the None test into it (what ruff's SIM102 asks for).
+        lines += [f"if value is not None and ({body[0][3:-1]}):", body[1]]
+    elif field.nullable or not field.required:
+        lines += ["if value is not None:", *("    " + line for line in body)]
+    else:
+        lines += body
+    if field.deprecated is not None:
+        lines += [f"if {var} is not None:", f"    _c.warn_deprecated({py_string(field.deprecated)}, 3)"]
+    return lines
+
+
+def to_wire(node: TypeNode, expr: str, depth: int = 0) -> str:
+    """An expression turning the Python value `expr` into its JSON-safe wire form."""
+    if isinstance(node, TimestampType):
+        return f"_c.unix({expr})"
+    if isinstance(node, ObjectType):
+        return f"{expr}.to_payload()"
+    if isinstance(node, ArrayType):
+        item = f"x{depth}"
+        return f"[{to_wire(node.items, item, depth + 1)} for {item} in {expr}]"
+    return expr
+
+
+def from_wire(node: TypeNode, expr: str, label: str, depth: int = 0) -> str:
+    """An expression turning a decoded JSON value back into the Python value."""
+    if isinstance(node, TimestampType):
+        return f"_c.from_unix({expr}, {label})"
+    if isinstance(node, ObjectType):
+        return f"_c.load_object({node.class_name}.from_payload, {expr})"
+    if isinstance(node, ArrayType):
+        inner = from_wire(node.items, f"x{depth}", label, depth + 1)
+        if inner == f"x{depth}":
+            return f"_c.load_list({expr}, lambda x{depth}: x{depth})"
+        return f"_c.load_list({expr}, lambda x{depth}: {inner})"
+    return expr
+
+
+def payload_lines(model: ObjectModel) -> list[str]:
+    """The body of `to_payload()`: required keys in one dict literal, optional ones added if set."""
+    required = [f for f in model.fields if f.required]
+    optional = [f for f in model.fields if not f.required]
+    items = []
+    for f in required:
+        value = to_wire(f.type, f"self.{f.name}")
+        if f.nullable and value != f"self.{f.name}":
+            value = f"None if self.{f.name} is None else {value}"
+        items.append(f"{py_string(f.wire_name)}: {value}")
+    lines = ["payload: dict[str, _t.Any] = {" + ", ".join(items) + "}"]
+    for f in optional:
+        lines += [
+            f"if self.{f.name} is not None:",
+            f"    payload[{py_string(f.wire_name)}] = {to_wire(f.type, f'self.{f.name}')}",
+        ]
+    lines.append("return payload")
+    return lines
+
+
+def from_payload_args(model: ObjectModel) -> list[str]:
+    """`name=expression` arguments for `cls(...)` in `from_payload`."""
+    args = []
+    for f in model.fields:
+        key = py_string(f.wire_name)
+        if f.required:
+            raw = f"data[{key}]"
+        elif f.has_default:
+            raw = f"data.get({key}, {literal(f.default)})"
+        else:
+            raw = f"data.get({key})"
+        args.append(f"{f.name}={from_wire(f.type, raw, py_string(f.label))}")
+    return args
+
+
+def used_enums(models: Mapping[str, ObjectModel]) -> set[str]:
+    found: set[str] = set()
+
+    def walk(node: TypeNode) -> None:
+        if isinstance(node, EnumType):
+            found.add(node.alias)
+        elif isinstance(node, ArrayType):
+            walk(node.items)
+
+    for model in models.values():
+        for f in model.fields:
+            walk(f.type)
+    return found

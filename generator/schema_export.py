@@ -1,0 +1,125 @@
+"""JSON Schema (draft 2020-12) for the wire payloads, built from the typed model.
+
+The exported schemas describe exactly what `to_payload()` produces and what
+`from_payload()` accepts, so they are made from the same model as the
+dataclasses, never from the YAML. They are also how defaults and examples in
+the taxonomy are checked against their own property (`check_value`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import jsonschema
+
+from .model import (
+    ArrayType,
+    BooleanType,
+    EnumType,
+    Field,
+    NumericType,
+    ObjectModel,
+    ObjectType,
+    StringType,
+    TimestampType,
+    TypeNode,
+)
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+# The aware datetimes Python can represent, as Unix seconds: 0001-01-01 to 9999-12-31.
+TIMESTAMP_MIN = -62135596800
+TIMESTAMP_MAX = 253402300799
+
+
+def anchored(pattern: str) -> str:
+    """ciogen patterns must match the whole string; JSON Schema's only search."""
+    return f"^(?:{pattern})\\Z"
+
+
+def type_schema(node: TypeNode, objects: Mapping[str, ObjectModel]) -> dict[str, Any]:
+    if isinstance(node, StringType):
+        out: dict[str, Any] = {"type": "string"}
+        if node.min_length is not None:
+            out["minLength"] = node.min_length
+        if node.max_length is not None:
+            out["maxLength"] = node.max_length
+        if node.pattern is not None:
+            out["pattern"] = anchored(node.pattern)
+        if node.format is not None:
+            out["format"] = node.format
+        return out
+    if isinstance(node, NumericType):
+        out = {"type": "integer" if node.integer else "number"}
+        for key, value in (
+            ("minimum", node.minimum),
+            ("maximum", node.maximum),
+            ("exclusiveMinimum", node.exclusive_minimum),
+            ("exclusiveMaximum", node.exclusive_maximum),
+        ):
+            if value is not None:
+                out[key] = value
+        return out
+    if isinstance(node, BooleanType):
+        return {"type": "boolean"}
+    if isinstance(node, TimestampType):
+        return {
+            "type": "integer",
+            "minimum": TIMESTAMP_MIN,
+            "maximum": TIMESTAMP_MAX,
+            "x-ciogen-type": "timestamp",
+        }
+    if isinstance(node, EnumType):
+        return {"enum": list(node.values)}
+    if isinstance(node, ArrayType):
+        out = {"type": "array", "items": type_schema(node.items, objects)}
+        if node.min_items is not None:
+            out["minItems"] = node.min_items
+        if node.max_items is not None:
+            out["maxItems"] = node.max_items
+        if node.unique_items:
+            out["uniqueItems"] = True
+        return out
+    return object_schema(objects[node.class_name], objects)
+
+
+def field_schema(field: Field, objects: Mapping[str, ObjectModel]) -> dict[str, Any]:
+    inner = type_schema(field.type, objects)
+    if field.nullable:
+        inner = {"anyOf": [inner, {"type": "null"}]}
+    if field.description:
+        inner = {"description": field.description, **inner}
+    if field.deprecated is not None:
+        inner["deprecated"] = True
+    return inner
+
+
+def object_schema(model: ObjectModel, objects: Mapping[str, ObjectModel]) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "object"}
+    if model.description:
+        out["description"] = model.description
+    out["properties"] = {f.wire_name: field_schema(f, objects) for f in model.fields}
+    required = [f.wire_name for f in model.fields if f.required]
+    if required:
+        out["required"] = required
+    out["additionalProperties"] = False
+    return out
+
+
+def document(model: ObjectModel, objects: Mapping[str, ObjectModel], title: str, header: str) -> dict[str, Any]:
+    """A standalone schema file for one event's data or the person attributes."""
+    return {"$schema": DRAFT, "$comment": header, "title": title, **object_schema(model, objects)}
+
+
+def check_value(value: Any, node: TypeNode, nullable: bool, objects: Mapping[str, ObjectModel]) -> str | None:
+    """Why `value` (a default or example) does not fit its property, or None if it does."""
+    schema = type_schema(node, objects)
+    if nullable:
+        schema = {"anyOf": [schema, {"type": "null"}]}
+    if isinstance(node, TimestampType):
+        return "timestamps take no default or example in the taxonomy"
+    if isinstance(node, NumericType) and node.integer and isinstance(value, float):
+        return f"{value!r} is not an integer"
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    error = jsonschema.exceptions.best_match(validator.iter_errors(value))
+    return None if error is None else error.message

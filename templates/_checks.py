@@ -1,0 +1,228 @@
+"""Run-time helpers shared by the generated models: errors, formats, timestamps.
+
+This file is copied verbatim into every generated package (ciogen adds the
+"@generated" header). It is a real module so ruff and mypy check it like any
+other; it uses only the standard library. The per-field checks themselves are
+generated inline in each dataclass's `__post_init__` (fast, readable); what
+lives here is what is the same for every taxonomy.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import ipaddress
+import math
+import re
+import sys
+import uuid
+import warnings
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+__all__ = [
+    "ValidationError",
+    "all_unique",
+    "check_payload_keys",
+    "deprecated",
+    "fail",
+    "from_unix",
+    "is_date",
+    "is_date_time",
+    "is_email",
+    "is_uri",
+    "is_uuid",
+    "load_list",
+    "load_object",
+    "unix",
+]
+
+_T = TypeVar("_T")
+
+if sys.version_info >= (3, 13):
+    from warnings import deprecated
+else:
+
+    def deprecated(message: str, /) -> Callable[[_T], _T]:
+        """Before Python 3.13 there is no `warnings.deprecated`: mark nothing, warn at run time."""
+
+        def mark(obj: _T) -> _T:
+            return obj
+
+        return mark
+
+
+class ValidationError(ValueError):
+    """A value breaks a rule of the tracking plan.
+
+    `field` names where (`signed_up.method`, `checkout_completed.items[2].sku`),
+    `rule` names which rule (`type`, `enum`, `minimum`, `pattern`, ...).
+    """
+
+    def __init__(self, field: str, rule: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.rule = rule
+        self.message = message
+
+
+_REPR_LIMIT = 60
+
+
+def fail(field: str, rule: str, message: str, value: Any) -> ValidationError:
+    """Build (not raise) the error, so call sites read `raise fail(...)` and type-check."""
+    shown = repr(value)
+    if len(shown) > _REPR_LIMIT:
+        shown = shown[: _REPR_LIMIT - 3] + "..."
+    return ValidationError(field, rule, f"{message} (got {shown})")
+
+
+def field_at(label: str, index: int) -> str:
+    return f"{label}[{index}]"
+
+
+def warn_deprecated(message: str, stacklevel: int) -> None:
+    warnings.warn(message, DeprecationWarning, stacklevel=stacklevel + 1)
+
+
+# -- formats ---------------------------------------------------------------
+# Each accepts what the format's RFC allows and what Hypothesis' strategies for
+# it produce; the generated property tests hold both sides to that.
+
+_EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_TIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})"
+)
+_URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
+
+
+def is_email(value: str) -> bool:
+    return _EMAIL.fullmatch(value) is not None
+
+
+def is_uuid(value: str) -> bool:
+    try:
+        return str(uuid.UUID(value)) == value.lower()
+    except ValueError:
+        return False
+
+
+def is_date(value: str) -> bool:
+    if _DATE.fullmatch(value) is None:
+        return False
+    try:
+        _dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def is_date_time(value: str) -> bool:
+    """RFC 3339 `date-time`: a full date, a time with seconds, and an offset."""
+    if _DATE_TIME.fullmatch(value) is None:
+        return False
+    normalized = value.replace("t", "T").replace("z", "Z").replace(" ", "T")
+    try:
+        _dt.datetime.fromisoformat(normalized.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+def is_uri(value: str) -> bool:
+    """An absolute URI: a scheme, `:`, and no spaces or control characters."""
+    scheme, sep, rest = value.partition(":")
+    if not sep or _URI_SCHEME.fullmatch(scheme) is None:
+        return False
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in rest):
+        return False
+    if rest.startswith("//"):
+        host = rest[2:].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0].rsplit("@", 1)[-1]
+        if host.startswith("["):
+            try:
+                ipaddress.IPv6Address(host[1 : host.index("]")])
+            except ValueError:
+                return False
+    return True
+
+
+# -- timestamps ------------------------------------------------------------
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
+_SECOND = _dt.timedelta(seconds=1)
+
+
+def unix(value: _dt.datetime) -> int:
+    """Whole Unix seconds (floor), exact for every aware datetime."""
+    return (value - _EPOCH) // _SECOND
+
+
+def from_unix(value: Any, field: str) -> Any:
+    """Wire seconds back to an aware UTC datetime; other values pass through to be rejected."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return _EPOCH + _dt.timedelta(seconds=value)
+        except OverflowError:
+            message = "must be a Unix timestamp in datetime's range"
+            raise fail(field, "type", message, value) from None
+    return value
+
+
+# -- collections -----------------------------------------------------------
+def _canonical(value: Any) -> Any:
+    """A hashable key under which two values are equal exactly when JSON Schema says so."""
+    if isinstance(value, bool):
+        return ("b", value)
+    if isinstance(value, int | float):
+        return ("n", value)
+    if isinstance(value, str):
+        return ("s", value)
+    if value is None:
+        return ("z",)
+    if isinstance(value, list | tuple):
+        return ("l", tuple(_canonical(v) for v in value))
+    if isinstance(value, dict):
+        return ("d", frozenset((k, _canonical(v)) for k, v in value.items()))
+    if isinstance(value, _dt.datetime):
+        return ("n", unix(value))
+    to_payload = getattr(value, "to_payload", None)
+    if to_payload is not None:
+        return _canonical(to_payload())
+    return ("o", id(value))
+
+
+def all_unique(items: list[Any]) -> bool:
+    seen: set[Any] = set()
+    for item in items:
+        key = _canonical(item)
+        if key in seen:
+            return False
+        seen.add(key)
+    return True
+
+
+def is_finite(value: float) -> bool:
+    return math.isfinite(value)
+
+
+# -- from_payload ------------------------------------------------------------
+def check_payload_keys(
+    payload: Any, label: str, allowed: frozenset[str], required: tuple[str, ...]
+) -> Mapping[str, Any]:
+    if not isinstance(payload, dict):
+        raise fail(label, "type", "must be a JSON object", payload)
+    for key in payload:
+        if key not in allowed:
+            raise fail(f"{label}.{key}", "unknown", "is not a property of this object", key)
+    for key in required:
+        if key not in payload:
+            raise ValidationError(f"{label}.{key}", "required", "is required")
+    return payload
+
+
+def load_object(loader: Callable[[Any], _T], value: Any) -> Any:
+    """Build a nested dataclass from a JSON object; anything else is left for the type check."""
+    return loader(value) if isinstance(value, dict) else value
+
+
+def load_list(value: Any, item: Callable[[Any], Any]) -> Any:
+    return [item(v) for v in value] if isinstance(value, list) else value
