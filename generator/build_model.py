@@ -127,8 +127,11 @@ class ModelBuilder:
     def warn(self, path: JsonPath, message: str, hint: str = "", *, key: bool = False) -> None:
         self.problems.append(self.src.problem(path, message, hint, key=key, severity=Severity.WARNING))
 
+    def where(self, path: JsonPath) -> str:
+        return f"line {self.src.locate(path, key=True)[0]}"
+
     def claim_module_name(self, ident: str, source: str, path: JsonPath) -> None:
-        owner = self.module_names.claim(ident, source)
+        owner = self.module_names.claim(ident, f"{source} ({self.where(path)})")
         if owner is not None:
             self.error(
                 path,
@@ -198,7 +201,9 @@ class ModelBuilder:
         methods = NameRegistry()
         for ident in CLIENT_RESERVED:
             methods.claim(ident, f"the client's own {ident}() method")
-        for wire in sorted(self.doc.get("events") or {}):
+        # Names are claimed in file order, so a collision is reported at the
+        # later of the two; the output is sorted by name regardless.
+        for wire in self.doc.get("events") or {}:
             spec = self.doc["events"][wire]
             path: JsonPath = ("events", wire)
             if len(wire.encode()) > EVENT_NAME_MAX_BYTES:
@@ -206,14 +211,15 @@ class ModelBuilder:
             method = snake_case(wire, prefix="event")
             if method in CLIENT_RESERVED:
                 method = f"{method}_event"
-            owner = methods.claim(method, f"event {wire!r}")
+            owner = methods.claim(method, f"event {wire!r} ({self.where(path)})")
             if owner is not None:
                 self.error(path, f"event {wire!r} becomes the method name {method!r}, which {owner} already uses", "rename one of them", key=True)
+                continue
             anonymous = bool(spec.get("anonymous", False))
             anonymous_method = None
             if anonymous:
                 anonymous_method = f"{method}_anonymous"
-                owner = methods.claim(anonymous_method, f"the anonymous variant of event {wire!r}")
+                owner = methods.claim(anonymous_method, f"the anonymous variant of event {wire!r} ({self.where(path)})")
                 if owner is not None:
                     self.error(path, f"event {wire!r} needs the method name {anonymous_method!r}, which {owner} already uses", "rename one of them", key=True)
             class_name = pascal_case(wire, prefix="Event")
@@ -225,7 +231,7 @@ class ModelBuilder:
             deprecated = self.deprecation(spec.get("deprecated"), f"event {wire!r} is deprecated")
             model = ObjectModel(class_name, wire, "event", spec.get("description", ""), fields)
             events.append(Event(wire, method, model, spec.get("description", ""), deprecated, anonymous, anonymous_method))
-        return events
+        return sorted(events, key=lambda e: e.wire_name)
 
     @staticmethod
     def deprecation(value: Any, default_message: str) -> str | None:
@@ -244,10 +250,10 @@ class ModelBuilder:
                 self.error((*path, "required", index), f"required property {name!r} is not defined", _close(name, props))
         names = NameRegistry()
         fields: list[Field] = []
-        for wire in sorted(props):
+        for wire in props:
             prop_path = (*path, "properties", wire)
             ident = snake_case(wire, prefix="field", reserved=FIELD_RESERVED)
-            owner = names.claim(ident, f"property {wire!r}")
+            owner = names.claim(ident, f"property {wire!r} ({self.where(prop_path)})")
             if owner is not None:
                 self.error(prop_path, f"property {wire!r} becomes the Python name {ident!r}, which {owner} already uses", "rename one of them", key=True)
             field = self.build_field(props[wire], prop_path, wire, ident, wire in required, owner_class, f"{label}.{wire}")

@@ -30,14 +30,6 @@ def meta_schema() -> dict[str, Any]:
     return schema
 
 
-def _schema_at(path: tuple[Any, ...]) -> dict[str, Any]:
-    """The meta-schema node that a jsonschema error's `schema_path` points to."""
-    node: Any = meta_schema()
-    for part in path:
-        node = node[part]
-    return node if isinstance(node, dict) else {}
-
-
 def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
     """For oneOf/anyOf failures, the sub-error that got furthest into the document."""
     while error.context:
@@ -52,7 +44,7 @@ def meta_problems(src: Source) -> list[Problem]:
         error = raw if raw.validator != "oneOf" or not raw.context else _deepest(raw)
         path: JsonPath = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            allowed = _schema_at(tuple(error.schema_path)[:-1]).get("properties", {})
+            allowed = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
             for extra in sorted(set(error.instance) - set(allowed)):
                 problems.append(src.problem((*path, extra), f"unknown field {extra!r}", _close(extra, allowed), key=True))
             continue
