@@ -11,7 +11,9 @@ names. Problems are collected, never raised one by one.
 
 from __future__ import annotations
 
+import ast
 import difflib
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any, Literal, cast
@@ -57,13 +59,9 @@ ATTRIBUTE_WARNINGS = {
 
 # Python names the generated code itself uses in each namespace.
 FIELD_RESERVED = frozenset({"self", "cls", "to_payload", "from_payload", "person", "timestamp", "anonymous_id", "payload"})
-CLIENT_RESERVED = frozenset(
-    {
-        "identify", "update_person", "track", "track_anonymous", "page", "suppress", "unsuppress",
-        "delete", "add_device", "delete_device", "merge", "flush", "close", "stats",
-        "replay_dead_letters", "config", "mode", "region", "base_url",
-    }
-)
+# The generated Client's own methods; BaseClient's public names are added from
+# templates/_runtime.py itself (see `client_reserved`), so the two cannot drift.
+CLIENT_METHODS = frozenset({"identify", "update_person", "track", "track_anonymous"})
 MODULE_RESERVED = {
     "ValidationError": "the validation error class",
     "EVENT_TYPES": "the event registry",
@@ -199,8 +197,9 @@ class ModelBuilder:
     def build_events(self) -> list[Event]:
         events: list[Event] = []
         methods = NameRegistry()
-        for ident in CLIENT_RESERVED:
-            methods.claim(ident, f"the client's own {ident}() method")
+        reserved = client_reserved()
+        for ident in sorted(reserved):
+            methods.claim(ident, f"the client's own {ident!r}")
         # Names are claimed in file order, so a collision is reported at the
         # later of the two; the output is sorted by name regardless.
         for wire in self.doc.get("events") or {}:
@@ -209,7 +208,7 @@ class ModelBuilder:
             if len(wire.encode()) > EVENT_NAME_MAX_BYTES:
                 self.error(path, f"event name is {len(wire.encode())} bytes; Customer.io's limit is {EVENT_NAME_MAX_BYTES}", key=True)
             method = snake_case(wire, prefix="event")
-            if method in CLIENT_RESERVED:
+            if method in reserved:
                 method = f"{method}_event"
             owner = methods.claim(method, f"event {wire!r} ({self.where(path)})")
             if owner is not None:
@@ -482,6 +481,24 @@ class ModelBuilder:
         enum = EnumType(alias, cast(Literal["string", "integer", "number", "boolean"], base), tuple(values), spec.get("description", ""))
         self.enums[alias] = enum
         return enum, nullable
+
+
+@functools.cache
+def client_reserved() -> frozenset[str]:
+    """Public attribute names of the generated Client: events may not shadow them."""
+    from .render import templates_dir
+
+    names = set(CLIENT_METHODS)
+    runtime = templates_dir() / "_runtime.py"
+    tree = ast.parse(runtime.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == "BaseClient":
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and not item.name.startswith("_"):
+                    names.add(item.name)
+                elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+                    names.add(item.target.id)
+    return frozenset(n for n in names if not n.startswith("_"))
 
 
 def format_label(path: JsonPath) -> str:

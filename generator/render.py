@@ -112,7 +112,9 @@ def _docstring(model: ObjectModel, fallback: str) -> str:
 
 
 def _model_view(model: ObjectModel, consts: pycode.Constants, event: Event | None) -> ModelView:
-    checks: list[str] = []
+    # One untyped local for every field: the checks exist for values that do
+    # not match the annotations, so the type checker must not narrow them away.
+    checks: list[str] = ["value: _t.Any"] if model.fields else []
     for field in model.fields:
         checks += pycode.field_checks(field, consts)
     keys = "frozenset({" + ", ".join(py_string(f.wire_name) for f in model.fields) + "})"

@@ -1,0 +1,191 @@
+"""Golden trees: the generator's whole output, compared, type-checked, linted, imported, run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import importlib
+import os
+import subprocess
+import sys
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from generator import output
+from generator.load import load_file
+from generator.render import build_output
+from golden_cases import GOLDEN, REGEN_COMMAND, build_case, cases, expected_root, package_name, read_tree
+from helpers import GENERATED_RUFF, REPO, ciogen
+
+VALID_CASES = [c for c in cases() if not (GOLDEN / c / "expected_errors.txt").exists()]
+UTC = dt.UTC
+
+
+def _diff(expected: dict[str, str], actual: dict[str, str]) -> str:
+    lines: list[str] = []
+    for rel in sorted(set(expected) | set(actual)):
+        if rel not in expected:
+            lines.append(f"unexpected file: {rel}\n")
+        elif rel not in actual:
+            lines.append(f"missing file: {rel}\n")
+        elif expected[rel] != actual[rel]:
+            lines.extend(
+                difflib.unified_diff(
+                    expected[rel].splitlines(keepends=True), actual[rel].splitlines(keepends=True), rel, rel
+                )
+            )
+    return "".join(lines)[:6000]
+
+
+@pytest.mark.parametrize("case", cases())
+def test_golden_case(case: str) -> None:
+    result = build_case(case)
+    if isinstance(result, str):
+        expected_text = (GOLDEN / case / "expected_errors.txt").read_text(encoding="utf-8")
+        assert result == expected_text, f"error report changed; if intended run: {REGEN_COMMAND}"
+        return
+    expected = read_tree(expected_root(case))
+    assert result == expected, f"golden tree {case} differs; if intended run: {REGEN_COMMAND}\n{_diff(expected, result)}"
+
+
+def test_repo_generated_matches_taxonomy() -> None:
+    """This repo's own generated/ is the golden tree of its taxonomy.yaml."""
+    taxonomy, _ = load_file(REPO / "taxonomy.yaml")
+    files = build_output(taxonomy, "generated")
+    result = output.plan(REPO / "generated", files)
+    assert not result.drifted, (
+        f"generated/ is out of date (changed {result.changed}, missing {result.missing}, "
+        f"stale {result.stale}); run: ciogen generate"
+    )
+
+
+def test_output_is_deterministic_across_hash_seeds(tmp_path: Path) -> None:
+    trees = []
+    for seed in ("0", "1"):
+        out = tmp_path / f"seed{seed}" / "golden_hostile"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        result = ciogen("generate", "--taxonomy", str(GOLDEN / "hostile" / "taxonomy.yaml"), "--out", str(out), env=env)
+        assert result.returncode == 0, result.stderr
+        trees.append(read_tree(out))
+    assert trees[0] == trees[1]
+    assert trees[0] == read_tree(expected_root("hostile"))
+
+
+def _package_roots() -> list[tuple[str, Path]]:
+    roots = [(package_name(c), expected_root(c).parent) for c in VALID_CASES]
+    return [("generated", REPO), *roots]
+
+
+def test_generated_code_passes_ruff() -> None:
+    paths = [str(root / name) for name, root in _package_roots()]
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", *GENERATED_RUFF, "--no-cache", *paths],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    fmt = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "--isolated", "--line-length", "100", "--no-cache", *paths],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+def test_generated_code_passes_mypy_strict(tmp_path: Path) -> None:
+    roots = _package_roots()
+    env = {**os.environ, "MYPYPATH": os.pathsep.join(str(root) for _, root in roots)}
+    args = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), "--no-incremental"]
+    for name, _ in roots:
+        args += ["-p", name]
+    result = subprocess.run(args, capture_output=True, text=True, check=False, env=env, cwd=tmp_path, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Iterator[ModuleType]:
+    case = request.param
+    root = str(expected_root(case).parent)
+    sys.path.insert(0, root)
+    try:
+        yield importlib.import_module(package_name(case))
+    finally:
+        sys.path.remove(root)
+        for name in [m for m in sys.modules if m == package_name(case) or m.startswith(package_name(case) + ".")]:
+            del sys.modules[name]
+
+
+def _rejects(fn: object, rule: str, field: str, **kwargs: object) -> None:
+    with pytest.raises(ValueError) as info:
+        fn(**kwargs)  # type: ignore[operator]
+    assert getattr(info.value, "rule", None) == rule, info.value
+    assert getattr(info.value, "field", None) == field, info.value
+
+
+@pytest.mark.parametrize("golden", ["hostile"], indirect=True)
+def test_hostile_package_runs(golden: ModuleType) -> None:
+    m = golden
+    choice = m.Model1stChoice(from_="x", import_=-5, self_=True, to_payload_=1.5)
+    assert choice.to_payload() == {"from": "x", "import": -5, "self": True, "to_payload": 1.5}
+    event = m.Class(def_='"""', field_1st="'\\\"", lambda_=choice, with_dash=None, person_="p")
+    payload = event.to_payload()
+    assert payload["def"] == '"""' and payload["1st"] == "'\\\"" and payload["person"] == "p"
+    assert m.Class.from_payload(payload) == event
+    assert m.Class.EVENT_NAME == "class"
+    _rejects(m.Class, "enum", "class.def", def_="nope", field_1st="'")
+    _rejects(m.Class, "pattern", "class.1st", def_="{}", field_1st="abc")
+    _rejects(m.Class, "minimum", "class.with-dash", def_="{}", field_1st="'", with_dash=-1)
+    _rejects(m.Class, "timezone", "class.timestamp", def_="{}", field_1st="'", timestamp_=dt.datetime(2020, 1, 1))
+    _rejects(m.Model1stChoice, "exclusiveMaximum", "1st-choice.import", from_="x", import_=10)
+    ev = m.ArgerEreignis(grosse=1.5, list_=["a", "b"])
+    assert ev.to_payload() == {"größe": 1.5, "list": ["a", "b"]}
+    _rejects(m.ArgerEreignis, "exclusiveMinimum", "Ärger-Ereignis.größe", grosse=0)
+    _rejects(m.ArgerEreignis, "uniqueItems", "Ärger-Ereignis.list", list_=["a", "a"])
+    _rejects(m.ArgerEreignis, "maxLength", "Ärger-Ereignis.list[1]", list_=["a", "abcd"])
+    assert m.Event2ndEvent(true=True, none="None").to_payload() == {"True": True, "None": "None"}
+    _rejects(m.Event2ndEvent, "enum", "2nd event.True", true=False)
+    assert "Use `class` instead" in (m.Event2ndEvent.DEPRECATION or "")
+    people = m.PersonAttributes(first_name="A", unicode_name="B")
+    assert people.to_payload() == {"first-name": "A", "Ünïcödé Näme": "B"}
+    client = m.Client("site", "key", transport=m.RecordingTransport(), mode="sync")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        client.event_2nd_event("42", true=True)
+    assert any(issubclass(w.category, DeprecationWarning) for w in caught)
+    client.identify_event("42", payload_="x")
+    client.flush_event("42")
+    client.arger_ereignis_anonymous("anon-1", grosse=0.5)
+    client.close()
+
+
+@pytest.mark.parametrize("golden", ["nested"], indirect=True)
+def test_nested_package_runs(golden: ModuleType) -> None:
+    m = golden
+    home = m.Address(street="1 Main St", country="DE", geo=m.AddressGeo(lat=52.5, lon=13.4))
+    parcel = m.OrderShippedShipmentParcelsItem(weight_kg=1.2, dimensions=[1, 2, 3], tags=["red", "blue"])
+    shipment = m.OrderShippedShipment(to=home, parcels=[parcel])
+    when = dt.datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+    event = m.OrderShipped(shipment=shipment, shipped_at=when, matrix=[[1.0, 2.5], []], history=[when])
+    payload = event.to_payload()
+    assert payload["shipped_at"] == 1714564800 and payload["history"] == [1714564800]
+    assert payload["shipment"]["parcels"][0] == {"weight_kg": 1.2, "dimensions": [1, 2, 3], "tags": ["red", "blue"]}
+    assert m.OrderShipped.from_payload(payload) == event
+    _rejects(m.Address, "pattern", "address.country", street="x", country="de")
+    _rejects(m.AddressGeo, "maximum", "address.geo.lat", lat=91, lon=0)
+    _rejects(m.OrderShippedShipmentParcelsItem, "minItems", "order_shipped.shipment.parcels[].dimensions", weight_kg=1, dimensions=[1])
+    _rejects(m.OrderShippedShipmentParcelsItem, "enum", "order_shipped.shipment.parcels[].tags[0]", weight_kg=1, tags=["pink"])
+    _rejects(m.OrderShippedShipmentParcelsItem, "uniqueItems", "order_shipped.shipment.parcels[].tags", weight_kg=1, tags=["red", "red"])
+    _rejects(m.OrderShipped, "type", "order_shipped.shipment", shipment={"to": {}}, shipped_at=when)
+    _rejects(m.OrderShipped, "maxItems", "order_shipped.matrix[0]", shipment=shipment, shipped_at=when, matrix=[[1.0] * 5])
+    with pytest.raises(m.ValidationError) as info:
+        m.OrderShipped.from_payload({**payload, "surprise": 1})
+    assert info.value.field == "order_shipped.surprise"
+    with pytest.raises(m.ValidationError) as info:
+        m.OrderShipped.from_payload({"shipped_at": 1})
+    assert info.value.rule == "required"
