@@ -58,7 +58,9 @@ ATTRIBUTE_WARNINGS = {
 }
 
 # Python names the generated code itself uses in each namespace.
-FIELD_RESERVED = frozenset({"self", "cls", "to_payload", "from_payload", "person", "timestamp", "anonymous_id", "payload"})
+FIELD_RESERVED = frozenset(
+    {"self", "cls", "to_payload", "from_payload", "person", "timestamp", "anonymous_id", "payload"}
+)
 # The generated Client's own methods; BaseClient's public names are added from
 # templates/_runtime.py itself (see `client_reserved`), so the two cannot drift.
 CLIENT_METHODS = frozenset({"identify", "update_person", "track", "track_anonymous"})
@@ -123,7 +125,9 @@ class ModelBuilder:
         self.problems.append(self.src.problem(path, message, hint, key=key))
 
     def warn(self, path: JsonPath, message: str, hint: str = "", *, key: bool = False) -> None:
-        self.problems.append(self.src.problem(path, message, hint, key=key, severity=Severity.WARNING))
+        self.problems.append(
+            self.src.problem(path, message, hint, key=key, severity=Severity.WARNING)
+        )
 
     def where(self, path: JsonPath) -> str:
         return f"line {self.src.locate(path, key=True)[0]}"
@@ -165,24 +169,53 @@ class ModelBuilder:
         path: JsonPath = ("attributes",)
         props: dict[str, Any] = section.get("properties") or {}
         if len(props) > MAX_ATTRIBUTES:
-            self.error((*path, "properties"), f"{len(props)} attributes; Customer.io accepts at most {MAX_ATTRIBUTES} per identify call")
+            self.error(
+                (*path, "properties"),
+                f"{len(props)} attributes; Customer.io accepts at most {MAX_ATTRIBUTES} per identify call",
+            )
         for name in props:
             where = (*path, "properties", name)
             if len(name.encode()) > ATTRIBUTE_NAME_MAX_BYTES:
-                self.error(where, f"attribute name is {len(name.encode())} bytes; Customer.io's limit is {ATTRIBUTE_NAME_MAX_BYTES}", key=True)
+                self.error(
+                    where,
+                    f"attribute name is {len(name.encode())} bytes; Customer.io's limit is {ATTRIBUTE_NAME_MAX_BYTES}",
+                    key=True,
+                )
             if name in ATTRIBUTE_ERRORS:
                 self.error(where, f"{name!r} is reserved", ATTRIBUTE_ERRORS[name], key=True)
             elif name in ATTRIBUTE_WARNINGS:
-                self.warn(where, f"{name!r} is a special attribute", ATTRIBUTE_WARNINGS[name], key=True)
+                self.warn(
+                    where, f"{name!r} is a special attribute", ATTRIBUTE_WARNINGS[name], key=True
+                )
             elif name.startswith("cio_"):
-                self.warn(where, f"{name!r} uses Customer.io's reserved cio_ prefix", "only set cio_ attributes Customer.io documents", key=True)
+                self.warn(
+                    where,
+                    f"{name!r} uses Customer.io's reserved cio_ prefix",
+                    "only set cio_ attributes Customer.io documents",
+                    key=True,
+                )
         self.claim_module_name("PersonAttributes", "the person attributes class", path)
-        self.claim_module_name("PersonAttributesUpdate", "the partial person attributes class", path)
-        fields = self.build_fields(section, path, owner_class="PersonAttributes", label="attributes")
+        self.claim_module_name(
+            "PersonAttributesUpdate", "the partial person attributes class", path
+        )
+        fields = self.build_fields(
+            section, path, owner_class="PersonAttributes", label="attributes"
+        )
         description = section.get("description") or "Person attributes sent by `identify`."
         full = ObjectModel("PersonAttributes", "attributes", "attributes", description, fields)
         update_fields = tuple(
-            Field(f.name, f.wire_name, f.type, False, f.nullable, f.label, f.description, NO_DEFAULT, f.deprecated, f.examples)
+            Field(
+                f.name,
+                f.wire_name,
+                f.type,
+                False,
+                f.nullable,
+                f.label,
+                f.description,
+                NO_DEFAULT,
+                f.deprecated,
+                f.examples,
+            )
             for f in fields
         )
         update = ObjectModel(
@@ -206,30 +239,62 @@ class ModelBuilder:
             spec = self.doc["events"][wire]
             path: JsonPath = ("events", wire)
             if len(wire.encode()) > EVENT_NAME_MAX_BYTES:
-                self.error(path, f"event name is {len(wire.encode())} bytes; Customer.io's limit is {EVENT_NAME_MAX_BYTES}", key=True)
+                self.error(
+                    path,
+                    f"event name is {len(wire.encode())} bytes; Customer.io's limit is {EVENT_NAME_MAX_BYTES}",
+                    key=True,
+                )
             method = snake_case(wire, prefix="event")
             if method in reserved:
                 method = f"{method}_event"
             owner = methods.claim(method, f"event {wire!r} ({self.where(path)})")
             if owner is not None:
-                self.error(path, f"event {wire!r} becomes the method name {method!r}, which {owner} already uses", "rename one of them", key=True)
+                self.error(
+                    path,
+                    f"event {wire!r} becomes the method name {method!r}, which {owner} already uses",
+                    "rename one of them",
+                    key=True,
+                )
                 continue
             anonymous = bool(spec.get("anonymous", False))
             anonymous_method = None
             if anonymous:
                 anonymous_method = f"{method}_anonymous"
-                owner = methods.claim(anonymous_method, f"the anonymous variant of event {wire!r} ({self.where(path)})")
+                owner = methods.claim(
+                    anonymous_method,
+                    f"the anonymous variant of event {wire!r} ({self.where(path)})",
+                )
                 if owner is not None:
-                    self.error(path, f"event {wire!r} needs the method name {anonymous_method!r}, which {owner} already uses", "rename one of them", key=True)
+                    self.error(
+                        path,
+                        f"event {wire!r} needs the method name {anonymous_method!r}, which {owner} already uses",
+                        "rename one of them",
+                        key=True,
+                    )
             class_name = pascal_case(wire, prefix="Event")
             self.claim_module_name(class_name, f"event {wire!r}", path)
-            for reserved, why in RESERVED_EVENT_KEYS.items():
-                if reserved in (spec.get("properties") or {}):
-                    self.warn((*path, "properties", reserved), f"{reserved!r} is a reserved event data key", why, key=True)
+            for key_name, why in RESERVED_EVENT_KEYS.items():
+                if key_name in (spec.get("properties") or {}):
+                    self.warn(
+                        (*path, "properties", key_name),
+                        f"{key_name!r} is a reserved event data key",
+                        why,
+                        key=True,
+                    )
             fields = self.build_fields(spec, path, owner_class=class_name, label=wire)
             deprecated = self.deprecation(spec.get("deprecated"), f"event {wire!r} is deprecated")
             model = ObjectModel(class_name, wire, "event", spec.get("description", ""), fields)
-            events.append(Event(wire, method, model, spec.get("description", ""), deprecated, anonymous, anonymous_method))
+            events.append(
+                Event(
+                    wire,
+                    method,
+                    model,
+                    spec.get("description", ""),
+                    deprecated,
+                    anonymous,
+                    anonymous_method,
+                )
+            )
         return sorted(events, key=lambda e: e.wire_name)
 
     @staticmethod
@@ -241,12 +306,18 @@ class ModelBuilder:
         return None
 
     # -- objects and fields ---------------------------------------------------
-    def build_fields(self, spec: Mapping[str, Any], path: JsonPath, *, owner_class: str, label: str) -> tuple[Field, ...]:
+    def build_fields(
+        self, spec: Mapping[str, Any], path: JsonPath, *, owner_class: str, label: str
+    ) -> tuple[Field, ...]:
         props: dict[str, Any] = spec.get("properties") or {}
         required: list[str] = spec.get("required") or []
         for index, name in enumerate(required):
             if name not in props:
-                self.error((*path, "required", index), f"required property {name!r} is not defined", _close(name, props))
+                self.error(
+                    (*path, "required", index),
+                    f"required property {name!r} is not defined",
+                    _close(name, props),
+                )
         names = NameRegistry()
         fields: list[Field] = []
         for wire in props:
@@ -254,15 +325,35 @@ class ModelBuilder:
             ident = snake_case(wire, prefix="field", reserved=FIELD_RESERVED)
             owner = names.claim(ident, f"property {wire!r} ({self.where(prop_path)})")
             if owner is not None:
-                self.error(prop_path, f"property {wire!r} becomes the Python name {ident!r}, which {owner} already uses", "rename one of them", key=True)
-            field = self.build_field(props[wire], prop_path, wire, ident, wire in required, owner_class, f"{label}.{wire}")
+                self.error(
+                    prop_path,
+                    f"property {wire!r} becomes the Python name {ident!r}, which {owner} already uses",
+                    "rename one of them",
+                    key=True,
+                )
+            field = self.build_field(
+                props[wire],
+                prop_path,
+                wire,
+                ident,
+                wire in required,
+                owner_class,
+                f"{label}.{wire}",
+            )
             if field is not None:
                 fields.append(field)
         # Required fields first keeps the dataclass signature readable; both groups stay sorted.
         return tuple(sorted(fields, key=lambda f: (not f.required, f.name)))
 
     def build_field(
-        self, spec: Any, path: JsonPath, wire: str, ident: str, required: bool, owner_class: str, label: str
+        self,
+        spec: Any,
+        path: JsonPath,
+        wire: str,
+        ident: str,
+        required: bool,
+        owner_class: str,
+        label: str,
     ) -> Field | None:
         built = self.build_type(spec, path, owner_class + pascal_case(wire, prefix="Field"), label)
         if built is None:
@@ -273,35 +364,67 @@ class ModelBuilder:
         if "default" in spec:
             value = spec["default"]
             if required:
-                self.warn((*path, "default"), "a default on a required property is never used", "drop it or make the property optional")
+                self.warn(
+                    (*path, "default"),
+                    "a default on a required property is never used",
+                    "drop it or make the property optional",
+                )
             elif isinstance(node, ArrayType | ObjectType | TimestampType):
-                self.error((*path, "default"), "defaults are supported only for string, number, integer, boolean and enum properties")
+                self.error(
+                    (*path, "default"),
+                    "defaults are supported only for string, number, integer, boolean and enum properties",
+                )
             else:
                 why = schema_export.check_value(value, node, nullable, self.objects)
                 if why is not None:
-                    self.error((*path, "default"), f"default does not fit its own schema: {why}", bool_hint(value))
+                    self.error(
+                        (*path, "default"),
+                        f"default does not fit its own schema: {why}",
+                        bool_hint(value),
+                    )
                 else:
                     default = value
         examples = tuple(spec.get("examples") or ())
         for index, example in enumerate(examples):
             why = schema_export.check_value(example, node, nullable, self.objects)
             if why is not None:
-                self.error((*path, "examples", index), f"example does not fit its own schema: {why}", bool_hint(example))
-        return Field(ident, wire, node, required, nullable, label, description, default, deprecated, examples)
+                self.error(
+                    (*path, "examples", index),
+                    f"example does not fit its own schema: {why}",
+                    bool_hint(example),
+                )
+        return Field(
+            ident, wire, node, required, nullable, label, description, default, deprecated, examples
+        )
 
     # -- types -------------------------------------------------------------
-    def build_type(self, spec: Any, path: JsonPath, name_hint: str, label: str) -> tuple[TypeNode, bool, str] | None:
+    def build_type(
+        self, spec: Any, path: JsonPath, name_hint: str, label: str
+    ) -> tuple[TypeNode, bool, str] | None:
         """The type of a property schema, whether it is nullable, and its description."""
         if "$ref" in spec:
             for extra in sorted(set(spec) - _REF_SIBLINGS):
-                self.error((*path, extra), f"{extra!r} cannot be combined with $ref", "put it in the definition instead", key=True)
+                self.error(
+                    (*path, extra),
+                    f"{extra!r} cannot be combined with $ref",
+                    "put it in the definition instead",
+                    key=True,
+                )
             match = _REF_PATTERN.fullmatch(spec["$ref"])
             if match is None:
-                self.error((*path, "$ref"), f"unsupported reference {spec['$ref']!r}", "write '#/definitions/NAME'")
+                self.error(
+                    (*path, "$ref"),
+                    f"unsupported reference {spec['$ref']!r}",
+                    "write '#/definitions/NAME'",
+                )
                 return None
             name = match["name"]
             if name not in self.definitions:
-                self.error((*path, "$ref"), f"unresolved reference: no definition named {name!r}", _close(name, self.definitions))
+                self.error(
+                    (*path, "$ref"),
+                    f"unresolved reference: no definition named {name!r}",
+                    _close(name, self.definitions),
+                )
                 return None
             resolved = self.definition_type(name, path)
             if resolved is None:
@@ -317,8 +440,12 @@ class ModelBuilder:
         spec = self.definitions[name]
         path: JsonPath = ("definitions", name)
         if name in self._definition_stack:
-            cycle = " -> ".join([*self._definition_stack[self._definition_stack.index(name):], name])
-            self.error(ref_path, f"cyclic reference: {cycle}", "a definition may not contain itself")
+            cycle = " -> ".join(
+                [*self._definition_stack[self._definition_stack.index(name) :], name]
+            )
+            self.error(
+                ref_path, f"cyclic reference: {cycle}", "a definition may not contain itself"
+            )
             return None
         if name in self._definition_types:
             done = self._definition_types[name]
@@ -340,29 +467,46 @@ class ModelBuilder:
             return "null" in types
         return None in (spec.get("enum") or ())
 
-    def build_inline_type(self, spec: Mapping[str, Any], path: JsonPath, name_hint: str, label: str) -> tuple[TypeNode, bool] | None:
+    def build_inline_type(
+        self, spec: Mapping[str, Any], path: JsonPath, name_hint: str, label: str
+    ) -> tuple[TypeNode, bool] | None:
         declared = spec.get("type")
-        types = list(declared) if isinstance(declared, list) else ([] if declared is None else [declared])
+        types = (
+            list(declared)
+            if isinstance(declared, list)
+            else ([] if declared is None else [declared])
+        )
         nullable = "null" in types
         types = [t for t in types if t != "null"]
         if len(types) > 1:
-            self.error((*path, "type"), f"a property has one type (plus null), not {' and '.join(types)}")
+            self.error(
+                (*path, "type"), f"a property has one type (plus null), not {' and '.join(types)}"
+            )
             return None
         if not types and declared is not None:
-            self.error((*path, "type"), "a property cannot be only null", "use a type list like [string, 'null']")
+            self.error(
+                (*path, "type"),
+                "a property cannot be only null",
+                "use a type list like [string, 'null']",
+            )
             return None
         kind = types[0] if types else None
 
         if "enum" in spec or "const" in spec:
             return self.build_enum(spec, path, kind, nullable, name_hint)
         if kind is None:
-            self.error(path, "property has no type", "add `type:` (string, integer, number, boolean, timestamp, array, object)")
+            self.error(
+                path,
+                "property has no type",
+                "add `type:` (string, integer, number, boolean, timestamp, array, object)",
+            )
             return None
 
         allowed = _KEYWORDS_BY_TYPE.get(kind, set())
         for keyword in sorted(set(spec) & (_ALL_TYPED_KEYWORDS - allowed)):
             self.error((*path, keyword), f"{keyword!r} does not apply to type {kind!r}", key=True)
 
+        node: TypeNode | None
         if kind == "string":
             node = self.build_string(spec, path)
         elif kind in ("integer", "number"):
@@ -386,7 +530,11 @@ class ModelBuilder:
             try:
                 re.compile(pattern)
             except re.error as exc:
-                self.error((*path, "pattern"), f"pattern does not compile: {exc}", "patterns are Python regular expressions")
+                self.error(
+                    (*path, "pattern"),
+                    f"pattern does not compile: {exc}",
+                    "patterns are Python regular expressions",
+                )
         return StringType(low, high, pattern, spec.get("format"))
 
     def build_numeric(self, spec: Mapping[str, Any], path: JsonPath, integer: bool) -> NumericType:
@@ -396,14 +544,24 @@ class ModelBuilder:
             for high_key, high in highs:
                 strict = low_key.startswith("exclusive") or high_key.startswith("exclusive")
                 if low > high or (strict and low >= high):
-                    self.error((*path, low_key), f"{low_key} {low} leaves no room below {high_key} {high}")
+                    self.error(
+                        (*path, low_key), f"{low_key} {low} leaves no room below {high_key} {high}"
+                    )
         return NumericType(
-            integer, spec.get("minimum"), spec.get("maximum"), spec.get("exclusiveMinimum"), spec.get("exclusiveMaximum")
+            integer,
+            spec.get("minimum"),
+            spec.get("maximum"),
+            spec.get("exclusiveMinimum"),
+            spec.get("exclusiveMaximum"),
         )
 
-    def build_array(self, spec: Mapping[str, Any], path: JsonPath, name_hint: str, label: str) -> ArrayType | None:
+    def build_array(
+        self, spec: Mapping[str, Any], path: JsonPath, name_hint: str, label: str
+    ) -> ArrayType | None:
         if "items" not in spec:
-            self.error(path, "array property has no items schema", "add `items:` with the element's schema")
+            self.error(
+                path, "array property has no items schema", "add `items:` with the element's schema"
+            )
             return None
         low, high = spec.get("minItems"), spec.get("maxItems")
         if low is not None and high is not None and low > high:
@@ -413,20 +571,32 @@ class ModelBuilder:
             return None
         item, item_nullable, _ = built
         if item_nullable:
-            self.error((*path, "items"), "array items cannot be nullable", "drop null from the item type")
+            self.error(
+                (*path, "items"), "array items cannot be nullable", "drop null from the item type"
+            )
             return None
         return ArrayType(item, low, high, bool(spec.get("uniqueItems", False)))
 
-    def build_object(self, spec: Mapping[str, Any], path: JsonPath, class_name: str, label: str) -> ObjectType | None:
+    def build_object(
+        self, spec: Mapping[str, Any], path: JsonPath, class_name: str, label: str
+    ) -> ObjectType | None:
         if not spec.get("properties"):
-            self.error(path, "object property has no properties", "ciogen generates a dataclass per object: list its properties")
+            self.error(
+                path,
+                "object property has no properties",
+                "ciogen generates a dataclass per object: list its properties",
+            )
             return None
         self.claim_module_name(class_name, f"the object at {label!r}", path)
         fields = self.build_fields(spec, path, owner_class=class_name, label=label)
-        self.objects[class_name] = ObjectModel(class_name, label, "object", spec.get("description", ""), fields)
+        self.objects[class_name] = ObjectModel(
+            class_name, label, "object", spec.get("description", ""), fields
+        )
         return ObjectType(class_name)
 
-    def build_enum(self, spec: Mapping[str, Any], path: JsonPath, kind: str | None, nullable: bool, alias: str) -> tuple[TypeNode, bool] | None:
+    def build_enum(
+        self, spec: Mapping[str, Any], path: JsonPath, kind: str | None, nullable: bool, alias: str
+    ) -> tuple[TypeNode, bool] | None:
         key = "enum" if "enum" in spec else "const"
         if "enum" in spec and "const" in spec:
             self.error((*path, "const"), "use either enum or const, not both", key=True)
@@ -440,7 +610,10 @@ class ModelBuilder:
             return None
         for index, value in enumerate(raw):
             if isinstance(value, list | dict):
-                self.error((*path, key, index) if key == "enum" else (*path, key), "enum values must be strings, numbers or booleans")
+                self.error(
+                    (*path, key, index) if key == "enum" else (*path, key),
+                    "enum values must be strings, numbers or booleans",
+                )
                 ok = False
         if not ok:
             return None
@@ -449,7 +622,11 @@ class ModelBuilder:
             kinds = {"number"}
         if kind is None:
             if len(kinds) != 1:
-                self.error((*path, key), f"enum mixes {', '.join(sorted(kinds))}", "add `type:` and make every value that type")
+                self.error(
+                    (*path, key),
+                    f"enum mixes {', '.join(sorted(kinds))}",
+                    "add `type:` and make every value that type",
+                )
                 return None
             base = kinds.pop()
         else:
@@ -460,16 +637,25 @@ class ModelBuilder:
             for index, value in enumerate(raw):
                 if value is None:
                     continue
-                fits = _json_type(value) == base or (base == "number" and _json_type(value) == "integer")
+                fits = _json_type(value) == base or (
+                    base == "number" and _json_type(value) == "integer"
+                )
                 if not fits:
                     where = (*path, key, index) if key == "enum" else (*path, key)
                     self.error(where, f"value {value!r} is not of type {base!r}", bool_hint(value))
                     ok = False
         seen: dict[tuple[str, Any], int] = {}
         for index, value in enumerate(raw):
-            marker = (_json_type(value) if isinstance(value, bool) or value is None else "scalar", value)
+            marker = (
+                _json_type(value) if isinstance(value, bool) or value is None else "scalar",
+                value,
+            )
             if marker in seen:
-                self.error((*path, key, index), f"duplicate enum value {value!r}", f"same as item {seen[marker]}")
+                self.error(
+                    (*path, key, index),
+                    f"duplicate enum value {value!r}",
+                    f"same as item {seen[marker]}",
+                )
                 ok = False
             else:
                 seen[marker] = index
@@ -478,7 +664,12 @@ class ModelBuilder:
         if not ok:
             return None
         self.claim_module_name(alias, f"the enum at {format_label(path)}", path)
-        enum = EnumType(alias, cast(Literal["string", "integer", "number", "boolean"], base), tuple(values), spec.get("description", ""))
+        enum = EnumType(
+            alias,
+            cast(Literal["string", "integer", "number", "boolean"], base),
+            tuple(values),
+            spec.get("description", ""),
+        )
         self.enums[alias] = enum
         return enum, nullable
 
@@ -494,7 +685,9 @@ def client_reserved() -> frozenset[str]:
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.name == "BaseClient":
             for item in node.body:
-                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and not item.name.startswith("_"):
+                if isinstance(
+                    item, ast.FunctionDef | ast.AsyncFunctionDef
+                ) and not item.name.startswith("_"):
                     names.add(item.name)
                 elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
                     names.add(item.target.id)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, output
-from .errors import Problem, Severity, TaxonomyError
+from .errors import Problem, TaxonomyError
 from .load import load_file, meta_schema
 from .model import Taxonomy
 from .render import build_output
@@ -31,16 +31,30 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def with_taxonomy(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--taxonomy", type=Path, default=Path("taxonomy.yaml"), metavar="PATH", help="tracking plan (default: taxonomy.yaml)")
+        p.add_argument(
+            "--taxonomy",
+            type=Path,
+            default=Path("taxonomy.yaml"),
+            metavar="PATH",
+            help="tracking plan (default: taxonomy.yaml)",
+        )
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     def with_out(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--out", type=Path, default=Path("generated"), metavar="DIR", help="package folder; its name is the import name (default: generated)")
+        p.add_argument(
+            "--out",
+            type=Path,
+            default=Path("generated"),
+            metavar="DIR",
+            help="package folder; its name is the import name (default: generated)",
+        )
 
     gen = sub.add_parser("generate", help="write the generated package")
     with_taxonomy(gen)
     with_out(gen)
-    check = sub.add_parser("check", help="exit 1 if the package on disk differs from what generate would write")
+    check = sub.add_parser(
+        "check", help="exit 1 if the package on disk differs from what generate would write"
+    )
     with_taxonomy(check)
     with_out(check)
     validate = sub.add_parser("validate", help="check the taxonomy only")
@@ -60,11 +74,17 @@ def _load(args: argparse.Namespace) -> Taxonomy | None:
     except TaxonomyError as exc:
         _report(exc.problems)
         count = len(exc.errors)
-        print(f"ciogen: {count} error{'s' if count != 1 else ''} in {args.taxonomy}; nothing written", file=sys.stderr)
+        print(
+            f"ciogen: {count} error{'s' if count != 1 else ''} in {args.taxonomy}; nothing written",
+            file=sys.stderr,
+        )
         return None
     _report(warnings)
     if args.strict and warnings:
-        print(f"ciogen: {len(warnings)} warning(s) in {args.taxonomy} (--strict); nothing written", file=sys.stderr)
+        print(
+            f"ciogen: {len(warnings)} warning(s) in {args.taxonomy} (--strict); nothing written",
+            file=sys.stderr,
+        )
         return None
     return taxonomy
 
@@ -72,7 +92,10 @@ def _load(args: argparse.Namespace) -> Taxonomy | None:
 def _package_name(out: Path) -> str | None:
     name = out.resolve().name
     if not name.isidentifier() or not name.isascii():
-        print(f"ciogen: --out folder name {name!r} is not a valid Python package name", file=sys.stderr)
+        print(
+            f"ciogen: --out folder name {name!r} is not a valid Python package name",
+            file=sys.stderr,
+        )
         return None
     return name
 
@@ -112,7 +135,10 @@ def run(argv: Sequence[str] | None = None) -> int:
             print(f"missing: {args.out}/{rel}")
         for rel in result.stale:
             print(f"extra: {args.out}/{rel} (generated, no longer produced)")
-        print(f"ciogen: {args.out} is out of date with {args.taxonomy}; run: {_command_line(args)}", file=sys.stderr)
+        print(
+            f"ciogen: {args.out} is out of date with {args.taxonomy}; run: {_command_line(args)}",
+            file=sys.stderr,
+        )
         return EXIT_DRIFT
     result = output.write(args.out, files)
     written = len(result.changed) + len(result.missing)
@@ -121,7 +147,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         f"({written} written, {len(result.unchanged)} unchanged, {len(result.stale)} removed)"
     )
     if result.foreign:
-        print(f"ciogen: kept {len(result.foreign)} file(s) without ciogen's header: {', '.join(result.foreign)}", file=sys.stderr)
+        print(
+            f"ciogen: kept {len(result.foreign)} file(s) without ciogen's header: {', '.join(result.foreign)}",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -131,9 +160,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ciogen: interrupted; nothing written", file=sys.stderr)
         return EXIT_INTERNAL
-    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+    except Exception as exc:
         if os.environ.get("CIOGEN_DEBUG"):
             raise
         print(f"ciogen: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        print("ciogen: this is a bug in ciogen; rerun with CIOGEN_DEBUG=1 for details", file=sys.stderr)
+        print(
+            "ciogen: this is a bug in ciogen; rerun with CIOGEN_DEBUG=1 for details",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL

@@ -43,7 +43,9 @@ def py_string(text: str) -> str:
     characters `repr` leaves raw but editors and formatters treat as special.
     """
     literal = repr(text)
-    return "".join(_escape_char(ch) if _needs_escape(ch) and ch not in "\t\n" else ch for ch in literal)
+    return "".join(
+        _escape_char(ch) if _needs_escape(ch) and ch not in "\t\n" else ch for ch in literal
+    )
 
 
 def docstring(text: str) -> str:
@@ -62,6 +64,7 @@ def docstring(text: str) -> str:
         else:
             out.append(ch)
     body = "".join(out)
+
     # No three unescaped quotes may stand together, and none may touch the
     # closing delimiter: in each run of quotes, escape all but the last two,
     # or all of them when the run ends the text.

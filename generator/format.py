@@ -21,7 +21,7 @@ class FormatError(RuntimeError):
 
 
 def ruff_binary() -> str:
-    from ruff.__main__ import find_ruff_bin
+    from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
     return str(find_ruff_bin())
 
@@ -46,14 +46,26 @@ def format_python(files: dict[str, str]) -> dict[str, str]:
             raise FormatError(f"ruff format failed (this is a ciogen bug):\n{result.stderr}")
         # Sorting imports and __all__ is ruff's job too, so templates need not get it right.
         sort = subprocess.run(
-            [ruff_binary(), "check", *RUFF_ARGS, "--no-cache", "--fix", "--select", "I,RUF022", "--quiet", "."],
+            [
+                ruff_binary(),
+                "check",
+                *RUFF_ARGS,
+                "--no-cache",
+                "--fix",
+                "--select",
+                "I,RUF022",
+                "--quiet",
+                ".",
+            ],
             cwd=root,
             capture_output=True,
             text=True,
             check=False,
         )
         if sort.returncode != 0:
-            raise FormatError(f"ruff check --fix failed (this is a ciogen bug):\n{sort.stdout}{sort.stderr}")
+            raise FormatError(
+                f"ruff check --fix failed (this is a ciogen bug):\n{sort.stdout}{sort.stderr}"
+            )
         return {rel: (root / rel).read_text(encoding="utf-8") for rel in files}
 
 

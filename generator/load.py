@@ -46,7 +46,11 @@ def meta_problems(src: Source) -> list[Problem]:
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             allowed = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
             for extra in sorted(set(error.instance) - set(allowed)):
-                problems.append(src.problem((*path, extra), f"unknown field {extra!r}", _close(extra, allowed), key=True))
+                problems.append(
+                    src.problem(
+                        (*path, extra), f"unknown field {extra!r}", _close(extra, allowed), key=True
+                    )
+                )
             continue
         if error.validator == "required":
             problems.append(src.problem(path, error.message))
@@ -55,7 +59,11 @@ def meta_problems(src: Source) -> list[Problem]:
         shown = json.dumps(value, default=str)
         if len(shown) > 60:
             shown = shown[:57] + "..."
-        message = error.message if len(error.message) <= 120 else f"{shown} is not valid here ({error.validator})"
+        message = (
+            error.message
+            if len(error.message) <= 120
+            else f"{shown} is not valid here ({error.validator})"
+        )
         problems.append(src.problem(path, message, bool_hint(value)))
     return problems
 
@@ -69,7 +77,9 @@ def load_text(text: str, file: str) -> tuple[Taxonomy, list[Problem]]:
         # so the meta-schema still gets to report everything else.
         problems += meta_problems(src)
     elif not problems:
-        problems.append(Problem(file, 1, 1, "", "the taxonomy must be a YAML mapping", "see docs/taxonomy.md"))
+        problems.append(
+            Problem(file, 1, 1, "", "the taxonomy must be a YAML mapping", "see docs/taxonomy.md")
+        )
     taxonomy = None
     if not problems:
         builder = ModelBuilder(src)
@@ -85,9 +95,15 @@ def load_file(path: Path) -> tuple[Taxonomy, list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise TaxonomyError([Problem(str(path), 1, 1, "", "file not found", "pass --taxonomy PATH")]) from None
+        raise TaxonomyError(
+            [Problem(str(path), 1, 1, "", "file not found", "pass --taxonomy PATH")]
+        ) from None
     except UnicodeDecodeError as exc:
-        raise TaxonomyError([Problem(str(path), 1, 1, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
+        raise TaxonomyError(
+            [Problem(str(path), 1, 1, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+        ) from None
     except OSError as exc:
-        raise TaxonomyError([Problem(str(path), 1, 1, "", f"cannot read: {exc.strerror}")]) from None
+        raise TaxonomyError(
+            [Problem(str(path), 1, 1, "", f"cannot read: {exc.strerror}")]
+        ) from None
     return load_text(text, str(path))

@@ -69,7 +69,9 @@ class ObjectType:
     class_name: str
 
 
-TypeNode: TypeAlias = StringType | NumericType | BooleanType | TimestampType | EnumType | ArrayType | ObjectType
+TypeNode: TypeAlias = (
+    StringType | NumericType | BooleanType | TimestampType | EnumType | ArrayType | ObjectType
+)
 
 NO_DEFAULT: Any = object()
 

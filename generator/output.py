@@ -69,8 +69,8 @@ def plan(root: Path, files: Mapping[str, str]) -> Plan:
     for rel in _existing_files(root):
         if rel in files:
             continue
-        text = _read(root / rel)
-        (result.stale if text is not None and is_generated(text) else result.foreign).append(rel)
+        content = _read(root / rel)
+        (result.stale if content is not None and is_generated(content) else result.foreign).append(rel)
     return result
 
 

@@ -101,6 +101,14 @@ class Constants:
         return name
 
 
+_ENUM_BASES: dict[str, TypeNode] = {
+    "string": StringType(),
+    "integer": NumericType(True),
+    "number": NumericType(False),
+    "boolean": BooleanType(),
+}
+
+
 def _raise(label: str, rule: str, message: str, var: str) -> str:
     return f"    raise _c.fail({label}, {py_string(rule)}, {py_string(message)}, {var})"
 
@@ -137,7 +145,7 @@ def check_lines(node: TypeNode, var: str, label: str, depth: int, consts: Consta
         shown = ", ".join(literal(v) for v in node.values[:_ENUM_MESSAGE_LIMIT])
         if len(node.values) > _ENUM_MESSAGE_LIMIT:
             shown += f", ... ({len(node.values)} values)"
-        base = {"string": StringType(), "integer": NumericType(True), "number": NumericType(False), "boolean": BooleanType()}[node.base]
+        base: TypeNode = _ENUM_BASES[node.base]
         wrong_type, _ = _type_test(base, var)
         return [
             f"if {wrong_type} or {var} not in {enum_constant(node)}:",
@@ -147,17 +155,42 @@ def check_lines(node: TypeNode, var: str, label: str, depth: int, consts: Consta
     lines = [f"if {wrong_type}:", _raise(label, "type", expected, var)]
     if isinstance(node, StringType):
         if node.min_length is not None:
-            lines += [f"if len({var}) < {node.min_length}:", _raise(label, "minLength", f"must be at least {_count(node.min_length, 'character')}", var)]
+            lines += [
+                f"if len({var}) < {node.min_length}:",
+                _raise(
+                    label,
+                    "minLength",
+                    f"must be at least {_count(node.min_length, 'character')}",
+                    var,
+                ),
+            ]
         if node.max_length is not None:
-            lines += [f"if len({var}) > {node.max_length}:", _raise(label, "maxLength", f"must be at most {_count(node.max_length, 'character')}", var)]
+            lines += [
+                f"if len({var}) > {node.max_length}:",
+                _raise(
+                    label,
+                    "maxLength",
+                    f"must be at most {_count(node.max_length, 'character')}",
+                    var,
+                ),
+            ]
         if node.pattern is not None:
             const = consts.pattern(node.pattern)
-            lines += [f"if {const}.fullmatch({var}) is None:", _raise(label, "pattern", f"must match the pattern {node.pattern!r}", var)]
+            lines += [
+                f"if {const}.fullmatch({var}) is None:",
+                _raise(label, "pattern", f"must match the pattern {node.pattern!r}", var),
+            ]
         if node.format is not None:
-            lines += [f"if not {_FORMAT_CHECKS[node.format]}({var}):", _raise(label, "format", f"must be a valid {node.format}", var)]
+            lines += [
+                f"if not {_FORMAT_CHECKS[node.format]}({var}):",
+                _raise(label, "format", f"must be a valid {node.format}", var),
+            ]
     elif isinstance(node, NumericType):
         if not node.integer:
-            lines += [f"if isinstance({var}, float) and not _c.is_finite({var}):", _raise(label, "type", "must be a finite number", var)]
+            lines += [
+                f"if isinstance({var}, float) and not _c.is_finite({var}):",
+                _raise(label, "type", "must be a finite number", var),
+            ]
         for bound, op, rule, words in (
             (node.minimum, "<", "minimum", ">="),
             (node.exclusive_minimum, "<=", "exclusiveMinimum", ">"),
@@ -165,19 +198,45 @@ def check_lines(node: TypeNode, var: str, label: str, depth: int, consts: Consta
             (node.exclusive_maximum, ">=", "exclusiveMaximum", "<"),
         ):
             if bound is not None:
-                lines += [f"if {var} {op} {_bound(bound)}:", _raise(label, rule, f"must be {words} {bound}", var)]
+                lines += [
+                    f"if {var} {op} {_bound(bound)}:",
+                    _raise(label, rule, f"must be {words} {bound}", var),
+                ]
     elif isinstance(node, TimestampType):
-        lines += [f"if {var}.utcoffset() is None:", _raise(label, "timezone", "must be timezone-aware (naive datetimes are ambiguous)", var)]
+        lines += [
+            f"if {var}.utcoffset() is None:",
+            _raise(
+                label, "timezone", "must be timezone-aware (naive datetimes are ambiguous)", var
+            ),
+        ]
     elif isinstance(node, ArrayType):
         if node.min_items is not None:
-            lines += [f"if len({var}) < {node.min_items}:", _raise(label, "minItems", f"must have at least {_count(node.min_items, 'item')}", var)]
+            lines += [
+                f"if len({var}) < {node.min_items}:",
+                _raise(
+                    label, "minItems", f"must have at least {_count(node.min_items, 'item')}", var
+                ),
+            ]
         if node.max_items is not None:
-            lines += [f"if len({var}) > {node.max_items}:", _raise(label, "maxItems", f"must have at most {_count(node.max_items, 'item')}", var)]
+            lines += [
+                f"if len({var}) > {node.max_items}:",
+                _raise(
+                    label, "maxItems", f"must have at most {_count(node.max_items, 'item')}", var
+                ),
+            ]
         if node.unique_items:
-            lines += [f"if not _c.all_unique({var}):", _raise(label, "uniqueItems", "must not repeat items", var)]
+            lines += [
+                f"if not _c.all_unique({var}):",
+                _raise(label, "uniqueItems", "must not repeat items", var),
+            ]
         item_var, index_var = f"item{depth}", f"i{depth}"
-        inner = check_lines(node.items, item_var, f"_c.field_at({label}, {index_var})", depth + 1, consts)
-        lines += [f"for {index_var}, {item_var} in enumerate({var}):", *("    " + line for line in inner)]
+        inner = check_lines(
+            node.items, item_var, f"_c.field_at({label}, {index_var})", depth + 1, consts
+        )
+        lines += [
+            f"for {index_var}, {item_var} in enumerate({var}):",
+            *("    " + line for line in inner),
+        ]
     return lines
 
 
@@ -195,7 +254,10 @@ def field_checks(field: Field, consts: Constants) -> list[str]:
     else:
         lines += body
     if field.deprecated is not None:
-        lines += [f"if {var} is not None:", f"    _c.warn_deprecated({py_string(field.deprecated)}, 3)"]
+        lines += [
+            f"if {var} is not None:",
+            f"    _c.warn_deprecated({py_string(field.deprecated)}, 3)",
+        ]
     return lines
 
 

@@ -155,7 +155,10 @@ def build_output(taxonomy: Taxonomy, package: str) -> dict[str, str]:
     consts = pycode.Constants()
     objects = {m.class_name: m for m in taxonomy.objects}
     nested = [_model_view(m, consts, None) for m in taxonomy.objects]
-    people = [_model_view(taxonomy.attributes, consts, None), _model_view(taxonomy.attributes_update, consts, None)]
+    people = [
+        _model_view(taxonomy.attributes, consts, None),
+        _model_view(taxonomy.attributes_update, consts, None),
+    ]
     events = [_model_view(e.model, consts, e) for e in taxonomy.events]
     enums = [
         {
@@ -170,7 +173,9 @@ def build_output(taxonomy: Taxonomy, package: str) -> dict[str, str]:
     context = {
         "header": comment(head),
         "package": package,
-        "taxonomy_doc": docstring(f"Typed Customer.io client for the {taxonomy.name!s} tracking plan."),
+        "taxonomy_doc": docstring(
+            f"Typed Customer.io client for the {taxonomy.name!s} tracking plan."
+        ),
         "plan_name": py_string(taxonomy.name),
         "region": py_string(taxonomy.region),
         "enums": enums,

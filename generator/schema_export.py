@@ -20,7 +20,6 @@ from .model import (
     Field,
     NumericType,
     ObjectModel,
-    ObjectType,
     StringType,
     TimestampType,
     TypeNode,
@@ -106,12 +105,16 @@ def object_schema(model: ObjectModel, objects: Mapping[str, ObjectModel]) -> dic
     return out
 
 
-def document(model: ObjectModel, objects: Mapping[str, ObjectModel], title: str, header: str) -> dict[str, Any]:
+def document(
+    model: ObjectModel, objects: Mapping[str, ObjectModel], title: str, header: str
+) -> dict[str, Any]:
     """A standalone schema file for one event's data or the person attributes."""
     return {"$schema": DRAFT, "$comment": header, "title": title, **object_schema(model, objects)}
 
 
-def check_value(value: Any, node: TypeNode, nullable: bool, objects: Mapping[str, ObjectModel]) -> str | None:
+def check_value(
+    value: Any, node: TypeNode, nullable: bool, objects: Mapping[str, ObjectModel]
+) -> str | None:
     """Why `value` (a default or example) does not fit its property, or None if it does."""
     schema = type_schema(node, objects)
     if nullable:

@@ -71,7 +71,9 @@ def load_source(text: str, file: str) -> Source:
     try:
         root = loader.get_single_node()
         if root is None:
-            problems.append(Problem(file, 1, 1, "", "the file is empty", "start from the README's example"))
+            problems.append(
+                Problem(file, 1, 1, "", "the file is empty", "start from the README's example")
+            )
             return Source(file, None, positions, key_positions, problems)
 
         def mark(node: yaml.Node) -> tuple[int, int]:
@@ -80,7 +82,13 @@ def load_source(text: str, file: str) -> Source:
         def convert(node: yaml.Node, path: JsonPath, active: frozenset[int]) -> Any:
             if id(node) in active:
                 problems.append(
-                    Problem(file, *mark(node), format_path(path), "recursive YAML alias", "an anchor may not contain itself")
+                    Problem(
+                        file,
+                        *mark(node),
+                        format_path(path),
+                        "recursive YAML alias",
+                        "an anchor may not contain itself",
+                    )
                 )
                 return None
             positions.setdefault(path, mark(node))
@@ -95,7 +103,13 @@ def load_source(text: str, file: str) -> Source:
                         if isinstance(key, bool):
                             hint = "YAML reads yes/no/on/off/true/false as booleans: quote the key"
                         problems.append(
-                            Problem(file, *mark(key_node), format_path(path), f"mapping key {key!r} is not a string", hint)
+                            Problem(
+                                file,
+                                *mark(key_node),
+                                format_path(path),
+                                f"mapping key {key!r} is not a string",
+                                hint,
+                            )
                         )
                         key = str(key)
                     child = (*path, key)
@@ -123,7 +137,11 @@ def load_source(text: str, file: str) -> Source:
     except yaml.MarkedYAMLError as exc:
         problem_mark = exc.problem_mark or exc.context_mark
         line, column = (problem_mark.line + 1, problem_mark.column + 1) if problem_mark else (1, 1)
-        problems.append(Problem(file, line, column, "", f"invalid YAML: {exc.problem or exc}", exc.context or ""))
+        problems.append(
+            Problem(
+                file, line, column, "", f"invalid YAML: {exc.problem or exc}", exc.context or ""
+            )
+        )
         return Source(file, None, positions, key_positions, problems)
     except yaml.YAMLError as exc:
         problems.append(Problem(file, 1, 1, "", f"invalid YAML: {exc}"))

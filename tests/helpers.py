@@ -48,7 +48,9 @@ def errors_of(text: str, file: str = "taxonomy.yaml") -> list[str]:
     raise AssertionError("taxonomy was accepted")
 
 
-def ciogen(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def ciogen(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "generator", *args],
         cwd=cwd,

@@ -63,8 +63,12 @@ def test_sink_counts_every_format() -> None:
     with sink.SinkProcess(tls=False, max_seconds=60) as s:
         _post(s.url, "/api/v2/batch", json.dumps({"batch": [{"a": 1}] * 7}).encode())
         _post(s.url, "/api/v1/customers/42/events", b'{"name": "x"}')
-        _post(s.url, "/v1/batch", gzip.compress(json.dumps({"batch": [1, 2, 3]}).encode()),
-              {"Content-Encoding": "gzip"})
+        _post(
+            s.url,
+            "/v1/batch",
+            gzip.compress(json.dumps({"batch": [1, 2, 3]}).encode()),
+            {"Content-Encoding": "gzip"},
+        )
         st = sink.stats(s.url)
         assert st["events"] == 11
         assert st["paths"] == {"v2_batch": 7, "v1_event": 1, "segment_batch": 3}
@@ -90,8 +94,17 @@ def _check_client_summary(res: dict[str, Any], impl: str, queued: bool = True) -
 
 
 def test_client_bench_floor_and_ciogen(bench_pkg: str) -> None:
-    res = cbench.run_client_bench(n=N, n_customerio=50, reps=1, impls=("ciogen", "floor"), pkg_dir=bench_pkg,
-                                  create_venvs=False, tracemalloc=True, profile_n=200, log=lambda s: None)
+    res = cbench.run_client_bench(
+        n=N,
+        n_customerio=50,
+        reps=1,
+        impls=("ciogen", "floor"),
+        pkg_dir=bench_pkg,
+        create_venvs=False,
+        tracemalloc=True,
+        profile_n=200,
+        log=lambda s: None,
+    )
     _check_client_summary(res, "floor")
     _check_client_summary(res, "ciogen")
     assert "ciogen/floor us_per_call idle" in res["summary"]["ratios"]
@@ -102,8 +115,15 @@ def test_client_bench_floor_and_ciogen(bench_pkg: str) -> None:
 
 def test_client_bench_floor_only() -> None:
     """The floor runs even before the generated runtime exists."""
-    res = cbench.run_client_bench(n=N, reps=1, impls=("floor",), create_venvs=False, tracemalloc=False,
-                                  profile_n=0, log=lambda s: None)
+    res = cbench.run_client_bench(
+        n=N,
+        reps=1,
+        impls=("floor",),
+        create_venvs=False,
+        tracemalloc=False,
+        profile_n=0,
+        log=lambda s: None,
+    )
     d = _check_client_summary(res, "floor")
     assert d["running.events_per_s"]["median"] > 1000
 
@@ -111,16 +131,27 @@ def test_client_bench_floor_only() -> None:
 @pytest.mark.parametrize("peer", ["segment", "cdp", "customerio"])
 def test_client_bench_peer(peer: str) -> None:
     if not venvs.is_ready(peer):
-        pytest.skip(f"bench/.venvs/{peer} absent (created by `python -m bench.venvs {peer}`); not created here: slow")
-    res = cbench.run_client_bench(n=N, n_customerio=50, reps=1, impls=(peer,), create_venvs=False,
-                                  tracemalloc=False, profile_n=0, log=lambda s: None)
+        pytest.skip(
+            f"bench/.venvs/{peer} absent (created by `python -m bench.venvs {peer}`); not created here: slow"
+        )
+    res = cbench.run_client_bench(
+        n=N,
+        n_customerio=50,
+        reps=1,
+        impls=(peer,),
+        create_venvs=False,
+        tracemalloc=False,
+        profile_n=0,
+        log=lambda s: None,
+    )
     _check_client_summary(res, peer, queued=peer != "customerio")
 
 
 def test_generator_bench_tiny() -> None:
     with_dm = venvs.is_ready("datamodel")
-    res = gbench.run_generator_bench(sizes=(10,), reps=1, with_datamodel=with_dm, create_venvs=False,
-                                     log=lambda s: None)
+    res = gbench.run_generator_bench(
+        sizes=(10,), reps=1, with_datamodel=with_dm, create_venvs=False, log=lambda s: None
+    )
     assert "ciogen" not in res["skipped"], res["skipped"]
     by_tool = {r["tool"]: r for r in res["runs"]}
     for tool in ["ciogen generate", "ciogen check"] + (["datamodel-codegen"] if with_dm else []):
@@ -153,11 +184,22 @@ def test_synthetic_taxonomy_is_valid(tmp_path: Path) -> None:
 def test_report_and_docs_update(tmp_path: Path) -> None:
     fake = {
         "env": {"date": "today", "quick": False},
-        "client": {"config": {"n": 10, "n_customerio": 5, "reps": 2}, "skipped": {},
-                   "summary": {"impls": {"ciogen": {"idle.us_per_call": {"median": 5, "min": 4, "max": 6, "n": 2},
-                                                    "idle.bytes_per_event_rss": {"median": 400, "min": 390, "max": 410, "n": 2},
-                                                    "worst_call_ms": 3.0}},
-                               "ratios": {"ciogen/floor us_per_call idle": {"median": 1.2, "min": 1.1, "max": 1.3, "n": 2}}}},
+        "client": {
+            "config": {"n": 10, "n_customerio": 5, "reps": 2},
+            "skipped": {},
+            "summary": {
+                "impls": {
+                    "ciogen": {
+                        "idle.us_per_call": {"median": 5, "min": 4, "max": 6, "n": 2},
+                        "idle.bytes_per_event_rss": {"median": 400, "min": 390, "max": 410, "n": 2},
+                        "worst_call_ms": 3.0,
+                    }
+                },
+                "ratios": {
+                    "ciogen/floor us_per_call idle": {"median": 1.2, "min": 1.1, "max": 1.3, "n": 2}
+                },
+            },
+        },
     }
     t = {x["target"]: x["met"] for x in report.targets(fake)}
     assert t["ciogen typed call ≤ 1.5× floor, sender idle"] is True
@@ -184,19 +226,40 @@ def test_chart_renders(tmp_path: Path) -> None:
         python = venvs.python_of("tools")
     import subprocess
 
-    results = {"env": {"date": "x", "python": "3", "cpus": 2},
-               "client": {"summary": {"impls": {
-                   "floor": {"idle.us_per_call": {"median": 7, "min": 6, "max": 8},
-                             "running.us_per_call": {"median": 8, "min": 7, "max": 9},
-                             "running.events_per_s": {"median": 80000, "min": 70000, "max": 90000},
-                             "idle.bytes_per_event_rss": {"median": 350, "min": 340, "max": 360}}}}},
-               "generator": {"summary": {"tools": {"ciogen generate": {
-                   "10": {"wall": {"median": 0.5, "min": 0.4, "max": 0.6}},
-                   "100": {"wall": {"median": 0.9, "min": 0.8, "max": 1.0}}}}}}}
+    results = {
+        "env": {"date": "x", "python": "3", "cpus": 2},
+        "client": {
+            "summary": {
+                "impls": {
+                    "floor": {
+                        "idle.us_per_call": {"median": 7, "min": 6, "max": 8},
+                        "running.us_per_call": {"median": 8, "min": 7, "max": 9},
+                        "running.events_per_s": {"median": 80000, "min": 70000, "max": 90000},
+                        "idle.bytes_per_event_rss": {"median": 350, "min": 340, "max": 360},
+                    }
+                }
+            }
+        },
+        "generator": {
+            "summary": {
+                "tools": {
+                    "ciogen generate": {
+                        "10": {"wall": {"median": 0.5, "min": 0.4, "max": 0.6}},
+                        "100": {"wall": {"median": 0.9, "min": 0.8, "max": 1.0}},
+                    }
+                }
+            }
+        },
+    }
     src = tmp_path / "r.json"
     src.write_text(json.dumps(results))
     png = tmp_path / "b.png"
-    p = subprocess.run([python, str(REPO / "bench" / "chart.py"), str(src), str(png)], capture_output=True,
-                       text=True, timeout=120, env={**os.environ, "MPLBACKEND": "Agg"})
+    p = subprocess.run(
+        [python, str(REPO / "bench" / "chart.py"), str(src), str(png)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+    )
     assert p.returncode == 0, p.stderr
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

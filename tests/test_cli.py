@@ -11,10 +11,10 @@ import venv
 from pathlib import Path
 
 import pytest
-
-from generator import cli, output
 from golden_cases import read_tree
 from helpers import MINIMAL, REPO, ciogen
+
+from generator import cli, output
 
 EXTRA_EVENT = """\
   order_refunded:
@@ -33,10 +33,15 @@ def project(tmp_path: Path) -> Path:
 def test_validate_ok_and_invalid(project: Path) -> None:
     ok = ciogen("validate", cwd=project)
     assert ok.returncode == 0 and "is valid (1 events, 0 attributes)" in ok.stdout
-    (project / "taxonomy.yaml").write_text(MINIMAL.replace("enum: [email, google]", "enum: [email, email]"))
+    (project / "taxonomy.yaml").write_text(
+        MINIMAL.replace("enum: [email, google]", "enum: [email, email]")
+    )
     bad = ciogen("validate", cwd=project)
     assert bad.returncode == 2
-    assert "taxonomy.yaml:7:44: events.signed_up.properties.method.enum[1]: duplicate enum value 'email'" in bad.stderr
+    assert (
+        "taxonomy.yaml:7:44: events.signed_up.properties.method.enum[1]: duplicate enum value 'email'"
+        in bad.stderr
+    )
     assert "Traceback" not in bad.stderr
 
 
@@ -101,13 +106,17 @@ def test_foreign_files_are_never_removed(project: Path) -> None:
 def test_invalid_taxonomy_writes_nothing(project: Path) -> None:
     assert ciogen("generate", cwd=project).returncode == 0
     before = read_tree(project / "generated")
-    (project / "taxonomy.yaml").write_text(MINIMAL + EXTRA_EVENT.replace("minimum: 0", "minimum: 0, maximum: -1"))
+    (project / "taxonomy.yaml").write_text(
+        MINIMAL + EXTRA_EVENT.replace("minimum: 0", "minimum: 0, maximum: -1")
+    )
     result = ciogen("generate", cwd=project)
     assert result.returncode == 2 and "nothing written" in result.stderr
     assert read_tree(project / "generated") == before
 
 
-def test_failure_while_writing_leaves_previous_tree_untouched(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_while_writing_leaves_previous_tree_untouched(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(project)
     assert cli.main(["generate"]) == 0
     before = read_tree(project / "generated")
@@ -130,7 +139,9 @@ def test_failure_while_writing_leaves_previous_tree_untouched(project: Path, mon
     assert leftovers == []
 
 
-def test_internal_errors_are_reported_without_traceback(project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_internal_errors_are_reported_without_traceback(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(project)
 
     def boom(*args: object, **kwargs: object) -> dict[str, str]:
@@ -146,7 +157,10 @@ def test_strict_turns_warnings_into_errors(project: Path) -> None:
     text = MINIMAL.replace("      method:", "      recipient: {type: string}\n      method:")
     (project / "taxonomy.yaml").write_text(text)
     lenient = ciogen("validate", cwd=project)
-    assert lenient.returncode == 0 and "warning: events.signed_up.properties.recipient" in lenient.stderr
+    assert (
+        lenient.returncode == 0
+        and "warning: events.signed_up.properties.recipient" in lenient.stderr
+    )
     assert ciogen("validate", "--strict", cwd=project).returncode == 2
 
 
@@ -154,7 +168,11 @@ def test_out_folder_name_is_the_package_name(project: Path) -> None:
     result = ciogen("generate", "--out", "src/tracking", cwd=project)
     assert result.returncode == 0, result.stderr
     probe = subprocess.run(
-        [sys.executable, "-c", "import tracking; print(tracking.SignedUp(method='email').to_payload())"],
+        [
+            sys.executable,
+            "-c",
+            "import tracking; print(tracking.SignedUp(method='email').to_payload())",
+        ],
         cwd=project / "src",
         capture_output=True,
         text=True,
@@ -169,9 +187,32 @@ def test_wheel_ships_templates_and_generates_when_installed(tmp_path: Path) -> N
     """Build the wheel, install it (not editable) in a fresh venv, generate from it."""
     dist = tmp_path / "dist"
     src = tmp_path / "src"
-    shutil.copytree(REPO, src, ignore=shutil.ignore_patterns(".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", ".mypy_cache", ".hypothesis", "bench"))
+    shutil.copytree(
+        REPO,
+        src,
+        ignore=shutil.ignore_patterns(
+            ".venv",
+            ".git",
+            "build",
+            "dist",
+            "*.egg-info",
+            "__pycache__",
+            ".mypy_cache",
+            ".hypothesis",
+            "bench",
+        ),
+    )
     built = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(src)],
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(dist),
+            str(src),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -183,11 +224,26 @@ def test_wheel_ships_templates_and_generates_when_installed(tmp_path: Path) -> N
     venv.EnvBuilder(with_pip=False, system_site_packages=False).create(env_dir)
     python = env_dir / "bin" / "python"
     # Reuse this interpreter's already-installed dependencies; install only ciogen itself.
-    site = subprocess.run([str(python), "-c", "import site; print(site.getsitepackages()[0])"], capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run(
+        [str(python), "-c", "import site; print(site.getsitepackages()[0])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     deps = [p for p in sys.path if p.endswith("site-packages")]
     Path(site, "deps.pth").write_text("\n".join(deps) + "\n")
     installed = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--target", site, str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--target",
+            site,
+            str(wheel),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -199,12 +255,26 @@ def test_wheel_ships_templates_and_generates_when_installed(tmp_path: Path) -> N
     shutil.copy(REPO / "taxonomy.yaml", work / "taxonomy.yaml")
     run_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     result = subprocess.run(
-        [str(python), "-m", "generator", "generate"], cwd=work, capture_output=True, text=True, check=False, env=run_env, timeout=120
+        [str(python), "-m", "generator", "generate"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=run_env,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     where = subprocess.run(
-        [str(python), "-c", "import generator, generator.render as r; print(generator.__file__); print(r.templates_dir())"],
-        cwd=work, capture_output=True, text=True, check=True, env=run_env,
+        [
+            str(python),
+            "-c",
+            "import generator, generator.render as r; print(generator.__file__); print(r.templates_dir())",
+        ],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=run_env,
     ).stdout
     assert str(site) in where and str(REPO) not in where
     assert read_tree(work / "generated") == read_tree(REPO / "generated")

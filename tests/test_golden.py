@@ -14,12 +14,20 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from golden_cases import (
+    GOLDEN,
+    REGEN_COMMAND,
+    build_case,
+    cases,
+    expected_root,
+    package_name,
+    read_tree,
+)
+from helpers import GENERATED_RUFF, REPO, ciogen
 
 from generator import output
 from generator.load import load_file
 from generator.render import build_output
-from golden_cases import GOLDEN, REGEN_COMMAND, build_case, cases, expected_root, package_name, read_tree
-from helpers import GENERATED_RUFF, REPO, ciogen
 
 VALID_CASES = [c for c in cases() if not (GOLDEN / c / "expected_errors.txt").exists()]
 UTC = dt.UTC
@@ -35,7 +43,10 @@ def _diff(expected: dict[str, str], actual: dict[str, str]) -> str:
         elif expected[rel] != actual[rel]:
             lines.extend(
                 difflib.unified_diff(
-                    expected[rel].splitlines(keepends=True), actual[rel].splitlines(keepends=True), rel, rel
+                    expected[rel].splitlines(keepends=True),
+                    actual[rel].splitlines(keepends=True),
+                    rel,
+                    rel,
                 )
             )
     return "".join(lines)[:6000]
@@ -49,7 +60,9 @@ def test_golden_case(case: str) -> None:
         assert result == expected_text, f"error report changed; if intended run: {REGEN_COMMAND}"
         return
     expected = read_tree(expected_root(case))
-    assert result == expected, f"golden tree {case} differs; if intended run: {REGEN_COMMAND}\n{_diff(expected, result)}"
+    assert result == expected, (
+        f"golden tree {case} differs; if intended run: {REGEN_COMMAND}\n{_diff(expected, result)}"
+    )
 
 
 def test_repo_generated_matches_taxonomy() -> None:
@@ -68,7 +81,14 @@ def test_output_is_deterministic_across_hash_seeds(tmp_path: Path) -> None:
     for seed in ("0", "1"):
         out = tmp_path / f"seed{seed}" / "golden_hostile"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        result = ciogen("generate", "--taxonomy", str(GOLDEN / "hostile" / "taxonomy.yaml"), "--out", str(out), env=env)
+        result = ciogen(
+            "generate",
+            "--taxonomy",
+            str(GOLDEN / "hostile" / "taxonomy.yaml"),
+            "--out",
+            str(out),
+            env=env,
+        )
         assert result.returncode == 0, result.stderr
         trees.append(read_tree(out))
     assert trees[0] == trees[1]
@@ -90,7 +110,18 @@ def test_generated_code_passes_ruff() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     fmt = subprocess.run(
-        [sys.executable, "-m", "ruff", "format", "--check", "--isolated", "--line-length", "100", "--no-cache", *paths],
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "format",
+            "--check",
+            "--isolated",
+            "--line-length",
+            "100",
+            "--no-cache",
+            *paths,
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -101,10 +132,20 @@ def test_generated_code_passes_ruff() -> None:
 def test_generated_code_passes_mypy_strict(tmp_path: Path) -> None:
     roots = _package_roots()
     env = {**os.environ, "MYPYPATH": os.pathsep.join(str(root) for _, root in roots)}
-    args = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), "--no-incremental"]
+    args = [
+        sys.executable,
+        "-m",
+        "mypy",
+        "--strict",
+        "--cache-dir",
+        str(tmp_path / "cache"),
+        "--no-incremental",
+    ]
     for name, _ in roots:
         args += ["-p", name]
-    result = subprocess.run(args, capture_output=True, text=True, check=False, env=env, cwd=tmp_path, timeout=300)
+    result = subprocess.run(
+        args, capture_output=True, text=True, check=False, env=env, cwd=tmp_path, timeout=300
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -117,7 +158,11 @@ def golden(request: pytest.FixtureRequest) -> Iterator[ModuleType]:
         yield importlib.import_module(package_name(case))
     finally:
         sys.path.remove(root)
-        for name in [m for m in sys.modules if m == package_name(case) or m.startswith(package_name(case) + ".")]:
+        for name in [
+            m
+            for m in sys.modules
+            if m == package_name(case) or m.startswith(package_name(case) + ".")
+        ]:
             del sys.modules[name]
 
 
@@ -141,7 +186,14 @@ def test_hostile_package_runs(golden: ModuleType) -> None:
     _rejects(m.Class, "enum", "class.def", def_="nope", field_1st="'")
     _rejects(m.Class, "pattern", "class.1st", def_="{}", field_1st="abc")
     _rejects(m.Class, "minimum", "class.with-dash", def_="{}", field_1st="'", with_dash=-1)
-    _rejects(m.Class, "timezone", "class.timestamp", def_="{}", field_1st="'", timestamp_=dt.datetime(2020, 1, 1))
+    _rejects(
+        m.Class,
+        "timezone",
+        "class.timestamp",
+        def_="{}",
+        field_1st="'",
+        timestamp_=dt.datetime(2020, 1, 1),
+    )
     _rejects(m.Model1stChoice, "exclusiveMaximum", "1st-choice.import", from_="x", import_=10)
     ev = m.ArgerEreignis(grosse=1.5, list_=["a", "b"])
     assert ev.to_payload() == {"größe": 1.5, "list": ["a", "b"]}
@@ -168,21 +220,54 @@ def test_hostile_package_runs(golden: ModuleType) -> None:
 def test_nested_package_runs(golden: ModuleType) -> None:
     m = golden
     home = m.Address(street="1 Main St", country="DE", geo=m.AddressGeo(lat=52.5, lon=13.4))
-    parcel = m.OrderShippedShipmentParcelsItem(weight_kg=1.2, dimensions=[1, 2, 3], tags=["red", "blue"])
+    parcel = m.OrderShippedShipmentParcelsItem(
+        weight_kg=1.2, dimensions=[1, 2, 3], tags=["red", "blue"]
+    )
     shipment = m.OrderShippedShipment(to=home, parcels=[parcel])
     when = dt.datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
-    event = m.OrderShipped(shipment=shipment, shipped_at=when, matrix=[[1.0, 2.5], []], history=[when])
+    event = m.OrderShipped(
+        shipment=shipment, shipped_at=when, matrix=[[1.0, 2.5], []], history=[when]
+    )
     payload = event.to_payload()
     assert payload["shipped_at"] == 1714564800 and payload["history"] == [1714564800]
-    assert payload["shipment"]["parcels"][0] == {"weight_kg": 1.2, "dimensions": [1, 2, 3], "tags": ["red", "blue"]}
+    assert payload["shipment"]["parcels"][0] == {
+        "weight_kg": 1.2,
+        "dimensions": [1, 2, 3],
+        "tags": ["red", "blue"],
+    }
     assert m.OrderShipped.from_payload(payload) == event
     _rejects(m.Address, "pattern", "address.country", street="x", country="de")
     _rejects(m.AddressGeo, "maximum", "address.geo.lat", lat=91, lon=0)
-    _rejects(m.OrderShippedShipmentParcelsItem, "minItems", "order_shipped.shipment.parcels[].dimensions", weight_kg=1, dimensions=[1])
-    _rejects(m.OrderShippedShipmentParcelsItem, "enum", "order_shipped.shipment.parcels[].tags[0]", weight_kg=1, tags=["pink"])
-    _rejects(m.OrderShippedShipmentParcelsItem, "uniqueItems", "order_shipped.shipment.parcels[].tags", weight_kg=1, tags=["red", "red"])
+    _rejects(
+        m.OrderShippedShipmentParcelsItem,
+        "minItems",
+        "order_shipped.shipment.parcels[].dimensions",
+        weight_kg=1,
+        dimensions=[1],
+    )
+    _rejects(
+        m.OrderShippedShipmentParcelsItem,
+        "enum",
+        "order_shipped.shipment.parcels[].tags[0]",
+        weight_kg=1,
+        tags=["pink"],
+    )
+    _rejects(
+        m.OrderShippedShipmentParcelsItem,
+        "uniqueItems",
+        "order_shipped.shipment.parcels[].tags",
+        weight_kg=1,
+        tags=["red", "red"],
+    )
     _rejects(m.OrderShipped, "type", "order_shipped.shipment", shipment={"to": {}}, shipped_at=when)
-    _rejects(m.OrderShipped, "maxItems", "order_shipped.matrix[0]", shipment=shipment, shipped_at=when, matrix=[[1.0] * 5])
+    _rejects(
+        m.OrderShipped,
+        "maxItems",
+        "order_shipped.matrix[0]",
+        shipment=shipment,
+        shipped_at=when,
+        matrix=[[1.0] * 5],
+    )
     with pytest.raises(m.ValidationError) as info:
         m.OrderShipped.from_payload({**payload, "surprise": 1})
     assert info.value.field == "order_shipped.surprise"

@@ -5,11 +5,10 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from helpers import MINIMAL, errors_of
 
 from generator.errors import Severity
 from generator.load import load_text
-
-from helpers import MINIMAL, errors_of
 
 
 def test_minimal_taxonomy_is_valid() -> None:
@@ -24,11 +23,15 @@ CASES = {
         version: 1
         name: [unclosed
         """,
-        ["taxonomy.yaml:3:1: invalid YAML: expected ',' or ']', but got '<stream end>' (while parsing a flow sequence)"],
+        [
+            "taxonomy.yaml:3:1: invalid YAML: expected ',' or ']', but got '<stream end>' (while parsing a flow sequence)"
+        ],
     ),
     "duplicate_key": (
         MINIMAL + "  signed_up:\n    description: again\n",
-        ["taxonomy.yaml:9:3: events.signed_up: duplicate key 'signed_up' (first defined at line 4)"],
+        [
+            "taxonomy.yaml:9:3: events.signed_up: duplicate key 'signed_up' (first defined at line 4)"
+        ],
     ),
     "boolean_key": (
         MINIMAL.replace("method:", "on:").replace("[method]", "[on]"),
@@ -41,7 +44,9 @@ CASES = {
     ),
     "unknown_field_with_suggestion": (
         MINIMAL.replace("    required:", "    requird:"),
-        ["taxonomy.yaml:8:5: events.signed_up.requird: unknown field 'requird' (did you mean 'required'?)"],
+        [
+            "taxonomy.yaml:8:5: events.signed_up.requird: unknown field 'requird' (did you mean 'required'?)"
+        ],
     ),
     "missing_required_field": (
         MINIMAL.replace("    description: A person signed up.\n", ""),
@@ -71,11 +76,15 @@ CASES = {
               b: {type: array, items: {$ref: "#/definitions/a"}}
             """
         ),
-        ["taxonomy.yaml:11:27: definitions.b.items: cyclic reference: a -> b -> a (a definition may not contain itself)"],
+        [
+            "taxonomy.yaml:11:27: definitions.b.items: cyclic reference: a -> b -> a (a definition may not contain itself)"
+        ],
     ),
     "enum_duplicate": (
         MINIMAL.replace("[email, google]", "[email, google, email]"),
-        ["taxonomy.yaml:7:52: events.signed_up.properties.method.enum[2]: duplicate enum value 'email' (same as item 0)"],
+        [
+            "taxonomy.yaml:7:52: events.signed_up.properties.method.enum[2]: duplicate enum value 'email' (same as item 0)"
+        ],
     ),
     "enum_yaml_boolean": (
         MINIMAL.replace("[email, google]", "[yes, no]"),
@@ -94,34 +103,51 @@ CASES = {
         ],
     ),
     "minimum_above_maximum": (
-        MINIMAL.replace("{type: string, enum: [email, google]}", "{type: integer, minimum: 5, maximum: 2}"),
-        ["taxonomy.yaml:7:40: events.signed_up.properties.method.minimum: minimum 5 leaves no room below maximum 2"],
+        MINIMAL.replace(
+            "{type: string, enum: [email, google]}", "{type: integer, minimum: 5, maximum: 2}"
+        ),
+        [
+            "taxonomy.yaml:7:40: events.signed_up.properties.method.minimum: minimum 5 leaves no room below maximum 2"
+        ],
     ),
     "exclusive_bounds": (
-        MINIMAL.replace("{type: string, enum: [email, google]}", "{type: number, exclusiveMinimum: 2, maximum: 2}"),
+        MINIMAL.replace(
+            "{type: string, enum: [email, google]}",
+            "{type: number, exclusiveMinimum: 2, maximum: 2}",
+        ),
         [
             "taxonomy.yaml:7:48: events.signed_up.properties.method.exclusiveMinimum: "
             "exclusiveMinimum 2 leaves no room below maximum 2"
         ],
     ),
     "min_length_above_max_length": (
-        MINIMAL.replace("{type: string, enum: [email, google]}", "{type: string, minLength: 3, maxLength: 2}"),
-        ["taxonomy.yaml:7:41: events.signed_up.properties.method.minLength: minLength 3 is greater than maxLength 2"],
+        MINIMAL.replace(
+            "{type: string, enum: [email, google]}", "{type: string, minLength: 3, maxLength: 2}"
+        ),
+        [
+            "taxonomy.yaml:7:41: events.signed_up.properties.method.minLength: minLength 3 is greater than maxLength 2"
+        ],
     ),
     "keyword_for_other_type": (
         MINIMAL.replace("{type: string, enum: [email, google]}", "{type: integer, maxLength: 2}"),
-        ["taxonomy.yaml:7:31: events.signed_up.properties.method.maxLength: 'maxLength' does not apply to type 'integer'"],
+        [
+            "taxonomy.yaml:7:31: events.signed_up.properties.method.maxLength: 'maxLength' does not apply to type 'integer'"
+        ],
     ),
     "default_violates_schema": (
-        MINIMAL.replace("{type: string, enum: [email, google]}", "{type: string, enum: [email, google], default: fax}")
-        .replace("    required: [method]\n", ""),
+        MINIMAL.replace(
+            "{type: string, enum: [email, google]}",
+            "{type: string, enum: [email, google], default: fax}",
+        ).replace("    required: [method]\n", ""),
         [
             "taxonomy.yaml:7:62: events.signed_up.properties.method.default: default does not fit its own "
             "schema: 'fax' is not one of ['email', 'google']"
         ],
     ),
     "example_violates_schema": (
-        MINIMAL.replace("{type: string, enum: [email, google]}", "{type: integer, maximum: 3, examples: [1, 7]}"),
+        MINIMAL.replace(
+            "{type: string, enum: [email, google]}", "{type: integer, maximum: 3, examples: [1, 7]}"
+        ),
         [
             "taxonomy.yaml:7:57: events.signed_up.properties.method.examples[1]: example does not fit its own "
             "schema: 7 is greater than the maximum of 3"
@@ -129,15 +155,21 @@ CASES = {
     ),
     "required_not_defined": (
         MINIMAL.replace("[method]", "[method, mthod]"),
-        ["taxonomy.yaml:8:24: events.signed_up.required[1]: required property 'mthod' is not defined (did you mean 'method'?)"],
+        [
+            "taxonomy.yaml:8:24: events.signed_up.required[1]: required property 'mthod' is not defined (did you mean 'method'?)"
+        ],
     ),
     "event_name_too_long": (
         MINIMAL.replace("  signed_up:", "  " + "e" * 101 + ":"),
-        [f"taxonomy.yaml:4:3: events.{'e' * 101}: event name is 101 bytes; Customer.io's limit is 100"],
+        [
+            f"taxonomy.yaml:4:3: events.{'e' * 101}: event name is 101 bytes; Customer.io's limit is 100"
+        ],
     ),
     "attribute_name_too_long": (
         MINIMAL + f"attributes:\n  properties:\n    {'a' * 151}: {{type: string}}\n",
-        [f"taxonomy.yaml:11:5: attributes.properties.{'a' * 151}: attribute name is 151 bytes; Customer.io's limit is 150"],
+        [
+            f"taxonomy.yaml:11:5: attributes.properties.{'a' * 151}: attribute name is 151 bytes; Customer.io's limit is 150"
+        ],
     ),
     "reserved_attribute": (
         MINIMAL + "attributes:\n  properties:\n    cio_id: {type: string}\n",
@@ -155,14 +187,21 @@ CASES = {
     ),
     "nullable_needs_one_type": (
         MINIMAL.replace("{type: string, enum: [email, google]}", "{type: [string, integer]}"),
-        ["taxonomy.yaml:7:22: events.signed_up.properties.method.type: a property has one type (plus null), not string and integer"],
+        [
+            "taxonomy.yaml:7:22: events.signed_up.properties.method.type: a property has one type (plus null), not string and integer"
+        ],
     ),
     "array_without_items": (
         MINIMAL.replace("{type: string, enum: [email, google]}", "{type: array}"),
-        ["taxonomy.yaml:7:15: events.signed_up.properties.method: array property has no items schema (add `items:` with the element's schema)"],
+        [
+            "taxonomy.yaml:7:15: events.signed_up.properties.method: array property has no items schema (add `items:` with the element's schema)"
+        ],
     ),
     "empty_file": ("", ["taxonomy.yaml:1:1: the file is empty (start from the README's example)"]),
-    "not_a_mapping": ("- just\n- a list\n", ["taxonomy.yaml:1:1: the taxonomy must be a YAML mapping (see docs/taxonomy.md)"]),
+    "not_a_mapping": (
+        "- just\n- a list\n",
+        ["taxonomy.yaml:1:1: the taxonomy must be a YAML mapping (see docs/taxonomy.md)"],
+    ),
 }
 
 
@@ -174,7 +213,9 @@ def test_error_is_located(case: str) -> None:
 
 def test_every_problem_is_reported_in_one_run() -> None:
     text = (
-        MINIMAL.replace("[email, google]", "[email, google, email]").replace("[method]", "[method, nope]")
+        MINIMAL.replace("[email, google]", "[email, google, email]").replace(
+            "[method]", "[method, nope]"
+        )
         + "  other:\n    description: x\n    properties:\n      n: {type: integer, minimum: 3, maximum: 1}\n"
     )
     found = errors_of(text)
@@ -195,7 +236,10 @@ def test_meta_schema_errors_are_all_reported_together() -> None:
 @pytest.mark.parametrize(
     ("snippet", "message"),
     [
-        ("    properties:\n      recipient: {type: string}\n", "'recipient' is a reserved event data key"),
+        (
+            "    properties:\n      recipient: {type: string}\n",
+            "'recipient' is a reserved event data key",
+        ),
     ],
 )
 def test_reserved_event_keys_are_warnings(snippet: str, message: str) -> None:
@@ -203,16 +247,28 @@ def test_reserved_event_keys_are_warnings(snippet: str, message: str) -> None:
     _, warnings = load_text(text, "taxonomy.yaml")
     assert [w.severity for w in warnings] == [Severity.WARNING]
     assert message in warnings[0].format()
-    assert warnings[0].format().startswith("taxonomy.yaml:7:7: warning: events.e.properties.recipient:")
+    assert (
+        warnings[0]
+        .format()
+        .startswith("taxonomy.yaml:7:7: warning: events.e.properties.recipient:")
+    )
 
 
 def test_anonymous_id_and_cio_prefix_attributes_warn() -> None:
-    text = MINIMAL + "attributes:\n  properties:\n    anonymous_id: {type: string}\n    cio_x: {type: string}\n"
+    text = (
+        MINIMAL
+        + "attributes:\n  properties:\n    anonymous_id: {type: string}\n    cio_x: {type: string}\n"
+    )
     _, warnings = load_text(text, "taxonomy.yaml")
-    assert [w.path for w in warnings] == ["attributes.properties.anonymous_id", "attributes.properties.cio_x"]
+    assert [w.path for w in warnings] == [
+        "attributes.properties.anonymous_id",
+        "attributes.properties.cio_x",
+    ]
 
 
 def test_too_many_attributes() -> None:
     props = "".join(f"    a{i}: {{type: string}}\n" for i in range(301))
     found = errors_of(MINIMAL + "attributes:\n  properties:\n" + props)
-    assert found == ["taxonomy.yaml:11:5: attributes.properties: 301 attributes; Customer.io accepts at most 300 per identify call"]
+    assert found == [
+        "taxonomy.yaml:11:5: attributes.properties: 301 attributes; Customer.io accepts at most 300 per identify call"
+    ]
