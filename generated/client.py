@@ -262,9 +262,13 @@ def get_client() -> Client:
     return _singleton.get()
 
 
-def configure(site_id: str, api_key: str, **options: _t.Any) -> Client:
-    """Set up the process-wide client explicitly (replacing any existing one)."""
-    return _singleton.configure(site_id, api_key, **options)
+def configure(**options: _t.Any) -> Client:
+    """Set up the process-wide client explicitly, replacing (and closing) any existing one.
+
+    Takes `Client`'s arguments (`site_id`, `api_key`, `region`, `config`, ...);
+    credentials not given still come from the CUSTOMERIO_* environment variables.
+    """
+    return _singleton.configure(**options)
 
 
 def reset_client() -> None:

@@ -70,6 +70,7 @@ class LineItem:
     name: str | None = None
 
     def __post_init__(self) -> None:
+        value: _t.Any
         value = self.quantity
         if not isinstance(value, int) or isinstance(value, bool):
             raise _c.fail("line_item.quantity", "type", "must be an integer", value)
@@ -157,6 +158,7 @@ class PersonAttributes:
     plan: Plan | None = None
 
     def __post_init__(self) -> None:
+        value: _t.Any
         value = self.email
         if not isinstance(value, str):
             raise _c.fail("attributes.email", "type", "must be a string", value)
@@ -272,6 +274,7 @@ class PersonAttributesUpdate:
     plan: Plan | None = None
 
     def __post_init__(self) -> None:
+        value: _t.Any
         value = self.email
         if value is not None:
             if not isinstance(value, str):
@@ -393,6 +396,7 @@ class CheckoutCompleted:
     currency: CheckoutCompletedCurrency | None = "USD"
 
     def __post_init__(self) -> None:
+        value: _t.Any
         value = self.items
         if not isinstance(value, int) or isinstance(value, bool):
             raise _c.fail("checkout_completed.items", "type", "must be an integer", value)
@@ -481,7 +485,7 @@ class CheckoutCompleted:
             order_id=data["order_id"],
             total=data["total"],
             coupon=data.get("coupon"),
-            currency=data.get("currency", "USD"),
+            currency=data.get("currency"),
         )
 
 
@@ -497,6 +501,7 @@ class EmailVerified:
     email: str
 
     def __post_init__(self) -> None:
+        value: _t.Any
         value = self.email
         if not isinstance(value, str):
             raise _c.fail("email_verified.email", "type", "must be a string", value)
@@ -532,6 +537,7 @@ class FeatureUsed:
     duration_ms: int | None = None
 
     def __post_init__(self) -> None:
+        value: _t.Any
         value = self.feature
         if not isinstance(value, str):
             raise _c.fail("feature_used.feature", "type", "must be a string", value)
@@ -591,6 +597,7 @@ class PageViewed:
     title: str | None = None
 
     def __post_init__(self) -> None:
+        value: _t.Any
         value = self.url
         if not isinstance(value, str):
             raise _c.fail("page_viewed.url", "type", "must be a string", value)
@@ -654,6 +661,7 @@ class PlanChanged:
     mrr: float | None = None
 
     def __post_init__(self) -> None:
+        value: _t.Any
         value = self.from_
         if not isinstance(value, str) or value not in _PLAN_VALUES:
             raise _c.fail(
@@ -720,6 +728,7 @@ class SignedUp:
     source: str | None = None
 
     def __post_init__(self) -> None:
+        value: _t.Any
         value = self.method
         if not isinstance(value, str) or value not in _SIGNED_UP_METHOD_VALUES:
             raise _c.fail(
@@ -767,6 +776,7 @@ class SubscriptionCancelled:
     feedback: str | None = None
 
     def __post_init__(self) -> None:
+        value: _t.Any
         value = self.reason
         if not isinstance(value, str) or value not in _SUBSCRIPTION_CANCELLED_REASON_VALUES:
             raise _c.fail(

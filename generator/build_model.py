@@ -58,18 +58,34 @@ ATTRIBUTE_WARNINGS = {
 }
 
 # Python names the generated code itself uses in each namespace.
+# Names the generated methods use (parameters, locals, methods) and the builtin
+# types field annotations refer to: a field named `list` would shadow `list[...]`.
 FIELD_RESERVED = frozenset(
-    {"self", "cls", "to_payload", "from_payload", "person", "timestamp", "anonymous_id", "payload"}
+    {"self", "cls", "to_payload", "from_payload", "person", "timestamp", "anonymous_id", "payload", "data", "value"}
+    | {"str", "int", "float", "bool", "list", "dict", "object"}
 )
 # The generated Client's own methods; BaseClient's public names are added from
 # templates/_runtime.py itself (see `client_reserved`), so the two cannot drift.
 CLIENT_METHODS = frozenset({"identify", "update_person", "track", "track_anonymous"})
+# Names an event's method name may not take because the output uses them for
+# the person attributes: `schemas/person_attributes.json` and the strategies
+# `person_attributes()` / `person_attributes_update()` in `strategies.py`.
+OUTPUT_RESERVED = frozenset({"person_attributes", "person_attributes_update"})
 MODULE_RESERVED = {
     "ValidationError": "the validation error class",
     "EVENT_TYPES": "the event registry",
     "AnyEvent": "the union of all event classes",
     "Client": "the client class",
     "Person": "the person identifier type",
+    # Runtime names re-exported by the generated package's __init__.py.
+    **{
+        name: "a name the generated package exports from its runtime"
+        for name in (
+            "ClientConfig", "RecordingTransport", "Response", "Stats", "FailedOperation",
+            "CustomerIOError", "ConfigurationError", "IdentifierError", "PayloadTooLargeError",
+            "QueueFullError", "ClientClosedError", "TransportError", "DeliveryError",
+        )
+    },
 }
 
 _KEYWORDS_BY_TYPE = {
@@ -230,7 +246,7 @@ class ModelBuilder:
     def build_events(self) -> list[Event]:
         events: list[Event] = []
         methods = NameRegistry()
-        reserved = client_reserved()
+        reserved = client_reserved() | OUTPUT_RESERVED
         for ident in sorted(reserved):
             methods.claim(ident, f"the client's own {ident!r}")
         # Names are claimed in file order, so a collision is reported at the

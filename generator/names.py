@@ -22,9 +22,30 @@ RESERVED_WORDS = frozenset(keyword.kwlist)
 BUILTIN_NAMES = frozenset(dir(builtins))
 
 
+# Letters that Unicode does not decompose but that have a usual ASCII spelling.
+_TRANSLITERATE = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "ø": "o",
+        "Ø": "O",
+        "œ": "oe",
+        "Œ": "OE",
+        "đ": "d",
+        "Đ": "D",
+        "ł": "l",
+        "Ł": "L",
+        "þ": "th",
+        "Þ": "TH",
+        "ı": "i",
+    }
+)
+
+
 def _ascii_words(name: str) -> list[str]:
     """Split `name` into ASCII words: accents are dropped, other letters spelled as code points."""
-    decomposed = unicodedata.normalize("NFKD", name)
+    decomposed = unicodedata.normalize("NFKD", name.translate(_TRANSLITERATE))
     parts: list[str] = []
     for ch in decomposed:
         if ch.isascii():

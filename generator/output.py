@@ -70,7 +70,9 @@ def plan(root: Path, files: Mapping[str, str]) -> Plan:
         if rel in files:
             continue
         content = _read(root / rel)
-        (result.stale if content is not None and is_generated(content) else result.foreign).append(rel)
+        (result.stale if content is not None and is_generated(content) else result.foreign).append(
+            rel
+        )
     return result
 
 

@@ -312,12 +312,10 @@ def from_payload_args(model: ObjectModel) -> list[str]:
     args = []
     for f in model.fields:
         key = py_string(f.wire_name)
-        if f.required:
-            raw = f"data[{key}]"
-        elif f.has_default:
-            raw = f"data.get({key}, {literal(f.default)})"
-        else:
-            raw = f"data.get({key})"
+        # A missing optional key reads back as None, also when the field has a
+        # default: None is how `to_payload` leaves a field out, so this keeps
+        # `from_payload(x.to_payload()) == x` for every x.
+        raw = f"data[{key}]" if f.required else f"data.get({key})"
         args.append(f"{f.name}={from_wire(f.type, raw, py_string(f.label))}")
     return args
 

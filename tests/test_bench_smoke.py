@@ -88,7 +88,7 @@ def _check_client_summary(res: dict[str, Any], impl: str, queued: bool = True) -
     assert all(r["delivered"] >= r["n"] for r in running)
     if queued:
         assert d["idle.bytes_per_event_rss"]["median"] >= 0
-        idle = [r for r in runs if r["mode"] == "idle"][0]
+        idle = next(r for r in runs if r["mode"] == "idle")
         assert idle["sink_events_while_paused"] == 0, "the paused sender sent events"
     return d
 
@@ -202,10 +202,10 @@ def test_report_and_docs_update(tmp_path: Path) -> None:
         },
     }
     t = {x["target"]: x["met"] for x in report.targets(fake)}
-    assert t["ciogen typed call ≤ 1.5× floor, sender idle"] is True
+    assert t["ciogen typed call ≤ 1.5x floor, sender idle"] is True
     assert t["≤ 500 bytes per queued event"] is True
     assert t["worst single call < 5 ms"] is True
-    assert t["delivered throughput ≥ 3× segment"] is None
+    assert t["delivered throughput ≥ 3x segment"] is None
     md = tmp_path / "B.md"
     md.write_text("# Bench\n\nprose stays\n")
     report.update_benchmarks_md(str(md), report.markdown(fake), "")

@@ -7,7 +7,23 @@ get_client().signed_up("42", method="email")
 """
 
 from ._checks import ValidationError
-from ._runtime import ClientConfig, Person, RecordingTransport
+from ._runtime import (
+    ClientClosedError,
+    ClientConfig,
+    ConfigurationError,
+    CustomerIOError,
+    DeliveryError,
+    FailedOperation,
+    IdentifierError,
+    PayloadTooLargeError,
+    Person,
+    QueueFullError,
+    RecordingTransport,
+    Response,
+    Stats,
+    TransportError,
+    install_sigterm_handler,
+)
 from .client import Client, configure, get_client, reset_client
 from .models import (
     EVENT_TYPES,
@@ -31,20 +47,32 @@ __all__ = [
     "ArgerEreignis",
     "Class",
     "Client",
+    "ClientClosedError",
     "ClientConfig",
+    "ConfigurationError",
+    "CustomerIOError",
+    "DeliveryError",
     "Event2ndEvent",
     "Event2ndEventNone_",
     "Event2ndEventTrue_",
+    "FailedOperation",
     "Flush",
     "For",
+    "IdentifierError",
     "Identify",
     "Model1stChoice",
+    "PayloadTooLargeError",
     "Person",
     "PersonAttributes",
     "PersonAttributesUpdate",
+    "QueueFullError",
     "RecordingTransport",
+    "Response",
+    "Stats",
+    "TransportError",
     "ValidationError",
     "configure",
     "get_client",
+    "install_sigterm_handler",
     "reset_client",
 ]

@@ -164,14 +164,14 @@ class Client(BaseClient):
         self,
         person: str | Person,
         *,
-        gro_u00df_e: float | None = None,
-        list: list[str] | None = None,
+        grosse: float | None = None,
+        list_: list[str] | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """Unicode event name."""
         data = _m.ArgerEreignis(
-            gro_u00df_e=gro_u00df_e,
-            list=list,
+            grosse=grosse,
+            list_=list_,
         ).to_payload()
         return self._track(person, "Ärger-Ereignis", data, timestamp)
 
@@ -179,8 +179,8 @@ class Client(BaseClient):
         self,
         anonymous_id: str,
         *,
-        gro_u00df_e: float | None = None,
-        list: list[str] | None = None,
+        grosse: float | None = None,
+        list_: list[str] | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """Unicode event name.
@@ -188,8 +188,8 @@ class Client(BaseClient):
         Anonymous variant: for a visitor known only by `anonymous_id`.
         """
         data = _m.ArgerEreignis(
-            gro_u00df_e=gro_u00df_e,
-            list=list,
+            grosse=grosse,
+            list_=list_,
         ).to_payload()
         return self._track_anonymous(anonymous_id, "Ärger-Ereignis", data, timestamp)
 
@@ -202,9 +202,13 @@ def get_client() -> Client:
     return _singleton.get()
 
 
-def configure(site_id: str, api_key: str, **options: _t.Any) -> Client:
-    """Set up the process-wide client explicitly (replacing any existing one)."""
-    return _singleton.configure(site_id, api_key, **options)
+def configure(**options: _t.Any) -> Client:
+    """Set up the process-wide client explicitly, replacing (and closing) any existing one.
+
+    Takes `Client`'s arguments (`site_id`, `api_key`, `region`, `config`, ...);
+    credentials not given still come from the CUSTOMERIO_* environment variables.
+    """
+    return _singleton.configure(**options)
 
 
 def reset_client() -> None:

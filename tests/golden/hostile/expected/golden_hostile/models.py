@@ -59,6 +59,7 @@ class Model1stChoice:
     to_payload_: float | None = None
 
     def __post_init__(self) -> None:
+        value: _t.Any
         value = self.from_
         if not isinstance(value, str):
             raise _c.fail("1st-choice.from", "type", "must be a string", value)
@@ -119,6 +120,7 @@ class PersonAttributes:
     unicode_name: str | None = None
 
     def __post_init__(self) -> None:
+        value: _t.Any
         value = self.cio_subscription_preferences
         if value is not None and (not isinstance(value, str)):
             raise _c.fail(
@@ -175,6 +177,7 @@ class PersonAttributesUpdate:
     unicode_name: str | None = None
 
     def __post_init__(self) -> None:
+        value: _t.Any
         value = self.cio_subscription_preferences
         if value is not None and (not isinstance(value, str)):
             raise _c.fail(
@@ -229,6 +232,7 @@ class Event2ndEvent:
     true: Event2ndEventTrue_ | None = None
 
     def __post_init__(self) -> None:
+        value: _t.Any
         value = self.none
         if value is not None and (
             not isinstance(value, str) or value not in _EVENT2ND_EVENT_NONE__VALUES
@@ -282,6 +286,7 @@ class Class:
     with_dash: int | None = None
 
     def __post_init__(self) -> None:
+        value: _t.Any
         value = self.def_
         if not isinstance(value, str) or value not in _FOR_VALUES:
             raise _c.fail(
@@ -385,7 +390,7 @@ class Flush:
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "flush", cls._KEYS, ())
+        _c.check_payload_keys(payload, "flush", cls._KEYS, ())
         return cls()
 
 
@@ -401,6 +406,7 @@ class Identify:
     payload_: str | None = None
 
     def __post_init__(self) -> None:
+        value: _t.Any
         value = self.payload_
         if value is not None and (not isinstance(value, str)):
             raise _c.fail("identify.payload", "type", "must be a string", value)
@@ -430,11 +436,12 @@ class ArgerEreignis:
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"größe", "list"})
 
-    gro_u00df_e: float | None = None
-    list: list[str] | None = None
+    grosse: float | None = None
+    list_: list[str] | None = None
 
     def __post_init__(self) -> None:
-        value = self.gro_u00df_e
+        value: _t.Any
+        value = self.grosse
         if value is not None:
             if not isinstance(value, int | float) or isinstance(value, bool):
                 raise _c.fail("Ärger-Ereignis.größe", "type", "must be a number", value)
@@ -444,7 +451,7 @@ class ArgerEreignis:
                 raise _c.fail("Ärger-Ereignis.größe", "exclusiveMinimum", "must be > 0", value)
             if value > 1.5:
                 raise _c.fail("Ärger-Ereignis.größe", "maximum", "must be <= 1.5", value)
-        value = self.list
+        value = self.list_
         if value is not None:
             if not isinstance(value, list):
                 raise _c.fail("Ärger-Ereignis.list", "type", "must be a list", value)
@@ -468,10 +475,10 @@ class ArgerEreignis:
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         payload: dict[str, _t.Any] = {}
-        if self.gro_u00df_e is not None:
-            payload["größe"] = self.gro_u00df_e
-        if self.list is not None:
-            payload["list"] = [x0 for x0 in self.list]
+        if self.grosse is not None:
+            payload["größe"] = self.grosse
+        if self.list_ is not None:
+            payload["list"] = [x0 for x0 in self.list_]
         return payload
 
     @classmethod
@@ -479,8 +486,8 @@ class ArgerEreignis:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         data = _c.check_payload_keys(payload, "Ärger-Ereignis", cls._KEYS, ())
         return cls(
-            gro_u00df_e=data.get("größe"),
-            list=_c.load_list(data.get("list"), lambda x0: x0),
+            grosse=data.get("größe"),
+            list_=_c.load_list(data.get("list"), lambda x0: x0),
         )
 
 

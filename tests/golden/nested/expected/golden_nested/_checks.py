@@ -34,6 +34,7 @@ __all__ = [
     "is_uuid",
     "load_list",
     "load_object",
+    "unique_key",
     "unix",
 ]
 
@@ -184,11 +185,18 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, dict):
         return ("d", frozenset((k, _canonical(v)) for k, v in value.items()))
     if isinstance(value, _dt.datetime):
-        return ("n", unix(value))
+        # Naive datetimes have no Unix time; they are rejected by the item check
+        # that runs after the uniqueness check, which must not crash on them.
+        return ("n", unix(value)) if value.utcoffset() is not None else ("o", id(value))
     to_payload = getattr(value, "to_payload", None)
     if to_payload is not None:
         return _canonical(to_payload())
     return ("o", id(value))
+
+
+def unique_key(value: Any) -> Any:
+    """The key `uniqueItems` compares: equal exactly when the wire values are equal."""
+    return _canonical(value)
 
 
 def all_unique(items: list[Any]) -> bool:

@@ -47,6 +47,7 @@ class AddressGeo:
     lon: float
 
     def __post_init__(self) -> None:
+        value: _t.Any
         value = self.lat
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise _c.fail("address.geo.lat", "type", "must be a number", value)
@@ -101,6 +102,7 @@ class Address:
     geo: AddressGeo | None = None
 
     def __post_init__(self) -> None:
+        value: _t.Any
         value = self.country
         if not isinstance(value, str):
             raise _c.fail("address.country", "type", "must be a string", value)
@@ -158,6 +160,7 @@ class OrderShippedShipmentParcelsItem:
     tags: list[Tag] | None = None
 
     def __post_init__(self) -> None:
+        value: _t.Any
         value = self.weight_kg
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise _c.fail(
@@ -266,6 +269,7 @@ class OrderShippedShipment:
     to: Address
 
     def __post_init__(self) -> None:
+        value: _t.Any
         value = self.parcels
         if not isinstance(value, list):
             raise _c.fail("order_shipped.shipment.parcels", "type", "must be a list", value)
@@ -324,6 +328,7 @@ class PersonAttributes:
     home: Address | None = None
 
     def __post_init__(self) -> None:
+        value: _t.Any
         value = self.email
         if not isinstance(value, str):
             raise _c.fail("attributes.email", "type", "must be a string", value)
@@ -360,6 +365,7 @@ class PersonAttributesUpdate:
     home: Address | None = None
 
     def __post_init__(self) -> None:
+        value: _t.Any
         value = self.email
         if value is not None:
             if not isinstance(value, str):
@@ -405,6 +411,7 @@ class OrderShipped:
     matrix: list[list[float]] | None = None
 
     def __post_init__(self) -> None:
+        value: _t.Any
         value = self.shipment
         if not isinstance(value, OrderShippedShipment):
             raise _c.fail("order_shipped.shipment", "type", "must be a OrderShippedShipment", value)

@@ -1,0 +1,191 @@
+"""Render docs/benchmarks.png from a results JSON (matplotlib, Agg backend).
+
+``python bench/chart.py bench/results/latest.json docs/benchmarks.png``
+(``bench/run.py`` calls it with an interpreter that has matplotlib: the running
+one, or ``bench/.venvs/tools``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+LABELS = {
+    "ciogen": "ciogen\n(typed)",
+    "floor": "pure-Python\nfloor",
+    "segment": "segment\nanalytics",
+    "cdp": "customerio-cdp\nanalytics",
+    "customerio": "customerio\n(per event)",
+}
+COLORS = {
+    "ciogen": "#2b6cb0",
+    "floor": "#718096",
+    "segment": "#dd6b20",
+    "cdp": "#d69e2e",
+    "customerio": "#9b2c2c",
+}
+GEN_COLORS = {
+    "ciogen generate": "#2b6cb0",
+    "ciogen check": "#63b3ed",
+    "datamodel-codegen": "#dd6b20",
+}
+
+
+def _mr(d: dict[str, Any] | None) -> tuple[float, float, float] | None:
+    if not d:
+        return None
+    return d["median"], d["median"] - d["min"], d["max"] - d["median"]
+
+
+def render(results: dict[str, Any], out: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(2, 2, figsize=(13, 9))
+    client = (results.get("client") or {}).get("summary", {}).get("impls", {})
+    order = [i for i in ("ciogen", "floor", "segment", "cdp", "customerio") if i in client]
+
+    # (a) caller cost per call
+    ax = axes[0][0]
+    width = 0.38
+    for k, (mode, hatch) in enumerate((("idle", ""), ("running", "//"))):
+        xs, ys, lo, hi, cs = [], [], [], [], []
+        for x, impl in enumerate(order):
+            v = _mr(client[impl].get(f"{mode}.us_per_call"))
+            if v:
+                xs.append(x + (k - 0.5) * width)
+                ys.append(v[0])
+                lo.append(v[1])
+                hi.append(v[2])
+                cs.append(COLORS[impl])
+        ax.bar(
+            xs,
+            ys,
+            width,
+            yerr=[lo, hi],
+            color=cs,
+            hatch=hatch,
+            edgecolor="white",
+            capsize=3,
+            label=f"sender {mode}",
+        )
+        for x, y in zip(xs, ys, strict=True):
+            ax.annotate(
+                f"{y:.1f}",
+                (x, y),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                xytext=(0, 2),
+                textcoords="offset points",
+            )
+    ax.set_xticks(range(len(order)), [LABELS[i] for i in order], fontsize=8)
+    ax.set_yscale("log")
+    ax.set_ylabel("caller cost per call (µs, log)")
+    ax.set_title("Caller cost per event (lower is better)")
+    ax.legend(fontsize=8)
+
+    # (b) delivered events/s
+    ax = axes[0][1]
+    xs, ys, lo, hi, cs = [], [], [], [], []
+    for x, impl in enumerate(order):
+        v = _mr(client[impl].get("running.events_per_s"))
+        if v:
+            xs.append(x)
+            ys.append(v[0])
+            lo.append(v[1])
+            hi.append(v[2])
+            cs.append(COLORS[impl])
+    ax.bar(xs, ys, 0.6, yerr=[lo, hi], color=cs, capsize=3)
+    for x, y in zip(xs, ys, strict=True):
+        ax.annotate(
+            f"{y:,.0f}",
+            (x, y),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            xytext=(0, 2),
+            textcoords="offset points",
+        )
+    ax.set_xticks(range(len(order)), [LABELS[i] for i in order], fontsize=8)
+    ax.set_yscale("log")
+    ax.set_ylabel("delivered events/s (log)")
+    ax.set_title("Delivered throughput, first call → last event at sink (higher is better)")
+
+    # (c) bytes per queued event
+    ax = axes[1][0]
+    qorder = [i for i in order if client[i].get("idle.bytes_per_event_rss")]
+    xs = list(range(len(qorder)))
+    rss = [client[i]["idle.bytes_per_event_rss"]["median"] for i in qorder]
+    traced = [
+        (client[i].get("tracemalloc.tracemalloc_bytes_per_event") or {}).get("median", 0)
+        for i in qorder
+    ]
+    ax.bar([x - 0.2 for x in xs], rss, 0.4, color=[COLORS[i] for i in qorder], label="RSS delta")
+    ax.bar(
+        [x + 0.2 for x in xs],
+        traced,
+        0.4,
+        color=[COLORS[i] for i in qorder],
+        alpha=0.45,
+        label="tracemalloc",
+    )
+    for x, y in zip(xs, rss, strict=True):
+        ax.annotate(
+            f"{y:,.0f}",
+            (x - 0.2, y),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            xytext=(0, 2),
+            textcoords="offset points",
+        )
+    ax.axhline(500, color="#2f855a", linestyle="--", linewidth=1, label="target 500 B")
+    ax.set_xticks(xs, [LABELS[i] for i in qorder], fontsize=8)
+    ax.set_ylabel("bytes per queued event")
+    ax.set_title("Memory per queued event, sender paused (lower is better)")
+    ax.legend(fontsize=8)
+
+    # (d) generator scaling
+    ax = axes[1][1]
+    tools = (results.get("generator") or {}).get("summary", {}).get("tools", {})
+    for tool, per in tools.items():
+        pts = sorted((int(s), d["wall"]) for s, d in per.items() if d.get("wall"))
+        if not pts:
+            continue
+        ns = [p[0] for p in pts]
+        med = [p[1]["median"] for p in pts]
+        lo = [p[1]["median"] - p[1]["min"] for p in pts]
+        hi = [p[1]["max"] - p[1]["median"] for p in pts]
+        ax.errorbar(
+            ns, med, yerr=[lo, hi], marker="o", capsize=3, label=tool, color=GEN_COLORS.get(tool)
+        )
+    ax.axhline(1.0, color="#2f855a", linestyle="--", linewidth=1, label="1 s")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("events in taxonomy (8 properties each)")
+    ax.set_ylabel("process wall time (s, log)")
+    ax.set_title("Generator scaling (lower is better)")
+    ax.legend(fontsize=8)
+
+    env = results.get("env", {})
+    fig.suptitle(
+        f"ciogen benchmarks — {env.get('date', '')}, Python {env.get('python', '')}, "
+        f"{env.get('cpus', '?')} CPUs; medians with min-max over repetitions",
+        fontsize=11,
+    )
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+
+
+def main() -> None:
+    src, out = sys.argv[1], sys.argv[2]
+    with open(src) as f:
+        render(json.load(f), out)
+
+
+if __name__ == "__main__":
+    main()

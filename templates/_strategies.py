@@ -1,0 +1,380 @@
+"""Hypothesis building blocks for the generated `strategies.py` and property tests.
+
+This file is copied verbatim into every generated package (ciogen adds the
+"@generated" header), like `_checks.py`. It is for tests only: it imports
+hypothesis, which the models, the client and the runtime never do, so
+hypothesis stays a test-time dependency of the generated package.
+
+Every helper here produces values that satisfy the rules `_checks.py` and the
+generated `__post_init__` enforce, and the exported JSON Schemas describe; the
+generated property tests, and ciogen's differential tests against
+hypothesis-jsonschema, hold all three to that.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple, TypeVar
+
+from hypothesis import strategies as st
+from hypothesis.provisional import urls
+
+from . import _checks as _c
+from ._runtime import MAX_EVENT_DATA_BYTES, MAX_OPERATION_BYTES
+
+__all__ = [
+    "DATA_BUDGET",
+    "Bad",
+    "EventCase",
+    "Model",
+    "Mutation",
+    "Required",
+    "arguments",
+    "date_times",
+    "dates",
+    "emails",
+    "finite_floats",
+    "fits",
+    "here",
+    "in_list",
+    "integers",
+    "lists",
+    "naive_datetimes",
+    "numbers",
+    "optional",
+    "outside",
+    "rules",
+    "strings",
+    "timestamps",
+    "uris",
+    "uuids",
+    "wire_json",
+    "with_duplicate",
+    "wrong_type",
+]
+
+T = TypeVar("T")
+
+Bad = tuple[Any, str]
+"""An invalid value and where the error is reported, relative to the field: `""`
+for the field itself, `"[2]"` for its third item, `"[2][0]"` deeper down."""
+
+# -- Customer.io's size limits ------------------------------------------------
+OPERATION_HEADROOM = 2048
+"""Bytes of a Track API operation that are not event data or attributes: the
+identifiers (up to 150 bytes, more once JSON-escaped), the event name, id, type,
+action and timestamp."""
+DATA_BUDGET = min(MAX_EVENT_DATA_BYTES, MAX_OPERATION_BYTES - OPERATION_HEADROOM)
+"""The most JSON an event's data or a person's attributes may take so that the
+whole operation fits Customer.io's 32 KB per-operation limit."""
+
+
+def wire_json(payload: Any) -> str:
+    """JSON the way the runtime sends it: compact, UTF-8, no NaN."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def fits(value: Any) -> bool:
+    """Whether `value.to_payload()` fits in one Track API operation."""
+    return len(wire_json(value.to_payload()).encode("utf-8")) <= DATA_BUDGET
+
+
+# -- scalars -----------------------------------------------------------------
+# Python's aware datetimes, one day in from each end so that any UTC offset
+# keeps the instant inside datetime's range (and inside the exported schema's
+# timestamp bounds).
+_FIRST = _dt.datetime(1, 1, 2)
+_LAST = _dt.datetime(9999, 12, 30, 23, 59, 59)
+
+
+def optional(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T | None]:
+    """`None` (the field is not sent) or a value."""
+    return st.none() | strategy
+
+
+def _offsets() -> st.SearchStrategy[_dt.tzinfo]:
+    minutes = st.integers(min_value=-23 * 60 - 59, max_value=23 * 60 + 59)
+    return st.just(_dt.UTC) | minutes.map(lambda m: _dt.timezone(_dt.timedelta(minutes=m)))
+
+
+def timestamps() -> st.SearchStrategy[_dt.datetime]:
+    """Aware datetimes in whole seconds (the wire carries integer seconds), any UTC offset."""
+    return st.datetimes(min_value=_FIRST, max_value=_LAST, timezones=_offsets()).map(
+        lambda d: d.replace(microsecond=0)
+    )
+
+
+def naive_datetimes() -> st.SearchStrategy[_dt.datetime]:
+    return st.datetimes(min_value=_FIRST, max_value=_LAST)
+
+
+def _rfc3339(value: _dt.datetime, zulu: bool) -> str:
+    text = value.isoformat()
+    return text[:-6] + "Z" if zulu and text.endswith("+00:00") else text
+
+
+def date_times() -> st.SearchStrategy[str]:
+    """RFC 3339 date-times: seconds always, fractions sometimes, `Z` or a numeric offset."""
+    return st.builds(_rfc3339, st.datetimes(timezones=_offsets()), st.booleans())
+
+
+def dates() -> st.SearchStrategy[str]:
+    return st.dates().map(_dt.date.isoformat)
+
+
+def emails() -> st.SearchStrategy[str]:
+    return st.emails()
+
+
+def uris() -> st.SearchStrategy[str]:
+    return urls()
+
+
+def uuids() -> st.SearchStrategy[str]:
+    """Canonical UUID strings, lower or upper case (both are valid `uuid`s)."""
+    return st.builds(lambda u, upper: str(u).upper() if upper else str(u), st.uuids(), st.booleans())
+
+
+_FORMATS: Mapping[str, Callable[[], st.SearchStrategy[str]]] = {
+    "email": emails,
+    "uri": uris,
+    "uuid": uuids,
+    "date": dates,
+    "date-time": date_times,
+}
+_FORMAT_CHECKS: Mapping[str, Callable[[str], bool]] = {
+    "email": _c.is_email,
+    "uri": _c.is_uri,
+    "uuid": _c.is_uuid,
+    "date": _c.is_date,
+    "date-time": _c.is_date_time,
+}
+
+
+def strings(
+    *,
+    min_length: int = 0,
+    max_length: int | None = None,
+    pattern: str | None = None,
+    format: str | None = None,
+) -> st.SearchStrategy[str]:
+    """Strings of `min_length` to `max_length` code points that fully match `pattern`
+    and are a valid `format`.
+
+    The most specific generator leads (a regex, else the format, else plain text)
+    and the remaining rules are filters; each filter only rejects what that
+    generator rarely produces when the taxonomy's rules are consistent.
+    """
+    if pattern is None and format is None:
+        return st.text(min_size=min_length, max_size=max_length)
+    if pattern is not None:
+        base = st.from_regex(pattern, fullmatch=True)
+        if format is not None:
+            base = base.filter(_FORMAT_CHECKS[format])
+    else:
+        assert format is not None
+        base = _FORMATS[format]()
+    if min_length > 0 or max_length is not None:
+        high = math.inf if max_length is None else max_length
+        base = base.filter(lambda s: min_length <= len(s) <= high)
+    return base
+
+
+def _integer_range(
+    minimum: float | None,
+    maximum: float | None,
+    exclusive_minimum: float | None,
+    exclusive_maximum: float | None,
+) -> tuple[int | None, int | None]:
+    lows = [math.ceil(minimum)] if minimum is not None else []
+    if exclusive_minimum is not None:
+        lows.append(math.floor(exclusive_minimum) + 1)
+    highs = [math.floor(maximum)] if maximum is not None else []
+    if exclusive_maximum is not None:
+        highs.append(math.ceil(exclusive_maximum) - 1)
+    return (max(lows) if lows else None, min(highs) if highs else None)
+
+
+def integers(
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    exclusive_minimum: float | None = None,
+    exclusive_maximum: float | None = None,
+) -> st.SearchStrategy[int]:
+    low, high = _integer_range(minimum, maximum, exclusive_minimum, exclusive_maximum)
+    return st.integers(min_value=low, max_value=high)
+
+
+def numbers(
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    exclusive_minimum: float | None = None,
+    exclusive_maximum: float | None = None,
+) -> st.SearchStrategy[float]:
+    """Finite floats within the bounds, and the integers within them (JSON numbers both)."""
+    low, exclude_low = minimum, False
+    if exclusive_minimum is not None and (low is None or exclusive_minimum >= low):
+        low, exclude_low = exclusive_minimum, True
+    high, exclude_high = maximum, False
+    if exclusive_maximum is not None and (high is None or exclusive_maximum <= high):
+        high, exclude_high = exclusive_maximum, True
+    floats = st.floats(
+        min_value=low,
+        max_value=high,
+        exclude_min=exclude_low,
+        exclude_max=exclude_high,
+        allow_nan=False,
+        allow_infinity=False,
+    )
+    int_low, int_high = _integer_range(minimum, maximum, exclusive_minimum, exclusive_maximum)
+    if int_low is not None and int_high is not None and int_low > int_high:
+        return floats
+    return floats | st.integers(min_value=int_low, max_value=int_high)
+
+
+def finite_floats(
+    *,
+    min_value: float | None = None,
+    max_value: float | None = None,
+    exclude_min: bool = False,
+    exclude_max: bool = False,
+) -> st.SearchStrategy[float]:
+    return st.floats(
+        min_value=min_value,
+        max_value=max_value,
+        exclude_min=exclude_min,
+        exclude_max=exclude_max,
+        allow_nan=False,
+        allow_infinity=False,
+    )
+
+
+def lists(
+    items: st.SearchStrategy[T],
+    *,
+    min_size: int = 0,
+    max_size: int | None = None,
+    unique: bool = False,
+) -> st.SearchStrategy[list[T]]:
+    """Lists whose items are unique the way `uniqueItems` means it (1 == 1.0, 1 != True)."""
+    return st.lists(
+        items, min_size=min_size, max_size=max_size, unique_by=_c.unique_key if unique else None
+    )
+
+
+# -- invalid values, for the generated mutation tests --------------------------
+_WRONG_OBJECT = object()
+# Wrong-type values per kind. None of them is equal (as `uniqueItems` compares)
+# to a valid value of the kind, so putting one into a list of valid items
+# breaks the item's type rule and nothing else.
+_WRONG_TYPES: Mapping[str, tuple[Any, ...]] = {
+    "string": (1, 1.5, True, b"x", ["x"]),
+    "integer": ("1", 1.5, True, [1]),
+    "number": ("1.5", True, [1.5], math.nan, math.inf, -math.inf),
+    "boolean": (1, "true", 0.5),
+    "timestamp": ("2024-01-01T00:00:00Z", 1.5, 1_700_000_000, _dt.date(2024, 1, 1)),
+    "array": ("x", 1, {"x": _WRONG_OBJECT}),
+    "object": ({"\x00wrong": _WRONG_OBJECT}, "x", 1),
+}
+
+
+def wrong_type(kind: str) -> st.SearchStrategy[Any]:
+    """Values that are not of `kind` (`string`, `integer`, ..., `array`, `object`)."""
+    return st.sampled_from(_WRONG_TYPES[kind])
+
+
+def outside(values: Sequence[Any], base: str) -> st.SearchStrategy[Any]:
+    """Values an enum of `values` (of type `base`) rejects: other values, other types."""
+    members = frozenset(values)
+    same: st.SearchStrategy[Any] | None = {
+        "string": st.text(),
+        "integer": st.integers(),
+        "number": st.floats(allow_nan=False) | st.integers(),
+        "boolean": None if {True, False} <= members else st.booleans(),
+    }[base]
+    wrong = wrong_type(base)
+    if same is None:
+        return wrong
+    return same.filter(lambda v: v not in members) | wrong
+
+
+def here(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Bad]:
+    """Invalid values reported at the field itself."""
+    return strategy.map(lambda value: (value, ""))
+
+
+def with_duplicate(valid: st.SearchStrategy[list[Any]]) -> st.SearchStrategy[list[Any]]:
+    """A valid, non-empty list with one of its items appended again."""
+    return valid.flatmap(
+        lambda items: st.integers(0, len(items) - 1).map(lambda i: [*items, items[i]])
+    )
+
+
+def in_list(valid: st.SearchStrategy[list[Any]], bad: st.SearchStrategy[Bad]) -> st.SearchStrategy[Bad]:
+    """A valid, non-empty list with one item replaced by an invalid one."""
+
+    def replace(items: list[Any]) -> st.SearchStrategy[Bad]:
+        def put(choice: tuple[int, Bad]) -> Bad:
+            index, (value, where) = choice
+            return [*items[:index], value, *items[index + 1 :]], f"[{index}]{where}"
+
+        return st.tuples(st.integers(0, len(items) - 1), bad).map(put)
+
+    return valid.flatmap(replace)
+
+
+# -- tables the generated tests are parametrized with ----------------------------
+class Model(NamedTuple):
+    """A generated dataclass, its strategy, and the schema file its payloads follow."""
+
+    cls: type[Any]
+    strategy: Callable[[], st.SearchStrategy[Any]]
+    schema: str | None
+    partial: bool = False
+    """The schema's `required` does not apply (`PersonAttributesUpdate`)."""
+
+
+class EventCase(NamedTuple):
+    cls: type[Any]
+    strategy: Callable[[], st.SearchStrategy[Any]]
+    method: str
+    anonymous_method: str | None
+
+
+class Mutation(NamedTuple):
+    """Setting `field` of a valid `cls` to a value from `bad` breaks exactly `rule`."""
+
+    cls: type[Any]
+    strategy: Callable[[], st.SearchStrategy[Any]]
+    field: str
+    label: str
+    rule: str
+    bad: st.SearchStrategy[Bad]
+
+
+def rules(
+    cls: type[Any],
+    strategy: Callable[[], st.SearchStrategy[Any]],
+    field: str,
+    label: str,
+    *bad: tuple[str, st.SearchStrategy[Bad]],
+) -> list[Mutation]:
+    """The mutations of one field: `(rule, strategy of bad values)` pairs."""
+    return [Mutation(cls, strategy, field, label, rule, values) for rule, values in bad]
+
+
+class Required(NamedTuple):
+    cls: type[Any]
+    strategy: Callable[[], st.SearchStrategy[Any]]
+    field: str
+
+
+def arguments(value: Any) -> dict[str, Any]:
+    """The keyword arguments that rebuild a generated dataclass instance."""
+    return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}

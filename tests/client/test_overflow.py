@@ -1,0 +1,108 @@
+"""Overflow policies: every operation that does not fit is counted and reported."""
+
+from __future__ import annotations
+
+import threading
+import time
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from .conftest import Failures, GatedTransport
+
+
+def held_client(rt: ModuleType, gated: GatedTransport, failures: Failures, **config: Any) -> Any:
+    """A client whose sender is stuck in its first request and whose queue holds 5."""
+    settings = {"batch_size": 1, "max_queue_events": 5, "flush_interval": 0.01, **config}
+    client = rt.BaseClient(
+        "s", "k", transport=gated, on_error=failures, config=rt.ClientConfig(**settings)
+    )
+    client._track("42", "in-flight", {}, None)
+    assert gated.wait_entered()
+    for i in range(5):
+        client._track("42", "queued", {"i": i}, None)
+    return client
+
+
+def test_drop_newest(rt: ModuleType, gated: GatedTransport, failures: Failures) -> None:
+    client = held_client(rt, gated, failures, overflow="drop")
+    dropped_id = client._track("42", "overflow", {}, None)  # returns, does not raise
+    assert client.stats().dropped == 1
+    [failed] = failures.operations
+    assert failed.id == dropped_id and failed.operation["name"] == "overflow"
+    assert "queue full" in failed.reason and failed.status is None
+    gated.release()
+    assert client.flush(5)
+    stats = client.stats()
+    assert (stats.queued, stats.sent, stats.dropped, stats.pending) == (6, 6, 1, 0)
+    assert "overflow" not in [op["name"] for op in gated.inner.operations()]
+    client.close()
+
+
+def test_raise(rt: ModuleType, gated: GatedTransport, failures: Failures) -> None:
+    client = held_client(rt, gated, failures, overflow="raise")
+    with pytest.raises(rt.QueueFullError, match="max_queue_events=5"):
+        client._identify("42", {"a": 1}, None)
+    assert client.stats().dropped == 1
+    assert failures.operations[0].operation["action"] == "identify"
+    gated.release()
+    assert client.flush(5)
+    client.close()
+
+
+def test_block_until_room(rt: ModuleType, gated: GatedTransport, failures: Failures) -> None:
+    client = held_client(rt, gated, failures, overflow="block", block_timeout=5.0)
+    threading.Timer(0.2, gated.release).start()
+    start = time.monotonic()
+    client._track("42", "waited", {}, None)  # blocks until the sender makes room
+    assert 0.15 <= time.monotonic() - start < 4
+    assert client.flush(5)
+    stats = client.stats()
+    assert (stats.sent, stats.dropped) == (7, 0) and failures.calls == []
+    client.close()
+
+
+def test_block_times_out(rt: ModuleType, gated: GatedTransport, failures: Failures) -> None:
+    client = held_client(rt, gated, failures, overflow="block", block_timeout=0.2)
+    start = time.monotonic()
+    with pytest.raises(rt.QueueFullError, match=r"after blocking 0\.2s"):
+        client._track("42", "late", {}, None)
+    assert time.monotonic() - start >= 0.19
+    assert client.stats().dropped == 1 and failures.operations[0].operation["name"] == "late"
+    gated.release()
+    assert client.flush(5)
+    client.close()
+
+
+def test_byte_bound(rt: ModuleType, gated: GatedTransport, failures: Failures) -> None:
+    config = rt.ClientConfig(
+        batch_size=1,
+        flush_interval=0.01,
+        max_queue_events=1000,
+        max_queue_bytes=265_536,  # the smallest allowed: room for 8 ops of 30 KB
+    )
+    client = rt.BaseClient("s", "k", transport=gated, on_error=failures, config=config)
+    blob = {"blob": "x" * 30_000}
+    client._track("42", "in-flight", blob, None)
+    assert gated.wait_entered()
+    for _ in range(10):
+        client._track("42", "big", blob, None)
+    assert client.stats().dropped == 2
+    assert len(failures.operations) == 2
+    gated.release()
+    assert client.flush(5)
+    assert client.stats().sent == 9
+    client.close()
+
+
+def test_drops_are_logged_without_payloads(
+    rt: ModuleType, gated: GatedTransport, failures: Failures, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger=rt.__name__)
+    client = held_client(rt, gated, failures, overflow="drop")
+    client._track("secret-person@example.com", "overflow", {"card": "4111"}, None)
+    assert "dropped" in caplog.text
+    assert "secret-person" not in caplog.text and "4111" not in caplog.text
+    gated.release()
+    client.close(5)
