@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -40,15 +39,12 @@ def header(taxonomy: Taxonomy) -> str:
 
 
 def templates_dir() -> Path:
-    """`templates/` at the repo root when run from a checkout; `generator/templates` in a wheel."""
-    try:
-        packaged = resources.files("generator.templates")
-        path = Path(str(packaged))
-        if (path / "models.py.j2").is_file():
-            return path
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parent.parent / "templates"
+    """`generator/templates` inside an installed wheel; `templates/` at the root of a checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "templates"
+    if (packaged / "models.py.j2").is_file():
+        return packaged
+    return here.parent / "templates"
 
 
 def environment() -> jinja2.Environment:

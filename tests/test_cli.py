@@ -208,7 +208,6 @@ def test_wheel_ships_templates_and_generates_when_installed(tmp_path: Path) -> N
             "-m",
             "build",
             "--wheel",
-            "--no-isolation",
             "--outdir",
             str(dist),
             str(src),
