@@ -61,7 +61,18 @@ ATTRIBUTE_WARNINGS = {
 # Names the generated methods use (parameters, locals, methods) and the builtin
 # types field annotations refer to: a field named `list` would shadow `list[...]`.
 FIELD_RESERVED = frozenset(
-    {"self", "cls", "to_payload", "from_payload", "person", "timestamp", "anonymous_id", "payload", "data", "value"}
+    {
+        "self",
+        "cls",
+        "to_payload",
+        "from_payload",
+        "person",
+        "timestamp",
+        "anonymous_id",
+        "payload",
+        "data",
+        "value",
+    }
     | {"str", "int", "float", "bool", "list", "dict", "object"}
 )
 # The generated Client's own methods; BaseClient's public names are added from
@@ -81,9 +92,19 @@ MODULE_RESERVED = {
     **{
         name: "a name the generated package exports from its runtime"
         for name in (
-            "ClientConfig", "RecordingTransport", "Response", "Stats", "FailedOperation",
-            "CustomerIOError", "ConfigurationError", "IdentifierError", "PayloadTooLargeError",
-            "QueueFullError", "ClientClosedError", "TransportError", "DeliveryError",
+            "ClientConfig",
+            "RecordingTransport",
+            "Response",
+            "Stats",
+            "FailedOperation",
+            "CustomerIOError",
+            "ConfigurationError",
+            "IdentifierError",
+            "PayloadTooLargeError",
+            "QueueFullError",
+            "ClientClosedError",
+            "TransportError",
+            "DeliveryError",
         )
     },
 }

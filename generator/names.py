@@ -38,7 +38,7 @@ _TRANSLITERATE = str.maketrans(
         "Ł": "L",
         "þ": "th",
         "Þ": "TH",
-        "ı": "i",
+        "\u0131": "i",  # dotless i
     }
 )
 
