@@ -72,10 +72,10 @@ def render(results: dict[str, Any], out: str) -> None:
             capsize=3,
             label=f"sender {mode}",
         )
-        for x, y in zip(xs, ys, strict=True):
+        for x, y, h in zip(xs, ys, hi, strict=True):
             ax.annotate(
                 f"{y:.1f}",
-                (x, y),
+                (x, y + h),
                 ha="center",
                 va="bottom",
                 fontsize=8,
@@ -100,10 +100,10 @@ def render(results: dict[str, Any], out: str) -> None:
             hi.append(v[2])
             cs.append(COLORS[impl])
     ax.bar(xs, ys, 0.6, yerr=[lo, hi], color=cs, capsize=3)
-    for x, y in zip(xs, ys, strict=True):
+    for x, y, h in zip(xs, ys, hi, strict=True):
         ax.annotate(
             f"{y:,.0f}",
-            (x, y),
+            (x, y + h),
             ha="center",
             va="bottom",
             fontsize=8,
@@ -163,6 +163,15 @@ def render(results: dict[str, Any], out: str) -> None:
         ax.errorbar(
             ns, med, yerr=[lo, hi], marker="o", capsize=3, label=tool, color=GEN_COLORS.get(tool)
         )
+    failures = [
+        f"{tool} failed at {int(size):,} events"
+        for tool, per in tools.items()
+        for size, d in sorted(per.items(), key=lambda kv: int(kv[0]))
+        if d.get("failed") and not d.get("wall")
+    ]
+    if failures:
+        ax.text(0.98, 0.03, "\n".join(failures), transform=ax.transAxes, ha="right", va="bottom",
+                fontsize=8, color="#9b2c2c")  # fmt: skip
     ax.axhline(1.0, color="#2f855a", linestyle="--", linewidth=1, label="1 s")
     ax.set_xscale("log")
     ax.set_yscale("log")

@@ -32,6 +32,7 @@ with the generator benchmark and rewrites BENCHMARKS.md.
 from __future__ import annotations
 
 import argparse
+import bisect
 import gc
 import json
 import os
@@ -450,6 +451,8 @@ def _latency_summary(ts: array[int], n: int) -> dict[str, float]:
         "p50_us": lat[n // 2] / 1000.0,
         "p99_us": lat[min(n - 1, (n * 99) // 100)] / 1000.0,
         "max_ms": lat[-1] / 1e6,
+        "calls_over_1ms": n - bisect.bisect_right(lat, 1_000_000),
+        "calls_over_5ms": n - bisect.bisect_right(lat, 5_000_000),
     }
 
 
@@ -465,6 +468,9 @@ def child(a: argparse.Namespace) -> dict[str, Any]:
     mode = a.mode
     paused = mode in ("idle", "tracemalloc", "profile")
     out: dict[str, Any] = {"impl": a.impl, "mode": mode, "n": a.n, "python": sys.version.split()[0]}
+    if a.switch_interval:
+        sys.setswitchinterval(a.switch_interval)
+    out["switch_interval_s"] = sys.getswitchinterval()
     _sink.reset(a.sink)
     overhead = _harness_overhead_us()
     tm = None
@@ -667,6 +673,7 @@ def run_client_bench(
 
     runs: list[dict[str, Any]] = []
     profile: dict[str, Any] | None = None
+    sink_capacity = None
     with _sink.SinkProcess(tls="customerio" in active and customerio_transport == "tls") as s:
         env = child_env(s.ca)
         base = ["--sink", s.url, "--pkg", pkg, "--customerio-transport", customerio_transport]
@@ -674,6 +681,8 @@ def run_client_bench(
             base += ["--tls-sink", s.tls_url]
         if pkg_dir:
             base += ["--pkg-dir", pkg_dir]
+        sink_capacity = _sink.capacity(s.url, seconds=min(1.0, max(0.1, n / 100_000)))
+        log(f"  sink capacity: {sink_capacity:,.0f} events/s (one connection, 100-event batches)")
         for rep in range(reps):
             order = active[rep % len(active) :] + active[: rep % len(active)] if active else []
             for impl in order:
@@ -702,6 +711,7 @@ def run_client_bench(
             "reps": reps,
             "impls": list(impls),
             "customerio_transport": customerio_transport,
+            "sink_capacity_events_per_s": sink_capacity,
         },
         "skipped": skipped,
         "runs": runs,
@@ -827,8 +837,24 @@ RATIOS: list[tuple[str, tuple[str, str, str], tuple[str, str, str]]] = [
 ]
 
 METRICS = {
-    "idle": ["us_per_call", "p50_us", "p99_us", "max_ms", "bytes_per_event_rss", "peak_rss_mb"],
-    "running": ["us_per_call", "p50_us", "p99_us", "max_ms", "events_per_s", "peak_rss_mb"],
+    "idle": [
+        "us_per_call",
+        "p50_us",
+        "p99_us",
+        "max_ms",
+        "calls_over_5ms",
+        "bytes_per_event_rss",
+        "peak_rss_mb",
+    ],
+    "running": [
+        "us_per_call",
+        "p50_us",
+        "p99_us",
+        "max_ms",
+        "calls_over_5ms",
+        "events_per_s",
+        "peak_rss_mb",
+    ],
     "tracemalloc": ["tracemalloc_bytes_per_event"],
 }
 
@@ -885,6 +911,7 @@ def main(argv: list[str] | None = None) -> None:
     c.add_argument("--pkg", default="benchpkg")
     c.add_argument("--customerio-transport", choices=("tls", "http"), default="tls")
     c.add_argument("--wait-timeout", type=float, default=120.0)
+    c.add_argument("--switch-interval", type=float, help="sys.setswitchinterval() for experiments")
     r = sub.add_parser("run", help="run the client benchmark and print the JSON result")
     for q in (p, r):
         q.add_argument("--quick", action="store_true", help="small N, 1 repetition")

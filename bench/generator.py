@@ -341,6 +341,51 @@ def check_bench_package(pkg_dir: str, python: str | None = None) -> tuple[bool, 
     return True, ""
 
 
+def _short_path(file: str) -> str:
+    if "site-packages/" in file:
+        return file.split("site-packages/", 1)[1]
+    if file.startswith(REPO + os.sep):
+        return os.path.relpath(file, REPO)
+    if "/lib/python3" in file:
+        return "stdlib/" + file.rsplit("/lib/python3", 1)[1].split("/", 1)[-1]
+    return file
+
+
+def profile_generate(size: int, work: str, timeout: float = 900.0, top: int = 20) -> dict[str, Any]:
+    """cProfile of one ``python -m generator generate`` on the synthetic taxonomy of ``size`` events."""
+    import pstats
+
+    tpath, _ = write_inputs(size, work)
+    out = os.path.join(work, f"profile_{size}", PKG)
+    prof = os.path.join(work, f"generate_{size}.prof")
+    cmd = [sys.executable, "-m", "cProfile", "-o", prof, "-m", "generator", "generate",
+           "--taxonomy", tpath, "--out", out]  # fmt: skip
+    try:
+        p = subprocess.run(
+            cmd, cwd=REPO, env=_env(), capture_output=True, text=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        return {"events": size, "error": f"timed out after {timeout:.0f}s"}
+    if not os.path.exists(prof):
+        return {"events": size, "error": f"exit {p.returncode}: {(p.stderr or p.stdout)[-500:]}"}
+    st = pstats.Stats(prof)
+    total = st.total_tt  # type: ignore[attr-defined]
+    rows = []
+    for (file, line, func), (_cc, nc, tt, ct, _callers) in st.stats.items():  # type: ignore[attr-defined]
+        name = f"{_short_path(file)}:{line}({func})" if line else func
+        rows.append({"function": name, "calls": nc, "tottime_s": tt, "cumtime_s": ct,
+                     "own": file.startswith(os.path.join(REPO, "generator") + os.sep)})  # fmt: skip
+    own = sorted((r for r in rows if r["own"]), key=lambda r: r["cumtime_s"], reverse=True)
+    return {
+        "events": size,
+        "rc": p.returncode,
+        "total_s": total,
+        "ciogen_by_cumulative": own[:top],
+        "all_by_own_time": sorted(rows, key=lambda r: r["tottime_s"], reverse=True)[:top],
+        "stderr_tail": (p.stderr or "")[-500:] if p.returncode else "",
+    }
+
+
 def run_generator_bench(
     *,
     sizes: tuple[int, ...] = SIZES,
@@ -350,6 +395,7 @@ def run_generator_bench(
     with_datamodel: bool = True,
     create_venvs: bool = True,
     timeout: float = 900.0,
+    profile_size: int | None = 1_000,
     log: Callable[[str], None] = lambda s: print(s, file=sys.stderr, flush=True),
 ) -> dict[str, Any]:
     """Run the generator benchmark; returns a JSON-able dict (raw runs + summary)."""
@@ -378,6 +424,7 @@ def run_generator_bench(
     env = _env()
     work = tempfile.mkdtemp(prefix="ciogen-genbench-")
     failed_at: dict[int, set[str]] = {}
+    profile: dict[str, Any] | None = None
     try:
         for size in sizes:
             tpath, spath = write_inputs(size, work)
@@ -430,6 +477,12 @@ def run_generator_bench(
                         f"{r.get('peak_rss_mb', float('nan')):7.1f} MB  {status}"
                     )
                 shutil.rmtree(os.path.dirname(out), ignore_errors=True)
+        if profile_size and "ciogen" not in skipped:
+            profile = profile_generate(profile_size, work, timeout=timeout)
+            log(
+                f"  generator profile {profile_size} events: "
+                + (profile.get("error") or f"{profile['total_s']:.1f} s under cProfile")
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return {
@@ -437,6 +490,7 @@ def run_generator_bench(
         "skipped": skipped,
         "runs": runs,
         "summary": summarize(runs),
+        "profile": profile,
     }
 
 
@@ -544,6 +598,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--reps", type=int)
     p.add_argument("--no-datamodel", action="store_true")
     p.add_argument("--no-create-venvs", action="store_true")
+    p.add_argument(
+        "--profile-size", type=int, help="events in the profiled generate (default 1000; 0 = none)"
+    )
     p.add_argument("--write-inputs", metavar="DIR", help="only write the synthetic inputs to DIR")
     p.add_argument("--out", help="write the JSON result here")
     a = p.parse_args(argv)
@@ -555,7 +612,9 @@ def main(argv: list[str] | None = None) -> None:
         for s in sizes:
             print(*write_inputs(s, a.write_inputs))
         return
+    profile_size = a.profile_size if a.profile_size is not None else (100 if a.quick else 1_000)
     res = run_generator_bench(
+        profile_size=profile_size,
         sizes=sizes,
         reps=a.reps or (1 if a.quick else 5),
         with_datamodel=not a.no_datamodel,

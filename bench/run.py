@@ -1,6 +1,6 @@
 """Run every ciogen benchmark and rewrite BENCHMARKS.md and docs/benchmarks.png.
 
-    python -m bench.run            # full run (≈ 20-30 min on 2 cores)
+    python -m bench.run            # full run (≈ 20 min on 2 cores)
     python -m bench.run --quick    # small N, one repetition, results to bench/results/quick.json only
     python -m bench.run --from-results bench/results/latest.json   # re-render docs only
 
@@ -148,7 +148,10 @@ def main(argv: list[str] | None = None) -> int:
         "--no-create-venvs", action="store_true", help="skip peers whose venv is missing"
     )
     p.add_argument("--customerio-transport", choices=("tls", "http"), default="tls")
-    p.add_argument("--no-profile", action="store_true")
+    p.add_argument("--no-profile", action="store_true", help="skip both profiles")
+    p.add_argument(
+        "--gen-profile-size", type=int, help="events in the profiled generate (default 1,000)"
+    )
     p.add_argument(
         "--results",
         help="results JSON path (default bench/results/latest.json, quick.json with --quick)",
@@ -231,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
             reps_large=3,
             with_datamodel=not a.no_datamodel,
             create_venvs=create,
+            profile_size=0 if a.no_profile else (a.gen_profile_size or (100 if quick else 1_000)),
             log=log,
         )
 

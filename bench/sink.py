@@ -363,6 +363,31 @@ def wait_for_events(url: str, n: int, timeout: float) -> dict[str, Any]:
         delay = min(delay * 2, 0.02)
 
 
+def capacity(url: str, seconds: float = 1.0, max_requests: int = 5000) -> float:
+    """Events/s the sink absorbs from one keep-alive connection (100-event v2 batches).
+
+    Bounded by ``seconds`` and ``max_requests``; resets the counters afterwards."""
+    event = {"type": "person", "identifiers": {"id": "user-42"}, "action": "event",
+             "name": "item_viewed", "id": "01ARZ3NDEKTSV4RRFFQ69G5FAV", "timestamp": 1700000000,
+             "attributes": {"item_id": "sku-12345", "price": 19.99, "quantity": 2,
+                            "category": "books", "in_stock": True}}  # fmt: skip
+    body = json.dumps({"batch": [event] * 100}).encode()
+    host, _, port = url.split("://", 1)[1].partition(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    sent = 0
+    t0 = time.perf_counter()
+    try:
+        while sent < max_requests and time.perf_counter() - t0 < seconds:
+            conn.request("POST", "/api/v2/batch", body, {"Content-Type": "application/json"})
+            conn.getresponse().read()
+            sent += 1
+    finally:
+        conn.close()
+    elapsed = time.perf_counter() - t0
+    reset(url)
+    return sent * 100 / elapsed
+
+
 class SinkProcess:
     """Start ``bench/sink.py`` in its own process (context manager)."""
 

@@ -130,7 +130,7 @@ class LineItem:
             ),
         )
         return cls(
-            quantity=data["quantity"],
+            quantity=_c.load_int(data["quantity"]),
             sku=data["sku"],
             unit_price=data["unit_price"],
             name=data.get("name"),
@@ -478,7 +478,7 @@ class CheckoutCompleted:
             ),
         )
         return cls(
-            items=data["items"],
+            items=_c.load_int(data["items"]),
             line_items=_c.load_list(
                 data["line_items"], lambda x0: _c.load_object(LineItem.from_payload, x0)
             ),
@@ -576,7 +576,7 @@ class FeatureUsed:
         data = _c.check_payload_keys(payload, "feature_used", cls._KEYS, ("feature",))
         return cls(
             feature=data["feature"],
-            duration_ms=data.get("duration_ms"),
+            duration_ms=_c.load_int(data.get("duration_ms")),
         )
 
 
@@ -832,15 +832,16 @@ class SubscriptionCancelled:
         )
 
 
-AnyEvent: _t.TypeAlias = (
-    CheckoutCompleted
-    | EmailVerified
-    | FeatureUsed
-    | PageViewed
-    | PlanChanged
-    | SignedUp
-    | SubscriptionCancelled
-)
+AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
+    CheckoutCompleted,
+    EmailVerified,
+    FeatureUsed,
+    PageViewed,
+    PlanChanged,
+    SignedUp,
+    SubscriptionCancelled,
+]
+
 """Any event of the plan (for `Client.track`)."""
 
 EVENT_TYPES: dict[str, type[AnyEvent]] = {

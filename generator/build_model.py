@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import difflib
 import functools
+import math
 import re
 from collections.abc import Mapping
 from typing import Any, Literal, cast
@@ -78,10 +79,6 @@ FIELD_RESERVED = frozenset(
 # The generated Client's own methods; BaseClient's public names are added from
 # templates/_runtime.py itself (see `client_reserved`), so the two cannot drift.
 CLIENT_METHODS = frozenset({"identify", "update_person", "track", "track_anonymous"})
-# Names an event's method name may not take because the output uses them for
-# the person attributes: `schemas/person_attributes.json` and the strategies
-# `person_attributes()` / `person_attributes_update()` in `strategies.py`.
-OUTPUT_RESERVED = frozenset({"person_attributes", "person_attributes_update"})
 MODULE_RESERVED = {
     "ValidationError": "the validation error class",
     "EVENT_TYPES": "the event registry",
@@ -181,6 +178,8 @@ class ModelBuilder:
 
     # -- the whole document --------------------------------------------------
     def build(self) -> Taxonomy | None:
+        for path in _non_finite_numbers(self.doc, ()):
+            self.error(path, "not a finite number", "JSON has no infinity or NaN")
         attributes, attributes_update = self.build_attributes()
         events = self.build_events()
         for name in sorted(self.definitions):
@@ -267,7 +266,7 @@ class ModelBuilder:
     def build_events(self) -> list[Event]:
         events: list[Event] = []
         methods = NameRegistry()
-        reserved = client_reserved() | OUTPUT_RESERVED
+        reserved = client_reserved()
         for ident in sorted(reserved):
             methods.claim(ident, f"the client's own {ident!r}")
         # Names are claimed in file order, so a collision is reported at the
@@ -584,6 +583,16 @@ class ModelBuilder:
                     self.error(
                         (*path, low_key), f"{low_key} {low} leaves no room below {high_key} {high}"
                     )
+                elif (
+                    integer
+                    and math.isfinite(low)
+                    and math.isfinite(high)
+                    and _first_integer(low_key, low) > _last_integer(high_key, high)
+                ):
+                    self.error(
+                        (*path, low_key),
+                        f"no integer lies between {low_key} {low} and {high_key} {high}",
+                    )
         return NumericType(
             integer,
             spec.get("minimum"),
@@ -612,7 +621,15 @@ class ModelBuilder:
                 (*path, "items"), "array items cannot be nullable", "drop null from the item type"
             )
             return None
-        return ArrayType(item, low, high, bool(spec.get("uniqueItems", False)))
+        unique = bool(spec.get("uniqueItems", False))
+        distinct = _distinct_values(item)
+        if unique and low is not None and distinct is not None and low > distinct:
+            self.error(
+                (*path, "minItems"),
+                f"minItems {low} asks for more unique items than the "
+                f"{distinct} value{'' if distinct == 1 else 's'} the items can take",
+            )
+        return ArrayType(item, low, high, unique)
 
     def build_object(
         self, spec: Mapping[str, Any], path: JsonPath, class_name: str, label: str
@@ -709,6 +726,53 @@ class ModelBuilder:
         )
         self.enums[alias] = enum
         return enum, nullable
+
+
+def _non_finite_numbers(value: Any, path: JsonPath) -> list[JsonPath]:
+    """Paths of YAML's `.inf` and `.nan` anywhere in the document: JSON cannot carry them."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return [path]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _non_finite_numbers(v, (*path, k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _non_finite_numbers(v, (*path, i))]
+    return []
+
+
+def _first_integer(key: str, bound: float) -> int:
+    return math.floor(bound) + 1 if key == "exclusiveMinimum" else math.ceil(bound)
+
+
+def _last_integer(key: str, bound: float) -> int:
+    return math.ceil(bound) - 1 if key == "exclusiveMaximum" else math.floor(bound)
+
+
+def _distinct_values(node: TypeNode) -> int | None:
+    """How many different values an item of this type can take, when that is known and finite."""
+    if isinstance(node, BooleanType):
+        return 2
+    if isinstance(node, EnumType):
+        return len(node.values)
+    if isinstance(node, NumericType) and node.integer:
+        lows = [_first_integer(k, v) for k, v in _bounds(node, "minimum", "exclusiveMinimum")]
+        highs = [_last_integer(k, v) for k, v in _bounds(node, "maximum", "exclusiveMaximum")]
+        if lows and highs:  # (non-finite bounds are left out: they are reported on their own)
+            return max(0, min(highs) - max(lows) + 1)
+    if isinstance(node, StringType) and node.max_length == 0:
+        return 1
+    return None
+
+
+def _bounds(node: NumericType, inclusive: str, exclusive: str) -> list[tuple[str, float]]:
+    values = {
+        "minimum": node.minimum,
+        "maximum": node.maximum,
+        "exclusiveMinimum": node.exclusive_minimum,
+        "exclusiveMaximum": node.exclusive_maximum,
+    }
+    return [
+        (k, v) for k in (inclusive, exclusive) if (v := values[k]) is not None and math.isfinite(v)
+    ]
 
 
 @functools.cache

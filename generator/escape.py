@@ -43,6 +43,8 @@ def py_string(text: str) -> str:
     characters `repr` leaves raw but editors and formatters treat as special.
     """
     literal = repr(text)
+    if literal.isascii() and literal.isprintable():
+        return literal  # the common case: nothing repr leaves raw needs escaping
     return "".join(
         _escape_char(ch) if _needs_escape(ch) and ch not in "\t\n" else ch for ch in literal
     )
@@ -55,6 +57,8 @@ def docstring(text: str) -> str:
     line-breaking characters other than newline, then any quote that would
     start a closing `\"\"\"` or touch the closing delimiter.
     """
+    if text.isascii() and text.isprintable() and "\\" not in text and '"' not in text:
+        return text  # the common case: nothing to escape
     out: list[str] = []
     for ch in text:
         if ch == "\\":

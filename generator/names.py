@@ -20,6 +20,9 @@ _NON_WORD = re.compile(r"[^A-Za-z0-9]+")
 
 RESERVED_WORDS = frozenset(keyword.kwlist)
 BUILTIN_NAMES = frozenset(dir(builtins))
+# Names pycodestyle calls ambiguous (E741-E743: `l`, `O` and `I` look like digits);
+# the generated code must pass ruff, so they get the keyword treatment.
+AMBIGUOUS_NAMES = frozenset({"l", "O", "I"})
 
 
 # Letters that Unicode does not decompose but that have a usual ASCII spelling.
@@ -66,7 +69,7 @@ def snake_case(name: str, *, prefix: str, reserved: frozenset[str] = frozenset()
     ident = "_".join(w.lower() for w in words) or prefix
     if ident[0].isdigit():
         ident = f"{prefix}_{ident}"
-    while ident in RESERVED_WORDS or ident in reserved:
+    while ident in RESERVED_WORDS or ident in AMBIGUOUS_NAMES or ident in reserved:
         ident += "_"
     return ident
 
@@ -77,7 +80,12 @@ def pascal_case(name: str, *, prefix: str, reserved: frozenset[str] = frozenset(
     ident = "".join(w[:1].upper() + w[1:] for w in words) or prefix
     if ident[0].isdigit():
         ident = f"{prefix}{ident}"
-    while ident in RESERVED_WORDS or ident in BUILTIN_NAMES or ident in reserved:
+    while (
+        ident in RESERVED_WORDS
+        or ident in BUILTIN_NAMES
+        or ident in AMBIGUOUS_NAMES
+        or ident in reserved
+    ):
         ident += "_"
     return ident
 

@@ -279,6 +279,9 @@ def from_wire(node: TypeNode, expr: str, label: str, depth: int = 0) -> str:
         return f"_c.from_unix({expr}, {label})"
     if isinstance(node, ObjectType):
         return f"_c.load_object({node.class_name}.from_payload, {expr})"
+    integral = isinstance(node, NumericType) and node.integer
+    if integral or (isinstance(node, EnumType) and node.base == "integer"):
+        return f"_c.load_int({expr})"
     if isinstance(node, ArrayType):
         inner = from_wire(node.items, f"x{depth}", label, depth + 1)
         if inner == f"x{depth}":
@@ -333,3 +336,14 @@ def used_enums(models: Mapping[str, ObjectModel]) -> set[str]:
         for f in model.fields:
             walk(f.type)
     return found
+
+
+def uses_timestamps(models: list[ObjectModel]) -> bool:
+    """Whether any field is (a list of) timestamps: `models.py` then needs `datetime`."""
+
+    def walk(node: TypeNode) -> bool:
+        if isinstance(node, ArrayType):
+            return walk(node.items)
+        return isinstance(node, TimestampType)
+
+    return any(walk(f.type) for model in models for f in model.fields)

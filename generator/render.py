@@ -278,13 +278,18 @@ def build_output(taxonomy: Taxonomy, package: str) -> dict[str, str]:
         "taxonomy_doc": docstring(
             f"Typed Customer.io client for the {taxonomy.name!s} tracking plan."
         ),
-        "plan_name": py_string(taxonomy.name),
+        # The plan's name appears quoted inside module docstrings: a string
+        # literal's text, escaped for the docstring it sits in.
+        "plan_name": docstring(py_string(taxonomy.name)),
         "region": py_string(taxonomy.region),
         "enums": enums,
         "nested": nested,
         "people": people,
         "events": events,
         "patterns": {name: py_string(regex) for name, regex in consts.patterns.items()},
+        "uses_datetime": pycode.uses_timestamps(
+            [*taxonomy.objects, taxonomy.attributes, *(e.model for e in taxonomy.events)]
+        ),
         "attributes": people[0],
         "attributes_update": people[1],
     }

@@ -8,6 +8,7 @@ the taxonomy are checked against their own property (`check_value`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,9 +32,22 @@ TIMESTAMP_MIN = -62135596800
 TIMESTAMP_MAX = 253402300799
 
 
+# Global inline flags (`(?i)`, `(?x)`, ...) must open a Python pattern, so they
+# stay in front of the anchors instead of inside the group.
+_GLOBAL_FLAGS = re.compile(r"(?:\(\?[aiLmsux]+\))+")
+
+
 def anchored(pattern: str) -> str:
-    """ciogen patterns must match the whole string; JSON Schema's only search."""
-    return f"^(?:{pattern})\\Z"
+    """ciogen patterns must match the whole string; JSON Schema's only search.
+
+    In verbose mode (`x`) a `#` comment would swallow the closing group, so
+    the group is closed on a new line there.
+    """
+    flags = _GLOBAL_FLAGS.match(pattern)
+    prefix = flags.group() if flags else ""
+    body = pattern[len(prefix) :]
+    end = "\n)" if "x" in prefix else ")"
+    return f"{prefix}^(?:{body}{end}\\Z"
 
 
 def type_schema(node: TypeNode, objects: Mapping[str, ObjectModel]) -> dict[str, Any]:
@@ -84,7 +98,10 @@ def type_schema(node: TypeNode, objects: Mapping[str, ObjectModel]) -> dict[str,
 
 def field_schema(field: Field, objects: Mapping[str, ObjectModel]) -> dict[str, Any]:
     inner = type_schema(field.type, objects)
-    if field.nullable:
+    # Only a required property is ever sent as null: an optional one set to
+    # None is left out, so allowing null there would describe payloads that
+    # `to_payload()` never produces and `from_payload()` cannot round-trip.
+    if field.nullable and field.required:
         inner = {"anyOf": [inner, {"type": "null"}]}
     if field.description:
         inner = {"description": field.description, **inner}

@@ -62,12 +62,18 @@ class Source:
         return Problem(self.file, line, column, format_path(path), message, hint, **extra)
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_source(text: str, file: str) -> Source:
     """Parse `text`; syntax errors become a single located problem."""
     positions: dict[JsonPath, tuple[int, int]] = {}
     key_positions: dict[JsonPath, tuple[int, int]] = {}
     problems: list[Problem] = []
-    loader = yaml.SafeLoader(text)
+    # libyaml's parser when PyYAML has it (several times faster on big plans);
+    # both keep node positions and construct with the same safe constructor.
+    loader = _Loader(text)
     try:
         root = loader.get_single_node()
         if root is None:
@@ -131,6 +137,8 @@ def load_source(text: str, file: str) -> Source:
             if isinstance(node, yaml.SequenceNode):
                 inner = active | {id(node)}
                 return [convert(item, (*path, i), inner) for i, item in enumerate(node.value)]
+            if node.tag == _STR_TAG:
+                return node.value  # most scalars: skip the constructor's dispatch
             return loader.construct_object(node, deep=True)
 
         data = convert(root, (), frozenset())

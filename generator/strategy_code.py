@@ -57,9 +57,10 @@ def strategy_names(taxonomy: Taxonomy) -> dict[str, str]:
     """The public strategy function for each generated class, by class name.
 
     Events keep their client method name (`strategies.signed_up()`), the person
-    attributes get `person_attributes` and `person_attributes_update` (event
-    methods never take those: see `build_model.OUTPUT_RESERVED`), and nested
-    objects the snake_case of their class, suffixed until unique.
+    attributes get `person_attributes` and `person_attributes_update` (no event
+    method can: its class would be `PersonAttributes`, which the taxonomy
+    check rejects), and nested objects the snake_case of their class, suffixed
+    until unique.
     """
     registry = NameRegistry()
     names: dict[str, str] = {}

@@ -150,7 +150,12 @@ def test_client_bench_peer(peer: str) -> None:
 def test_generator_bench_tiny() -> None:
     with_dm = venvs.is_ready("datamodel")
     res = gbench.run_generator_bench(
-        sizes=(10,), reps=1, with_datamodel=with_dm, create_venvs=False, log=lambda s: None
+        sizes=(10,),
+        reps=1,
+        with_datamodel=with_dm,
+        create_venvs=False,
+        profile_size=10,
+        log=lambda s: None,
     )
     assert "ciogen" not in res["skipped"], res["skipped"]
     by_tool = {r["tool"]: r for r in res["runs"]}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+import yaml
 from helpers import MINIMAL, errors_of
 
 from generator.errors import Severity
@@ -24,7 +25,7 @@ CASES = {
         name: [unclosed
         """,
         [
-            "taxonomy.yaml:3:1: invalid YAML: expected ',' or ']', but got '<stream end>' (while parsing a flow sequence)"
+            "taxonomy.yaml:3:1: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence)"
         ],
     ),
     "duplicate_key": (
@@ -208,6 +209,8 @@ CASES = {
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_error_is_located(case: str) -> None:
     text, expected = CASES[case]
+    if case == "yaml_syntax" and not hasattr(yaml, "CSafeLoader"):  # pure-Python PyYAML words it differently
+        expected = ["taxonomy.yaml:3:1: invalid YAML: expected ',' or ']', but got '<stream end>' (while parsing a flow sequence)"]
     assert errors_of(text) == expected
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as _st
 
 from .. import _strategies as _s
@@ -34,6 +34,9 @@ from .._checks import ValidationError
 from .._runtime import MAX_EVENT_DATA_BYTES, MAX_OPERATION_BYTES, RecordingTransport
 from ..client import Client
 
+# Each mutation or missing-argument test checks one rule of one field, and there
+# are many: they run a tenth of the active profile's examples each.
+PER_RULE = settings(max_examples=max(3, settings().max_examples // 10))
 SCHEMAS = pathlib.Path(__file__).resolve().parent.parent / "schemas"
 ULID = re.compile("[0-9A-HJKMNP-TV-Z]{26}")
 
@@ -466,6 +469,7 @@ def test_valid_values_serialize_validate_and_round_trip(
 
 
 @pytest.mark.parametrize("model", MODELS, ids=[m.cls.__name__ for m in MODELS])
+@PER_RULE
 @given(data=_st.data())
 def test_unknown_payload_keys_are_rejected(model: _s.Model, data: _st.DataObject) -> None:
     with _quiet():
@@ -479,6 +483,7 @@ def test_unknown_payload_keys_are_rejected(model: _s.Model, data: _st.DataObject
 @pytest.mark.parametrize(
     "mutation", MUTATIONS, ids=[f"{m.cls.__name__}.{m.field}-{m.rule}" for m in MUTATIONS]
 )
+@PER_RULE
 @given(data=_st.data())
 def test_breaking_one_rule_is_rejected_naming_field_and_rule(
     mutation: _s.Mutation, data: _st.DataObject
@@ -494,6 +499,7 @@ def test_breaking_one_rule_is_rejected_naming_field_and_rule(
 @pytest.mark.parametrize(
     "required", REQUIRED, ids=[f"{r.cls.__name__}.{r.field}" for r in REQUIRED]
 )
+@PER_RULE
 @given(data=_st.data())
 def test_missing_required_argument_is_a_type_error(
     required: _s.Required, data: _st.DataObject

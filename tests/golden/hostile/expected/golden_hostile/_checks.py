@@ -32,6 +32,7 @@ __all__ = [
     "is_email",
     "is_uri",
     "is_uuid",
+    "load_int",
     "load_list",
     "load_object",
     "unique_key",
@@ -158,8 +159,17 @@ def unix(value: _dt.datetime) -> int:
     return (value - _EPOCH) // _SECOND
 
 
+def load_int(value: Any) -> Any:
+    """A JSON integer as an int: JSON Schema counts `1.0` as the integer 1, and `json`
+    reads it as a float; anything else passes through to the type check."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def from_unix(value: Any, field: str) -> Any:
     """Wire seconds back to an aware UTC datetime; other values pass through to be rejected."""
+    value = load_int(value)
     if isinstance(value, int) and not isinstance(value, bool):
         try:
             return _EPOCH + _dt.timedelta(seconds=value)

@@ -254,7 +254,7 @@ class OrderShippedShipmentParcelsItem:
         )
         return cls(
             weight_kg=data["weight_kg"],
-            dimensions=_c.load_list(data.get("dimensions"), lambda x0: x0),
+            dimensions=_c.load_list(data.get("dimensions"), lambda x0: _c.load_int(x0)),
             tags=_c.load_list(data.get("tags"), lambda x0: x0),
         )
 
@@ -518,7 +518,10 @@ class OrderShipped:
         )
 
 
-AnyEvent: _t.TypeAlias = OrderShipped
+AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
+    OrderShipped,
+]
+
 """Any event of the plan (for `Client.track`)."""
 
 EVENT_TYPES: dict[str, type[AnyEvent]] = {
