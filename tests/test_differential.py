@@ -132,8 +132,9 @@ def test_integral_floats_are_integers_as_json_schema_says(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         value = cls.from_payload(floats)
-        assert value == cls.from_payload(payload)
-        assert value.to_payload() == payload
+        assert value.to_payload() == floats
+        if floats == payload:  # (integers beyond 2**53 have no exact float)
+            assert value == cls.from_payload(payload)
 
 
 @pytest.mark.parametrize(("package", "schema"), SCHEMAS, ids=IDS)
