@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any, Literal, cast
 
 from . import schema_export
-from .errors import Problem, Severity
+from .errors import Problem, Severity, format_path
 from .model import (
     NO_DEFAULT,
     ArrayType,
@@ -717,7 +717,7 @@ class ModelBuilder:
             self.error((*path, keyword), f"{keyword!r} has no effect next to {key}", key=True)
         if not ok:
             return None
-        self.claim_module_name(alias, f"the enum at {format_label(path)}", path)
+        self.claim_module_name(alias, f"the enum at {format_path(path)}", path)
         enum = EnumType(
             alias,
             cast(Literal["string", "integer", "number", "boolean"], base),
@@ -793,9 +793,3 @@ def client_reserved() -> frozenset[str]:
                 elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
                     names.add(item.target.id)
     return frozenset(n for n in names if not n.startswith("_"))
-
-
-def format_label(path: JsonPath) -> str:
-    from .errors import format_path
-
-    return format_path(path)

@@ -9,7 +9,6 @@ scratch directory so one ruff process formats every file.
 from __future__ import annotations
 
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -67,7 +66,3 @@ def format_python(files: dict[str, str]) -> dict[str, str]:
                 f"ruff check --fix failed (this is a ciogen bug):\n{sort.stdout}{sort.stderr}"
             )
         return {rel: (root / rel).read_text(encoding="utf-8") for rel in files}
-
-
-if __name__ == "__main__":  # pragma: no cover - debugging aid
-    print(ruff_binary(), file=sys.stderr)

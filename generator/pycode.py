@@ -9,7 +9,6 @@ All untrusted text (labels, enum values, patterns, messages) passes through
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
 
 from .escape import py_string
 from .model import (
@@ -321,21 +320,6 @@ def from_payload_args(model: ObjectModel) -> list[str]:
         raw = f"data[{key}]" if f.required else f"data.get({key})"
         args.append(f"{f.name}={from_wire(f.type, raw, py_string(f.label))}")
     return args
-
-
-def used_enums(models: Mapping[str, ObjectModel]) -> set[str]:
-    found: set[str] = set()
-
-    def walk(node: TypeNode) -> None:
-        if isinstance(node, EnumType):
-            found.add(node.alias)
-        elif isinstance(node, ArrayType):
-            walk(node.items)
-
-    for model in models.values():
-        for f in model.fields:
-            walk(f.type)
-    return found
 
 
 def uses_timestamps(models: list[ObjectModel]) -> bool:

@@ -8,7 +8,6 @@ Regenerate every golden with: python tests/regen_golden.py
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -32,9 +31,9 @@ def build_case(case: str) -> dict[str, str] | str:
     """The generated files of a valid case, or the error report of an invalid one."""
     taxonomy_path = GOLDEN / case / "taxonomy.yaml"
     # Report paths relative to the repo, as a user running ciogen there would see them.
-    display = Path(os.path.relpath(taxonomy_path, GOLDEN.parent.parent)).as_posix()
+    display = taxonomy_path.relative_to(GOLDEN.parent.parent).as_posix()
     try:
-        taxonomy, _warnings = load_file(Path(display) if Path(display).exists() else taxonomy_path)
+        taxonomy, _warnings = load_file(taxonomy_path)
     except TaxonomyError as exc:
         return "".join(p.format().replace(str(taxonomy_path), display) + "\n" for p in exc.problems)
     return build_output(taxonomy, package_name(case))
