@@ -155,3 +155,53 @@ def test_singleton_names_missing_variables(monkeypatch: pytest.MonkeyPatch) -> N
     generated.reset_client()
     with pytest.raises(ValueError, match="CUSTOMERIO_SITE_ID, CUSTOMERIO_TRACK_API_KEY"):
         generated.get_client()
+
+
+def test_runtime_modules_need_only_customerio_and_the_standard_library() -> None:
+    """The README's promise: production code imports nothing but customerio and the stdlib."""
+    import ast
+    import subprocess
+    import sys
+
+    from helpers import REPO
+
+    runtime = ["__init__.py", "models.py", "client.py", "_runtime.py", "_checks.py"]
+    for name in runtime:
+        tree = ast.parse((REPO / "generated" / name).read_text(encoding="utf-8"))
+        # An import inside `try: ... except ImportError` is optional (certifi, used only
+        # when the system has no CA store), not a dependency.
+        optional = {
+            id(inner)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Try)
+            and any(
+                "ImportError" in ast.unparse(h.type) for h in node.handlers if h.type is not None
+            )
+            for stmt in node.body
+            for inner in ast.walk(stmt)
+        }
+        for node in ast.walk(tree):
+            if id(node) in optional:
+                continue
+            if isinstance(node, ast.Import):
+                roots = [alias.name.split(".")[0] for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                roots = [node.module.split(".")[0]]
+            else:
+                continue
+            for root in roots:
+                assert root in sys.stdlib_module_names or root == "customerio", (
+                    f"{name} imports {root}"
+                )
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, generated; print(sorted({'hypothesis', 'jsonschema', 'jinja2', 'yaml', 'pytest'} & set(sys.modules)))",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert probe.stdout.strip() == "[]"
