@@ -163,6 +163,9 @@ def test_generator_bench_tiny() -> None:
         assert by_tool[tool]["rc"] == 0, by_tool[tool]
         assert by_tool[tool]["wall_s"] > 0 and by_tool[tool]["peak_rss_mb"] > 0
     assert by_tool["ciogen generate"]["files"] > 0
+    # The profiled generate (profile_size=10) ran and found time in ciogen's own code.
+    assert res["profile"] is not None and "error" not in res["profile"], res["profile"]
+    assert res["profile"]["events"] == 10 and res["profile"]["ciogen_by_cumulative"]
     block = report.markdown({"env": {"quick": True}, "generator": res})
     assert "Generator scaling" in block
 
