@@ -580,7 +580,7 @@ class FeatureUsed:
         )
 
 
-@_c.deprecated("page_viewed is deprecated: call client.page(person, url) instead")
+@_c.deprecated("page_viewed is deprecated: call client.page(person, url) instead", category=None)
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
 class PageViewed:
     """A page of the web app was viewed. Deprecated: use the client's page() method, which Customer.io records as a real page view."""

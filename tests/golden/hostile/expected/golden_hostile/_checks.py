@@ -41,12 +41,18 @@ __all__ = [
 
 _T = TypeVar("_T")
 
+# Deprecated event classes are marked for type checkers and editors only
+# (`category=None`): the client method that builds the event is what warns at run
+# time, once, with the caller's line. A run-time warning from the class too would
+# warn twice on Python 3.13 and once on 3.11 for the same call.
 if sys.version_info >= (3, 13):
     from warnings import deprecated
 else:
 
-    def deprecated(message: str, /) -> Callable[[_T], _T]:
-        """Before Python 3.13 there is no `warnings.deprecated`: mark nothing, warn at run time."""
+    def deprecated(
+        message: str, /, *, category: type[Warning] | None = DeprecationWarning
+    ) -> Callable[[_T], _T]:
+        """Before Python 3.13 there is no `warnings.deprecated`: mark nothing."""
 
         def mark(obj: _T) -> _T:
             return obj

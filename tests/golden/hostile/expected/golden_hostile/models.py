@@ -218,7 +218,7 @@ class PersonAttributesUpdate:
         )
 
 
-@_c.deprecated('Use `class` instead; this one """ is going away\\')
+@_c.deprecated('Use `class` instead; this one """ is going away\\', category=None)
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
 class Event2ndEvent:
     """Leading digit and a space."""
