@@ -1,4 +1,4 @@
-"""`python -m generator` is the `ciogen` command."""
+"""`python -m ciogen` is the `ciogen` command."""
 
 import sys
 

@@ -16,7 +16,8 @@ from typing import Any
 
 import jsonschema
 
-from .build_model import ModelBuilder, _close
+from .build_model import ModelBuilder
+from .build_types import close_match
 from .errors import Problem, Severity, TaxonomyError
 from .model import Taxonomy
 from .source import JsonPath, Source, bool_hint, load_source
@@ -25,7 +26,7 @@ from .source import JsonPath, Source, bool_hint, load_source
 @functools.cache
 def meta_schema() -> dict[str, Any]:
     """The taxonomy format's JSON Schema, as shipped inside the package."""
-    text = resources.files("generator").joinpath("taxonomy.schema.json").read_text(encoding="utf-8")
+    text = resources.files("ciogen").joinpath("taxonomy.schema.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
@@ -72,7 +73,10 @@ def meta_problems(src: Source) -> list[Problem]:
             for extra in sorted(set(error.instance) - set(allowed)):
                 problems.append(
                     src.problem(
-                        (*path, extra), f"unknown field {extra!r}", _close(extra, allowed), key=True
+                        (*path, extra),
+                        f"unknown field {extra!r}",
+                        close_match(extra, allowed),
+                        key=True,
                     )
                 )
             continue

@@ -14,6 +14,16 @@ from typing import Any, Literal, TypeAlias
 
 Scalar: TypeAlias = str | int | float | bool
 
+FORMATS = {
+    "email": "is_email",
+    "uri": "is_uri",
+    "uuid": "is_uuid",
+    "date": "is_date",
+    "date-time": "is_date_time",
+}
+"""Every string `format` a taxonomy may name, and the function of `templates/_checks.py`
+that tests it. The meta-schema lists the same names (tests/test_formats.py checks)."""
+
 
 @dataclasses.dataclass(frozen=True)
 class StringType:

@@ -9,9 +9,11 @@ All untrusted text (labels, enum values, patterns, messages) passes through
 from __future__ import annotations
 
 import dataclasses
+from typing import assert_never
 
 from .escape import py_string
 from .model import (
+    FORMATS,
     ArrayType,
     BooleanType,
     EnumType,
@@ -26,30 +28,27 @@ from .model import (
 from .names import upper_snake
 
 _ENUM_MESSAGE_LIMIT = 10
-_FORMAT_CHECKS = {
-    "email": "_c.is_email",
-    "uri": "_c.is_uri",
-    "uuid": "_c.is_uuid",
-    "date": "_c.is_date",
-    "date-time": "_c.is_date_time",
-}
 
 
 def annotation(node: TypeNode, module: str = "") -> str:
     """The type annotation; `module` qualifies generated names (`_m.` in client.py)."""
-    if isinstance(node, StringType):
-        return "str"
-    if isinstance(node, NumericType):
-        return "int" if node.integer else "float"
-    if isinstance(node, BooleanType):
-        return "bool"
-    if isinstance(node, TimestampType):
-        return "_dt.datetime"
-    if isinstance(node, EnumType):
-        return module + node.alias
-    if isinstance(node, ArrayType):
-        return f"list[{annotation(node.items, module)}]"
-    return module + node.class_name
+    match node:
+        case StringType():
+            return "str"
+        case NumericType():
+            return "int" if node.integer else "float"
+        case BooleanType():
+            return "bool"
+        case TimestampType():
+            return "_dt.datetime"
+        case EnumType():
+            return module + node.alias
+        case ArrayType():
+            return f"list[{annotation(node.items, module)}]"
+        case ObjectType():
+            return module + node.class_name
+        case _:
+            assert_never(node)
 
 
 def field_annotation(field: Field, module: str = "") -> str:
@@ -122,121 +121,145 @@ def _count(n: int, noun: str) -> str:
 
 def _type_test(node: TypeNode, var: str) -> tuple[str, str]:
     """(condition that is true when `var` has the wrong type, the expected type in words)."""
-    if isinstance(node, StringType):
-        return f"not isinstance({var}, str)", "must be a string"
-    if isinstance(node, NumericType):
-        if node.integer:
+    match node:
+        case StringType():
+            return f"not isinstance({var}, str)", "must be a string"
+        case NumericType(integer=True):
             return f"not isinstance({var}, int) or isinstance({var}, bool)", "must be an integer"
-        return f"not isinstance({var}, int | float) or isinstance({var}, bool)", "must be a number"
-    if isinstance(node, BooleanType):
-        return f"not isinstance({var}, bool)", "must be a boolean"
-    if isinstance(node, TimestampType):
-        return f"not isinstance({var}, _dt.datetime)", "must be a datetime"
-    if isinstance(node, ArrayType):
-        return f"not isinstance({var}, list)", "must be a list"
-    assert isinstance(node, ObjectType)
-    return f"not isinstance({var}, {node.class_name})", f"must be a {node.class_name}"
+        case NumericType():
+            return (
+                f"not isinstance({var}, int | float) or isinstance({var}, bool)",
+                "must be a number",
+            )
+        case BooleanType():
+            return f"not isinstance({var}, bool)", "must be a boolean"
+        case TimestampType():
+            return f"not isinstance({var}, _dt.datetime)", "must be a datetime"
+        case ArrayType():
+            return f"not isinstance({var}, list)", "must be a list"
+        case ObjectType():
+            return f"not isinstance({var}, {node.class_name})", f"must be a {node.class_name}"
+        case EnumType():
+            return _type_test(_ENUM_BASES[node.base], var)
+        case _:
+            assert_never(node)
 
 
 def check_lines(node: TypeNode, var: str, label: str, depth: int, consts: Constants) -> list[str]:
     """Statements that raise a ValidationError when `var` breaks any rule of `node`."""
-    if isinstance(node, EnumType):
-        shown = ", ".join(literal(v) for v in node.values[:_ENUM_MESSAGE_LIMIT])
-        if len(node.values) > _ENUM_MESSAGE_LIMIT:
-            shown += f", ... ({len(node.values)} values)"
-        base: TypeNode = _ENUM_BASES[node.base]
-        wrong_type, _ = _type_test(base, var)
-        return [
-            f"if {wrong_type} or {var} not in {enum_constant(node)}:",
-            _raise(label, "enum", f"must be one of {shown}", var),
-        ]
+    rules: list[str]
+    match node:
+        case EnumType():
+            return _enum_lines(node, var, label)
+        case StringType():
+            rules = _string_lines(node, var, label, consts)
+        case NumericType():
+            rules = _numeric_lines(node, var, label)
+        case TimestampType():
+            rules = [
+                f"if {var}.utcoffset() is None:",
+                _raise(
+                    label, "timezone", "must be timezone-aware (naive datetimes are ambiguous)", var
+                ),
+            ]
+        case ArrayType():
+            rules = _array_lines(node, var, label, depth, consts)
+        case BooleanType() | ObjectType():
+            rules = []
+        case _:
+            assert_never(node)
     wrong_type, expected = _type_test(node, var)
-    lines = [f"if {wrong_type}:", _raise(label, "type", expected, var)]
-    if isinstance(node, StringType):
-        if node.min_length is not None:
-            lines += [
-                f"if len({var}) < {node.min_length}:",
-                _raise(
-                    label,
-                    "minLength",
-                    f"must be at least {_count(node.min_length, 'character')}",
-                    var,
-                ),
-            ]
-        if node.max_length is not None:
-            lines += [
-                f"if len({var}) > {node.max_length}:",
-                _raise(
-                    label,
-                    "maxLength",
-                    f"must be at most {_count(node.max_length, 'character')}",
-                    var,
-                ),
-            ]
-        if node.pattern is not None:
-            const = consts.pattern(node.pattern)
-            lines += [
-                f"if {const}.fullmatch({var}) is None:",
-                _raise(label, "pattern", f"must match the pattern {node.pattern!r}", var),
-            ]
-        if node.format is not None:
-            lines += [
-                f"if not {_FORMAT_CHECKS[node.format]}({var}):",
-                _raise(label, "format", f"must be a valid {node.format}", var),
-            ]
-    elif isinstance(node, NumericType):
-        if not node.integer:
-            lines += [
-                f"if isinstance({var}, float) and not _c.is_finite({var}):",
-                _raise(label, "type", "must be a finite number", var),
-            ]
-        for bound, op, rule, words in (
-            (node.minimum, "<", "minimum", ">="),
-            (node.exclusive_minimum, "<=", "exclusiveMinimum", ">"),
-            (node.maximum, ">", "maximum", "<="),
-            (node.exclusive_maximum, ">=", "exclusiveMaximum", "<"),
-        ):
-            if bound is not None:
-                lines += [
-                    f"if {var} {op} {_bound(bound)}:",
-                    _raise(label, rule, f"must be {words} {bound}", var),
-                ]
-    elif isinstance(node, TimestampType):
+    return [f"if {wrong_type}:", _raise(label, "type", expected, var), *rules]
+
+
+def _enum_lines(node: EnumType, var: str, label: str) -> list[str]:
+    shown = ", ".join(literal(v) for v in node.values[:_ENUM_MESSAGE_LIMIT])
+    if len(node.values) > _ENUM_MESSAGE_LIMIT:
+        shown += f", ... ({len(node.values)} values)"
+    wrong_type, _ = _type_test(node, var)
+    return [
+        f"if {wrong_type} or {var} not in {enum_constant(node)}:",
+        _raise(label, "enum", f"must be one of {shown}", var),
+    ]
+
+
+def _string_lines(node: StringType, var: str, label: str, consts: Constants) -> list[str]:
+    lines: list[str] = []
+    if node.min_length is not None:
         lines += [
-            f"if {var}.utcoffset() is None:",
+            f"if len({var}) < {node.min_length}:",
             _raise(
-                label, "timezone", "must be timezone-aware (naive datetimes are ambiguous)", var
+                label, "minLength", f"must be at least {_count(node.min_length, 'character')}", var
             ),
         ]
-    elif isinstance(node, ArrayType):
-        if node.min_items is not None:
-            lines += [
-                f"if len({var}) < {node.min_items}:",
-                _raise(
-                    label, "minItems", f"must have at least {_count(node.min_items, 'item')}", var
-                ),
-            ]
-        if node.max_items is not None:
-            lines += [
-                f"if len({var}) > {node.max_items}:",
-                _raise(
-                    label, "maxItems", f"must have at most {_count(node.max_items, 'item')}", var
-                ),
-            ]
-        if node.unique_items:
-            lines += [
-                f"if not _c.all_unique({var}):",
-                _raise(label, "uniqueItems", "must not repeat items", var),
-            ]
-        item_var, index_var = f"item{depth}", f"i{depth}"
-        inner = check_lines(
-            node.items, item_var, f"_c.field_at({label}, {index_var})", depth + 1, consts
-        )
+    if node.max_length is not None:
         lines += [
-            f"for {index_var}, {item_var} in enumerate({var}):",
-            *("    " + line for line in inner),
+            f"if len({var}) > {node.max_length}:",
+            _raise(
+                label, "maxLength", f"must be at most {_count(node.max_length, 'character')}", var
+            ),
+        ]
+    if node.pattern is not None:
+        const = consts.pattern(node.pattern)
+        lines += [
+            f"if {const}.fullmatch({var}) is None:",
+            _raise(label, "pattern", f"must match the pattern {node.pattern!r}", var),
+        ]
+    if node.format is not None:
+        lines += [
+            f"if not _c.{FORMATS[node.format]}({var}):",
+            _raise(label, "format", f"must be a valid {node.format}", var),
         ]
     return lines
+
+
+def _numeric_lines(node: NumericType, var: str, label: str) -> list[str]:
+    lines: list[str] = []
+    if not node.integer:
+        lines += [
+            f"if isinstance({var}, float) and not _c.is_finite({var}):",
+            _raise(label, "type", "must be a finite number", var),
+        ]
+    for bound, op, rule, words in (
+        (node.minimum, "<", "minimum", ">="),
+        (node.exclusive_minimum, "<=", "exclusiveMinimum", ">"),
+        (node.maximum, ">", "maximum", "<="),
+        (node.exclusive_maximum, ">=", "exclusiveMaximum", "<"),
+    ):
+        if bound is not None:
+            lines += [
+                f"if {var} {op} {_bound(bound)}:",
+                _raise(label, rule, f"must be {words} {bound}", var),
+            ]
+    return lines
+
+
+def _array_lines(node: ArrayType, var: str, label: str, depth: int, consts: Constants) -> list[str]:
+    lines: list[str] = []
+    if node.min_items is not None:
+        lines += [
+            f"if len({var}) < {node.min_items}:",
+            _raise(label, "minItems", f"must have at least {_count(node.min_items, 'item')}", var),
+        ]
+    if node.max_items is not None:
+        lines += [
+            f"if len({var}) > {node.max_items}:",
+            _raise(label, "maxItems", f"must have at most {_count(node.max_items, 'item')}", var),
+        ]
+    if node.unique_items:
+        lines += [
+            f"if not _c.all_unique({var}):",
+            _raise(label, "uniqueItems", "must not repeat items", var),
+        ]
+    item_var, index_var = f"item{depth}", f"i{depth}"
+    inner = check_lines(
+        node.items, item_var, f"_c.field_at({label}, {index_var})", depth + 1, consts
+    )
+    return [
+        *lines,
+        f"for {index_var}, {item_var} in enumerate({var}):",
+        *("    " + line for line in inner),
+    ]
 
 
 def field_checks(field: Field, consts: Constants) -> list[str]:
@@ -262,31 +285,39 @@ def field_checks(field: Field, consts: Constants) -> list[str]:
 
 def to_wire(node: TypeNode, expr: str, depth: int = 0) -> str:
     """An expression turning the Python value `expr` into its JSON-safe wire form."""
-    if isinstance(node, TimestampType):
-        return f"_c.unix({expr})"
-    if isinstance(node, ObjectType):
-        return f"{expr}.to_payload()"
-    if isinstance(node, ArrayType):
-        item = f"x{depth}"
-        return f"[{to_wire(node.items, item, depth + 1)} for {item} in {expr}]"
-    return expr
+    match node:
+        case TimestampType():
+            return f"_c.unix({expr})"
+        case ObjectType():
+            return f"{expr}.to_payload()"
+        case ArrayType():
+            item = f"x{depth}"
+            return f"[{to_wire(node.items, item, depth + 1)} for {item} in {expr}]"
+        case StringType() | NumericType() | BooleanType() | EnumType():
+            return expr  # already JSON
+        case _:
+            assert_never(node)
 
 
 def from_wire(node: TypeNode, expr: str, label: str, depth: int = 0) -> str:
     """An expression turning a decoded JSON value back into the Python value."""
-    if isinstance(node, TimestampType):
-        return f"_c.from_unix({expr}, {label})"
-    if isinstance(node, ObjectType):
-        return f"_c.load_object({node.class_name}.from_payload, {expr})"
-    integral = isinstance(node, NumericType) and node.integer
-    if integral or (isinstance(node, EnumType) and node.base == "integer"):
-        return f"_c.load_int({expr})"
-    if isinstance(node, ArrayType):
-        inner = from_wire(node.items, f"x{depth}", label, depth + 1)
-        if inner == f"x{depth}":
-            return f"_c.load_list({expr}, lambda x{depth}: x{depth})"
-        return f"_c.load_list({expr}, lambda x{depth}: {inner})"
-    return expr
+    match node:
+        case TimestampType():
+            return f"_c.from_unix({expr}, {label})"
+        case ObjectType():
+            return f"_c.load_object({node.class_name}.from_payload, {expr})"
+        case NumericType(integer=True) | EnumType(base="integer"):
+            # JSON decoders may hand back 3.0 for 3: the checks want an int.
+            return f"_c.load_int({expr})"
+        case ArrayType():
+            inner = from_wire(node.items, f"x{depth}", label, depth + 1)
+            if inner == f"x{depth}":
+                return f"_c.load_list({expr}, lambda x{depth}: x{depth})"
+            return f"_c.load_list({expr}, lambda x{depth}: {inner})"
+        case StringType() | NumericType() | BooleanType() | EnumType():
+            return expr  # JSON already decodes to the Python value
+        case _:
+            assert_never(node)
 
 
 def payload_lines(model: ObjectModel) -> list[str]:
@@ -326,8 +357,14 @@ def uses_timestamps(models: list[ObjectModel]) -> bool:
     """Whether any field is (a list of) timestamps: `models.py` then needs `datetime`."""
 
     def walk(node: TypeNode) -> bool:
-        if isinstance(node, ArrayType):
-            return walk(node.items)
-        return isinstance(node, TimestampType)
+        match node:
+            case ArrayType():
+                return walk(node.items)
+            case TimestampType():
+                return True
+            case StringType() | NumericType() | BooleanType() | EnumType() | ObjectType():
+                return False
+            case _:
+                assert_never(node)
 
     return any(walk(f.type) for model in models for f in model.fields)

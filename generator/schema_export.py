@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, assert_never
 
 import jsonschema
 
@@ -21,6 +21,7 @@ from .model import (
     Field,
     NumericType,
     ObjectModel,
+    ObjectType,
     StringType,
     TimestampType,
     TypeNode,
@@ -51,49 +52,54 @@ def anchored(pattern: str) -> str:
 
 
 def type_schema(node: TypeNode, objects: Mapping[str, ObjectModel]) -> dict[str, Any]:
-    if isinstance(node, StringType):
-        out: dict[str, Any] = {"type": "string"}
-        if node.min_length is not None:
-            out["minLength"] = node.min_length
-        if node.max_length is not None:
-            out["maxLength"] = node.max_length
-        if node.pattern is not None:
-            out["pattern"] = anchored(node.pattern)
-        if node.format is not None:
-            out["format"] = node.format
-        return out
-    if isinstance(node, NumericType):
-        out = {"type": "integer" if node.integer else "number"}
-        for key, value in (
-            ("minimum", node.minimum),
-            ("maximum", node.maximum),
-            ("exclusiveMinimum", node.exclusive_minimum),
-            ("exclusiveMaximum", node.exclusive_maximum),
-        ):
-            if value is not None:
-                out[key] = value
-        return out
-    if isinstance(node, BooleanType):
-        return {"type": "boolean"}
-    if isinstance(node, TimestampType):
-        return {
-            "type": "integer",
-            "minimum": TIMESTAMP_MIN,
-            "maximum": TIMESTAMP_MAX,
-            "x-ciogen-type": "timestamp",
-        }
-    if isinstance(node, EnumType):
-        return {"enum": list(node.values)}
-    if isinstance(node, ArrayType):
-        out = {"type": "array", "items": type_schema(node.items, objects)}
-        if node.min_items is not None:
-            out["minItems"] = node.min_items
-        if node.max_items is not None:
-            out["maxItems"] = node.max_items
-        if node.unique_items:
-            out["uniqueItems"] = True
-        return out
-    return object_schema(objects[node.class_name], objects)
+    out: dict[str, Any]
+    match node:
+        case StringType():
+            out = {"type": "string"}
+            if node.min_length is not None:
+                out["minLength"] = node.min_length
+            if node.max_length is not None:
+                out["maxLength"] = node.max_length
+            if node.pattern is not None:
+                out["pattern"] = anchored(node.pattern)
+            if node.format is not None:
+                out["format"] = node.format
+            return out
+        case NumericType():
+            out = {"type": "integer" if node.integer else "number"}
+            for key, value in (
+                ("minimum", node.minimum),
+                ("maximum", node.maximum),
+                ("exclusiveMinimum", node.exclusive_minimum),
+                ("exclusiveMaximum", node.exclusive_maximum),
+            ):
+                if value is not None:
+                    out[key] = value
+            return out
+        case BooleanType():
+            return {"type": "boolean"}
+        case TimestampType():
+            return {
+                "type": "integer",
+                "minimum": TIMESTAMP_MIN,
+                "maximum": TIMESTAMP_MAX,
+                "x-ciogen-type": "timestamp",
+            }
+        case EnumType():
+            return {"enum": list(node.values)}
+        case ArrayType():
+            out = {"type": "array", "items": type_schema(node.items, objects)}
+            if node.min_items is not None:
+                out["minItems"] = node.min_items
+            if node.max_items is not None:
+                out["maxItems"] = node.max_items
+            if node.unique_items:
+                out["uniqueItems"] = True
+            return out
+        case ObjectType():
+            return object_schema(objects[node.class_name], objects)
+        case _:
+            assert_never(node)
 
 
 def field_schema(field: Field, objects: Mapping[str, ObjectModel]) -> dict[str, Any]:

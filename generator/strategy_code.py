@@ -19,22 +19,21 @@ All untrusted text (patterns, enum values, labels, wire names) passes through
 
 from __future__ import annotations
 
-import functools
-import importlib.util
 import math
 import re
 from collections.abc import Callable, Mapping
-from types import ModuleType
-from typing import Any
+from typing import Any, assert_never
 
 from .escape import py_string
 from .model import (
+    FORMATS,
     ArrayType,
     BooleanType,
     EnumType,
     Field,
     NumericType,
     ObjectModel,
+    ObjectType,
     StringType,
     Taxonomy,
     TimestampType,
@@ -42,6 +41,7 @@ from .model import (
 )
 from .names import NameRegistry, snake_case
 from .pycode import literal
+from .runtime_facts import checks
 
 ATTRIBUTES_STRATEGY = "person_attributes"
 ATTRIBUTES_UPDATE_STRATEGY = "person_attributes_update"
@@ -107,11 +107,6 @@ def _bounds(node: NumericType) -> str:
     )
 
 
-def _size(value: int | None) -> int | None:
-    """Sizes come from YAML and may be integral floats (`3.0`); Hypothesis wants ints."""
-    return None if value is None else int(value)
-
-
 def _tuple(items: list[str]) -> str:
     """A tuple literal without a trailing comma (which ruff would spread over many lines)."""
     return f"({items[0]},)" if len(items) == 1 else "(" + ", ".join(items) + ")"
@@ -127,37 +122,38 @@ def value_expr(node: TypeNode, names: Mapping[str, str], module: str = "") -> st
     `module` qualifies the strategy functions of nested objects (`strategies.`
     in the test module, nothing inside `strategies.py`).
     """
-    if isinstance(node, StringType):
-        args = _kwargs(
-            [
-                ("min_length", str(_size(node.min_length)) if node.min_length else None),
-                (
-                    "max_length",
-                    None if node.max_length is None else str(_size(node.max_length)),
-                ),
-                ("pattern", None if node.pattern is None else py_string(node.pattern)),
-                ("format", None if node.format is None else py_string(node.format)),
-            ]
-        )
-        return f"_s.strings({args})" if args else "_st.text()"
-    if isinstance(node, NumericType):
-        return f"_s.{'integers' if node.integer else 'numbers'}({_bounds(node)})"
-    if isinstance(node, BooleanType):
-        return "_st.booleans()"
-    if isinstance(node, TimestampType):
-        return "_s.timestamps()"
-    if isinstance(node, EnumType):
-        return f"_st.sampled_from({_values(node.values)})"
-    if isinstance(node, ArrayType):
-        return _list_expr(node, names, module, min_size=_size(node.min_items) or 0)
-    return f"{module}{names[node.class_name]}()"
+    match node:
+        case StringType():
+            args = _kwargs(
+                [
+                    ("min_length", str(node.min_length) if node.min_length else None),
+                    ("max_length", None if node.max_length is None else str(node.max_length)),
+                    ("pattern", None if node.pattern is None else py_string(node.pattern)),
+                    ("format", None if node.format is None else py_string(node.format)),
+                ]
+            )
+            return f"_s.strings({args})" if args else "_st.text()"
+        case NumericType():
+            return f"_s.{'integers' if node.integer else 'numbers'}({_bounds(node)})"
+        case BooleanType():
+            return "_st.booleans()"
+        case TimestampType():
+            return "_s.timestamps()"
+        case EnumType():
+            return f"_st.sampled_from({_values(node.values)})"
+        case ArrayType():
+            return _list_expr(node, names, module, min_size=node.min_items or 0)
+        case ObjectType():
+            return f"{module}{names[node.class_name]}()"
+        case _:
+            assert_never(node)
 
 
 def _list_expr(node: ArrayType, names: Mapping[str, str], module: str, *, min_size: int) -> str:
     args = _kwargs(
         [
             ("min_size", str(min_size) if min_size else None),
-            ("max_size", None if node.max_items is None else str(_size(node.max_items))),
+            ("max_size", None if node.max_items is None else str(node.max_items)),
             ("unique", "True" if node.unique_items else None),
         ]
     )
@@ -174,30 +170,9 @@ def field_expr(field: Field, names: Mapping[str, str], module: str = "") -> str:
 
 
 # -- invalid values ----------------------------------------------------------------
-@functools.cache
-def _checks() -> ModuleType:
-    """`templates/_checks.py`, the generated packages' own format checks, loaded once."""
-    from .render import templates_dir
-
-    spec = importlib.util.spec_from_file_location("_ciogen_checks", templates_dir() / "_checks.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_FORMAT_CHECKS = {
-    "email": "is_email",
-    "uri": "is_uri",
-    "uuid": "is_uuid",
-    "date": "is_date",
-    "date-time": "is_date_time",
-}
-
-
 def _probe_lengths(node: StringType) -> list[int]:
-    low = _size(node.min_length) or 0
-    high = _size(node.max_length)
+    low = node.min_length or 0
+    high = node.max_length
     lengths = sorted({low, low + 1, low + 2, low + 5, max(low, 8)})
     return [n for n in lengths if high is None or n <= high]
 
@@ -226,7 +201,7 @@ def _sampled(candidates: list[tuple[str, int]]) -> str:
 
 def _string_bad(node: StringType) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
-    low, high = _size(node.min_length) or 0, _size(node.max_length)
+    low, high = node.min_length or 0, node.max_length
     if low > 0:
         out.append(("minLength", f"_s.here(_st.text(max_size={low - 1}))"))
     if high is not None:
@@ -237,7 +212,7 @@ def _string_bad(node: StringType) -> list[tuple[str, str]]:
         if misses:
             out.append(("pattern", f"_s.here({_sampled(misses)})"))
     if node.format is not None:
-        check = getattr(_checks(), _FORMAT_CHECKS[node.format])
+        check = getattr(checks(), FORMATS[node.format])
 
         def breaks_format_only(s: str) -> bool:
             return (compiled is None or compiled.fullmatch(s) is not None) and not check(s)
@@ -298,17 +273,24 @@ def _number_bad(node: NumericType) -> list[tuple[str, str]]:
 
 
 def _kind(node: TypeNode) -> str:
-    if isinstance(node, StringType):
-        return "string"
-    if isinstance(node, NumericType):
-        return "integer" if node.integer else "number"
-    if isinstance(node, BooleanType):
-        return "boolean"
-    if isinstance(node, TimestampType):
-        return "timestamp"
-    if isinstance(node, ArrayType):
-        return "array"
-    return "object"
+    """The type's name for `_s.wrong_type`, which draws values of every other type."""
+    match node:
+        case StringType():
+            return "string"
+        case NumericType():
+            return "integer" if node.integer else "number"
+        case BooleanType():
+            return "boolean"
+        case TimestampType():
+            return "timestamp"
+        case ArrayType():
+            return "array"
+        case ObjectType():
+            return "object"
+        case EnumType():
+            return node.base
+        case _:
+            assert_never(node)
 
 
 def bad_exprs(node: TypeNode, names: Mapping[str, str], module: str) -> list[tuple[str, str]]:
@@ -316,37 +298,45 @@ def bad_exprs(node: TypeNode, names: Mapping[str, str], module: str) -> list[tup
     if isinstance(node, EnumType):
         return [("enum", f"_s.here(_s.outside({_values(node.values)}, {py_string(node.base)}))")]
     out = [("type", f"_s.here(_s.wrong_type({py_string(_kind(node))}))")]
-    if isinstance(node, StringType):
-        out += _string_bad(node)
-    elif isinstance(node, NumericType):
-        out += _integer_bad(node) if node.integer else _number_bad(node)
-    elif isinstance(node, TimestampType):
-        out.append(("timezone", "_s.here(_s.naive_datetimes())"))
-    elif isinstance(node, ArrayType):
-        low, high = _size(node.min_items) or 0, _size(node.max_items)
-        items = value_expr(node.items, names, module)
-        if low > 0:
-            out.append(("minItems", f"_s.here(_s.lists({items}, max_size={low - 1}))"))
-        if high is not None:
-            out.append(
-                (
-                    "maxItems",
-                    f"_s.here(_s.lists({items}, min_size={high + 1}, max_size={high + 3}))",
-                )
-            )
-        if node.unique_items and (high is None or high >= 2):
-            # A valid list of at least one item, one short of the maximum, plus a repeat.
-            base = _list_expr(
-                ArrayType(node.items, None, None if high is None else high - 1, True),
-                names,
-                module,
-                min_size=max(low - 1, 1),
-            )
-            out.append(("uniqueItems", f"_s.here(_s.with_duplicate({base}))"))
-        if high is None or high >= 1:
-            holder = _list_expr(node, names, module, min_size=max(low, 1))
-            for rule, bad in bad_exprs(node.items, names, module):
-                out.append((rule, f"_s.in_list({holder}, {bad})"))
+    match node:
+        case StringType():
+            out += _string_bad(node)
+        case NumericType():
+            out += _integer_bad(node) if node.integer else _number_bad(node)
+        case TimestampType():
+            out.append(("timezone", "_s.here(_s.naive_datetimes())"))
+        case ArrayType():
+            out += _array_bad(node, names, module)
+        case BooleanType() | ObjectType():
+            pass  # no rule beyond the type
+        case _:
+            assert_never(node)
+    return out
+
+
+def _array_bad(node: ArrayType, names: Mapping[str, str], module: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    low, high = node.min_items or 0, node.max_items
+    items = value_expr(node.items, names, module)
+    if low > 0:
+        out.append(("minItems", f"_s.here(_s.lists({items}, max_size={low - 1}))"))
+    if high is not None:
+        out.append(
+            ("maxItems", f"_s.here(_s.lists({items}, min_size={high + 1}, max_size={high + 3}))")
+        )
+    if node.unique_items and (high is None or high >= 2):
+        # A valid list of at least one item, one short of the maximum, plus a repeat.
+        base = _list_expr(
+            ArrayType(node.items, None, None if high is None else high - 1, True),
+            names,
+            module,
+            min_size=max(low - 1, 1),
+        )
+        out.append(("uniqueItems", f"_s.here(_s.with_duplicate({base}))"))
+    if high is None or high >= 1:
+        holder = _list_expr(node, names, module, min_size=max(low, 1))
+        for rule, bad in bad_exprs(node.items, names, module):
+            out.append((rule, f"_s.in_list({holder}, {bad})"))
     return out
 
 

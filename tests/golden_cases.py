@@ -11,9 +11,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from generator.errors import TaxonomyError
-from generator.load import load_file
-from generator.render import build_output
+from ciogen.errors import TaxonomyError
+from ciogen.load import load_file
+from ciogen.render import build_output
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 REGEN_COMMAND = "python tests/regen_golden.py"

@@ -7,8 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-from generator.errors import TaxonomyError
-from generator.load import load_text
+from ciogen.errors import TaxonomyError
+from ciogen.load import load_text
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -52,7 +52,7 @@ def ciogen(
     *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
+        [sys.executable, "-m", "ciogen", *args],
         cwd=cwd,
         capture_output=True,
         text=True,

@@ -14,7 +14,7 @@ import pytest
 from golden_cases import read_tree
 from helpers import MINIMAL, REPO, ciogen
 
-from generator import cli, output
+from ciogen import cli, output
 
 EXTRA_EVENT = """\
   order_refunded:
@@ -254,7 +254,7 @@ def test_wheel_ships_templates_and_generates_when_installed(tmp_path: Path) -> N
     shutil.copy(REPO / "taxonomy.yaml", work / "taxonomy.yaml")
     run_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     result = subprocess.run(
-        [str(python), "-m", "generator", "generate"],
+        [str(python), "-m", "ciogen", "generate"],
         cwd=work,
         capture_output=True,
         text=True,
@@ -267,7 +267,7 @@ def test_wheel_ships_templates_and_generates_when_installed(tmp_path: Path) -> N
         [
             str(python),
             "-c",
-            "import generator, generator.render as r; print(generator.__file__); print(r.templates_dir())",
+            "import ciogen, ciogen.runtime_facts as r; print(ciogen.__file__); print(r.templates_dir())",
         ],
         cwd=work,
         capture_output=True,

@@ -7,7 +7,7 @@ import ast
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from generator.escape import comment, docstring, py_string
+from ciogen.escape import comment, docstring, py_string
 
 # Any text except lone surrogates, which UTF-8 files cannot hold (the escapers
 # spell them as escapes, tested separately below).

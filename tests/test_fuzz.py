@@ -42,9 +42,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
-from generator.errors import Severity, TaxonomyError
-from generator.load import load_text
-from generator.render import build_output
+from ciogen.errors import Severity, TaxonomyError
+from ciogen.load import load_text
+from ciogen.render import build_output
 
 CANARY = "__ciogen_canary__"
 CANARY_HITS: list[str] = []

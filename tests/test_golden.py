@@ -25,9 +25,9 @@ from golden_cases import (
 )
 from helpers import GENERATED_RUFF, REPO, ciogen
 
-from generator import output
-from generator.load import load_file
-from generator.render import build_output
+from ciogen import output
+from ciogen.load import load_file
+from ciogen.render import build_output
 
 VALID_CASES = [c for c in cases() if not (GOLDEN / c / "expected_errors.txt").exists()]
 UTC = dt.UTC

@@ -8,8 +8,8 @@ import pytest
 import yaml
 from helpers import MINIMAL, errors_of
 
-from generator.errors import Severity
-from generator.load import load_text
+from ciogen.errors import Severity
+from ciogen.load import load_text
 
 
 def test_minimal_taxonomy_is_valid() -> None:

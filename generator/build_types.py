@@ -1,0 +1,363 @@
+"""Property schemas to typed nodes: fields, `$ref`s, arrays, nested objects.
+
+`TypeBuilder` turns the properties of one object (an event's data, the person
+attributes, a nested object) into `Field`s, resolving `$ref`s to the
+document's `definitions` (each built once, cycles reported) and dispatching
+on `type:` to the scalar builders in `build_scalars`. Nested objects and
+enums get their own generated class or alias, whose module-level name is
+claimed here. Defaults and examples are checked against the property's own
+exported JSON Schema, so the check and the published schema cannot disagree.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from typing import Any, assert_never
+
+from . import schema_export
+from .build_scalars import (
+    ALL_TYPED_KEYWORDS,
+    KEYWORDS_BY_TYPE,
+    build_enum,
+    build_numeric,
+    build_string,
+    distinct_values,
+    size,
+)
+from .errors import format_path
+from .model import (
+    NO_DEFAULT,
+    ArrayType,
+    BooleanType,
+    EnumType,
+    Field,
+    NumericType,
+    ObjectModel,
+    ObjectType,
+    StringType,
+    TimestampType,
+    TypeNode,
+)
+from .names import NameRegistry, pascal_case, snake_case
+from .reporting import Reporter
+from .runtime_facts import FIELD_RESERVED
+from .source import JsonPath, bool_hint
+
+_REF_SIBLINGS = {"$ref", "description", "deprecated", "title", "examples"}
+_REF_PATTERN = re.compile(r"#/definitions/(?P<name>.+)")
+
+
+def close_match(name: str, options: Any) -> str:
+    """A "did you mean" hint for a misspelt name, or "" when nothing is close."""
+    match = difflib.get_close_matches(name, list(options), n=1)
+    return f"did you mean {match[0]!r}?" if match else ""
+
+
+def deprecation(value: Any, default_message: str) -> str | None:
+    """The deprecation message of `deprecated: true | "why"`, or None when not deprecated."""
+    if value is True:
+        return default_message
+    if isinstance(value, str) and value:
+        return value
+    return None
+
+
+def takes_default(node: TypeNode) -> bool:
+    """Whether a property of this type may declare a `default` in the taxonomy."""
+    match node:
+        case StringType() | NumericType() | BooleanType() | EnumType():
+            return True
+        case ArrayType() | ObjectType() | TimestampType():
+            return False
+        case _:
+            assert_never(node)
+
+
+def _nullable(spec: Mapping[str, Any]) -> bool:
+    types = spec.get("type")
+    if isinstance(types, list):
+        return "null" in types
+    return None in (spec.get("enum") or ())
+
+
+class TypeBuilder:
+    """Builds fields and types for one taxonomy, collecting nested classes and enums."""
+
+    def __init__(
+        self, report: Reporter, definitions: Mapping[str, Any], module_names: NameRegistry
+    ) -> None:
+        self.report = report
+        self.definitions = definitions
+        self.module_names = module_names
+        self.objects: dict[str, ObjectModel] = {}
+        self.enums: dict[str, EnumType] = {}
+        # Definitions are built once; `None` marks one that failed.
+        self._definition_types: dict[str, TypeNode | None] = {}
+        self._definition_stack: list[str] = []
+
+    def claim_module_name(self, ident: str, subject: str, path: JsonPath) -> bool:
+        return self.report.claim(self.module_names, ident, path, subject)
+
+    # -- objects and fields ---------------------------------------------------
+    def build_fields(
+        self, spec: Mapping[str, Any], path: JsonPath, *, owner_class: str, label: str
+    ) -> tuple[Field, ...]:
+        props: dict[str, Any] = spec.get("properties") or {}
+        required: list[str] = spec.get("required") or []
+        for index, name in enumerate(required):
+            if name not in props:
+                self.report.error(
+                    (*path, "required", index),
+                    f"required property {name!r} is not defined",
+                    close_match(name, props),
+                )
+        names = NameRegistry()
+        fields: list[Field] = []
+        for wire in props:
+            prop_path = (*path, "properties", wire)
+            ident = snake_case(wire, prefix="field", reserved=FIELD_RESERVED)
+            self.report.claim(names, ident, prop_path, f"property {wire!r}")
+            field = self.build_field(
+                props[wire],
+                prop_path,
+                wire,
+                ident,
+                wire in required,
+                owner_class,
+                f"{label}.{wire}",
+            )
+            if field is not None:
+                fields.append(field)
+        # Required fields first keeps the dataclass signature readable; both groups stay sorted.
+        return tuple(sorted(fields, key=lambda f: (not f.required, f.name)))
+
+    def build_field(
+        self,
+        spec: Any,
+        path: JsonPath,
+        wire: str,
+        ident: str,
+        required: bool,
+        owner_class: str,
+        label: str,
+    ) -> Field | None:
+        built = self.build_type(spec, path, owner_class + pascal_case(wire, prefix="Field"), label)
+        if built is None:
+            return None
+        node, nullable, description = built
+        deprecated = deprecation(spec.get("deprecated"), f"{label} is deprecated")
+        default = NO_DEFAULT
+        if "default" in spec:
+            value = spec["default"]
+            if required:
+                self.report.warn(
+                    (*path, "default"),
+                    "a default on a required property is never used",
+                    "drop it or make the property optional",
+                )
+            elif not takes_default(node):
+                self.report.error(
+                    (*path, "default"),
+                    "defaults are supported only for string, number, integer, boolean and enum properties",
+                )
+            else:
+                why = schema_export.check_value(value, node, nullable, self.objects)
+                if why is not None:
+                    self.report.error(
+                        (*path, "default"),
+                        f"default does not fit its own schema: {why}",
+                        bool_hint(value),
+                    )
+                else:
+                    default = value
+        examples = tuple(spec.get("examples") or ())
+        for index, example in enumerate(examples):
+            why = schema_export.check_value(example, node, nullable, self.objects)
+            if why is not None:
+                self.report.error(
+                    (*path, "examples", index),
+                    f"example does not fit its own schema: {why}",
+                    bool_hint(example),
+                )
+        return Field(
+            ident, wire, node, required, nullable, label, description, default, deprecated, examples
+        )
+
+    # -- types -------------------------------------------------------------
+    def build_type(
+        self, spec: Any, path: JsonPath, name_hint: str, label: str
+    ) -> tuple[TypeNode, bool, str] | None:
+        """The type of a property schema, whether it is nullable, and its description."""
+        if "$ref" not in spec:
+            node_nullable = self.build_inline_type(spec, path, name_hint, label)
+            if node_nullable is None:
+                return None
+            return node_nullable[0], node_nullable[1], spec.get("description", "")
+        for extra in sorted(set(spec) - _REF_SIBLINGS):
+            self.report.error(
+                (*path, extra),
+                f"{extra!r} cannot be combined with $ref",
+                "put it in the definition instead",
+                key=True,
+            )
+        match = _REF_PATTERN.fullmatch(spec["$ref"])
+        if match is None:
+            self.report.error(
+                (*path, "$ref"),
+                f"unsupported reference {spec['$ref']!r}",
+                "write '#/definitions/NAME'",
+            )
+            return None
+        name = match["name"]
+        if name not in self.definitions:
+            self.report.error(
+                (*path, "$ref"),
+                f"unresolved reference: no definition named {name!r}",
+                close_match(name, self.definitions),
+            )
+            return None
+        resolved = self.definition_type(name, path)
+        if resolved is None:
+            return None
+        node, nullable, description = resolved
+        return node, nullable, spec.get("description", description)
+
+    def definition_type(self, name: str, ref_path: JsonPath) -> tuple[TypeNode, bool, str] | None:
+        spec = self.definitions[name]
+        path: JsonPath = ("definitions", name)
+        if name in self._definition_stack:
+            cycle = " -> ".join(
+                [*self._definition_stack[self._definition_stack.index(name) :], name]
+            )
+            self.report.error(
+                ref_path, f"cyclic reference: {cycle}", "a definition may not contain itself"
+            )
+            return None
+        if name in self._definition_types:
+            done = self._definition_types[name]
+            if done is None:
+                return None
+            return done, _nullable(spec), spec.get("description", "")
+        self._definition_stack.append(name)
+        try:
+            built = self.build_type(spec, path, pascal_case(name, prefix="Model"), name)
+        finally:
+            self._definition_stack.pop()
+        self._definition_types[name] = None if built is None else built[0]
+        return built
+
+    def build_inline_type(
+        self, spec: Mapping[str, Any], path: JsonPath, name_hint: str, label: str
+    ) -> tuple[TypeNode, bool] | None:
+        declared = spec.get("type")
+        types = (
+            list(declared)
+            if isinstance(declared, list)
+            else ([] if declared is None else [declared])
+        )
+        nullable = "null" in types
+        types = [t for t in types if t != "null"]
+        if len(types) > 1:
+            self.report.error(
+                (*path, "type"), f"a property has one type (plus null), not {' and '.join(types)}"
+            )
+            return None
+        if not types and declared is not None:
+            self.report.error(
+                (*path, "type"),
+                "a property cannot be only null",
+                "use a type list like [string, 'null']",
+            )
+            return None
+        kind = types[0] if types else None
+
+        if "enum" in spec or "const" in spec:
+            built = build_enum(self.report, spec, path, kind, nullable, name_hint)
+            if built is None:
+                return None
+            enum = built[0]
+            self.claim_module_name(enum.alias, f"the enum at {format_path(path)}", path)
+            self.enums[enum.alias] = enum
+            return built
+        if kind is None:
+            self.report.error(
+                path,
+                "property has no type",
+                "add `type:` (string, integer, number, boolean, timestamp, array, object)",
+            )
+            return None
+
+        allowed = KEYWORDS_BY_TYPE.get(kind, set())
+        for keyword in sorted(set(spec) & (ALL_TYPED_KEYWORDS - allowed)):
+            self.report.error(
+                (*path, keyword), f"{keyword!r} does not apply to type {kind!r}", key=True
+            )
+
+        node: TypeNode | None
+        match kind:
+            case "string":
+                node = build_string(self.report, spec, path)
+            case "integer" | "number":
+                node = build_numeric(self.report, spec, path, kind == "integer")
+            case "boolean":
+                node = BooleanType()
+            case "timestamp":
+                node = TimestampType()
+            case "array":
+                node = self.build_array(spec, path, name_hint, label)
+            case "object":
+                node = self.build_object(spec, path, name_hint, label)
+            case _:  # pragma: no cover - the meta-schema admits only the types above
+                raise AssertionError(f"the meta-schema admitted type {kind!r}")
+        return None if node is None else (node, nullable)
+
+    def build_array(
+        self, spec: Mapping[str, Any], path: JsonPath, name_hint: str, label: str
+    ) -> ArrayType | None:
+        if "items" not in spec:
+            self.report.error(
+                path, "array property has no items schema", "add `items:` with the element's schema"
+            )
+            return None
+        low, high = size(spec.get("minItems")), size(spec.get("maxItems"))
+        if low is not None and high is not None and low > high:
+            self.report.error(
+                (*path, "minItems"), f"minItems {low} is greater than maxItems {high}"
+            )
+        built = self.build_type(spec["items"], (*path, "items"), name_hint + "Item", label + "[]")
+        if built is None:
+            return None
+        item, item_nullable, _ = built
+        if item_nullable:
+            self.report.error(
+                (*path, "items"), "array items cannot be nullable", "drop null from the item type"
+            )
+            return None
+        unique = bool(spec.get("uniqueItems", False))
+        distinct = distinct_values(item)
+        if unique and low is not None and distinct is not None and low > distinct:
+            self.report.error(
+                (*path, "minItems"),
+                f"minItems {low} asks for more unique items than the "
+                f"{distinct} value{'' if distinct == 1 else 's'} the items can take",
+            )
+        return ArrayType(item, low, high, unique)
+
+    def build_object(
+        self, spec: Mapping[str, Any], path: JsonPath, class_name: str, label: str
+    ) -> ObjectType | None:
+        if not spec.get("properties"):
+            self.report.error(
+                path,
+                "object property has no properties",
+                "ciogen generates a dataclass per object: list its properties",
+            )
+            return None
+        self.claim_module_name(class_name, f"the object at {label!r}", path)
+        fields = self.build_fields(spec, path, owner_class=class_name, label=label)
+        self.objects[class_name] = ObjectModel(
+            class_name, label, "object", spec.get("description", ""), fields
+        )
+        return ObjectType(class_name)

@@ -1,0 +1,179 @@
+"""The compiler's structure: small modules, no import cycles, exhaustive per-type dispatch.
+
+These are the promises docs/architecture.md makes to a newcomer; each test
+fails the moment one of them stops being true.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import REPO
+
+from ciogen import model, runtime_facts
+
+PACKAGE = REPO / "generator"
+MAX_MODULE_LINES = 500
+
+
+def _modules() -> dict[str, ast.Module]:
+    return {
+        path.stem: ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for path in sorted(PACKAGE.glob("*.py"))
+    }
+
+
+def _internal_imports(name: str, tree: ast.Module) -> list[tuple[str, ast.ImportFrom, bool]]:
+    """(imported module, node, at module level) for every `from . import` / `from .x import`."""
+    top = {id(node) for node in tree.body}
+    found: list[tuple[str, ast.ImportFrom, bool]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            targets = [node.module] if node.module else [a.name for a in node.names]
+            for target in targets:
+                if target is not None and (PACKAGE / f"{target}.py").is_file():
+                    found.append((target, node, id(node) in top))
+    return found
+
+
+def test_no_module_is_over_the_size_limit() -> None:
+    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in PACKAGE.glob("*.py")}
+    assert {n: s for n, s in sizes.items() if s > MAX_MODULE_LINES} == {}
+
+
+def test_no_import_inside_a_function() -> None:
+    """An import inside a function is how a cycle hides; every internal import is at the top."""
+    lazy = [
+        f"{name}.py:{node.lineno} imports .{target}"
+        for name, tree in _modules().items()
+        for target, node, at_top in _internal_imports(name, tree)
+        if not at_top
+    ]
+    assert lazy == []
+
+
+def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Every cycle a depth-first walk of `graph` (module -> modules it imports) runs into."""
+    state: dict[str, str] = {}
+    cycles: list[list[str]] = []
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = "open"
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == "open":
+                cycles.append([*stack[stack.index(nxt) :], nxt])
+            elif nxt not in state:
+                visit(nxt, [*stack, nxt])
+        state[node] = "done"
+
+    for start in sorted(graph):
+        if start not in state:
+            visit(start, [start])
+    return cycles
+
+
+def _graph() -> dict[str, list[str]]:
+    return {
+        name: sorted({t for t, _, _ in _internal_imports(name, tree)})
+        for name, tree in _modules().items()
+    }
+
+
+def test_the_package_has_no_import_cycle() -> None:
+    graph = _graph()
+    assert find_cycles(graph) == []
+    # The parse stage must not depend on the render stage.
+    reach = {"load", "build_model"}
+    while more := {t for n in reach for t in graph.get(n, [])} - reach:
+        reach |= more
+    assert not reach & {"render", "pycode", "strategy_code", "format", "output", "cli"}
+
+
+def test_the_cycle_check_can_fail() -> None:
+    assert find_cycles({"a": ["b"], "b": ["c"], "c": ["a"], "d": []}) == [["a", "b", "c", "a"]]
+    assert find_cycles({"a": ["b"], "b": []}) == []
+
+
+def test_one_table_of_formats() -> None:
+    schema = json.loads((PACKAGE / "taxonomy.schema.json").read_text(encoding="utf-8"))
+    found: list[list[str]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            fmt = node.get("properties", {}).get("format") if "properties" in node else None
+            if isinstance(fmt, dict) and "enum" in fmt:
+                found.append(fmt["enum"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    assert found == [list(model.FORMATS)]
+    checks = runtime_facts.checks()
+    assert all(callable(getattr(checks, fn, None)) for fn in model.FORMATS.values())
+
+
+def test_limits_come_from_the_runtime_file() -> None:
+    limits = runtime_facts.limits()
+    text = (runtime_facts.templates_dir() / "_runtime" / "limits.py").read_text(encoding="utf-8")
+    assert f"MAX_EVENT_NAME_BYTES = {limits.event_name_bytes}" in text
+    assert limits.event_name_bytes == 100 and limits.attributes_per_call == 300
+
+
+def test_client_reserved_names_are_read_from_the_runtime() -> None:
+    reserved = runtime_facts.client_reserved()
+    assert {"identify", "track", "flush", "close"} <= reserved
+    assert not any(n.startswith("_") for n in reserved)
+
+
+@pytest.mark.slow
+def test_mypy_lists_every_dispatch_a_new_type_must_touch(tmp_path: Path) -> None:
+    """Add a `DateType` to the model: mypy --strict must fail in every per-type dispatch."""
+    copy = tmp_path / "generator"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    model_py = copy / "model.py"
+    text = model_py.read_text(encoding="utf-8")
+    text = text.replace(
+        "TypeNode: TypeAlias = (\n",
+        "@dataclasses.dataclass(frozen=True)\nclass DateType:\n    pass\n\n\nTypeNode: TypeAlias = (\n    DateType |\n",
+    )
+    model_py.write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "generator"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    failing = {line.split(":", 1)[0] for line in result.stdout.splitlines() if "error:" in line}
+    assert {
+        os.path.join("generator", f)
+        for f in ("pycode.py", "strategy_code.py", "schema_export.py", "build_scalars.py", "build_types.py")
+    } <= failing, result.stdout
+
+
+def test_ciogen_runs_beside_another_generator_package(tmp_path: Path) -> None:
+    """A user's project may have its own `generator` package; the command must not import it."""
+    (tmp_path / "generator").mkdir()
+    (tmp_path / "generator" / "__init__.py").write_text(
+        "raise ImportError('the user project generator package was imported')\n", encoding="utf-8"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    script = Path(sys.executable).parent / "ciogen"
+    for command in ([str(script), "--version"], [sys.executable, "-m", "ciogen", "--version"]):
+        result = subprocess.run(
+            command, cwd=tmp_path, env=env, capture_output=True, text=True, check=False, timeout=60
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("ciogen "), result.stdout
