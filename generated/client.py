@@ -3,7 +3,7 @@
 
 One keyword-only method per event, typed `identify`/`update_person` from the
 person attributes, and the generic operations of the Track API. Delivery
-(ULID ids, batching, retries, overflow, shutdown) lives in `_runtime.py`.
+(ULID ids, batching, retries, overflow, shutdown) lives in the `_runtime` package.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ N = 300  # events per client run: enough for a few batches, fast
 
 
 def _runtime_landed() -> bool:
-    return (REPO / "templates" / "_runtime.py").exists()
+    return (REPO / "templates" / "_runtime" / "__init__.py").exists()
 
 
 @pytest.fixture(scope="module")

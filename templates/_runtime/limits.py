@@ -22,3 +22,8 @@ MAX_OPERATION_BYTES = 32 * 1024
 """One operation inside a v2 batch ("32kb or smaller")."""
 MAX_BATCH_BYTES = 500_000
 """A v2 batch request must be *smaller* than this ("smaller than 500kb")."""
+
+# The runtime's historical names for two of the limits above, still exported by
+# every generated package.
+MAX_REQUEST_BYTES = MAX_BATCH_BYTES
+MAX_IDENTIFY_ATTRIBUTES = MAX_ATTRIBUTES_PER_CALL

@@ -1,7 +1,9 @@
 """Fixtures for the runtime tests: the module under test, a TLS fake Track API, clients.
 
-The module under test is ``generated._runtime`` when the generator has produced it,
-otherwise ``templates/_runtime.py`` loaded by path (the generator copies it verbatim).
+The module under test is the template package ``templates/_runtime/``, imported
+under a private name: the generator copies it verbatim into every generated package
+(``tests/test_copies.py`` checks that), so testing the template tests every copy, and
+breaking the template fails these tests even before ``generated/`` is rebuilt.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import trustme
 from .track_server import TrackServer
 
 REPO = Path(__file__).resolve().parents[2]
-TEMPLATE = REPO / "templates" / "_runtime.py"
+TEMPLATE = REPO / "templates" / "_runtime"
 
 # Small, fast settings: retries in milliseconds, a client timeout below the fake
 # server's "slow" fault, queues flushed quickly.
@@ -37,21 +39,16 @@ FAST: dict[str, Any] = {
 
 
 def load_runtime() -> ModuleType:
-    """``generated._runtime`` if it exists, else the template, loaded under a private name."""
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
-    try:
-        return importlib.import_module("generated._runtime")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("generated", "generated._runtime"):
-            raise
+    """``templates/_runtime/`` imported as the package ``ciogen_runtime_under_test``."""
     name = "ciogen_runtime_under_test"
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, TEMPLATE)
+    spec = importlib.util.spec_from_file_location(
+        name, TEMPLATE / "__init__.py", submodule_search_locations=[str(TEMPLATE)]
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while being built
+    sys.modules[name] = module  # its submodules import each other through this name
     spec.loader.exec_module(module)
     return module
 

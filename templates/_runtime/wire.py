@@ -1,0 +1,138 @@
+"""Validation and JSON encoding of operations in the caller's thread (the hot path)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from json.encoder import encode_basestring as _json_str
+from typing import Any, Final
+
+# Import the submodules by name, never names from the top-level package: the
+# customerio-cdp-analytics wheel overwrites ``customerio/__init__.py``. The package
+# ships no type information, hence the ignores.
+from .values import _BATCH_PATH, _EVENTS_PATH, Person, _check_identifier
+
+_BATCH_OPEN: Final = b'{"batch":['
+_BATCH_CLOSE: Final = b"]}"
+_BATCH_OVERHEAD: Final = len(_BATCH_OPEN) + len(_BATCH_CLOSE)
+
+
+# One prebuilt encoder: ``json.dumps`` with non-default options builds a new encoder
+# on every call, which costs more than the encoding itself for small payloads.
+# ``allow_nan=False`` because NaN is not JSON and would make the API reject the whole
+# batch; ``ensure_ascii=False`` keeps non-ASCII text at its UTF-8 size.
+_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_SECOND: Final = timedelta(seconds=1)
+
+
+def _identifiers_json(person: object, what: str = "person") -> str:
+    """JSON of the ``identifiers`` object: ``{"id":"42"}``."""
+    if type(person) is str:  # the hot path: a plain person id
+        return '{"id":' + _json_str(_check_identifier(person, what)) + "}"
+    if isinstance(person, Person):
+        return '{"' + person.kind + '":' + _json_str(person.value) + "}"
+    if isinstance(person, str):  # str subclasses, e.g. a StrEnum or a NewType'd id
+        return '{"id":' + _json_str(_check_identifier(str(person), what)) + "}"
+    raise TypeError(f"{what} must be a str (a person id) or a Person, got {type(person).__name__}")
+
+
+def _identifiers(person: object, what: str = "person") -> dict[str, str]:
+    if isinstance(person, Person):
+        return person.identifiers()
+    if isinstance(person, str):
+        return {"id": _check_identifier(str(person), what)}
+    raise TypeError(f"{what} must be a str (a person id) or a Person, got {type(person).__name__}")
+
+
+def _name_json(name: object, what: str, limit: int | None) -> str:
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"{what} must be a non-empty str, got {name!r}")
+    if limit is not None and len(name) > limit // 4:
+        size = len(name.encode("utf-8", "surrogatepass"))
+        if size > limit:
+            raise ValueError(
+                f"{what} {name[:40]!r}... is {size} bytes; Customer.io accepts at most {limit}"
+            )
+    return _json_str(name)
+
+
+def _unix_seconds(value: object, param: str) -> int:
+    """Aware datetime -> integer Unix seconds, floored exactly (no float rounding)."""
+    if not isinstance(value, datetime):
+        raise TypeError(f"{param} must be a datetime, got {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(
+            f"{param} must be timezone-aware (got naive {value.isoformat()}); "
+            "use e.g. datetime.now(timezone.utc)"
+        )
+    return (value - _EPOCH) // _SECOND
+
+
+def _json_object(data: object, what: str) -> str:
+    if type(data) is not dict:
+        if not isinstance(data, Mapping):
+            raise TypeError(f"{what} must be a dict, got {type(data).__name__}")
+        data = dict(data)
+    try:
+        return _encode(data)
+    except ValueError as exc:
+        raise ValueError(f"{what} is not valid JSON (NaN/Infinity or circular): {exc}") from None
+    except TypeError as exc:
+        raise TypeError(f"{what} is not JSON-serializable: {exc}") from None
+
+
+def _utf8(text: str, what: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"{what} contains text that is not valid UTF-8 ({exc.reason})") from None
+
+
+def _serialize(op: Mapping[str, Any], what: str) -> bytes:
+    try:
+        text = _encode(op)
+    except ValueError as exc:
+        raise ValueError(f"{what} is not valid JSON (NaN/Infinity or circular): {exc}") from None
+    except TypeError as exc:
+        raise TypeError(f"{what} is not JSON-serializable: {exc}") from None
+    return _utf8(text, what)
+
+
+class _AnonymousEvent(bytes):
+    """Queue item marker: the body of one ``POST /api/v1/events`` request.
+
+    Anonymous events cannot be expressed as v2 batch operations, so the sender must
+    tell them apart; a ``bytes`` subclass keeps the queue homogeneous and compact.
+    """
+
+    __slots__ = ()
+
+
+def _decode(item: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(item)
+    except ValueError:
+        return {"_undecodable": item.decode("utf-8", "replace")}
+    return value if isinstance(value, dict) else {"_value": value}
+
+
+def _path_of(item: bytes) -> str:
+    return _EVENTS_PATH if type(item) is _AnonymousEvent else _BATCH_PATH
+
+
+def _chunks(ops: list[bytes], max_ops: int, max_body: int) -> list[list[bytes]]:
+    """Split batch operations into request-sized groups (count and body bytes)."""
+    chunks: list[list[bytes]] = []
+    current: list[bytes] = []
+    body = _BATCH_OVERHEAD
+    for op in ops:
+        if current and (len(current) >= max_ops or body + len(op) + 1 > max_body):
+            chunks.append(current)
+            current, body = [], _BATCH_OVERHEAD
+        current.append(op)
+        body += len(op) + 1
+    if current:
+        chunks.append(current)
+    return chunks
