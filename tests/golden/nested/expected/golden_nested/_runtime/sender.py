@@ -86,7 +86,8 @@ def send_with_retry(
         attempt += 1
         if abandon is not None and abandon.is_set():
             return _Attempted(None, None, "client closed before the operation was sent")
-        _log_attempt(path, attempt, n_ops, body)
+        if _log.isEnabledFor(logging.DEBUG):
+            _log_attempt(path, attempt, n_ops, body)
         status: int | None = None
         retry_after: float | None = None
         try:
@@ -167,15 +168,14 @@ def _give_up(status: int | None, reason: str, n_ops: int) -> _Attempted:
 
 
 def _log_attempt(path: str, attempt: int, n_ops: int, body: bytes) -> None:
-    if _log.isEnabledFor(logging.DEBUG):
-        _log.debug(
-            "POST %s attempt %d (%d op(s), %d bytes): %.2000s",
-            path,
-            attempt,
-            n_ops,
-            len(body),
-            body.decode("utf-8", "replace"),
-        )
+    _log.debug(
+        "POST %s attempt %d (%d op(s), %d bytes): %.2000s",
+        path,
+        attempt,
+        n_ops,
+        len(body),
+        body.decode("utf-8", "replace"),
+    )
 
 
 def _summary(failures: list[FailedOperation]) -> str:
