@@ -10,7 +10,7 @@ import weakref
 from collections.abc import Callable
 from datetime import datetime
 from json.encoder import encode_basestring as _json_str
-from typing import Any, Literal, Self
+from typing import Any, Final, Literal, Self
 
 # Import the submodules by name, never names from the top-level package: the
 # customerio-cdp-analytics wheel overwrites ``customerio/__init__.py``. The package
@@ -40,6 +40,18 @@ from .wire import (
 )
 
 _log = logging.getLogger(__name__.rpartition(".")[0])
+
+
+# Per kind of timestamped operation: the data's key and its name in errors, the
+# operation's name in errors, the size limit checked at the call, and whether it
+# carries a ULID ``id``. Anonymous events travel alone (v1), so only their data
+# limit applies.
+_OPERATIONS: Final[dict[str, tuple[str, str, str, int, bool]]] = {
+    "event": ("attributes", "event data", "event", MAX_OPERATION_BYTES, True),
+    "anonymous": ("data", "event data", "anonymous event", MAX_EVENT_DATA_BYTES, True),
+    "page": ("attributes", "attributes", "page", MAX_OPERATION_BYTES, True),
+    "identify": ("attributes", "attributes", "identify", MAX_OPERATION_BYTES, False),
+}
 
 
 class BaseClient:
@@ -154,21 +166,52 @@ class BaseClient:
         name: str,
         data: dict[str, Any],
         timestamp: datetime | None,
+        kind: str = "event",
     ) -> str:
-        """Queue a person event; returns its ULID (also sent as the event ``id``)."""
-        ident = _identifiers_json(person)
-        name_json = _name_json(name, "event name", MAX_EVENT_NAME_BYTES)
+        """Queue a person event; returns its ULID (also sent as the event ``id``).
+
+        Also the one builder of every timestamped operation, chosen by ``kind``:
+        ``"event"``, ``"anonymous"`` (``person`` is the anonymous id), ``"page"`` and
+        ``"identify"`` (no name, no id; returns ""). Validation runs in argument order
+        (person, name, timestamp, data), in the caller's thread; the typed event
+        methods call this directly, so the hot path is one call deep.
+        """
+        if kind == "event":
+            head = (
+                f'{{"type":"person","identifiers":{_identifiers_json(person)},"action":"event",'
+                f'"name":{_name_json(name, "event name", MAX_EVENT_NAME_BYTES)}'
+            )
+        elif kind == "anonymous":
+            anon = _json_str(_check_identifier(person, "anonymous_id"))
+            head = f'{{"anonymous_id":{anon},"name":{_name_json(name, "event name", MAX_EVENT_NAME_BYTES)}'
+        elif kind == "page":
+            head = (
+                f'{{"type":"person","identifiers":{_identifiers_json(person)},"action":"page",'
+                f'"name":{_name_json(name, "page name", None)}'
+            )
+        else:
+            head = (
+                f'{{"type":"person","identifiers":{_identifiers_json(person)},"action":"identify"'
+            )
+        data_key, data_what, label, limit, with_id = _OPERATIONS[kind]
         now = _time_ns()
-        ulid = _ulid_at(now // 1_000_000)
         ts = now // 1_000_000_000 if timestamp is None else _unix_seconds(timestamp, "timestamp")
-        data_json = _json_object(data, "event data")
-        item = _utf8(
-            f'{{"type":"person","identifiers":{ident},"action":"event","name":{name_json},'
-            f'"id":"{ulid}","timestamp":{ts},"attributes":{data_json}}}',
-            "event",
-        )
-        if len(item) > MAX_OPERATION_BYTES:
-            self._check_size(item, data_json, f"event {name!r}")
+        data_json = _json_object(data, data_what)
+        if with_id:
+            ulid = _ulid_at(now // 1_000_000)
+            text = f'{head},"id":"{ulid}","timestamp":{ts},"{data_key}":{data_json}}}'
+        else:
+            ulid = ""
+            text = f'{head},"timestamp":{ts},"{data_key}":{data_json}}}'
+        try:  # _utf8, inlined: this is the hot path
+            item = text.encode("utf-8")
+        except UnicodeEncodeError:
+            item = _utf8(text, label)
+        if kind == "anonymous":
+            item = _AnonymousEvent(item)
+        if len(item) > limit:
+            named = kind in ("event", "anonymous")
+            self._check_size(item, data_json, f"{label} {name!r}" if named else label)
         self._submit(item)
         return ulid
 
@@ -181,23 +224,7 @@ class BaseClient:
     ) -> str:
         """Queue an anonymous event (sent alone to ``POST /api/v1/events``, because the
         v2 batch cannot carry one); returns its ULID."""
-        anon = _json_str(_check_identifier(anonymous_id, "anonymous_id"))
-        name_json = _name_json(name, "event name", MAX_EVENT_NAME_BYTES)
-        now = _time_ns()
-        ulid = _ulid_at(now // 1_000_000)
-        ts = now // 1_000_000_000 if timestamp is None else _unix_seconds(timestamp, "timestamp")
-        data_json = _json_object(data, "event data")
-        item = _AnonymousEvent(
-            _utf8(
-                f'{{"anonymous_id":{anon},"name":{name_json},"id":"{ulid}",'
-                f'"timestamp":{ts},"data":{data_json}}}',
-                "event",
-            )
-        )
-        if len(item) > MAX_EVENT_DATA_BYTES:
-            self._check_size(item, data_json, f"anonymous event {name!r}")
-        self._submit(item)
-        return ulid
+        return self._track(anonymous_id, name, data, timestamp, "anonymous")
 
     def _identify(
         self,
@@ -206,26 +233,13 @@ class BaseClient:
         timestamp: datetime | None,
     ) -> None:
         """Queue an identify (create or update a person's attributes)."""
-        ident = _identifiers_json(person)
         if len(attributes) > MAX_IDENTIFY_ATTRIBUTES:
+            _identifiers_json(person)  # a bad person is reported first, as for every call
             raise ValueError(
                 f"identify has {len(attributes)} attributes; Customer.io accepts at most "
                 f"{MAX_IDENTIFY_ATTRIBUTES} per call"
             )
-        ts = (
-            _time_ns() // 1_000_000_000
-            if timestamp is None
-            else _unix_seconds(timestamp, "timestamp")
-        )
-        attrs = _json_object(attributes, "attributes")
-        item = _utf8(
-            f'{{"type":"person","identifiers":{ident},"action":"identify",'
-            f'"timestamp":{ts},"attributes":{attrs}}}',
-            "identify",
-        )
-        if len(item) > MAX_OPERATION_BYTES:
-            self._check_size(item, None, "identify")
-        self._submit(item)
+        self._track(person, "", attributes, timestamp, "identify")
 
     def page(
         self,
@@ -236,21 +250,9 @@ class BaseClient:
         timestamp: datetime | None = None,
     ) -> str:
         """Queue a page view (``name`` is usually the URL); returns its ULID."""
-        ident = _identifiers_json(person)
-        name_json = _name_json(name, "page name", None)
-        now = _time_ns()
-        ulid = _ulid_at(now // 1_000_000)
-        ts = now // 1_000_000_000 if timestamp is None else _unix_seconds(timestamp, "timestamp")
-        data_json = _json_object(attributes if attributes is not None else {}, "attributes")
-        item = _utf8(
-            f'{{"type":"person","identifiers":{ident},"action":"page",'
-            f'"name":{name_json},"id":"{ulid}","timestamp":{ts},"attributes":{data_json}}}',
-            "page",
+        return self._track(
+            person, name, attributes if attributes is not None else {}, timestamp, "page"
         )
-        if len(item) > MAX_OPERATION_BYTES:
-            self._check_size(item, data_json, "page")
-        self._submit(item)
-        return ulid
 
     def _simple(self, person: str | Person, action: str, extra: dict[str, Any]) -> None:
         op: dict[str, Any] = {
