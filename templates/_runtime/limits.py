@@ -4,6 +4,10 @@ The runtime checks them in the caller's thread (a request the API would reject
 fails at the line that built it), and the compiler reads this same file to
 reject a taxonomy that could never fit. It imports nothing, so either side can
 load it on its own.
+
+Where Customer.io states a limit in "kb", the conservative reading is used
+(1 kb = 1,000 bytes): an operation the API might refuse must fail at the call,
+never later in the background.
 """
 
 MAX_IDENTIFIER_BYTES = 150
@@ -18,8 +22,8 @@ MAX_EVENT_NAME_BYTES = 100
 """An event name, in UTF-8 bytes."""
 MAX_EVENT_DATA_BYTES = 100_000
 """Event ``data``/``attributes`` as serialized JSON, in bytes."""
-MAX_OPERATION_BYTES = 32 * 1024
-"""One operation inside a v2 batch ("32kb or smaller")."""
+MAX_OPERATION_BYTES = 32_000
+"""One operation inside a v2 batch ("32kb or smaller"; 32,000, not 32,768)."""
 MAX_BATCH_BYTES = 500_000
 """A v2 batch request must be *smaller* than this ("smaller than 500kb")."""
 

@@ -6,6 +6,7 @@ what the transport saw is exactly what would have gone over the wire.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from datetime import UTC, datetime, timedelta, timezone
@@ -192,13 +193,33 @@ def test_oversize_operation_is_rejected_at_the_call(rt: ModuleType) -> None:
     client, transport = sync_client(rt)
     with pytest.raises(rt.PayloadTooLargeError) as info:
         client._track("42", "big", {"blob": "x" * 40_000}, None)
-    assert info.value.limit == 32 * 1024 and info.value.size > 40_000
-    assert "32,768 bytes per batch operation" in str(info.value)
+    assert info.value.limit == 32_000 and info.value.size > 40_000
+    assert "32,000 bytes per batch operation" in str(info.value)
     assert "40,1" in str(info.value)  # the actual size, formatted
-    with pytest.raises(rt.PayloadTooLargeError, match="32,768"):
+    with pytest.raises(rt.PayloadTooLargeError, match="32,000"):
         client._identify("42", {"bio": "y" * 33_000}, None)
     assert isinstance(info.value, ValueError)
     assert transport.requests == [] and client.stats().queued == 0
+
+
+def test_operation_limit_is_the_conservative_reading_of_32kb(rt: ModuleType) -> None:
+    """ "32kb" may mean 32,768 or 32,000 bytes: an operation between the two fails at
+    the call, where it is made, instead of being rejected by the API later."""
+    client, transport = sync_client(rt)
+    overhead = len(client_operation_bytes(client, transport, ""))
+    transport.clear()
+    with pytest.raises(rt.PayloadTooLargeError) as info:
+        client._track("42", "big", {"blob": "x" * (32_168 - overhead)}, None)
+    assert info.value.size == 32_168 and info.value.limit == 32_000
+    client._track("42", "big", {"blob": "x" * (32_000 - overhead)}, None)  # exactly at it
+    assert len(transport.requests) == 1
+
+
+def client_operation_bytes(client: Any, transport: Any, blob: str) -> bytes:
+    """The encoded `big` event with a `blob` of the given text (ULID and timestamp
+    have fixed widths, so only the blob changes its size)."""
+    client._track("42", "big", {"blob": blob}, None)
+    return json.dumps(transport.operations()[-1], separators=(",", ":")).encode()
 
 
 def test_oversize_event_data_is_rejected_at_the_call(rt: ModuleType) -> None:
