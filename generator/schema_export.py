@@ -139,13 +139,19 @@ def check_value(
     value: Any, node: TypeNode, nullable: bool, objects: Mapping[str, ObjectModel]
 ) -> str | None:
     """Why `value` (a default or example) does not fit its property, or None if it does."""
+    match node:
+        case TimestampType():
+            return "timestamps take no default or example in the taxonomy"
+        case NumericType(integer=True) if isinstance(value, float):
+            # JSON Schema calls 3.0 an integer; the generated `int` field would not.
+            return f"{value!r} is not an integer"
+        case StringType() | NumericType() | BooleanType() | EnumType() | ArrayType() | ObjectType():
+            pass
+        case _:
+            assert_never(node)
     schema = type_schema(node, objects)
     if nullable:
         schema = {"anyOf": [schema, {"type": "null"}]}
-    if isinstance(node, TimestampType):
-        return "timestamps take no default or example in the taxonomy"
-    if isinstance(node, NumericType) and node.integer and isinstance(value, float):
-        return f"{value!r} is not an integer"
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
     error = jsonschema.exceptions.best_match(validator.iter_errors(value))
     return None if error is None else error.message

@@ -293,12 +293,47 @@ def _kind(node: TypeNode) -> str:
             assert_never(node)
 
 
+def type_rule(node: TypeNode) -> str:
+    """The rule a value of the wrong type breaks: `enum` checks type and membership at once."""
+    match node:
+        case EnumType():
+            return "enum"
+        case (
+            StringType()
+            | NumericType()
+            | BooleanType()
+            | TimestampType()
+            | ArrayType()
+            | ObjectType()
+        ):
+            return "type"
+        case _:
+            assert_never(node)
+
+
+def _wrong_type(node: TypeNode) -> str:
+    match node:
+        case EnumType():
+            return f"_s.here(_s.outside({_values(node.values)}, {py_string(node.base)}))"
+        case (
+            StringType()
+            | NumericType()
+            | BooleanType()
+            | TimestampType()
+            | ArrayType()
+            | ObjectType()
+        ):
+            return f"_s.here(_s.wrong_type({py_string(_kind(node))}))"
+        case _:
+            assert_never(node)
+
+
 def bad_exprs(node: TypeNode, names: Mapping[str, str], module: str) -> list[tuple[str, str]]:
     """`(rule, strategy of (bad value, where))` for every rule of `node` that can be broken alone."""
-    if isinstance(node, EnumType):
-        return [("enum", f"_s.here(_s.outside({_values(node.values)}, {py_string(node.base)}))")]
-    out = [("type", f"_s.here(_s.wrong_type({py_string(_kind(node))}))")]
+    out = [(type_rule(node), _wrong_type(node))]
     match node:
+        case EnumType():
+            pass  # a value outside the enum breaks membership and nothing else
         case StringType():
             out += _string_bad(node)
         case NumericType():
@@ -344,8 +379,7 @@ def field_bad_exprs(field: Field, names: Mapping[str, str], module: str) -> list
     """`bad_exprs` for a field, plus `None` when the field is required and not nullable."""
     out = bad_exprs(field.type, names, module)
     if field.required and not field.nullable:
-        rule = "enum" if isinstance(field.type, EnumType) else "type"
-        out.insert(0, (rule, "_s.here(_st.none())"))
+        out.insert(0, (type_rule(field.type), "_s.here(_st.none())"))
     return out
 
 

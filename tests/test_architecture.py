@@ -122,6 +122,23 @@ def test_one_table_of_formats() -> None:
     assert all(callable(getattr(checks, fn, None)) for fn in model.FORMATS.values())
 
 
+def test_the_strategies_know_every_format() -> None:
+    """The generated strategies draw and filter by format: both tables name model.FORMATS."""
+    tree = ast.parse((runtime_facts.templates_dir() / "_strategies.py").read_text(encoding="utf-8"))
+    tables = {
+        node.target.id: node.value
+        for node in tree.body
+        if isinstance(node, ast.AnnAssign)
+        and isinstance(node.target, ast.Name)
+        and isinstance(node.value, ast.Dict)
+    }
+    for name in ("_FORMATS", "_FORMAT_CHECKS"):
+        keys = [ast.literal_eval(k) for k in tables[name].keys if k is not None]
+        assert keys == list(model.FORMATS), name
+    checks = [ast.unparse(v) for v in tables["_FORMAT_CHECKS"].values]
+    assert checks == [f"_c.{fn}" for fn in model.FORMATS.values()]
+
+
 def test_limits_come_from_the_runtime_file() -> None:
     limits = runtime_facts.limits()
     text = (runtime_facts.templates_dir() / "_runtime" / "limits.py").read_text(encoding="utf-8")
@@ -156,11 +173,82 @@ def test_mypy_lists_every_dispatch_a_new_type_must_touch(tmp_path: Path) -> None
         timeout=300,
     )
     assert result.returncode == 1, result.stdout + result.stderr
-    failing = {line.split(":", 1)[0] for line in result.stdout.splitlines() if "error:" in line}
+    reported = {
+        line.split(": error:", 1)[0] for line in result.stdout.splitlines() if ": error:" in line
+    }
+    # Every exhaustive dispatch ends in `assert_never`; each one must name the new type.
+    dispatches = {
+        f"{os.path.join('generator', path.name)}:{node.lineno}"
+        for path in sorted(copy.glob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "assert_never"
+    }
+    assert reported == dispatches, result.stdout
+    files = {site.split(":", 1)[0] for site in dispatches}
     assert {
         os.path.join("generator", f)
-        for f in ("pycode.py", "strategy_code.py", "schema_export.py", "build_scalars.py", "build_types.py")
-    } <= failing, result.stdout
+        for f in (
+            "pycode.py",
+            "strategy_code.py",
+            "schema_export.py",
+            "build_scalars.py",
+            "build_types.py",
+        )
+    } <= files
+
+
+NODE_CLASSES = {
+    name for name, value in vars(model).items() if isinstance(value, type) and name.endswith("Type")
+}
+
+
+def _ends_in_assert_never(match: ast.Match) -> bool:
+    last = match.cases[-1]
+    return (
+        isinstance(last.pattern, ast.MatchAs)
+        and last.pattern.pattern is None
+        and len(last.body) == 1
+        and isinstance(call := getattr(last.body[0], "value", None), ast.Call)
+        and isinstance(call.func, ast.Name)
+        and call.func.id == "assert_never"
+    )
+
+
+def test_every_match_on_a_type_node_ends_in_assert_never() -> None:
+    """A `case _:` that returns something would let a new type through unnoticed."""
+    matches = [
+        (f"{name}.py:{node.lineno}", node)
+        for name, tree in _modules().items()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Match)
+        and any(
+            isinstance(p, ast.MatchClass) and getattr(p.cls, "id", None) in NODE_CLASSES
+            for case in node.cases
+            for p in ast.walk(case.pattern)
+        )
+    ]
+    assert len(matches) >= 12
+    assert [where for where, node in matches if not _ends_in_assert_never(node)] == []
+
+
+def test_no_isinstance_dispatch_on_type_nodes() -> None:
+    """Per-type code is a `match` ending in `assert_never`, never an isinstance test that
+    a new type would silently fall through."""
+    node_classes = NODE_CLASSES
+    assert {"StringType", "ObjectType"} <= node_classes
+    found = [
+        f"{name}.py:{node.lineno}"
+        for name, tree in _modules().items()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "isinstance"
+        and len(node.args) == 2
+        and any(isinstance(n, ast.Name) and n.id in node_classes for n in ast.walk(node.args[1]))
+    ]
+    assert found == []
 
 
 def test_ciogen_runs_beside_another_generator_package(tmp_path: Path) -> None:

@@ -44,6 +44,7 @@ from hypothesis_jsonschema import from_schema
 
 from ciogen.errors import Severity, TaxonomyError
 from ciogen.load import load_text
+from ciogen.model import FORMATS as MODEL_FORMATS
 from ciogen.render import build_output
 
 CANARY = "__ciogen_canary__"
@@ -102,7 +103,7 @@ PATTERNS = [
     f"(?:{CANARY}\\(\\))?x+",
     "#[a-f0-9]{6}",
 ]
-FORMATS = ["email", "uri", "uuid", "date", "date-time"]
+FORMATS = list(MODEL_FORMATS)
 
 names = st.sampled_from(KEYWORDS + HOSTILE) | st.text(min_size=1, max_size=10)
 texts = st.sampled_from(PAYLOADS) | st.text(max_size=20)
