@@ -3,7 +3,7 @@
 
 from generated import get_client
 
-get_client().signed_up("42", method="email")
+get_client().checkout_completed("42", items=..., line_items=..., order_id=..., total=...)
 """
 
 from ._checks import ValidationError

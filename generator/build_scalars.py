@@ -4,8 +4,9 @@ Each builder takes one property schema whose shape the meta-schema already
 guarantees, reports what the meta-schema cannot express (contradictory
 bounds, a pattern that does not compile, enum values that clash with their
 type or with each other) and returns the model's node. Sizes that YAML wrote
-as integral floats (`minLength: 3.0`) become ints here, so the rest of the
-compiler only ever sees ints.
+as integral floats (`minLength: 3.0`) become ints here, and so do an
+integer's bounds (`minimum: 1.0`), so the rest of the compiler, the messages
+and the exported schema only ever see `3`.
 """
 
 from __future__ import annotations
@@ -85,11 +86,24 @@ def last_integer(key: str, bound: float) -> int:
     return math.ceil(bound) - 1 if key == "exclusiveMaximum" else math.floor(bound)
 
 
+def bound(value: Any, integer: bool) -> int | float:
+    """A numeric bound as written, except that an integer's `3.0` becomes `3`.
+
+    An integer property's messages and exported schema then say `>= 3`, as the
+    author meant; a `number`'s bounds keep the spelling the author chose.
+    """
+    if integer and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return cast(int | float, value)
+
+
 def build_numeric(
     report: Reporter, spec: Mapping[str, Any], path: JsonPath, integer: bool
 ) -> NumericType:
-    lows = [(k, spec[k]) for k in ("minimum", "exclusiveMinimum") if k in spec]
-    highs = [(k, spec[k]) for k in ("maximum", "exclusiveMaximum") if k in spec]
+    keys = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+    bounds = {k: bound(spec[k], integer) for k in keys if k in spec}
+    lows = [(k, bounds[k]) for k in ("minimum", "exclusiveMinimum") if k in bounds]
+    highs = [(k, bounds[k]) for k in ("maximum", "exclusiveMaximum") if k in bounds]
     for low_key, low in lows:
         for high_key, high in highs:
             strict = low_key.startswith("exclusive") or high_key.startswith("exclusive")
@@ -109,10 +123,10 @@ def build_numeric(
                 )
     return NumericType(
         integer,
-        spec.get("minimum"),
-        spec.get("maximum"),
-        spec.get("exclusiveMinimum"),
-        spec.get("exclusiveMaximum"),
+        bounds.get("minimum"),
+        bounds.get("maximum"),
+        bounds.get("exclusiveMinimum"),
+        bounds.get("exclusiveMaximum"),
     )
 
 

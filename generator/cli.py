@@ -100,6 +100,16 @@ def _package_name(out: Path) -> str | None:
     return name
 
 
+def _import_path(out: Path, name: str) -> str:
+    """How users import the package: `app.analytics` when `--out` sits inside package `app`."""
+    parts = [name]
+    parent = out.resolve().parent
+    while (parent / "__init__.py").is_file() and parent.name.isidentifier():
+        parts.insert(0, parent.name)
+        parent = parent.parent
+    return ".".join(parts)
+
+
 def _command_line(args: argparse.Namespace) -> str:
     parts = ["ciogen", "generate"]
     if args.taxonomy != Path("taxonomy.yaml"):
@@ -124,7 +134,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     package = _package_name(args.out)
     if package is None:
         return EXIT_INVALID
-    files = build_output(taxonomy, package)
+    files = build_output(taxonomy, _import_path(args.out, package))
     if args.command == "check":
         result = output.plan(args.out, files)
         if not result.drifted:

@@ -1,8 +1,8 @@
 """Problems found in a taxonomy, as values that carry their location.
 
-Habit 3 of STYLE.md: errors are values. Every check appends a `Problem` instead
-of raising, so one run reports everything that is wrong, each with the file,
-line, column and JSON path a user needs to find it.
+Errors are values (a house rule, docs/architecture.md). Every check appends a
+`Problem` instead of raising, so one run reports everything that is wrong, each
+with the file, line, column and JSON path a user needs to find it.
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """Escapers for schema text, one per output context.
 
-Habit 5 of STYLE.md: every piece of untrusted text (descriptions, enum values,
-patterns, deprecation messages) reaches a template only through one of these
-functions, applied once, in Python. The templates never escape anything and
-Jinja autoescaping is off, so nothing is escaped twice (openapi-python-client's
-`x\"\"\"y` slip) and nothing is escaped zero times (its older docstring
-injection). `tests/test_escape.py` proves each round-trips through Python's
-own parser.
+Escaping happens once, here (a house rule, docs/architecture.md): every piece of
+untrusted text (descriptions, enum values, patterns, deprecation messages)
+reaches a template only through one of these functions, applied once, in Python.
+The templates never escape anything and Jinja autoescaping is off, so nothing is
+escaped twice (openapi-python-client's `x\"\"\"y` slip) and nothing is escaped
+zero times (its older docstring injection). `tests/test_escape.py` proves each
+round-trips through Python's own parser.
 """
 
 from __future__ import annotations

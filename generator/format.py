@@ -1,9 +1,10 @@
 """Format generated Python with the pinned ruff, in one process for all files.
 
-Habit 8 of STYLE.md: the formatter is pinned exactly (a new ruff may format
-differently and `check` would report drift), run with `--isolated` so the
-user's own ruff configuration cannot change our output, and fed through a
-scratch directory so one ruff process formats every file.
+Output is reproducible (a house rule, docs/architecture.md): the formatter is
+pinned exactly (a new ruff may format differently and `check` would report
+drift), run with `--isolated` so the user's own ruff configuration cannot change
+our output, and fed through a scratch directory so one ruff process formats
+every file.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """The typed model between YAML and templates.
 
-Habit 2 of STYLE.md: templates never see the raw YAML dict. `build_model`
-turns a validated taxonomy into these frozen dataclasses: every identifier is
-already a safe Python name, every `$ref` is resolved, every nested object has
-its class. Text fields hold the raw (unescaped) text; templates reach it only
-through the escapers in `escape.py`, via `view.py`.
+A typed model before templates (a house rule, docs/architecture.md): templates
+never see the raw YAML dict. `build_model` turns a validated taxonomy into these
+frozen dataclasses: every identifier is already a safe Python name, every `$ref`
+is resolved, every nested object has its class. Text fields hold the raw
+(unescaped) text; templates reach it only through the escapers in `escape.py`,
+via the views of `render.py`.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """Python identifiers made from taxonomy names, once, in Python.
 
-Habit 4 of STYLE.md: identifiers are a type. A taxonomy name (Customer.io's wire
-name) can be anything: `Signed Up`, `class`, `1st-login`, `café`, `日本`. We
-turn it into ASCII snake_case or PascalCase, suffix Python keywords and
-reserved names with `_`, prefix names that still cannot start an identifier,
-and keep the wire name beside it. Collisions are detected by `NameRegistry`,
-which remembers where each identifier came from so an error can name both.
+Identifiers are a type (a house rule, docs/architecture.md). A taxonomy name
+(Customer.io's wire name) can be anything: `Signed Up`, `class`, `1st-login`,
+`café`, `日本`. We turn it into ASCII snake_case or PascalCase, suffix Python
+keywords and reserved names with `_`, prefix names that still cannot start an
+identifier, and keep the wire name beside it. Collisions are detected by
+`NameRegistry`, which remembers where each identifier came from so an error can
+name both.
 """
 
 from __future__ import annotations

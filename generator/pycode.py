@@ -22,6 +22,7 @@ from .model import (
     ObjectModel,
     ObjectType,
     StringType,
+    Taxonomy,
     TimestampType,
     TypeNode,
 )
@@ -368,3 +369,37 @@ def uses_timestamps(models: list[ObjectModel]) -> bool:
                 assert_never(node)
 
     return any(walk(f.type) for model in models for f in model.fields)
+
+
+def example_value(field: Field) -> str:
+    """A value to show for `field` in documentation: the plan's own example, an enum's
+    first value, or `...` where the plan gives none (never an invented value)."""
+    if field.examples:
+        return literal(field.examples[0])
+    if field.has_default:
+        return literal(field.default)
+    match field.type:
+        case EnumType():
+            return literal(field.type.values[0])
+        case (
+            StringType()
+            | NumericType()
+            | BooleanType()
+            | TimestampType()
+            | ArrayType()
+            | ObjectType()
+        ):
+            return "..."
+        case _:
+            assert_never(field.type)
+
+
+def example_call(taxonomy: Taxonomy) -> str:
+    """The client call the package docstring shows: the plan's first event, its required
+    properties as keywords; `flush()` for a plan without events."""
+    if not taxonomy.events:
+        return "flush()"
+    event = taxonomy.events[0]
+    args = ['"42"']
+    args += [f"{f.name}={example_value(f)}" for f in event.model.fields if f.required]
+    return f"{event.method_name}({', '.join(args)})"

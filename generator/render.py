@@ -1,11 +1,12 @@
 """Render the typed model into the generated package, in memory.
 
-Habit 1 of STYLE.md: `build_output` is the one function that produces every
-generated file as `{relative path: text}`; `generate` writes that mapping and
-`check` diffs it, so the two can never disagree. Templates receive "views":
-small records whose text is already escaped for its context and whose code
-fragments come from `pycode.py`. Output is formatted by the pinned ruff and
-sorted everywhere, so it is byte-for-byte reproducible.
+One build function (a house rule, docs/architecture.md): `build_output` is the
+one function that produces every generated file as `{relative path: text}`;
+`generate` writes that mapping and `check` diffs it, so the two can never
+disagree. Templates receive "views": small records whose text is already escaped
+for its context and whose code fragments come from `pycode.py`. Output is
+formatted by the pinned ruff and sorted everywhere, so it is byte-for-byte
+reproducible.
 """
 
 from __future__ import annotations
@@ -54,12 +55,10 @@ def environment() -> jinja2.Environment:
 @dataclasses.dataclass(frozen=True)
 class FieldView:
     name: str
-    wire: str
     annotation: str
     client_annotation: str
     default: str | None
     comment: str
-    param_default: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,7 +66,6 @@ class ModelView:
     class_name: str
     docstring: str
     label: str
-    kind: str
     fields: list[FieldView]
     checks: list[str]
     payload: list[str]
@@ -93,12 +91,10 @@ def _field_view(field: Field) -> FieldView:
         text = f"{text} (deprecated: {field.deprecated})".strip()
     return FieldView(
         name=field.name,
-        wire=py_string(field.wire_name),
         annotation=pycode.field_annotation(field),
         client_annotation=pycode.field_annotation(field, "_m."),
         default=default,
         comment=comment(text) if text else "",
-        param_default=default if default is not None else "",
     )
 
 
@@ -129,7 +125,6 @@ def _model_view(model: ObjectModel, consts: pycode.Constants, event: Event | Non
         class_name=model.class_name,
         docstring=_docstring(model, f"Data of {model.label}."),
         label=py_string(model.label),
-        kind=model.kind,
         fields=[_field_view(f) for f in model.fields],
         checks=checks,
         payload=pycode.payload_lines(model),
@@ -244,7 +239,11 @@ def _json(data: Any) -> str:
 
 
 def build_output(taxonomy: Taxonomy, package: str) -> dict[str, str]:
-    """Every generated file for `taxonomy`, keyed by path relative to the package folder."""
+    """Every generated file for `taxonomy`, keyed by path relative to the package folder.
+
+    `package` is the dotted name users import the package by (`app.analytics` for an
+    `--out` inside the `app` package); the generated code itself imports relatively.
+    """
     env = environment()
     head = header(taxonomy)
     consts = pycode.Constants()
@@ -268,6 +267,7 @@ def build_output(taxonomy: Taxonomy, package: str) -> dict[str, str]:
     context = {
         "header": comment(head),
         "package": package,
+        "example_call": docstring(pycode.example_call(taxonomy)),
         "taxonomy_doc": docstring(
             f"Typed Customer.io client for the {taxonomy.name!s} tracking plan."
         ),

@@ -265,3 +265,22 @@ def test_ciogen_runs_beside_another_generator_package(tmp_path: Path) -> None:
         )
         assert result.returncode == 0, result.stderr
         assert result.stdout.startswith("ciogen "), result.stdout
+
+
+def test_the_repository_explains_itself() -> None:
+    """No tracked file points outside the repository: no house-style file that is not
+    here, no absolute path of the machine it was written on."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=False, timeout=60
+    )
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout")
+    outside = ("STYLE" + ".md", "/" + "work/")
+    found = []
+    for rel in listed.stdout.decode().split("\0"):
+        path = REPO / rel
+        if not rel or not path.is_file() or path.suffix in {".png"}:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found += [f"{rel}: {needle}" for needle in outside if needle in text]
+    assert found == []

@@ -182,6 +182,40 @@ def test_out_folder_name_is_the_package_name(project: Path) -> None:
     assert probe.stdout.strip() == "{'method': 'email'}"
 
 
+def test_docstrings_show_the_import_path_of_a_nested_out(project: Path) -> None:
+    """`--out app/analytics` inside package `app`: users import `app.analytics`, and the
+    package docstring's example (the plan's first event) runs as written."""
+    (project / "app").mkdir()
+    (project / "app" / "__init__.py").write_text("", encoding="utf-8")
+    result = ciogen("generate", "--out", "app/analytics", cwd=project)
+    assert result.returncode == 0, result.stderr
+    package = project / "app" / "analytics"
+    init = (package / "__init__.py").read_text(encoding="utf-8")
+    assert "\nfrom app.analytics import get_client\n" in init
+    assert 'get_client().signed_up("42", method=\'email\')' in init
+    assert "    from app.analytics import strategies\n" in (package / "strategies.py").read_text(
+        encoding="utf-8"
+    )
+    assert ciogen("check", "--out", "app/analytics", cwd=project).returncode == 0
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from app.analytics import Client, RecordingTransport\n"
+            "t = RecordingTransport()\n"
+            "c = Client('s', 'k', transport=t, mode='sync')\n"
+            "c.signed_up(\"42\", method='email')\n"
+            "print(t.operations()[0]['name'])",
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert probe.returncode == 0, probe.stderr
+    assert probe.stdout.strip() == "signed_up"
+
+
 @pytest.mark.slow
 def test_wheel_ships_templates_and_generates_when_installed(tmp_path: Path) -> None:
     """Build the wheel, install it (not editable) in a fresh venv, generate from it."""

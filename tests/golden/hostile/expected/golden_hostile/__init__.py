@@ -3,7 +3,7 @@
 
 from golden_hostile import get_client
 
-get_client().signed_up("42", method="email")
+get_client().event_2nd_event("42")
 """
 
 from ._checks import ValidationError

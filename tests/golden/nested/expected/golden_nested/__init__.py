@@ -3,7 +3,7 @@
 
 from golden_nested import get_client
 
-get_client().signed_up("42", method="email")
+get_client().order_shipped("42", shipment=..., shipped_at=...)
 """
 
 from ._checks import ValidationError
