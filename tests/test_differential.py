@@ -28,7 +28,7 @@ from typing import Any
 import jsonschema
 import pytest
 from generated_suite import CUSTOM_FORMATS, imported, run_generated_tests
-from golden_cases import GOLDEN, expected_root, package_name
+from golden_cases import GOLDEN, package_name, package_root
 from helpers import REPO
 from hypothesis import given
 from hypothesis import strategies as st
@@ -39,8 +39,8 @@ from ciogen.render import build_output
 
 PACKAGES = {
     "generated": REPO,
-    package_name("hostile"): expected_root("hostile").parent,
-    package_name("nested"): expected_root("nested").parent,
+    package_name("hostile"): package_root("hostile"),
+    package_name("nested"): package_root("nested"),
 }
 
 

@@ -19,9 +19,12 @@ from golden_cases import (
     REGEN_COMMAND,
     build_case,
     cases,
-    expected_root,
+    is_copied,
     package_name,
+    package_root,
+    read_case,
     read_tree,
+    valid_cases,
 )
 from helpers import GENERATED_RUFF, REPO, ciogen
 
@@ -29,7 +32,7 @@ from ciogen import output
 from ciogen.load import load_file
 from ciogen.render import build_output
 
-VALID_CASES = [c for c in cases() if not (GOLDEN / c / "expected_errors.txt").exists()]
+VALID_CASES = valid_cases()
 UTC = dt.UTC
 
 
@@ -54,14 +57,10 @@ def _diff(expected: dict[str, str], actual: dict[str, str]) -> str:
 
 @pytest.mark.parametrize("case", cases())
 def test_golden_case(case: str) -> None:
+    expected = read_case(case)
     result = build_case(case)
-    if isinstance(result, str):
-        expected_text = (GOLDEN / case / "expected_errors.txt").read_text(encoding="utf-8")
-        assert result == expected_text, f"error report changed; if intended run: {REGEN_COMMAND}"
-        return
-    expected = read_tree(expected_root(case))
     assert result == expected, (
-        f"golden tree {case} differs; if intended run: {REGEN_COMMAND}\n{_diff(expected, result)}"
+        f"golden case {case} differs; if intended run: {REGEN_COMMAND}\n{_diff(expected, result)}"
     )
 
 
@@ -92,11 +91,13 @@ def test_output_is_deterministic_across_hash_seeds(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
         trees.append(read_tree(out))
     assert trees[0] == trees[1]
-    assert trees[0] == read_tree(expected_root("hostile"))
+    expected = {k: v for k, v in read_case("hostile").items() if k.startswith("expected/")}
+    prefix = f"expected/{package_name('hostile')}/"
+    assert {prefix + rel: text for rel, text in trees[0].items() if not is_copied(rel)} == expected
 
 
 def _package_roots() -> list[tuple[str, Path]]:
-    roots = [(package_name(c), expected_root(c).parent) for c in VALID_CASES]
+    roots = [(package_name(c), package_root(c)) for c in VALID_CASES]
     return [("generated", REPO), *roots]
 
 
@@ -152,7 +153,7 @@ def test_generated_code_passes_mypy_strict(tmp_path: Path) -> None:
 @pytest.fixture
 def golden(request: pytest.FixtureRequest) -> Iterator[ModuleType]:
     case = request.param
-    root = str(expected_root(case).parent)
+    root = str(package_root(case))
     sys.path.insert(0, root)
     try:
         yield importlib.import_module(package_name(case))

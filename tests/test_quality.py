@@ -15,7 +15,14 @@ STATIC_TEMPLATES = sorted(
 
 
 def _run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
 
 
 def test_ruff_check_and_format() -> None:
@@ -28,7 +35,9 @@ def test_ruff_check_and_format() -> None:
 
 def test_mypy_strict_on_generator_and_static_templates(tmp_path: Path) -> None:
     # Modules with relative imports are checked inside the generated packages (test_golden).
-    standalone = [p for p in STATIC_TEMPLATES if "\nfrom . " not in Path(p).read_text(encoding="utf-8")]
+    standalone = [
+        p for p in STATIC_TEMPLATES if "\nfrom . " not in Path(p).read_text(encoding="utf-8")
+    ]
     assert any(p.endswith("_runtime/client.py") for p in standalone)
     result = _run("mypy", "--strict", "--cache-dir", str(tmp_path), "generator", *standalone)
     assert result.returncode == 0, result.stdout + result.stderr

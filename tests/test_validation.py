@@ -209,8 +209,12 @@ CASES = {
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_error_is_located(case: str) -> None:
     text, expected = CASES[case]
-    if case == "yaml_syntax" and not hasattr(yaml, "CSafeLoader"):  # pure-Python PyYAML words it differently
-        expected = ["taxonomy.yaml:3:1: invalid YAML: expected ',' or ']', but got '<stream end>' (while parsing a flow sequence)"]
+    if case == "yaml_syntax" and not hasattr(
+        yaml, "CSafeLoader"
+    ):  # pure-Python PyYAML words it differently
+        expected = [
+            "taxonomy.yaml:3:1: invalid YAML: expected ',' or ']', but got '<stream end>' (while parsing a flow sequence)"
+        ]
     assert errors_of(text) == expected
 
 
