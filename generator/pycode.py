@@ -74,6 +74,10 @@ def literal(value: object) -> str:
 
 
 def enum_literal(enum: EnumType) -> str:
+    """The alias's type: `Literal[...]`, or `float` for values `Literal` cannot hold
+    (floats); the membership check in `__post_init__` holds either way."""
+    if any(isinstance(v, float) for v in enum.values):
+        return "float"
     return f"_t.Literal[{', '.join(literal(v) for v in enum.values)}]"
 
 

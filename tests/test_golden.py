@@ -14,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from generated_suite import imported, run_generated_tests
 from golden_cases import (
     GOLDEN,
     REGEN_COMMAND,
@@ -275,3 +276,13 @@ def test_nested_package_runs(golden: ModuleType) -> None:
     with pytest.raises(m.ValidationError) as info:
         m.OrderShipped.from_payload({"shipped_at": 1})
     assert info.value.rule == "required"
+
+
+@pytest.mark.parametrize("case", VALID_CASES)
+def test_golden_package_passes_its_generated_property_tests(case: str) -> None:
+    """Each feature's package round-trips valid data and rejects every single-rule mutation
+    (pytest does not collect tests under tests/golden/, so they run from here)."""
+    with imported(package_root(case), package_name(case)):
+        importlib.import_module(f"{package_name(case)}.strategies")
+        tests = importlib.import_module(f"{package_name(case)}.tests.test_properties")
+        assert run_generated_tests(tests) > 5
