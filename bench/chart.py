@@ -52,8 +52,13 @@ def render(results: dict[str, Any], out: str) -> None:
     ax = axes[0][0]
     width = 0.38
     for k, (mode, hatch) in enumerate((("idle", ""), ("running", "//"))):
-        xs, ys, lo, hi, cs = [], [], [], [], []
-        for x, impl in enumerate(order):
+        xs: list[float] = []
+        ys: list[float] = []
+        lo: list[float] = []
+        hi: list[float] = []
+        cs: list[str] = []
+        for i, impl in enumerate(order):
+            x: float = i
             v = _mr(client[impl].get(f"{mode}.us_per_call"))
             if v:
                 xs.append(x + (k - 0.5) * width)

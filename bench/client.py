@@ -48,7 +48,7 @@ from typing import Any
 if __package__:
     from . import sink as _sink
 else:  # run as a script (the peers' venvs): bench/ is sys.path[0]
-    import sink as _sink  # type: ignore[no-redef]
+    import sink as _sink  # type: ignore[no-redef,import-not-found]
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH_DIR)
@@ -81,7 +81,7 @@ _PAIRS = [a + b for a in _CROCKFORD for b in _CROCKFORD]  # 10 bits -> 2 chars
 
 def _ulid_factory(getrandbits: Callable[[int], int]) -> Callable[[int], str]:
     """A ULID generator: 48-bit ms time (prefix cached per ms) + 80 random bits, Crockford base32."""
-    cache = [-1, ""]
+    cache: list[Any] = [-1, ""]
     a, t = _CROCKFORD, _PAIRS
 
     def ulid(now_ns: int) -> str:
@@ -97,11 +97,12 @@ def _ulid_factory(getrandbits: Callable[[int], int]) -> Callable[[int], str]:
                 + a[ms & 31]
             )
         r = getrandbits(80)
+        prefix: str = cache[1]
         return (
-            cache[1]
+            prefix
             + t[r >> 70]
             + t[(r >> 60) & 1023]
-            + t[(r >> 50) & 1023]  # type: ignore[operator]
+            + t[(r >> 50) & 1023]
             + t[(r >> 40) & 1023]
             + t[(r >> 30) & 1023]
             + t[(r >> 20) & 1023]
@@ -338,7 +339,8 @@ def _adapter_ciogen(a: argparse.Namespace, paused: bool) -> Adapter:
 
 def _adapter_segment_like(a: argparse.Namespace, paused: bool, cdp: bool) -> Adapter:
     if cdp:
-        import customerio.analytics as analytics  # customerio-cdp-analytics
+        # customerio-cdp-analytics (untyped)
+        import customerio.analytics as analytics  # type: ignore[import-untyped]
     else:
         import segment.analytics as analytics  # segment-analytics-python
     # The module-level API (``analytics.track``) proxies to ``default_client``;
@@ -473,10 +475,11 @@ def child(a: argparse.Namespace) -> dict[str, Any]:
     out["switch_interval_s"] = sys.getswitchinterval()
     _sink.reset(a.sink)
     overhead = _harness_overhead_us()
-    tm = None
+    tm: Any = None
     if mode == "tracemalloc":
-        import tracemalloc as tm
+        import tracemalloc
 
+        tm = tracemalloc
         tm.start()
     call, flush, info = make_adapter(a, paused)
     for _ in range(3):  # warm up: imports, connections, caches (3 events)
@@ -655,7 +658,7 @@ def run_client_bench(
     if __package__:
         from . import venvs
     else:  # pragma: no cover
-        import venvs  # type: ignore[no-redef]
+        import venvs  # type: ignore[no-redef,import-not-found]
 
     skipped: dict[str, str] = {}
     pythons: dict[str, str] = {}
@@ -752,7 +755,7 @@ def _run_profile(
 
 def _short(r: dict[str, Any]) -> str:
     if "error" in r and not r.get("us_per_call"):
-        return "ERROR " + r["error"][:200]
+        return "ERROR " + str(r["error"])[:200]
     parts = [
         f"{r.get('us_per_call', float('nan')):.2f} us/call",
         f"max {r.get('max_ms', float('nan')):.1f} ms",

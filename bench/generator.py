@@ -402,7 +402,7 @@ def run_generator_bench(
     if __package__:
         from . import venvs
     else:  # pragma: no cover
-        import venvs  # type: ignore[no-redef]
+        import venvs  # type: ignore[no-redef,import-not-found]
 
     skipped: dict[str, str] = {}
     if with_ciogen is None or with_ciogen:

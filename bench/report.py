@@ -106,8 +106,8 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         med_max = [(ci.get(f"{m}.max_ms") or {}).get("median") for m in ("idle", "running")]
         floor_worst = cs.get("impls", {}).get("floor", {}).get("worst_call_ms")
         slow_vals = [(ci.get(f"{m}.calls_over_5ms") or {}).get("max") for m in ("idle", "running")]
-        slow_vals = [v for v in slow_vals if v is not None]
-        slow = int(max(slow_vals)) if slow_vals else None
+        present = [v for v in slow_vals if v is not None]
+        slow = int(max(present)) if present else None
         n_calls = ((results.get("client") or {}).get("config") or {}).get("n", 0)
         out.append(
             {
@@ -256,8 +256,8 @@ def markdown(results: dict[str, Any]) -> str:
 
     # ---- targets
     lines += ["### Targets", "", "| target | measured | status |", "|---|---|---|"]
-    for t in targets(results):
-        lines.append(f"| {t['target']} | {t['measured']} | {_mark(t['met'])} |")
+    for target in targets(results):
+        lines.append(f"| {target['target']} | {target['measured']} | {_mark(target['met'])} |")
     lines.append("")
 
     # ---- client
@@ -381,15 +381,15 @@ def markdown(results: dict[str, Any]) -> str:
                         else ""
                     )
                 )
-        errs = [
+        gen_errs = [
             (t, s, d.get("error"))
             for t, per in tools.items()
             for s, d in per.items()
             if d.get("error")
         ]
-        if errs:
+        if gen_errs:
             lines += ["", "Failures:", ""]
-            for t, s, e in errs:
+            for t, s, e in gen_errs:
                 lines.append(f"- {t} @ {s} events: {_last_line(e or '')}")
         lines.append("")
 

@@ -28,9 +28,9 @@ if __package__:
     from . import report, venvs
 else:  # python bench/run.py
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    from bench import client as cbench  # type: ignore[no-redef]
-    from bench import generator as gbench  # type: ignore[no-redef]
-    from bench import report, venvs  # type: ignore[no-redef]
+    from bench import client as cbench
+    from bench import generator as gbench
+    from bench import report, venvs
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH_DIR)
@@ -38,9 +38,12 @@ MD = os.path.join(REPO, "BENCHMARKS.md")
 PNG = os.path.join(REPO, "docs", "benchmarks.png")
 RESULTS = os.path.join(BENCH_DIR, "results")
 
+# BENCHMARKS.md keeps its hand-written prose; only the block between report.START and
+# report.END is rewritten. This is the file's start when it does not exist yet.
 TEMPLATE = """# Benchmarks
 
-(prose missing: see git history)
+The tables below are rewritten by `python -m bench.run`; everything else in this
+file is hand-written. Each target is a ratio against a peer measured in the same run.
 
 """
 
@@ -169,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if a.from_results:
         with open(a.from_results) as f:
-            results = json.load(f)
+            loaded: dict[str, Any] = json.load(f)
+        results = loaded
         # recompute the summaries from the raw runs (the summary code may be newer)
         if results.get("client", {}).get("runs"):
             c = results["client"]
@@ -181,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
 
     quick = a.quick
     results_path = a.results or os.path.join(RESULTS, "quick.json" if quick else "latest.json")
-    results: dict[str, Any] = {"env": env_info(argv, quick)}
+    results = {"env": env_info(argv, quick)}
     t_start = time.monotonic()
     create = not a.no_create_venvs
 

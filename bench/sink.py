@@ -230,7 +230,7 @@ def make_tls_context(workdir: str) -> tuple[ssl.SSLContext, str]:
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca_path = os.path.join(workdir, "ca.pem")
     try:
-        import trustme  # type: ignore[import-not-found]
+        import trustme
 
         ca = trustme.CA()
         cert = ca.issue_cert("127.0.0.1", "localhost")

@@ -41,3 +41,9 @@ def test_mypy_strict_on_generator_and_static_templates(tmp_path: Path) -> None:
     assert any(p.endswith("_runtime/client.py") for p in standalone)
     result = _run("mypy", "--strict", "--cache-dir", str(tmp_path), "generator", *standalone)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_on_the_benchmarks(tmp_path: Path) -> None:
+    result = _run("mypy", "--strict", "--cache-dir", str(tmp_path), "bench")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues found" in result.stdout
