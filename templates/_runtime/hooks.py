@@ -12,6 +12,7 @@ has already imported it, when a client is created or a process is forked.
 from __future__ import annotations
 
 import atexit
+import importlib
 import logging
 import os
 import signal
@@ -158,13 +159,13 @@ def _arm_celery() -> None:
     ``max_tasks_per_child``, or at worker shutdown). Connected once per process;
     forked children inherit the connection."""
     global _celery_armed
-    try:
-        from celery.signals import worker_process_shutdown  # type: ignore[import-untyped]
-    except Exception:  # an unrelated or broken "celery" module: nothing to arm
-        _celery_armed = True
-        return
     _celery_armed = True
-    worker_process_shutdown.connect(_on_celery_worker_exit, weak=False)
+    try:
+        # By name, not a static import: celery is the application's, not a dependency.
+        signals = importlib.import_module("celery.signals")
+        signals.worker_process_shutdown.connect(_on_celery_worker_exit, weak=False)
+    except Exception:  # an unrelated or broken "celery" module: nothing to arm
+        _log.debug("celery is imported but its worker_process_shutdown signal is not usable")
 
 
 def _on_celery_worker_exit(*args: object, **kwargs: object) -> None:
@@ -178,6 +179,7 @@ def _exit_under_way() -> bool:
         return True
     mp_util = sys.modules.get("multiprocessing.util")
     return mp_util is not None and getattr(mp_util, "_exiting", False) is True
+
 
 _sigterm_lock = threading.Lock()
 _sigterm_installed = False
