@@ -18,7 +18,7 @@ from typing import Any
 
 import jinja2
 
-from . import pycode, schema_export, strategy_code
+from . import pycode, render_app, schema_export, strategy_code
 from .escape import comment, docstring, py_string
 from .format import format_python
 from .model import Event, Field, ObjectModel, Taxonomy
@@ -285,6 +285,7 @@ def build_output(taxonomy: Taxonomy, package: str) -> dict[str, str]:
         ),
         "attributes": people[0],
         "attributes_update": people[1],
+        "app": render_app.has_app(taxonomy),
     }
     files: dict[str, str] = {}
     for name in ("__init__.py", "models.py", "client.py"):
@@ -307,6 +308,7 @@ def build_output(taxonomy: Taxonomy, package: str) -> dict[str, str]:
     files["schemas/person_attributes.json"] = _json(
         schema_export.document(taxonomy.attributes, objects, "person attributes", head)
     )
+    files.update(render_app.app_files(taxonomy, env, testing, head))
     formatted = format_python({k: v for k, v in files.items() if k.endswith(".py")})
     files.update(formatted)
     return dict(sorted(files.items()))
