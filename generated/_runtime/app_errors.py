@@ -31,6 +31,7 @@ from .errors import CustomerIOError
 MAX_DETAIL: Final = 200
 _EMAIL_LIKE: Final = re.compile(r"[^\s@\"'<>,;:]+@[^\s@\"'<>,;:]+")
 _PHONE_LIKE: Final = re.compile(r"\+?\d[\d ().-]{6,}\d")
+_PIECES: Final = re.compile(r"[^\w-]+")
 _REDACTED: Final = "<redacted>"
 
 
@@ -102,12 +103,16 @@ def _error_text(body: bytes) -> str:
 def scrub(body: bytes, sent: Any, secrets: Iterable[str] = ()) -> str:
     """Customer.io's error text, safe for a log line.
 
-    Every string of the request we sent (recipient, identifiers, message data) and
-    every secret is replaced by ``<redacted>``, then anything shaped like an email
-    address or a phone number, then the text is cut to ``MAX_DETAIL`` characters.
+    Every string of the request we sent (recipient, identifiers, message data),
+    every piece of six characters or more of one, and every secret is replaced by
+    ``<redacted>``, then anything shaped like an email address or a phone number,
+    then the text is cut to ``MAX_DETAIL`` characters. It over-redacts on purpose.
     """
     text = " ".join(_error_text(body).split())
-    known = {s for s in (*_strings(sent), *secrets) if len(s) >= 3}
+    values = [*_strings(sent), *secrets]
+    # Whole values, and their longer pieces: a token of a URL, an address's local part.
+    pieces = [p for v in values for p in _PIECES.split(v) if len(p) >= 6]
+    known = {s for s in (*values, *pieces) if len(s) >= 3}
     for value in sorted(known, key=len, reverse=True):
         text = text.replace(value, _REDACTED)
     text = _EMAIL_LIKE.sub(_REDACTED, text)

@@ -173,8 +173,8 @@ class HTTPAppTransport:
     ) -> None:
         self._client = _api_client_class()(api_key, url=base_url, region=_region(region))
         self._timeout = (connect_timeout, timeout)
-        if ca_bundle is not None:
-            self._client.http.verify = ca_bundle
+        # Per request: a session-level `verify` loses to REQUESTS_CA_BUNDLE.
+        self._verify: str | bool = ca_bundle if ca_bundle is not None else True
 
     @property
     def base_url(self) -> str:
@@ -187,6 +187,7 @@ class HTTPAppTransport:
                 url=self._client.url + path,
                 json=self._client._sanitize(body),
                 timeout=self._timeout,
+                verify=self._verify,
             )
         except Exception as exc:  # every requests/urllib3/socket failure
             raise classify_failure(exc) from None
