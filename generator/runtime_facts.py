@@ -138,6 +138,9 @@ MODULE_RESERVED = {
     "MessageNotSent": "the App API error class",
     "MessageRejected": "the App API error class",
     "RecordingAppTransport": "the App API recording transport",
+    "AppResponse": "the App API recording transport's answer type",
+    "AnswerLost": "the App API recording transport's fault type",
+    "ConnectFailed": "the App API recording transport's fault type",
     # Runtime names re-exported by the generated package's __init__.py.
     **{
         name: "a name the generated package exports from its runtime"

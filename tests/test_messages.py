@@ -8,9 +8,13 @@ this file covers the meta-schema's errors and the model itself.
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from helpers import MINIMAL, errors_of
+from helpers import MINIMAL, REPO, errors_of
 
 from ciogen.load import load_text, meta_schema
 from ciogen.render import build_output
@@ -106,3 +110,22 @@ def test_the_sections_are_described_in_the_meta_schema() -> None:
     for definition in ("message", "broadcast"):
         for name, spec in schema["$defs"][definition]["properties"].items():
             assert spec.get("description") or "$ref" in spec, f"{definition}.{name}"
+
+
+def test_the_docs_example_runs(tmp_path: Path) -> None:
+    text = (REPO / "docs" / "messages.md").read_text(encoding="utf-8")
+    match = re.search(r"<!-- messages-example -->\n```python\n(.*?)```", text, re.S)
+    assert match is not None
+    script = tmp_path / "example.py"
+    script.write_text(match.group(1), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "send email message"

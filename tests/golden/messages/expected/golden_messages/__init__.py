@@ -27,6 +27,7 @@ from ._runtime import (
 from ._runtime.app import AppConfig
 from ._runtime.app_errors import AppError, MessageMaybeSent, MessageNotSent, MessageRejected
 from ._runtime.app_testing import RecordingAppTransport
+from ._runtime.app_transport import AnswerLost, AppResponse, ConnectFailed
 from .app_client import AppClient, configure_app, get_app_client, reset_app_client
 from .client import Client, configure, get_client, reset_client
 from .models import (
@@ -50,14 +51,17 @@ from .models import (
 
 __all__ = [
     "EVENT_TYPES",
+    "AnswerLost",
     "AnyEvent",
     "AppClient",
     "AppConfig",
     "AppError",
+    "AppResponse",
     "Client",
     "ClientClosedError",
     "ClientConfig",
     "ConfigurationError",
+    "ConnectFailed",
     "CustomerIOError",
     "DeliveryError",
     "FailedOperation",
