@@ -67,14 +67,14 @@ def _load(args: argparse.Namespace, console: Console) -> Taxonomy | None:
     except TaxonomyError as exc:
         console.problems(exc.problems)
         count = len(exc.errors)
-        console.error(
+        console.failure(
             f"{count} error{'s' if count != 1 else ''} in {args.taxonomy}; nothing written",
             file=str(args.taxonomy),
         )
         return None
     console.problems(warnings)
     if args.strict and warnings:
-        console.error(
+        console.failure(
             f"{len(warnings)} warning(s) in {args.taxonomy} (--strict); nothing written",
             file=str(args.taxonomy),
         )
@@ -85,7 +85,7 @@ def _load(args: argparse.Namespace, console: Console) -> Taxonomy | None:
 def _package_name(out: Path, console: Console) -> str | None:
     name = out.resolve().name
     if not name.isidentifier() or not name.isascii():
-        console.error(f"--out folder name {name!r} is not a valid Python package name")
+        console.failure(f"--out folder name {name!r} is not a valid Python package name")
         return None
     return name
 
@@ -151,7 +151,7 @@ def check(args: argparse.Namespace, console: Console) -> int:
         console.file_status("missing", f"{args.out}/{rel}")
     for rel in result.stale:
         console.file_status("extra", f"{args.out}/{rel}", "generated, no longer produced")
-    console.error(
+    console.failure(
         f"{args.out} is out of date with {args.taxonomy}; run: {command_line(args)}",
         file=str(args.out),
     )
@@ -236,15 +236,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code = VERBS[args.command].run(args, console)
     except KeyboardInterrupt:
-        console.error("interrupted")
+        console.failure("interrupted")
         code = EXIT_INTERRUPTED
     except OSError as exc:
-        console.error(os_error_message(exc), file=str(exc.filename or ""))
+        console.failure(os_error_message(exc), file=str(exc.filename or ""))
         code = EXIT_INVALID
     except Exception as exc:
         if os.environ.get("CIOGEN_DEBUG"):
             raise
-        console.error(f"internal error: {type(exc).__name__}: {exc}")
-        console.error("this is a bug in ciogen; rerun with CIOGEN_DEBUG=1 for details")
+        console.failure(f"internal error: {type(exc).__name__}: {exc}")
+        console.failure("this is a bug in ciogen; rerun with CIOGEN_DEBUG=1 for details")
         code = EXIT_INTERNAL
     return console.finish(code)

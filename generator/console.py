@@ -91,7 +91,7 @@ class Console:
         elif not self.quiet:
             self._emit(self.out, message)
 
-    def error(self, message: str, *, file: str = "") -> None:
+    def failure(self, message: str, *, file: str = "") -> None:
         """Why the run failed (stderr), prefixed `ciogen:`; an annotation in github format."""
         if self.format == "json":
             self._append("messages", {"level": "error", "text": message, "file": file})
