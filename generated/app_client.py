@@ -284,7 +284,7 @@ _app: AppSingleton[AppClient] = AppSingleton(AppClient, default_region=DEFAULT_R
 
 def get_app_client() -> AppClient:
     """The process-wide App client, built on first use from `CUSTOMERIO_APP_API_KEY`
-    (and `CUSTOMERIO_REGION`, default 'us'); imports `customerio` then."""
+    (and `CUSTOMERIO_REGION`, default "us"); imports `customerio` then."""
     return _app.get()
 
 

@@ -127,9 +127,7 @@ class LineItem:
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         payload: dict[str, _t.Any] = {
-            "quantity": self.quantity,
-            "sku": self.sku,
-            "unit_price": self.unit_price,
+            "quantity": self.quantity, "sku": self.sku, "unit_price": self.unit_price
         }
         if self.name is not None:
             payload["name"] = self.name
@@ -139,14 +137,7 @@ class LineItem:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         data = _c.check_payload_keys(
-            payload,
-            "line_item",
-            cls._KEYS,
-            (
-                "quantity",
-                "sku",
-                "unit_price",
-            ),
+            payload, "line_item", cls._KEYS, ("quantity", "sku", "unit_price")
         )
         return cls(
             quantity=_c.load_int(data["quantity"]),
@@ -282,7 +273,7 @@ class ReceiptMessageData:
         if value is not None and (
             not isinstance(value, str) or value not in _RECEIPT_MESSAGE_DATA_CURRENCY_VALUES
         ):
-            raise _c.fail("receipt.currency", "enum", "must be one of 'USD', 'EUR', 'GBP'", value)
+            raise _c.fail("receipt.currency", "enum", 'must be one of "USD", "EUR", "GBP"', value)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -300,15 +291,7 @@ class ReceiptMessageData:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         data = _c.check_payload_keys(
-            payload,
-            "receipt",
-            cls._KEYS,
-            (
-                "line_items",
-                "order_id",
-                "paid_at",
-                "total",
-            ),
+            payload, "receipt", cls._KEYS, ("line_items", "order_id", "paid_at", "total")
         )
         return cls(
             line_items=_c.load_list(
@@ -338,7 +321,7 @@ class OrderShippedMessageData:
             raise _c.fail(
                 "order_shipped.carrier",
                 "enum",
-                "must be one of 'ups', 'fedex', 'dhl', 'usps'",
+                'must be one of "ups", "fedex", "dhl", "usps"',
                 value,
             )
         value = self.order_id
@@ -370,15 +353,7 @@ class OrderShippedMessageData:
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
-            payload,
-            "order_shipped",
-            cls._KEYS,
-            (
-                "carrier",
-                "order_id",
-            ),
-        )
+        data = _c.check_payload_keys(payload, "order_shipped", cls._KEYS, ("carrier", "order_id"))
         return cls(
             carrier=data["carrier"],
             order_id=data["order_id"],
@@ -419,14 +394,13 @@ class MaintenanceWindowBroadcastData:
                 value,
             )
         for i0, item0 in enumerate(value):
-            if (
-                not isinstance(item0, str)
-                or item0 not in _MAINTENANCE_WINDOW_BROADCAST_DATA_AFFECTED_SERVICES_ITEM_VALUES
-            ):
+            if not isinstance(
+                item0, str
+            ) or item0 not in _MAINTENANCE_WINDOW_BROADCAST_DATA_AFFECTED_SERVICES_ITEM_VALUES:
                 raise _c.fail(
                     _c.field_at("maintenance_window.affected_services", i0),
                     "enum",
-                    "must be one of 'api', 'dashboard', 'email', 'webhooks'",
+                    'must be one of "api", "dashboard", "email", "webhooks"',
                     item0,
                 )
         value = self.duration_minutes
@@ -465,11 +439,7 @@ class MaintenanceWindowBroadcastData:
             payload,
             "maintenance_window",
             cls._KEYS,
-            (
-                "affected_services",
-                "duration_minutes",
-                "starts_at",
-            ),
+            ("affected_services", "duration_minutes", "starts_at"),
         )
         return cls(
             affected_services=_c.load_list(data["affected_services"], lambda x0: x0),
@@ -558,7 +528,7 @@ class PersonAttributes:
             raise _c.fail(
                 "attributes.plan",
                 "enum",
-                "must be one of 'free', 'starter', 'pro', 'enterprise'",
+                'must be one of "free", "starter", "pro", "enterprise"',
                 value,
             )
 
@@ -677,7 +647,7 @@ class PersonAttributesUpdate:
             raise _c.fail(
                 "attributes.plan",
                 "enum",
-                "must be one of 'free', 'starter', 'pro', 'enterprise'",
+                'must be one of "free", "starter", "pro", "enterprise"',
                 value,
             )
 
@@ -787,7 +757,7 @@ class CheckoutCompleted:
             not isinstance(value, str) or value not in _CHECKOUT_COMPLETED_CURRENCY_VALUES
         ):
             raise _c.fail(
-                "checkout_completed.currency", "enum", "must be one of 'USD', 'EUR', 'GBP'", value
+                "checkout_completed.currency", "enum", 'must be one of "USD", "EUR", "GBP"', value
             )
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -808,15 +778,7 @@ class CheckoutCompleted:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         data = _c.check_payload_keys(
-            payload,
-            "checkout_completed",
-            cls._KEYS,
-            (
-                "items",
-                "line_items",
-                "order_id",
-                "total",
-            ),
+            payload, "checkout_completed", cls._KEYS, ("items", "line_items", "order_id", "total")
         )
         return cls(
             items=_c.load_int(data["items"]),
@@ -928,9 +890,7 @@ class PageViewed:
 
     EVENT_NAME: _t.ClassVar[str] = "page_viewed"
     ANONYMOUS: _t.ClassVar[bool] = True
-    DEPRECATION: _t.ClassVar[str | None] = (
-        "page_viewed is deprecated: call client.page(person, url) instead"
-    )
+    DEPRECATION: _t.ClassVar[str | None] = "page_viewed is deprecated: call client.page(person, url) instead"
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"url", "referrer", "title"})
 
     url: str
@@ -1008,7 +968,7 @@ class PlanChanged:
             raise _c.fail(
                 "plan_changed.from",
                 "enum",
-                "must be one of 'free', 'starter', 'pro', 'enterprise'",
+                'must be one of "free", "starter", "pro", "enterprise"',
                 value,
             )
         value = self.to
@@ -1016,7 +976,7 @@ class PlanChanged:
             raise _c.fail(
                 "plan_changed.to",
                 "enum",
-                "must be one of 'free', 'starter', 'pro', 'enterprise'",
+                'must be one of "free", "starter", "pro", "enterprise"',
                 value,
             )
         value = self.mrr
@@ -1038,15 +998,7 @@ class PlanChanged:
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
-            payload,
-            "plan_changed",
-            cls._KEYS,
-            (
-                "from",
-                "to",
-            ),
-        )
+        data = _c.check_payload_keys(payload, "plan_changed", cls._KEYS, ("from", "to"))
         return cls(
             from_=data["from"],
             to=data["to"],
@@ -1073,7 +1025,7 @@ class SignedUp:
         value = self.method
         if not isinstance(value, str) or value not in _SIGNED_UP_METHOD_VALUES:
             raise _c.fail(
-                "signed_up.method", "enum", "must be one of 'email', 'google', 'github'", value
+                "signed_up.method", "enum", 'must be one of "email", "google", "github"', value
             )
         value = self.source
         if value is not None:
@@ -1123,7 +1075,7 @@ class SubscriptionCancelled:
             raise _c.fail(
                 "subscription_cancelled.reason",
                 "enum",
-                "must be one of 'too_expensive', 'missing_features', 'switched_service', 'unused', 'other'",
+                'must be one of "too_expensive", "missing_features", "switched_service", "unused", "other"',
                 value,
             )
         value = self.cancelled_at

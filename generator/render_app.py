@@ -67,12 +67,15 @@ def _option_param(name: str, required: bool) -> str:
 
 def _args_doc(summary: str, fields: tuple[Field, ...], options: tuple[str, ...]) -> str:
     docs = app_channels().OPTION_DOCS
-    lines = [summary.strip(), "", "Args:"]
+    lines = [*summary.strip().splitlines(), "", "Args:"]
     for field in fields:
         text = field.description or f"`{{{{trigger.{field.wire_name}}}}}` in the template."
         lines.append(f"    {field.name}: {' '.join(text.split())}")
     lines += [f"    {name}: {docs[name]}" for name in options]
-    return docstring("\n".join(lines) + "\n")
+    # Laid out as it stands in the method: indented 8, closing quotes on their own line.
+    pad = " " * 8
+    body = "\n".join(pad + line if line else "" for line in lines[1:])
+    return docstring(lines[0] + "\n" + body + "\n" + pad)
 
 
 def _method(
@@ -179,8 +182,30 @@ def _cases(taxonomy: Taxonomy, names: Mapping[str, str]) -> list[AppCaseView]:
     return cases
 
 
+APP_EXPORTS = (
+    "AnswerLost",
+    "AppClient",
+    "AppConfig",
+    "AppError",
+    "AppResponse",
+    "ConnectFailed",
+    "MessageMaybeSent",
+    "MessageNotSent",
+    "MessageRejected",
+    "RecordingAppTransport",
+    "configure_app",
+    "get_app_client",
+    "reset_app_client",
+)
+"""What the package's `__init__.py` re-exports of the App half (when the plan has one)."""
+
+
 def has_app(taxonomy: Taxonomy) -> bool:
     return bool(taxonomy.messages or taxonomy.broadcasts)
+
+
+def exports(taxonomy: Taxonomy) -> tuple[str, ...]:
+    return APP_EXPORTS if has_app(taxonomy) else ()
 
 
 def _json(data: Any) -> str:

@@ -39,57 +39,10 @@ class Case:
 
 
 CASES: list[Case] = [
-    Case(
-        strategies.order_shipped_message_data,
-        lambda app, d: app.send_order_shipped(
-            identifiers=Person.id("42"),
-            carrier=d.carrier,
-            order_id=d.order_id,
-            tracking_url=d.tracking_url,
-        ),
-        "/v1/send/push",
-        "send_order_shipped.json",
-        31,
-    ),
-    Case(
-        strategies.password_reset_message_data,
-        lambda app, d: app.send_password_reset(
-            identifiers=Person.id("42"),
-            to="recipient@example.com",
-            reset_url=d.reset_url,
-            expires_in_minutes=d.expires_in_minutes,
-            first_name=d.first_name,
-        ),
-        "/v1/send/email",
-        "send_password_reset.json",
-        "password_reset",
-    ),
-    Case(
-        strategies.receipt_message_data,
-        lambda app, d: app.send_receipt(
-            identifiers=Person.id("42"),
-            to="recipient@example.com",
-            line_items=d.line_items,
-            order_id=d.order_id,
-            paid_at=d.paid_at,
-            total=d.total,
-            currency=d.currency,
-        ),
-        "/v1/send/email",
-        "send_receipt.json",
-        12,
-    ),
-    Case(
-        strategies.maintenance_window_broadcast_data,
-        lambda app, d: app.trigger_maintenance_window(
-            affected_services=d.affected_services,
-            duration_minutes=d.duration_minutes,
-            starts_at=d.starts_at,
-        ),
-        "/v1/campaigns/7/triggers",
-        "trigger_maintenance_window.json",
-        None,
-    ),
+    Case(strategies.order_shipped_message_data, lambda app, d: app.send_order_shipped(identifiers=Person.id("42"), carrier=d.carrier, order_id=d.order_id, tracking_url=d.tracking_url), "/v1/send/push", "send_order_shipped.json", 31),
+    Case(strategies.password_reset_message_data, lambda app, d: app.send_password_reset(identifiers=Person.id("42"), to="recipient@example.com", reset_url=d.reset_url, expires_in_minutes=d.expires_in_minutes, first_name=d.first_name), "/v1/send/email", "send_password_reset.json", "password_reset"),
+    Case(strategies.receipt_message_data, lambda app, d: app.send_receipt(identifiers=Person.id("42"), to="recipient@example.com", line_items=d.line_items, order_id=d.order_id, paid_at=d.paid_at, total=d.total, currency=d.currency), "/v1/send/email", "send_receipt.json", 12),
+    Case(strategies.maintenance_window_broadcast_data, lambda app, d: app.trigger_maintenance_window(affected_services=d.affected_services, duration_minutes=d.duration_minutes, starts_at=d.starts_at), "/v1/campaigns/7/triggers", "trigger_maintenance_window.json", None),
 ]
 
 

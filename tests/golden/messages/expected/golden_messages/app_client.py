@@ -53,7 +53,8 @@ class AppClient(BaseAppClient):
             queue_draft: Queue the message as a draft for review instead of sending it.
         """
         _warnings.warn("use welcome_banner", DeprecationWarning, stacklevel=2)
-        data = _m.InboxNoteMessageData().to_payload()
+        data = _m.InboxNoteMessageData(
+        ).to_payload()
         options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
@@ -318,7 +319,8 @@ class AppClient(BaseAppClient):
             disable_message_retention: Do not keep the message body in Customer.io's delivery log.
             queue_draft: Queue the message as a draft for review instead of sending it.
         """
-        data = _m.WelcomeBannerMessageData().to_payload()
+        data = _m.WelcomeBannerMessageData(
+        ).to_payload()
         options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
@@ -423,7 +425,8 @@ class AppClient(BaseAppClient):
             id_ignore_missing: Skip ids that match nobody instead of failing.
             email_ignore_missing: Skip email addresses that match nobody instead of failing.
         """
-        data = _m.PlainBroadcastBroadcastData().to_payload()
+        data = _m.PlainBroadcastBroadcastData(
+        ).to_payload()
         options: dict[str, object] = {
             "ids": ids,
             "emails": emails,
@@ -438,7 +441,7 @@ _app: AppSingleton[AppClient] = AppSingleton(AppClient, default_region=DEFAULT_R
 
 def get_app_client() -> AppClient:
     """The process-wide App client, built on first use from `CUSTOMERIO_APP_API_KEY`
-    (and `CUSTOMERIO_REGION`, default 'us'); imports `customerio` then."""
+    (and `CUSTOMERIO_REGION`, default "us"); imports `customerio` then."""
     return _app.get()
 
 

@@ -126,9 +126,7 @@ class ReceiptMessageDataLineItemsItem:
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         payload: dict[str, _t.Any] = {
-            "quantity": self.quantity,
-            "sku": self.sku,
-            "unit_price": self.unit_price,
+            "quantity": self.quantity, "sku": self.sku, "unit_price": self.unit_price
         }
         return payload
 
@@ -136,14 +134,7 @@ class ReceiptMessageDataLineItemsItem:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         data = _c.check_payload_keys(
-            payload,
-            "receipt.line_items[]",
-            cls._KEYS,
-            (
-                "quantity",
-                "sku",
-                "unit_price",
-            ),
+            payload, "receipt.line_items[]", cls._KEYS, ("quantity", "sku", "unit_price")
         )
         return cls(
             quantity=_c.load_int(data["quantity"]),
@@ -204,14 +195,7 @@ class ReceiptMessageData:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         data = _c.check_payload_keys(
-            payload,
-            "receipt",
-            cls._KEYS,
-            (
-                "line_items",
-                "order_id",
-                "paid_at",
-            ),
+            payload, "receipt", cls._KEYS, ("line_items", "order_id", "paid_at")
         )
         return cls(
             line_items=_c.load_list(
@@ -235,7 +219,7 @@ class OrderShippedMessageData:
         value: _t.Any
         value = self.carrier
         if not isinstance(value, str) or value not in _ORDER_SHIPPED_MESSAGE_DATA_CARRIER_VALUES:
-            raise _c.fail("order_shipped.carrier", "enum", "must be one of 'ups', 'dhl'", value)
+            raise _c.fail("order_shipped.carrier", "enum", 'must be one of "ups", "dhl"', value)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -287,6 +271,7 @@ class WelcomeBannerMessageData:
 
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
+
     def __post_init__(self) -> None:
         pass
 
@@ -299,7 +284,8 @@ class WelcomeBannerMessageData:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "welcome_banner", cls._KEYS, ())
-        return cls()
+        return cls(
+        )
 
 
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
@@ -307,6 +293,7 @@ class InboxNoteMessageData:
     """A note in the inbox; deprecated."""
 
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
+
 
     def __post_init__(self) -> None:
         pass
@@ -320,7 +307,8 @@ class InboxNoteMessageData:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "inbox_note", cls._KEYS, ())
-        return cls()
+        return cls(
+        )
 
 
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
@@ -383,14 +371,13 @@ class MaintenanceWindowBroadcastData:
                     "maintenance_window.services", "uniqueItems", "must not repeat items", value
                 )
             for i0, item0 in enumerate(value):
-                if (
-                    not isinstance(item0, str)
-                    or item0 not in _MAINTENANCE_WINDOW_BROADCAST_DATA_SERVICES_ITEM_VALUES
-                ):
+                if not isinstance(
+                    item0, str
+                ) or item0 not in _MAINTENANCE_WINDOW_BROADCAST_DATA_SERVICES_ITEM_VALUES:
                     raise _c.fail(
                         _c.field_at("maintenance_window.services", i0),
                         "enum",
-                        "must be one of 'api', 'email'",
+                        'must be one of "api", "email"',
                         item0,
                     )
 
@@ -417,6 +404,7 @@ class PlainBroadcastBroadcastData:
 
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
+
     def __post_init__(self) -> None:
         pass
 
@@ -429,7 +417,8 @@ class PlainBroadcastBroadcastData:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "plain_broadcast", cls._KEYS, ())
-        return cls()
+        return cls(
+        )
 
 
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
@@ -438,6 +427,7 @@ class PersonAttributes:
 
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
+
     def __post_init__(self) -> None:
         pass
 
@@ -450,7 +440,8 @@ class PersonAttributes:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls()
+        return cls(
+        )
 
 
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
@@ -459,6 +450,7 @@ class PersonAttributesUpdate:
 
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
+
     def __post_init__(self) -> None:
         pass
 
@@ -471,11 +463,13 @@ class PersonAttributesUpdate:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls()
+        return cls(
+        )
 
 
 AnyEvent: _t.TypeAlias = _t.Never
 """Any event of the plan (for `Client.track`)."""
 
-EVENT_TYPES: dict[str, type[AnyEvent]] = {}
+EVENT_TYPES: dict[str, type[AnyEvent]] = {
+}
 """Every event class by its Customer.io event name."""

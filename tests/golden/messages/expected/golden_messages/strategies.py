@@ -134,9 +134,7 @@ def receipt_message_data() -> _st.SearchStrategy[_m.ReceiptMessageData]:
     )
 
 
-def receipt_message_data_line_items_item() -> _st.SearchStrategy[
-    _m.ReceiptMessageDataLineItemsItem
-]:
+def receipt_message_data_line_items_item() -> _st.SearchStrategy[_m.ReceiptMessageDataLineItemsItem]:
     """Valid `ReceiptMessageDataLineItemsItem` objects (`receipt.line_items[]`).
 
     Every property within its rules, optional properties both set and unset.
@@ -168,5 +166,6 @@ def whatsapp_hello_message_data() -> _st.SearchStrategy[_m.WhatsappHelloMessageD
     )
 
 
-EVENT_STRATEGIES: dict[str, _abc.Callable[[], _st.SearchStrategy[_m.AnyEvent]]] = {}
+EVENT_STRATEGIES: dict[str, _abc.Callable[[], _st.SearchStrategy[_m.AnyEvent]]] = {
+}
 """The strategy of every event, by its Customer.io event name."""
