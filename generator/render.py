@@ -18,7 +18,7 @@ from typing import Any
 
 import jinja2
 
-from . import pycode, schema_export, strategy_code
+from . import pycode, render_app, schema_export, strategy_code
 from .escape import comment, docstring, py_string
 from .layout import sort_all, sort_imported, wrap
 from .model import Event, Field, ObjectModel, Taxonomy
@@ -315,9 +315,10 @@ def build_output(taxonomy: Taxonomy, package: str) -> dict[str, str]:
         # What models.py defines publicly, in the orders ruff's lint rules expect.
         "models_all": sort_all(["EVENT_TYPES", "AnyEvent", "ValidationError", *model_names]),
         "models_imported": sort_imported(["EVENT_TYPES", "AnyEvent", *model_names]),
-        "package_all": sort_all([*PACKAGE_NAMES, *model_names]),
+        "package_all": sort_all([*PACKAGE_NAMES, *model_names, *render_app.exports(taxonomy)]),
         "attributes": people[0],
         "attributes_update": people[1],
+        "app": render_app.has_app(taxonomy),
     }
     files: dict[str, str] = {}
     for name in ("__init__.py", "models.py", "client.py"):
@@ -340,6 +341,7 @@ def build_output(taxonomy: Taxonomy, package: str) -> dict[str, str]:
     files["schemas/person_attributes.json"] = _json(
         schema_export.document(taxonomy.attributes, objects, "person attributes", head)
     )
+    files.update(render_app.app_files(taxonomy, env, testing, head))
     return dict(sorted(files.items()))
 
 
