@@ -7,13 +7,17 @@ this file covers the meta-schema's errors and the model itself.
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
+from generated_suite import imported, run_generated_tests
+from golden_cases import package_name, package_root
 from helpers import MINIMAL, REPO, errors_of
 
 from ciogen.load import load_text, meta_schema
@@ -129,3 +133,13 @@ def test_the_docs_example_runs(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "send email message"
+
+
+def test_the_golden_messages_package_passes_its_app_property_tests() -> None:
+    """Every channel and a data-less broadcast: each sends one request to its route with
+    the data on the wire (pytest does not collect tests under tests/golden/)."""
+    with imported(package_root("messages"), package_name("messages")):
+        tests = importlib.import_module(f"{package_name('messages')}.tests.test_app_properties")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # inbox_note is deprecated
+            assert run_generated_tests(tests) == 9
