@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from generated_suite import imported, run_generated_tests
 from golden_cases import package_name, package_root
-from helpers import MINIMAL, REPO, errors_of
+from helpers import MINIMAL, REPO, ciogen, errors_of
 
 from ciogen.load import load_text, meta_schema
 from ciogen.render import build_output
@@ -143,3 +143,10 @@ def test_the_golden_messages_package_passes_its_app_property_tests() -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # inbox_note is deprecated
             assert run_generated_tests(tests) == 9
+
+
+def test_the_command_line_counts_messages_and_broadcasts(tmp_path: Path) -> None:
+    (tmp_path / "taxonomy.yaml").write_text(MINIMAL + MESSAGE, encoding="utf-8")
+    result = ciogen("validate", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "(1 events, 0 attributes, 1 messages, 1 broadcasts)" in result.stdout
