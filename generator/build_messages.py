@@ -114,7 +114,7 @@ class MessageBuilder:
 
     def message(self, name: str, spec: Mapping[str, Any], path: JsonPath) -> Message | None:
         channel = cast(Channel, spec["channel"])
-        method = "send_" + snake_case(name, prefix="message")
+        method = snake_case(f"send_{name}", prefix="message")
         subject = f"message {name!r}"
         if not self.report.claim(
             self.methods, method, path, subject, relation="becomes the method name"
@@ -142,7 +142,7 @@ class MessageBuilder:
         )
 
     def broadcast(self, name: str, spec: Mapping[str, Any], path: JsonPath) -> Broadcast | None:
-        method = "trigger_" + snake_case(name, prefix="broadcast")
+        method = snake_case(f"trigger_{name}", prefix="broadcast")
         subject = f"broadcast {name!r}"
         if not self.report.claim(
             self.methods, method, path, subject, relation="becomes the method name"

@@ -142,7 +142,7 @@ def test_the_golden_messages_package_passes_its_app_property_tests() -> None:
         tests = importlib.import_module(f"{package_name('messages')}.tests.test_app_properties")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # inbox_note is deprecated
-            assert run_generated_tests(tests) == 9
+            assert run_generated_tests(tests) == 11
 
 
 def test_the_command_line_counts_messages_and_broadcasts(tmp_path: Path) -> None:
