@@ -319,6 +319,7 @@ def build_output(taxonomy: Taxonomy, package: str) -> dict[str, str]:
         "attributes": people[0],
         "attributes_update": people[1],
         "app": render_app.has_app(taxonomy),
+        "app_exports": sorted(render_app.APP_EXPORTS.items()),
     }
     files: dict[str, str] = {}
     for name in ("__init__.py", "models.py", "client.py"):

@@ -182,22 +182,23 @@ def _cases(taxonomy: Taxonomy, names: Mapping[str, str]) -> list[AppCaseView]:
     return cases
 
 
-APP_EXPORTS = (
-    "AnswerLost",
-    "AppClient",
-    "AppConfig",
-    "AppError",
-    "AppResponse",
-    "ConnectFailed",
-    "MessageMaybeSent",
-    "MessageNotSent",
-    "MessageRejected",
-    "RecordingAppTransport",
-    "configure_app",
-    "get_app_client",
-    "reset_app_client",
-)
-"""What the package's `__init__.py` re-exports of the App half (when the plan has one)."""
+APP_EXPORTS = {
+    "AnswerLost": "._runtime.app_transport",
+    "AppClient": ".app_client",
+    "AppConfig": "._runtime.app",
+    "AppError": "._runtime.app_errors",
+    "AppResponse": "._runtime.app_transport",
+    "ConnectFailed": "._runtime.app_transport",
+    "MessageMaybeSent": "._runtime.app_errors",
+    "MessageNotSent": "._runtime.app_errors",
+    "MessageRejected": "._runtime.app_errors",
+    "RecordingAppTransport": "._runtime.app_testing",
+    "configure_app": ".app_client",
+    "get_app_client": ".app_client",
+    "reset_app_client": ".app_client",
+}
+"""What the package's `__init__.py` re-exports of the App half (when the plan has one),
+and the module each name comes from: loaded on first access (`__getattr__`)."""
 
 
 def has_app(taxonomy: Taxonomy) -> bool:
@@ -205,7 +206,7 @@ def has_app(taxonomy: Taxonomy) -> bool:
 
 
 def exports(taxonomy: Taxonomy) -> tuple[str, ...]:
-    return APP_EXPORTS if has_app(taxonomy) else ()
+    return tuple(APP_EXPORTS) if has_app(taxonomy) else ()
 
 
 def _json(data: Any) -> str:

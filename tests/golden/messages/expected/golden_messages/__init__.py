@@ -6,6 +6,9 @@ from golden_messages import get_client
 get_client().flush()
 """
 
+import importlib as _importlib
+from typing import TYPE_CHECKING
+
 from ._checks import ValidationError
 from ._runtime import (
     ClientClosedError,
@@ -24,11 +27,6 @@ from ._runtime import (
     TransportError,
     install_sigterm_handler,
 )
-from ._runtime.app import AppConfig
-from ._runtime.app_errors import AppError, MessageMaybeSent, MessageNotSent, MessageRejected
-from ._runtime.app_testing import RecordingAppTransport
-from ._runtime.app_transport import AnswerLost, AppResponse, ConnectFailed
-from .app_client import AppClient, configure_app, get_app_client, reset_app_client
 from .client import Client, configure, get_client, reset_client
 from .models import (
     EVENT_TYPES,
@@ -50,6 +48,13 @@ from .models import (
     WelcomeBannerMessageData,
     WhatsappHelloMessageData,
 )
+
+if TYPE_CHECKING:
+    from ._runtime.app import AppConfig
+    from ._runtime.app_errors import AppError, MessageMaybeSent, MessageNotSent, MessageRejected
+    from ._runtime.app_testing import RecordingAppTransport
+    from ._runtime.app_transport import AnswerLost, AppResponse, ConnectFailed
+    from .app_client import AppClient, configure_app, get_app_client, reset_app_client
 
 __all__ = [
     "EVENT_TYPES",
@@ -104,3 +109,30 @@ __all__ = [
     "reset_app_client",
     "reset_client",
 ]
+
+# The App API half (transactional messages, broadcasts) loads on first use, so
+# `import golden_messages` costs what a tracking-only plan's import costs.
+_APP_EXPORTS = {
+    "AnswerLost": "._runtime.app_transport",
+    "AppClient": ".app_client",
+    "AppConfig": "._runtime.app",
+    "AppError": "._runtime.app_errors",
+    "AppResponse": "._runtime.app_transport",
+    "ConnectFailed": "._runtime.app_transport",
+    "MessageMaybeSent": "._runtime.app_errors",
+    "MessageNotSent": "._runtime.app_errors",
+    "MessageRejected": "._runtime.app_errors",
+    "RecordingAppTransport": "._runtime.app_testing",
+    "configure_app": ".app_client",
+    "get_app_client": ".app_client",
+    "reset_app_client": ".app_client",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _APP_EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(_importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
