@@ -108,9 +108,7 @@ class LineItem:
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         payload: dict[str, _t.Any] = {
-            "quantity": self.quantity,
-            "sku": self.sku,
-            "unit_price": self.unit_price,
+            "quantity": self.quantity, "sku": self.sku, "unit_price": self.unit_price
         }
         if self.name is not None:
             payload["name"] = self.name
@@ -120,14 +118,7 @@ class LineItem:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         data = _c.check_payload_keys(
-            payload,
-            "line_item",
-            cls._KEYS,
-            (
-                "quantity",
-                "sku",
-                "unit_price",
-            ),
+            payload, "line_item", cls._KEYS, ("quantity", "sku", "unit_price")
         )
         return cls(
             quantity=_c.load_int(data["quantity"]),
@@ -217,7 +208,7 @@ class PersonAttributes:
             raise _c.fail(
                 "attributes.plan",
                 "enum",
-                "must be one of 'free', 'starter', 'pro', 'enterprise'",
+                'must be one of "free", "starter", "pro", "enterprise"',
                 value,
             )
 
@@ -336,7 +327,7 @@ class PersonAttributesUpdate:
             raise _c.fail(
                 "attributes.plan",
                 "enum",
-                "must be one of 'free', 'starter', 'pro', 'enterprise'",
+                'must be one of "free", "starter", "pro", "enterprise"',
                 value,
             )
 
@@ -446,7 +437,7 @@ class CheckoutCompleted:
             not isinstance(value, str) or value not in _CHECKOUT_COMPLETED_CURRENCY_VALUES
         ):
             raise _c.fail(
-                "checkout_completed.currency", "enum", "must be one of 'USD', 'EUR', 'GBP'", value
+                "checkout_completed.currency", "enum", 'must be one of "USD", "EUR", "GBP"', value
             )
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -467,15 +458,7 @@ class CheckoutCompleted:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         data = _c.check_payload_keys(
-            payload,
-            "checkout_completed",
-            cls._KEYS,
-            (
-                "items",
-                "line_items",
-                "order_id",
-                "total",
-            ),
+            payload, "checkout_completed", cls._KEYS, ("items", "line_items", "order_id", "total")
         )
         return cls(
             items=_c.load_int(data["items"]),
@@ -587,9 +570,7 @@ class PageViewed:
 
     EVENT_NAME: _t.ClassVar[str] = "page_viewed"
     ANONYMOUS: _t.ClassVar[bool] = True
-    DEPRECATION: _t.ClassVar[str | None] = (
-        "page_viewed is deprecated: call client.page(person, url) instead"
-    )
+    DEPRECATION: _t.ClassVar[str | None] = "page_viewed is deprecated: call client.page(person, url) instead"
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"url", "referrer", "title"})
 
     url: str
@@ -667,7 +648,7 @@ class PlanChanged:
             raise _c.fail(
                 "plan_changed.from",
                 "enum",
-                "must be one of 'free', 'starter', 'pro', 'enterprise'",
+                'must be one of "free", "starter", "pro", "enterprise"',
                 value,
             )
         value = self.to
@@ -675,7 +656,7 @@ class PlanChanged:
             raise _c.fail(
                 "plan_changed.to",
                 "enum",
-                "must be one of 'free', 'starter', 'pro', 'enterprise'",
+                'must be one of "free", "starter", "pro", "enterprise"',
                 value,
             )
         value = self.mrr
@@ -697,15 +678,7 @@ class PlanChanged:
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
-            payload,
-            "plan_changed",
-            cls._KEYS,
-            (
-                "from",
-                "to",
-            ),
-        )
+        data = _c.check_payload_keys(payload, "plan_changed", cls._KEYS, ("from", "to"))
         return cls(
             from_=data["from"],
             to=data["to"],
@@ -732,7 +705,7 @@ class SignedUp:
         value = self.method
         if not isinstance(value, str) or value not in _SIGNED_UP_METHOD_VALUES:
             raise _c.fail(
-                "signed_up.method", "enum", "must be one of 'email', 'google', 'github'", value
+                "signed_up.method", "enum", 'must be one of "email", "google", "github"', value
             )
         value = self.source
         if value is not None:
@@ -782,7 +755,7 @@ class SubscriptionCancelled:
             raise _c.fail(
                 "subscription_cancelled.reason",
                 "enum",
-                "must be one of 'too_expensive', 'missing_features', 'switched_service', 'unused', 'other'",
+                'must be one of "too_expensive", "missing_features", "switched_service", "unused", "other"',
                 value,
             )
         value = self.cancelled_at

@@ -54,6 +54,9 @@ def py_string(text: str) -> str:
     characters `repr` leaves raw but editors and formatters treat as special.
     """
     literal = repr(text)
+    if literal[0] == "'" and '"' not in text:
+        # Double quotes, as most Python code (and formatters) write them.
+        literal = '"' + literal[1:-1].replace("\\'", "'") + '"'
     if literal.isascii() and literal.isprintable():
         return literal  # the common case: nothing repr leaves raw needs escaping
     return "".join(
@@ -94,7 +97,8 @@ def docstring(text: str) -> str:
 
 def comment(text: str) -> str:
     """A single comment line's text: line breaks become spaces, controls become escapes."""
-    flat = _LINE_BREAKS.sub(" ", text)
+    # Trailing spaces mean nothing in a comment, and lint rules (W291) reject them.
+    flat = _LINE_BREAKS.sub(" ", text).rstrip()
     return "".join(_escape_char(ch) if _needs_escape(ch) else ch for ch in flat)
 
 

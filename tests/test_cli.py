@@ -192,7 +192,7 @@ def test_docstrings_show_the_import_path_of_a_nested_out(project: Path) -> None:
     package = project / "app" / "analytics"
     init = (package / "__init__.py").read_text(encoding="utf-8")
     assert "\nfrom app.analytics import get_client\n" in init
-    assert "get_client().signed_up(\"42\", method='email')" in init
+    assert 'get_client().signed_up("42", method="email")' in init
     assert "    from app.analytics import strategies\n" in (package / "strategies.py").read_text(
         encoding="utf-8"
     )

@@ -41,7 +41,7 @@ def test_optional_and_nullable_fields_accept_none() -> None:
 
 
 def test_enum_aliases() -> None:
-    assert pycode.enum_literal(EnumType("A", "string", ("x", "y"))) == "_t.Literal['x', 'y']"
+    assert pycode.enum_literal(EnumType("A", "string", ("x", "y"))) == '_t.Literal["x", "y"]'
     # Literal cannot hold floats: the alias is float and the membership check remains.
     assert pycode.enum_literal(EnumType("B", "number", (0.5, 1))) == "float"
 

@@ -35,7 +35,8 @@ class Client(BaseClient):
         stored values. Use `update_person` to change a few attributes of an
         existing person without resending the required ones.
         """
-        attributes = _m.PersonAttributes()
+        attributes = _m.PersonAttributes(
+        )
         self._identify(person, attributes.to_payload(), timestamp)
 
     def update_person(
@@ -50,7 +51,8 @@ class Client(BaseClient):
         plan. Customer.io is told (`_update: true`) not to create a new person
         if none matches, so a typo in an identifier cannot create a stray profile.
         """
-        attributes = _m.PersonAttributesUpdate().to_payload()
+        attributes = _m.PersonAttributesUpdate(
+        ).to_payload()
         if not attributes:
             raise ValueError("update_person() needs at least one attribute to change")
         attributes["_update"] = True

@@ -46,11 +46,13 @@ Tier: _t.TypeAlias = _t.Literal["free", "pro"]
 _TIER_VALUES: frozenset[object] = frozenset({"free", "pro"})
 
 
+
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
 class PersonAttributes:
     """Person attributes sent by `identify`."""
 
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
+
 
     def __post_init__(self) -> None:
         pass
@@ -64,7 +66,8 @@ class PersonAttributes:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls()
+        return cls(
+        )
 
 
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
@@ -73,6 +76,7 @@ class PersonAttributesUpdate:
 
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
+
     def __post_init__(self) -> None:
         pass
 
@@ -85,7 +89,8 @@ class PersonAttributesUpdate:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls()
+        return cls(
+        )
 
 
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
@@ -113,20 +118,18 @@ class Rated:
         value: _t.Any
         value = self.channel
         if value is not None and (not isinstance(value, str) or value not in _RATED_CHANNEL_VALUES):
-            raise _c.fail("rated.channel", "enum", "must be one of 'web', 'app'", value)
+            raise _c.fail("rated.channel", "enum", 'must be one of "web", "app"', value)
         value = self.stars
-        if (
-            not isinstance(value, int)
-            or isinstance(value, bool)
-            or value not in _RATED_STARS_VALUES
-        ):
+        if not isinstance(value, int) or isinstance(
+            value, bool
+        ) or value not in _RATED_STARS_VALUES:
             raise _c.fail("rated.stars", "enum", "must be one of 1, 2, 3, 4, 5", value)
         value = self.agreed
         if value is not None and (not isinstance(value, bool) or value not in _RATED_AGREED_VALUES):
             raise _c.fail("rated.agreed", "enum", "must be one of True", value)
         value = self.tier
         if value is not None and (not isinstance(value, str) or value not in _TIER_VALUES):
-            raise _c.fail("rated.tier", "enum", "must be one of 'free', 'pro'", value)
+            raise _c.fail("rated.tier", "enum", 'must be one of "free", "pro"', value)
         value = self.tiers
         if value is not None:
             if not isinstance(value, list):
@@ -138,17 +141,17 @@ class Rated:
                     raise _c.fail(
                         _c.field_at("rated.tiers", i0),
                         "enum",
-                        "must be one of 'free', 'pro'",
+                        'must be one of "free", "pro"',
                         item0,
                     )
         value = self.version
         if value is not None and (not isinstance(value, str) or value not in _RATED_VERSION_VALUES):
-            raise _c.fail("rated.version", "enum", "must be one of 'v2'", value)
+            raise _c.fail("rated.version", "enum", 'must be one of "v2"', value)
         value = self.weight
         if value is not None and (
-            not isinstance(value, int | float)
-            or isinstance(value, bool)
-            or value not in _RATED_WEIGHT_VALUES
+            not isinstance(value, int | float) or isinstance(
+                value, bool
+            ) or value not in _RATED_WEIGHT_VALUES
         ):
             raise _c.fail("rated.weight", "enum", "must be one of 0.5, 1, 1.5", value)
 
@@ -170,15 +173,7 @@ class Rated:
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
-            payload,
-            "rated",
-            cls._KEYS,
-            (
-                "channel",
-                "stars",
-            ),
-        )
+        data = _c.check_payload_keys(payload, "rated", cls._KEYS, ("channel", "stars"))
         return cls(
             channel=data["channel"],
             stars=_c.load_int(data["stars"]),

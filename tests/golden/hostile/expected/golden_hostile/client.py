@@ -144,7 +144,8 @@ class Client(BaseClient):
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """Another client method name; no properties."""
-        data = _m.Flush().to_payload()
+        data = _m.Flush(
+        ).to_payload()
         return self._track(person, "flush", data, timestamp)
 
     def identify_event(

@@ -44,7 +44,7 @@ _FOR_VALUES: frozenset[object] = frozenset(
     {'a"b', "c'd", "e\\f", '"""', "{}", "line\nbreak", "", "ünï", "None"}
 )
 
-_PATTERN_0 = _re.compile("[\"'\\\\]+")
+_PATTERN_0 = _re.compile('["\'\\\\]+')
 
 
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
@@ -237,7 +237,7 @@ class Event2ndEvent:
         if value is not None and (
             not isinstance(value, str) or value not in _EVENT2ND_EVENT_NONE__VALUES
         ):
-            raise _c.fail("2nd event.None", "enum", "must be one of 'None'", value)
+            raise _c.fail("2nd event.None", "enum", 'must be one of "None"', value)
         value = self.true
         if value is not None and (
             not isinstance(value, bool) or value not in _EVENT2ND_EVENT_TRUE__VALUES
@@ -292,7 +292,7 @@ class Class:
             raise _c.fail(
                 "class.def",
                 "enum",
-                "must be one of 'a\"b', \"c'd\", 'e\\\\f', '\"\"\"', '{}', 'line\\nbreak', '', 'ünï', 'None'",
+                'must be one of \'a"b\', "c\'d", "e\\\\f", \'"""\', "{}", "line\\nbreak", "", "ünï", "None"',
                 value,
             )
         value = self.field_1st
@@ -300,7 +300,7 @@ class Class:
             raise _c.fail("class.1st", "type", "must be a string", value)
         if _PATTERN_0.fullmatch(value) is None:
             raise _c.fail(
-                "class.1st", "pattern", "must match the pattern '[\"\\'\\\\\\\\]+'", value
+                "class.1st", "pattern", 'must match the pattern \'["\\\'\\\\\\\\]+\'', value
             )
         value = self.lambda_
         if value is not None and (not isinstance(value, Model1stChoice)):
@@ -350,15 +350,7 @@ class Class:
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
-            payload,
-            "class",
-            cls._KEYS,
-            (
-                "def",
-                "1st",
-            ),
-        )
+        data = _c.check_payload_keys(payload, "class", cls._KEYS, ("def", "1st"))
         return cls(
             def_=data["def"],
             field_1st=data["1st"],
@@ -379,6 +371,7 @@ class Flush:
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
+
     def __post_init__(self) -> None:
         pass
 
@@ -391,7 +384,8 @@ class Flush:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "flush", cls._KEYS, ())
-        return cls()
+        return cls(
+        )
 
 
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
