@@ -81,10 +81,16 @@ def build_models(env: jinja2.Environment, taxonomy: Taxonomy, base: dict[str, An
     type_imports: list[str] = []
     event_views: list[ModelView] = []
     template = env.get_template("event_module.py.j2")
+    objects_of: dict[str, list[ObjectModel]] = {}
+    for model in taxonomy.objects:
+        objects_of.setdefault(placement.module_of(model.class_name), []).append(model)
+    enums_of: dict[str, list[EnumType]] = {}
+    for enum in taxonomy.enums:
+        enums_of.setdefault(placement.module_of(enum.alias), []).append(enum)
     for event in taxonomy.events:
         module = event.method_name
-        objects = [m for m in taxonomy.objects if placement.module_of(m.class_name) == module]
-        own_enums = [e for e in taxonomy.enums if placement.module_of(e.alias) == module]
+        objects = objects_of.get(module, [])
+        own_enums = enums_of.get(module, [])
         context = _module_context([*((m, None) for m in objects), (event.model, event)], own_enums)
         *object_views, event_view = context["views"]
         event_views.append(event_view)
@@ -111,8 +117,8 @@ def build_models(env: jinja2.Environment, taxonomy: Taxonomy, base: dict[str, An
             f"# {base['header']}\n"
             '"""One module per event, each loaded on first use through `models`."""\n'
         )
-    shared_objects = [m for m in taxonomy.objects if placement.module_of(m.class_name) == SHARED]
-    shared_enums = [e for e in taxonomy.enums if placement.module_of(e.alias) == SHARED]
+    shared_objects = objects_of.get(SHARED, [])
+    shared_enums = enums_of.get(SHARED, [])
     people = [(taxonomy.attributes, None), (taxonomy.attributes_update, None)]
     context = _module_context([*((m, None) for m in shared_objects), *people], shared_enums)
     *nested, attributes, attributes_update = context["views"]
