@@ -27,6 +27,11 @@ from ._runtime import (
     TransportError,
     install_sigterm_handler,
 )
+from ._runtime.app import AppConfig
+from ._runtime.app_errors import AppError, MessageMaybeSent, MessageNotSent, MessageRejected
+from ._runtime.app_testing import RecordingAppTransport
+from ._runtime.app_transport import AnswerLost, AppResponse, ConnectFailed
+from .app_client import AppClient, configure_app, get_app_client, reset_app_client
 from .client import Client, configure, get_client, reset_client
 
 if _t.TYPE_CHECKING:
@@ -38,11 +43,18 @@ if _t.TYPE_CHECKING:
         EmailVerified,
         FeatureUsed,
         LineItem,
+        MaintenanceWindowBroadcastData,
+        MaintenanceWindowBroadcastDataAffectedServicesItem,
+        OrderShippedMessageData,
+        OrderShippedMessageDataCarrier,
         PageViewed,
+        PasswordResetMessageData,
         PersonAttributes,
         PersonAttributesUpdate,
         Plan,
         PlanChanged,
+        ReceiptMessageData,
+        ReceiptMessageDataCurrency,
         SignedUp,
         SignedUpMethod,
         SubscriptionCancelled,
@@ -51,13 +63,19 @@ if _t.TYPE_CHECKING:
 
 __all__ = [
     "EVENT_TYPES",
+    "AnswerLost",
     "AnyEvent",
+    "AppClient",
+    "AppConfig",
+    "AppError",
+    "AppResponse",
     "CheckoutCompleted",
     "CheckoutCompletedCurrency",
     "Client",
     "ClientClosedError",
     "ClientConfig",
     "ConfigurationError",
+    "ConnectFailed",
     "CustomerIOError",
     "DeliveryError",
     "EmailVerified",
@@ -65,7 +83,15 @@ __all__ = [
     "FeatureUsed",
     "IdentifierError",
     "LineItem",
+    "MaintenanceWindowBroadcastData",
+    "MaintenanceWindowBroadcastDataAffectedServicesItem",
+    "MessageMaybeSent",
+    "MessageNotSent",
+    "MessageRejected",
+    "OrderShippedMessageData",
+    "OrderShippedMessageDataCarrier",
     "PageViewed",
+    "PasswordResetMessageData",
     "PayloadTooLargeError",
     "Person",
     "PersonAttributes",
@@ -73,6 +99,9 @@ __all__ = [
     "Plan",
     "PlanChanged",
     "QueueFullError",
+    "ReceiptMessageData",
+    "ReceiptMessageDataCurrency",
+    "RecordingAppTransport",
     "RecordingTransport",
     "Response",
     "SignedUp",
@@ -83,8 +112,11 @@ __all__ = [
     "TransportError",
     "ValidationError",
     "configure",
+    "configure_app",
+    "get_app_client",
     "get_client",
     "install_sigterm_handler",
+    "reset_app_client",
     "reset_client",
 ]
 

@@ -39,11 +39,18 @@ __all__ = [
     "EmailVerified",
     "FeatureUsed",
     "LineItem",
+    "MaintenanceWindowBroadcastData",
+    "MaintenanceWindowBroadcastDataAffectedServicesItem",
+    "OrderShippedMessageData",
+    "OrderShippedMessageDataCarrier",
     "PageViewed",
+    "PasswordResetMessageData",
     "PersonAttributes",
     "PersonAttributesUpdate",
     "Plan",
     "PlanChanged",
+    "ReceiptMessageData",
+    "ReceiptMessageDataCurrency",
     "SignedUp",
     "SignedUpMethod",
     "SubscriptionCancelled",
@@ -52,9 +59,354 @@ __all__ = [
 ]
 
 _set = object.__setattr__
+MaintenanceWindowBroadcastDataAffectedServicesItem: _t.TypeAlias = _t.Literal[
+    "api", "dashboard", "email", "webhooks"
+]
+_MAINTENANCE_WINDOW_BROADCAST_DATA_AFFECTED_SERVICES_ITEM_VALUES: frozenset[object] = frozenset(
+    {"api", "dashboard", "email", "webhooks"}
+)
+OrderShippedMessageDataCarrier: _t.TypeAlias = _t.Literal["ups", "fedex", "dhl", "usps"]
+_ORDER_SHIPPED_MESSAGE_DATA_CARRIER_VALUES: frozenset[object] = frozenset(
+    {"ups", "fedex", "dhl", "usps"}
+)
 # A subscription plan.
 Plan: _t.TypeAlias = _t.Literal["free", "starter", "pro", "enterprise"]
 _PLAN_VALUES: frozenset[object] = frozenset({"free", "starter", "pro", "enterprise"})
+ReceiptMessageDataCurrency: _t.TypeAlias = _t.Literal["USD", "EUR", "GBP"]
+_RECEIPT_MESSAGE_DATA_CURRENCY_VALUES: frozenset[object] = frozenset({"USD", "EUR", "GBP"})
+
+
+class PasswordResetMessageData(_c.Model):
+    """The link that lets a person choose a new password."""
+
+    __slots__ = ("expires_in_minutes", "first_name", "reset_url")
+    _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
+        {"reset_url", "expires_in_minutes", "first_name"}
+    )
+    # The one-time link to the reset form.
+    reset_url: str
+    # How long the link stays valid.
+    expires_in_minutes: int | None
+    # Used in the greeting when known.
+    first_name: str | None
+
+    def __init__(
+        self, *, reset_url: str, expires_in_minutes: int | None = 60, first_name: str | None = None
+    ) -> None:
+        value: _t.Any
+        value = reset_url
+        if not isinstance(value, str):
+            raise _c.fail("password_reset.reset_url", "type", "must be a string", value)
+        if len(value) > 2048:
+            raise _c.fail(
+                "password_reset.reset_url", "maxLength", "must be at most 2048 characters", value
+            )
+        if not _c.is_uri(value):
+            raise _c.fail("password_reset.reset_url", "format", "must be a valid uri", value)
+        value = expires_in_minutes
+        if value is not None:
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise _c.fail(
+                    "password_reset.expires_in_minutes", "type", "must be an integer", value
+                )
+            if value < 5:
+                raise _c.fail("password_reset.expires_in_minutes", "minimum", "must be >= 5", value)
+            if value > 1440:
+                raise _c.fail(
+                    "password_reset.expires_in_minutes", "maximum", "must be <= 1440", value
+                )
+        value = first_name
+        if value is not None:
+            if not isinstance(value, str):
+                raise _c.fail("password_reset.first_name", "type", "must be a string", value)
+            if len(value) > 100:
+                raise _c.fail(
+                    "password_reset.first_name",
+                    "maxLength",
+                    "must be at most 100 characters",
+                    value,
+                )
+        _set(self, "reset_url", reset_url)
+        _set(self, "expires_in_minutes", expires_in_minutes)
+        _set(self, "first_name", first_name)
+
+    def to_payload(self) -> dict[str, _t.Any]:
+        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+        payload: dict[str, _t.Any] = {"reset_url": self.reset_url}
+        if self.expires_in_minutes is not None:
+            payload["expires_in_minutes"] = self.expires_in_minutes
+        if self.first_name is not None:
+            payload["first_name"] = self.first_name
+        return payload
+
+    @classmethod
+    def from_payload(cls, payload: _t.Any) -> _t.Self:
+        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+        data = _c.check_payload_keys(payload, "password_reset", cls._KEYS, ("reset_url",))
+        return cls(
+            reset_url=data["reset_url"],
+            expires_in_minutes=_c.load_int(data.get("expires_in_minutes")),
+            first_name=data.get("first_name"),
+        )
+
+
+class ReceiptMessageData(_c.Model):
+    """The receipt of a paid order, one row per line item."""
+
+    __slots__ = ("currency", "line_items", "order_id", "paid_at", "total")
+    _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
+        {"line_items", "order_id", "paid_at", "total", "currency"}
+    )
+    line_items: list[LineItem]
+    order_id: str
+    # When the payment was captured.
+    paid_at: _dt.datetime
+    # An amount in the account's currency, in major units (12.50).
+    total: float
+    currency: ReceiptMessageDataCurrency | None
+
+    def __init__(
+        self,
+        *,
+        line_items: list[LineItem],
+        order_id: str,
+        paid_at: _dt.datetime,
+        total: float,
+        currency: ReceiptMessageDataCurrency | None = "USD",
+    ) -> None:
+        value: _t.Any
+        value = line_items
+        if not isinstance(value, list):
+            raise _c.fail("receipt.line_items", "type", "must be a list", value)
+        if len(value) < 1:
+            raise _c.fail("receipt.line_items", "minItems", "must have at least 1 item", value)
+        if len(value) > 100:
+            raise _c.fail("receipt.line_items", "maxItems", "must have at most 100 items", value)
+        for i0, item0 in enumerate(value):
+            if not isinstance(item0, LineItem):
+                raise _c.fail(
+                    _c.field_at("receipt.line_items", i0), "type", "must be a LineItem", item0
+                )
+        value = order_id
+        if not isinstance(value, str):
+            raise _c.fail("receipt.order_id", "type", "must be a string", value)
+        if not _c.is_uuid(value):
+            raise _c.fail("receipt.order_id", "format", "must be a valid uuid", value)
+        value = paid_at
+        if not isinstance(value, _dt.datetime):
+            raise _c.fail("receipt.paid_at", "type", "must be a datetime", value)
+        if value.utcoffset() is None:
+            raise _c.fail(
+                "receipt.paid_at",
+                "timezone",
+                "must be timezone-aware (naive datetimes are ambiguous)",
+                value,
+            )
+        value = total
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise _c.fail("receipt.total", "type", "must be a number", value)
+        if isinstance(value, float) and not _c.is_finite(value):
+            raise _c.fail("receipt.total", "type", "must be a finite number", value)
+        if value < 0:
+            raise _c.fail("receipt.total", "minimum", "must be >= 0", value)
+        value = currency
+        if value is not None and (
+            not isinstance(value, str) or value not in _RECEIPT_MESSAGE_DATA_CURRENCY_VALUES
+        ):
+            raise _c.fail("receipt.currency", "enum", 'must be one of "USD", "EUR", "GBP"', value)
+        _set(self, "line_items", line_items)
+        _set(self, "order_id", order_id)
+        _set(self, "paid_at", paid_at)
+        _set(self, "total", total)
+        _set(self, "currency", currency)
+
+    def to_payload(self) -> dict[str, _t.Any]:
+        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+        payload: dict[str, _t.Any] = {
+            "line_items": [x0.to_payload() for x0 in self.line_items],
+            "order_id": self.order_id,
+            "paid_at": _c.unix(self.paid_at),
+            "total": self.total,
+        }
+        if self.currency is not None:
+            payload["currency"] = self.currency
+        return payload
+
+    @classmethod
+    def from_payload(cls, payload: _t.Any) -> _t.Self:
+        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+        data = _c.check_payload_keys(
+            payload, "receipt", cls._KEYS, ("line_items", "order_id", "paid_at", "total")
+        )
+        return cls(
+            line_items=_c.load_list(
+                data["line_items"], lambda x0: _c.load_object(LineItem.from_payload, x0)
+            ),
+            order_id=data["order_id"],
+            paid_at=_c.from_unix(data["paid_at"], "receipt.paid_at"),
+            total=data["total"],
+            currency=data.get("currency"),
+        )
+
+
+class OrderShippedMessageData(_c.Model):
+    """A push notification that an order left the warehouse."""
+
+    __slots__ = ("carrier", "order_id", "tracking_url")
+    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"carrier", "order_id", "tracking_url"})
+    carrier: OrderShippedMessageDataCarrier
+    order_id: str
+    tracking_url: str | None
+
+    def __init__(
+        self,
+        *,
+        carrier: OrderShippedMessageDataCarrier,
+        order_id: str,
+        tracking_url: str | None = None,
+    ) -> None:
+        value: _t.Any
+        value = carrier
+        if not isinstance(value, str) or value not in _ORDER_SHIPPED_MESSAGE_DATA_CARRIER_VALUES:
+            raise _c.fail(
+                "order_shipped.carrier",
+                "enum",
+                'must be one of "ups", "fedex", "dhl", "usps"',
+                value,
+            )
+        value = order_id
+        if not isinstance(value, str):
+            raise _c.fail("order_shipped.order_id", "type", "must be a string", value)
+        if not _c.is_uuid(value):
+            raise _c.fail("order_shipped.order_id", "format", "must be a valid uuid", value)
+        value = tracking_url
+        if value is not None:
+            if not isinstance(value, str):
+                raise _c.fail("order_shipped.tracking_url", "type", "must be a string", value)
+            if len(value) > 2048:
+                raise _c.fail(
+                    "order_shipped.tracking_url",
+                    "maxLength",
+                    "must be at most 2048 characters",
+                    value,
+                )
+            if not _c.is_uri(value):
+                raise _c.fail("order_shipped.tracking_url", "format", "must be a valid uri", value)
+        _set(self, "carrier", carrier)
+        _set(self, "order_id", order_id)
+        _set(self, "tracking_url", tracking_url)
+
+    def to_payload(self) -> dict[str, _t.Any]:
+        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+        payload: dict[str, _t.Any] = {"carrier": self.carrier, "order_id": self.order_id}
+        if self.tracking_url is not None:
+            payload["tracking_url"] = self.tracking_url
+        return payload
+
+    @classmethod
+    def from_payload(cls, payload: _t.Any) -> _t.Self:
+        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+        data = _c.check_payload_keys(payload, "order_shipped", cls._KEYS, ("carrier", "order_id"))
+        return cls(
+            carrier=data["carrier"],
+            order_id=data["order_id"],
+            tracking_url=data.get("tracking_url"),
+        )
+
+
+class MaintenanceWindowBroadcastData(_c.Model):
+    """Tells every active account about planned downtime."""
+
+    __slots__ = ("affected_services", "duration_minutes", "starts_at")
+    _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
+        {"affected_services", "duration_minutes", "starts_at"}
+    )
+    affected_services: list[MaintenanceWindowBroadcastDataAffectedServicesItem]
+    duration_minutes: int
+    # When the maintenance starts.
+    starts_at: _dt.datetime
+
+    def __init__(
+        self,
+        *,
+        affected_services: list[MaintenanceWindowBroadcastDataAffectedServicesItem],
+        duration_minutes: int,
+        starts_at: _dt.datetime,
+    ) -> None:
+        value: _t.Any
+        value = affected_services
+        if not isinstance(value, list):
+            raise _c.fail("maintenance_window.affected_services", "type", "must be a list", value)
+        if len(value) < 1:
+            raise _c.fail(
+                "maintenance_window.affected_services",
+                "minItems",
+                "must have at least 1 item",
+                value,
+            )
+        if not _c.all_unique(value):
+            raise _c.fail(
+                "maintenance_window.affected_services",
+                "uniqueItems",
+                "must not repeat items",
+                value,
+            )
+        for i0, item0 in enumerate(value):
+            if not isinstance(
+                item0, str
+            ) or item0 not in _MAINTENANCE_WINDOW_BROADCAST_DATA_AFFECTED_SERVICES_ITEM_VALUES:
+                raise _c.fail(
+                    _c.field_at("maintenance_window.affected_services", i0),
+                    "enum",
+                    'must be one of "api", "dashboard", "email", "webhooks"',
+                    item0,
+                )
+        value = duration_minutes
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise _c.fail(
+                "maintenance_window.duration_minutes", "type", "must be an integer", value
+            )
+        if value < 1:
+            raise _c.fail("maintenance_window.duration_minutes", "minimum", "must be >= 1", value)
+        if value > 720:
+            raise _c.fail("maintenance_window.duration_minutes", "maximum", "must be <= 720", value)
+        value = starts_at
+        if not isinstance(value, _dt.datetime):
+            raise _c.fail("maintenance_window.starts_at", "type", "must be a datetime", value)
+        if value.utcoffset() is None:
+            raise _c.fail(
+                "maintenance_window.starts_at",
+                "timezone",
+                "must be timezone-aware (naive datetimes are ambiguous)",
+                value,
+            )
+        _set(self, "affected_services", affected_services)
+        _set(self, "duration_minutes", duration_minutes)
+        _set(self, "starts_at", starts_at)
+
+    def to_payload(self) -> dict[str, _t.Any]:
+        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+        payload: dict[str, _t.Any] = {
+            "affected_services": [x0 for x0 in self.affected_services],
+            "duration_minutes": self.duration_minutes,
+            "starts_at": _c.unix(self.starts_at),
+        }
+        return payload
+
+    @classmethod
+    def from_payload(cls, payload: _t.Any) -> _t.Self:
+        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+        data = _c.check_payload_keys(
+            payload,
+            "maintenance_window",
+            cls._KEYS,
+            ("affected_services", "duration_minutes", "starts_at"),
+        )
+        return cls(
+            affected_services=_c.load_list(data["affected_services"], lambda x0: x0),
+            duration_minutes=_c.load_int(data["duration_minutes"]),
+            starts_at=_c.from_unix(data["starts_at"], "maintenance_window.starts_at"),
+        )
 
 
 class PersonAttributes(_c.Model):

@@ -18,7 +18,7 @@ from typing import Any
 
 import jinja2
 
-from . import pycode, schema_export, strategy_code
+from . import pycode, render_app, schema_export, strategy_code
 from .escape import comment, docstring, py_string
 from .layout import sort_all, wrap
 from .model import Taxonomy
@@ -210,9 +210,10 @@ def build_output(taxonomy: Taxonomy, package: str) -> dict[str, str]:
         "region": py_string(taxonomy.region),
         "events": models.events,
         "models_import": import_from(".models", ["EVENT_TYPES", "AnyEvent", *models.names], 4),
-        "package_all": sort_all([*PACKAGE_NAMES, *models.names]),
+        "package_all": sort_all([*PACKAGE_NAMES, *models.names, *render_app.exports(taxonomy)]),
         "attributes": models.people[0],
         "attributes_update": models.people[1],
+        "app": render_app.has_app(taxonomy),
     }
     files: dict[str, str] = dict(models.files)
     for name in ("__init__.py", "client.py"):
@@ -235,6 +236,7 @@ def build_output(taxonomy: Taxonomy, package: str) -> dict[str, str]:
     files["schemas/person_attributes.json"] = _json(
         schema_export.document(taxonomy.attributes, objects, "person attributes", head)
     )
+    files.update(render_app.app_files(taxonomy, env, testing, head))
     return dict(sorted(files.items()))
 
 
