@@ -6,6 +6,9 @@ from golden_messages import get_client
 get_client().flush()
 """
 
+import typing as _t
+
+from . import models as _models
 from ._checks import ValidationError
 from ._runtime import (
     ClientClosedError,
@@ -30,24 +33,26 @@ from ._runtime.app_testing import RecordingAppTransport
 from ._runtime.app_transport import AnswerLost, AppResponse, ConnectFailed
 from .app_client import AppClient, configure_app, get_app_client, reset_app_client
 from .client import Client, configure, get_client, reset_client
-from .models import (
-    EVENT_TYPES,
-    AnyEvent,
-    InboxNoteMessageData,
-    LoginCodeMessageData,
-    MaintenanceWindowBroadcastData,
-    MaintenanceWindowBroadcastDataServicesItem,
-    OrderShippedMessageData,
-    OrderShippedMessageDataCarrier,
-    PasswordResetMessageData,
-    PersonAttributes,
-    PersonAttributesUpdate,
-    PlainBroadcastBroadcastData,
-    ReceiptMessageData,
-    ReceiptMessageDataLineItemsItem,
-    WelcomeBannerMessageData,
-    WhatsappHelloMessageData,
-)
+
+if _t.TYPE_CHECKING:
+    from .models import (
+        EVENT_TYPES,
+        AnyEvent,
+        InboxNoteMessageData,
+        LoginCodeMessageData,
+        MaintenanceWindowBroadcastData,
+        MaintenanceWindowBroadcastDataServicesItem,
+        OrderShippedMessageData,
+        OrderShippedMessageDataCarrier,
+        PasswordResetMessageData,
+        PersonAttributes,
+        PersonAttributesUpdate,
+        PlainBroadcastBroadcastData,
+        ReceiptMessageData,
+        ReceiptMessageDataLineItemsItem,
+        WelcomeBannerMessageData,
+        WhatsappHelloMessageData,
+    )
 
 __all__ = [
     "EVENT_TYPES",
@@ -100,3 +105,13 @@ __all__ = [
     "reset_app_client",
     "reset_client",
 ]
+
+if not _t.TYPE_CHECKING:  # type checkers see the imports above instead
+
+    def __getattr__(name: str) -> _t.Any:
+        """Event classes load on first use (see `models.py`)."""
+        if name in _models.__all__:
+            value = getattr(_models, name)
+            globals()[name] = value
+            return value
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
