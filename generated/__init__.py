@@ -7,8 +7,9 @@ get_client().checkout_completed("42", items=..., line_items=..., order_id=..., t
 """
 
 import importlib as _importlib
-from typing import TYPE_CHECKING
+import typing as _t
 
+from . import models as _models
 from ._checks import ValidationError
 from ._runtime import (
     ClientClosedError,
@@ -28,38 +29,38 @@ from ._runtime import (
     install_sigterm_handler,
 )
 from .client import Client, configure, get_client, reset_client
-from .models import (
-    EVENT_TYPES,
-    AnyEvent,
-    CheckoutCompleted,
-    CheckoutCompletedCurrency,
-    EmailVerified,
-    FeatureUsed,
-    LineItem,
-    MaintenanceWindowBroadcastData,
-    MaintenanceWindowBroadcastDataAffectedServicesItem,
-    OrderShippedMessageData,
-    OrderShippedMessageDataCarrier,
-    PageViewed,
-    PasswordResetMessageData,
-    PersonAttributes,
-    PersonAttributesUpdate,
-    Plan,
-    PlanChanged,
-    ReceiptMessageData,
-    ReceiptMessageDataCurrency,
-    SignedUp,
-    SignedUpMethod,
-    SubscriptionCancelled,
-    SubscriptionCancelledReason,
-)
 
-if TYPE_CHECKING:
+if _t.TYPE_CHECKING:
     from ._runtime.app import AppConfig
     from ._runtime.app_errors import AppError, MessageMaybeSent, MessageNotSent, MessageRejected
     from ._runtime.app_testing import RecordingAppTransport
     from ._runtime.app_transport import AnswerLost, AppResponse, ConnectFailed
     from .app_client import AppClient, configure_app, get_app_client, reset_app_client
+    from .models import (
+        EVENT_TYPES,
+        AnyEvent,
+        CheckoutCompleted,
+        CheckoutCompletedCurrency,
+        EmailVerified,
+        FeatureUsed,
+        LineItem,
+        MaintenanceWindowBroadcastData,
+        MaintenanceWindowBroadcastDataAffectedServicesItem,
+        OrderShippedMessageData,
+        OrderShippedMessageDataCarrier,
+        PageViewed,
+        PasswordResetMessageData,
+        PersonAttributes,
+        PersonAttributesUpdate,
+        Plan,
+        PlanChanged,
+        ReceiptMessageData,
+        ReceiptMessageDataCurrency,
+        SignedUp,
+        SignedUpMethod,
+        SubscriptionCancelled,
+        SubscriptionCancelledReason,
+    )
 
 __all__ = [
     "EVENT_TYPES",
@@ -120,7 +121,7 @@ __all__ = [
     "reset_client",
 ]
 
-# The App API half (transactional messages, broadcasts) loads on first use, so
+# The App API half (transactional messages, broadcasts) loads on first use too, so
 # `import generated` costs what a tracking-only plan's import costs.
 _APP_EXPORTS = {
     "AnswerLost": "._runtime.app_transport",
@@ -138,11 +139,16 @@ _APP_EXPORTS = {
     "reset_app_client": ".app_client",
 }
 
+if not _t.TYPE_CHECKING:  # type checkers see the imports above instead
 
-def __getattr__(name: str) -> object:
-    module = _APP_EXPORTS.get(name)
-    if module is None:
+    def __getattr__(name: str) -> _t.Any:
+        """Event classes load on first use (see `models.py`), and the App client's names."""
+        if name in _models.__all__:
+            value = getattr(_models, name)
+            globals()[name] = value
+            return value
+        if name in _APP_EXPORTS:
+            value = getattr(_importlib.import_module(_APP_EXPORTS[name], __name__), name)
+            globals()[name] = value
+            return value
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(_importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
