@@ -120,7 +120,10 @@ def command_line(args: argparse.Namespace) -> str:
 
 
 def _counts(taxonomy: Taxonomy) -> str:
-    return f"{len(taxonomy.events)} events, {len(taxonomy.attributes.fields)} attributes"
+    text = f"{len(taxonomy.events)} events, {len(taxonomy.attributes.fields)} attributes"
+    if taxonomy.messages or taxonomy.broadcasts:
+        text += f", {len(taxonomy.messages)} messages, {len(taxonomy.broadcasts)} broadcasts"
+    return text
 
 
 def build(args: argparse.Namespace, console: Console) -> tuple[Taxonomy, dict[str, str]] | None:
