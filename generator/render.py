@@ -18,7 +18,7 @@ from typing import Any
 
 import jinja2
 
-from . import pycode, render_app, schema_export, strategy_code
+from . import escape, pycode, render_app, schema_export, strategy_code
 from .escape import comment, docstring, py_string
 from .layout import sort_all, wrap
 from .model import Taxonomy
@@ -153,7 +153,7 @@ def _test_rows(taxonomy: Taxonomy, names: Mapping[str, str]) -> dict[str, list[s
                 f"{py_string(field.label)}, {rules})"
             )
     events = [
-        f"_s.EventCase(_m.{e.model.class_name}, {module}{e.method_name}, "
+        f"_s.EventCase(_m.{e.model.class_name}, {module}{names[e.model.class_name]}, "
         f"{py_string(e.method_name)}, "
         f"{py_string(e.anonymous_method_name) if e.anonymous_method_name else 'None'})"
         for e in taxonomy.events
@@ -168,7 +168,7 @@ def _test_rows(taxonomy: Taxonomy, names: Mapping[str, str]) -> dict[str, list[s
 
 def _testing_context(taxonomy: Taxonomy) -> dict[str, Any]:
     names = strategy_code.strategy_names(taxonomy)
-    example = taxonomy.events[0].method_name if taxonomy.events else "person_attributes"
+    example = names[taxonomy.events[0].model.class_name] if taxonomy.events else "person_attributes"
     return {
         "functions": _strategy_views(taxonomy, names),
         "event_strategies": [
@@ -181,7 +181,7 @@ def _testing_context(taxonomy: Taxonomy) -> dict[str, Any]:
 
 
 def _json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return escape.json_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)) + "\n"
 
 
 def build_output(taxonomy: Taxonomy, package: str) -> dict[str, str]:
