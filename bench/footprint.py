@@ -46,6 +46,7 @@ def _env() -> dict[str, str]:
 def child(c: peers.Contestant | None, mode: str, *extra: str) -> dict[str, Any]:
     python = c.python if c else sys.executable
     args = [c.path, c.module] if c else [peers.BENCH_DIR, "-"]
+    t0 = time.perf_counter()
     p = subprocess.run(
         [python, CHILD, mode, *args, *extra],
         capture_output=True,
@@ -57,6 +58,7 @@ def child(c: peers.Contestant | None, mode: str, *extra: str) -> dict[str, Any]:
     if p.returncode != 0:
         raise RuntimeError(f"{mode} {args[1]}: {p.stderr[-1200:]}")
     result: dict[str, Any] = json.loads(p.stdout.splitlines()[-1])
+    result["process_ms"] = (time.perf_counter() - t0) * 1000  # the whole `python ...` run
     return result
 
 
@@ -87,6 +89,7 @@ def _imports(contestants: dict[str, peers.Contestant], reps: int, use: int) -> d
             bare = child(peers.Contestant("bare", python, peers.BENCH_DIR, "-"), "import")
             row = samples.setdefault(f"bare:{python}", {})
             row.setdefault("import_ms", []).append(bare["import_ms"])
+            row.setdefault("process_ms", []).append(bare["process_ms"])
             row.setdefault("rss_mb", []).append(bare["rss_mb"])
         for name, c in contestants.items():
             row = samples.setdefault(name, {})
@@ -97,6 +100,7 @@ def _imports(contestants: dict[str, peers.Contestant], reps: int, use: int) -> d
             ):
                 got = child(c, mode, *extra)
                 row.setdefault(f"{key}_ms", []).append(got.get("use_ms", got["import_ms"]))
+                row.setdefault(f"{key}_process_ms", []).append(got["process_ms"])
                 row.setdefault(f"{key}_rss_mb", []).append(got["rss_mb"])
     out: dict[str, Any] = {}
     for name, row in samples.items():

@@ -19,6 +19,14 @@ from typing import Any
 
 
 def _rss_mb() -> float:
+    """Resident memory now. Not ``ru_maxrss``: after fork+exec it can report the parent's."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
