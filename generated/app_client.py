@@ -73,12 +73,12 @@ class AppClient(BaseAppClient):
             custom_data: Extra key-value data delivered with the notification.
             send_to_unsubscribed: Send even if the person unsubscribed.
         """
-        data = _m.OrderShippedMessageData(
+        _data = _m.OrderShippedMessageData(
             carrier=carrier,
             order_id=order_id,
             tracking_url=tracking_url,
         ).to_payload()
-        options: dict[str, object] = {
+        _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
             "language": language,
@@ -93,7 +93,7 @@ class AppClient(BaseAppClient):
             "custom_data": custom_data,
             "send_to_unsubscribed": send_to_unsubscribed,
         }
-        return self._send_message("push", 31, data, options)
+        return self._send_message("push", 31, _data, _options)
 
     def send_password_reset(
         self,
@@ -141,12 +141,12 @@ class AppClient(BaseAppClient):
             tracked: Whether opens and clicks are tracked.
             send_to_unsubscribed: Send even if the person unsubscribed.
         """
-        data = _m.PasswordResetMessageData(
+        _data = _m.PasswordResetMessageData(
             reset_url=reset_url,
             expires_in_minutes=expires_in_minutes,
             first_name=first_name,
         ).to_payload()
-        options: dict[str, object] = {
+        _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
             "language": language,
@@ -163,7 +163,7 @@ class AppClient(BaseAppClient):
             "tracked": tracked,
             "send_to_unsubscribed": send_to_unsubscribed,
         }
-        return self._send_message("email", "password_reset", data, options)
+        return self._send_message("email", "password_reset", _data, _options)
 
     def send_receipt(
         self,
@@ -215,14 +215,14 @@ class AppClient(BaseAppClient):
             tracked: Whether opens and clicks are tracked.
             send_to_unsubscribed: Send even if the person unsubscribed.
         """
-        data = _m.ReceiptMessageData(
+        _data = _m.ReceiptMessageData(
             line_items=line_items,
             order_id=order_id,
             paid_at=paid_at,
             total=total,
             currency=currency,
         ).to_payload()
-        options: dict[str, object] = {
+        _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
             "language": language,
@@ -239,7 +239,7 @@ class AppClient(BaseAppClient):
             "tracked": tracked,
             "send_to_unsubscribed": send_to_unsubscribed,
         }
-        return self._send_message("email", 12, data, options)
+        return self._send_message("email", 12, _data, _options)
 
     def trigger_maintenance_window(
         self,
@@ -265,18 +265,18 @@ class AppClient(BaseAppClient):
             id_ignore_missing: Skip ids that match nobody instead of failing.
             email_ignore_missing: Skip email addresses that match nobody instead of failing.
         """
-        data = _m.MaintenanceWindowBroadcastData(
+        _data = _m.MaintenanceWindowBroadcastData(
             affected_services=affected_services,
             duration_minutes=duration_minutes,
             starts_at=starts_at,
         ).to_payload()
-        options: dict[str, object] = {
+        _options: dict[str, object] = {
             "ids": ids,
             "emails": emails,
             "id_ignore_missing": id_ignore_missing,
             "email_ignore_missing": email_ignore_missing,
         }
-        return self._trigger_broadcast(7, data, options)
+        return self._trigger_broadcast(7, _data, _options)
 
 
 _app: AppSingleton[AppClient] = AppSingleton(AppClient, default_region=DEFAULT_REGION)

@@ -110,7 +110,7 @@ def _message_method(message: Message) -> AppMethodView:
     summary += f"\n\nChannel: {message.channel}; returns Customer.io's delivery id."
     call = (
         f"self._send_message({py_string(message.channel)}, "
-        f"{pycode.literal(message.message_id)}, data, options)"
+        f"{pycode.literal(message.message_id)}, _data, _options)"
     )
     return _method(
         message.method_name,
@@ -126,7 +126,7 @@ def _message_method(message: Message) -> AppMethodView:
 def _broadcast_method(broadcast: Broadcast) -> AppMethodView:
     summary = broadcast.description or f"Trigger the {broadcast.name} broadcast."
     summary += "\n\nReturns the trigger id. Customer.io allows one trigger per 10 seconds."
-    call = f"self._trigger_broadcast({broadcast.campaign_id}, data, options)"
+    call = f"self._trigger_broadcast({broadcast.campaign_id}, _data, _options)"
     return _method(
         broadcast.method_name,
         broadcast.model,

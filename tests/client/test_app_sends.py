@@ -15,6 +15,7 @@ import os
 import pathlib
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -211,3 +212,29 @@ def test_region_hosts(region: str) -> None:
         assert app._transport.base_url == f"https://{host}"
     finally:
         app.close()
+
+
+def test_threads_share_one_client(app_server: AppServer, make_app: Callable[..., Any]) -> None:
+    """Eight threads, five sends each, one client: every send delivered exactly once."""
+    app = make_app()
+    ids: list[str] = []
+    lock = threading.Lock()
+
+    def work(t: int) -> None:
+        for n in range(5):
+            delivery = app.send_password_reset(
+                to="ada@example.com",
+                identifiers=Person.id(f"{t}-{n}"),
+                reset_url="https://a.example/r",
+            )
+            with lock:
+                ids.append(delivery)
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(ids) == len(set(ids)) == 40
+    people = sorted(s.body["identifiers"]["id"] for s in app_server.sends)
+    assert people == sorted(f"{t}-{n}" for t in range(8) for n in range(5))

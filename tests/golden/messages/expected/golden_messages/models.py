@@ -25,6 +25,8 @@ from ._checks import ValidationError
 __all__ = [
     "EVENT_TYPES",
     "AnyEvent",
+    "ClassMessageData",
+    "FromBroadcastData",
     "InboxNoteMessageData",
     "LoginCodeMessageData",
     "MaintenanceWindowBroadcastData",
@@ -350,6 +352,105 @@ class WhatsappHelloMessageData(_c.Model):
         data = _c.check_payload_keys(payload, "whatsapp_hello", cls._KEYS, ())
         return cls(
             name=data.get("name"),
+        )
+
+
+class ClassMessageData(_c.Model):
+    """Hostile: a keyword name, \"""quotes\""" and a \\ backslash; an id with quotes."""
+
+    __slots__ = ("data_", "from_", "options", "self_")
+    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"data", "from", "options", "self"})
+    data_: str | None
+    from_: str | None
+    options: str | None
+    self_: int | None
+
+    def __init__(
+        self,
+        *,
+        data_: str | None = None,
+        from_: str | None = None,
+        options: str | None = None,
+        self_: int | None = None,
+    ) -> None:
+        value: _t.Any
+        value = data_
+        if value is not None and (not isinstance(value, str)):
+            raise _c.fail("class.data", "type", "must be a string", value)
+        value = from_
+        if value is not None and (not isinstance(value, str)):
+            raise _c.fail("class.from", "type", "must be a string", value)
+        value = options
+        if value is not None and (not isinstance(value, str)):
+            raise _c.fail("class.options", "type", "must be a string", value)
+        value = self_
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise _c.fail("class.self", "type", "must be an integer", value)
+        _set(self, "data_", data_)
+        _set(self, "from_", from_)
+        _set(self, "options", options)
+        _set(self, "self_", self_)
+
+    def to_payload(self) -> dict[str, _t.Any]:
+        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+        payload: dict[str, _t.Any] = {}
+        if self.data_ is not None:
+            payload["data"] = self.data_
+        if self.from_ is not None:
+            payload["from"] = self.from_
+        if self.options is not None:
+            payload["options"] = self.options
+        if self.self_ is not None:
+            payload["self"] = self.self_
+        return payload
+
+    @classmethod
+    def from_payload(cls, payload: _t.Any) -> _t.Self:
+        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+        data = _c.check_payload_keys(payload, "class", cls._KEYS, ())
+        return cls(
+            data_=data.get("data"),
+            from_=data.get("from"),
+            options=data.get("options"),
+            self_=_c.load_int(data.get("self")),
+        )
+
+
+class FromBroadcastData(_c.Model):
+    """A broadcast whose name is a keyword; its data reuses the method's locals."""
+
+    __slots__ = ("data_", "options")
+    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"_data", "options"})
+    data_: str | None
+    options: bool | None
+
+    def __init__(self, *, data_: str | None = None, options: bool | None = None) -> None:
+        value: _t.Any
+        value = data_
+        if value is not None and (not isinstance(value, str)):
+            raise _c.fail("from._data", "type", "must be a string", value)
+        value = options
+        if value is not None and (not isinstance(value, bool)):
+            raise _c.fail("from.options", "type", "must be a boolean", value)
+        _set(self, "data_", data_)
+        _set(self, "options", options)
+
+    def to_payload(self) -> dict[str, _t.Any]:
+        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+        payload: dict[str, _t.Any] = {}
+        if self.data_ is not None:
+            payload["_data"] = self.data_
+        if self.options is not None:
+            payload["options"] = self.options
+        return payload
+
+    @classmethod
+    def from_payload(cls, payload: _t.Any) -> _t.Self:
+        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+        data = _c.check_payload_keys(payload, "from", cls._KEYS, ())
+        return cls(
+            data_=data.get("_data"),
+            options=data.get("options"),
         )
 
 
