@@ -78,6 +78,13 @@ def _tracking_only(work: str) -> str:
     return path
 
 
+def _label(python: str) -> str:
+    """An interpreter's name for the results (no absolute path of this machine)."""
+    if sys.prefix in python or python == sys.executable:
+        return "this interpreter"
+    return os.path.relpath(python, peers.REPO) if python.startswith(peers.REPO) else "peer venv"
+
+
 def _imports(contestants: dict[str, peers.Contestant], reps: int, use: int) -> dict[str, Any]:
     """Import (and import-then-use) figures, each contestant beside its own bare interpreter."""
     pythons = {c.python for c in contestants.values()}
@@ -87,7 +94,7 @@ def _imports(contestants: dict[str, peers.Contestant], reps: int, use: int) -> d
     for _ in range(reps):
         for python in sorted(pythons):
             bare = child(peers.Contestant("bare", python, peers.BENCH_DIR, "-"), "import")
-            row = samples.setdefault(f"bare:{python}", {})
+            row = samples.setdefault(f"bare:{_label(python)}", {})
             row.setdefault("import_ms", []).append(bare["import_ms"])
             row.setdefault("process_ms", []).append(bare["process_ms"])
             row.setdefault("rss_mb", []).append(bare["rss_mb"])
@@ -106,7 +113,7 @@ def _imports(contestants: dict[str, peers.Contestant], reps: int, use: int) -> d
     for name, row in samples.items():
         out[name] = {k: spread(v) for k, v in row.items()}
         if name in contestants:
-            out[name]["python"] = contestants[name].python
+            out[name]["python"] = _label(contestants[name].python)
     return out
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import os
 from typing import Any
 
 from bench.report_format import Target, mark
@@ -93,7 +92,7 @@ def _import_table(imports: dict[str, Any], use: int) -> list[str]:
     for name, row in imports.items():
         if name.startswith("bare:"):
             lines.append(
-                f"| bare interpreter ({os.path.basename(os.path.dirname(os.path.dirname(name[5:])))}) "
+                f"| bare interpreter ({name[5:]}) "
                 f"| {_m(row['import_ms'])} | {_m(row['rss_mb'])} | | | |"
             )
             continue
