@@ -219,6 +219,7 @@ def build_output(taxonomy: Taxonomy, package: str) -> dict[str, str]:
         "attributes": models.people[0],
         "attributes_update": models.people[1],
         "app": render_app.has_app(taxonomy),
+        "app_exports": sorted(render_app.APP_EXPORTS.items()),
     }
     files: dict[str, str] = dict(models.files)
     for name in ("__init__.py", "client.py"):
