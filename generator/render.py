@@ -18,7 +18,7 @@ from typing import Any
 
 import jinja2
 
-from . import escape, pycode, render_app, schema_export, strategy_code
+from . import escape, modules, pycode, render_app, schema_export, strategy_code
 from .escape import comment, docstring, py_string
 from .layout import sort_all, wrap
 from .model import Taxonomy
@@ -129,6 +129,10 @@ def _test_rows(taxonomy: Taxonomy, names: Mapping[str, str]) -> dict[str, list[s
     required: list[str] = []
     schemas = {e.model.class_name: f"{e.method_name}.json" for e in taxonomy.events}
     schemas["PersonAttributes"] = schemas["PersonAttributesUpdate"] = "person_attributes.json"
+    # A nested object that an event or the attributes use round-trips inside them;
+    # only objects nothing uses get a round-trip row of their own.
+    reached = modules.place(taxonomy).reached
+    round_trip = {m.class_name for m in taxonomy.objects if m.class_name not in reached}
     all_models = [
         *taxonomy.objects,
         taxonomy.attributes,
@@ -140,9 +144,10 @@ def _test_rows(taxonomy: Taxonomy, names: Mapping[str, str]) -> dict[str, list[s
         strategy = f"{module}{names[model.class_name]}"
         schema = schemas.get(model.class_name)
         extra = ", partial=True" if model.kind == "attributes_update" else ""
-        models.append(
-            f"_s.Model({cls}, {strategy}, {py_string(schema) if schema else 'None'}{extra})"
-        )
+        if model.kind != "object" or model.class_name in round_trip:
+            models.append(
+                f"_s.Model({cls}, {strategy}, {py_string(schema) if schema else 'None'}{extra})"
+            )
         for field in model.fields:
             if field.required:
                 required.append(f"_s.Required({cls}, {strategy}, {py_string(field.name)})")
