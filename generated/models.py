@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses as _dc
 import datetime as _dt
+import decimal as _dec
 import re as _re
 import typing as _t
 
@@ -66,60 +67,58 @@ class LineItem:
     # Stock keeping unit, upper case.
     sku: str
     # An amount in the account's currency, in major units (12.50).
-    unit_price: float
+    unit_price: float | _dec.Decimal
     name: str | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.quantity
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise _c.fail("line_item.quantity", "type", "must be an integer", value)
-        if value < 1:
-            raise _c.fail("line_item.quantity", "minimum", "must be >= 1", value)
-        if value > 1000:
-            raise _c.fail("line_item.quantity", "maximum", "must be <= 1000", value)
-        value = self.sku
-        if not isinstance(value, str):
-            raise _c.fail("line_item.sku", "type", "must be a string", value)
-        if len(value) < 1:
-            raise _c.fail("line_item.sku", "minLength", "must be at least 1 character", value)
-        if len(value) > 64:
-            raise _c.fail("line_item.sku", "maxLength", "must be at most 64 characters", value)
-        if _PATTERN_0.fullmatch(value) is None:
+        _v: _t.Any
+        _v = self.quantity
+        if not isinstance(_v, int) or isinstance(_v, bool):
+            raise _c.fail("line_item.quantity", "type", "must be an integer", _v)
+        if _v < 1:
+            raise _c.fail("line_item.quantity", "minimum", "must be >= 1", _v)
+        if _v > 1000:
+            raise _c.fail("line_item.quantity", "maximum", "must be <= 1000", _v)
+        _v = self.sku
+        if not isinstance(_v, str):
+            raise _c.fail("line_item.sku", "type", "must be a string", _v)
+        if len(_v) < 1:
+            raise _c.fail("line_item.sku", "minLength", "must be at least 1 character", _v)
+        if len(_v) > 64:
+            raise _c.fail("line_item.sku", "maxLength", "must be at most 64 characters", _v)
+        if _PATTERN_0.fullmatch(_v) is None:
             raise _c.fail(
-                "line_item.sku", "pattern", "must match the pattern '[A-Z0-9][A-Z0-9-]*'", value
+                "line_item.sku", "pattern", "must match the pattern '[A-Z0-9][A-Z0-9-]*'", _v
             )
-        value = self.unit_price
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise _c.fail("line_item.unit_price", "type", "must be a number", value)
-        if isinstance(value, float) and not _c.is_finite(value):
-            raise _c.fail("line_item.unit_price", "type", "must be a finite number", value)
-        if value < 0:
-            raise _c.fail("line_item.unit_price", "minimum", "must be >= 0", value)
-        value = self.name
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("line_item.name", "type", "must be a string", value)
-            if len(value) > 200:
-                raise _c.fail(
-                    "line_item.name", "maxLength", "must be at most 200 characters", value
-                )
+        _v = self.unit_price
+        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+            raise _c.fail("line_item.unit_price", "type", "must be a number", _v)
+        if not isinstance(_v, int) and not _c.is_finite(_v):
+            raise _c.fail("line_item.unit_price", "type", "must be a finite number", _v)
+        if _v < 0:
+            raise _c.fail("line_item.unit_price", "minimum", "must be >= 0", _v)
+        _v = self.name
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("line_item.name", "type", "must be a string", _v)
+            if len(_v) > 200:
+                raise _c.fail("line_item.name", "maxLength", "must be at most 200 characters", _v)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {
+        _payload: dict[str, _t.Any] = {
             "quantity": self.quantity,
             "sku": self.sku,
             "unit_price": self.unit_price,
         }
         if self.name is not None:
-            payload["name"] = self.name
-        return payload
+            _payload["name"] = self.name
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
+        _data = _c.check_payload_keys(
             payload,
             "line_item",
             cls._KEYS,
@@ -130,10 +129,10 @@ class LineItem:
             ),
         )
         return cls(
-            quantity=_c.load_int(data["quantity"]),
-            sku=data["sku"],
-            unit_price=data["unit_price"],
-            name=data.get("name"),
+            quantity=_c.load_int(_data["quantity"]),
+            sku=_data["sku"],
+            unit_price=_data["unit_price"],
+            name=_data.get("name"),
         )
 
 
@@ -158,98 +157,98 @@ class PersonAttributes:
     plan: Plan | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.email
-        if not isinstance(value, str):
-            raise _c.fail("attributes.email", "type", "must be a string", value)
-        if len(value) > 254:
-            raise _c.fail("attributes.email", "maxLength", "must be at most 254 characters", value)
-        if not _c.is_email(value):
-            raise _c.fail("attributes.email", "format", "must be a valid email", value)
-        value = self.company
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("attributes.company", "type", "must be a string", value)
-            if len(value) > 200:
+        _v: _t.Any
+        _v = self.email
+        if not isinstance(_v, str):
+            raise _c.fail("attributes.email", "type", "must be a string", _v)
+        if len(_v) > 254:
+            raise _c.fail("attributes.email", "maxLength", "must be at most 254 characters", _v)
+        if not _c.is_email(_v):
+            raise _c.fail("attributes.email", "format", "must be a valid email", _v)
+        _v = self.company
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("attributes.company", "type", "must be a string", _v)
+            if len(_v) > 200:
                 raise _c.fail(
-                    "attributes.company", "maxLength", "must be at most 200 characters", value
+                    "attributes.company", "maxLength", "must be at most 200 characters", _v
                 )
-        value = self.created_at
-        if value is not None:
-            if not isinstance(value, _dt.datetime):
-                raise _c.fail("attributes.created_at", "type", "must be a datetime", value)
-            if value.utcoffset() is None:
+        _v = self.created_at
+        if _v is not None:
+            if not isinstance(_v, _dt.datetime):
+                raise _c.fail("attributes.created_at", "type", "must be a datetime", _v)
+            if _v.utcoffset() is None:
                 raise _c.fail(
                     "attributes.created_at",
                     "timezone",
                     "must be timezone-aware (naive datetimes are ambiguous)",
-                    value,
+                    _v,
                 )
-        value = self.first_name
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("attributes.first_name", "type", "must be a string", value)
-            if len(value) > 100:
+        _v = self.first_name
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("attributes.first_name", "type", "must be a string", _v)
+            if len(_v) > 100:
                 raise _c.fail(
-                    "attributes.first_name", "maxLength", "must be at most 100 characters", value
+                    "attributes.first_name", "maxLength", "must be at most 100 characters", _v
                 )
-        value = self.last_name
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("attributes.last_name", "type", "must be a string", value)
-            if len(value) > 100:
+        _v = self.last_name
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("attributes.last_name", "type", "must be a string", _v)
+            if len(_v) > 100:
                 raise _c.fail(
-                    "attributes.last_name", "maxLength", "must be at most 100 characters", value
+                    "attributes.last_name", "maxLength", "must be at most 100 characters", _v
                 )
-        value = self.last_seen_at
-        if value is not None:
-            if not isinstance(value, _dt.datetime):
-                raise _c.fail("attributes.last_seen_at", "type", "must be a datetime", value)
-            if value.utcoffset() is None:
+        _v = self.last_seen_at
+        if _v is not None:
+            if not isinstance(_v, _dt.datetime):
+                raise _c.fail("attributes.last_seen_at", "type", "must be a datetime", _v)
+            if _v.utcoffset() is None:
                 raise _c.fail(
                     "attributes.last_seen_at",
                     "timezone",
                     "must be timezone-aware (naive datetimes are ambiguous)",
-                    value,
+                    _v,
                 )
-        value = self.plan
-        if value is not None and (not isinstance(value, str) or value not in _PLAN_VALUES):
+        _v = self.plan
+        if _v is not None and (not isinstance(_v, str) or _v not in _PLAN_VALUES):
             raise _c.fail(
                 "attributes.plan",
                 "enum",
                 "must be one of 'free', 'starter', 'pro', 'enterprise'",
-                value,
+                _v,
             )
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"email": self.email}
+        _payload: dict[str, _t.Any] = {"email": self.email}
         if self.company is not None:
-            payload["company"] = self.company
+            _payload["company"] = self.company
         if self.created_at is not None:
-            payload["created_at"] = _c.unix(self.created_at)
+            _payload["created_at"] = _c.unix(self.created_at)
         if self.first_name is not None:
-            payload["first_name"] = self.first_name
+            _payload["first_name"] = self.first_name
         if self.last_name is not None:
-            payload["last_name"] = self.last_name
+            _payload["last_name"] = self.last_name
         if self.last_seen_at is not None:
-            payload["last_seen_at"] = _c.unix(self.last_seen_at)
+            _payload["last_seen_at"] = _c.unix(self.last_seen_at)
         if self.plan is not None:
-            payload["plan"] = self.plan
-        return payload
+            _payload["plan"] = self.plan
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("email",))
+        _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("email",))
         return cls(
-            email=data["email"],
-            company=data.get("company"),
-            created_at=_c.from_unix(data.get("created_at"), "attributes.created_at"),
-            first_name=data.get("first_name"),
-            last_name=data.get("last_name"),
-            last_seen_at=_c.from_unix(data.get("last_seen_at"), "attributes.last_seen_at"),
-            plan=data.get("plan"),
+            email=_data["email"],
+            company=_data.get("company"),
+            created_at=_c.from_unix(_data.get("created_at"), "attributes.created_at"),
+            first_name=_data.get("first_name"),
+            last_name=_data.get("last_name"),
+            last_seen_at=_c.from_unix(_data.get("last_seen_at"), "attributes.last_seen_at"),
+            plan=_data.get("plan"),
         )
 
 
@@ -274,103 +273,101 @@ class PersonAttributesUpdate:
     plan: Plan | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.email
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("attributes.email", "type", "must be a string", value)
-            if len(value) > 254:
+        _v: _t.Any
+        _v = self.email
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("attributes.email", "type", "must be a string", _v)
+            if len(_v) > 254:
+                raise _c.fail("attributes.email", "maxLength", "must be at most 254 characters", _v)
+            if not _c.is_email(_v):
+                raise _c.fail("attributes.email", "format", "must be a valid email", _v)
+        _v = self.company
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("attributes.company", "type", "must be a string", _v)
+            if len(_v) > 200:
                 raise _c.fail(
-                    "attributes.email", "maxLength", "must be at most 254 characters", value
+                    "attributes.company", "maxLength", "must be at most 200 characters", _v
                 )
-            if not _c.is_email(value):
-                raise _c.fail("attributes.email", "format", "must be a valid email", value)
-        value = self.company
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("attributes.company", "type", "must be a string", value)
-            if len(value) > 200:
-                raise _c.fail(
-                    "attributes.company", "maxLength", "must be at most 200 characters", value
-                )
-        value = self.created_at
-        if value is not None:
-            if not isinstance(value, _dt.datetime):
-                raise _c.fail("attributes.created_at", "type", "must be a datetime", value)
-            if value.utcoffset() is None:
+        _v = self.created_at
+        if _v is not None:
+            if not isinstance(_v, _dt.datetime):
+                raise _c.fail("attributes.created_at", "type", "must be a datetime", _v)
+            if _v.utcoffset() is None:
                 raise _c.fail(
                     "attributes.created_at",
                     "timezone",
                     "must be timezone-aware (naive datetimes are ambiguous)",
-                    value,
+                    _v,
                 )
-        value = self.first_name
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("attributes.first_name", "type", "must be a string", value)
-            if len(value) > 100:
+        _v = self.first_name
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("attributes.first_name", "type", "must be a string", _v)
+            if len(_v) > 100:
                 raise _c.fail(
-                    "attributes.first_name", "maxLength", "must be at most 100 characters", value
+                    "attributes.first_name", "maxLength", "must be at most 100 characters", _v
                 )
-        value = self.last_name
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("attributes.last_name", "type", "must be a string", value)
-            if len(value) > 100:
+        _v = self.last_name
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("attributes.last_name", "type", "must be a string", _v)
+            if len(_v) > 100:
                 raise _c.fail(
-                    "attributes.last_name", "maxLength", "must be at most 100 characters", value
+                    "attributes.last_name", "maxLength", "must be at most 100 characters", _v
                 )
-        value = self.last_seen_at
-        if value is not None:
-            if not isinstance(value, _dt.datetime):
-                raise _c.fail("attributes.last_seen_at", "type", "must be a datetime", value)
-            if value.utcoffset() is None:
+        _v = self.last_seen_at
+        if _v is not None:
+            if not isinstance(_v, _dt.datetime):
+                raise _c.fail("attributes.last_seen_at", "type", "must be a datetime", _v)
+            if _v.utcoffset() is None:
                 raise _c.fail(
                     "attributes.last_seen_at",
                     "timezone",
                     "must be timezone-aware (naive datetimes are ambiguous)",
-                    value,
+                    _v,
                 )
-        value = self.plan
-        if value is not None and (not isinstance(value, str) or value not in _PLAN_VALUES):
+        _v = self.plan
+        if _v is not None and (not isinstance(_v, str) or _v not in _PLAN_VALUES):
             raise _c.fail(
                 "attributes.plan",
                 "enum",
                 "must be one of 'free', 'starter', 'pro', 'enterprise'",
-                value,
+                _v,
             )
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.email is not None:
-            payload["email"] = self.email
+            _payload["email"] = self.email
         if self.company is not None:
-            payload["company"] = self.company
+            _payload["company"] = self.company
         if self.created_at is not None:
-            payload["created_at"] = _c.unix(self.created_at)
+            _payload["created_at"] = _c.unix(self.created_at)
         if self.first_name is not None:
-            payload["first_name"] = self.first_name
+            _payload["first_name"] = self.first_name
         if self.last_name is not None:
-            payload["last_name"] = self.last_name
+            _payload["last_name"] = self.last_name
         if self.last_seen_at is not None:
-            payload["last_seen_at"] = _c.unix(self.last_seen_at)
+            _payload["last_seen_at"] = _c.unix(self.last_seen_at)
         if self.plan is not None:
-            payload["plan"] = self.plan
-        return payload
+            _payload["plan"] = self.plan
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
-            email=data.get("email"),
-            company=data.get("company"),
-            created_at=_c.from_unix(data.get("created_at"), "attributes.created_at"),
-            first_name=data.get("first_name"),
-            last_name=data.get("last_name"),
-            last_seen_at=_c.from_unix(data.get("last_seen_at"), "attributes.last_seen_at"),
-            plan=data.get("plan"),
+            email=_data.get("email"),
+            company=_data.get("company"),
+            created_at=_c.from_unix(_data.get("created_at"), "attributes.created_at"),
+            first_name=_data.get("first_name"),
+            last_name=_data.get("last_name"),
+            last_seen_at=_c.from_unix(_data.get("last_seen_at"), "attributes.last_seen_at"),
+            plan=_data.get("plan"),
         )
 
 
@@ -390,30 +387,30 @@ class CheckoutCompleted:
     line_items: list[LineItem]
     order_id: str
     # An amount in the account's currency, in major units (12.50).
-    total: float
+    total: float | _dec.Decimal
     # The coupon code applied, or null when none was.
     coupon: str | None = None
     currency: CheckoutCompletedCurrency | None = "USD"
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.items
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise _c.fail("checkout_completed.items", "type", "must be an integer", value)
-        if value < 1:
-            raise _c.fail("checkout_completed.items", "minimum", "must be >= 1", value)
-        value = self.line_items
-        if not isinstance(value, list):
-            raise _c.fail("checkout_completed.line_items", "type", "must be a list", value)
-        if len(value) < 1:
+        _v: _t.Any
+        _v = self.items
+        if not isinstance(_v, int) or isinstance(_v, bool):
+            raise _c.fail("checkout_completed.items", "type", "must be an integer", _v)
+        if _v < 1:
+            raise _c.fail("checkout_completed.items", "minimum", "must be >= 1", _v)
+        _v = self.line_items
+        if not isinstance(_v, list):
+            raise _c.fail("checkout_completed.line_items", "type", "must be a list", _v)
+        if len(_v) < 1:
             raise _c.fail(
-                "checkout_completed.line_items", "minItems", "must have at least 1 item", value
+                "checkout_completed.line_items", "minItems", "must have at least 1 item", _v
             )
-        if len(value) > 100:
+        if len(_v) > 100:
             raise _c.fail(
-                "checkout_completed.line_items", "maxItems", "must have at most 100 items", value
+                "checkout_completed.line_items", "maxItems", "must have at most 100 items", _v
             )
-        for i0, item0 in enumerate(value):
+        for i0, item0 in enumerate(_v):
             if not isinstance(item0, LineItem):
                 raise _c.fail(
                     _c.field_at("checkout_completed.line_items", i0),
@@ -421,52 +418,52 @@ class CheckoutCompleted:
                     "must be a LineItem",
                     item0,
                 )
-        value = self.order_id
-        if not isinstance(value, str):
-            raise _c.fail("checkout_completed.order_id", "type", "must be a string", value)
-        if not _c.is_uuid(value):
-            raise _c.fail("checkout_completed.order_id", "format", "must be a valid uuid", value)
-        value = self.total
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise _c.fail("checkout_completed.total", "type", "must be a number", value)
-        if isinstance(value, float) and not _c.is_finite(value):
-            raise _c.fail("checkout_completed.total", "type", "must be a finite number", value)
-        if value < 0:
-            raise _c.fail("checkout_completed.total", "minimum", "must be >= 0", value)
-        value = self.coupon
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("checkout_completed.coupon", "type", "must be a string", value)
-            if len(value) > 40:
+        _v = self.order_id
+        if not isinstance(_v, str):
+            raise _c.fail("checkout_completed.order_id", "type", "must be a string", _v)
+        if not _c.is_uuid(_v):
+            raise _c.fail("checkout_completed.order_id", "format", "must be a valid uuid", _v)
+        _v = self.total
+        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+            raise _c.fail("checkout_completed.total", "type", "must be a number", _v)
+        if not isinstance(_v, int) and not _c.is_finite(_v):
+            raise _c.fail("checkout_completed.total", "type", "must be a finite number", _v)
+        if _v < 0:
+            raise _c.fail("checkout_completed.total", "minimum", "must be >= 0", _v)
+        _v = self.coupon
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("checkout_completed.coupon", "type", "must be a string", _v)
+            if len(_v) > 40:
                 raise _c.fail(
-                    "checkout_completed.coupon", "maxLength", "must be at most 40 characters", value
+                    "checkout_completed.coupon", "maxLength", "must be at most 40 characters", _v
                 )
-        value = self.currency
-        if value is not None and (
-            not isinstance(value, str) or value not in _CHECKOUT_COMPLETED_CURRENCY_VALUES
+        _v = self.currency
+        if _v is not None and (
+            not isinstance(_v, str) or _v not in _CHECKOUT_COMPLETED_CURRENCY_VALUES
         ):
             raise _c.fail(
-                "checkout_completed.currency", "enum", "must be one of 'USD', 'EUR', 'GBP'", value
+                "checkout_completed.currency", "enum", "must be one of 'USD', 'EUR', 'GBP'", _v
             )
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {
+        _payload: dict[str, _t.Any] = {
             "items": self.items,
             "line_items": [x0.to_payload() for x0 in self.line_items],
             "order_id": self.order_id,
             "total": self.total,
         }
         if self.coupon is not None:
-            payload["coupon"] = self.coupon
+            _payload["coupon"] = self.coupon
         if self.currency is not None:
-            payload["currency"] = self.currency
-        return payload
+            _payload["currency"] = self.currency
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
+        _data = _c.check_payload_keys(
             payload,
             "checkout_completed",
             cls._KEYS,
@@ -478,14 +475,14 @@ class CheckoutCompleted:
             ),
         )
         return cls(
-            items=_c.load_int(data["items"]),
+            items=_c.load_int(_data["items"]),
             line_items=_c.load_list(
-                data["line_items"], lambda x0: _c.load_object(LineItem.from_payload, x0)
+                _data["line_items"], lambda x0: _c.load_object(LineItem.from_payload, x0)
             ),
-            order_id=data["order_id"],
-            total=data["total"],
-            coupon=data.get("coupon"),
-            currency=data.get("currency"),
+            order_id=_data["order_id"],
+            total=_data["total"],
+            coupon=_data.get("coupon"),
+            currency=_data.get("currency"),
         )
 
 
@@ -501,24 +498,24 @@ class EmailVerified:
     email: str
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.email
-        if not isinstance(value, str):
-            raise _c.fail("email_verified.email", "type", "must be a string", value)
-        if not _c.is_email(value):
-            raise _c.fail("email_verified.email", "format", "must be a valid email", value)
+        _v: _t.Any
+        _v = self.email
+        if not isinstance(_v, str):
+            raise _c.fail("email_verified.email", "type", "must be a string", _v)
+        if not _c.is_email(_v):
+            raise _c.fail("email_verified.email", "format", "must be a valid email", _v)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"email": self.email}
-        return payload
+        _payload: dict[str, _t.Any] = {"email": self.email}
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "email_verified", cls._KEYS, ("email",))
+        _data = _c.check_payload_keys(payload, "email_verified", cls._KEYS, ("email",))
         return cls(
-            email=data["email"],
+            email=_data["email"],
         )
 
 
@@ -537,46 +534,39 @@ class FeatureUsed:
     duration_ms: int | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.feature
-        if not isinstance(value, str):
-            raise _c.fail("feature_used.feature", "type", "must be a string", value)
-        if len(value) < 1:
+        _v: _t.Any
+        _v = self.feature
+        if not isinstance(_v, str):
+            raise _c.fail("feature_used.feature", "type", "must be a string", _v)
+        if len(_v) < 1:
+            raise _c.fail("feature_used.feature", "minLength", "must be at least 1 character", _v)
+        if len(_v) > 100:
+            raise _c.fail("feature_used.feature", "maxLength", "must be at most 100 characters", _v)
+        if _PATTERN_1.fullmatch(_v) is None:
             raise _c.fail(
-                "feature_used.feature", "minLength", "must be at least 1 character", value
+                "feature_used.feature", "pattern", "must match the pattern '[a-z][a-z0-9_.]*'", _v
             )
-        if len(value) > 100:
-            raise _c.fail(
-                "feature_used.feature", "maxLength", "must be at most 100 characters", value
-            )
-        if _PATTERN_1.fullmatch(value) is None:
-            raise _c.fail(
-                "feature_used.feature",
-                "pattern",
-                "must match the pattern '[a-z][a-z0-9_.]*'",
-                value,
-            )
-        value = self.duration_ms
-        if value is not None:
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise _c.fail("feature_used.duration_ms", "type", "must be an integer", value)
-            if value < 0:
-                raise _c.fail("feature_used.duration_ms", "minimum", "must be >= 0", value)
+        _v = self.duration_ms
+        if _v is not None:
+            if not isinstance(_v, int) or isinstance(_v, bool):
+                raise _c.fail("feature_used.duration_ms", "type", "must be an integer", _v)
+            if _v < 0:
+                raise _c.fail("feature_used.duration_ms", "minimum", "must be >= 0", _v)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"feature": self.feature}
+        _payload: dict[str, _t.Any] = {"feature": self.feature}
         if self.duration_ms is not None:
-            payload["duration_ms"] = self.duration_ms
-        return payload
+            _payload["duration_ms"] = self.duration_ms
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "feature_used", cls._KEYS, ("feature",))
+        _data = _c.check_payload_keys(payload, "feature_used", cls._KEYS, ("feature",))
         return cls(
-            feature=data["feature"],
-            duration_ms=_c.load_int(data.get("duration_ms")),
+            feature=_data["feature"],
+            duration_ms=_c.load_int(_data.get("duration_ms")),
         )
 
 
@@ -597,50 +587,50 @@ class PageViewed:
     title: str | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.url
-        if not isinstance(value, str):
-            raise _c.fail("page_viewed.url", "type", "must be a string", value)
-        if len(value) > 2048:
-            raise _c.fail("page_viewed.url", "maxLength", "must be at most 2048 characters", value)
-        if not _c.is_uri(value):
-            raise _c.fail("page_viewed.url", "format", "must be a valid uri", value)
-        value = self.referrer
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("page_viewed.referrer", "type", "must be a string", value)
-            if len(value) > 2048:
+        _v: _t.Any
+        _v = self.url
+        if not isinstance(_v, str):
+            raise _c.fail("page_viewed.url", "type", "must be a string", _v)
+        if len(_v) > 2048:
+            raise _c.fail("page_viewed.url", "maxLength", "must be at most 2048 characters", _v)
+        if not _c.is_uri(_v):
+            raise _c.fail("page_viewed.url", "format", "must be a valid uri", _v)
+        _v = self.referrer
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("page_viewed.referrer", "type", "must be a string", _v)
+            if len(_v) > 2048:
                 raise _c.fail(
-                    "page_viewed.referrer", "maxLength", "must be at most 2048 characters", value
+                    "page_viewed.referrer", "maxLength", "must be at most 2048 characters", _v
                 )
-            if not _c.is_uri(value):
-                raise _c.fail("page_viewed.referrer", "format", "must be a valid uri", value)
-        value = self.title
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("page_viewed.title", "type", "must be a string", value)
-            if len(value) > 300:
+            if not _c.is_uri(_v):
+                raise _c.fail("page_viewed.referrer", "format", "must be a valid uri", _v)
+        _v = self.title
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("page_viewed.title", "type", "must be a string", _v)
+            if len(_v) > 300:
                 raise _c.fail(
-                    "page_viewed.title", "maxLength", "must be at most 300 characters", value
+                    "page_viewed.title", "maxLength", "must be at most 300 characters", _v
                 )
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"url": self.url}
+        _payload: dict[str, _t.Any] = {"url": self.url}
         if self.referrer is not None:
-            payload["referrer"] = self.referrer
+            _payload["referrer"] = self.referrer
         if self.title is not None:
-            payload["title"] = self.title
-        return payload
+            _payload["title"] = self.title
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "page_viewed", cls._KEYS, ("url",))
+        _data = _c.check_payload_keys(payload, "page_viewed", cls._KEYS, ("url",))
         return cls(
-            url=data["url"],
-            referrer=data.get("referrer"),
-            title=data.get("title"),
+            url=_data["url"],
+            referrer=_data.get("referrer"),
+            title=_data.get("title"),
         )
 
 
@@ -658,46 +648,46 @@ class PlanChanged:
     # The plan after the change.
     to: Plan
     # Monthly recurring revenue after the change.
-    mrr: float | None = None
+    mrr: float | _dec.Decimal | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.from_
-        if not isinstance(value, str) or value not in _PLAN_VALUES:
+        _v: _t.Any
+        _v = self.from_
+        if not isinstance(_v, str) or _v not in _PLAN_VALUES:
             raise _c.fail(
                 "plan_changed.from",
                 "enum",
                 "must be one of 'free', 'starter', 'pro', 'enterprise'",
-                value,
+                _v,
             )
-        value = self.to
-        if not isinstance(value, str) or value not in _PLAN_VALUES:
+        _v = self.to
+        if not isinstance(_v, str) or _v not in _PLAN_VALUES:
             raise _c.fail(
                 "plan_changed.to",
                 "enum",
                 "must be one of 'free', 'starter', 'pro', 'enterprise'",
-                value,
+                _v,
             )
-        value = self.mrr
-        if value is not None:
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise _c.fail("plan_changed.mrr", "type", "must be a number", value)
-            if isinstance(value, float) and not _c.is_finite(value):
-                raise _c.fail("plan_changed.mrr", "type", "must be a finite number", value)
-            if value < 0:
-                raise _c.fail("plan_changed.mrr", "minimum", "must be >= 0", value)
+        _v = self.mrr
+        if _v is not None:
+            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+                raise _c.fail("plan_changed.mrr", "type", "must be a number", _v)
+            if not isinstance(_v, int) and not _c.is_finite(_v):
+                raise _c.fail("plan_changed.mrr", "type", "must be a finite number", _v)
+            if _v < 0:
+                raise _c.fail("plan_changed.mrr", "minimum", "must be >= 0", _v)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"from": self.from_, "to": self.to}
+        _payload: dict[str, _t.Any] = {"from": self.from_, "to": self.to}
         if self.mrr is not None:
-            payload["mrr"] = self.mrr
-        return payload
+            _payload["mrr"] = self.mrr
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
+        _data = _c.check_payload_keys(
             payload,
             "plan_changed",
             cls._KEYS,
@@ -707,9 +697,9 @@ class PlanChanged:
             ),
         )
         return cls(
-            from_=data["from"],
-            to=data["to"],
-            mrr=data.get("mrr"),
+            from_=_data["from"],
+            to=_data["to"],
+            mrr=_data.get("mrr"),
         )
 
 
@@ -728,35 +718,33 @@ class SignedUp:
     source: str | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.method
-        if not isinstance(value, str) or value not in _SIGNED_UP_METHOD_VALUES:
+        _v: _t.Any
+        _v = self.method
+        if not isinstance(_v, str) or _v not in _SIGNED_UP_METHOD_VALUES:
             raise _c.fail(
-                "signed_up.method", "enum", "must be one of 'email', 'google', 'github'", value
+                "signed_up.method", "enum", "must be one of 'email', 'google', 'github'", _v
             )
-        value = self.source
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("signed_up.source", "type", "must be a string", value)
-            if len(value) > 200:
-                raise _c.fail(
-                    "signed_up.source", "maxLength", "must be at most 200 characters", value
-                )
+        _v = self.source
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("signed_up.source", "type", "must be a string", _v)
+            if len(_v) > 200:
+                raise _c.fail("signed_up.source", "maxLength", "must be at most 200 characters", _v)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"method": self.method}
+        _payload: dict[str, _t.Any] = {"method": self.method}
         if self.source is not None:
-            payload["source"] = self.source
-        return payload
+            _payload["source"] = self.source
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "signed_up", cls._KEYS, ("method",))
+        _data = _c.check_payload_keys(payload, "signed_up", cls._KEYS, ("method",))
         return cls(
-            method=data["method"],
-            source=data.get("source"),
+            method=_data["method"],
+            source=_data.get("source"),
         )
 
 
@@ -776,59 +764,59 @@ class SubscriptionCancelled:
     feedback: str | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.reason
-        if not isinstance(value, str) or value not in _SUBSCRIPTION_CANCELLED_REASON_VALUES:
+        _v: _t.Any
+        _v = self.reason
+        if not isinstance(_v, str) or _v not in _SUBSCRIPTION_CANCELLED_REASON_VALUES:
             raise _c.fail(
                 "subscription_cancelled.reason",
                 "enum",
                 "must be one of 'too_expensive', 'missing_features', 'switched_service', 'unused', 'other'",
-                value,
+                _v,
             )
-        value = self.cancelled_at
-        if value is not None:
-            if not isinstance(value, _dt.datetime):
+        _v = self.cancelled_at
+        if _v is not None:
+            if not isinstance(_v, _dt.datetime):
                 raise _c.fail(
-                    "subscription_cancelled.cancelled_at", "type", "must be a datetime", value
+                    "subscription_cancelled.cancelled_at", "type", "must be a datetime", _v
                 )
-            if value.utcoffset() is None:
+            if _v.utcoffset() is None:
                 raise _c.fail(
                     "subscription_cancelled.cancelled_at",
                     "timezone",
                     "must be timezone-aware (naive datetimes are ambiguous)",
-                    value,
+                    _v,
                 )
-        value = self.feedback
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("subscription_cancelled.feedback", "type", "must be a string", value)
-            if len(value) > 2000:
+        _v = self.feedback
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("subscription_cancelled.feedback", "type", "must be a string", _v)
+            if len(_v) > 2000:
                 raise _c.fail(
                     "subscription_cancelled.feedback",
                     "maxLength",
                     "must be at most 2000 characters",
-                    value,
+                    _v,
                 )
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"reason": self.reason}
+        _payload: dict[str, _t.Any] = {"reason": self.reason}
         if self.cancelled_at is not None:
-            payload["cancelled_at"] = _c.unix(self.cancelled_at)
+            _payload["cancelled_at"] = _c.unix(self.cancelled_at)
         if self.feedback is not None:
-            payload["feedback"] = self.feedback
-        return payload
+            _payload["feedback"] = self.feedback
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "subscription_cancelled", cls._KEYS, ("reason",))
+        _data = _c.check_payload_keys(payload, "subscription_cancelled", cls._KEYS, ("reason",))
         return cls(
-            reason=data["reason"],
+            reason=_data["reason"],
             cancelled_at=_c.from_unix(
-                data.get("cancelled_at"), "subscription_cancelled.cancelled_at"
+                _data.get("cancelled_at"), "subscription_cancelled.cancelled_at"
             ),
-            feedback=data.get("feedback"),
+            feedback=_data.get("feedback"),
         )
 
 

@@ -106,7 +106,7 @@ def _docstring(model: ObjectModel, fallback: str) -> str:
 def _model_view(model: ObjectModel, consts: pycode.Constants, event: Event | None) -> ModelView:
     # One untyped local for every field: the checks exist for values that do
     # not match the annotations, so the type checker must not narrow them away.
-    checks: list[str] = ["value: _t.Any"] if model.fields else []
+    checks: list[str] = ["_v: _t.Any"] if model.fields else []
     for field in model.fields:
         checks += pycode.field_checks(field, consts)
     keys = "frozenset({" + ", ".join(py_string(f.wire_name) for f in model.fields) + "})"
@@ -264,6 +264,9 @@ def build_output(taxonomy: Taxonomy, package: str) -> dict[str, str]:
         }
         for e in sorted(taxonomy.enums, key=lambda e: e.alias)
     ]
+    modules = pycode.modules_used(
+        [*taxonomy.objects, taxonomy.attributes, *(e.model for e in taxonomy.events)]
+    )
     context = {
         "header": comment(head),
         "package": package,
@@ -280,8 +283,11 @@ def build_output(taxonomy: Taxonomy, package: str) -> dict[str, str]:
         "people": people,
         "events": events,
         "patterns": {name: py_string(regex) for name, regex in consts.patterns.items()},
-        "uses_datetime": pycode.uses_timestamps(
-            [*taxonomy.objects, taxonomy.attributes, *(e.model for e in taxonomy.events)]
+        "uses_datetime": "datetime" in modules,
+        "uses_decimal": "decimal" in modules,
+        "client_uses_decimal": "decimal"
+        in pycode.modules_used(
+            [taxonomy.attributes, *(e.model for e in taxonomy.events)], checks=False
         ),
         "attributes": people[0],
         "attributes_update": people[1],

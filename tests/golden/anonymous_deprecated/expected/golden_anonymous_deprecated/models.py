@@ -38,8 +38,8 @@ class PersonAttributes:
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        return payload
+        _payload: dict[str, _t.Any] = {}
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
@@ -59,8 +59,8 @@ class PersonAttributesUpdate:
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        return payload
+        _payload: dict[str, _t.Any] = {}
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
@@ -83,26 +83,26 @@ class LegacySignup:
     source: str | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.source
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("legacy_signup.source", "type", "must be a string", value)
+        _v: _t.Any
+        _v = self.source
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("legacy_signup.source", "type", "must be a string", _v)
         if self.source is not None:
             _c.warn_deprecated("legacy_signup.source is deprecated", 3)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.source is not None:
-            payload["source"] = self.source
-        return payload
+            _payload["source"] = self.source
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "legacy_signup", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "legacy_signup", cls._KEYS, ())
         return cls(
-            source=data.get("source"),
+            source=_data.get("source"),
         )
 
 
@@ -121,8 +121,8 @@ class OldSignup:
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        return payload
+        _payload: dict[str, _t.Any] = {}
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
@@ -145,32 +145,32 @@ class PageSeen:
     referrer: str | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.url
-        if not isinstance(value, str):
-            raise _c.fail("page_seen.url", "type", "must be a string", value)
-        if not _c.is_uri(value):
-            raise _c.fail("page_seen.url", "format", "must be a valid uri", value)
-        value = self.referrer
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("page_seen.referrer", "type", "must be a string", value)
+        _v: _t.Any
+        _v = self.url
+        if not isinstance(_v, str):
+            raise _c.fail("page_seen.url", "type", "must be a string", _v)
+        if not _c.is_uri(_v):
+            raise _c.fail("page_seen.url", "format", "must be a valid uri", _v)
+        _v = self.referrer
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("page_seen.referrer", "type", "must be a string", _v)
         if self.referrer is not None:
             _c.warn_deprecated("use url's query instead", 3)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"url": self.url}
+        _payload: dict[str, _t.Any] = {"url": self.url}
         if self.referrer is not None:
-            payload["referrer"] = self.referrer
-        return payload
+            _payload["referrer"] = self.referrer
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "page_seen", cls._KEYS, ("url",))
+        _data = _c.check_payload_keys(payload, "page_seen", cls._KEYS, ("url",))
         return cls(
-            url=data["url"],
-            referrer=data.get("referrer"),
+            url=_data["url"],
+            referrer=_data.get("referrer"),
         )
 
 

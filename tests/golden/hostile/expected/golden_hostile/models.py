@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses as _dc
 import datetime as _dt
+import decimal as _dec
 import re as _re
 import typing as _t
 
@@ -56,51 +57,51 @@ class Model1stChoice:
     from_: str
     import_: int | None = None
     self_: bool | None = None
-    to_payload_: float | None = None
+    to_payload_: float | _dec.Decimal | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.from_
-        if not isinstance(value, str):
-            raise _c.fail("1st-choice.from", "type", "must be a string", value)
-        value = self.import_
-        if value is not None:
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise _c.fail("1st-choice.import", "type", "must be an integer", value)
-            if value < -5:
-                raise _c.fail("1st-choice.import", "minimum", "must be >= -5", value)
-            if value >= 10:
-                raise _c.fail("1st-choice.import", "exclusiveMaximum", "must be < 10", value)
-        value = self.self_
-        if value is not None and (not isinstance(value, bool)):
-            raise _c.fail("1st-choice.self", "type", "must be a boolean", value)
-        value = self.to_payload_
-        if value is not None:
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise _c.fail("1st-choice.to_payload", "type", "must be a number", value)
-            if isinstance(value, float) and not _c.is_finite(value):
-                raise _c.fail("1st-choice.to_payload", "type", "must be a finite number", value)
+        _v: _t.Any
+        _v = self.from_
+        if not isinstance(_v, str):
+            raise _c.fail("1st-choice.from", "type", "must be a string", _v)
+        _v = self.import_
+        if _v is not None:
+            if not isinstance(_v, int) or isinstance(_v, bool):
+                raise _c.fail("1st-choice.import", "type", "must be an integer", _v)
+            if _v < -5:
+                raise _c.fail("1st-choice.import", "minimum", "must be >= -5", _v)
+            if _v >= 10:
+                raise _c.fail("1st-choice.import", "exclusiveMaximum", "must be < 10", _v)
+        _v = self.self_
+        if _v is not None and (not isinstance(_v, bool)):
+            raise _c.fail("1st-choice.self", "type", "must be a boolean", _v)
+        _v = self.to_payload_
+        if _v is not None:
+            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+                raise _c.fail("1st-choice.to_payload", "type", "must be a number", _v)
+            if not isinstance(_v, int) and not _c.is_finite(_v):
+                raise _c.fail("1st-choice.to_payload", "type", "must be a finite number", _v)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"from": self.from_}
+        _payload: dict[str, _t.Any] = {"from": self.from_}
         if self.import_ is not None:
-            payload["import"] = self.import_
+            _payload["import"] = self.import_
         if self.self_ is not None:
-            payload["self"] = self.self_
+            _payload["self"] = self.self_
         if self.to_payload_ is not None:
-            payload["to_payload"] = self.to_payload_
-        return payload
+            _payload["to_payload"] = self.to_payload_
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "1st-choice", cls._KEYS, ("from",))
+        _data = _c.check_payload_keys(payload, "1st-choice", cls._KEYS, ("from",))
         return cls(
-            from_=data["from"],
-            import_=_c.load_int(data.get("import")),
-            self_=data.get("self"),
-            to_payload_=data.get("to_payload"),
+            from_=_data["from"],
+            import_=_c.load_int(_data.get("import")),
+            self_=_data.get("self"),
+            to_payload_=_data.get("to_payload"),
         )
 
 
@@ -120,44 +121,42 @@ class PersonAttributes:
     unicode_name: str | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.cio_subscription_preferences
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail(
-                "attributes.cio_subscription_preferences", "type", "must be a string", value
-            )
-        value = self.first_name
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.first-name", "type", "must be a string", value)
-        value = self.u65e5_u672c_u8a9e
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.日本語", "type", "must be a string", value)
-        value = self.unicode_name
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.Ünïcödé Näme", "type", "must be a string", value)
+        _v: _t.Any
+        _v = self.cio_subscription_preferences
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.cio_subscription_preferences", "type", "must be a string", _v)
+        _v = self.first_name
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.first-name", "type", "must be a string", _v)
+        _v = self.u65e5_u672c_u8a9e
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.日本語", "type", "must be a string", _v)
+        _v = self.unicode_name
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.Ünïcödé Näme", "type", "must be a string", _v)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.cio_subscription_preferences is not None:
-            payload["cio_subscription_preferences"] = self.cio_subscription_preferences
+            _payload["cio_subscription_preferences"] = self.cio_subscription_preferences
         if self.first_name is not None:
-            payload["first-name"] = self.first_name
+            _payload["first-name"] = self.first_name
         if self.u65e5_u672c_u8a9e is not None:
-            payload["日本語"] = self.u65e5_u672c_u8a9e
+            _payload["日本語"] = self.u65e5_u672c_u8a9e
         if self.unicode_name is not None:
-            payload["Ünïcödé Näme"] = self.unicode_name
-        return payload
+            _payload["Ünïcödé Näme"] = self.unicode_name
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
-            cio_subscription_preferences=data.get("cio_subscription_preferences"),
-            first_name=data.get("first-name"),
-            u65e5_u672c_u8a9e=data.get("日本語"),
-            unicode_name=data.get("Ünïcödé Näme"),
+            cio_subscription_preferences=_data.get("cio_subscription_preferences"),
+            first_name=_data.get("first-name"),
+            u65e5_u672c_u8a9e=_data.get("日本語"),
+            unicode_name=_data.get("Ünïcödé Näme"),
         )
 
 
@@ -177,44 +176,42 @@ class PersonAttributesUpdate:
     unicode_name: str | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.cio_subscription_preferences
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail(
-                "attributes.cio_subscription_preferences", "type", "must be a string", value
-            )
-        value = self.first_name
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.first-name", "type", "must be a string", value)
-        value = self.u65e5_u672c_u8a9e
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.日本語", "type", "must be a string", value)
-        value = self.unicode_name
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.Ünïcödé Näme", "type", "must be a string", value)
+        _v: _t.Any
+        _v = self.cio_subscription_preferences
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.cio_subscription_preferences", "type", "must be a string", _v)
+        _v = self.first_name
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.first-name", "type", "must be a string", _v)
+        _v = self.u65e5_u672c_u8a9e
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.日本語", "type", "must be a string", _v)
+        _v = self.unicode_name
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.Ünïcödé Näme", "type", "must be a string", _v)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.cio_subscription_preferences is not None:
-            payload["cio_subscription_preferences"] = self.cio_subscription_preferences
+            _payload["cio_subscription_preferences"] = self.cio_subscription_preferences
         if self.first_name is not None:
-            payload["first-name"] = self.first_name
+            _payload["first-name"] = self.first_name
         if self.u65e5_u672c_u8a9e is not None:
-            payload["日本語"] = self.u65e5_u672c_u8a9e
+            _payload["日本語"] = self.u65e5_u672c_u8a9e
         if self.unicode_name is not None:
-            payload["Ünïcödé Näme"] = self.unicode_name
-        return payload
+            _payload["Ünïcödé Näme"] = self.unicode_name
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
-            cio_subscription_preferences=data.get("cio_subscription_preferences"),
-            first_name=data.get("first-name"),
-            u65e5_u672c_u8a9e=data.get("日本語"),
-            unicode_name=data.get("Ünïcödé Näme"),
+            cio_subscription_preferences=_data.get("cio_subscription_preferences"),
+            first_name=_data.get("first-name"),
+            u65e5_u672c_u8a9e=_data.get("日本語"),
+            unicode_name=_data.get("Ünïcödé Näme"),
         )
 
 
@@ -232,34 +229,30 @@ class Event2ndEvent:
     true: Event2ndEventTrue_ | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.none
-        if value is not None and (
-            not isinstance(value, str) or value not in _EVENT2ND_EVENT_NONE__VALUES
-        ):
-            raise _c.fail("2nd event.None", "enum", "must be one of 'None'", value)
-        value = self.true
-        if value is not None and (
-            not isinstance(value, bool) or value not in _EVENT2ND_EVENT_TRUE__VALUES
-        ):
-            raise _c.fail("2nd event.True", "enum", "must be one of True", value)
+        _v: _t.Any
+        _v = self.none
+        if _v is not None and (not isinstance(_v, str) or _v not in _EVENT2ND_EVENT_NONE__VALUES):
+            raise _c.fail("2nd event.None", "enum", "must be one of 'None'", _v)
+        _v = self.true
+        if _v is not None and (not isinstance(_v, bool) or _v not in _EVENT2ND_EVENT_TRUE__VALUES):
+            raise _c.fail("2nd event.True", "enum", "must be one of True", _v)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.none is not None:
-            payload["None"] = self.none
+            _payload["None"] = self.none
         if self.true is not None:
-            payload["True"] = self.true
-        return payload
+            _payload["True"] = self.true
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "2nd event", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "2nd event", cls._KEYS, ())
         return cls(
-            none=data.get("None"),
-            true=data.get("True"),
+            none=_data.get("None"),
+            true=_data.get("True"),
         )
 
 
@@ -286,71 +279,69 @@ class Class:
     with_dash: int | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.def_
-        if not isinstance(value, str) or value not in _FOR_VALUES:
+        _v: _t.Any
+        _v = self.def_
+        if not isinstance(_v, str) or _v not in _FOR_VALUES:
             raise _c.fail(
                 "class.def",
                 "enum",
                 "must be one of 'a\"b', \"c'd\", 'e\\\\f', '\"\"\"', '{}', 'line\\nbreak', '', 'ünï', 'None'",
-                value,
+                _v,
             )
-        value = self.field_1st
-        if not isinstance(value, str):
-            raise _c.fail("class.1st", "type", "must be a string", value)
-        if _PATTERN_0.fullmatch(value) is None:
-            raise _c.fail(
-                "class.1st", "pattern", "must match the pattern '[\"\\'\\\\\\\\]+'", value
-            )
-        value = self.lambda_
-        if value is not None and (not isinstance(value, Model1stChoice)):
-            raise _c.fail("class.lambda", "type", "must be a Model1stChoice", value)
-        value = self.person_
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("class.person", "type", "must be a string", value)
-        value = self.recipient
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("class.recipient", "type", "must be a string", value)
-            if not _c.is_email(value):
-                raise _c.fail("class.recipient", "format", "must be a valid email", value)
-        value = self.timestamp_
-        if value is not None:
-            if not isinstance(value, _dt.datetime):
-                raise _c.fail("class.timestamp", "type", "must be a datetime", value)
-            if value.utcoffset() is None:
+        _v = self.field_1st
+        if not isinstance(_v, str):
+            raise _c.fail("class.1st", "type", "must be a string", _v)
+        if _PATTERN_0.fullmatch(_v) is None:
+            raise _c.fail("class.1st", "pattern", "must match the pattern '[\"\\'\\\\\\\\]+'", _v)
+        _v = self.lambda_
+        if _v is not None and (not isinstance(_v, Model1stChoice)):
+            raise _c.fail("class.lambda", "type", "must be a Model1stChoice", _v)
+        _v = self.person_
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("class.person", "type", "must be a string", _v)
+        _v = self.recipient
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("class.recipient", "type", "must be a string", _v)
+            if not _c.is_email(_v):
+                raise _c.fail("class.recipient", "format", "must be a valid email", _v)
+        _v = self.timestamp_
+        if _v is not None:
+            if not isinstance(_v, _dt.datetime):
+                raise _c.fail("class.timestamp", "type", "must be a datetime", _v)
+            if _v.utcoffset() is None:
                 raise _c.fail(
                     "class.timestamp",
                     "timezone",
                     "must be timezone-aware (naive datetimes are ambiguous)",
-                    value,
+                    _v,
                 )
-        value = self.with_dash
-        if value is not None:
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise _c.fail("class.with-dash", "type", "must be an integer", value)
-            if value < 0:
-                raise _c.fail("class.with-dash", "minimum", "must be >= 0", value)
+        _v = self.with_dash
+        if _v is not None:
+            if not isinstance(_v, int) or isinstance(_v, bool):
+                raise _c.fail("class.with-dash", "type", "must be an integer", _v)
+            if _v < 0:
+                raise _c.fail("class.with-dash", "minimum", "must be >= 0", _v)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"def": self.def_, "1st": self.field_1st}
+        _payload: dict[str, _t.Any] = {"def": self.def_, "1st": self.field_1st}
         if self.lambda_ is not None:
-            payload["lambda"] = self.lambda_.to_payload()
+            _payload["lambda"] = self.lambda_.to_payload()
         if self.person_ is not None:
-            payload["person"] = self.person_
+            _payload["person"] = self.person_
         if self.recipient is not None:
-            payload["recipient"] = self.recipient
+            _payload["recipient"] = self.recipient
         if self.timestamp_ is not None:
-            payload["timestamp"] = _c.unix(self.timestamp_)
+            _payload["timestamp"] = _c.unix(self.timestamp_)
         if self.with_dash is not None:
-            payload["with-dash"] = self.with_dash
-        return payload
+            _payload["with-dash"] = self.with_dash
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
+        _data = _c.check_payload_keys(
             payload,
             "class",
             cls._KEYS,
@@ -360,13 +351,13 @@ class Class:
             ),
         )
         return cls(
-            def_=data["def"],
-            field_1st=data["1st"],
-            lambda_=_c.load_object(Model1stChoice.from_payload, data.get("lambda")),
-            person_=data.get("person"),
-            recipient=data.get("recipient"),
-            timestamp_=_c.from_unix(data.get("timestamp"), "class.timestamp"),
-            with_dash=_c.load_int(data.get("with-dash")),
+            def_=_data["def"],
+            field_1st=_data["1st"],
+            lambda_=_c.load_object(Model1stChoice.from_payload, _data.get("lambda")),
+            person_=_data.get("person"),
+            recipient=_data.get("recipient"),
+            timestamp_=_c.from_unix(_data.get("timestamp"), "class.timestamp"),
+            with_dash=_c.load_int(_data.get("with-dash")),
         )
 
 
@@ -384,8 +375,8 @@ class Flush:
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        return payload
+        _payload: dict[str, _t.Any] = {}
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
@@ -403,27 +394,27 @@ class Identify:
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"payload"})
 
-    payload_: str | None = None
+    payload: str | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.payload_
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("identify.payload", "type", "must be a string", value)
+        _v: _t.Any
+        _v = self.payload
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("identify.payload", "type", "must be a string", _v)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        if self.payload_ is not None:
-            payload["payload"] = self.payload_
-        return payload
+        _payload: dict[str, _t.Any] = {}
+        if self.payload is not None:
+            _payload["payload"] = self.payload
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "identify", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "identify", cls._KEYS, ())
         return cls(
-            payload_=data.get("payload"),
+            payload=_data.get("payload"),
         )
 
 
@@ -436,30 +427,30 @@ class ArgerEreignis:
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"größe", "list"})
 
-    grosse: float | None = None
+    grosse: float | _dec.Decimal | None = None
     list_: list[str] | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.grosse
-        if value is not None:
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise _c.fail("Ärger-Ereignis.größe", "type", "must be a number", value)
-            if isinstance(value, float) and not _c.is_finite(value):
-                raise _c.fail("Ärger-Ereignis.größe", "type", "must be a finite number", value)
-            if value <= 0:
-                raise _c.fail("Ärger-Ereignis.größe", "exclusiveMinimum", "must be > 0", value)
-            if value > 1.5:
-                raise _c.fail("Ärger-Ereignis.größe", "maximum", "must be <= 1.5", value)
-        value = self.list_
-        if value is not None:
-            if not isinstance(value, list):
-                raise _c.fail("Ärger-Ereignis.list", "type", "must be a list", value)
-            if len(value) > 4:
-                raise _c.fail("Ärger-Ereignis.list", "maxItems", "must have at most 4 items", value)
-            if not _c.all_unique(value):
-                raise _c.fail("Ärger-Ereignis.list", "uniqueItems", "must not repeat items", value)
-            for i0, item0 in enumerate(value):
+        _v: _t.Any
+        _v = self.grosse
+        if _v is not None:
+            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+                raise _c.fail("Ärger-Ereignis.größe", "type", "must be a number", _v)
+            if not isinstance(_v, int) and not _c.is_finite(_v):
+                raise _c.fail("Ärger-Ereignis.größe", "type", "must be a finite number", _v)
+            if _v <= 0:
+                raise _c.fail("Ärger-Ereignis.größe", "exclusiveMinimum", "must be > 0", _v)
+            if _v > (_dec.Decimal("1.5") if isinstance(_v, _dec.Decimal) else 1.5):
+                raise _c.fail("Ärger-Ereignis.größe", "maximum", "must be <= 1.5", _v)
+        _v = self.list_
+        if _v is not None:
+            if not isinstance(_v, list):
+                raise _c.fail("Ärger-Ereignis.list", "type", "must be a list", _v)
+            if len(_v) > 4:
+                raise _c.fail("Ärger-Ereignis.list", "maxItems", "must have at most 4 items", _v)
+            if not _c.all_unique(_v):
+                raise _c.fail("Ärger-Ereignis.list", "uniqueItems", "must not repeat items", _v)
+            for i0, item0 in enumerate(_v):
                 if not isinstance(item0, str):
                     raise _c.fail(
                         _c.field_at("Ärger-Ereignis.list", i0), "type", "must be a string", item0
@@ -474,20 +465,20 @@ class ArgerEreignis:
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.grosse is not None:
-            payload["größe"] = self.grosse
+            _payload["größe"] = self.grosse
         if self.list_ is not None:
-            payload["list"] = [x0 for x0 in self.list_]
-        return payload
+            _payload["list"] = [x0 for x0 in self.list_]
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "Ärger-Ereignis", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "Ärger-Ereignis", cls._KEYS, ())
         return cls(
-            grosse=data.get("größe"),
-            list_=_c.load_list(data.get("list"), lambda x0: x0),
+            grosse=_data.get("größe"),
+            list_=_c.load_list(_data.get("list"), lambda x0: x0),
         )
 
 

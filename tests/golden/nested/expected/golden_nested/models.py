@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses as _dc
 import datetime as _dt
+import decimal as _dec
 import re as _re
 import typing as _t
 
@@ -43,39 +44,39 @@ class AddressGeo:
 
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"lat", "lon"})
 
-    lat: float
-    lon: float
+    lat: float | _dec.Decimal
+    lon: float | _dec.Decimal
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.lat
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise _c.fail("address.geo.lat", "type", "must be a number", value)
-        if isinstance(value, float) and not _c.is_finite(value):
-            raise _c.fail("address.geo.lat", "type", "must be a finite number", value)
-        if value < -90:
-            raise _c.fail("address.geo.lat", "minimum", "must be >= -90", value)
-        if value > 90:
-            raise _c.fail("address.geo.lat", "maximum", "must be <= 90", value)
-        value = self.lon
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise _c.fail("address.geo.lon", "type", "must be a number", value)
-        if isinstance(value, float) and not _c.is_finite(value):
-            raise _c.fail("address.geo.lon", "type", "must be a finite number", value)
-        if value < -180:
-            raise _c.fail("address.geo.lon", "minimum", "must be >= -180", value)
-        if value > 180:
-            raise _c.fail("address.geo.lon", "maximum", "must be <= 180", value)
+        _v: _t.Any
+        _v = self.lat
+        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+            raise _c.fail("address.geo.lat", "type", "must be a number", _v)
+        if not isinstance(_v, int) and not _c.is_finite(_v):
+            raise _c.fail("address.geo.lat", "type", "must be a finite number", _v)
+        if _v < -90:
+            raise _c.fail("address.geo.lat", "minimum", "must be >= -90", _v)
+        if _v > 90:
+            raise _c.fail("address.geo.lat", "maximum", "must be <= 90", _v)
+        _v = self.lon
+        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+            raise _c.fail("address.geo.lon", "type", "must be a number", _v)
+        if not isinstance(_v, int) and not _c.is_finite(_v):
+            raise _c.fail("address.geo.lon", "type", "must be a finite number", _v)
+        if _v < -180:
+            raise _c.fail("address.geo.lon", "minimum", "must be >= -180", _v)
+        if _v > 180:
+            raise _c.fail("address.geo.lon", "maximum", "must be <= 180", _v)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"lat": self.lat, "lon": self.lon}
-        return payload
+        _payload: dict[str, _t.Any] = {"lat": self.lat, "lon": self.lon}
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
+        _data = _c.check_payload_keys(
             payload,
             "address.geo",
             cls._KEYS,
@@ -85,8 +86,8 @@ class AddressGeo:
             ),
         )
         return cls(
-            lat=data["lat"],
-            lon=data["lon"],
+            lat=_data["lat"],
+            lon=_data["lon"],
         )
 
 
@@ -102,37 +103,37 @@ class Address:
     geo: AddressGeo | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.country
-        if not isinstance(value, str):
-            raise _c.fail("address.country", "type", "must be a string", value)
-        if _PATTERN_0.fullmatch(value) is None:
-            raise _c.fail("address.country", "pattern", "must match the pattern '[A-Z]{2}'", value)
-        value = self.street
-        if not isinstance(value, str):
-            raise _c.fail("address.street", "type", "must be a string", value)
-        if len(value) < 1:
-            raise _c.fail("address.street", "minLength", "must be at least 1 character", value)
-        value = self.city
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("address.city", "type", "must be a string", value)
-        value = self.geo
-        if value is not None and (not isinstance(value, AddressGeo)):
-            raise _c.fail("address.geo", "type", "must be a AddressGeo", value)
+        _v: _t.Any
+        _v = self.country
+        if not isinstance(_v, str):
+            raise _c.fail("address.country", "type", "must be a string", _v)
+        if _PATTERN_0.fullmatch(_v) is None:
+            raise _c.fail("address.country", "pattern", "must match the pattern '[A-Z]{2}'", _v)
+        _v = self.street
+        if not isinstance(_v, str):
+            raise _c.fail("address.street", "type", "must be a string", _v)
+        if len(_v) < 1:
+            raise _c.fail("address.street", "minLength", "must be at least 1 character", _v)
+        _v = self.city
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("address.city", "type", "must be a string", _v)
+        _v = self.geo
+        if _v is not None and (not isinstance(_v, AddressGeo)):
+            raise _c.fail("address.geo", "type", "must be a AddressGeo", _v)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"country": self.country, "street": self.street}
+        _payload: dict[str, _t.Any] = {"country": self.country, "street": self.street}
         if self.city is not None:
-            payload["city"] = self.city
+            _payload["city"] = self.city
         if self.geo is not None:
-            payload["geo"] = self.geo.to_payload()
-        return payload
+            _payload["geo"] = self.geo.to_payload()
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
+        _data = _c.check_payload_keys(
             payload,
             "address",
             cls._KEYS,
@@ -142,10 +143,10 @@ class Address:
             ),
         )
         return cls(
-            country=data["country"],
-            street=data["street"],
-            city=data.get("city"),
-            geo=_c.load_object(AddressGeo.from_payload, data.get("geo")),
+            country=_data["country"],
+            street=_data["street"],
+            city=_data.get("city"),
+            geo=_c.load_object(AddressGeo.from_payload, _data.get("geo")),
         )
 
 
@@ -155,52 +156,46 @@ class OrderShippedShipmentParcelsItem:
 
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"weight_kg", "dimensions", "tags"})
 
-    weight_kg: float
+    weight_kg: float | _dec.Decimal
     dimensions: list[int] | None = None
     tags: list[Tag] | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.weight_kg
-        if not isinstance(value, int | float) or isinstance(value, bool):
+        _v: _t.Any
+        _v = self.weight_kg
+        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
             raise _c.fail(
-                "order_shipped.shipment.parcels[].weight_kg", "type", "must be a number", value
+                "order_shipped.shipment.parcels[].weight_kg", "type", "must be a number", _v
             )
-        if isinstance(value, float) and not _c.is_finite(value):
+        if not isinstance(_v, int) and not _c.is_finite(_v):
             raise _c.fail(
-                "order_shipped.shipment.parcels[].weight_kg",
-                "type",
-                "must be a finite number",
-                value,
+                "order_shipped.shipment.parcels[].weight_kg", "type", "must be a finite number", _v
             )
-        if value <= 0:
+        if _v <= 0:
             raise _c.fail(
-                "order_shipped.shipment.parcels[].weight_kg",
-                "exclusiveMinimum",
-                "must be > 0",
-                value,
+                "order_shipped.shipment.parcels[].weight_kg", "exclusiveMinimum", "must be > 0", _v
             )
-        value = self.dimensions
-        if value is not None:
-            if not isinstance(value, list):
+        _v = self.dimensions
+        if _v is not None:
+            if not isinstance(_v, list):
                 raise _c.fail(
-                    "order_shipped.shipment.parcels[].dimensions", "type", "must be a list", value
+                    "order_shipped.shipment.parcels[].dimensions", "type", "must be a list", _v
                 )
-            if len(value) < 3:
+            if len(_v) < 3:
                 raise _c.fail(
                     "order_shipped.shipment.parcels[].dimensions",
                     "minItems",
                     "must have at least 3 items",
-                    value,
+                    _v,
                 )
-            if len(value) > 3:
+            if len(_v) > 3:
                 raise _c.fail(
                     "order_shipped.shipment.parcels[].dimensions",
                     "maxItems",
                     "must have at most 3 items",
-                    value,
+                    _v,
                 )
-            for i0, item0 in enumerate(value):
+            for i0, item0 in enumerate(_v):
                 if not isinstance(item0, int) or isinstance(item0, bool):
                     raise _c.fail(
                         _c.field_at("order_shipped.shipment.parcels[].dimensions", i0),
@@ -215,20 +210,18 @@ class OrderShippedShipmentParcelsItem:
                         "must be >= 1",
                         item0,
                     )
-        value = self.tags
-        if value is not None:
-            if not isinstance(value, list):
-                raise _c.fail(
-                    "order_shipped.shipment.parcels[].tags", "type", "must be a list", value
-                )
-            if not _c.all_unique(value):
+        _v = self.tags
+        if _v is not None:
+            if not isinstance(_v, list):
+                raise _c.fail("order_shipped.shipment.parcels[].tags", "type", "must be a list", _v)
+            if not _c.all_unique(_v):
                 raise _c.fail(
                     "order_shipped.shipment.parcels[].tags",
                     "uniqueItems",
                     "must not repeat items",
-                    value,
+                    _v,
                 )
-            for i0, item0 in enumerate(value):
+            for i0, item0 in enumerate(_v):
                 if not isinstance(item0, str) or item0 not in _TAG_VALUES:
                     raise _c.fail(
                         _c.field_at("order_shipped.shipment.parcels[].tags", i0),
@@ -239,23 +232,23 @@ class OrderShippedShipmentParcelsItem:
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"weight_kg": self.weight_kg}
+        _payload: dict[str, _t.Any] = {"weight_kg": self.weight_kg}
         if self.dimensions is not None:
-            payload["dimensions"] = [x0 for x0 in self.dimensions]
+            _payload["dimensions"] = [x0 for x0 in self.dimensions]
         if self.tags is not None:
-            payload["tags"] = [x0 for x0 in self.tags]
-        return payload
+            _payload["tags"] = [x0 for x0 in self.tags]
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
+        _data = _c.check_payload_keys(
             payload, "order_shipped.shipment.parcels[]", cls._KEYS, ("weight_kg",)
         )
         return cls(
-            weight_kg=data["weight_kg"],
-            dimensions=_c.load_list(data.get("dimensions"), lambda x0: _c.load_int(x0)),
-            tags=_c.load_list(data.get("tags"), lambda x0: x0),
+            weight_kg=_data["weight_kg"],
+            dimensions=_c.load_list(_data.get("dimensions"), lambda x0: _c.load_int(x0)),
+            tags=_c.load_list(_data.get("tags"), lambda x0: x0),
         )
 
 
@@ -269,15 +262,15 @@ class OrderShippedShipment:
     to: Address
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.parcels
-        if not isinstance(value, list):
-            raise _c.fail("order_shipped.shipment.parcels", "type", "must be a list", value)
-        if len(value) < 1:
+        _v: _t.Any
+        _v = self.parcels
+        if not isinstance(_v, list):
+            raise _c.fail("order_shipped.shipment.parcels", "type", "must be a list", _v)
+        if len(_v) < 1:
             raise _c.fail(
-                "order_shipped.shipment.parcels", "minItems", "must have at least 1 item", value
+                "order_shipped.shipment.parcels", "minItems", "must have at least 1 item", _v
             )
-        for i0, item0 in enumerate(value):
+        for i0, item0 in enumerate(_v):
             if not isinstance(item0, OrderShippedShipmentParcelsItem):
                 raise _c.fail(
                     _c.field_at("order_shipped.shipment.parcels", i0),
@@ -285,22 +278,22 @@ class OrderShippedShipment:
                     "must be a OrderShippedShipmentParcelsItem",
                     item0,
                 )
-        value = self.to
-        if not isinstance(value, Address):
-            raise _c.fail("order_shipped.shipment.to", "type", "must be a Address", value)
+        _v = self.to
+        if not isinstance(_v, Address):
+            raise _c.fail("order_shipped.shipment.to", "type", "must be a Address", _v)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {
+        _payload: dict[str, _t.Any] = {
             "parcels": [x0.to_payload() for x0 in self.parcels],
             "to": self.to.to_payload(),
         }
-        return payload
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
+        _data = _c.check_payload_keys(
             payload,
             "order_shipped.shipment",
             cls._KEYS,
@@ -311,10 +304,10 @@ class OrderShippedShipment:
         )
         return cls(
             parcels=_c.load_list(
-                data["parcels"],
+                _data["parcels"],
                 lambda x0: _c.load_object(OrderShippedShipmentParcelsItem.from_payload, x0),
             ),
-            to=_c.load_object(Address.from_payload, data["to"]),
+            to=_c.load_object(Address.from_payload, _data["to"]),
         )
 
 
@@ -328,30 +321,30 @@ class PersonAttributes:
     home: Address | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.email
-        if not isinstance(value, str):
-            raise _c.fail("attributes.email", "type", "must be a string", value)
-        if not _c.is_email(value):
-            raise _c.fail("attributes.email", "format", "must be a valid email", value)
-        value = self.home
-        if value is not None and (not isinstance(value, Address)):
-            raise _c.fail("attributes.home", "type", "must be a Address", value)
+        _v: _t.Any
+        _v = self.email
+        if not isinstance(_v, str):
+            raise _c.fail("attributes.email", "type", "must be a string", _v)
+        if not _c.is_email(_v):
+            raise _c.fail("attributes.email", "format", "must be a valid email", _v)
+        _v = self.home
+        if _v is not None and (not isinstance(_v, Address)):
+            raise _c.fail("attributes.home", "type", "must be a Address", _v)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"email": self.email}
+        _payload: dict[str, _t.Any] = {"email": self.email}
         if self.home is not None:
-            payload["home"] = self.home.to_payload()
-        return payload
+            _payload["home"] = self.home.to_payload()
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("email",))
+        _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("email",))
         return cls(
-            email=data["email"],
-            home=_c.load_object(Address.from_payload, data.get("home")),
+            email=_data["email"],
+            home=_c.load_object(Address.from_payload, _data.get("home")),
         )
 
 
@@ -365,33 +358,33 @@ class PersonAttributesUpdate:
     home: Address | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.email
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("attributes.email", "type", "must be a string", value)
-            if not _c.is_email(value):
-                raise _c.fail("attributes.email", "format", "must be a valid email", value)
-        value = self.home
-        if value is not None and (not isinstance(value, Address)):
-            raise _c.fail("attributes.home", "type", "must be a Address", value)
+        _v: _t.Any
+        _v = self.email
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("attributes.email", "type", "must be a string", _v)
+            if not _c.is_email(_v):
+                raise _c.fail("attributes.email", "format", "must be a valid email", _v)
+        _v = self.home
+        if _v is not None and (not isinstance(_v, Address)):
+            raise _c.fail("attributes.home", "type", "must be a Address", _v)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.email is not None:
-            payload["email"] = self.email
+            _payload["email"] = self.email
         if self.home is not None:
-            payload["home"] = self.home.to_payload()
-        return payload
+            _payload["home"] = self.home.to_payload()
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
-            email=data.get("email"),
-            home=_c.load_object(Address.from_payload, data.get("home")),
+            email=_data.get("email"),
+            home=_c.load_object(Address.from_payload, _data.get("home")),
         )
 
 
@@ -408,32 +401,30 @@ class OrderShipped:
     shipment: OrderShippedShipment
     shipped_at: _dt.datetime
     history: list[_dt.datetime] | None = None
-    matrix: list[list[float]] | None = None
+    matrix: list[list[float | _dec.Decimal]] | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.shipment
-        if not isinstance(value, OrderShippedShipment):
-            raise _c.fail("order_shipped.shipment", "type", "must be a OrderShippedShipment", value)
-        value = self.shipped_at
-        if not isinstance(value, _dt.datetime):
-            raise _c.fail("order_shipped.shipped_at", "type", "must be a datetime", value)
-        if value.utcoffset() is None:
+        _v: _t.Any
+        _v = self.shipment
+        if not isinstance(_v, OrderShippedShipment):
+            raise _c.fail("order_shipped.shipment", "type", "must be a OrderShippedShipment", _v)
+        _v = self.shipped_at
+        if not isinstance(_v, _dt.datetime):
+            raise _c.fail("order_shipped.shipped_at", "type", "must be a datetime", _v)
+        if _v.utcoffset() is None:
             raise _c.fail(
                 "order_shipped.shipped_at",
                 "timezone",
                 "must be timezone-aware (naive datetimes are ambiguous)",
-                value,
+                _v,
             )
-        value = self.history
-        if value is not None:
-            if not isinstance(value, list):
-                raise _c.fail("order_shipped.history", "type", "must be a list", value)
-            if len(value) > 5:
-                raise _c.fail(
-                    "order_shipped.history", "maxItems", "must have at most 5 items", value
-                )
-            for i0, item0 in enumerate(value):
+        _v = self.history
+        if _v is not None:
+            if not isinstance(_v, list):
+                raise _c.fail("order_shipped.history", "type", "must be a list", _v)
+            if len(_v) > 5:
+                raise _c.fail("order_shipped.history", "maxItems", "must have at most 5 items", _v)
+            for i0, item0 in enumerate(_v):
                 if not isinstance(item0, _dt.datetime):
                     raise _c.fail(
                         _c.field_at("order_shipped.history", i0),
@@ -448,15 +439,13 @@ class OrderShipped:
                         "must be timezone-aware (naive datetimes are ambiguous)",
                         item0,
                     )
-        value = self.matrix
-        if value is not None:
-            if not isinstance(value, list):
-                raise _c.fail("order_shipped.matrix", "type", "must be a list", value)
-            if len(value) > 4:
-                raise _c.fail(
-                    "order_shipped.matrix", "maxItems", "must have at most 4 items", value
-                )
-            for i0, item0 in enumerate(value):
+        _v = self.matrix
+        if _v is not None:
+            if not isinstance(_v, list):
+                raise _c.fail("order_shipped.matrix", "type", "must be a list", _v)
+            if len(_v) > 4:
+                raise _c.fail("order_shipped.matrix", "maxItems", "must have at most 4 items", _v)
+            for i0, item0 in enumerate(_v):
                 if not isinstance(item0, list):
                     raise _c.fail(
                         _c.field_at("order_shipped.matrix", i0), "type", "must be a list", item0
@@ -469,14 +458,14 @@ class OrderShipped:
                         item0,
                     )
                 for i1, item1 in enumerate(item0):
-                    if not isinstance(item1, int | float) or isinstance(item1, bool):
+                    if not isinstance(item1, int | float | _dec.Decimal) or isinstance(item1, bool):
                         raise _c.fail(
                             _c.field_at(_c.field_at("order_shipped.matrix", i0), i1),
                             "type",
                             "must be a number",
                             item1,
                         )
-                    if isinstance(item1, float) and not _c.is_finite(item1):
+                    if not isinstance(item1, int) and not _c.is_finite(item1):
                         raise _c.fail(
                             _c.field_at(_c.field_at("order_shipped.matrix", i0), i1),
                             "type",
@@ -486,20 +475,20 @@ class OrderShipped:
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {
+        _payload: dict[str, _t.Any] = {
             "shipment": self.shipment.to_payload(),
             "shipped_at": _c.unix(self.shipped_at),
         }
         if self.history is not None:
-            payload["history"] = [_c.unix(x0) for x0 in self.history]
+            _payload["history"] = [_c.unix(x0) for x0 in self.history]
         if self.matrix is not None:
-            payload["matrix"] = [[x1 for x1 in x0] for x0 in self.matrix]
-        return payload
+            _payload["matrix"] = [[x1 for x1 in x0] for x0 in self.matrix]
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
+        _data = _c.check_payload_keys(
             payload,
             "order_shipped",
             cls._KEYS,
@@ -509,12 +498,12 @@ class OrderShipped:
             ),
         )
         return cls(
-            shipment=_c.load_object(OrderShippedShipment.from_payload, data["shipment"]),
-            shipped_at=_c.from_unix(data["shipped_at"], "order_shipped.shipped_at"),
+            shipment=_c.load_object(OrderShippedShipment.from_payload, _data["shipment"]),
+            shipped_at=_c.from_unix(_data["shipped_at"], "order_shipped.shipped_at"),
             history=_c.load_list(
-                data.get("history"), lambda x0: _c.from_unix(x0, "order_shipped.history")
+                _data.get("history"), lambda x0: _c.from_unix(x0, "order_shipped.history")
             ),
-            matrix=_c.load_list(data.get("matrix"), lambda x0: _c.load_list(x0, lambda x1: x1)),
+            matrix=_c.load_list(_data.get("matrix"), lambda x0: _c.load_list(x0, lambda x1: x1)),
         )
 
 

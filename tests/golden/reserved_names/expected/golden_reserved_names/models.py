@@ -38,36 +38,36 @@ class PersonAttributes:
     class_: str | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.anonymous_id_
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.anonymous_id", "type", "must be a string", value)
-        value = self.cio_language
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.cio_language", "type", "must be a string", value)
-        value = self.class_
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.class", "type", "must be a string", value)
+        _v: _t.Any
+        _v = self.anonymous_id_
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.anonymous_id", "type", "must be a string", _v)
+        _v = self.cio_language
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.cio_language", "type", "must be a string", _v)
+        _v = self.class_
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.class", "type", "must be a string", _v)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.anonymous_id_ is not None:
-            payload["anonymous_id"] = self.anonymous_id_
+            _payload["anonymous_id"] = self.anonymous_id_
         if self.cio_language is not None:
-            payload["cio_language"] = self.cio_language
+            _payload["cio_language"] = self.cio_language
         if self.class_ is not None:
-            payload["class"] = self.class_
-        return payload
+            _payload["class"] = self.class_
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
-            anonymous_id_=data.get("anonymous_id"),
-            cio_language=data.get("cio_language"),
-            class_=data.get("class"),
+            anonymous_id_=_data.get("anonymous_id"),
+            cio_language=_data.get("cio_language"),
+            class_=_data.get("class"),
         )
 
 
@@ -82,36 +82,36 @@ class PersonAttributesUpdate:
     class_: str | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.anonymous_id_
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.anonymous_id", "type", "must be a string", value)
-        value = self.cio_language
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.cio_language", "type", "must be a string", value)
-        value = self.class_
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.class", "type", "must be a string", value)
+        _v: _t.Any
+        _v = self.anonymous_id_
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.anonymous_id", "type", "must be a string", _v)
+        _v = self.cio_language
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.cio_language", "type", "must be a string", _v)
+        _v = self.class_
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.class", "type", "must be a string", _v)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.anonymous_id_ is not None:
-            payload["anonymous_id"] = self.anonymous_id_
+            _payload["anonymous_id"] = self.anonymous_id_
         if self.cio_language is not None:
-            payload["cio_language"] = self.cio_language
+            _payload["cio_language"] = self.cio_language
         if self.class_ is not None:
-            payload["class"] = self.class_
-        return payload
+            _payload["class"] = self.class_
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
-            anonymous_id_=data.get("anonymous_id"),
-            cio_language=data.get("cio_language"),
-            class_=data.get("class"),
+            anonymous_id_=_data.get("anonymous_id"),
+            cio_language=_data.get("cio_language"),
+            class_=_data.get("class"),
         )
 
 
@@ -129,8 +129,8 @@ class Event1stLogin:
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        return payload
+        _payload: dict[str, _t.Any] = {}
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
@@ -158,57 +158,57 @@ class Flush:
     to_payload_: bool | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.l_
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("flush.l", "type", "must be a string", value)
-        value = self.lambda_
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("flush.lambda", "type", "must be a string", value)
-        value = self.recipient
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("flush.recipient", "type", "must be a string", value)
-            if not _c.is_email(value):
-                raise _c.fail("flush.recipient", "format", "must be a valid email", value)
-        value = self.reply_to
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("flush.reply_to", "type", "must be a string", value)
-        value = self.self_
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-            raise _c.fail("flush.self", "type", "must be an integer", value)
-        value = self.to_payload_
-        if value is not None and (not isinstance(value, bool)):
-            raise _c.fail("flush.to_payload", "type", "must be a boolean", value)
+        _v: _t.Any
+        _v = self.l_
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("flush.l", "type", "must be a string", _v)
+        _v = self.lambda_
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("flush.lambda", "type", "must be a string", _v)
+        _v = self.recipient
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("flush.recipient", "type", "must be a string", _v)
+            if not _c.is_email(_v):
+                raise _c.fail("flush.recipient", "format", "must be a valid email", _v)
+        _v = self.reply_to
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("flush.reply_to", "type", "must be a string", _v)
+        _v = self.self_
+        if _v is not None and (not isinstance(_v, int) or isinstance(_v, bool)):
+            raise _c.fail("flush.self", "type", "must be an integer", _v)
+        _v = self.to_payload_
+        if _v is not None and (not isinstance(_v, bool)):
+            raise _c.fail("flush.to_payload", "type", "must be a boolean", _v)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.l_ is not None:
-            payload["l"] = self.l_
+            _payload["l"] = self.l_
         if self.lambda_ is not None:
-            payload["lambda"] = self.lambda_
+            _payload["lambda"] = self.lambda_
         if self.recipient is not None:
-            payload["recipient"] = self.recipient
+            _payload["recipient"] = self.recipient
         if self.reply_to is not None:
-            payload["reply_to"] = self.reply_to
+            _payload["reply_to"] = self.reply_to
         if self.self_ is not None:
-            payload["self"] = self.self_
+            _payload["self"] = self.self_
         if self.to_payload_ is not None:
-            payload["to_payload"] = self.to_payload_
-        return payload
+            _payload["to_payload"] = self.to_payload_
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "flush", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "flush", cls._KEYS, ())
         return cls(
-            l_=data.get("l"),
-            lambda_=data.get("lambda"),
-            recipient=data.get("recipient"),
-            reply_to=data.get("reply_to"),
-            self_=_c.load_int(data.get("self")),
-            to_payload_=data.get("to_payload"),
+            l_=_data.get("l"),
+            lambda_=_data.get("lambda"),
+            recipient=_data.get("recipient"),
+            reply_to=_data.get("reply_to"),
+            self_=_c.load_int(_data.get("self")),
+            to_payload_=_data.get("to_payload"),
         )
 
 
@@ -226,8 +226,8 @@ class Import:
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        return payload
+        _payload: dict[str, _t.Any] = {}
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:

@@ -36,30 +36,30 @@ class PersonAttributes:
     strasse: str | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.prenom
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.prénom", "type", "must be a string", value)
-        value = self.strasse
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.Straße", "type", "must be a string", value)
+        _v: _t.Any
+        _v = self.prenom
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.prénom", "type", "must be a string", _v)
+        _v = self.strasse
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.Straße", "type", "must be a string", _v)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.prenom is not None:
-            payload["prénom"] = self.prenom
+            _payload["prénom"] = self.prenom
         if self.strasse is not None:
-            payload["Straße"] = self.strasse
-        return payload
+            _payload["Straße"] = self.strasse
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
-            prenom=data.get("prénom"),
-            strasse=data.get("Straße"),
+            prenom=_data.get("prénom"),
+            strasse=_data.get("Straße"),
         )
 
 
@@ -73,30 +73,30 @@ class PersonAttributesUpdate:
     strasse: str | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.prenom
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.prénom", "type", "must be a string", value)
-        value = self.strasse
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.Straße", "type", "must be a string", value)
+        _v: _t.Any
+        _v = self.prenom
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.prénom", "type", "must be a string", _v)
+        _v = self.strasse
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.Straße", "type", "must be a string", _v)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.prenom is not None:
-            payload["prénom"] = self.prenom
+            _payload["prénom"] = self.prenom
         if self.strasse is not None:
-            payload["Straße"] = self.strasse
-        return payload
+            _payload["Straße"] = self.strasse
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
-            prenom=data.get("prénom"),
-            strasse=data.get("Straße"),
+            prenom=_data.get("prénom"),
+            strasse=_data.get("Straße"),
         )
 
 
@@ -113,33 +113,33 @@ class BestellungAufgegeben:
     grosse: int | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.a_eble
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("Bestellung aufgegeben.Æble", "type", "must be a string", value)
-        value = self.grosse
-        if value is not None:
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise _c.fail("Bestellung aufgegeben.größe", "type", "must be an integer", value)
-            if value < 0:
-                raise _c.fail("Bestellung aufgegeben.größe", "minimum", "must be >= 0", value)
+        _v: _t.Any
+        _v = self.a_eble
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("Bestellung aufgegeben.Æble", "type", "must be a string", _v)
+        _v = self.grosse
+        if _v is not None:
+            if not isinstance(_v, int) or isinstance(_v, bool):
+                raise _c.fail("Bestellung aufgegeben.größe", "type", "must be an integer", _v)
+            if _v < 0:
+                raise _c.fail("Bestellung aufgegeben.größe", "minimum", "must be >= 0", _v)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.a_eble is not None:
-            payload["Æble"] = self.a_eble
+            _payload["Æble"] = self.a_eble
         if self.grosse is not None:
-            payload["größe"] = self.grosse
-        return payload
+            _payload["größe"] = self.grosse
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "Bestellung aufgegeben", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "Bestellung aufgegeben", cls._KEYS, ())
         return cls(
-            a_eble=data.get("Æble"),
-            grosse=_c.load_int(data.get("größe")),
+            a_eble=_data.get("Æble"),
+            grosse=_c.load_int(_data.get("größe")),
         )
 
 
@@ -155,24 +155,24 @@ class U6ce8U6587:
     u6570_u91cf: int | None = None
 
     def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.u6570_u91cf
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-            raise _c.fail("注文.数量", "type", "must be an integer", value)
+        _v: _t.Any
+        _v = self.u6570_u91cf
+        if _v is not None and (not isinstance(_v, int) or isinstance(_v, bool)):
+            raise _c.fail("注文.数量", "type", "must be an integer", _v)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.u6570_u91cf is not None:
-            payload["数量"] = self.u6570_u91cf
-        return payload
+            _payload["数量"] = self.u6570_u91cf
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "注文", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "注文", cls._KEYS, ())
         return cls(
-            u6570_u91cf=_c.load_int(data.get("数量")),
+            u6570_u91cf=_c.load_int(_data.get("数量")),
         )
 
 
