@@ -38,90 +38,68 @@ def _mr(d: dict[str, Any] | None) -> tuple[float, float, float] | None:
     return d["median"], d["median"] - d["min"], d["max"] - d["median"]
 
 
-def render(results: dict[str, Any], out: str) -> None:
-    import matplotlib
+def _bars(
+    ax: Any,
+    client: dict[str, Any],
+    order: list[str],
+    key: str,
+    offset: float,
+    width: float,
+    label_fmt: str,
+    **kw: Any,
+) -> None:
+    """One bar per contestant (median, min-max error bar), labelled with its median."""
+    xs: list[float] = []
+    ys: list[float] = []
+    lo: list[float] = []
+    hi: list[float] = []
+    cs: list[str] = []
+    for i, impl in enumerate(order):
+        v = _mr(client[impl].get(key))
+        if v:
+            xs.append(i + offset)
+            ys.append(v[0])
+            lo.append(v[1])
+            hi.append(v[2])
+            cs.append(COLORS[impl])
+    ax.bar(xs, ys, width, yerr=[lo, hi], color=cs, capsize=3, **kw)
+    for x, y, h in zip(xs, ys, hi, strict=True):
+        _label(ax, format(y, label_fmt), x, y + h)
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(2, 2, figsize=(13, 9))
-    client = (results.get("client") or {}).get("summary", {}).get("impls", {})
-    order = [i for i in ("ciogen", "floor", "segment", "cdp", "customerio") if i in client]
+def _label(ax: Any, text: str, x: float, y: float) -> None:
+    ax.annotate(
+        text,
+        (x, y),
+        ha="center",
+        va="bottom",
+        fontsize=8,
+        xytext=(0, 2),
+        textcoords="offset points",
+    )
 
-    # (a) caller cost per call
-    ax = axes[0][0]
+
+def _caller_cost(ax: Any, client: dict[str, Any], order: list[str]) -> None:
     width = 0.38
     for k, (mode, hatch) in enumerate((("idle", ""), ("running", "//"))):
-        xs: list[float] = []
-        ys: list[float] = []
-        lo: list[float] = []
-        hi: list[float] = []
-        cs: list[str] = []
-        for i, impl in enumerate(order):
-            x: float = i
-            v = _mr(client[impl].get(f"{mode}.us_per_call"))
-            if v:
-                xs.append(x + (k - 0.5) * width)
-                ys.append(v[0])
-                lo.append(v[1])
-                hi.append(v[2])
-                cs.append(COLORS[impl])
-        ax.bar(
-            xs,
-            ys,
-            width,
-            yerr=[lo, hi],
-            color=cs,
-            hatch=hatch,
-            edgecolor="white",
-            capsize=3,
-            label=f"sender {mode}",
-        )
-        for x, y, h in zip(xs, ys, hi, strict=True):
-            ax.annotate(
-                f"{y:.1f}",
-                (x, y + h),
-                ha="center",
-                va="bottom",
-                fontsize=8,
-                xytext=(0, 2),
-                textcoords="offset points",
-            )
+        _bars(ax, client, order, f"{mode}.us_per_call", (k - 0.5) * width, width, ".1f",
+              hatch=hatch, edgecolor="white", label=f"sender {mode}")  # fmt: skip
     ax.set_xticks(range(len(order)), [LABELS[i] for i in order], fontsize=8)
     ax.set_yscale("log")
     ax.set_ylabel("caller cost per call (µs, log)")
     ax.set_title("Caller cost per event (lower is better)")
     ax.legend(fontsize=8)
 
-    # (b) delivered events/s
-    ax = axes[0][1]
-    xs, ys, lo, hi, cs = [], [], [], [], []
-    for x, impl in enumerate(order):
-        v = _mr(client[impl].get("running.events_per_s"))
-        if v:
-            xs.append(x)
-            ys.append(v[0])
-            lo.append(v[1])
-            hi.append(v[2])
-            cs.append(COLORS[impl])
-    ax.bar(xs, ys, 0.6, yerr=[lo, hi], color=cs, capsize=3)
-    for x, y, h in zip(xs, ys, hi, strict=True):
-        ax.annotate(
-            f"{y:,.0f}",
-            (x, y + h),
-            ha="center",
-            va="bottom",
-            fontsize=8,
-            xytext=(0, 2),
-            textcoords="offset points",
-        )
+
+def _throughput(ax: Any, client: dict[str, Any], order: list[str]) -> None:
+    _bars(ax, client, order, "running.events_per_s", 0.0, 0.6, ",.0f")
     ax.set_xticks(range(len(order)), [LABELS[i] for i in order], fontsize=8)
     ax.set_yscale("log")
     ax.set_ylabel("delivered events/s (log)")
     ax.set_title("Delivered throughput, first call → last event at sink (higher is better)")
 
-    # (c) bytes per queued event
-    ax = axes[1][0]
+
+def _memory(ax: Any, client: dict[str, Any], order: list[str]) -> None:
     qorder = [i for i in order if client[i].get("idle.bytes_per_event_rss")]
     xs = list(range(len(qorder)))
     rss = [client[i]["idle.bytes_per_event_rss"]["median"] for i in qorder]
@@ -129,34 +107,19 @@ def render(results: dict[str, Any], out: str) -> None:
         (client[i].get("tracemalloc.tracemalloc_bytes_per_event") or {}).get("median", 0)
         for i in qorder
     ]
-    ax.bar([x - 0.2 for x in xs], rss, 0.4, color=[COLORS[i] for i in qorder], label="RSS delta")
-    ax.bar(
-        [x + 0.2 for x in xs],
-        traced,
-        0.4,
-        color=[COLORS[i] for i in qorder],
-        alpha=0.45,
-        label="tracemalloc",
-    )
+    colors = [COLORS[i] for i in qorder]
+    ax.bar([x - 0.2 for x in xs], rss, 0.4, color=colors, label="RSS delta")
+    ax.bar([x + 0.2 for x in xs], traced, 0.4, color=colors, alpha=0.45, label="tracemalloc")
     for x, y in zip(xs, rss, strict=True):
-        ax.annotate(
-            f"{y:,.0f}",
-            (x - 0.2, y),
-            ha="center",
-            va="bottom",
-            fontsize=8,
-            xytext=(0, 2),
-            textcoords="offset points",
-        )
+        _label(ax, f"{y:,.0f}", x - 0.2, y)
     ax.axhline(500, color="#2f855a", linestyle="--", linewidth=1, label="target 500 B")
     ax.set_xticks(xs, [LABELS[i] for i in qorder], fontsize=8)
     ax.set_ylabel("bytes per queued event")
     ax.set_title("Memory per queued event, sender paused (lower is better)")
     ax.legend(fontsize=8)
 
-    # (d) generator scaling
-    ax = axes[1][1]
-    tools = (results.get("generator") or {}).get("summary", {}).get("tools", {})
+
+def _generator(ax: Any, tools: dict[str, Any]) -> None:
     for tool, per in tools.items():
         pts = sorted((int(s), d["wall"]) for s, d in per.items() if d.get("wall"))
         if not pts:
@@ -185,6 +148,20 @@ def render(results: dict[str, Any], out: str) -> None:
     ax.set_title("Generator scaling (lower is better)")
     ax.legend(fontsize=8)
 
+
+def render(results: dict[str, Any], out: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(2, 2, figsize=(13, 9))
+    client = (results.get("client") or {}).get("summary", {}).get("impls", {})
+    order = [i for i in ("ciogen", "floor", "segment", "cdp", "customerio") if i in client]
+    _caller_cost(axes[0][0], client, order)
+    _throughput(axes[0][1], client, order)
+    _memory(axes[1][0], client, order)
+    _generator(axes[1][1], (results.get("generator") or {}).get("summary", {}).get("tools", {}))
     env = results.get("env", {})
     fig.suptitle(
         f"ciogen benchmarks — {env.get('date', '')}, Python {env.get('python', '')}, "

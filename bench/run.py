@@ -20,17 +20,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from typing import Any
 
-if __package__:
-    from . import client as cbench
-    from . import generator as gbench
-    from . import report, venvs
-else:  # python bench/run.py
+if not __package__:  # python bench/run.py
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    from bench import client as cbench
-    from bench import generator as gbench
-    from bench import report, venvs
+from bench import client as cbench
+from bench import generator as gbench
+from bench import report, venvs
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH_DIR)
@@ -128,9 +125,8 @@ def write_docs(results: dict[str, Any], results_path: str, md: str, png: str) ->
     log(f"{os.path.relpath(png, REPO)}: {render_chart(results_path, png)}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     p.add_argument(
         "--quick", action="store_true", help="small N, one repetition; don't touch the docs"
     )
@@ -144,8 +140,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--sizes", help="generator sizes, comma-separated (default 10,100,1000,10000)")
     p.add_argument("--impls", default=",".join(cbench.IMPLS), help="client contestants")
-    p.add_argument("--skip-client", action="store_true")
-    p.add_argument("--skip-generator", action="store_true")
+    for name in BENCHMARKS:
+        p.add_argument(
+            f"--skip-{name}", action="store_true", help=f"don't run the {name} benchmark"
+        )
     p.add_argument("--no-datamodel", action="store_true")
     p.add_argument(
         "--no-create-venvs", action="store_true", help="skip peers whose venv is missing"
@@ -168,93 +166,109 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--from-results", metavar="JSON", help="only re-render the docs from a results file"
     )
-    a = p.parse_args(argv)
+    return p
 
-    if a.from_results:
-        with open(a.from_results) as f:
-            loaded: dict[str, Any] = json.load(f)
-        results = loaded
-        # recompute the summaries from the raw runs (the summary code may be newer)
-        if results.get("client", {}).get("runs"):
-            c = results["client"]
-            c["summary"] = cbench.summarize(c["runs"], c["config"]["reps"])
-        if results.get("generator", {}).get("runs"):
-            results["generator"]["summary"] = gbench.summarize(results["generator"]["runs"])
-        write_docs(results, a.from_results, a.md, a.png)
-        return 0
 
-    quick = a.quick
-    results_path = a.results or os.path.join(RESULTS, "quick.json" if quick else "latest.json")
-    results = {"env": env_info(argv, quick)}
-    t_start = time.monotonic()
-    create = not a.no_create_venvs
+def _bench_package() -> tuple[str | None, str | None, str]:
+    """(temporary folder, package dir, why not) for the generated package the client benchmark measures."""
+    ok, why = gbench.generator_available()
+    if not ok:
+        return None, None, why
+    tmp = tempfile.mkdtemp(prefix="ciogen-benchpkg-")
+    try:
+        pkg_dir = gbench.generate_bench_package(tmp)
+    except RuntimeError as e:
+        return tmp, None, str(e)
+    ok, why = gbench.check_bench_package(pkg_dir)
+    return tmp, (pkg_dir if ok else None), why
 
-    if not a.skip_client:
-        log("== client throughput")
-        impls = tuple(x for x in a.impls.split(",") if x)
-        pkg_dir = None
-        tmp = None
-        why = ""
-        if "ciogen" in impls:
-            ok, why = gbench.generator_available()
-            if ok:
-                tmp = tempfile.mkdtemp(prefix="ciogen-benchpkg-")
-                try:
-                    pkg_dir = gbench.generate_bench_package(tmp)
-                    ok, why = gbench.check_bench_package(pkg_dir)
-                    if not ok:
-                        pkg_dir = None
-                except RuntimeError as e:
-                    why = str(e)
-        try:
-            results["client"] = cbench.run_client_bench(
-                n=a.n or (2_000 if quick else 100_000),
-                n_customerio=a.n_customerio or (200 if quick else 5_000),
-                reps=a.reps or (1 if quick else 5),
-                impls=impls,
-                pkg_dir=pkg_dir,
-                create_venvs=create,
-                customerio_transport=a.customerio_transport,
-                tracemalloc=True,
-                profile_n=0 if a.no_profile else (2_000 if quick else 20_000),
-                log=log,
-            )
-            if "ciogen" in impls and not pkg_dir:
-                results["client"]["skipped"]["ciogen"] = why or "generator unavailable"
-        finally:
-            if tmp:
-                shutil.rmtree(tmp, ignore_errors=True)
 
-    if not a.skip_generator:
-        log("== generator scaling")
-        sizes = (
-            tuple(int(x) for x in a.sizes.split(","))
-            if a.sizes
-            else ((10, 100) if quick else gbench.SIZES)
-        )
-        results["generator"] = gbench.run_generator_bench(
-            sizes=sizes,
-            reps=a.gen_reps or (1 if quick else 5),
-            reps_large=3,
-            with_datamodel=not a.no_datamodel,
-            create_venvs=create,
-            profile_size=0 if a.no_profile else (a.gen_profile_size or (100 if quick else 1_000)),
+def run_client(a: argparse.Namespace) -> dict[str, Any]:
+    impls = tuple(x for x in a.impls.split(",") if x)
+    tmp, pkg_dir, why = _bench_package() if "ciogen" in impls else (None, None, "")
+    try:
+        res = cbench.run_client_bench(
+            n=a.n or (2_000 if a.quick else 100_000),
+            n_customerio=a.n_customerio or (200 if a.quick else 5_000),
+            reps=a.reps or (1 if a.quick else 5),
+            impls=impls,
+            pkg_dir=pkg_dir,
+            create_venvs=not a.no_create_venvs,
+            customerio_transport=a.customerio_transport,
+            tracemalloc=True,
+            profile_n=0 if a.no_profile else (2_000 if a.quick else 20_000),
             log=log,
         )
+        if "ciogen" in impls and not pkg_dir:
+            res["skipped"]["ciogen"] = why or "generator unavailable"
+        return res
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
 
-    results["env"]["duration_s"] = round(time.monotonic() - t_start, 1)
-    os.makedirs(os.path.dirname(results_path), exist_ok=True)
-    tmp_path = results_path + ".tmp"
-    with open(tmp_path, "w") as f:
+
+def run_generator(a: argparse.Namespace) -> dict[str, Any]:
+    default_sizes = (10, 100) if a.quick else gbench.SIZES
+    sizes = tuple(int(x) for x in a.sizes.split(",")) if a.sizes else default_sizes
+    return gbench.run_generator_bench(
+        sizes=sizes,
+        reps=a.gen_reps or (1 if a.quick else 5),
+        reps_large=3,
+        with_datamodel=not a.no_datamodel,
+        create_venvs=not a.no_create_venvs,
+        profile_size=0 if a.no_profile else (a.gen_profile_size or (100 if a.quick else 1_000)),
+        log=log,
+    )
+
+
+# name -> runner: each result lands in results[name]; ``--skip-<name>`` skips it.
+# A new benchmark adds its runner here and its report section in bench/report.py.
+BENCHMARKS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
+    "client": run_client,
+    "generator": run_generator,
+}
+
+
+def _resummarize(results: dict[str, Any]) -> None:
+    """Recompute the summaries from the raw runs (the summary code may be newer)."""
+    c = results.get("client") or {}
+    if c.get("runs"):
+        c["summary"] = cbench.summarize(c["runs"], c["config"]["reps"])
+    g = results.get("generator") or {}
+    if g.get("runs"):
+        g["summary"] = gbench.summarize(g["runs"])
+
+
+def _save(results: dict[str, Any], path: str) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path + ".tmp", "w") as f:
         json.dump(results, f, indent=1)
-    os.replace(tmp_path, results_path)
-    log(f"wrote {os.path.relpath(results_path, REPO)} ({results['env']['duration_s']} s)")
+    os.replace(path + ".tmp", path)
+    log(f"wrote {os.path.relpath(path, REPO)} ({results['env']['duration_s']} s)")
 
-    if not a.no_docs and (not quick or a.write_docs):
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    a = _parser().parse_args(argv)
+    if a.from_results:
+        with open(a.from_results) as f:
+            results: dict[str, Any] = json.load(f)
+        _resummarize(results)
+        write_docs(results, a.from_results, a.md, a.png)
+        return 0
+    results_path = a.results or os.path.join(RESULTS, "quick.json" if a.quick else "latest.json")
+    results = {"env": env_info(argv, a.quick)}
+    t_start = time.monotonic()
+    for name, run in BENCHMARKS.items():
+        if not getattr(a, f"skip_{name}"):
+            log(f"== {name}")
+            results[name] = run(a)
+    results["env"]["duration_s"] = round(time.monotonic() - t_start, 1)
+    _save(results, results_path)
+    if not a.no_docs and (not a.quick or a.write_docs):
         write_docs(results, results_path, a.md, a.png)
-
     for t in report.targets(results):
-        log(f"  {report._mark(t['met']):<16} {t['target']}: {t['measured']}")
+        log(f"  {report.mark(t['met']):<16} {t['target']}: {t['measured']}")
     return 0
 
 

@@ -24,6 +24,11 @@ from ._runtime import (
     TransportError,
     install_sigterm_handler,
 )
+from ._runtime.app import AppConfig
+from ._runtime.app_errors import AppError, MessageMaybeSent, MessageNotSent, MessageRejected
+from ._runtime.app_testing import RecordingAppTransport
+from ._runtime.app_transport import AnswerLost, AppResponse, ConnectFailed
+from .app_client import AppClient, configure_app, get_app_client, reset_app_client
 from .client import Client, configure, get_client, reset_client
 from .models import (
     EVENT_TYPES,
@@ -33,11 +38,18 @@ from .models import (
     EmailVerified,
     FeatureUsed,
     LineItem,
+    MaintenanceWindowBroadcastData,
+    MaintenanceWindowBroadcastDataAffectedServicesItem,
+    OrderShippedMessageData,
+    OrderShippedMessageDataCarrier,
     PageViewed,
+    PasswordResetMessageData,
     PersonAttributes,
     PersonAttributesUpdate,
     Plan,
     PlanChanged,
+    ReceiptMessageData,
+    ReceiptMessageDataCurrency,
     SignedUp,
     SignedUpMethod,
     SubscriptionCancelled,
@@ -46,13 +58,19 @@ from .models import (
 
 __all__ = [
     "EVENT_TYPES",
+    "AnswerLost",
     "AnyEvent",
+    "AppClient",
+    "AppConfig",
+    "AppError",
+    "AppResponse",
     "CheckoutCompleted",
     "CheckoutCompletedCurrency",
     "Client",
     "ClientClosedError",
     "ClientConfig",
     "ConfigurationError",
+    "ConnectFailed",
     "CustomerIOError",
     "DeliveryError",
     "EmailVerified",
@@ -60,7 +78,15 @@ __all__ = [
     "FeatureUsed",
     "IdentifierError",
     "LineItem",
+    "MaintenanceWindowBroadcastData",
+    "MaintenanceWindowBroadcastDataAffectedServicesItem",
+    "MessageMaybeSent",
+    "MessageNotSent",
+    "MessageRejected",
+    "OrderShippedMessageData",
+    "OrderShippedMessageDataCarrier",
     "PageViewed",
+    "PasswordResetMessageData",
     "PayloadTooLargeError",
     "Person",
     "PersonAttributes",
@@ -68,6 +94,9 @@ __all__ = [
     "Plan",
     "PlanChanged",
     "QueueFullError",
+    "ReceiptMessageData",
+    "ReceiptMessageDataCurrency",
+    "RecordingAppTransport",
     "RecordingTransport",
     "Response",
     "SignedUp",
@@ -78,7 +107,10 @@ __all__ = [
     "TransportError",
     "ValidationError",
     "configure",
+    "configure_app",
+    "get_app_client",
     "get_client",
     "install_sigterm_handler",
+    "reset_app_client",
     "reset_client",
 ]

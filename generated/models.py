@@ -26,11 +26,18 @@ __all__ = [
     "EmailVerified",
     "FeatureUsed",
     "LineItem",
+    "MaintenanceWindowBroadcastData",
+    "MaintenanceWindowBroadcastDataAffectedServicesItem",
+    "OrderShippedMessageData",
+    "OrderShippedMessageDataCarrier",
     "PageViewed",
+    "PasswordResetMessageData",
     "PersonAttributes",
     "PersonAttributesUpdate",
     "Plan",
     "PlanChanged",
+    "ReceiptMessageData",
+    "ReceiptMessageDataCurrency",
     "SignedUp",
     "SignedUpMethod",
     "SubscriptionCancelled",
@@ -40,9 +47,21 @@ __all__ = [
 
 CheckoutCompletedCurrency: _t.TypeAlias = _t.Literal["USD", "EUR", "GBP"]
 _CHECKOUT_COMPLETED_CURRENCY_VALUES: frozenset[object] = frozenset({"USD", "EUR", "GBP"})
+MaintenanceWindowBroadcastDataAffectedServicesItem: _t.TypeAlias = _t.Literal[
+    "api", "dashboard", "email", "webhooks"
+]
+_MAINTENANCE_WINDOW_BROADCAST_DATA_AFFECTED_SERVICES_ITEM_VALUES: frozenset[object] = frozenset(
+    {"api", "dashboard", "email", "webhooks"}
+)
+OrderShippedMessageDataCarrier: _t.TypeAlias = _t.Literal["ups", "fedex", "dhl", "usps"]
+_ORDER_SHIPPED_MESSAGE_DATA_CARRIER_VALUES: frozenset[object] = frozenset(
+    {"ups", "fedex", "dhl", "usps"}
+)
 # A subscription plan.
 Plan: _t.TypeAlias = _t.Literal["free", "starter", "pro", "enterprise"]
 _PLAN_VALUES: frozenset[object] = frozenset({"free", "starter", "pro", "enterprise"})
+ReceiptMessageDataCurrency: _t.TypeAlias = _t.Literal["USD", "EUR", "GBP"]
+_RECEIPT_MESSAGE_DATA_CURRENCY_VALUES: frozenset[object] = frozenset({"USD", "EUR", "GBP"})
 # How the person signed up.
 SignedUpMethod: _t.TypeAlias = _t.Literal["email", "google", "github"]
 _SIGNED_UP_METHOD_VALUES: frozenset[object] = frozenset({"email", "google", "github"})
@@ -107,9 +126,7 @@ class LineItem:
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {
-            "quantity": self.quantity,
-            "sku": self.sku,
-            "unit_price": self.unit_price,
+            "quantity": self.quantity, "sku": self.sku, "unit_price": self.unit_price
         }
         if self.name is not None:
             _payload["name"] = self.name
@@ -119,20 +136,293 @@ class LineItem:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(
-            payload,
-            "line_item",
-            cls._KEYS,
-            (
-                "quantity",
-                "sku",
-                "unit_price",
-            ),
+            payload, "line_item", cls._KEYS, ("quantity", "sku", "unit_price")
         )
         return cls(
             quantity=_c.load_int(_data["quantity"]),
             sku=_data["sku"],
             unit_price=_data["unit_price"],
             name=_data.get("name"),
+        )
+
+
+@_dc.dataclass(frozen=True, slots=True, kw_only=True)
+class PasswordResetMessageData:
+    """The link that lets a person choose a new password."""
+
+    _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
+        {"reset_url", "expires_in_minutes", "first_name"}
+    )
+
+    # The one-time link to the reset form.
+    reset_url: str
+    # How long the link stays valid.
+    expires_in_minutes: int | None = 60
+    # Used in the greeting when known.
+    first_name: str | None = None
+
+    def __post_init__(self) -> None:
+        _v: _t.Any
+        _v = self.reset_url
+        if not isinstance(_v, str):
+            raise _c.fail("password_reset.reset_url", "type", "must be a string", _v)
+        if len(_v) > 2048:
+            raise _c.fail(
+                "password_reset.reset_url", "maxLength", "must be at most 2048 characters", _v
+            )
+        if not _c.is_uri(_v):
+            raise _c.fail("password_reset.reset_url", "format", "must be a valid uri", _v)
+        _v = self.expires_in_minutes
+        if _v is not None:
+            if not isinstance(_v, int) or isinstance(_v, bool):
+                raise _c.fail("password_reset.expires_in_minutes", "type", "must be an integer", _v)
+            if _v < 5:
+                raise _c.fail("password_reset.expires_in_minutes", "minimum", "must be >= 5", _v)
+            if _v > 1440:
+                raise _c.fail("password_reset.expires_in_minutes", "maximum", "must be <= 1440", _v)
+        _v = self.first_name
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("password_reset.first_name", "type", "must be a string", _v)
+            if len(_v) > 100:
+                raise _c.fail(
+                    "password_reset.first_name", "maxLength", "must be at most 100 characters", _v
+                )
+
+    def to_payload(self) -> dict[str, _t.Any]:
+        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+        _payload: dict[str, _t.Any] = {"reset_url": self.reset_url}
+        if self.expires_in_minutes is not None:
+            _payload["expires_in_minutes"] = self.expires_in_minutes
+        if self.first_name is not None:
+            _payload["first_name"] = self.first_name
+        return _payload
+
+    @classmethod
+    def from_payload(cls, payload: _t.Any) -> _t.Self:
+        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+        _data = _c.check_payload_keys(payload, "password_reset", cls._KEYS, ("reset_url",))
+        return cls(
+            reset_url=_data["reset_url"],
+            expires_in_minutes=_c.load_int(_data.get("expires_in_minutes")),
+            first_name=_data.get("first_name"),
+        )
+
+
+@_dc.dataclass(frozen=True, slots=True, kw_only=True)
+class ReceiptMessageData:
+    """The receipt of a paid order, one row per line item."""
+
+    _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
+        {"line_items", "order_id", "paid_at", "total", "currency"}
+    )
+
+    line_items: list[LineItem]
+    order_id: str
+    # When the payment was captured.
+    paid_at: _dt.datetime
+    # An amount in the account's currency, in major units (12.50).
+    total: float | _dec.Decimal
+    currency: ReceiptMessageDataCurrency | None = "USD"
+
+    def __post_init__(self) -> None:
+        _v: _t.Any
+        _v = self.line_items
+        if not isinstance(_v, list):
+            raise _c.fail("receipt.line_items", "type", "must be a list", _v)
+        if len(_v) < 1:
+            raise _c.fail("receipt.line_items", "minItems", "must have at least 1 item", _v)
+        if len(_v) > 100:
+            raise _c.fail("receipt.line_items", "maxItems", "must have at most 100 items", _v)
+        for i0, item0 in enumerate(_v):
+            if not isinstance(item0, LineItem):
+                raise _c.fail(
+                    _c.field_at("receipt.line_items", i0), "type", "must be a LineItem", item0
+                )
+        _v = self.order_id
+        if not isinstance(_v, str):
+            raise _c.fail("receipt.order_id", "type", "must be a string", _v)
+        if not _c.is_uuid(_v):
+            raise _c.fail("receipt.order_id", "format", "must be a valid uuid", _v)
+        _v = self.paid_at
+        if not isinstance(_v, _dt.datetime):
+            raise _c.fail("receipt.paid_at", "type", "must be a datetime", _v)
+        if _v.utcoffset() is None:
+            raise _c.fail(
+                "receipt.paid_at",
+                "timezone",
+                "must be timezone-aware (naive datetimes are ambiguous)",
+                _v,
+            )
+        _v = self.total
+        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+            raise _c.fail("receipt.total", "type", "must be a number", _v)
+        if not isinstance(_v, int) and not _c.is_finite(_v):
+            raise _c.fail("receipt.total", "type", "must be a finite number", _v)
+        if _v < 0:
+            raise _c.fail("receipt.total", "minimum", "must be >= 0", _v)
+        _v = self.currency
+        if _v is not None and (
+            not isinstance(_v, str) or _v not in _RECEIPT_MESSAGE_DATA_CURRENCY_VALUES
+        ):
+            raise _c.fail("receipt.currency", "enum", 'must be one of "USD", "EUR", "GBP"', _v)
+
+    def to_payload(self) -> dict[str, _t.Any]:
+        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+        _payload: dict[str, _t.Any] = {
+            "line_items": [x0.to_payload() for x0 in self.line_items],
+            "order_id": self.order_id,
+            "paid_at": _c.unix(self.paid_at),
+            "total": self.total,
+        }
+        if self.currency is not None:
+            _payload["currency"] = self.currency
+        return _payload
+
+    @classmethod
+    def from_payload(cls, payload: _t.Any) -> _t.Self:
+        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+        _data = _c.check_payload_keys(
+            payload, "receipt", cls._KEYS, ("line_items", "order_id", "paid_at", "total")
+        )
+        return cls(
+            line_items=_c.load_list(
+                _data["line_items"], lambda x0: _c.load_object(LineItem.from_payload, x0)
+            ),
+            order_id=_data["order_id"],
+            paid_at=_c.from_unix(_data["paid_at"], "receipt.paid_at"),
+            total=_data["total"],
+            currency=_data.get("currency"),
+        )
+
+
+@_dc.dataclass(frozen=True, slots=True, kw_only=True)
+class OrderShippedMessageData:
+    """A push notification that an order left the warehouse."""
+
+    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"carrier", "order_id", "tracking_url"})
+
+    carrier: OrderShippedMessageDataCarrier
+    order_id: str
+    tracking_url: str | None = None
+
+    def __post_init__(self) -> None:
+        _v: _t.Any
+        _v = self.carrier
+        if not isinstance(_v, str) or _v not in _ORDER_SHIPPED_MESSAGE_DATA_CARRIER_VALUES:
+            raise _c.fail(
+                "order_shipped.carrier", "enum", 'must be one of "ups", "fedex", "dhl", "usps"', _v
+            )
+        _v = self.order_id
+        if not isinstance(_v, str):
+            raise _c.fail("order_shipped.order_id", "type", "must be a string", _v)
+        if not _c.is_uuid(_v):
+            raise _c.fail("order_shipped.order_id", "format", "must be a valid uuid", _v)
+        _v = self.tracking_url
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("order_shipped.tracking_url", "type", "must be a string", _v)
+            if len(_v) > 2048:
+                raise _c.fail(
+                    "order_shipped.tracking_url", "maxLength", "must be at most 2048 characters", _v
+                )
+            if not _c.is_uri(_v):
+                raise _c.fail("order_shipped.tracking_url", "format", "must be a valid uri", _v)
+
+    def to_payload(self) -> dict[str, _t.Any]:
+        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+        _payload: dict[str, _t.Any] = {"carrier": self.carrier, "order_id": self.order_id}
+        if self.tracking_url is not None:
+            _payload["tracking_url"] = self.tracking_url
+        return _payload
+
+    @classmethod
+    def from_payload(cls, payload: _t.Any) -> _t.Self:
+        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+        _data = _c.check_payload_keys(payload, "order_shipped", cls._KEYS, ("carrier", "order_id"))
+        return cls(
+            carrier=_data["carrier"],
+            order_id=_data["order_id"],
+            tracking_url=_data.get("tracking_url"),
+        )
+
+
+@_dc.dataclass(frozen=True, slots=True, kw_only=True)
+class MaintenanceWindowBroadcastData:
+    """Tells every active account about planned downtime."""
+
+    _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
+        {"affected_services", "duration_minutes", "starts_at"}
+    )
+
+    affected_services: list[MaintenanceWindowBroadcastDataAffectedServicesItem]
+    duration_minutes: int
+    # When the maintenance starts.
+    starts_at: _dt.datetime
+
+    def __post_init__(self) -> None:
+        _v: _t.Any
+        _v = self.affected_services
+        if not isinstance(_v, list):
+            raise _c.fail("maintenance_window.affected_services", "type", "must be a list", _v)
+        if len(_v) < 1:
+            raise _c.fail(
+                "maintenance_window.affected_services", "minItems", "must have at least 1 item", _v
+            )
+        if not _c.all_unique(_v):
+            raise _c.fail(
+                "maintenance_window.affected_services", "uniqueItems", "must not repeat items", _v
+            )
+        for i0, item0 in enumerate(_v):
+            if not isinstance(
+                item0, str
+            ) or item0 not in _MAINTENANCE_WINDOW_BROADCAST_DATA_AFFECTED_SERVICES_ITEM_VALUES:
+                raise _c.fail(
+                    _c.field_at("maintenance_window.affected_services", i0),
+                    "enum",
+                    'must be one of "api", "dashboard", "email", "webhooks"',
+                    item0,
+                )
+        _v = self.duration_minutes
+        if not isinstance(_v, int) or isinstance(_v, bool):
+            raise _c.fail("maintenance_window.duration_minutes", "type", "must be an integer", _v)
+        if _v < 1:
+            raise _c.fail("maintenance_window.duration_minutes", "minimum", "must be >= 1", _v)
+        if _v > 720:
+            raise _c.fail("maintenance_window.duration_minutes", "maximum", "must be <= 720", _v)
+        _v = self.starts_at
+        if not isinstance(_v, _dt.datetime):
+            raise _c.fail("maintenance_window.starts_at", "type", "must be a datetime", _v)
+        if _v.utcoffset() is None:
+            raise _c.fail(
+                "maintenance_window.starts_at",
+                "timezone",
+                "must be timezone-aware (naive datetimes are ambiguous)",
+                _v,
+            )
+
+    def to_payload(self) -> dict[str, _t.Any]:
+        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+        _payload: dict[str, _t.Any] = {
+            "affected_services": [x0 for x0 in self.affected_services],
+            "duration_minutes": self.duration_minutes,
+            "starts_at": _c.unix(self.starts_at),
+        }
+        return _payload
+
+    @classmethod
+    def from_payload(cls, payload: _t.Any) -> _t.Self:
+        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+        _data = _c.check_payload_keys(
+            payload,
+            "maintenance_window",
+            cls._KEYS,
+            ("affected_services", "duration_minutes", "starts_at"),
+        )
+        return cls(
+            affected_services=_c.load_list(_data["affected_services"], lambda x0: x0),
+            duration_minutes=_c.load_int(_data["duration_minutes"]),
+            starts_at=_c.from_unix(_data["starts_at"], "maintenance_window.starts_at"),
         )
 
 
@@ -216,7 +506,7 @@ class PersonAttributes:
             raise _c.fail(
                 "attributes.plan",
                 "enum",
-                "must be one of 'free', 'starter', 'pro', 'enterprise'",
+                'must be one of "free", "starter", "pro", "enterprise"',
                 _v,
             )
 
@@ -333,7 +623,7 @@ class PersonAttributesUpdate:
             raise _c.fail(
                 "attributes.plan",
                 "enum",
-                "must be one of 'free', 'starter', 'pro', 'enterprise'",
+                'must be one of "free", "starter", "pro", "enterprise"',
                 _v,
             )
 
@@ -443,7 +733,7 @@ class CheckoutCompleted:
             not isinstance(_v, str) or _v not in _CHECKOUT_COMPLETED_CURRENCY_VALUES
         ):
             raise _c.fail(
-                "checkout_completed.currency", "enum", "must be one of 'USD', 'EUR', 'GBP'", _v
+                "checkout_completed.currency", "enum", 'must be one of "USD", "EUR", "GBP"', _v
             )
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -464,15 +754,7 @@ class CheckoutCompleted:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(
-            payload,
-            "checkout_completed",
-            cls._KEYS,
-            (
-                "items",
-                "line_items",
-                "order_id",
-                "total",
-            ),
+            payload, "checkout_completed", cls._KEYS, ("items", "line_items", "order_id", "total")
         )
         return cls(
             items=_c.load_int(_data["items"]),
@@ -577,9 +859,7 @@ class PageViewed:
 
     EVENT_NAME: _t.ClassVar[str] = "page_viewed"
     ANONYMOUS: _t.ClassVar[bool] = True
-    DEPRECATION: _t.ClassVar[str | None] = (
-        "page_viewed is deprecated: call client.page(person, url) instead"
-    )
+    DEPRECATION: _t.ClassVar[str | None] = "page_viewed is deprecated: call client.page(person, url) instead"
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"url", "referrer", "title"})
 
     url: str
@@ -657,7 +937,7 @@ class PlanChanged:
             raise _c.fail(
                 "plan_changed.from",
                 "enum",
-                "must be one of 'free', 'starter', 'pro', 'enterprise'",
+                'must be one of "free", "starter", "pro", "enterprise"',
                 _v,
             )
         _v = self.to
@@ -665,7 +945,7 @@ class PlanChanged:
             raise _c.fail(
                 "plan_changed.to",
                 "enum",
-                "must be one of 'free', 'starter', 'pro', 'enterprise'",
+                'must be one of "free", "starter", "pro", "enterprise"',
                 _v,
             )
         _v = self.mrr
@@ -687,15 +967,7 @@ class PlanChanged:
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _data = _c.check_payload_keys(
-            payload,
-            "plan_changed",
-            cls._KEYS,
-            (
-                "from",
-                "to",
-            ),
-        )
+        _data = _c.check_payload_keys(payload, "plan_changed", cls._KEYS, ("from", "to"))
         return cls(
             from_=_data["from"],
             to=_data["to"],
@@ -722,7 +994,7 @@ class SignedUp:
         _v = self.method
         if not isinstance(_v, str) or _v not in _SIGNED_UP_METHOD_VALUES:
             raise _c.fail(
-                "signed_up.method", "enum", "must be one of 'email', 'google', 'github'", _v
+                "signed_up.method", "enum", 'must be one of "email", "google", "github"', _v
             )
         _v = self.source
         if _v is not None:
@@ -770,7 +1042,7 @@ class SubscriptionCancelled:
             raise _c.fail(
                 "subscription_cancelled.reason",
                 "enum",
-                "must be one of 'too_expensive', 'missing_features', 'switched_service', 'unused', 'other'",
+                'must be one of "too_expensive", "missing_features", "switched_service", "unused", "other"',
                 _v,
             )
         _v = self.cancelled_at

@@ -30,10 +30,14 @@ __all__ = [
     "email_verified",
     "feature_used",
     "line_item",
+    "maintenance_window_broadcast_data",
+    "order_shipped_message_data",
     "page_viewed",
+    "password_reset_message_data",
     "person_attributes",
     "person_attributes_update",
     "plan_changed",
+    "receipt_message_data",
     "signed_up",
     "subscription_cancelled",
 ]
@@ -95,6 +99,34 @@ def line_item() -> _st.SearchStrategy[_m.LineItem]:
     )
 
 
+def maintenance_window_broadcast_data() -> _st.SearchStrategy[_m.MaintenanceWindowBroadcastData]:
+    """Valid `MaintenanceWindowBroadcastData` objects (`maintenance_window`).
+
+    Every property within its rules, optional properties both set and unset.
+    """
+    return _st.builds(
+        _m.MaintenanceWindowBroadcastData,
+        affected_services=_s.lists(
+            _st.sampled_from(("api", "dashboard", "email", "webhooks")), min_size=1, unique=True
+        ),
+        duration_minutes=_s.integers(minimum=1, maximum=720),
+        starts_at=_s.timestamps(),
+    )
+
+
+def order_shipped_message_data() -> _st.SearchStrategy[_m.OrderShippedMessageData]:
+    """Valid `OrderShippedMessageData` objects (`order_shipped`).
+
+    Every property within its rules, optional properties both set and unset.
+    """
+    return _st.builds(
+        _m.OrderShippedMessageData,
+        carrier=_st.sampled_from(("ups", "fedex", "dhl", "usps")),
+        order_id=_s.strings(format="uuid"),
+        tracking_url=_s.optional(_s.strings(max_length=2048, format="uri")),
+    )
+
+
 def page_viewed() -> _st.SearchStrategy[_m.PageViewed]:
     """Valid `PageViewed` events (`page_viewed`).
 
@@ -107,6 +139,19 @@ def page_viewed() -> _st.SearchStrategy[_m.PageViewed]:
         referrer=_s.optional(_s.strings(max_length=2048, format="uri")),
         title=_s.optional(_s.strings(max_length=300)),
     ).filter(_s.fits)
+
+
+def password_reset_message_data() -> _st.SearchStrategy[_m.PasswordResetMessageData]:
+    """Valid `PasswordResetMessageData` objects (`password_reset`).
+
+    Every property within its rules, optional properties both set and unset.
+    """
+    return _st.builds(
+        _m.PasswordResetMessageData,
+        reset_url=_s.strings(max_length=2048, format="uri"),
+        expires_in_minutes=_s.optional(_s.integers(minimum=5, maximum=1440)),
+        first_name=_s.optional(_s.strings(max_length=100)),
+    )
 
 
 def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
@@ -157,6 +202,21 @@ def plan_changed() -> _st.SearchStrategy[_m.PlanChanged]:
         to=_st.sampled_from(("free", "starter", "pro", "enterprise")),
         mrr=_s.optional(_s.numbers(minimum=0)),
     ).filter(_s.fits)
+
+
+def receipt_message_data() -> _st.SearchStrategy[_m.ReceiptMessageData]:
+    """Valid `ReceiptMessageData` objects (`receipt`).
+
+    Every property within its rules, optional properties both set and unset.
+    """
+    return _st.builds(
+        _m.ReceiptMessageData,
+        line_items=_s.lists(line_item(), min_size=1, max_size=100),
+        order_id=_s.strings(format="uuid"),
+        paid_at=_s.timestamps(),
+        total=_s.numbers(minimum=0),
+        currency=_s.optional(_st.sampled_from(("USD", "EUR", "GBP"))),
+    )
 
 
 def signed_up() -> _st.SearchStrategy[_m.SignedUp]:

@@ -15,6 +15,7 @@ import math
 from typing import Any
 
 from . import cio_rules
+from .build_messages import MessageBuilder
 from .build_types import TypeBuilder, deprecation
 from .errors import Problem
 from .model import NO_DEFAULT, Event, Field, ObjectModel, Taxonomy
@@ -57,6 +58,7 @@ class ModelBuilder:
             self.report.error(path, "not a finite number", "JSON has no infinity or NaN")
         attributes, attributes_update = self.build_attributes()
         events = self.build_events()
+        messages, broadcasts = MessageBuilder(self.report, self.types).build(self.doc)
         for name in sorted(self.types.definitions):
             # Unused definitions are still checked, so mistakes surface early.
             self.types.definition_type(name, ("definitions", name))
@@ -73,6 +75,8 @@ class ModelBuilder:
             attributes_update=attributes_update,
             objects=tuple(self.types.objects.values()),
             enums=tuple(self.types.enums.values()),
+            messages=messages,
+            broadcasts=broadcasts,
         )
 
     def build_attributes(self) -> tuple[ObjectModel, ObjectModel]:

@@ -1,101 +1,91 @@
 """`ciogen`: generate, check, validate, schema.
 
-Exit codes: 0 success, 1 drift (`check`), 2 invalid taxonomy or usage,
+Exit codes: 0 success, 1 drift (`check`), 2 invalid taxonomy, usage or an
+operating-system error (a located one-line message), 130 interrupted,
 3 an internal error (a ciogen bug: rerun with CIOGEN_DEBUG=1 for the traceback).
+
+Each verb is one function `(args, console) -> exit code`, registered in
+`VERBS` with the function that adds its arguments; everything a verb prints
+goes through `Console` (console.py), which escapes names and implements
+`--format text|github|json`.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
-import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__, output
-from .errors import Problem, TaxonomyError
+from .console import FORMATS, Console
+from .errors import TaxonomyError
 from .load import load_file, meta_schema
 from .model import Taxonomy
 from .render import build_output
 
-EXIT_OK, EXIT_DRIFT, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_DRIFT, EXIT_INVALID, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+Verb = Callable[[argparse.Namespace, Console], int]
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="ciogen",
-        description="Compile a Customer.io tracking plan (taxonomy.yaml) into a typed Python client.",
+def _with_taxonomy(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--taxonomy",
+        type=Path,
+        default=Path("taxonomy.yaml"),
+        metavar="PATH",
+        help="tracking plan (default: taxonomy.yaml)",
     )
-    parser.add_argument("--version", action="version", version=f"ciogen {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
-    def with_taxonomy(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--taxonomy",
-            type=Path,
-            default=Path("taxonomy.yaml"),
-            metavar="PATH",
-            help="tracking plan (default: taxonomy.yaml)",
-        )
-        p.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
-    def with_out(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--out",
-            type=Path,
-            default=Path("generated"),
-            metavar="DIR",
-            help="package folder; its name is the import name (default: generated)",
-        )
-
-    gen = sub.add_parser("generate", help="write the generated package")
-    with_taxonomy(gen)
-    with_out(gen)
-    check = sub.add_parser(
-        "check", help="exit 1 if the package on disk differs from what generate would write"
+def _with_out(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("generated"),
+        metavar="DIR",
+        help="package folder; its name is the import name (default: generated)",
     )
-    with_taxonomy(check)
-    with_out(check)
-    validate = sub.add_parser("validate", help="check the taxonomy only")
-    with_taxonomy(validate)
-    sub.add_parser("schema", help="print the taxonomy format's JSON Schema")
-    return parser
 
 
-def _report(problems: Sequence[Problem]) -> None:
-    for problem in problems:
-        print(problem.format(), file=sys.stderr)
+def _with_format(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default), github (workflow annotations) or json (one document on stdout)",
+    )
 
 
-def _load(args: argparse.Namespace) -> Taxonomy | None:
+def _load(args: argparse.Namespace, console: Console) -> Taxonomy | None:
     try:
         taxonomy, warnings = load_file(args.taxonomy)
     except TaxonomyError as exc:
-        _report(exc.problems)
+        console.problems(exc.problems)
         count = len(exc.errors)
-        print(
-            f"ciogen: {count} error{'s' if count != 1 else ''} in {args.taxonomy}; nothing written",
-            file=sys.stderr,
+        console.failure(
+            f"{count} error{'s' if count != 1 else ''} in {args.taxonomy}; nothing written",
+            file=str(args.taxonomy),
         )
         return None
-    _report(warnings)
+    console.problems(warnings)
     if args.strict and warnings:
-        print(
-            f"ciogen: {len(warnings)} warning(s) in {args.taxonomy} (--strict); nothing written",
-            file=sys.stderr,
+        console.failure(
+            f"{len(warnings)} warning(s) in {args.taxonomy} (--strict); nothing written",
+            file=str(args.taxonomy),
         )
         return None
     return taxonomy
 
 
-def _package_name(out: Path) -> str | None:
+def _package_name(out: Path, console: Console) -> str | None:
     name = out.resolve().name
     if not name.isidentifier() or not name.isascii():
-        print(
-            f"ciogen: --out folder name {name!r} is not a valid Python package name",
-            file=sys.stderr,
-        )
+        console.failure(f"--out folder name {name!r} is not a valid Python package name")
         return None
     return name
 
@@ -110,7 +100,8 @@ def _import_path(out: Path, name: str) -> str:
     return ".".join(parts)
 
 
-def _command_line(args: argparse.Namespace) -> str:
+def command_line(args: argparse.Namespace) -> str:
+    """The `generate` command that brings the output in line with the taxonomy."""
     parts = ["ciogen", "generate"]
     if args.taxonomy != Path("taxonomy.yaml"):
         parts += ["--taxonomy", str(args.taxonomy)]
@@ -119,63 +110,141 @@ def _command_line(args: argparse.Namespace) -> str:
     return " ".join(parts)
 
 
-def run(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    if args.command == "schema":
-        print(json.dumps(meta_schema(), indent=2))
-        return EXIT_OK
-    taxonomy = _load(args)
+def _counts(taxonomy: Taxonomy) -> str:
+    return f"{len(taxonomy.events)} events, {len(taxonomy.attributes.fields)} attributes"
+
+
+def build(args: argparse.Namespace, console: Console) -> tuple[Taxonomy, dict[str, str]] | None:
+    """Load the taxonomy and build the package in memory (None: reported, exit 2)."""
+    taxonomy = _load(args, console)
+    if taxonomy is None:
+        return None
+    package = _package_name(args.out, console)
+    if package is None:
+        return None
+    console.data("events", len(taxonomy.events))
+    console.data("attributes", len(taxonomy.attributes.fields))
+    return taxonomy, build_output(taxonomy, _import_path(args.out, package))
+
+
+def validate(args: argparse.Namespace, console: Console) -> int:
+    taxonomy = _load(args, console)
     if taxonomy is None:
         return EXIT_INVALID
-    events, attributes = len(taxonomy.events), len(taxonomy.attributes.fields)
-    if args.command == "validate":
-        print(f"ciogen: {args.taxonomy} is valid ({events} events, {attributes} attributes)")
-        return EXIT_OK
-    package = _package_name(args.out)
-    if package is None:
+    console.info(f"ciogen: {args.taxonomy} is valid ({_counts(taxonomy)})")
+    return EXIT_OK
+
+
+def check(args: argparse.Namespace, console: Console) -> int:
+    built = build(args, console)
+    if built is None:
         return EXIT_INVALID
-    files = build_output(taxonomy, _import_path(args.out, package))
-    if args.command == "check":
-        result = output.plan(args.out, files)
-        if not result.drifted:
-            print(f"ciogen: {args.out} is up to date ({len(files)} files)")
-            return EXIT_OK
-        sys.stdout.write(output.unified_diff(args.out, files, result, str(args.out)))
-        for rel in result.missing:
-            print(f"missing: {args.out}/{rel}")
-        for rel in result.stale:
-            print(f"extra: {args.out}/{rel} (generated, no longer produced)")
-        print(
-            f"ciogen: {args.out} is out of date with {args.taxonomy}; run: {_command_line(args)}",
-            file=sys.stderr,
-        )
-        return EXIT_DRIFT
+    _, files = built
+    result = output.plan(args.out, files)
+    if not result.drifted:
+        console.info(f"ciogen: {args.out} is up to date ({len(files)} files)")
+        return EXIT_OK
+    console.diff(output.unified_diff(args.out, files, result, str(args.out)))
+    for rel in result.changed:
+        console.file_status("changed", f"{args.out}/{rel}")
+    for rel in result.missing:
+        console.file_status("missing", f"{args.out}/{rel}")
+    for rel in result.stale:
+        console.file_status("extra", f"{args.out}/{rel}", "generated, no longer produced")
+    console.failure(
+        f"{args.out} is out of date with {args.taxonomy}; run: {command_line(args)}",
+        file=str(args.out),
+    )
+    return EXIT_DRIFT
+
+
+def generate(args: argparse.Namespace, console: Console) -> int:
+    built = build(args, console)
+    if built is None:
+        return EXIT_INVALID
+    taxonomy, files = built
     result = output.write(args.out, files)
     written = len(result.changed) + len(result.missing)
-    print(
-        f"ciogen: {events} events, {attributes} attributes -> {args.out}/ "
+    console.data("written", sorted(result.changed + result.missing))
+    console.data("removed", sorted(result.stale))
+    console.info(
+        f"ciogen: {_counts(taxonomy)} -> {args.out}/ "
         f"({written} written, {len(result.unchanged)} unchanged, {len(result.stale)} removed)"
     )
     if result.foreign:
-        print(
-            f"ciogen: kept {len(result.foreign)} file(s) without ciogen's header: {', '.join(result.foreign)}",
-            file=sys.stderr,
+        console.warning(
+            f"kept {len(result.foreign)} file(s) without ciogen's header: "
+            + ", ".join(result.foreign)
         )
     return EXIT_OK
 
 
+def schema(args: argparse.Namespace, console: Console) -> int:
+    console.out.write(json.dumps(meta_schema(), indent=2) + "\n")
+    return EXIT_OK
+
+
+@dataclasses.dataclass(frozen=True)
+class VerbSpec:
+    """A subcommand: its help, the options it takes, the function that runs it."""
+
+    help: str
+    options: tuple[Callable[[argparse.ArgumentParser], None], ...]
+    run: Verb
+
+
+VERBS: dict[str, VerbSpec] = {
+    "generate": VerbSpec("write the generated package", (_with_taxonomy, _with_out), generate),
+    "check": VerbSpec(
+        "exit 1 if the package on disk differs from what generate would write",
+        (_with_taxonomy, _with_out),
+        check,
+    ),
+    "validate": VerbSpec("check the taxonomy only", (_with_taxonomy,), validate),
+    "schema": VerbSpec("print the taxonomy format's JSON Schema", (), schema),
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ciogen",
+        description="Compile a Customer.io tracking plan (taxonomy.yaml) into a typed Python client.",
+    )
+    parser.add_argument("--version", action="version", version=f"ciogen {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, spec in VERBS.items():
+        verb = sub.add_parser(name, help=spec.help)
+        for add in spec.options:
+            add(verb)
+        if spec.options:
+            _with_format(verb)
+    return parser
+
+
+def os_error_message(exc: OSError) -> str:
+    """`path: reason` in one line, for an operating-system error ciogen cannot fix."""
+    where = exc.filename if exc.filename is not None else ""
+    if exc.filename2 is not None:
+        where = f"{where} -> {exc.filename2}"
+    reason = exc.strerror or str(exc)
+    return f"{where}: {reason}" if where else reason
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    console = Console(format=getattr(args, "format", "text"), command=args.command)
     try:
-        return run(argv)
+        code = VERBS[args.command].run(args, console)
     except KeyboardInterrupt:
-        print("ciogen: interrupted; nothing written", file=sys.stderr)
-        return EXIT_INTERNAL
+        console.failure("interrupted")
+        code = EXIT_INTERRUPTED
+    except OSError as exc:
+        console.failure(os_error_message(exc), file=str(exc.filename or ""))
+        code = EXIT_INVALID
     except Exception as exc:
         if os.environ.get("CIOGEN_DEBUG"):
             raise
-        print(f"ciogen: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        print(
-            "ciogen: this is a bug in ciogen; rerun with CIOGEN_DEBUG=1 for details",
-            file=sys.stderr,
-        )
-        return EXIT_INTERNAL
+        console.failure(f"internal error: {type(exc).__name__}: {exc}")
+        console.failure("this is a bug in ciogen; rerun with CIOGEN_DEBUG=1 for details")
+        code = EXIT_INTERNAL
+    return console.finish(code)

@@ -19,10 +19,21 @@ import unicodedata
 _LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
+# Letters and marks that render as nothing or as a blank although Unicode
+# calls them printable: `"admin\u3164"` would read as `"admin "` in review.
+INVISIBLE = frozenset(
+    "\u034f\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0"
+    "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+    "\u2008\u2009\u200a\u202f\u205f\u3000"
+)
+
+
 def _needs_escape(ch: str) -> bool:
-    """Control, format, separator and surrogate characters are spelled as escapes."""
+    """Control, format (bidi, zero-width), separator, surrogate and invisible characters."""
     if ch in "\t\n":
         return False
+    if ch in INVISIBLE:
+        return True
     category = unicodedata.category(ch)
     return category in {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
@@ -43,6 +54,9 @@ def py_string(text: str) -> str:
     characters `repr` leaves raw but editors and formatters treat as special.
     """
     literal = repr(text)
+    if literal[0] == "'" and '"' not in text:
+        # Double quotes, as most Python code (and formatters) write them.
+        literal = '"' + literal[1:-1].replace("\\'", "'") + '"'
     if literal.isascii() and literal.isprintable():
         return literal  # the common case: nothing repr leaves raw needs escaping
     return "".join(
@@ -83,5 +97,19 @@ def docstring(text: str) -> str:
 
 def comment(text: str) -> str:
     """A single comment line's text: line breaks become spaces, controls become escapes."""
-    flat = _LINE_BREAKS.sub(" ", text)
+    # Trailing spaces mean nothing in a comment, and lint rules (W291) reject them.
+    flat = _LINE_BREAKS.sub(" ", text).rstrip()
     return "".join(_escape_char(ch) if _needs_escape(ch) else ch for ch in flat)
+
+
+def terminal(text: str) -> str:
+    """`text` safe to print as (part of) one line of a terminal or CI log.
+
+    Every control character (newline, CR, ESC, tab included), bidirectional
+    control, zero-width and invisible character is spelled as an escape, so a
+    name can neither start a new line (a GitHub Actions `::error` annotation),
+    move the cursor, recolour the log, nor reorder or hide what a reviewer reads.
+    """
+    if text.isascii() and text.isprintable():
+        return text  # the common case
+    return "".join(_escape_char(ch) if ch in "\t\n" or _needs_escape(ch) else ch for ch in text)

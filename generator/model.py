@@ -129,6 +129,34 @@ class Event:
     anonymous_method_name: str | None
 
 
+Channel: TypeAlias = Literal["email", "push", "sms", "in_app", "inbox", "whatsapp"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Message:
+    """A transactional message: its template id, channel and the model of its `message_data`."""
+
+    name: str
+    method_name: str
+    message_id: int | str
+    channel: Channel
+    model: ObjectModel
+    description: str
+    deprecated: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Broadcast:
+    """An API-triggered broadcast: its campaign id and the model of its trigger `data`."""
+
+    name: str
+    method_name: str
+    campaign_id: int
+    model: ObjectModel
+    description: str
+    deprecated: str | None
+
+
 @dataclasses.dataclass(frozen=True)
 class Taxonomy:
     name: str
@@ -141,3 +169,7 @@ class Taxonomy:
     objects: tuple[ObjectModel, ...]
     """Nested object classes, dependencies first (a class is defined before its users)."""
     enums: tuple[EnumType, ...]
+    messages: tuple[Message, ...] = ()
+    """Transactional messages (App API), sorted by name; their data classes are in `objects`."""
+    broadcasts: tuple[Broadcast, ...] = ()
+    """API-triggered broadcasts, sorted by name; their data classes are in `objects`."""

@@ -68,6 +68,12 @@ def limits() -> Limits:
 
 
 @functools.cache
+def app_channels() -> ModuleType:
+    """`templates/_runtime/app_channels.py`: the App API's routes and each channel's options."""
+    return _load("_runtime/app_channels.py", "_ciogen_app_channels")
+
+
+@functools.cache
 def checks() -> ModuleType:
     """`templates/_checks.py`, the generated packages' own format checks, loaded once."""
     return _load("_checks.py", "_ciogen_checks")
@@ -126,6 +132,16 @@ MODULE_RESERVED = {
     "AnyEvent": "the union of all event classes",
     "Client": "the client class",
     "Person": "the person identifier type",
+    "AppClient": "the App API client class",
+    "AppConfig": "the App API client's settings",
+    "AppError": "the App API error class",
+    "MessageMaybeSent": "the App API error class",
+    "MessageNotSent": "the App API error class",
+    "MessageRejected": "the App API error class",
+    "RecordingAppTransport": "the App API recording transport",
+    "AppResponse": "the App API recording transport's answer type",
+    "AnswerLost": "the App API recording transport's fault type",
+    "ConnectFailed": "the App API recording transport's fault type",
     # Runtime names re-exported by the generated package's __init__.py.
     **{
         name: "a name the generated package exports from its runtime"

@@ -35,6 +35,7 @@ __all__ = [
     "Mutation",
     "Required",
     "arguments",
+    "as_json",
     "date_times",
     "dates",
     "emails",
@@ -54,7 +55,6 @@ __all__ = [
     "uris",
     "uuids",
     "wire_json",
-    "as_json",
     "with_duplicate",
     "wrong_type",
 ]

@@ -25,7 +25,12 @@ if str(REPO) not in sys.path:
 
 from bench import client as cbench  # noqa: E402
 from bench import generator as gbench  # noqa: E402
-from bench import report, sink, venvs  # noqa: E402
+from bench import (  # noqa: E402
+    report,
+    sink_client,
+    synthetic,
+    venvs,
+)
 
 N = 300  # events per client run: enough for a few batches, fast
 
@@ -54,7 +59,7 @@ def _post(url: str, path: str, body: bytes, headers: dict[str, str] | None = Non
 
 
 def test_sink_counts_every_format() -> None:
-    with sink.SinkProcess(tls=False, max_seconds=60) as s:
+    with sink_client.SinkProcess(tls=False, max_seconds=60) as s:
         _post(s.url, "/api/v2/batch", json.dumps({"batch": [{"a": 1}] * 7}).encode())
         _post(s.url, "/api/v1/customers/42/events", b'{"name": "x"}')
         _post(
@@ -63,12 +68,12 @@ def test_sink_counts_every_format() -> None:
             gzip.compress(json.dumps({"batch": [1, 2, 3]}).encode()),
             {"Content-Encoding": "gzip"},
         )
-        st = sink.stats(s.url)
+        st = sink_client.stats(s.url)
         assert st["events"] == 11
         assert st["paths"] == {"v2_batch": 7, "v1_event": 1, "segment_batch": 3}
         assert st["errors"] == 0
-        sink.reset(s.url)
-        assert sink.stats(s.url)["events"] == 0
+        sink_client.reset(s.url)
+        assert sink_client.stats(s.url)["events"] == 0
 
 
 def _check_client_summary(res: dict[str, Any], impl: str, queued: bool = True) -> dict[str, Any]:
@@ -169,10 +174,10 @@ def test_synthetic_taxonomy_is_valid(tmp_path: Path) -> None:
     import jsonschema
     import yaml
 
-    tpath, spath = gbench.write_inputs(25, str(tmp_path))
+    tpath, spath = synthetic.write_inputs(25, str(tmp_path))
     with open(tpath) as f:
         doc = yaml.safe_load(f)
-    assert doc == gbench.taxonomy_dict(25)
+    assert doc == synthetic.taxonomy_dict(25)
     schema = json.loads((REPO / "generator" / "taxonomy.schema.json").read_text())
     jsonschema.validate(doc, schema)
     with open(spath) as f:

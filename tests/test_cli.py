@@ -132,7 +132,7 @@ def test_failure_while_writing_leaves_previous_tree_untouched(
         real_replace(src, dst)
 
     monkeypatch.setattr(output.os, "replace", failing_replace)
-    assert cli.main(["generate"]) == 3
+    assert cli.main(["generate"]) == 2  # an OS error: reported in one line, not a bug
     monkeypatch.setattr(output.os, "replace", real_replace)
     assert read_tree(project / "generated") == before
     leftovers = [p.name for p in project.iterdir() if p.name.startswith(".generated.ciogen")]
@@ -192,7 +192,7 @@ def test_docstrings_show_the_import_path_of_a_nested_out(project: Path) -> None:
     package = project / "app" / "analytics"
     init = (package / "__init__.py").read_text(encoding="utf-8")
     assert "\nfrom app.analytics import get_client\n" in init
-    assert "get_client().signed_up(\"42\", method='email')" in init
+    assert 'get_client().signed_up("42", method="email")' in init
     assert "    from app.analytics import strategies\n" in (package / "strategies.py").read_text(
         encoding="utf-8"
     )

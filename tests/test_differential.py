@@ -36,6 +36,8 @@ from hypothesis_jsonschema import from_schema
 
 from ciogen.load import load_file
 from ciogen.render import build_output
+from ciogen.strategy_code import strategy_names
+from generated._runtime.wire import _encode_any
 
 PACKAGES = {
     "generated": REPO,
@@ -43,12 +45,18 @@ PACKAGES = {
     package_name("nested"): package_root("nested"),
 }
 
+TAXONOMIES = {
+    "generated": REPO / "taxonomy.yaml",
+    package_name("hostile"): GOLDEN / "hostile" / "taxonomy.yaml",
+    package_name("nested"): GOLDEN / "nested" / "taxonomy.yaml",
+}
+
 
 def _schemas() -> list[tuple[str, str]]:
     return [
-        (package, path.name)
+        (package, path.relative_to(root / package / "schemas").as_posix())
         for package, root in PACKAGES.items()
-        for path in sorted((root / package / "schemas").glob("*.json"))
+        for path in sorted((root / package / "schemas").glob("**/*.json"))
     ]
 
 
@@ -100,8 +108,23 @@ def _model(module: ModuleType, package: str, schema: str) -> tuple[type[Any], An
     """The dataclass a schema file describes, and the generated strategy for it."""
     if schema == "person_attributes.json":
         return module.models.PersonAttributes, module.strategies.person_attributes
+    if schema.startswith("app/"):
+        # A message's or broadcast's data: `schemas/app/<method>.json`.
+        class_name, strategy = _app_models(package)[schema.removeprefix("app/")]
+        return getattr(module.models, class_name), getattr(module.strategies, strategy)
     title = _document(package, schema)["title"]
     return module.models.EVENT_TYPES[title], module.strategies.EVENT_STRATEGIES[title]
+
+
+@functools.cache
+def _app_models(package: str) -> dict[str, tuple[str, str]]:
+    """`<method>.json` -> (data class, strategy function) of each message and broadcast."""
+    taxonomy, _ = load_file(TAXONOMIES[package])
+    names = strategy_names(taxonomy)
+    return {
+        f"{item.method_name}.json": (item.model.class_name, names[item.model.class_name])
+        for item in (*taxonomy.messages, *taxonomy.broadcasts)
+    }
 
 
 @pytest.mark.parametrize(("package", "schema"), SCHEMAS, ids=IDS)
@@ -148,7 +171,8 @@ def test_strategy_values_validate_against_the_schema(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         value = data.draw(strategy(), label="value")
-        payload = json.loads(json.dumps(value.to_payload(), allow_nan=False))
+        # The runtime's own encoder: Decimals go out as their exact digits.
+        payload = json.loads(_encode_any(value.to_payload()))
     errors = [e.message for e in _validator(package, schema).iter_errors(payload)]
     assert not errors
 
@@ -164,16 +188,13 @@ def test_golden_packages_generated_property_tests_pass(
 def test_differential_covers_every_schema() -> None:
     """The tests above run on every schema each taxonomy exports: one per event, plus the
     person attributes. A schema missing from disk, or one the glob misses, fails here."""
-    taxonomies = {
-        "generated": REPO / "taxonomy.yaml",
-        package_name("hostile"): GOLDEN / "hostile" / "taxonomy.yaml",
-        package_name("nested"): GOLDEN / "nested" / "taxonomy.yaml",
-    }
+    taxonomies = TAXONOMIES
     assert set(taxonomies) == set(PACKAGES)
     expected = []
     for package, path in taxonomies.items():
         taxonomy, _ = load_file(path)
         files = build_output(taxonomy, package)
         expected += [(package, rel.split("/", 1)[1]) for rel in files if rel.startswith("schemas/")]
-        assert sum(p == package for p, _ in expected) == len(taxonomy.events) + 1
+        app = len(taxonomy.messages) + len(taxonomy.broadcasts)
+        assert sum(p == package for p, _ in expected) == len(taxonomy.events) + 1 + app
     assert sorted(SCHEMAS) == sorted(expected)

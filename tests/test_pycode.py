@@ -25,7 +25,7 @@ TIMES = ArrayType(TimestampType(), max_items=2)
 def test_annotations() -> None:
     assert pycode.annotation(StringType()) == "str"
     assert pycode.annotation(NumericType(True)) == "int"
-    assert pycode.annotation(NumericType(False)) == "float"
+    assert pycode.annotation(NumericType(False)) == "float | _dec.Decimal"
     assert pycode.annotation(BooleanType()) == "bool"
     assert pycode.annotation(TIMES) == "list[_dt.datetime]"
     assert pycode.annotation(ObjectType("Address"), "_m.") == "_m.Address"
@@ -41,7 +41,7 @@ def test_optional_and_nullable_fields_accept_none() -> None:
 
 
 def test_enum_aliases() -> None:
-    assert pycode.enum_literal(EnumType("A", "string", ("x", "y"))) == "_t.Literal['x', 'y']"
+    assert pycode.enum_literal(EnumType("A", "string", ("x", "y"))) == '_t.Literal["x", "y"]'
     # Literal cannot hold floats: the alias is float and the membership check remains.
     assert pycode.enum_literal(EnumType("B", "number", (0.5, 1))) == "float"
 

@@ -47,3 +47,16 @@ def test_mypy_strict_on_the_benchmarks(tmp_path: Path) -> None:
     result = _run("mypy", "--strict", "--cache-dir", str(tmp_path), "bench")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues found" in result.stdout
+
+
+def test_the_benchmarks_stay_proportionate() -> None:
+    """bench/ is small modules with one job each: none over ~330 lines, no function whose
+    cyclomatic complexity is over 10 (a new benchmark is a module of its own and a
+    section in bench/report.py, not another branch of a big function)."""
+    sizes = {
+        p.name: len(p.read_text(encoding="utf-8").splitlines())
+        for p in (REPO / "bench").glob("*.py")
+    }
+    assert {n: s for n, s in sizes.items() if s > 330} == {}
+    result = _run("ruff", "check", "--no-cache", "--select", "C901", "bench")
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -14,7 +14,7 @@ from typing import Any, Final, Generic, TypeVar
 from .client import BaseClient
 from .errors import ConfigurationError
 from .hooks import _register_fork_reset
-from .transport import _REGIONS, region_base_url
+from .transport import _TRACK_HOSTS, region_base_url
 
 ClientT = TypeVar("ClientT", bound=BaseClient)
 
@@ -45,7 +45,7 @@ def _env_settings(
         )
     if given.get("region") is None:
         region = environ.get(ENV_REGION, "").strip() or default_region
-        if region.lower() not in _REGIONS:
+        if region.lower() not in _TRACK_HOSTS:
             raise ConfigurationError(f"{ENV_REGION}={region!r} is not a valid region; use us or eu")
         settings["region"] = region.lower()
     return settings

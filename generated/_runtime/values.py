@@ -7,17 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-# Import the submodules by name, never names from the top-level package: the
-# customerio-cdp-analytics wheel overwrites ``customerio/__init__.py``. The package
-# ships no type information, hence the ignores.
-from customerio.constants import CIOID, EMAIL, ID  # type: ignore[import-untyped]
-
 from .errors import IdentifierError
 from .limits import MAX_IDENTIFIER_BYTES
 
 _BATCH_PATH: Final = "/api/v2/batch"
 _EVENTS_PATH: Final = "/api/v1/events"
-_KINDS: Final[dict[str, str]] = {ID: "id", EMAIL: "email", CIOID: "cio_id"}
+# The identifier kinds of the Track API (customerio.constants ID, EMAIL, CIOID),
+# spelled out: importing customerio pulls in requests and urllib3 (~0.3 s) for three
+# strings. tests/client/test_no_customerio.py checks they still agree.
+_KINDS: Final[dict[str, str]] = {"id": "id", "email": "email", "cio_id": "cio_id"}
 
 
 def _check_identifier(value: object, what: str) -> str:

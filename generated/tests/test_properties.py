@@ -42,6 +42,10 @@ ULID = re.compile("[0-9A-HJKMNP-TV-Z]{26}")
 
 MODELS: list[_s.Model] = [
     _s.Model(_m.LineItem, strategies.line_item, None),
+    _s.Model(_m.PasswordResetMessageData, strategies.password_reset_message_data, None),
+    _s.Model(_m.ReceiptMessageData, strategies.receipt_message_data, None),
+    _s.Model(_m.OrderShippedMessageData, strategies.order_shipped_message_data, None),
+    _s.Model(_m.MaintenanceWindowBroadcastData, strategies.maintenance_window_broadcast_data, None),
     _s.Model(_m.PersonAttributes, strategies.person_attributes, "person_attributes.json"),
     _s.Model(
         _m.PersonAttributesUpdate,
@@ -108,6 +112,166 @@ MUTATIONS: list[_s.Mutation] = [
         "line_item.name",
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=201, max_size=208))),
+    ),
+    *_s.rules(
+        _m.PasswordResetMessageData,
+        strategies.password_reset_message_data,
+        "reset_url",
+        "password_reset.reset_url",
+        ("type", _s.here(_st.none())),
+        ("type", _s.here(_s.wrong_type("string"))),
+        ("maxLength", _s.here(_st.text(min_size=2049, max_size=2056))),
+        ("format", _s.here(_st.sampled_from(("", "x", "0")))),
+    ),
+    *_s.rules(
+        _m.PasswordResetMessageData,
+        strategies.password_reset_message_data,
+        "expires_in_minutes",
+        "password_reset.expires_in_minutes",
+        ("type", _s.here(_s.wrong_type("integer"))),
+        ("minimum", _s.here(_st.integers(max_value=4))),
+        ("maximum", _s.here(_st.integers(min_value=1441))),
+    ),
+    *_s.rules(
+        _m.PasswordResetMessageData,
+        strategies.password_reset_message_data,
+        "first_name",
+        "password_reset.first_name",
+        ("type", _s.here(_s.wrong_type("string"))),
+        ("maxLength", _s.here(_st.text(min_size=101, max_size=108))),
+    ),
+    *_s.rules(
+        _m.ReceiptMessageData,
+        strategies.receipt_message_data,
+        "line_items",
+        "receipt.line_items",
+        ("type", _s.here(_st.none())),
+        ("type", _s.here(_s.wrong_type("array"))),
+        ("minItems", _s.here(_s.lists(strategies.line_item(), max_size=0))),
+        ("maxItems", _s.here(_s.lists(strategies.line_item(), min_size=101, max_size=103))),
+        (
+            "type",
+            _s.in_list(
+                _s.lists(strategies.line_item(), min_size=1, max_size=100),
+                _s.here(_s.wrong_type("object")),
+            ),
+        ),
+    ),
+    *_s.rules(
+        _m.ReceiptMessageData,
+        strategies.receipt_message_data,
+        "order_id",
+        "receipt.order_id",
+        ("type", _s.here(_st.none())),
+        ("type", _s.here(_s.wrong_type("string"))),
+        ("format", _s.here(_st.sampled_from(("", "x", "0")))),
+    ),
+    *_s.rules(
+        _m.ReceiptMessageData,
+        strategies.receipt_message_data,
+        "paid_at",
+        "receipt.paid_at",
+        ("type", _s.here(_st.none())),
+        ("type", _s.here(_s.wrong_type("timestamp"))),
+        ("timezone", _s.here(_s.naive_datetimes())),
+    ),
+    *_s.rules(
+        _m.ReceiptMessageData,
+        strategies.receipt_message_data,
+        "total",
+        "receipt.total",
+        ("type", _s.here(_st.none())),
+        ("type", _s.here(_s.wrong_type("number"))),
+        ("minimum", _s.here(_s.finite_floats(max_value=0, exclude_max=True))),
+    ),
+    *_s.rules(
+        _m.ReceiptMessageData,
+        strategies.receipt_message_data,
+        "currency",
+        "receipt.currency",
+        ("enum", _s.here(_s.outside(("USD", "EUR", "GBP"), "string"))),
+    ),
+    *_s.rules(
+        _m.OrderShippedMessageData,
+        strategies.order_shipped_message_data,
+        "carrier",
+        "order_shipped.carrier",
+        ("enum", _s.here(_st.none())),
+        ("enum", _s.here(_s.outside(("ups", "fedex", "dhl", "usps"), "string"))),
+    ),
+    *_s.rules(
+        _m.OrderShippedMessageData,
+        strategies.order_shipped_message_data,
+        "order_id",
+        "order_shipped.order_id",
+        ("type", _s.here(_st.none())),
+        ("type", _s.here(_s.wrong_type("string"))),
+        ("format", _s.here(_st.sampled_from(("", "x", "0")))),
+    ),
+    *_s.rules(
+        _m.OrderShippedMessageData,
+        strategies.order_shipped_message_data,
+        "tracking_url",
+        "order_shipped.tracking_url",
+        ("type", _s.here(_s.wrong_type("string"))),
+        ("maxLength", _s.here(_st.text(min_size=2049, max_size=2056))),
+        ("format", _s.here(_st.sampled_from(("", "x", "0")))),
+    ),
+    *_s.rules(
+        _m.MaintenanceWindowBroadcastData,
+        strategies.maintenance_window_broadcast_data,
+        "affected_services",
+        "maintenance_window.affected_services",
+        ("type", _s.here(_st.none())),
+        ("type", _s.here(_s.wrong_type("array"))),
+        (
+            "minItems",
+            _s.here(
+                _s.lists(_st.sampled_from(("api", "dashboard", "email", "webhooks")), max_size=0)
+            ),
+        ),
+        (
+            "uniqueItems",
+            _s.here(
+                _s.with_duplicate(
+                    _s.lists(
+                        _st.sampled_from(("api", "dashboard", "email", "webhooks")),
+                        min_size=1,
+                        unique=True,
+                    ),
+                ),
+            ),
+        ),
+        (
+            "enum",
+            _s.in_list(
+                _s.lists(
+                    _st.sampled_from(("api", "dashboard", "email", "webhooks")),
+                    min_size=1,
+                    unique=True,
+                ),
+                _s.here(_s.outside(("api", "dashboard", "email", "webhooks"), "string")),
+            ),
+        ),
+    ),
+    *_s.rules(
+        _m.MaintenanceWindowBroadcastData,
+        strategies.maintenance_window_broadcast_data,
+        "duration_minutes",
+        "maintenance_window.duration_minutes",
+        ("type", _s.here(_st.none())),
+        ("type", _s.here(_s.wrong_type("integer"))),
+        ("minimum", _s.here(_st.integers(max_value=0))),
+        ("maximum", _s.here(_st.integers(min_value=721))),
+    ),
+    *_s.rules(
+        _m.MaintenanceWindowBroadcastData,
+        strategies.maintenance_window_broadcast_data,
+        "starts_at",
+        "maintenance_window.starts_at",
+        ("type", _s.here(_st.none())),
+        ("type", _s.here(_s.wrong_type("timestamp"))),
+        ("timezone", _s.here(_s.naive_datetimes())),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -388,7 +552,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.outside(
                     ("too_expensive", "missing_features", "switched_service", "unused", "other"),
                     "string",
-                )
+                ),
             ),
         ),
     ),
@@ -414,6 +578,26 @@ REQUIRED: list[_s.Required] = [
     _s.Required(_m.LineItem, strategies.line_item, "quantity"),
     _s.Required(_m.LineItem, strategies.line_item, "sku"),
     _s.Required(_m.LineItem, strategies.line_item, "unit_price"),
+    _s.Required(_m.PasswordResetMessageData, strategies.password_reset_message_data, "reset_url"),
+    _s.Required(_m.ReceiptMessageData, strategies.receipt_message_data, "line_items"),
+    _s.Required(_m.ReceiptMessageData, strategies.receipt_message_data, "order_id"),
+    _s.Required(_m.ReceiptMessageData, strategies.receipt_message_data, "paid_at"),
+    _s.Required(_m.ReceiptMessageData, strategies.receipt_message_data, "total"),
+    _s.Required(_m.OrderShippedMessageData, strategies.order_shipped_message_data, "carrier"),
+    _s.Required(_m.OrderShippedMessageData, strategies.order_shipped_message_data, "order_id"),
+    _s.Required(
+        _m.MaintenanceWindowBroadcastData,
+        strategies.maintenance_window_broadcast_data,
+        "affected_services",
+    ),
+    _s.Required(
+        _m.MaintenanceWindowBroadcastData,
+        strategies.maintenance_window_broadcast_data,
+        "duration_minutes",
+    ),
+    _s.Required(
+        _m.MaintenanceWindowBroadcastData, strategies.maintenance_window_broadcast_data, "starts_at"
+    ),
     _s.Required(_m.PersonAttributes, strategies.person_attributes, "email"),
     _s.Required(_m.CheckoutCompleted, strategies.checkout_completed, "items"),
     _s.Required(_m.CheckoutCompleted, strategies.checkout_completed, "line_items"),
@@ -514,7 +698,9 @@ def test_missing_required_argument_is_a_type_error(
 
 @pytest.mark.parametrize("case", EVENTS, ids=[e.method for e in EVENTS])
 @given(data=_st.data())
-def test_client_sends_each_event_as_one_operation(case: _s.EventCase, data: _st.DataObject) -> None:
+def test_client_sends_each_event_as_one_operation(
+    case: _s.EventCase, data: _st.DataObject
+) -> None:
     with _quiet():
         event = data.draw(case.strategy())
     arguments = _s.arguments(event)

@@ -17,11 +17,6 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Protocol
 from urllib.parse import unquote, urlsplit
 
-# Import the submodules by name, never names from the top-level package: the
-# customerio-cdp-analytics wheel overwrites ``customerio/__init__.py``. The package
-# ships no type information, hence the ignores.
-from customerio.regions import Regions  # type: ignore[import-untyped]
-
 from .errors import ConfigurationError, TransportError
 from .hooks import _register_fork_reset
 
@@ -32,7 +27,10 @@ _IDLE_RECONNECT_SECONDS: Final = 30.0
 """Reconnect instead of reusing a keep-alive connection idle this long: load balancers
 drop idle connections silently, and the first request on a dead one would fail."""
 
-_REGIONS: Final[dict[str, Any]] = {"us": Regions.US, "eu": Regions.EU}
+_TRACK_HOSTS: Final[dict[str, str]] = {"us": "track.customer.io", "eu": "track-eu.customer.io"}
+"""The Track API host of each region (``customerio.regions.Regions``), spelled out:
+importing customerio pulls in requests and urllib3 (~0.3 s) for two host names.
+tests/client/test_no_customerio.py checks they still agree."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +68,11 @@ class Transport(Protocol):
 
 def region_base_url(region: str) -> str:
     """``https://track.customer.io`` for ``"us"``, ``https://track-eu.customer.io`` for
-    ``"eu"`` (hosts from ``customerio.regions.Regions``)."""
+    ``"eu"``."""
     key = region.lower() if isinstance(region, str) else region
-    if key not in _REGIONS:
+    if key not in _TRACK_HOSTS:
         raise ConfigurationError(f"region must be 'us' or 'eu', got {region!r}")
-    return f"https://{_REGIONS[key].track_host}"
+    return f"https://{_TRACK_HOSTS[key]}"
 
 
 class _Conn:

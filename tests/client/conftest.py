@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 import trustme
 
+from .app_support import app_server, make_app  # noqa: F401  (the App client's fixtures)
 from .track_server import TrackServer
 
 REPO = Path(__file__).resolve().parents[2]

@@ -27,11 +27,14 @@ __all__ = [
 ]
 
 
+
+
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
 class PersonAttributes:
     """Person attributes sent by `identify`."""
 
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
+
 
     def __post_init__(self) -> None:
         pass
@@ -45,7 +48,8 @@ class PersonAttributes:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls()
+        return cls(
+        )
 
 
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,6 +58,7 @@ class PersonAttributesUpdate:
 
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
+
     def __post_init__(self) -> None:
         pass
 
@@ -66,7 +71,8 @@ class PersonAttributesUpdate:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls()
+        return cls(
+        )
 
 
 @_c.deprecated("send signed_up instead", category=None)
@@ -116,6 +122,7 @@ class OldSignup:
     DEPRECATION: _t.ClassVar[str | None] = "event 'old_signup' is deprecated"
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
+
     def __post_init__(self) -> None:
         pass
 
@@ -128,7 +135,8 @@ class OldSignup:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "old_signup", cls._KEYS, ())
-        return cls()
+        return cls(
+        )
 
 
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)

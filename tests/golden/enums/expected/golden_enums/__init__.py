@@ -3,7 +3,7 @@
 
 from golden_enums import get_client
 
-get_client().rated("42", channel='web', stars=1)
+get_client().rated("42", channel="web", stars=1)
 """
 
 from ._checks import ValidationError

@@ -47,11 +47,13 @@ Tier: _t.TypeAlias = _t.Literal["free", "pro"]
 _TIER_VALUES: frozenset[object] = frozenset({"free", "pro"})
 
 
+
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
 class PersonAttributes:
     """Person attributes sent by `identify`."""
 
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
+
 
     def __post_init__(self) -> None:
         pass
@@ -65,7 +67,8 @@ class PersonAttributes:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls()
+        return cls(
+        )
 
 
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,6 +77,7 @@ class PersonAttributesUpdate:
 
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
+
     def __post_init__(self) -> None:
         pass
 
@@ -86,7 +90,8 @@ class PersonAttributesUpdate:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls()
+        return cls(
+        )
 
 
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
@@ -114,7 +119,7 @@ class Rated:
         _v: _t.Any
         _v = self.channel
         if _v is not None and (not isinstance(_v, str) or _v not in _RATED_CHANNEL_VALUES):
-            raise _c.fail("rated.channel", "enum", "must be one of 'web', 'app'", _v)
+            raise _c.fail("rated.channel", "enum", 'must be one of "web", "app"', _v)
         _v = self.stars
         if not isinstance(_v, int) or isinstance(_v, bool) or _v not in _RATED_STARS_VALUES:
             raise _c.fail("rated.stars", "enum", "must be one of 1, 2, 3, 4, 5", _v)
@@ -123,7 +128,7 @@ class Rated:
             raise _c.fail("rated.agreed", "enum", "must be one of True", _v)
         _v = self.tier
         if _v is not None and (not isinstance(_v, str) or _v not in _TIER_VALUES):
-            raise _c.fail("rated.tier", "enum", "must be one of 'free', 'pro'", _v)
+            raise _c.fail("rated.tier", "enum", 'must be one of "free", "pro"', _v)
         _v = self.tiers
         if _v is not None:
             if not isinstance(_v, list):
@@ -135,17 +140,17 @@ class Rated:
                     raise _c.fail(
                         _c.field_at("rated.tiers", i0),
                         "enum",
-                        "must be one of 'free', 'pro'",
+                        'must be one of "free", "pro"',
                         item0,
                     )
         _v = self.version
         if _v is not None and (not isinstance(_v, str) or _v not in _RATED_VERSION_VALUES):
-            raise _c.fail("rated.version", "enum", "must be one of 'v2'", _v)
+            raise _c.fail("rated.version", "enum", 'must be one of "v2"', _v)
         _v = self.weight
         if _v is not None and (
-            not isinstance(_v, int | float | _dec.Decimal)
-            or isinstance(_v, bool)
-            or _v not in _RATED_WEIGHT_VALUES
+            not isinstance(_v, int | float | _dec.Decimal) or isinstance(
+                _v, bool
+            ) or _v not in _RATED_WEIGHT_VALUES
         ):
             raise _c.fail("rated.weight", "enum", "must be one of 0.5, 1, 1.5", _v)
 
@@ -167,15 +172,7 @@ class Rated:
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _data = _c.check_payload_keys(
-            payload,
-            "rated",
-            cls._KEYS,
-            (
-                "channel",
-                "stars",
-            ),
-        )
+        _data = _c.check_payload_keys(payload, "rated", cls._KEYS, ("channel", "stars"))
         return cls(
             channel=_data["channel"],
             stars=_c.load_int(_data["stars"]),

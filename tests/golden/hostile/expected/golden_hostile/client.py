@@ -145,7 +145,8 @@ class Client(BaseClient):
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """Another client method name; no properties."""
-        _data = _m.Flush().to_payload()
+        _data = _m.Flush(
+        ).to_payload()
         return self._track(person, "flush", _data, timestamp)
 
     def identify_event(

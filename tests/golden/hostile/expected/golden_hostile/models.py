@@ -45,7 +45,7 @@ _FOR_VALUES: frozenset[object] = frozenset(
     {'a"b', "c'd", "e\\f", '"""', "{}", "line\nbreak", "", "ünï", "None"}
 )
 
-_PATTERN_0 = _re.compile("[\"'\\\\]+")
+_PATTERN_0 = _re.compile('["\'\\\\]+')
 
 
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
@@ -232,7 +232,7 @@ class Event2ndEvent:
         _v: _t.Any
         _v = self.none
         if _v is not None and (not isinstance(_v, str) or _v not in _EVENT2ND_EVENT_NONE__VALUES):
-            raise _c.fail("2nd event.None", "enum", "must be one of 'None'", _v)
+            raise _c.fail("2nd event.None", "enum", 'must be one of "None"', _v)
         _v = self.true
         if _v is not None and (not isinstance(_v, bool) or _v not in _EVENT2ND_EVENT_TRUE__VALUES):
             raise _c.fail("2nd event.True", "enum", "must be one of True", _v)
@@ -285,14 +285,14 @@ class Class:
             raise _c.fail(
                 "class.def",
                 "enum",
-                "must be one of 'a\"b', \"c'd\", 'e\\\\f', '\"\"\"', '{}', 'line\\nbreak', '', 'ünï', 'None'",
+                'must be one of \'a"b\', "c\'d", "e\\\\f", \'"""\', "{}", "line\\nbreak", "", "ünï", "None"',
                 _v,
             )
         _v = self.field_1st
         if not isinstance(_v, str):
             raise _c.fail("class.1st", "type", "must be a string", _v)
         if _PATTERN_0.fullmatch(_v) is None:
-            raise _c.fail("class.1st", "pattern", "must match the pattern '[\"\\'\\\\\\\\]+'", _v)
+            raise _c.fail("class.1st", "pattern", 'must match the pattern \'["\\\'\\\\\\\\]+\'', _v)
         _v = self.lambda_
         if _v is not None and (not isinstance(_v, Model1stChoice)):
             raise _c.fail("class.lambda", "type", "must be a Model1stChoice", _v)
@@ -341,15 +341,7 @@ class Class:
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _data = _c.check_payload_keys(
-            payload,
-            "class",
-            cls._KEYS,
-            (
-                "def",
-                "1st",
-            ),
-        )
+        _data = _c.check_payload_keys(payload, "class", cls._KEYS, ("def", "1st"))
         return cls(
             def_=_data["def"],
             field_1st=_data["1st"],
@@ -370,6 +362,7 @@ class Flush:
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
+
     def __post_init__(self) -> None:
         pass
 
@@ -382,7 +375,8 @@ class Flush:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "flush", cls._KEYS, ())
-        return cls()
+        return cls(
+        )
 
 
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)

@@ -61,7 +61,7 @@ def class_() -> _st.SearchStrategy[_m.Class]:
         def_=_st.sampled_from(
             ('a"b', "c'd", "e\\f", '"""', "{}", "line\nbreak", "", "ünï", "None")
         ),
-        field_1st=_s.strings(pattern="[\"'\\\\]+"),
+        field_1st=_s.strings(pattern='["\'\\\\]+'),
         lambda_=_s.optional(model1st_choice()),
         person_=_s.optional(_st.text()),
         recipient=_s.optional(_s.strings(format="email")),

@@ -26,6 +26,8 @@ __all__ = [
 ]
 
 
+
+
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
 class PersonAttributes:
     """Person attributes sent by `identify`."""
@@ -208,15 +210,7 @@ class OrderCompleted:
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _data = _c.check_payload_keys(
-            payload,
-            "Order Completed",
-            cls._KEYS,
-            (
-                "data",
-                "value",
-            ),
-        )
+        _data = _c.check_payload_keys(payload, "Order Completed", cls._KEYS, ("data", "value"))
         return cls(
             data=_data["data"],
             value=_data["value"],

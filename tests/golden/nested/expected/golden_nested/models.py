@@ -76,15 +76,7 @@ class AddressGeo:
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _data = _c.check_payload_keys(
-            payload,
-            "address.geo",
-            cls._KEYS,
-            (
-                "lat",
-                "lon",
-            ),
-        )
+        _data = _c.check_payload_keys(payload, "address.geo", cls._KEYS, ("lat", "lon"))
         return cls(
             lat=_data["lat"],
             lon=_data["lon"],
@@ -133,15 +125,7 @@ class Address:
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _data = _c.check_payload_keys(
-            payload,
-            "address",
-            cls._KEYS,
-            (
-                "country",
-                "street",
-            ),
-        )
+        _data = _c.check_payload_keys(payload, "address", cls._KEYS, ("country", "street"))
         return cls(
             country=_data["country"],
             street=_data["street"],
@@ -226,7 +210,7 @@ class OrderShippedShipmentParcelsItem:
                     raise _c.fail(
                         _c.field_at("order_shipped.shipment.parcels[].tags", i0),
                         "enum",
-                        "must be one of 'red', 'green', 'blue'",
+                        'must be one of "red", "green", "blue"',
                         item0,
                     )
 
@@ -285,8 +269,7 @@ class OrderShippedShipment:
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {
-            "parcels": [x0.to_payload() for x0 in self.parcels],
-            "to": self.to.to_payload(),
+            "parcels": [x0.to_payload() for x0 in self.parcels], "to": self.to.to_payload()
         }
         return _payload
 
@@ -294,13 +277,7 @@ class OrderShippedShipment:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(
-            payload,
-            "order_shipped.shipment",
-            cls._KEYS,
-            (
-                "parcels",
-                "to",
-            ),
+            payload, "order_shipped.shipment", cls._KEYS, ("parcels", "to")
         )
         return cls(
             parcels=_c.load_list(
@@ -476,8 +453,7 @@ class OrderShipped:
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {
-            "shipment": self.shipment.to_payload(),
-            "shipped_at": _c.unix(self.shipped_at),
+            "shipment": self.shipment.to_payload(), "shipped_at": _c.unix(self.shipped_at)
         }
         if self.history is not None:
             _payload["history"] = [_c.unix(x0) for x0 in self.history]
@@ -489,13 +465,7 @@ class OrderShipped:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(
-            payload,
-            "order_shipped",
-            cls._KEYS,
-            (
-                "shipment",
-                "shipped_at",
-            ),
+            payload, "order_shipped", cls._KEYS, ("shipment", "shipped_at")
         )
         return cls(
             shipment=_c.load_object(OrderShippedShipment.from_payload, _data["shipment"]),

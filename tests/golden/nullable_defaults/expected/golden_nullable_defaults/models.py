@@ -29,11 +29,13 @@ ConfiguredMode: _t.TypeAlias = _t.Literal["fast", "safe"]
 _CONFIGURED_MODE_VALUES: frozenset[object] = frozenset({"fast", "safe"})
 
 
+
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
 class PersonAttributes:
     """Person attributes sent by `identify`."""
 
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
+
 
     def __post_init__(self) -> None:
         pass
@@ -47,7 +49,8 @@ class PersonAttributes:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls()
+        return cls(
+        )
 
 
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,6 +59,7 @@ class PersonAttributesUpdate:
 
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
+
     def __post_init__(self) -> None:
         pass
 
@@ -68,7 +72,8 @@ class PersonAttributesUpdate:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls()
+        return cls(
+        )
 
 
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
@@ -112,7 +117,7 @@ class Configured:
             raise _c.fail("configured.label", "type", "must be a string", _v)
         _v = self.mode
         if _v is not None and (not isinstance(_v, str) or _v not in _CONFIGURED_MODE_VALUES):
-            raise _c.fail("configured.mode", "enum", "must be one of 'fast', 'safe'", _v)
+            raise _c.fail("configured.mode", "enum", 'must be one of "fast", "safe"', _v)
         _v = self.retries
         if _v is not None:
             if not isinstance(_v, int) or isinstance(_v, bool):
@@ -126,8 +131,7 @@ class Configured:
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {
-            "note": self.note,
-            "required_with_default": self.required_with_default,
+            "note": self.note, "required_with_default": self.required_with_default
         }
         if self.count is not None:
             _payload["count"] = self.count
@@ -145,13 +149,7 @@ class Configured:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(
-            payload,
-            "configured",
-            cls._KEYS,
-            (
-                "note",
-                "required_with_default",
-            ),
+            payload, "configured", cls._KEYS, ("note", "required_with_default")
         )
         return cls(
             note=_data["note"],

@@ -26,11 +26,14 @@ __all__ = [
 ]
 
 
+
+
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
 class PersonAttributes:
     """Person attributes sent by `identify`."""
 
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
+
 
     def __post_init__(self) -> None:
         pass
@@ -44,7 +47,8 @@ class PersonAttributes:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls()
+        return cls(
+        )
 
 
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,6 +57,7 @@ class PersonAttributesUpdate:
 
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
+
     def __post_init__(self) -> None:
         pass
 
@@ -65,7 +70,8 @@ class PersonAttributesUpdate:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls()
+        return cls(
+        )
 
 
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)

@@ -35,7 +35,8 @@ class Client(BaseClient):
         stored values. Use `update_person` to change a few attributes of an
         existing person without resending the required ones.
         """
-        _attributes = _m.PersonAttributes()
+        _attributes = _m.PersonAttributes(
+        )
         self._identify(person, _attributes.to_payload(), timestamp)
 
     def update_person(
@@ -50,7 +51,8 @@ class Client(BaseClient):
         plan. Customer.io is told (`_update: true`) not to create a new person
         if none matches, so a typo in an identifier cannot create a stray profile.
         """
-        _attributes = _m.PersonAttributesUpdate().to_payload()
+        _attributes = _m.PersonAttributesUpdate(
+        ).to_payload()
         if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
         _attributes["_update"] = True

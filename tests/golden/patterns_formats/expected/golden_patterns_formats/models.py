@@ -38,6 +38,7 @@ class PersonAttributes:
 
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
+
     def __post_init__(self) -> None:
         pass
 
@@ -50,7 +51,8 @@ class PersonAttributes:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls()
+        return cls(
+        )
 
 
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,6 +61,7 @@ class PersonAttributesUpdate:
 
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
+
     def __post_init__(self) -> None:
         pass
 
@@ -71,7 +74,8 @@ class PersonAttributesUpdate:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls()
+        return cls(
+        )
 
 
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)

@@ -27,6 +27,8 @@ __all__ = [
 ]
 
 
+
+
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
 class Item:
     """Data of item."""

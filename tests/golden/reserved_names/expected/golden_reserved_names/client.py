@@ -97,7 +97,8 @@ class Client(BaseClient):
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """Starts with a digit."""
-        _data = _m.Event1stLogin().to_payload()
+        _data = _m.Event1stLogin(
+        ).to_payload()
         return self._track(person, "1st login", _data, timestamp)
 
     def flush_event(
@@ -130,7 +131,8 @@ class Client(BaseClient):
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """A keyword."""
-        _data = _m.Import().to_payload()
+        _data = _m.Import(
+        ).to_payload()
         return self._track(person, "import", _data, timestamp)
 
 

@@ -27,6 +27,8 @@ __all__ = [
 ]
 
 
+
+
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
 class PersonAttributes:
     """Person attributes sent by `identify`."""
@@ -124,6 +126,7 @@ class Event1stLogin:
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
+
     def __post_init__(self) -> None:
         pass
 
@@ -136,7 +139,8 @@ class Event1stLogin:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "1st login", cls._KEYS, ())
-        return cls()
+        return cls(
+        )
 
 
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
@@ -221,6 +225,7 @@ class Import:
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
+
     def __post_init__(self) -> None:
         pass
 
@@ -233,7 +238,8 @@ class Import:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "import", cls._KEYS, ())
-        return cls()
+        return cls(
+        )
 
 
 AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007

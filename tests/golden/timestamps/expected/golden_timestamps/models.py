@@ -26,6 +26,8 @@ __all__ = [
 ]
 
 
+
+
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
 class PersonAttributes:
     """Person attributes sent by `identify`."""
@@ -160,8 +162,7 @@ class Scheduled:
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {
-            "at": _c.unix(self.at),
-            "until": None if self.until is None else _c.unix(self.until),
+            "at": _c.unix(self.at), "until": None if self.until is None else _c.unix(self.until)
         }
         if self.reminders is not None:
             _payload["reminders"] = [_c.unix(x0) for x0 in self.reminders]
@@ -170,15 +171,7 @@ class Scheduled:
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _data = _c.check_payload_keys(
-            payload,
-            "scheduled",
-            cls._KEYS,
-            (
-                "at",
-                "until",
-            ),
-        )
+        _data = _c.check_payload_keys(payload, "scheduled", cls._KEYS, ("at", "until"))
         return cls(
             at=_c.from_unix(_data["at"], "scheduled.at"),
             until=_c.from_unix(_data["until"], "scheduled.until"),

@@ -26,6 +26,8 @@ __all__ = [
 ]
 
 
+
+
 @_dc.dataclass(frozen=True, slots=True, kw_only=True)
 class PersonAttributes:
     """Person attributes sent by `identify`."""

@@ -94,7 +94,7 @@ MUTATIONS: list[_s.Mutation] = [
             _s.here(
                 _s.with_duplicate(
                     _s.lists(_st.sampled_from(("free", "pro")), min_size=1, unique=True)
-                )
+                ),
             ),
         ),
         (
@@ -212,7 +212,9 @@ def test_missing_required_argument_is_a_type_error(
 
 @pytest.mark.parametrize("case", EVENTS, ids=[e.method for e in EVENTS])
 @given(data=_st.data())
-def test_client_sends_each_event_as_one_operation(case: _s.EventCase, data: _st.DataObject) -> None:
+def test_client_sends_each_event_as_one_operation(
+    case: _s.EventCase, data: _st.DataObject
+) -> None:
     with _quiet():
         event = data.draw(case.strategy())
     arguments = _s.arguments(event)

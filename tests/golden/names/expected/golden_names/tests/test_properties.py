@@ -276,7 +276,9 @@ def test_missing_required_argument_is_a_type_error(
 
 @pytest.mark.parametrize("case", EVENTS, ids=[e.method for e in EVENTS])
 @given(data=_st.data())
-def test_client_sends_each_event_as_one_operation(case: _s.EventCase, data: _st.DataObject) -> None:
+def test_client_sends_each_event_as_one_operation(
+    case: _s.EventCase, data: _st.DataObject
+) -> None:
     with _quiet():
         event = data.draw(case.strategy())
     arguments = _s.arguments(event)

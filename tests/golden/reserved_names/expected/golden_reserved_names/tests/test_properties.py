@@ -145,7 +145,8 @@ MUTATIONS: list[_s.Mutation] = [
     ),
 ]
 """For each rule of each field: a strategy of values that break that rule alone."""
-REQUIRED: list[_s.Required] = []
+REQUIRED: list[_s.Required] = [
+]
 
 
 @contextlib.contextmanager
@@ -233,7 +234,9 @@ def test_missing_required_argument_is_a_type_error(
 
 @pytest.mark.parametrize("case", EVENTS, ids=[e.method for e in EVENTS])
 @given(data=_st.data())
-def test_client_sends_each_event_as_one_operation(case: _s.EventCase, data: _st.DataObject) -> None:
+def test_client_sends_each_event_as_one_operation(
+    case: _s.EventCase, data: _st.DataObject
+) -> None:
     with _quiet():
         event = data.draw(case.strategy())
     arguments = _s.arguments(event)

@@ -1,0 +1,141 @@
+"""The `messages:` and `broadcasts:` sections: the App API half of the model.
+
+A transactional template reads its data through Liquid (`{{trigger.reset_url}}`);
+a missing or misspelt key does not fail there, the customer gets a blank. So each
+message's `message_data` (and each broadcast's `data`) is typed exactly like an
+event's properties, with the same `TypeBuilder`, and becomes a data class of
+`models.py` (through `TypeBuilder.objects`, so strategies and property tests come
+for free). This module adds what is particular to the App API: the template id
+and channel, the method names (`send_*`, `trigger_*`), and the rule that a data
+key must not take the name of one of the send method's own options (`to`,
+`identifiers`, `from_`, ...), which the runtime's channel table lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+from .build_types import TypeBuilder, deprecation
+from .model import Broadcast, Channel, Field, Message, ObjectModel
+from .names import NameRegistry, pascal_case, snake_case
+from .reporting import Reporter
+from .runtime_facts import app_channels
+from .source import JsonPath
+
+
+class MessageBuilder:
+    """Builds `Message`s and `Broadcast`s; problems go to the shared `Reporter`."""
+
+    def __init__(self, report: Reporter, types: TypeBuilder) -> None:
+        self.report = report
+        self.types = types
+        self.methods = NameRegistry()
+
+    def build(self, doc: Mapping[str, Any]) -> tuple[tuple[Message, ...], tuple[Broadcast, ...]]:
+        messages = [
+            m
+            for name, spec in (doc.get("messages") or {}).items()
+            if (m := self.message(name, spec, ("messages", name))) is not None
+        ]
+        broadcasts = [
+            b
+            for name, spec in (doc.get("broadcasts") or {}).items()
+            if (b := self.broadcast(name, spec, ("broadcasts", name))) is not None
+        ]
+        return (
+            tuple(sorted(messages, key=lambda m: m.name)),
+            tuple(sorted(broadcasts, key=lambda b: b.name)),
+        )
+
+    def _model(
+        self,
+        name: str,
+        spec: Mapping[str, Any],
+        path: JsonPath,
+        *,
+        suffix: str,
+        subject: str,
+        method: str,
+        reserved: tuple[str, ...],
+    ) -> ObjectModel | None:
+        class_name = pascal_case(name, prefix=suffix) + suffix
+        if not self.types.claim_module_name(class_name, subject, path):
+            return None
+        fields = self.types.build_fields(spec, path, owner_class=class_name, label=name)
+        self._refuse_option_names(fields, path, method, reserved)
+        description = spec.get("description", "")
+        model = ObjectModel(class_name, name, "object", description, fields)
+        # Registered with the nested objects: models.py, the strategies and the
+        # property tests then cover message data like any other class.
+        self.types.objects[class_name] = model
+        return model
+
+    def _refuse_option_names(
+        self, fields: tuple[Field, ...], path: JsonPath, method: str, reserved: tuple[str, ...]
+    ) -> None:
+        for field in fields:
+            if field.name in reserved:
+                self.report.error(
+                    (*path, "properties", field.wire_name),
+                    f"property {field.wire_name!r} becomes the argument {field.name!r}, "
+                    f"which the {method} method already takes as an option",
+                    f"rename the key here and in the template, e.g. {field.wire_name + '_value'!r}",
+                    key=True,
+                )
+
+    def message(self, name: str, spec: Mapping[str, Any], path: JsonPath) -> Message | None:
+        channel = cast(Channel, spec["channel"])
+        method = "send_" + snake_case(name, prefix="message")
+        subject = f"message {name!r}"
+        if not self.report.claim(
+            self.methods, method, path, subject, relation="becomes the method name"
+        ):
+            return None
+        model = self._model(
+            name,
+            spec,
+            path,
+            suffix="MessageData",
+            subject=subject,
+            method=method,
+            reserved=app_channels().options(channel),
+        )
+        if model is None:
+            return None
+        return Message(
+            name=name,
+            method_name=method,
+            message_id=spec["id"],
+            channel=channel,
+            model=model,
+            description=spec.get("description", ""),
+            deprecated=deprecation(spec.get("deprecated"), f"message {name!r} is deprecated"),
+        )
+
+    def broadcast(self, name: str, spec: Mapping[str, Any], path: JsonPath) -> Broadcast | None:
+        method = "trigger_" + snake_case(name, prefix="broadcast")
+        subject = f"broadcast {name!r}"
+        if not self.report.claim(
+            self.methods, method, path, subject, relation="becomes the method name"
+        ):
+            return None
+        model = self._model(
+            name,
+            spec,
+            path,
+            suffix="BroadcastData",
+            subject=subject,
+            method=method,
+            reserved=app_channels().BROADCAST_OPTIONS,
+        )
+        if model is None:
+            return None
+        return Broadcast(
+            name=name,
+            method_name=method,
+            campaign_id=spec["id"],
+            model=model,
+            description=spec.get("description", ""),
+            deprecated=deprecation(spec.get("deprecated"), f"broadcast {name!r} is deprecated"),
+        )

@@ -1,0 +1,155 @@
+"""Lay out generated statements at 100 columns, without a formatter.
+
+The generated package must be byte-identical across runs, hash seeds and the
+formatter versions a user has installed (issue #11), so ciogen writes finished
+layout itself instead of running ruff over its output. Templates emit one
+statement per line; the few statements whose length depends on the plan (checks,
+long literals, calls with many arguments) pass through `wrap`, which splits
+them the way common formatters do: the right-most bracket first, its contents
+on one indented line if they fit, else one element per line with a trailing
+comma. Docstrings and comments never pass through here.
+
+`sort_all` / `sort_imported` give the member orders ruff's own lint rules
+(RUF022, I001) expect, so the output is lint-clean under a stock configuration.
+"""
+
+from __future__ import annotations
+
+import re
+
+WIDTH = 100
+_OPEN = {"(": ")", "[": "]", "{": "}"}
+_CLOSE = set(_OPEN.values())
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _brackets(code: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """Top-level bracket pairs (open, close) and top-level comma positions of `code`.
+
+    Strings are skipped, including escaped quotes; the code is one statement
+    written by ciogen (no triple-quoted strings, no comments).
+    """
+    pairs: list[tuple[int, int]] = []
+    commas: list[int] = []
+    depth = 0
+    start = -1
+    quote = ""
+    i = 0
+    while i < len(code):
+        ch = code[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch in _OPEN:
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                pairs.append((start, i))
+        elif ch == "," and depth == 0:
+            commas.append(i)
+        i += 1
+    return pairs, commas
+
+
+def _split_commas(body: str) -> list[str]:
+    _, commas = _brackets(body)
+    parts: list[str] = []
+    last = 0
+    for at in commas:
+        parts.append(body[last:at].strip())
+        last = at + 1
+    parts.append(body[last:].strip())
+    return [p for p in parts if p]
+
+
+def _is_comprehension(body: str) -> bool:
+    # A top-level ` for ` outside any bracket or string.
+    pairs, _ = _brackets(body)
+    masked = list(body)
+    for start, end in pairs:
+        masked[start : end + 1] = " " * (end + 1 - start)
+    quote = ""
+    for i, ch in enumerate(body):
+        if quote:
+            masked[i] = " "
+            if ch == quote and body[i - 1] != "\\":
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+            masked[i] = " "
+    return " for " in "".join(masked)
+
+
+def wrap(code: str, indent: int) -> str:
+    """`code` (one statement) as it should stand at `indent` columns: the first line
+    without its indentation (the template supplies it), further lines with theirs."""
+    stripped = code.lstrip(" ")
+    lead = len(code) - len(stripped)
+    return "\n".join(_wrap(stripped, indent + lead))[indent:]
+
+
+def _wrap(code: str, indent: int) -> list[str]:
+    pad = " " * indent
+    if indent + len(code) <= WIDTH:
+        return [pad + code]
+    pairs, _ = _brackets(code)
+    # The right-most pair that holds something; an empty `()` cannot be split.
+    pairs = [(s, e) for s, e in pairs if e > s + 1]
+    if not pairs:
+        return [pad + code]  # a long literal: nothing to split
+    start, end = pairs[-1]
+    head, body, tail = code[: start + 1], code[start + 1 : end].strip(), code[end:]
+    inner = " " * (indent + 4)
+    parts = _split_commas(body)
+    grouping = code[start] == "(" and (
+        start == 0 or not (code[start - 1].isalnum() or code[start - 1] in "_)]")
+    )
+    one_line = indent + 4 + len(body) <= WIDTH
+    if (
+        _is_comprehension(body)
+        or (grouping and len(parts) == 1)
+        or (one_line and not body.endswith(","))
+    ):
+        lines = _wrap(body, indent + 4) if not one_line else [inner + body]
+    else:
+        lines = []
+        for part in parts:
+            lines += _wrap(part + ",", indent + 4)
+    return [pad + head, *lines, pad + tail]
+
+
+def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    """Natural order: digit runs compare as numbers, other characters by code point."""
+    key: list[tuple[int, int | str]] = []
+    for i, part in enumerate(_DIGITS.split(name)):
+        if i % 2:
+            key.append((0, int(part)))
+        else:
+            key += [(1, ch) for ch in part]
+    return tuple(key)
+
+
+def _category(name: str) -> int:
+    """isort's member types: CONSTANTS, then Classes, then everything else."""
+    if len(name) > 1 and name.upper() == name and name.lower() != name:
+        return 0
+    if name[:1].isupper():
+        return 1
+    return 2
+
+
+def sort_all(names: list[str]) -> list[str]:
+    """The order ruff's RUF022 wants for `__all__` (isort-style, case-sensitive)."""
+    return sorted(set(names), key=lambda n: (_category(n), natural_key(n)))
+
+
+def sort_imported(names: list[str]) -> list[str]:
+    """The order ruff's isort (I001) wants for the names of one `from x import (...)`."""
+    return sorted(set(names), key=lambda n: (_category(n), natural_key(n.lower()), natural_key(n)))

@@ -1,0 +1,247 @@
+"""Render the App API half of a package: `app_client.py`, its schemas and property tests.
+
+Only a taxonomy with `messages:` or `broadcasts:` gets these files (and the App
+exports in `__init__.py`): a tracking-only plan stays as it was. The message data
+classes themselves are rendered by `models.py` like any nested object (see
+`build_messages`); this module renders what is particular to sending them: one
+keyword-only method per message and broadcast, whose options, their types and
+their `Args:` lines come from the runtime's own table (`_runtime/app_channels.py`),
+so a generated method and the runtime that checks its options cannot disagree.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import jinja2
+
+from . import pycode, schema_export, strategy_code
+from .escape import docstring, py_string
+from .model import Broadcast, Field, Message, ObjectModel, Taxonomy
+from .runtime_facts import app_channels
+
+APP_TEMPLATES = {
+    "app_client.py": "app_client.py.j2",
+    "tests/test_app_properties.py": "tests_test_app_properties.py.j2",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class AppMethodView:
+    """One generated `send_*` / `trigger_*` method."""
+
+    name: str
+    docstring: str
+    params: list[str]
+    data_class: str
+    data_args: list[str]
+    options: list[str]
+    call: str
+    deprecation: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class AppCaseView:
+    """One row of the generated App property tests: a valid call per message."""
+
+    strategy: str
+    call: str
+    path: str
+    schema: str
+    message_id: str
+
+
+def _field_param(field: Field) -> str:
+    default = pycode.default_source(field)
+    annotation = pycode.field_annotation(field, "_m.")
+    return f"{field.name}: {annotation}" + (f" = {default}" if default is not None else "")
+
+
+def _option_param(name: str, required: bool) -> str:
+    annotation = app_channels().OPTION_TYPES[name]
+    return f"{name}: {annotation}" if required else f"{name}: {annotation} | None = None"
+
+
+def _args_doc(summary: str, fields: tuple[Field, ...], options: tuple[str, ...]) -> str:
+    docs = app_channels().OPTION_DOCS
+    lines = [*summary.strip().splitlines(), "", "Args:"]
+    for field in fields:
+        text = field.description or f"`{{{{trigger.{field.wire_name}}}}}` in the template."
+        lines.append(f"    {field.name}: {' '.join(text.split())}")
+    lines += [f"    {name}: {docs[name]}" for name in options]
+    # Laid out as it stands in the method: indented 8, closing quotes on their own line.
+    pad = " " * 8
+    body = "\n".join(pad + line if line else "" for line in lines[1:])
+    return docstring(lines[0] + "\n" + body + "\n" + pad)
+
+
+def _method(
+    name: str,
+    model: ObjectModel,
+    summary: str,
+    options: tuple[str, ...],
+    required: tuple[str, ...],
+    call: str,
+    deprecated: str | None,
+) -> AppMethodView:
+    fields = model.fields
+    params = [_option_param(o, True) for o in options if o in required]
+    params += [_field_param(f) for f in fields if f.required]
+    params += [_field_param(f) for f in fields if not f.required]
+    params += [_option_param(o, False) for o in options if o not in required]
+    return AppMethodView(
+        name=name,
+        docstring=_args_doc(summary, fields, options),
+        params=params,
+        data_class=model.class_name,
+        data_args=[f.name for f in fields],
+        options=list(options),
+        call=call,
+        deprecation=py_string(deprecated) if deprecated else None,
+    )
+
+
+def _message_method(message: Message) -> AppMethodView:
+    channels = app_channels()
+    summary = message.description or f"Send the {message.name} message."
+    summary += f"\n\nChannel: {message.channel}; returns Customer.io's delivery id."
+    call = (
+        f"self._send_message({py_string(message.channel)}, "
+        f"{pycode.literal(message.message_id)}, data, options)"
+    )
+    return _method(
+        message.method_name,
+        message.model,
+        summary,
+        channels.options(message.channel),
+        channels.REQUIRED_OPTIONS[message.channel],
+        call,
+        message.deprecated,
+    )
+
+
+def _broadcast_method(broadcast: Broadcast) -> AppMethodView:
+    summary = broadcast.description or f"Trigger the {broadcast.name} broadcast."
+    summary += "\n\nReturns the trigger id. Customer.io allows one trigger per 10 seconds."
+    call = f"self._trigger_broadcast({broadcast.campaign_id}, data, options)"
+    return _method(
+        broadcast.method_name,
+        broadcast.model,
+        summary,
+        app_channels().BROADCAST_OPTIONS,
+        (),
+        call,
+        broadcast.deprecated,
+    )
+
+
+# Values the generated property tests pass for each required option.
+_EXAMPLE_OPTIONS = {"identifiers": 'Person.id("42")', "to": '"recipient@example.com"'}
+
+
+def _cases(taxonomy: Taxonomy, names: Mapping[str, str]) -> list[AppCaseView]:
+    channels = app_channels()
+    cases: list[AppCaseView] = []
+    described: list[tuple[str, ObjectModel, str, tuple[str, ...], str]] = [
+        *(
+            (
+                m.method_name,
+                m.model,
+                channels.ROUTES[m.channel],
+                channels.REQUIRED_OPTIONS[m.channel],
+                pycode.literal(m.message_id),
+            )
+            for m in taxonomy.messages
+        ),
+        *(
+            (
+                b.method_name,
+                b.model,
+                channels.BROADCAST_ROUTE.format(campaign_id=b.campaign_id),
+                (),
+                "None",
+            )
+            for b in taxonomy.broadcasts
+        ),
+    ]
+    for method, model, path, required, message_id in described:
+        args = [f"{o}={_EXAMPLE_OPTIONS[o]}" for o in required]
+        args += [f"{f.name}=d.{f.name}" for f in model.fields]
+        cases.append(
+            AppCaseView(
+                strategy=f"strategies.{names[model.class_name]}",
+                call=f"lambda app, d: app.{method}({', '.join(args)})",
+                path=py_string(path),
+                schema=py_string(f"{method}.json"),
+                message_id=message_id,
+            )
+        )
+    return cases
+
+
+APP_EXPORTS = (
+    "AnswerLost",
+    "AppClient",
+    "AppConfig",
+    "AppError",
+    "AppResponse",
+    "ConnectFailed",
+    "MessageMaybeSent",
+    "MessageNotSent",
+    "MessageRejected",
+    "RecordingAppTransport",
+    "configure_app",
+    "get_app_client",
+    "reset_app_client",
+)
+"""What the package's `__init__.py` re-exports of the App half (when the plan has one)."""
+
+
+def has_app(taxonomy: Taxonomy) -> bool:
+    return bool(taxonomy.messages or taxonomy.broadcasts)
+
+
+def exports(taxonomy: Taxonomy) -> tuple[str, ...]:
+    return APP_EXPORTS if has_app(taxonomy) else ()
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def app_files(
+    taxonomy: Taxonomy, env: jinja2.Environment, context: Mapping[str, Any], head: str
+) -> dict[str, str]:
+    """The App client's files, or none for a plan without messages or broadcasts."""
+    if not has_app(taxonomy):
+        return {}
+    methods = [_message_method(m) for m in taxonomy.messages]
+    methods += [_broadcast_method(b) for b in taxonomy.broadcasts]
+    names = strategy_code.strategy_names(taxonomy)
+    app_context = {
+        **context,
+        "methods": methods,
+        "uses_warnings": any(m.deprecation for m in methods),
+        "app_uses_decimal": "decimal"
+        in pycode.modules_used(
+            [*(m.model for m in taxonomy.messages), *(b.model for b in taxonomy.broadcasts)],
+            checks=False,
+        ),
+        "app_cases": _cases(taxonomy, names),
+        "app_doc": docstring(
+            f"The typed App API client of the {taxonomy.name!s} plan: transactional messages"
+            " and broadcast triggers."
+        ),
+    }
+    files = {path: env.get_template(t).render(app_context) for path, t in APP_TEMPLATES.items()}
+    objects = {m.class_name: m for m in taxonomy.objects}
+    for method, model, title in [
+        *((m.method_name, m.model, f"message {m.name}") for m in taxonomy.messages),
+        *((b.method_name, b.model, f"broadcast {b.name}") for b in taxonomy.broadcasts),
+    ]:
+        document = schema_export.document(model, objects, title, head)
+        files[f"schemas/app/{method}.json"] = _json(document)
+    return files

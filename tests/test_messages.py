@@ -1,0 +1,131 @@
+"""The `messages:` and `broadcasts:` sections: the model they build and their located errors.
+
+Semantic mistakes (a data key named like a send option, method and class name
+clashes, undefined required keys) are golden cases (`tests/golden/messages_errors/`);
+this file covers the meta-schema's errors and the model itself.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import MINIMAL, REPO, errors_of
+
+from ciogen.load import load_text, meta_schema
+from ciogen.render import build_output
+
+MESSAGE = """\
+messages:
+  password_reset:
+    description: The reset link.
+    id: password_reset
+    channel: email
+    properties:
+      reset_url: {type: string, format: uri}
+    required: [reset_url]
+broadcasts:
+  digest:
+    description: A digest.
+    id: 7
+    properties:
+      week: {type: integer, minimum: 1, maximum: 53}
+"""
+
+
+def test_messages_build_a_model_and_an_app_client() -> None:
+    taxonomy, warnings = load_text(MINIMAL + MESSAGE, "taxonomy.yaml")
+    assert warnings == []
+    [message] = taxonomy.messages
+    assert (message.method_name, message.message_id, message.channel) == (
+        "send_password_reset",
+        "password_reset",
+        "email",
+    )
+    assert [f.wire_name for f in message.model.fields] == ["reset_url"]
+    [broadcast] = taxonomy.broadcasts
+    assert (broadcast.method_name, broadcast.campaign_id) == ("trigger_digest", 7)
+    files = build_output(taxonomy, "pkg")
+    assert "def send_password_reset(" in files["app_client.py"]
+    assert "def trigger_digest(" in files["app_client.py"]
+    assert "get_app_client" in files["__init__.py"]
+    schema = json.loads(files["schemas/app/send_password_reset.json"])
+    assert schema["required"] == ["reset_url"]
+
+
+def test_a_plan_without_messages_has_no_app_client() -> None:
+    taxonomy, _ = load_text(MINIMAL, "taxonomy.yaml")
+    files = build_output(taxonomy, "pkg")
+    assert "app_client.py" not in files
+    assert "get_app_client" not in files["__init__.py"]
+    assert not [f for f in files if f.startswith("schemas/app/")]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("    channel: email\n", "    channel: fax\n"),
+            "taxonomy.yaml:13:14: messages.password_reset.channel: 'fax' is not one of "
+            "['email', 'push', 'sms', 'in_app', 'inbox', 'whatsapp']",
+        ),
+        (
+            ("    id: password_reset\n", ""),
+            "taxonomy.yaml:11:5: messages.password_reset: 'id' is a required property",
+        ),
+        (
+            ("    id: password_reset\n", "    id: 0\n"),
+            "taxonomy.yaml:12:9: messages.password_reset.id: 0 is less than the minimum of 1",
+        ),
+        (
+            ("    id: 7\n", '    id: "seven"\n'),
+            "taxonomy.yaml:20:9: broadcasts.digest.id: 'seven' is not of type 'integer'",
+        ),
+        (
+            ("    channel: email\n", "    channel: email\n    chanel: sms\n"),
+            "taxonomy.yaml:14:5: messages.password_reset.chanel: unknown field 'chanel' "
+            "(did you mean 'channel'?)",
+        ),
+        (
+            ("      reset_url: {type: string, format: uri}\n", "      reset_url: {type: url}\n"),
+            "taxonomy.yaml:15:25: messages.password_reset.properties.reset_url.type: 'url' is not "
+            "one of ['string', 'integer', 'number', 'boolean', 'array', 'object', 'null', "
+            "'timestamp']",
+        ),
+    ],
+)
+def test_meta_schema_errors_are_located(change: tuple[str, str], expected: str) -> None:
+    text = MINIMAL + MESSAGE.replace(*change)
+    assert errors_of(text) == [expected]
+
+
+def test_the_sections_are_described_in_the_meta_schema() -> None:
+    schema = meta_schema()
+    for section in ("messages", "broadcasts"):
+        assert "docs/messages.md" in schema["properties"][section]["description"]
+    for definition in ("message", "broadcast"):
+        for name, spec in schema["$defs"][definition]["properties"].items():
+            assert spec.get("description") or "$ref" in spec, f"{definition}.{name}"
+
+
+def test_the_docs_example_runs(tmp_path: Path) -> None:
+    text = (REPO / "docs" / "messages.md").read_text(encoding="utf-8")
+    match = re.search(r"<!-- messages-example -->\n```python\n(.*?)```", text, re.S)
+    assert match is not None
+    script = tmp_path / "example.py"
+    script.write_text(match.group(1), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "send email message"
