@@ -20,8 +20,9 @@ import jinja2
 
 from . import pycode, render_app, schema_export, strategy_code
 from .escape import comment, docstring, py_string
-from .layout import sort_all, sort_imported, wrap
-from .model import Event, Field, ObjectModel, Taxonomy
+from .layout import sort_all, wrap
+from .model import Taxonomy
+from .render_models import build_models, import_from
 from .runtime_facts import templates_dir
 
 # What the package's __init__ exports besides the models.
@@ -78,89 +79,6 @@ def environment() -> jinja2.Environment:
     # `{{ statement | wrap(8) }}`: a plan-dependent statement laid out at its indent.
     env.filters["wrap"] = wrap
     return env
-
-
-@dataclasses.dataclass(frozen=True)
-class FieldView:
-    name: str
-    annotation: str
-    client_annotation: str
-    default: str | None
-    comment: str
-
-
-@dataclasses.dataclass(frozen=True)
-class ModelView:
-    class_name: str
-    docstring: str
-    label: str
-    fields: list[FieldView]
-    checks: list[str]
-    payload: list[str]
-    from_args: list[str]
-    keys: str
-    required_keys: str
-    event: EventView | None = None
-
-
-@dataclasses.dataclass(frozen=True)
-class EventView:
-    wire: str
-    method: str
-    anonymous_method: str | None
-    deprecation: str | None
-    docstring: str
-
-
-def _field_view(field: Field) -> FieldView:
-    default = pycode.default_source(field)
-    text = field.description
-    if field.deprecated is not None:
-        text = f"{text} (deprecated: {field.deprecated})".strip()
-    return FieldView(
-        name=field.name,
-        annotation=pycode.field_annotation(field),
-        client_annotation=pycode.field_annotation(field, "_m."),
-        default=default,
-        comment=comment(text) if text else "",
-    )
-
-
-def _docstring(model: ObjectModel, fallback: str) -> str:
-    text = model.description or fallback
-    return docstring(text.strip())
-
-
-def _model_view(model: ObjectModel, consts: pycode.Constants, event: Event | None) -> ModelView:
-    # One untyped local for every field: the checks exist for values that do
-    # not match the annotations, so the type checker must not narrow them away.
-    checks: list[str] = ["_v: _t.Any"] if model.fields else []
-    for field in model.fields:
-        checks += pycode.field_checks(field, consts)
-    keys = "frozenset({" + ", ".join(py_string(f.wire_name) for f in model.fields) + "})"
-    required = [py_string(f.wire_name) for f in model.fields if f.required]
-    required_keys = f"({required[0]},)" if len(required) == 1 else f"({', '.join(required)})"
-    event_view = None
-    if event is not None:
-        event_view = EventView(
-            wire=py_string(event.wire_name),
-            method=event.method_name,
-            anonymous_method=event.anonymous_method_name,
-            deprecation=py_string(event.deprecated) if event.deprecated else None,
-            docstring=docstring(event.description.strip() or f"The {event.wire_name} event."),
-        )
-    return ModelView(
-        class_name=model.class_name,
-        docstring=_docstring(model, f"Data of {model.label}."),
-        label=py_string(model.label),
-        fields=[_field_view(f) for f in model.fields],
-        checks=checks,
-        payload=pycode.payload_lines(model),
-        from_args=pycode.from_payload_args(model),
-        keys=keys,
-        required_keys=required_keys,
-        event=event_view,
-    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -274,60 +192,36 @@ def build_output(taxonomy: Taxonomy, package: str) -> dict[str, str]:
     """
     env = environment()
     head = header(taxonomy)
-    consts = pycode.Constants()
     objects = {m.class_name: m for m in taxonomy.objects}
-    nested = [_model_view(m, consts, None) for m in taxonomy.objects]
-    people = [
-        _model_view(taxonomy.attributes, consts, None),
-        _model_view(taxonomy.attributes_update, consts, None),
-    ]
-    events = [_model_view(e.model, consts, e) for e in taxonomy.events]
-    enums = [
-        {
-            "alias": e.alias,
-            "literal": pycode.enum_literal(e),
-            "constant": pycode.enum_constant(e),
-            "members": pycode.enum_set(e),
-            "comment": comment(e.description) if e.description else "",
-        }
-        for e in sorted(taxonomy.enums, key=lambda e: e.alias)
-    ]
-    modules = pycode.modules_used(
-        [*taxonomy.objects, taxonomy.attributes, *(e.model for e in taxonomy.events)]
-    )
-    model_names = [e["alias"] for e in enums] + [m.class_name for m in nested + people + events]
-    context = {
+    base = {
         "header": comment(head),
         "package": package,
+        # The plan's name appears quoted inside module docstrings: a string
+        # literal's text, escaped for the docstring it sits in.
+        "plan_name": docstring(repr(taxonomy.name)),
+    }
+    models = build_models(env, taxonomy, base)
+    context = {
+        **base,
         "example_call": docstring(pycode.example_call(taxonomy)),
         "taxonomy_doc": docstring(
             f"Typed Customer.io client for the {taxonomy.name!s} tracking plan."
         ),
-        # The plan's name appears quoted inside module docstrings: a string
-        # literal's text, escaped for the docstring it sits in.
-        "plan_name": docstring(repr(taxonomy.name)),
         "region": py_string(taxonomy.region),
-        "enums": enums,
-        "nested": nested,
-        "people": people,
-        "events": events,
-        "patterns": {name: py_string(regex) for name, regex in consts.patterns.items()},
-        "uses_datetime": "datetime" in modules,
-        "uses_decimal": "decimal" in modules,
+        "events": models.events,
+        "models_import": import_from(".models", ["EVENT_TYPES", "AnyEvent", *models.names], 4),
+        "package_all": sort_all([*PACKAGE_NAMES, *models.names, *render_app.exports(taxonomy)]),
+        "attributes": models.people[0],
+        "attributes_update": models.people[1],
+        "app": render_app.has_app(taxonomy),
+        "app_exports": sorted(render_app.APP_EXPORTS.items()),
         "client_uses_decimal": "decimal"
         in pycode.modules_used(
             [taxonomy.attributes, *(e.model for e in taxonomy.events)], checks=False
         ),
-        # What models.py defines publicly, in the orders ruff's lint rules expect.
-        "models_all": sort_all(["EVENT_TYPES", "AnyEvent", "ValidationError", *model_names]),
-        "models_imported": sort_imported(["EVENT_TYPES", "AnyEvent", *model_names]),
-        "package_all": sort_all([*PACKAGE_NAMES, *model_names, *render_app.exports(taxonomy)]),
-        "attributes": people[0],
-        "attributes_update": people[1],
-        "app": render_app.has_app(taxonomy),
     }
-    files: dict[str, str] = {}
-    for name in ("__init__.py", "models.py", "client.py"):
+    files: dict[str, str] = dict(models.files)
+    for name in ("__init__.py", "client.py"):
         files[name] = env.get_template(name + ".j2").render(context)
     testing = {**context, **_testing_context(taxonomy)}
     for name, template in TESTING_TEMPLATES.items():

@@ -105,6 +105,7 @@ class BaseClient:
             on_error,
             os.fspath(dead_letter_path) if dead_letter_path is not None else None,
             mode == "sync",
+            site_id,
         )
         self._pipeline = pipeline
         self._submit: Callable[[bytes], None] = (

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final, Literal
@@ -34,24 +35,100 @@ def _check_identifier(value: object, what: str) -> str:
     return value
 
 
-@dataclass(frozen=True, slots=True)
 class FailedOperation:
     """One operation that will not be delivered, as given to ``on_error``.
 
     ``operation`` is the decoded JSON that was (or would have been) sent: a v2 batch
-    operation, or for anonymous events the body of ``POST /api/v1/events``.
+    operation, or for anonymous events the body of ``POST /api/v1/events``. It is
+    decoded on first access, not when the failure is recorded: reports are built at
+    deadlines (``close(timeout)``, exit) and on the overflow path, which must stay
+    cheap whatever the queue length. ``raw`` holds the exact bytes that were queued.
+    Immutable, like the frozen dataclass it replaces.
     """
 
-    operation: dict[str, Any]
+    __slots__ = ("_operation", "path", "raw", "reason", "status")
+
+    _operation: dict[str, Any] | None
+    raw: bytes
     reason: str
-    status: int | None = None
-    path: str = _BATCH_PATH
+    status: int | None
+    path: str
+
+    def __init__(
+        self,
+        operation: dict[str, Any] | None,
+        reason: str,
+        status: int | None = None,
+        path: str = _BATCH_PATH,
+        *,
+        raw: bytes | None = None,
+    ) -> None:
+        if operation is None and raw is None:
+            raise TypeError("FailedOperation needs the operation or its raw bytes")
+        setter = object.__setattr__
+        setter(self, "_operation", operation)
+        setter(self, "raw", bytes(raw) if raw is not None else b"")
+        setter(self, "reason", reason)
+        setter(self, "status", status)
+        setter(self, "path", path)
+
+    @classmethod
+    def _of(cls, raw: bytes, reason: str, status: int | None, path: str) -> FailedOperation:
+        """The cheap constructor the runtime uses: keeps the bytes, decodes nothing."""
+        failed = cls.__new__(cls)
+        setter = object.__setattr__
+        setter(failed, "_operation", None)
+        setter(failed, "raw", raw)
+        setter(failed, "reason", reason)
+        setter(failed, "status", status)
+        setter(failed, "path", path)
+        return failed
+
+    @property
+    def operation(self) -> dict[str, Any]:
+        value = self._operation
+        if value is None:
+            value = _decode(self.raw)
+            object.__setattr__(self, "_operation", value)
+        return value
 
     @property
     def id(self) -> str | None:
         """The event's ULID, if the operation is an event (useful for replay/dedupe)."""
         value = self.operation.get("id")
         return value if isinstance(value, str) else None
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"FailedOperation is immutable (cannot set {name!r})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"FailedOperation is immutable (cannot delete {name!r})")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FailedOperation):
+            return NotImplemented
+        return (self.operation, self.reason, self.status, self.path) == (
+            other.operation,
+            other.reason,
+            other.status,
+            other.path,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # holds a dict, like the dataclass did
+
+    def __repr__(self) -> str:
+        return (
+            f"FailedOperation(operation={self.operation!r}, reason={self.reason!r}, "
+            f"status={self.status!r}, path={self.path!r})"
+        )
+
+
+def _decode(item: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(item)
+    except ValueError:
+        return {"_undecodable": item.decode("utf-8", "replace")}
+    return value if isinstance(value, dict) else {"_value": value}
 
 
 ErrorCallback = Callable[[list[FailedOperation], str], None]
