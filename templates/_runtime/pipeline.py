@@ -16,6 +16,7 @@ from .config import ClientConfig
 from .credentials import credentials_rejected, fail_queued
 from .errors import ClientClosedError, QueueFullError
 from .hooks import _register_pipeline
+from .reporting import DROPPED as _DROPPED
 from .reporting import Reporter, failures_of
 from .sender import _summary, deliver, send_now
 from .transport import Transport
@@ -23,7 +24,6 @@ from .values import ErrorCallback, FailedOperation, Stats
 from .wire import _BATCH_OVERHEAD, _AnonymousEvent, _path_of
 
 _log = logging.getLogger(__name__.rpartition(".")[0])
-_DROPPED = "queue full: operation dropped"
 
 
 class _Inflight:
