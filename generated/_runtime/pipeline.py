@@ -14,9 +14,10 @@ from collections import deque
 # customerio-cdp-analytics wheel overwrites ``customerio/__init__.py``. The package
 # ships no type information, hence the ignores.
 from .config import ClientConfig
-from .credentials import credentials_rejected, fail_queued
+from .credentials import fail_queued
 from .errors import ClientClosedError, QueueFullError
 from .hooks import _register_pipeline
+from .reporting import DROPPED as _DROPPED
 from .reporting import Reporter, failures_of
 from .sender import _summary, deliver, send_now
 from .transport import Transport
@@ -24,7 +25,6 @@ from .values import ErrorCallback, FailedOperation, Stats
 from .wire import _BATCH_OVERHEAD, _AnonymousEvent, _path_of
 
 _log = logging.getLogger(__name__.rpartition(".")[0])
-_DROPPED = "queue full: operation dropped"
 
 
 class _Inflight:
@@ -342,7 +342,7 @@ class _Pipeline:
                 return  # close() gave up on it and already reported it
             inflight.claimed = True
         if failures:
-            self._report(failures, _summary(failures))
+            self._reporter.report(failures, _summary(failures))
         with self._lock:
             self._sent += delivered
             self._failed += len(failures)
@@ -351,16 +351,7 @@ class _Pipeline:
                 self._inflight = None
             self._done.notify_all()
         if self._rejected is not None:
-            self._fail_queued()
-
-    def _credentials_rejected(self, status: int) -> str:
-        return credentials_rejected(self, status)
-
-    def _fail_queued(self) -> None:
-        fail_queued(self)
-
-    def _report(self, failures: list[FailedOperation], reason: str) -> None:
-        self._reporter.report(failures, reason)
+            fail_queued(self)
 
     # -- flush / close ------------------------------------------------------------------
 
@@ -469,7 +460,7 @@ class _Pipeline:
                 " (in-flight operations may have arrived; replay is idempotent for events)"
             )
             _log.warning("Customer.io client closed with %d operation(s) undelivered", len(items))
-            self._report(failures_of(items, reason, None), reason)
+            self._reporter.report(failures_of(items, reason, None), reason)
         with self._lock:
             self._failed += len(items)
             self._finished += len(items)

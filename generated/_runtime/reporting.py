@@ -29,6 +29,9 @@ DEFER_AGE = 1.0
 """...or once the oldest has waited this long (seconds), at the next deferred call,
 after the sender's next batch, or at ``flush()``/``close()``/exit, whichever is first."""
 _DROP_LOG_EVERY = 10.0
+DROPPED = "queue full: operation dropped"
+"""The reason of a drop under ``overflow="drop"``: deferred as the bare bytes, so the
+drop path allocates nothing the garbage collector tracks (a tuple would be)."""
 _GC_PAUSE_ABOVE = 10_000
 
 
@@ -66,7 +69,7 @@ class Reporter:
     def reset(self) -> None:
         """Fresh state (also in a forked child: a parent thread may hold a lock)."""
         self._dead_letter_lock = threading.Lock()
-        self._deferred: list[tuple[bytes, str, int | None]] = []
+        self._deferred: list[bytes | tuple[bytes, str, int | None]] = []
         self._deferred_since = 0.0
         self._last_drop_log = 0.0
         self._drops_since_log = 0
@@ -89,21 +92,25 @@ class Reporter:
         now = time.monotonic()
         if not deferred:
             self._deferred_since = now
-        deferred.append((item, reason, status))
+        deferred.append(item if reason is DROPPED and status is None else (item, reason, status))
         return len(deferred) >= DEFER_BATCH or now - self._deferred_since >= DEFER_AGE
 
     def has_deferred(self) -> bool:
         return bool(self._deferred)
 
-    def take(self) -> list[tuple[bytes, str, int | None]]:
+    def take(self) -> list[bytes | tuple[bytes, str, int | None]]:
         taken, self._deferred = self._deferred, []
         return taken
 
-    def report_taken(self, taken: list[tuple[bytes, str, int | None]]) -> None:
+    def report_taken(self, taken: list[bytes | tuple[bytes, str, int | None]]) -> None:
         """Report what :meth:`take` returned: one report per reason, in call order."""
         groups: dict[tuple[str, int | None], list[FailedOperation]] = {}
         of = FailedOperation._of
-        for item, reason, status in taken:
+        for entry in taken:
+            if isinstance(entry, tuple):
+                item, reason, status = entry
+            else:
+                item, reason, status = entry, DROPPED, None
             key = (reason, status)
             group = groups.get(key)
             if group is None:

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .credentials import credentials_rejected
 from .errors import ClientClosedError, DeliveryError, TransportError
 from .retry import Outcome, _retry_after_seconds, classify, delay
 from .transport import Response
@@ -71,7 +72,7 @@ def deliver(
 
 def _failure_reason(pipeline: _Pipeline, result: _Attempted) -> str:
     if result.credentials and result.status is not None:
-        return pipeline._credentials_rejected(result.status)
+        return credentials_rejected(pipeline, result.status)
     return result.reason
 
 
