@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import json
+import decimal
 import math
 import string
 from collections.abc import Callable, Mapping, Sequence
@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from . import _checks as _c
 from ._runtime import MAX_EVENT_DATA_BYTES, MAX_OPERATION_BYTES
+from ._runtime.wire import _encode_any
 
 __all__ = [
     "DATA_BUDGET",
@@ -35,6 +36,7 @@ __all__ = [
     "Mutation",
     "Required",
     "arguments",
+    "as_json",
     "date_times",
     "dates",
     "emails",
@@ -75,8 +77,19 @@ whole operation fits Customer.io's 32 KB per-operation limit."""
 
 
 def wire_json(payload: Any) -> str:
-    """JSON the way the runtime sends it: compact, UTF-8, no NaN."""
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    """JSON the way the runtime sends it: compact, UTF-8, no NaN, Decimals exact."""
+    return _encode_any(payload)
+
+
+def as_json(payload: Any) -> Any:
+    """`payload` as a JSON reader sees it: Decimals become floats, the rest is unchanged."""
+    if isinstance(payload, decimal.Decimal):
+        return float(payload)
+    if isinstance(payload, dict):
+        return {k: as_json(v) for k, v in payload.items()}
+    if isinstance(payload, list):
+        return [as_json(v) for v in payload]
+    return payload
 
 
 def fits(value: Any) -> bool:
@@ -260,8 +273,8 @@ def numbers(
     maximum: float | None = None,
     exclusive_minimum: float | None = None,
     exclusive_maximum: float | None = None,
-) -> st.SearchStrategy[float]:
-    """Finite floats within the bounds, and the integers within them (JSON numbers both)."""
+) -> st.SearchStrategy[float | decimal.Decimal]:
+    """Finite floats, integers and Decimals within the bounds (JSON numbers all)."""
     low, exclude_low = minimum, False
     if exclusive_minimum is not None and (low is None or exclusive_minimum >= low):
         low, exclude_low = exclusive_minimum, True
@@ -278,8 +291,38 @@ def numbers(
     )
     int_low, int_high = _integer_range(minimum, maximum, exclusive_minimum, exclusive_maximum)
     if int_low is not None and int_high is not None and int_low > int_high:
-        return floats
-    return floats | st.integers(min_value=int_low, max_value=int_high)
+        return floats | _decimals(low, exclude_low, high, exclude_high)
+    return (
+        floats
+        | st.integers(min_value=int_low, max_value=int_high)
+        | _decimals(low, exclude_low, high, exclude_high)
+    )
+
+
+_CENT = decimal.Decimal("0.01")
+_DECIMAL_SPAN = decimal.Decimal(10) ** 12
+
+
+def _decimals(
+    low: float | None, exclude_low: bool, high: float | None, exclude_high: bool
+) -> st.SearchStrategy[decimal.Decimal]:
+    """Money-like Decimals (two places, under 10**12) within the bounds as written.
+
+    Fifteen significant digits at most, so the float a JSON reader makes of
+    the exact digits on the wire is within the bounds too; nothing when no
+    cent fits between the bounds.
+    """
+    lo = -_DECIMAL_SPAN if low is None else max(-_DECIMAL_SPAN, decimal.Decimal(repr(low)))
+    hi = _DECIMAL_SPAN if high is None else min(_DECIMAL_SPAN, decimal.Decimal(repr(high)))
+    first = lo.quantize(_CENT, rounding=decimal.ROUND_CEILING)
+    last = hi.quantize(_CENT, rounding=decimal.ROUND_FLOOR)
+    if exclude_low and first == lo:
+        first += _CENT
+    if exclude_high and last == hi:
+        last -= _CENT
+    if first > last:
+        return st.nothing()
+    return st.decimals(min_value=first, max_value=last, places=2)
 
 
 def finite_floats(
@@ -320,7 +363,16 @@ _WRONG_OBJECT = object()
 _WRONG_TYPES: Mapping[str, tuple[Any, ...]] = {
     "string": (1, 1.5, True, b"x", ["x"]),
     "integer": ("1", 1.5, True, [1]),
-    "number": ("1.5", True, [1.5], math.nan, math.inf, -math.inf),
+    "number": (
+        "1.5",
+        True,
+        [1.5],
+        math.nan,
+        math.inf,
+        -math.inf,
+        decimal.Decimal("NaN"),
+        decimal.Decimal("-Infinity"),
+    ),
     "boolean": (1, "true", 0.5),
     "timestamp": ("2024-01-01T00:00:00Z", 1.5, 1_700_000_000, _dt.date(2024, 1, 1)),
     "array": ("x", 1, {"x": _WRONG_OBJECT}),

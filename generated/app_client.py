@@ -16,6 +16,7 @@ A failure raises `MessageNotSent` (provably not sent; safe to send again),
 from __future__ import annotations
 
 import datetime as _dt
+import decimal as _dec
 import typing as _t
 
 from . import models as _m
@@ -173,7 +174,7 @@ class AppClient(BaseAppClient):
         line_items: list[_m.LineItem],
         order_id: str,
         paid_at: _dt.datetime,
-        total: float,
+        total: float | _dec.Decimal,
         currency: _m.ReceiptMessageDataCurrency | None = "USD",
         send_at: _dt.datetime | None = None,
         language: str | None = None,

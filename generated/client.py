@@ -9,6 +9,7 @@ person attributes, and the generic operations of the Track API. Delivery
 from __future__ import annotations
 
 import datetime as _dt
+import decimal as _dec
 import typing as _t
 import warnings as _warnings
 
@@ -42,7 +43,7 @@ class Client(BaseClient):
         stored values. Use `update_person` to change a few attributes of an
         existing person without resending the required ones.
         """
-        attributes = _m.PersonAttributes(
+        _attributes = _m.PersonAttributes(
             email=email,
             company=company,
             created_at=created_at,
@@ -51,7 +52,7 @@ class Client(BaseClient):
             last_seen_at=last_seen_at,
             plan=plan,
         )
-        self._identify(person, attributes.to_payload(), timestamp)
+        self._identify(person, _attributes.to_payload(), timestamp)
 
     def update_person(
         self,
@@ -72,7 +73,7 @@ class Client(BaseClient):
         plan. Customer.io is told (`_update: true`) not to create a new person
         if none matches, so a typo in an identifier cannot create a stray profile.
         """
-        attributes = _m.PersonAttributesUpdate(
+        _attributes = _m.PersonAttributesUpdate(
             email=email,
             company=company,
             created_at=created_at,
@@ -81,10 +82,10 @@ class Client(BaseClient):
             last_seen_at=last_seen_at,
             plan=plan,
         ).to_payload()
-        if not attributes:
+        if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
-        attributes["_update"] = True
-        self._identify(person, attributes, timestamp)
+        _attributes["_update"] = True
+        self._identify(person, _attributes, timestamp)
 
     def track(
         self, person: str | Person, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
@@ -113,13 +114,13 @@ class Client(BaseClient):
         items: int,
         line_items: list[_m.LineItem],
         order_id: str,
-        total: float,
+        total: float | _dec.Decimal,
         coupon: str | None = None,
         currency: _m.CheckoutCompletedCurrency | None = "USD",
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """A person paid for an order."""
-        data = _m.CheckoutCompleted(
+        _data = _m.CheckoutCompleted(
             items=items,
             line_items=line_items,
             order_id=order_id,
@@ -127,7 +128,7 @@ class Client(BaseClient):
             coupon=coupon,
             currency=currency,
         ).to_payload()
-        return self._track(person, "checkout_completed", data, timestamp)
+        return self._track(person, "checkout_completed", _data, timestamp)
 
     def email_verified(
         self,
@@ -137,10 +138,10 @@ class Client(BaseClient):
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """A person confirmed their email address by clicking the link we sent."""
-        data = _m.EmailVerified(
+        _data = _m.EmailVerified(
             email=email,
         ).to_payload()
-        return self._track(person, "email_verified", data, timestamp)
+        return self._track(person, "email_verified", _data, timestamp)
 
     def feature_used(
         self,
@@ -151,11 +152,11 @@ class Client(BaseClient):
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """A person used a product feature."""
-        data = _m.FeatureUsed(
+        _data = _m.FeatureUsed(
             feature=feature,
             duration_ms=duration_ms,
         ).to_payload()
-        return self._track(person, "feature_used", data, timestamp)
+        return self._track(person, "feature_used", _data, timestamp)
 
     def page_viewed(
         self,
@@ -172,12 +173,12 @@ class Client(BaseClient):
             DeprecationWarning,
             stacklevel=2,
         )
-        data = _m.PageViewed(
+        _data = _m.PageViewed(
             url=url,
             referrer=referrer,
             title=title,
         ).to_payload()
-        return self._track(person, "page_viewed", data, timestamp)
+        return self._track(person, "page_viewed", _data, timestamp)
 
     def page_viewed_anonymous(
         self,
@@ -197,12 +198,12 @@ class Client(BaseClient):
             DeprecationWarning,
             stacklevel=2,
         )
-        data = _m.PageViewed(
+        _data = _m.PageViewed(
             url=url,
             referrer=referrer,
             title=title,
         ).to_payload()
-        return self._track_anonymous(anonymous_id, "page_viewed", data, timestamp)
+        return self._track_anonymous(anonymous_id, "page_viewed", _data, timestamp)
 
     def plan_changed(
         self,
@@ -210,16 +211,16 @@ class Client(BaseClient):
         *,
         from_: _m.Plan,
         to: _m.Plan,
-        mrr: float | None = None,
+        mrr: float | _dec.Decimal | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """An account moved from one plan to another."""
-        data = _m.PlanChanged(
+        _data = _m.PlanChanged(
             from_=from_,
             to=to,
             mrr=mrr,
         ).to_payload()
-        return self._track(person, "plan_changed", data, timestamp)
+        return self._track(person, "plan_changed", _data, timestamp)
 
     def signed_up(
         self,
@@ -230,11 +231,11 @@ class Client(BaseClient):
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """A person created an account."""
-        data = _m.SignedUp(
+        _data = _m.SignedUp(
             method=method,
             source=source,
         ).to_payload()
-        return self._track(person, "signed_up", data, timestamp)
+        return self._track(person, "signed_up", _data, timestamp)
 
     def subscription_cancelled(
         self,
@@ -246,12 +247,12 @@ class Client(BaseClient):
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """A person cancelled their subscription."""
-        data = _m.SubscriptionCancelled(
+        _data = _m.SubscriptionCancelled(
             reason=reason,
             cancelled_at=cancelled_at,
             feedback=feedback,
         ).to_payload()
-        return self._track(person, "subscription_cancelled", data, timestamp)
+        return self._track(person, "subscription_cancelled", _data, timestamp)
 
 
 _singleton: Singleton[Client] = Singleton(Client, default_region=DEFAULT_REGION)

@@ -16,6 +16,7 @@ module holds what several events or the person attributes share.
 from __future__ import annotations
 
 import datetime as _dt
+import decimal as _dec
 import importlib as _importlib
 import typing as _t
 
@@ -93,38 +94,31 @@ class PasswordResetMessageData(_c.Model):
     def __init__(
         self, *, reset_url: str, expires_in_minutes: int | None = 60, first_name: str | None = None
     ) -> None:
-        value: _t.Any
-        value = reset_url
-        if not isinstance(value, str):
-            raise _c.fail("password_reset.reset_url", "type", "must be a string", value)
-        if len(value) > 2048:
+        _v: _t.Any
+        _v = reset_url
+        if not isinstance(_v, str):
+            raise _c.fail("password_reset.reset_url", "type", "must be a string", _v)
+        if len(_v) > 2048:
             raise _c.fail(
-                "password_reset.reset_url", "maxLength", "must be at most 2048 characters", value
+                "password_reset.reset_url", "maxLength", "must be at most 2048 characters", _v
             )
-        if not _c.is_uri(value):
-            raise _c.fail("password_reset.reset_url", "format", "must be a valid uri", value)
-        value = expires_in_minutes
-        if value is not None:
-            if not isinstance(value, int) or isinstance(value, bool):
+        if not _c.is_uri(_v):
+            raise _c.fail("password_reset.reset_url", "format", "must be a valid uri", _v)
+        _v = expires_in_minutes
+        if _v is not None:
+            if not isinstance(_v, int) or isinstance(_v, bool):
+                raise _c.fail("password_reset.expires_in_minutes", "type", "must be an integer", _v)
+            if _v < 5:
+                raise _c.fail("password_reset.expires_in_minutes", "minimum", "must be >= 5", _v)
+            if _v > 1440:
+                raise _c.fail("password_reset.expires_in_minutes", "maximum", "must be <= 1440", _v)
+        _v = first_name
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("password_reset.first_name", "type", "must be a string", _v)
+            if len(_v) > 100:
                 raise _c.fail(
-                    "password_reset.expires_in_minutes", "type", "must be an integer", value
-                )
-            if value < 5:
-                raise _c.fail("password_reset.expires_in_minutes", "minimum", "must be >= 5", value)
-            if value > 1440:
-                raise _c.fail(
-                    "password_reset.expires_in_minutes", "maximum", "must be <= 1440", value
-                )
-        value = first_name
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("password_reset.first_name", "type", "must be a string", value)
-            if len(value) > 100:
-                raise _c.fail(
-                    "password_reset.first_name",
-                    "maxLength",
-                    "must be at most 100 characters",
-                    value,
+                    "password_reset.first_name", "maxLength", "must be at most 100 characters", _v
                 )
         _set(self, "reset_url", reset_url)
         _set(self, "expires_in_minutes", expires_in_minutes)
@@ -132,21 +126,21 @@ class PasswordResetMessageData(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"reset_url": self.reset_url}
+        _payload: dict[str, _t.Any] = {"reset_url": self.reset_url}
         if self.expires_in_minutes is not None:
-            payload["expires_in_minutes"] = self.expires_in_minutes
+            _payload["expires_in_minutes"] = self.expires_in_minutes
         if self.first_name is not None:
-            payload["first_name"] = self.first_name
-        return payload
+            _payload["first_name"] = self.first_name
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "password_reset", cls._KEYS, ("reset_url",))
+        _data = _c.check_payload_keys(payload, "password_reset", cls._KEYS, ("reset_url",))
         return cls(
-            reset_url=data["reset_url"],
-            expires_in_minutes=_c.load_int(data.get("expires_in_minutes")),
-            first_name=data.get("first_name"),
+            reset_url=_data["reset_url"],
+            expires_in_minutes=_c.load_int(_data.get("expires_in_minutes")),
+            first_name=_data.get("first_name"),
         )
 
 
@@ -162,7 +156,7 @@ class ReceiptMessageData(_c.Model):
     # When the payment was captured.
     paid_at: _dt.datetime
     # An amount in the account's currency, in major units (12.50).
-    total: float
+    total: float | _dec.Decimal
     currency: ReceiptMessageDataCurrency | None
 
     def __init__(
@@ -171,49 +165,49 @@ class ReceiptMessageData(_c.Model):
         line_items: list[LineItem],
         order_id: str,
         paid_at: _dt.datetime,
-        total: float,
+        total: float | _dec.Decimal,
         currency: ReceiptMessageDataCurrency | None = "USD",
     ) -> None:
-        value: _t.Any
-        value = line_items
-        if not isinstance(value, list):
-            raise _c.fail("receipt.line_items", "type", "must be a list", value)
-        if len(value) < 1:
-            raise _c.fail("receipt.line_items", "minItems", "must have at least 1 item", value)
-        if len(value) > 100:
-            raise _c.fail("receipt.line_items", "maxItems", "must have at most 100 items", value)
-        for i0, item0 in enumerate(value):
+        _v: _t.Any
+        _v = line_items
+        if not isinstance(_v, list):
+            raise _c.fail("receipt.line_items", "type", "must be a list", _v)
+        if len(_v) < 1:
+            raise _c.fail("receipt.line_items", "minItems", "must have at least 1 item", _v)
+        if len(_v) > 100:
+            raise _c.fail("receipt.line_items", "maxItems", "must have at most 100 items", _v)
+        for i0, item0 in enumerate(_v):
             if not isinstance(item0, LineItem):
                 raise _c.fail(
                     _c.field_at("receipt.line_items", i0), "type", "must be a LineItem", item0
                 )
-        value = order_id
-        if not isinstance(value, str):
-            raise _c.fail("receipt.order_id", "type", "must be a string", value)
-        if not _c.is_uuid(value):
-            raise _c.fail("receipt.order_id", "format", "must be a valid uuid", value)
-        value = paid_at
-        if not isinstance(value, _dt.datetime):
-            raise _c.fail("receipt.paid_at", "type", "must be a datetime", value)
-        if value.utcoffset() is None:
+        _v = order_id
+        if not isinstance(_v, str):
+            raise _c.fail("receipt.order_id", "type", "must be a string", _v)
+        if not _c.is_uuid(_v):
+            raise _c.fail("receipt.order_id", "format", "must be a valid uuid", _v)
+        _v = paid_at
+        if not isinstance(_v, _dt.datetime):
+            raise _c.fail("receipt.paid_at", "type", "must be a datetime", _v)
+        if _v.utcoffset() is None:
             raise _c.fail(
                 "receipt.paid_at",
                 "timezone",
                 "must be timezone-aware (naive datetimes are ambiguous)",
-                value,
+                _v,
             )
-        value = total
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise _c.fail("receipt.total", "type", "must be a number", value)
-        if isinstance(value, float) and not _c.is_finite(value):
-            raise _c.fail("receipt.total", "type", "must be a finite number", value)
-        if value < 0:
-            raise _c.fail("receipt.total", "minimum", "must be >= 0", value)
-        value = currency
-        if value is not None and (
-            not isinstance(value, str) or value not in _RECEIPT_MESSAGE_DATA_CURRENCY_VALUES
+        _v = total
+        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+            raise _c.fail("receipt.total", "type", "must be a number", _v)
+        if not isinstance(_v, int) and not _c.is_finite(_v):
+            raise _c.fail("receipt.total", "type", "must be a finite number", _v)
+        if _v < 0:
+            raise _c.fail("receipt.total", "minimum", "must be >= 0", _v)
+        _v = currency
+        if _v is not None and (
+            not isinstance(_v, str) or _v not in _RECEIPT_MESSAGE_DATA_CURRENCY_VALUES
         ):
-            raise _c.fail("receipt.currency", "enum", 'must be one of "USD", "EUR", "GBP"', value)
+            raise _c.fail("receipt.currency", "enum", 'must be one of "USD", "EUR", "GBP"', _v)
         _set(self, "line_items", line_items)
         _set(self, "order_id", order_id)
         _set(self, "paid_at", paid_at)
@@ -222,30 +216,30 @@ class ReceiptMessageData(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {
+        _payload: dict[str, _t.Any] = {
             "line_items": [x0.to_payload() for x0 in self.line_items],
             "order_id": self.order_id,
             "paid_at": _c.unix(self.paid_at),
             "total": self.total,
         }
         if self.currency is not None:
-            payload["currency"] = self.currency
-        return payload
+            _payload["currency"] = self.currency
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
+        _data = _c.check_payload_keys(
             payload, "receipt", cls._KEYS, ("line_items", "order_id", "paid_at", "total")
         )
         return cls(
             line_items=_c.load_list(
-                data["line_items"], lambda x0: _c.load_object(LineItem.from_payload, x0)
+                _data["line_items"], lambda x0: _c.load_object(LineItem.from_payload, x0)
             ),
-            order_id=data["order_id"],
-            paid_at=_c.from_unix(data["paid_at"], "receipt.paid_at"),
-            total=data["total"],
-            currency=data.get("currency"),
+            order_id=_data["order_id"],
+            paid_at=_c.from_unix(_data["paid_at"], "receipt.paid_at"),
+            total=_data["total"],
+            currency=_data.get("currency"),
         )
 
 
@@ -265,52 +259,46 @@ class OrderShippedMessageData(_c.Model):
         order_id: str,
         tracking_url: str | None = None,
     ) -> None:
-        value: _t.Any
-        value = carrier
-        if not isinstance(value, str) or value not in _ORDER_SHIPPED_MESSAGE_DATA_CARRIER_VALUES:
+        _v: _t.Any
+        _v = carrier
+        if not isinstance(_v, str) or _v not in _ORDER_SHIPPED_MESSAGE_DATA_CARRIER_VALUES:
             raise _c.fail(
-                "order_shipped.carrier",
-                "enum",
-                'must be one of "ups", "fedex", "dhl", "usps"',
-                value,
+                "order_shipped.carrier", "enum", 'must be one of "ups", "fedex", "dhl", "usps"', _v
             )
-        value = order_id
-        if not isinstance(value, str):
-            raise _c.fail("order_shipped.order_id", "type", "must be a string", value)
-        if not _c.is_uuid(value):
-            raise _c.fail("order_shipped.order_id", "format", "must be a valid uuid", value)
-        value = tracking_url
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("order_shipped.tracking_url", "type", "must be a string", value)
-            if len(value) > 2048:
+        _v = order_id
+        if not isinstance(_v, str):
+            raise _c.fail("order_shipped.order_id", "type", "must be a string", _v)
+        if not _c.is_uuid(_v):
+            raise _c.fail("order_shipped.order_id", "format", "must be a valid uuid", _v)
+        _v = tracking_url
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("order_shipped.tracking_url", "type", "must be a string", _v)
+            if len(_v) > 2048:
                 raise _c.fail(
-                    "order_shipped.tracking_url",
-                    "maxLength",
-                    "must be at most 2048 characters",
-                    value,
+                    "order_shipped.tracking_url", "maxLength", "must be at most 2048 characters", _v
                 )
-            if not _c.is_uri(value):
-                raise _c.fail("order_shipped.tracking_url", "format", "must be a valid uri", value)
+            if not _c.is_uri(_v):
+                raise _c.fail("order_shipped.tracking_url", "format", "must be a valid uri", _v)
         _set(self, "carrier", carrier)
         _set(self, "order_id", order_id)
         _set(self, "tracking_url", tracking_url)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"carrier": self.carrier, "order_id": self.order_id}
+        _payload: dict[str, _t.Any] = {"carrier": self.carrier, "order_id": self.order_id}
         if self.tracking_url is not None:
-            payload["tracking_url"] = self.tracking_url
-        return payload
+            _payload["tracking_url"] = self.tracking_url
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "order_shipped", cls._KEYS, ("carrier", "order_id"))
+        _data = _c.check_payload_keys(payload, "order_shipped", cls._KEYS, ("carrier", "order_id"))
         return cls(
-            carrier=data["carrier"],
-            order_id=data["order_id"],
-            tracking_url=data.get("tracking_url"),
+            carrier=_data["carrier"],
+            order_id=_data["order_id"],
+            tracking_url=_data.get("tracking_url"),
         )
 
 
@@ -333,25 +321,19 @@ class MaintenanceWindowBroadcastData(_c.Model):
         duration_minutes: int,
         starts_at: _dt.datetime,
     ) -> None:
-        value: _t.Any
-        value = affected_services
-        if not isinstance(value, list):
-            raise _c.fail("maintenance_window.affected_services", "type", "must be a list", value)
-        if len(value) < 1:
+        _v: _t.Any
+        _v = affected_services
+        if not isinstance(_v, list):
+            raise _c.fail("maintenance_window.affected_services", "type", "must be a list", _v)
+        if len(_v) < 1:
             raise _c.fail(
-                "maintenance_window.affected_services",
-                "minItems",
-                "must have at least 1 item",
-                value,
+                "maintenance_window.affected_services", "minItems", "must have at least 1 item", _v
             )
-        if not _c.all_unique(value):
+        if not _c.all_unique(_v):
             raise _c.fail(
-                "maintenance_window.affected_services",
-                "uniqueItems",
-                "must not repeat items",
-                value,
+                "maintenance_window.affected_services", "uniqueItems", "must not repeat items", _v
             )
-        for i0, item0 in enumerate(value):
+        for i0, item0 in enumerate(_v):
             if not isinstance(
                 item0, str
             ) or item0 not in _MAINTENANCE_WINDOW_BROADCAST_DATA_AFFECTED_SERVICES_ITEM_VALUES:
@@ -361,24 +343,22 @@ class MaintenanceWindowBroadcastData(_c.Model):
                     'must be one of "api", "dashboard", "email", "webhooks"',
                     item0,
                 )
-        value = duration_minutes
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise _c.fail(
-                "maintenance_window.duration_minutes", "type", "must be an integer", value
-            )
-        if value < 1:
-            raise _c.fail("maintenance_window.duration_minutes", "minimum", "must be >= 1", value)
-        if value > 720:
-            raise _c.fail("maintenance_window.duration_minutes", "maximum", "must be <= 720", value)
-        value = starts_at
-        if not isinstance(value, _dt.datetime):
-            raise _c.fail("maintenance_window.starts_at", "type", "must be a datetime", value)
-        if value.utcoffset() is None:
+        _v = duration_minutes
+        if not isinstance(_v, int) or isinstance(_v, bool):
+            raise _c.fail("maintenance_window.duration_minutes", "type", "must be an integer", _v)
+        if _v < 1:
+            raise _c.fail("maintenance_window.duration_minutes", "minimum", "must be >= 1", _v)
+        if _v > 720:
+            raise _c.fail("maintenance_window.duration_minutes", "maximum", "must be <= 720", _v)
+        _v = starts_at
+        if not isinstance(_v, _dt.datetime):
+            raise _c.fail("maintenance_window.starts_at", "type", "must be a datetime", _v)
+        if _v.utcoffset() is None:
             raise _c.fail(
                 "maintenance_window.starts_at",
                 "timezone",
                 "must be timezone-aware (naive datetimes are ambiguous)",
-                value,
+                _v,
             )
         _set(self, "affected_services", affected_services)
         _set(self, "duration_minutes", duration_minutes)
@@ -386,26 +366,26 @@ class MaintenanceWindowBroadcastData(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {
+        _payload: dict[str, _t.Any] = {
             "affected_services": [x0 for x0 in self.affected_services],
             "duration_minutes": self.duration_minutes,
             "starts_at": _c.unix(self.starts_at),
         }
-        return payload
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
+        _data = _c.check_payload_keys(
             payload,
             "maintenance_window",
             cls._KEYS,
             ("affected_services", "duration_minutes", "starts_at"),
         )
         return cls(
-            affected_services=_c.load_list(data["affected_services"], lambda x0: x0),
-            duration_minutes=_c.load_int(data["duration_minutes"]),
-            starts_at=_c.from_unix(data["starts_at"], "maintenance_window.starts_at"),
+            affected_services=_c.load_list(_data["affected_services"], lambda x0: x0),
+            duration_minutes=_c.load_int(_data["duration_minutes"]),
+            starts_at=_c.from_unix(_data["starts_at"], "maintenance_window.starts_at"),
         )
 
 
@@ -441,67 +421,67 @@ class PersonAttributes(_c.Model):
         last_seen_at: _dt.datetime | None = None,
         plan: Plan | None = None,
     ) -> None:
-        value: _t.Any
-        value = email
-        if not isinstance(value, str):
-            raise _c.fail("attributes.email", "type", "must be a string", value)
-        if len(value) > 254:
-            raise _c.fail("attributes.email", "maxLength", "must be at most 254 characters", value)
-        if not _c.is_email(value):
-            raise _c.fail("attributes.email", "format", "must be a valid email", value)
-        value = company
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("attributes.company", "type", "must be a string", value)
-            if len(value) > 200:
+        _v: _t.Any
+        _v = email
+        if not isinstance(_v, str):
+            raise _c.fail("attributes.email", "type", "must be a string", _v)
+        if len(_v) > 254:
+            raise _c.fail("attributes.email", "maxLength", "must be at most 254 characters", _v)
+        if not _c.is_email(_v):
+            raise _c.fail("attributes.email", "format", "must be a valid email", _v)
+        _v = company
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("attributes.company", "type", "must be a string", _v)
+            if len(_v) > 200:
                 raise _c.fail(
-                    "attributes.company", "maxLength", "must be at most 200 characters", value
+                    "attributes.company", "maxLength", "must be at most 200 characters", _v
                 )
-        value = created_at
-        if value is not None:
-            if not isinstance(value, _dt.datetime):
-                raise _c.fail("attributes.created_at", "type", "must be a datetime", value)
-            if value.utcoffset() is None:
+        _v = created_at
+        if _v is not None:
+            if not isinstance(_v, _dt.datetime):
+                raise _c.fail("attributes.created_at", "type", "must be a datetime", _v)
+            if _v.utcoffset() is None:
                 raise _c.fail(
                     "attributes.created_at",
                     "timezone",
                     "must be timezone-aware (naive datetimes are ambiguous)",
-                    value,
+                    _v,
                 )
-        value = first_name
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("attributes.first_name", "type", "must be a string", value)
-            if len(value) > 100:
+        _v = first_name
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("attributes.first_name", "type", "must be a string", _v)
+            if len(_v) > 100:
                 raise _c.fail(
-                    "attributes.first_name", "maxLength", "must be at most 100 characters", value
+                    "attributes.first_name", "maxLength", "must be at most 100 characters", _v
                 )
-        value = last_name
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("attributes.last_name", "type", "must be a string", value)
-            if len(value) > 100:
+        _v = last_name
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("attributes.last_name", "type", "must be a string", _v)
+            if len(_v) > 100:
                 raise _c.fail(
-                    "attributes.last_name", "maxLength", "must be at most 100 characters", value
+                    "attributes.last_name", "maxLength", "must be at most 100 characters", _v
                 )
-        value = last_seen_at
-        if value is not None:
-            if not isinstance(value, _dt.datetime):
-                raise _c.fail("attributes.last_seen_at", "type", "must be a datetime", value)
-            if value.utcoffset() is None:
+        _v = last_seen_at
+        if _v is not None:
+            if not isinstance(_v, _dt.datetime):
+                raise _c.fail("attributes.last_seen_at", "type", "must be a datetime", _v)
+            if _v.utcoffset() is None:
                 raise _c.fail(
                     "attributes.last_seen_at",
                     "timezone",
                     "must be timezone-aware (naive datetimes are ambiguous)",
-                    value,
+                    _v,
                 )
-        value = plan
-        if value is not None and (not isinstance(value, str) or value not in _PLAN_VALUES):
+        _v = plan
+        if _v is not None and (not isinstance(_v, str) or _v not in _PLAN_VALUES):
             raise _c.fail(
                 "attributes.plan",
                 "enum",
                 'must be one of "free", "starter", "pro", "enterprise"',
-                value,
+                _v,
             )
         _set(self, "email", email)
         _set(self, "company", company)
@@ -513,33 +493,33 @@ class PersonAttributes(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"email": self.email}
+        _payload: dict[str, _t.Any] = {"email": self.email}
         if self.company is not None:
-            payload["company"] = self.company
+            _payload["company"] = self.company
         if self.created_at is not None:
-            payload["created_at"] = _c.unix(self.created_at)
+            _payload["created_at"] = _c.unix(self.created_at)
         if self.first_name is not None:
-            payload["first_name"] = self.first_name
+            _payload["first_name"] = self.first_name
         if self.last_name is not None:
-            payload["last_name"] = self.last_name
+            _payload["last_name"] = self.last_name
         if self.last_seen_at is not None:
-            payload["last_seen_at"] = _c.unix(self.last_seen_at)
+            _payload["last_seen_at"] = _c.unix(self.last_seen_at)
         if self.plan is not None:
-            payload["plan"] = self.plan
-        return payload
+            _payload["plan"] = self.plan
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("email",))
+        _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("email",))
         return cls(
-            email=data["email"],
-            company=data.get("company"),
-            created_at=_c.from_unix(data.get("created_at"), "attributes.created_at"),
-            first_name=data.get("first_name"),
-            last_name=data.get("last_name"),
-            last_seen_at=_c.from_unix(data.get("last_seen_at"), "attributes.last_seen_at"),
-            plan=data.get("plan"),
+            email=_data["email"],
+            company=_data.get("company"),
+            created_at=_c.from_unix(_data.get("created_at"), "attributes.created_at"),
+            first_name=_data.get("first_name"),
+            last_name=_data.get("last_name"),
+            last_seen_at=_c.from_unix(_data.get("last_seen_at"), "attributes.last_seen_at"),
+            plan=_data.get("plan"),
         )
 
 
@@ -575,70 +555,68 @@ class PersonAttributesUpdate(_c.Model):
         last_seen_at: _dt.datetime | None = None,
         plan: Plan | None = None,
     ) -> None:
-        value: _t.Any
-        value = email
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("attributes.email", "type", "must be a string", value)
-            if len(value) > 254:
+        _v: _t.Any
+        _v = email
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("attributes.email", "type", "must be a string", _v)
+            if len(_v) > 254:
+                raise _c.fail("attributes.email", "maxLength", "must be at most 254 characters", _v)
+            if not _c.is_email(_v):
+                raise _c.fail("attributes.email", "format", "must be a valid email", _v)
+        _v = company
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("attributes.company", "type", "must be a string", _v)
+            if len(_v) > 200:
                 raise _c.fail(
-                    "attributes.email", "maxLength", "must be at most 254 characters", value
+                    "attributes.company", "maxLength", "must be at most 200 characters", _v
                 )
-            if not _c.is_email(value):
-                raise _c.fail("attributes.email", "format", "must be a valid email", value)
-        value = company
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("attributes.company", "type", "must be a string", value)
-            if len(value) > 200:
-                raise _c.fail(
-                    "attributes.company", "maxLength", "must be at most 200 characters", value
-                )
-        value = created_at
-        if value is not None:
-            if not isinstance(value, _dt.datetime):
-                raise _c.fail("attributes.created_at", "type", "must be a datetime", value)
-            if value.utcoffset() is None:
+        _v = created_at
+        if _v is not None:
+            if not isinstance(_v, _dt.datetime):
+                raise _c.fail("attributes.created_at", "type", "must be a datetime", _v)
+            if _v.utcoffset() is None:
                 raise _c.fail(
                     "attributes.created_at",
                     "timezone",
                     "must be timezone-aware (naive datetimes are ambiguous)",
-                    value,
+                    _v,
                 )
-        value = first_name
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("attributes.first_name", "type", "must be a string", value)
-            if len(value) > 100:
+        _v = first_name
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("attributes.first_name", "type", "must be a string", _v)
+            if len(_v) > 100:
                 raise _c.fail(
-                    "attributes.first_name", "maxLength", "must be at most 100 characters", value
+                    "attributes.first_name", "maxLength", "must be at most 100 characters", _v
                 )
-        value = last_name
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("attributes.last_name", "type", "must be a string", value)
-            if len(value) > 100:
+        _v = last_name
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("attributes.last_name", "type", "must be a string", _v)
+            if len(_v) > 100:
                 raise _c.fail(
-                    "attributes.last_name", "maxLength", "must be at most 100 characters", value
+                    "attributes.last_name", "maxLength", "must be at most 100 characters", _v
                 )
-        value = last_seen_at
-        if value is not None:
-            if not isinstance(value, _dt.datetime):
-                raise _c.fail("attributes.last_seen_at", "type", "must be a datetime", value)
-            if value.utcoffset() is None:
+        _v = last_seen_at
+        if _v is not None:
+            if not isinstance(_v, _dt.datetime):
+                raise _c.fail("attributes.last_seen_at", "type", "must be a datetime", _v)
+            if _v.utcoffset() is None:
                 raise _c.fail(
                     "attributes.last_seen_at",
                     "timezone",
                     "must be timezone-aware (naive datetimes are ambiguous)",
-                    value,
+                    _v,
                 )
-        value = plan
-        if value is not None and (not isinstance(value, str) or value not in _PLAN_VALUES):
+        _v = plan
+        if _v is not None and (not isinstance(_v, str) or _v not in _PLAN_VALUES):
             raise _c.fail(
                 "attributes.plan",
                 "enum",
                 'must be one of "free", "starter", "pro", "enterprise"',
-                value,
+                _v,
             )
         _set(self, "email", email)
         _set(self, "company", company)
@@ -650,35 +628,35 @@ class PersonAttributesUpdate(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.email is not None:
-            payload["email"] = self.email
+            _payload["email"] = self.email
         if self.company is not None:
-            payload["company"] = self.company
+            _payload["company"] = self.company
         if self.created_at is not None:
-            payload["created_at"] = _c.unix(self.created_at)
+            _payload["created_at"] = _c.unix(self.created_at)
         if self.first_name is not None:
-            payload["first_name"] = self.first_name
+            _payload["first_name"] = self.first_name
         if self.last_name is not None:
-            payload["last_name"] = self.last_name
+            _payload["last_name"] = self.last_name
         if self.last_seen_at is not None:
-            payload["last_seen_at"] = _c.unix(self.last_seen_at)
+            _payload["last_seen_at"] = _c.unix(self.last_seen_at)
         if self.plan is not None:
-            payload["plan"] = self.plan
-        return payload
+            _payload["plan"] = self.plan
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
-            email=data.get("email"),
-            company=data.get("company"),
-            created_at=_c.from_unix(data.get("created_at"), "attributes.created_at"),
-            first_name=data.get("first_name"),
-            last_name=data.get("last_name"),
-            last_seen_at=_c.from_unix(data.get("last_seen_at"), "attributes.last_seen_at"),
-            plan=data.get("plan"),
+            email=_data.get("email"),
+            company=_data.get("company"),
+            created_at=_c.from_unix(_data.get("created_at"), "attributes.created_at"),
+            first_name=_data.get("first_name"),
+            last_name=_data.get("last_name"),
+            last_seen_at=_c.from_unix(_data.get("last_seen_at"), "attributes.last_seen_at"),
+            plan=_data.get("plan"),
         )
 
 

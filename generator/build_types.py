@@ -47,7 +47,7 @@ from .model import (
     TimestampType,
     TypeNode,
 )
-from .names import NameRegistry, pascal_case, snake_case
+from .names import NameRegistry, pascal_case, snake_case_renamed
 from .reporting import Reporter
 from .runtime_facts import FIELD_RESERVED
 from .source import JsonPath, bool_hint
@@ -148,7 +148,13 @@ class TypeBuilder:
         fields: list[Field] = []
         for wire in props:
             prop_path = (*path, "properties", wire)
-            ident = snake_case(wire, prefix="field", reserved=FIELD_RESERVED)
+            ident, why = snake_case_renamed(wire, prefix="field", reserved=FIELD_RESERVED)
+            if why is not None:
+                self.report.warn(
+                    prop_path,
+                    f"property {wire!r} is {ident!r} in Python: {why}",
+                    "the wire name stays as written",
+                )
             self.report.claim(names, ident, prop_path, f"property {wire!r}")
             field = self.build_field(
                 props[wire],

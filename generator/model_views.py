@@ -82,7 +82,7 @@ def _signature(fields: list[FieldView]) -> str:
 def model_view(model: ObjectModel, consts: pycode.Constants, event: Event | None) -> ModelView:
     # One untyped local for every field: the checks exist for values that do
     # not match the annotations, so the type checker must not narrow them away.
-    checks: list[str] = ["value: _t.Any"] if model.fields else []
+    checks: list[str] = ["_v: _t.Any"] if model.fields else []
     for field in model.fields:
         checks += pycode.field_checks(field, consts)
     keys = "frozenset({" + ", ".join(py_string(f.wire_name) for f in model.fields) + "})"

@@ -66,13 +66,28 @@ def _ascii_words(name: str) -> list[str]:
 
 def snake_case(name: str, *, prefix: str, reserved: frozenset[str] = frozenset()) -> str:
     """`Signed Up` → `signed_up`; `class` → `class_`; `1st` → `{prefix}_1st`."""
+    return snake_case_renamed(name, prefix=prefix, reserved=reserved)[0]
+
+
+def snake_case_renamed(
+    name: str, *, prefix: str, reserved: frozenset[str] = frozenset()
+) -> tuple[str, str | None]:
+    """The snake_case identifier and, when it is more than the name's own words in
+    snake_case (a prefix or a suffix was added), why: what `generate` reports."""
     words = _ascii_words(name)
     ident = "_".join(w.lower() for w in words) or prefix
+    why: str | None = None
     if ident[0].isdigit():
-        ident = f"{prefix}_{ident}"
+        ident, why = f"{prefix}_{ident}", "a Python name cannot start with a digit"
+    if ident in RESERVED_WORDS:
+        why = f"{ident!r} is a Python keyword"
+    elif ident in AMBIGUOUS_NAMES:
+        why = f"{ident!r} reads like a digit (ruff E741)"
+    elif ident in reserved:
+        why = f"{ident!r} is used by the generated code"
     while ident in RESERVED_WORDS or ident in AMBIGUOUS_NAMES or ident in reserved:
         ident += "_"
-    return ident
+    return ident, why
 
 
 def pascal_case(name: str, *, prefix: str, reserved: frozenset[str] = frozenset()) -> str:

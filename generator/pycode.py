@@ -37,7 +37,9 @@ def annotation(node: TypeNode, module: str = "") -> str:
         case StringType():
             return "str"
         case NumericType():
-            return "int" if node.integer else "float"
+            # Money columns come back from Django and SQLAlchemy as Decimal: a
+            # number accepts it and sends its exact digits.
+            return "int" if node.integer else "float | _dec.Decimal"
         case BooleanType():
             return "bool"
         case TimestampType():
@@ -133,7 +135,7 @@ def _type_test(node: TypeNode, var: str) -> tuple[str, str]:
             return f"not isinstance({var}, int) or isinstance({var}, bool)", "must be an integer"
         case NumericType():
             return (
-                f"not isinstance({var}, int | float) or isinstance({var}, bool)",
+                f"not isinstance({var}, int | float | _dec.Decimal) or isinstance({var}, bool)",
                 "must be a number",
             )
         case BooleanType():
@@ -222,7 +224,7 @@ def _numeric_lines(node: NumericType, var: str, label: str) -> list[str]:
     lines: list[str] = []
     if not node.integer:
         lines += [
-            f"if isinstance({var}, float) and not _c.is_finite({var}):",
+            f"if not isinstance({var}, int) and not _c.is_finite({var}):",
             _raise(label, "type", "must be a finite number", var),
         ]
     for bound, op, rule, words in (
@@ -233,10 +235,19 @@ def _numeric_lines(node: NumericType, var: str, label: str) -> list[str]:
     ):
         if bound is not None:
             lines += [
-                f"if {var} {op} {_bound(bound)}:",
+                f"if {var} {op} {_bound_for(node, bound, var)}:",
                 _raise(label, rule, f"must be {words} {bound}", var),
             ]
     return lines
+
+
+def _bound_for(node: NumericType, bound: int | float, var: str) -> str:
+    """The bound a value is compared with. A Decimal compares exactly, so against
+    the bound as written (`0.1`, not the float nearest to it, which is larger):
+    `Decimal("0.10")` meets `minimum: 0.1`. Integral bounds are exact for both."""
+    if node.integer or isinstance(bound, int):
+        return _bound(bound)
+    return f"(_dec.Decimal({py_string(repr(bound))}) if isinstance({var}, _dec.Decimal) else {_bound(bound)})"
 
 
 def _array_lines(node: ArrayType, var: str, label: str, depth: int, consts: Constants) -> list[str]:
@@ -271,13 +282,13 @@ def field_checks(field: Field, consts: Constants) -> list[str]:
     """The `__init__` statements that check one field (its parameter, before it is set)."""
     var = field.name
     label = py_string(field.label)
-    body = check_lines(field.type, "value", label, 0, consts)
-    lines = [f"value = {var}"]
+    body = check_lines(field.type, "_v", label, 0, consts)
+    lines = [f"_v = {var}"]
     if (field.nullable or not field.required) and len(body) == 2 and body[0].startswith("if "):
         # One rule: fold the None test into it (what ruff's SIM102 asks for).
-        lines += [f"if value is not None and ({body[0][3:-1]}):", body[1]]
+        lines += [f"if _v is not None and ({body[0][3:-1]}):", body[1]]
     elif field.nullable or not field.required:
-        lines += ["if value is not None:", *("    " + line for line in body)]
+        lines += ["if _v is not None:", *("    " + line for line in body)]
     else:
         lines += body
     if field.deprecated is not None:
@@ -335,13 +346,13 @@ def payload_lines(model: ObjectModel) -> list[str]:
         if f.nullable and value != f"self.{f.name}":
             value = f"None if self.{f.name} is None else {value}"
         items.append(f"{py_string(f.wire_name)}: {value}")
-    lines = ["payload: dict[str, _t.Any] = {" + ", ".join(items) + "}"]
+    lines = ["_payload: dict[str, _t.Any] = {" + ", ".join(items) + "}"]
     for f in optional:
         lines += [
             f"if self.{f.name} is not None:",
-            f"    payload[{py_string(f.wire_name)}] = {to_wire(f.type, f'self.{f.name}')}",
+            f"    _payload[{py_string(f.wire_name)}] = {to_wire(f.type, f'self.{f.name}')}",
         ]
-    lines.append("return payload")
+    lines.append("return _payload")
     return lines
 
 
@@ -353,26 +364,31 @@ def from_payload_args(model: ObjectModel) -> list[str]:
         # A missing optional key reads back as None, also when the field has a
         # default: None is how `to_payload` leaves a field out, so this keeps
         # `from_payload(x.to_payload()) == x` for every x.
-        raw = f"data[{key}]" if f.required else f"data.get({key})"
+        raw = f"_data[{key}]" if f.required else f"_data.get({key})"
         args.append(f"{f.name}={from_wire(f.type, raw, py_string(f.label))}")
     return args
 
 
-def uses_timestamps(models: list[ObjectModel]) -> bool:
-    """Whether any field is (a list of) timestamps: `models.py` then needs `datetime`."""
+def modules_used(models: list[ObjectModel], *, checks: bool = True) -> frozenset[str]:
+    """The standard modules the annotations (and, with `checks`, the run-time
+    checks) of `models` refer to: `datetime` for timestamps, `decimal` for numbers."""
 
-    def walk(node: TypeNode) -> bool:
+    def walk(node: TypeNode) -> set[str]:
         match node:
             case ArrayType():
                 return walk(node.items)
             case TimestampType():
-                return True
-            case StringType() | NumericType() | BooleanType() | EnumType() | ObjectType():
-                return False
+                return {"datetime"}
+            case NumericType():
+                return set() if node.integer else {"decimal"}
+            case EnumType():
+                return {"decimal"} if checks and node.base == "number" else set()
+            case StringType() | BooleanType() | ObjectType():
+                return set()
             case _:
                 assert_never(node)
 
-    return any(walk(f.type) for model in models for f in model.fields)
+    return frozenset(m for model in models for f in model.fields for m in walk(f.type))
 
 
 def example_value(field: Field) -> str:

@@ -220,6 +220,10 @@ def build_output(taxonomy: Taxonomy, package: str) -> dict[str, str]:
         "attributes_update": models.people[1],
         "app": render_app.has_app(taxonomy),
         "app_exports": sorted(render_app.APP_EXPORTS.items()),
+        "client_uses_decimal": "decimal"
+        in pycode.modules_used(
+            [taxonomy.attributes, *(e.model for e in taxonomy.events)], checks=False
+        ),
     }
     files: dict[str, str] = dict(models.files)
     for name in ("__init__.py", "client.py"):

@@ -244,6 +244,11 @@ def app_files(
         **context,
         "methods": methods,
         "uses_warnings": any(m.deprecation for m in methods),
+        "app_uses_decimal": "decimal"
+        in pycode.modules_used(
+            [*(m.model for m in taxonomy.messages), *(b.model for b in taxonomy.broadcasts)],
+            checks=False,
+        ),
         "app_cases": _cases(taxonomy, names),
         "app_doc": docstring(
             f"Typed App API client of the {taxonomy.name!s} plan: messages and broadcasts."

@@ -49,12 +49,14 @@ def _module_context(
     models: list[tuple[ObjectModel, Event | None]], enums: list[EnumType]
 ) -> dict[str, Any]:
     consts = pycode.Constants()
+    modules = pycode.modules_used([model for model, _ in models])
     views = [model_view(model, consts, event) for model, event in models]
     return {
         "views": views,
         "enums": [enum_view(e) for e in sorted(enums, key=lambda e: e.alias)],
         "patterns": {name: py_string(regex) for name, regex in consts.patterns.items()},
-        "uses_datetime": pycode.uses_timestamps([model for model, _ in models]),
+        "uses_datetime": "datetime" in modules,
+        "uses_decimal": "decimal" in modules,
     }
 
 

@@ -106,20 +106,21 @@ def client_reserved() -> frozenset[str]:
     return frozenset(n for n in names if not n.startswith("_"))
 
 
-# Names the generated methods use (parameters, locals, methods) and the builtin
-# types field annotations refer to: a field named `list` would shadow `list[...]`.
+# Names a field cannot take because the generated code needs them in the same
+# namespace: `self` (the first parameter of every method), the two methods every
+# model has, the client methods' own parameters (`person`, `anonymous_id`,
+# `timestamp`), and the builtin types that field annotations refer to (a field
+# named `list` would shadow `list[...]` in its class). Generated locals and
+# parameters never take a user's name: they are private (`_data`, `_v`), so
+# `value`, `data` and `payload` stay what the plan calls them.
 FIELD_RESERVED = frozenset(
     {
         "self",
-        "cls",
         "to_payload",
         "from_payload",
         "person",
         "timestamp",
         "anonymous_id",
-        "payload",
-        "data",
-        "value",
     }
     | {"str", "int", "float", "bool", "list", "dict", "object"}
 )

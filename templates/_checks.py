@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import decimal
 import ipaddress
 import math
 import re
@@ -262,7 +263,7 @@ def _canonical(value: Any) -> Any:
     """A hashable key under which two values are equal exactly when JSON Schema says so."""
     if isinstance(value, bool):
         return ("b", value)
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | decimal.Decimal):
         return ("n", value)
     if isinstance(value, str):
         return ("s", value)
@@ -297,7 +298,10 @@ def all_unique(items: list[Any]) -> bool:
     return True
 
 
-def is_finite(value: float) -> bool:
+def is_finite(value: float | decimal.Decimal) -> bool:
+    """Not NaN or infinite, for floats and Decimals alike (a Decimal NaN is not a float's)."""
+    if isinstance(value, decimal.Decimal):
+        return value.is_finite()
     return math.isfinite(value)
 
 

@@ -95,10 +95,13 @@ def test_generic_track_and_anonymous(recorded: tuple[Client, RecordingTransport]
         "feature": "reports.export",
         "duration_ms": 5,
     }
-    assert ops[1]["anonymous_id"] == "anon-1" and ops[1]["data"] == {
-        "url": "https://example.com/pricing"
-    }
+    # One operation shape for both: the anonymous event (sent alone to v1) reads
+    # like a v2 operation; the request as sent is still in `requests`.
+    assert ops[1]["identifiers"] == {"anonymous_id": "anon-1"}
+    assert ops[1]["action"] == "event" and ops[1]["type"] == "person"
+    assert ops[1]["attributes"] == {"url": "https://example.com/pricing"}
     assert transport.requests[1].path == "/api/v1/events"
+    assert transport.requests[1].body["data"] == {"url": "https://example.com/pricing"}
 
 
 def test_invalid_call_sends_nothing(recorded: tuple[Client, RecordingTransport]) -> None:

@@ -194,7 +194,7 @@ def test_hostile_package_runs(golden: ModuleType) -> None:
         warnings.simplefilter("always")
         client.event_2nd_event("42", true=True)
     assert any(issubclass(w.category, DeprecationWarning) for w in caught)
-    client.identify_event("42", payload_="x")
+    client.identify_event("42", payload="x")
     client.flush_event("42")
     client.arger_ereignis_anonymous("anon-1", grosse=0.5)
     client.close()

@@ -25,7 +25,7 @@ TIMES = ArrayType(TimestampType(), max_items=2)
 def test_annotations() -> None:
     assert pycode.annotation(StringType()) == "str"
     assert pycode.annotation(NumericType(True)) == "int"
-    assert pycode.annotation(NumericType(False)) == "float"
+    assert pycode.annotation(NumericType(False)) == "float | _dec.Decimal"
     assert pycode.annotation(BooleanType()) == "bool"
     assert pycode.annotation(TIMES) == "list[_dt.datetime]"
     assert pycode.annotation(ObjectType("Address"), "_m.") == "_m.Address"

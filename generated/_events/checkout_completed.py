@@ -7,6 +7,7 @@ package); see `models.py`.
 
 from __future__ import annotations
 
+import decimal as _dec
 import re as _re
 import typing as _t
 
@@ -33,46 +34,44 @@ class LineItem(_c.Model):
     # Stock keeping unit, upper case.
     sku: str
     # An amount in the account's currency, in major units (12.50).
-    unit_price: float
+    unit_price: float | _dec.Decimal
     name: str | None
 
     def __init__(
-        self, *, quantity: int, sku: str, unit_price: float, name: str | None = None
+        self, *, quantity: int, sku: str, unit_price: float | _dec.Decimal, name: str | None = None
     ) -> None:
-        value: _t.Any
-        value = quantity
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise _c.fail("line_item.quantity", "type", "must be an integer", value)
-        if value < 1:
-            raise _c.fail("line_item.quantity", "minimum", "must be >= 1", value)
-        if value > 1000:
-            raise _c.fail("line_item.quantity", "maximum", "must be <= 1000", value)
-        value = sku
-        if not isinstance(value, str):
-            raise _c.fail("line_item.sku", "type", "must be a string", value)
-        if len(value) < 1:
-            raise _c.fail("line_item.sku", "minLength", "must be at least 1 character", value)
-        if len(value) > 64:
-            raise _c.fail("line_item.sku", "maxLength", "must be at most 64 characters", value)
-        if _PATTERN_0.fullmatch(value) is None:
+        _v: _t.Any
+        _v = quantity
+        if not isinstance(_v, int) or isinstance(_v, bool):
+            raise _c.fail("line_item.quantity", "type", "must be an integer", _v)
+        if _v < 1:
+            raise _c.fail("line_item.quantity", "minimum", "must be >= 1", _v)
+        if _v > 1000:
+            raise _c.fail("line_item.quantity", "maximum", "must be <= 1000", _v)
+        _v = sku
+        if not isinstance(_v, str):
+            raise _c.fail("line_item.sku", "type", "must be a string", _v)
+        if len(_v) < 1:
+            raise _c.fail("line_item.sku", "minLength", "must be at least 1 character", _v)
+        if len(_v) > 64:
+            raise _c.fail("line_item.sku", "maxLength", "must be at most 64 characters", _v)
+        if _PATTERN_0.fullmatch(_v) is None:
             raise _c.fail(
-                "line_item.sku", "pattern", "must match the pattern '[A-Z0-9][A-Z0-9-]*'", value
+                "line_item.sku", "pattern", "must match the pattern '[A-Z0-9][A-Z0-9-]*'", _v
             )
-        value = unit_price
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise _c.fail("line_item.unit_price", "type", "must be a number", value)
-        if isinstance(value, float) and not _c.is_finite(value):
-            raise _c.fail("line_item.unit_price", "type", "must be a finite number", value)
-        if value < 0:
-            raise _c.fail("line_item.unit_price", "minimum", "must be >= 0", value)
-        value = name
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("line_item.name", "type", "must be a string", value)
-            if len(value) > 200:
-                raise _c.fail(
-                    "line_item.name", "maxLength", "must be at most 200 characters", value
-                )
+        _v = unit_price
+        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+            raise _c.fail("line_item.unit_price", "type", "must be a number", _v)
+        if not isinstance(_v, int) and not _c.is_finite(_v):
+            raise _c.fail("line_item.unit_price", "type", "must be a finite number", _v)
+        if _v < 0:
+            raise _c.fail("line_item.unit_price", "minimum", "must be >= 0", _v)
+        _v = name
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("line_item.name", "type", "must be a string", _v)
+            if len(_v) > 200:
+                raise _c.fail("line_item.name", "maxLength", "must be at most 200 characters", _v)
         _set(self, "quantity", quantity)
         _set(self, "sku", sku)
         _set(self, "unit_price", unit_price)
@@ -80,24 +79,24 @@ class LineItem(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {
+        _payload: dict[str, _t.Any] = {
             "quantity": self.quantity, "sku": self.sku, "unit_price": self.unit_price
         }
         if self.name is not None:
-            payload["name"] = self.name
-        return payload
+            _payload["name"] = self.name
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
+        _data = _c.check_payload_keys(
             payload, "line_item", cls._KEYS, ("quantity", "sku", "unit_price")
         )
         return cls(
-            quantity=_c.load_int(data["quantity"]),
-            sku=data["sku"],
-            unit_price=data["unit_price"],
-            name=data.get("name"),
+            quantity=_c.load_int(_data["quantity"]),
+            sku=_data["sku"],
+            unit_price=_data["unit_price"],
+            name=_data.get("name"),
         )
 
 
@@ -116,7 +115,7 @@ class CheckoutCompleted(_c.Model):
     line_items: list[LineItem]
     order_id: str
     # An amount in the account's currency, in major units (12.50).
-    total: float
+    total: float | _dec.Decimal
     # The coupon code applied, or null when none was.
     coupon: str | None
     currency: CheckoutCompletedCurrency | None
@@ -127,28 +126,28 @@ class CheckoutCompleted(_c.Model):
         items: int,
         line_items: list[LineItem],
         order_id: str,
-        total: float,
+        total: float | _dec.Decimal,
         coupon: str | None = None,
         currency: CheckoutCompletedCurrency | None = "USD",
     ) -> None:
-        value: _t.Any
-        value = items
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise _c.fail("checkout_completed.items", "type", "must be an integer", value)
-        if value < 1:
-            raise _c.fail("checkout_completed.items", "minimum", "must be >= 1", value)
-        value = line_items
-        if not isinstance(value, list):
-            raise _c.fail("checkout_completed.line_items", "type", "must be a list", value)
-        if len(value) < 1:
+        _v: _t.Any
+        _v = items
+        if not isinstance(_v, int) or isinstance(_v, bool):
+            raise _c.fail("checkout_completed.items", "type", "must be an integer", _v)
+        if _v < 1:
+            raise _c.fail("checkout_completed.items", "minimum", "must be >= 1", _v)
+        _v = line_items
+        if not isinstance(_v, list):
+            raise _c.fail("checkout_completed.line_items", "type", "must be a list", _v)
+        if len(_v) < 1:
             raise _c.fail(
-                "checkout_completed.line_items", "minItems", "must have at least 1 item", value
+                "checkout_completed.line_items", "minItems", "must have at least 1 item", _v
             )
-        if len(value) > 100:
+        if len(_v) > 100:
             raise _c.fail(
-                "checkout_completed.line_items", "maxItems", "must have at most 100 items", value
+                "checkout_completed.line_items", "maxItems", "must have at most 100 items", _v
             )
-        for i0, item0 in enumerate(value):
+        for i0, item0 in enumerate(_v):
             if not isinstance(item0, LineItem):
                 raise _c.fail(
                     _c.field_at("checkout_completed.line_items", i0),
@@ -156,32 +155,32 @@ class CheckoutCompleted(_c.Model):
                     "must be a LineItem",
                     item0,
                 )
-        value = order_id
-        if not isinstance(value, str):
-            raise _c.fail("checkout_completed.order_id", "type", "must be a string", value)
-        if not _c.is_uuid(value):
-            raise _c.fail("checkout_completed.order_id", "format", "must be a valid uuid", value)
-        value = total
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise _c.fail("checkout_completed.total", "type", "must be a number", value)
-        if isinstance(value, float) and not _c.is_finite(value):
-            raise _c.fail("checkout_completed.total", "type", "must be a finite number", value)
-        if value < 0:
-            raise _c.fail("checkout_completed.total", "minimum", "must be >= 0", value)
-        value = coupon
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("checkout_completed.coupon", "type", "must be a string", value)
-            if len(value) > 40:
+        _v = order_id
+        if not isinstance(_v, str):
+            raise _c.fail("checkout_completed.order_id", "type", "must be a string", _v)
+        if not _c.is_uuid(_v):
+            raise _c.fail("checkout_completed.order_id", "format", "must be a valid uuid", _v)
+        _v = total
+        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+            raise _c.fail("checkout_completed.total", "type", "must be a number", _v)
+        if not isinstance(_v, int) and not _c.is_finite(_v):
+            raise _c.fail("checkout_completed.total", "type", "must be a finite number", _v)
+        if _v < 0:
+            raise _c.fail("checkout_completed.total", "minimum", "must be >= 0", _v)
+        _v = coupon
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("checkout_completed.coupon", "type", "must be a string", _v)
+            if len(_v) > 40:
                 raise _c.fail(
-                    "checkout_completed.coupon", "maxLength", "must be at most 40 characters", value
+                    "checkout_completed.coupon", "maxLength", "must be at most 40 characters", _v
                 )
-        value = currency
-        if value is not None and (
-            not isinstance(value, str) or value not in _CHECKOUT_COMPLETED_CURRENCY_VALUES
+        _v = currency
+        if _v is not None and (
+            not isinstance(_v, str) or _v not in _CHECKOUT_COMPLETED_CURRENCY_VALUES
         ):
             raise _c.fail(
-                "checkout_completed.currency", "enum", 'must be one of "USD", "EUR", "GBP"', value
+                "checkout_completed.currency", "enum", 'must be one of "USD", "EUR", "GBP"', _v
             )
         _set(self, "items", items)
         _set(self, "line_items", line_items)
@@ -192,31 +191,31 @@ class CheckoutCompleted(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {
+        _payload: dict[str, _t.Any] = {
             "items": self.items,
             "line_items": [x0.to_payload() for x0 in self.line_items],
             "order_id": self.order_id,
             "total": self.total,
         }
         if self.coupon is not None:
-            payload["coupon"] = self.coupon
+            _payload["coupon"] = self.coupon
         if self.currency is not None:
-            payload["currency"] = self.currency
-        return payload
+            _payload["currency"] = self.currency
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
+        _data = _c.check_payload_keys(
             payload, "checkout_completed", cls._KEYS, ("items", "line_items", "order_id", "total")
         )
         return cls(
-            items=_c.load_int(data["items"]),
+            items=_c.load_int(_data["items"]),
             line_items=_c.load_list(
-                data["line_items"], lambda x0: _c.load_object(LineItem.from_payload, x0)
+                _data["line_items"], lambda x0: _c.load_object(LineItem.from_payload, x0)
             ),
-            order_id=data["order_id"],
-            total=data["total"],
-            coupon=data.get("coupon"),
-            currency=data.get("currency"),
+            order_id=_data["order_id"],
+            total=_data["total"],
+            coupon=_data.get("coupon"),
+            currency=_data.get("currency"),
         )

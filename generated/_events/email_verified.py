@@ -29,23 +29,23 @@ class EmailVerified(_c.Model):
     email: str
 
     def __init__(self, *, email: str) -> None:
-        value: _t.Any
-        value = email
-        if not isinstance(value, str):
-            raise _c.fail("email_verified.email", "type", "must be a string", value)
-        if not _c.is_email(value):
-            raise _c.fail("email_verified.email", "format", "must be a valid email", value)
+        _v: _t.Any
+        _v = email
+        if not isinstance(_v, str):
+            raise _c.fail("email_verified.email", "type", "must be a string", _v)
+        if not _c.is_email(_v):
+            raise _c.fail("email_verified.email", "format", "must be a valid email", _v)
         _set(self, "email", email)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"email": self.email}
-        return payload
+        _payload: dict[str, _t.Any] = {"email": self.email}
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "email_verified", cls._KEYS, ("email",))
+        _data = _c.check_payload_keys(payload, "email_verified", cls._KEYS, ("email",))
         return cls(
-            email=data["email"],
+            email=_data["email"],
         )

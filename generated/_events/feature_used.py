@@ -34,46 +34,39 @@ class FeatureUsed(_c.Model):
     duration_ms: int | None
 
     def __init__(self, *, feature: str, duration_ms: int | None = None) -> None:
-        value: _t.Any
-        value = feature
-        if not isinstance(value, str):
-            raise _c.fail("feature_used.feature", "type", "must be a string", value)
-        if len(value) < 1:
+        _v: _t.Any
+        _v = feature
+        if not isinstance(_v, str):
+            raise _c.fail("feature_used.feature", "type", "must be a string", _v)
+        if len(_v) < 1:
+            raise _c.fail("feature_used.feature", "minLength", "must be at least 1 character", _v)
+        if len(_v) > 100:
+            raise _c.fail("feature_used.feature", "maxLength", "must be at most 100 characters", _v)
+        if _PATTERN_0.fullmatch(_v) is None:
             raise _c.fail(
-                "feature_used.feature", "minLength", "must be at least 1 character", value
+                "feature_used.feature", "pattern", "must match the pattern '[a-z][a-z0-9_.]*'", _v
             )
-        if len(value) > 100:
-            raise _c.fail(
-                "feature_used.feature", "maxLength", "must be at most 100 characters", value
-            )
-        if _PATTERN_0.fullmatch(value) is None:
-            raise _c.fail(
-                "feature_used.feature",
-                "pattern",
-                "must match the pattern '[a-z][a-z0-9_.]*'",
-                value,
-            )
-        value = duration_ms
-        if value is not None:
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise _c.fail("feature_used.duration_ms", "type", "must be an integer", value)
-            if value < 0:
-                raise _c.fail("feature_used.duration_ms", "minimum", "must be >= 0", value)
+        _v = duration_ms
+        if _v is not None:
+            if not isinstance(_v, int) or isinstance(_v, bool):
+                raise _c.fail("feature_used.duration_ms", "type", "must be an integer", _v)
+            if _v < 0:
+                raise _c.fail("feature_used.duration_ms", "minimum", "must be >= 0", _v)
         _set(self, "feature", feature)
         _set(self, "duration_ms", duration_ms)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"feature": self.feature}
+        _payload: dict[str, _t.Any] = {"feature": self.feature}
         if self.duration_ms is not None:
-            payload["duration_ms"] = self.duration_ms
-        return payload
+            _payload["duration_ms"] = self.duration_ms
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "feature_used", cls._KEYS, ("feature",))
+        _data = _c.check_payload_keys(payload, "feature_used", cls._KEYS, ("feature",))
         return cls(
-            feature=data["feature"],
-            duration_ms=_c.load_int(data.get("duration_ms")),
+            feature=_data["feature"],
+            duration_ms=_c.load_int(_data.get("duration_ms")),
         )

@@ -32,31 +32,31 @@ class PageViewed(_c.Model):
     title: str | None
 
     def __init__(self, *, url: str, referrer: str | None = None, title: str | None = None) -> None:
-        value: _t.Any
-        value = url
-        if not isinstance(value, str):
-            raise _c.fail("page_viewed.url", "type", "must be a string", value)
-        if len(value) > 2048:
-            raise _c.fail("page_viewed.url", "maxLength", "must be at most 2048 characters", value)
-        if not _c.is_uri(value):
-            raise _c.fail("page_viewed.url", "format", "must be a valid uri", value)
-        value = referrer
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("page_viewed.referrer", "type", "must be a string", value)
-            if len(value) > 2048:
+        _v: _t.Any
+        _v = url
+        if not isinstance(_v, str):
+            raise _c.fail("page_viewed.url", "type", "must be a string", _v)
+        if len(_v) > 2048:
+            raise _c.fail("page_viewed.url", "maxLength", "must be at most 2048 characters", _v)
+        if not _c.is_uri(_v):
+            raise _c.fail("page_viewed.url", "format", "must be a valid uri", _v)
+        _v = referrer
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("page_viewed.referrer", "type", "must be a string", _v)
+            if len(_v) > 2048:
                 raise _c.fail(
-                    "page_viewed.referrer", "maxLength", "must be at most 2048 characters", value
+                    "page_viewed.referrer", "maxLength", "must be at most 2048 characters", _v
                 )
-            if not _c.is_uri(value):
-                raise _c.fail("page_viewed.referrer", "format", "must be a valid uri", value)
-        value = title
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("page_viewed.title", "type", "must be a string", value)
-            if len(value) > 300:
+            if not _c.is_uri(_v):
+                raise _c.fail("page_viewed.referrer", "format", "must be a valid uri", _v)
+        _v = title
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("page_viewed.title", "type", "must be a string", _v)
+            if len(_v) > 300:
                 raise _c.fail(
-                    "page_viewed.title", "maxLength", "must be at most 300 characters", value
+                    "page_viewed.title", "maxLength", "must be at most 300 characters", _v
                 )
         _set(self, "url", url)
         _set(self, "referrer", referrer)
@@ -64,19 +64,19 @@ class PageViewed(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"url": self.url}
+        _payload: dict[str, _t.Any] = {"url": self.url}
         if self.referrer is not None:
-            payload["referrer"] = self.referrer
+            _payload["referrer"] = self.referrer
         if self.title is not None:
-            payload["title"] = self.title
-        return payload
+            _payload["title"] = self.title
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "page_viewed", cls._KEYS, ("url",))
+        _data = _c.check_payload_keys(payload, "page_viewed", cls._KEYS, ("url",))
         return cls(
-            url=data["url"],
-            referrer=data.get("referrer"),
-            title=data.get("title"),
+            url=_data["url"],
+            referrer=_data.get("referrer"),
+            title=_data.get("title"),
         )

@@ -7,6 +7,7 @@ package); see `models.py`.
 
 from __future__ import annotations
 
+import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
@@ -32,51 +33,51 @@ class PlanChanged(_c.Model):
     # The plan after the change.
     to: Plan
     # Monthly recurring revenue after the change.
-    mrr: float | None
+    mrr: float | _dec.Decimal | None
 
-    def __init__(self, *, from_: Plan, to: Plan, mrr: float | None = None) -> None:
-        value: _t.Any
-        value = from_
-        if not isinstance(value, str) or value not in _PLAN_VALUES:
+    def __init__(self, *, from_: Plan, to: Plan, mrr: float | _dec.Decimal | None = None) -> None:
+        _v: _t.Any
+        _v = from_
+        if not isinstance(_v, str) or _v not in _PLAN_VALUES:
             raise _c.fail(
                 "plan_changed.from",
                 "enum",
                 'must be one of "free", "starter", "pro", "enterprise"',
-                value,
+                _v,
             )
-        value = to
-        if not isinstance(value, str) or value not in _PLAN_VALUES:
+        _v = to
+        if not isinstance(_v, str) or _v not in _PLAN_VALUES:
             raise _c.fail(
                 "plan_changed.to",
                 "enum",
                 'must be one of "free", "starter", "pro", "enterprise"',
-                value,
+                _v,
             )
-        value = mrr
-        if value is not None:
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise _c.fail("plan_changed.mrr", "type", "must be a number", value)
-            if isinstance(value, float) and not _c.is_finite(value):
-                raise _c.fail("plan_changed.mrr", "type", "must be a finite number", value)
-            if value < 0:
-                raise _c.fail("plan_changed.mrr", "minimum", "must be >= 0", value)
+        _v = mrr
+        if _v is not None:
+            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+                raise _c.fail("plan_changed.mrr", "type", "must be a number", _v)
+            if not isinstance(_v, int) and not _c.is_finite(_v):
+                raise _c.fail("plan_changed.mrr", "type", "must be a finite number", _v)
+            if _v < 0:
+                raise _c.fail("plan_changed.mrr", "minimum", "must be >= 0", _v)
         _set(self, "from_", from_)
         _set(self, "to", to)
         _set(self, "mrr", mrr)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"from": self.from_, "to": self.to}
+        _payload: dict[str, _t.Any] = {"from": self.from_, "to": self.to}
         if self.mrr is not None:
-            payload["mrr"] = self.mrr
-        return payload
+            _payload["mrr"] = self.mrr
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "plan_changed", cls._KEYS, ("from", "to"))
+        _data = _c.check_payload_keys(payload, "plan_changed", cls._KEYS, ("from", "to"))
         return cls(
-            from_=data["from"],
-            to=data["to"],
-            mrr=data.get("mrr"),
+            from_=_data["from"],
+            to=_data["to"],
+            mrr=_data.get("mrr"),
         )

@@ -36,35 +36,33 @@ class SignedUp(_c.Model):
     source: str | None
 
     def __init__(self, *, method: SignedUpMethod, source: str | None = None) -> None:
-        value: _t.Any
-        value = method
-        if not isinstance(value, str) or value not in _SIGNED_UP_METHOD_VALUES:
+        _v: _t.Any
+        _v = method
+        if not isinstance(_v, str) or _v not in _SIGNED_UP_METHOD_VALUES:
             raise _c.fail(
-                "signed_up.method", "enum", 'must be one of "email", "google", "github"', value
+                "signed_up.method", "enum", 'must be one of "email", "google", "github"', _v
             )
-        value = source
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("signed_up.source", "type", "must be a string", value)
-            if len(value) > 200:
-                raise _c.fail(
-                    "signed_up.source", "maxLength", "must be at most 200 characters", value
-                )
+        _v = source
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("signed_up.source", "type", "must be a string", _v)
+            if len(_v) > 200:
+                raise _c.fail("signed_up.source", "maxLength", "must be at most 200 characters", _v)
         _set(self, "method", method)
         _set(self, "source", source)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"method": self.method}
+        _payload: dict[str, _t.Any] = {"method": self.method}
         if self.source is not None:
-            payload["source"] = self.source
-        return payload
+            _payload["source"] = self.source
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "signed_up", cls._KEYS, ("method",))
+        _data = _c.check_payload_keys(payload, "signed_up", cls._KEYS, ("method",))
         return cls(
-            method=data["method"],
-            source=data.get("source"),
+            method=_data["method"],
+            source=_data.get("source"),
         )

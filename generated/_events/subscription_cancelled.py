@@ -47,38 +47,38 @@ class SubscriptionCancelled(_c.Model):
         cancelled_at: _dt.datetime | None = None,
         feedback: str | None = None,
     ) -> None:
-        value: _t.Any
-        value = reason
-        if not isinstance(value, str) or value not in _SUBSCRIPTION_CANCELLED_REASON_VALUES:
+        _v: _t.Any
+        _v = reason
+        if not isinstance(_v, str) or _v not in _SUBSCRIPTION_CANCELLED_REASON_VALUES:
             raise _c.fail(
                 "subscription_cancelled.reason",
                 "enum",
                 'must be one of "too_expensive", "missing_features", "switched_service", "unused", "other"',
-                value,
+                _v,
             )
-        value = cancelled_at
-        if value is not None:
-            if not isinstance(value, _dt.datetime):
+        _v = cancelled_at
+        if _v is not None:
+            if not isinstance(_v, _dt.datetime):
                 raise _c.fail(
-                    "subscription_cancelled.cancelled_at", "type", "must be a datetime", value
+                    "subscription_cancelled.cancelled_at", "type", "must be a datetime", _v
                 )
-            if value.utcoffset() is None:
+            if _v.utcoffset() is None:
                 raise _c.fail(
                     "subscription_cancelled.cancelled_at",
                     "timezone",
                     "must be timezone-aware (naive datetimes are ambiguous)",
-                    value,
+                    _v,
                 )
-        value = feedback
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("subscription_cancelled.feedback", "type", "must be a string", value)
-            if len(value) > 2000:
+        _v = feedback
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("subscription_cancelled.feedback", "type", "must be a string", _v)
+            if len(_v) > 2000:
                 raise _c.fail(
                     "subscription_cancelled.feedback",
                     "maxLength",
                     "must be at most 2000 characters",
-                    value,
+                    _v,
                 )
         _set(self, "reason", reason)
         _set(self, "cancelled_at", cancelled_at)
@@ -86,21 +86,21 @@ class SubscriptionCancelled(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"reason": self.reason}
+        _payload: dict[str, _t.Any] = {"reason": self.reason}
         if self.cancelled_at is not None:
-            payload["cancelled_at"] = _c.unix(self.cancelled_at)
+            _payload["cancelled_at"] = _c.unix(self.cancelled_at)
         if self.feedback is not None:
-            payload["feedback"] = self.feedback
-        return payload
+            _payload["feedback"] = self.feedback
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "subscription_cancelled", cls._KEYS, ("reason",))
+        _data = _c.check_payload_keys(payload, "subscription_cancelled", cls._KEYS, ("reason",))
         return cls(
-            reason=data["reason"],
+            reason=_data["reason"],
             cancelled_at=_c.from_unix(
-                data.get("cancelled_at"), "subscription_cancelled.cancelled_at"
+                _data.get("cancelled_at"), "subscription_cancelled.cancelled_at"
             ),
-            feedback=data.get("feedback"),
+            feedback=_data.get("feedback"),
         )

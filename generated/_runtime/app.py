@@ -33,6 +33,7 @@ from .app_transport import AnswerLost, AppTransport, ConnectFailed, HTTPAppTrans
 from .errors import ConfigurationError
 from .hooks import _register_fork_reset
 from .values import Person
+from .wire import _encode_any
 
 _log = logging.getLogger(__name__.rpartition(".")[0])
 
@@ -95,7 +96,7 @@ def _json_map(value: object, name: str) -> dict[str, Any]:
         raise TypeError(f"{name} must be a mapping with str keys")
     out = dict(value)
     try:
-        json.dumps(out, allow_nan=False)
+        _encode_any(out)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must hold JSON values only ({exc})") from None
     return out

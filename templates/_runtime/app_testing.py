@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .app_transport import AnswerLost, AppResponse, ConnectFailed
+from .wire import _encode_any
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,7 @@ class RecordingAppTransport:
 
     def post(self, path: str, body: dict[str, Any]) -> AppResponse:
         # A JSON round trip: what is recorded is what would be on the wire.
-        decoded = json.loads(json.dumps(body, allow_nan=False))
+        decoded = json.loads(_encode_any(body))
         with self._lock:
             self.attempts += 1
             answer = self._script.popleft() if self._script else None

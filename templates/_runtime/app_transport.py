@@ -26,6 +26,8 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 
+from .wire import _encode_any
+
 
 @dataclass(frozen=True, slots=True)
 class AppResponse:
@@ -184,7 +186,9 @@ class HTTPAppTransport:
             response = self._client.http.request(
                 "POST",
                 url=self._client.url + path,
-                json=self._client._sanitize(body),
+                # Encoded here, not by requests: Decimals go out as their exact digits.
+                data=_encode_any(self._client._sanitize(body)).encode("utf-8"),
+                headers={"Content-Type": "application/json"},
                 timeout=self._timeout,
                 verify=self._verify,
             )

@@ -15,7 +15,7 @@ from typing import Any
 from .errors import TransportError
 from .hooks import _register_fork_reset
 from .transport import Response
-from .values import _BATCH_PATH
+from .values import _BATCH_PATH, _EVENTS_PATH
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,11 +29,38 @@ class RecordedRequest:
 
     @property
     def operations(self) -> list[dict[str, Any]]:
-        """The operations carried: a batch's ops, or the single v1 body."""
+        """The operations carried, each in the v2 batch operation shape.
+
+        A batch's ops as sent. An anonymous event travels alone to the v1
+        events endpoint (the v2 batch cannot carry one) as
+        ``{anonymous_id, name, id, timestamp, data}``; it is shown here as the
+        operation it stands for, ``{"type": "person", "identifiers":
+        {"anonymous_id": ...}, "action": "event", "name", "id", "timestamp",
+        "attributes": data}``, so tests read every event the same way. The
+        request as sent stays in ``body`` and ``raw``.
+        """
         if self.path.endswith(_BATCH_PATH) and isinstance(self.body, dict):
             ops = self.body.get("batch")
             return list(ops) if isinstance(ops, list) else []
-        return [self.body] if isinstance(self.body, dict) else []
+        if not isinstance(self.body, dict):
+            return []
+        if self.path.endswith(_EVENTS_PATH) and "anonymous_id" in self.body:
+            return [_as_operation(self.body)]
+        return [self.body]
+
+
+def _as_operation(body: dict[str, Any]) -> dict[str, Any]:
+    """A v1 anonymous event body as the v2 operation it stands for."""
+    op: dict[str, Any] = {
+        "type": "person",
+        "identifiers": {"anonymous_id": body["anonymous_id"]},
+        "action": "event",
+    }
+    for key in ("name", "id", "timestamp"):
+        if key in body:
+            op[key] = body[key]
+    op["attributes"] = body.get("data", {})
+    return op
 
 
 class RecordingTransport:
@@ -50,6 +77,12 @@ class RecordingTransport:
         client = Client("site", "key", transport=transport, mode="sync")
         client.signed_up("42", method="email")
         assert transport.operations()[0]["name"] == "signed_up"
+
+    Every operation has one shape, the v2 batch operation's: ``type``,
+    ``identifiers`` (``{"id": "42"}``, or ``{"anonymous_id": ...}`` for an
+    anonymous event), ``action`` (``"event"``, ``"identify"``, ...), ``name``,
+    ``id``, ``timestamp`` and ``attributes`` (the event data or the person's
+    attributes).
     """
 
     def __init__(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from json.encoder import encode_basestring as _json_str
 from typing import Any, Final
 
@@ -22,7 +23,28 @@ _BATCH_OVERHEAD: Final = len(_BATCH_OPEN) + len(_BATCH_CLOSE)
 # on every call, which costs more than the encoding itself for small payloads.
 # ``allow_nan=False`` because NaN is not JSON and would make the API reject the whole
 # batch; ``ensure_ascii=False`` keeps non-ASCII text at its UTF-8 size.
-_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+_encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+_encode = _encoder.encode
+
+
+def _encode_chunks(value: object, _level: int) -> tuple[str]:
+    return (_encode(value),)
+
+
+# The hot path goes further: ``JSONEncoder.encode`` still builds CPython's C encoder
+# anew on every call, through two Python frames that cost more than the encoding of
+# a small event. Built once, without the circular-reference table (markers=None), it
+# holds no state, so every thread shares it; a circular structure then ends in
+# RecursionError, which ``_json_object`` reports like any other invalid data.
+_encode_json: Any
+try:
+    from _json import make_encoder as _make_encoder
+except ImportError:  # not CPython: JSONEncoder.encode is that interpreter's fast path
+    _encode_json = _encode_chunks
+else:
+    _encode_json = _make_encoder(
+        None, _encoder.default, _json_str, None, ":", ",", False, False, False
+    )
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _SECOND: Final = timedelta(seconds=1)
 
@@ -70,15 +92,46 @@ def _unix_seconds(value: object, param: str) -> int:
     return (value - _EPOCH) // _SECOND
 
 
+def _exact(value: Any) -> str:
+    """JSON of a value that holds `Decimal`s, each written as its own digits.
+
+    `json` cannot write a Decimal as a number, and going through float would
+    change money amounts (`Decimal("0.10")` is not the float 0.1). Only values
+    the fast encoder refuses come here, so the common path costs nothing extra.
+    """
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"Decimal {value} is not a JSON number")
+        return str(value)  # always a JSON number: "9.50", "-0", "1E+2"
+    if isinstance(value, Mapping):
+        return "{" + ",".join(_json_str(k) + ":" + _exact(v) for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_exact(v) for v in value) + "]"
+    return _encode(value)
+
+
+def _encode_any(value: Any) -> str:
+    """The shared fast encoder, falling back to `_exact` for Decimals (and only for them)."""
+    try:
+        return "".join(_encode_json(value, 0))
+    except TypeError as first:
+        try:
+            return _exact(value)
+        except TypeError:
+            raise first from None
+
+
 def _json_object(data: object, what: str) -> str:
     if type(data) is not dict:
         if not isinstance(data, Mapping):
             raise TypeError(f"{what} must be a dict, got {type(data).__name__}")
         data = dict(data)
     try:
-        return _encode(data)
+        return _encode_any(data)
     except ValueError as exc:
         raise ValueError(f"{what} is not valid JSON (NaN/Infinity or circular): {exc}") from None
+    except RecursionError:
+        raise ValueError(f"{what} is not valid JSON (circular, or nested too deeply)") from None
     except TypeError as exc:
         raise TypeError(f"{what} is not JSON-serializable: {exc}") from None
 
@@ -92,7 +145,7 @@ def _utf8(text: str, what: str) -> bytes:
 
 def _serialize(op: Mapping[str, Any], what: str) -> bytes:
     try:
-        text = _encode(op)
+        text = _encode_any(op)
     except ValueError as exc:
         raise ValueError(f"{what} is not valid JSON (NaN/Infinity or circular): {exc}") from None
     except TypeError as exc:

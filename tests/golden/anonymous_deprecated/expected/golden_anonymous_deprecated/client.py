@@ -35,9 +35,9 @@ class Client(BaseClient):
         stored values. Use `update_person` to change a few attributes of an
         existing person without resending the required ones.
         """
-        attributes = _m.PersonAttributes(
+        _attributes = _m.PersonAttributes(
         )
-        self._identify(person, attributes.to_payload(), timestamp)
+        self._identify(person, _attributes.to_payload(), timestamp)
 
     def update_person(
         self,
@@ -51,12 +51,12 @@ class Client(BaseClient):
         plan. Customer.io is told (`_update: true`) not to create a new person
         if none matches, so a typo in an identifier cannot create a stray profile.
         """
-        attributes = _m.PersonAttributesUpdate(
+        _attributes = _m.PersonAttributesUpdate(
         ).to_payload()
-        if not attributes:
+        if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
-        attributes["_update"] = True
-        self._identify(person, attributes, timestamp)
+        _attributes["_update"] = True
+        self._identify(person, _attributes, timestamp)
 
     def track(
         self, person: str | Person, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
@@ -87,10 +87,10 @@ class Client(BaseClient):
     ) -> str:
         """Replaced too, with a reason."""
         _warnings.warn("send signed_up instead", DeprecationWarning, stacklevel=2)
-        data = _m.LegacySignup(
+        _data = _m.LegacySignup(
             source=source,
         ).to_payload()
-        return self._track(person, "legacy_signup", data, timestamp)
+        return self._track(person, "legacy_signup", _data, timestamp)
 
     def old_signup(
         self,
@@ -100,9 +100,9 @@ class Client(BaseClient):
     ) -> str:
         """Replaced by signed_up."""
         _warnings.warn("event 'old_signup' is deprecated", DeprecationWarning, stacklevel=2)
-        data = _m.OldSignup(
+        _data = _m.OldSignup(
         ).to_payload()
-        return self._track(person, "old_signup", data, timestamp)
+        return self._track(person, "old_signup", _data, timestamp)
 
     def page_seen(
         self,
@@ -113,11 +113,11 @@ class Client(BaseClient):
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """Sent before and after sign-in."""
-        data = _m.PageSeen(
+        _data = _m.PageSeen(
             url=url,
             referrer=referrer,
         ).to_payload()
-        return self._track(person, "page_seen", data, timestamp)
+        return self._track(person, "page_seen", _data, timestamp)
 
     def page_seen_anonymous(
         self,
@@ -131,11 +131,11 @@ class Client(BaseClient):
 
         Anonymous variant: for a visitor known only by `anonymous_id`.
         """
-        data = _m.PageSeen(
+        _data = _m.PageSeen(
             url=url,
             referrer=referrer,
         ).to_payload()
-        return self._track_anonymous(anonymous_id, "page_seen", data, timestamp)
+        return self._track_anonymous(anonymous_id, "page_seen", _data, timestamp)
 
 
 _singleton: Singleton[Client] = Singleton(Client, default_region=DEFAULT_REGION)

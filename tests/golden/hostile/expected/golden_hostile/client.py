@@ -9,6 +9,7 @@ person attributes, and the generic operations of the Track API. Delivery
 from __future__ import annotations
 
 import datetime as _dt
+import decimal as _dec
 import typing as _t
 import warnings as _warnings
 
@@ -39,13 +40,13 @@ class Client(BaseClient):
         stored values. Use `update_person` to change a few attributes of an
         existing person without resending the required ones.
         """
-        attributes = _m.PersonAttributes(
+        _attributes = _m.PersonAttributes(
             cio_subscription_preferences=cio_subscription_preferences,
             first_name=first_name,
             u65e5_u672c_u8a9e=u65e5_u672c_u8a9e,
             unicode_name=unicode_name,
         )
-        self._identify(person, attributes.to_payload(), timestamp)
+        self._identify(person, _attributes.to_payload(), timestamp)
 
     def update_person(
         self,
@@ -63,16 +64,16 @@ class Client(BaseClient):
         plan. Customer.io is told (`_update: true`) not to create a new person
         if none matches, so a typo in an identifier cannot create a stray profile.
         """
-        attributes = _m.PersonAttributesUpdate(
+        _attributes = _m.PersonAttributesUpdate(
             cio_subscription_preferences=cio_subscription_preferences,
             first_name=first_name,
             u65e5_u672c_u8a9e=u65e5_u672c_u8a9e,
             unicode_name=unicode_name,
         ).to_payload()
-        if not attributes:
+        if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
-        attributes["_update"] = True
-        self._identify(person, attributes, timestamp)
+        _attributes["_update"] = True
+        self._identify(person, _attributes, timestamp)
 
     def track(
         self, person: str | Person, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
@@ -106,11 +107,11 @@ class Client(BaseClient):
         _warnings.warn(
             'Use `class` instead; this one """ is going away\\', DeprecationWarning, stacklevel=2
         )
-        data = _m.Event2ndEvent(
+        _data = _m.Event2ndEvent(
             none=none,
             true=true,
         ).to_payload()
-        return self._track(person, "2nd event", data, timestamp)
+        return self._track(person, "2nd event", _data, timestamp)
 
     def class_(
         self,
@@ -126,7 +127,7 @@ class Client(BaseClient):
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """An event named `class`: \""" closes nothing. \\ \\\\ \\n {braces} {{jinja}} {% raw %}"""
-        data = _m.Class(
+        _data = _m.Class(
             def_=def_,
             field_1st=field_1st,
             lambda_=lambda_,
@@ -135,7 +136,7 @@ class Client(BaseClient):
             timestamp_=timestamp_,
             with_dash=with_dash,
         ).to_payload()
-        return self._track(person, "class", data, timestamp)
+        return self._track(person, "class", _data, timestamp)
 
     def flush_event(
         self,
@@ -144,43 +145,43 @@ class Client(BaseClient):
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """Another client method name; no properties."""
-        data = _m.Flush(
+        _data = _m.Flush(
         ).to_payload()
-        return self._track(person, "flush", data, timestamp)
+        return self._track(person, "flush", _data, timestamp)
 
     def identify_event(
         self,
         person: str | Person,
         *,
-        payload_: str | None = None,
+        payload: str | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """An event named like a client method."""
-        data = _m.Identify(
-            payload_=payload_,
+        _data = _m.Identify(
+            payload=payload,
         ).to_payload()
-        return self._track(person, "identify", data, timestamp)
+        return self._track(person, "identify", _data, timestamp)
 
     def arger_ereignis(
         self,
         person: str | Person,
         *,
-        grosse: float | None = None,
+        grosse: float | _dec.Decimal | None = None,
         list_: list[str] | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """Unicode event name."""
-        data = _m.ArgerEreignis(
+        _data = _m.ArgerEreignis(
             grosse=grosse,
             list_=list_,
         ).to_payload()
-        return self._track(person, "Ärger-Ereignis", data, timestamp)
+        return self._track(person, "Ärger-Ereignis", _data, timestamp)
 
     def arger_ereignis_anonymous(
         self,
         anonymous_id: str,
         *,
-        grosse: float | None = None,
+        grosse: float | _dec.Decimal | None = None,
         list_: list[str] | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> str:
@@ -188,11 +189,11 @@ class Client(BaseClient):
 
         Anonymous variant: for a visitor known only by `anonymous_id`.
         """
-        data = _m.ArgerEreignis(
+        _data = _m.ArgerEreignis(
             grosse=grosse,
             list_=list_,
         ).to_payload()
-        return self._track_anonymous(anonymous_id, "Ärger-Ereignis", data, timestamp)
+        return self._track_anonymous(anonymous_id, "Ärger-Ereignis", _data, timestamp)
 
 
 _singleton: Singleton[Client] = Singleton(Client, default_region=DEFAULT_REGION)

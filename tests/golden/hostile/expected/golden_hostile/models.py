@@ -70,21 +70,19 @@ class PersonAttributes(_c.Model):
         u65e5_u672c_u8a9e: str | None = None,
         unicode_name: str | None = None,
     ) -> None:
-        value: _t.Any
-        value = cio_subscription_preferences
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail(
-                "attributes.cio_subscription_preferences", "type", "must be a string", value
-            )
-        value = first_name
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.first-name", "type", "must be a string", value)
-        value = u65e5_u672c_u8a9e
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.日本語", "type", "must be a string", value)
-        value = unicode_name
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.Ünïcödé Näme", "type", "must be a string", value)
+        _v: _t.Any
+        _v = cio_subscription_preferences
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.cio_subscription_preferences", "type", "must be a string", _v)
+        _v = first_name
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.first-name", "type", "must be a string", _v)
+        _v = u65e5_u672c_u8a9e
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.日本語", "type", "must be a string", _v)
+        _v = unicode_name
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.Ünïcödé Näme", "type", "must be a string", _v)
         _set(self, "cio_subscription_preferences", cio_subscription_preferences)
         _set(self, "first_name", first_name)
         _set(self, "u65e5_u672c_u8a9e", u65e5_u672c_u8a9e)
@@ -92,26 +90,26 @@ class PersonAttributes(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.cio_subscription_preferences is not None:
-            payload["cio_subscription_preferences"] = self.cio_subscription_preferences
+            _payload["cio_subscription_preferences"] = self.cio_subscription_preferences
         if self.first_name is not None:
-            payload["first-name"] = self.first_name
+            _payload["first-name"] = self.first_name
         if self.u65e5_u672c_u8a9e is not None:
-            payload["日本語"] = self.u65e5_u672c_u8a9e
+            _payload["日本語"] = self.u65e5_u672c_u8a9e
         if self.unicode_name is not None:
-            payload["Ünïcödé Näme"] = self.unicode_name
-        return payload
+            _payload["Ünïcödé Näme"] = self.unicode_name
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
-            cio_subscription_preferences=data.get("cio_subscription_preferences"),
-            first_name=data.get("first-name"),
-            u65e5_u672c_u8a9e=data.get("日本語"),
-            unicode_name=data.get("Ünïcödé Näme"),
+            cio_subscription_preferences=_data.get("cio_subscription_preferences"),
+            first_name=_data.get("first-name"),
+            u65e5_u672c_u8a9e=_data.get("日本語"),
+            unicode_name=_data.get("Ünïcödé Näme"),
         )
 
 
@@ -137,21 +135,19 @@ class PersonAttributesUpdate(_c.Model):
         u65e5_u672c_u8a9e: str | None = None,
         unicode_name: str | None = None,
     ) -> None:
-        value: _t.Any
-        value = cio_subscription_preferences
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail(
-                "attributes.cio_subscription_preferences", "type", "must be a string", value
-            )
-        value = first_name
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.first-name", "type", "must be a string", value)
-        value = u65e5_u672c_u8a9e
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.日本語", "type", "must be a string", value)
-        value = unicode_name
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.Ünïcödé Näme", "type", "must be a string", value)
+        _v: _t.Any
+        _v = cio_subscription_preferences
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.cio_subscription_preferences", "type", "must be a string", _v)
+        _v = first_name
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.first-name", "type", "must be a string", _v)
+        _v = u65e5_u672c_u8a9e
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.日本語", "type", "must be a string", _v)
+        _v = unicode_name
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.Ünïcödé Näme", "type", "must be a string", _v)
         _set(self, "cio_subscription_preferences", cio_subscription_preferences)
         _set(self, "first_name", first_name)
         _set(self, "u65e5_u672c_u8a9e", u65e5_u672c_u8a9e)
@@ -159,26 +155,26 @@ class PersonAttributesUpdate(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.cio_subscription_preferences is not None:
-            payload["cio_subscription_preferences"] = self.cio_subscription_preferences
+            _payload["cio_subscription_preferences"] = self.cio_subscription_preferences
         if self.first_name is not None:
-            payload["first-name"] = self.first_name
+            _payload["first-name"] = self.first_name
         if self.u65e5_u672c_u8a9e is not None:
-            payload["日本語"] = self.u65e5_u672c_u8a9e
+            _payload["日本語"] = self.u65e5_u672c_u8a9e
         if self.unicode_name is not None:
-            payload["Ünïcödé Näme"] = self.unicode_name
-        return payload
+            _payload["Ünïcödé Näme"] = self.unicode_name
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
-            cio_subscription_preferences=data.get("cio_subscription_preferences"),
-            first_name=data.get("first-name"),
-            u65e5_u672c_u8a9e=data.get("日本語"),
-            unicode_name=data.get("Ünïcödé Näme"),
+            cio_subscription_preferences=_data.get("cio_subscription_preferences"),
+            first_name=_data.get("first-name"),
+            u65e5_u672c_u8a9e=_data.get("日本語"),
+            unicode_name=_data.get("Ünïcödé Näme"),
         )
 
 

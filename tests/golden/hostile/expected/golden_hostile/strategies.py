@@ -100,7 +100,7 @@ def identify_event() -> _st.SearchStrategy[_m.Identify]:
     """
     return _st.builds(
         _m.Identify,
-        payload_=_s.optional(_st.text()),
+        payload=_s.optional(_st.text()),
     ).filter(_s.fits)
 
 

@@ -36,7 +36,7 @@ class AppClient(BaseAppClient):
         self,
         *,
         identifiers: Person,
-        data_: str | None = None,
+        data: str | None = None,
         from_: str | None = None,
         options: str | None = None,
         self_: int | None = None,
@@ -52,7 +52,7 @@ class AppClient(BaseAppClient):
         Channel: sms; returns Customer.io's delivery id.
 
         Args:
-            data_: `{{trigger.data}}` in the template.
+            data: `{{trigger.data}}` in the template.
             from_: `{{trigger.from}}` in the template.
             options: `{{trigger.options}}` in the template.
             self_: `{{trigger.self}}` in the template.
@@ -65,7 +65,7 @@ class AppClient(BaseAppClient):
             send_to_unsubscribed: Send even if the person unsubscribed.
         """
         _data = _m.ClassMessageData(
-            data_=data_,
+            data=data,
             from_=from_,
             options=options,
             self_=self_,
@@ -425,7 +425,7 @@ class AppClient(BaseAppClient):
     def trigger_from(
         self,
         *,
-        data_: str | None = None,
+        data: str | None = None,
         options: bool | None = None,
         ids: _t.Sequence[str] | None = None,
         emails: _t.Sequence[str] | None = None,
@@ -437,7 +437,7 @@ class AppClient(BaseAppClient):
         Returns the trigger id. Customer.io allows one trigger per 10 seconds.
 
         Args:
-            data_: `{{trigger._data}}` in the template.
+            data: `{{trigger._data}}` in the template.
             options: `{{trigger.options}}` in the template.
             ids: Send to these person ids instead of the broadcast's audience.
             emails: Send to these email addresses instead of the broadcast's audience.
@@ -445,7 +445,7 @@ class AppClient(BaseAppClient):
             email_ignore_missing: Skip email addresses that match nobody instead of failing.
         """
         _data = _m.FromBroadcastData(
-            data_=data_,
+            data=data,
             options=options,
         ).to_payload()
         _options: dict[str, object] = {

@@ -35,9 +35,9 @@ class Client(BaseClient):
         stored values. Use `update_person` to change a few attributes of an
         existing person without resending the required ones.
         """
-        attributes = _m.PersonAttributes(
+        _attributes = _m.PersonAttributes(
         )
-        self._identify(person, attributes.to_payload(), timestamp)
+        self._identify(person, _attributes.to_payload(), timestamp)
 
     def update_person(
         self,
@@ -51,12 +51,12 @@ class Client(BaseClient):
         plan. Customer.io is told (`_update: true`) not to create a new person
         if none matches, so a typo in an identifier cannot create a stray profile.
         """
-        attributes = _m.PersonAttributesUpdate(
+        _attributes = _m.PersonAttributesUpdate(
         ).to_payload()
-        if not attributes:
+        if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
-        attributes["_update"] = True
-        self._identify(person, attributes, timestamp)
+        _attributes["_update"] = True
+        self._identify(person, _attributes, timestamp)
 
     def track(
         self, person: str | Person, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None

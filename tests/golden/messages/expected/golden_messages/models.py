@@ -16,6 +16,7 @@ module holds what several events or the person attributes share.
 from __future__ import annotations
 
 import datetime as _dt
+import decimal as _dec
 import re as _re
 import typing as _t
 
@@ -63,37 +64,35 @@ class PasswordResetMessageData(_c.Model):
     expires_in_minutes: int | None
 
     def __init__(self, *, reset_url: str, expires_in_minutes: int | None = 60) -> None:
-        value: _t.Any
-        value = reset_url
-        if not isinstance(value, str):
-            raise _c.fail("password_reset.reset_url", "type", "must be a string", value)
-        if not _c.is_uri(value):
-            raise _c.fail("password_reset.reset_url", "format", "must be a valid uri", value)
-        value = expires_in_minutes
-        if value is not None:
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise _c.fail(
-                    "password_reset.expires_in_minutes", "type", "must be an integer", value
-                )
-            if value < 5:
-                raise _c.fail("password_reset.expires_in_minutes", "minimum", "must be >= 5", value)
+        _v: _t.Any
+        _v = reset_url
+        if not isinstance(_v, str):
+            raise _c.fail("password_reset.reset_url", "type", "must be a string", _v)
+        if not _c.is_uri(_v):
+            raise _c.fail("password_reset.reset_url", "format", "must be a valid uri", _v)
+        _v = expires_in_minutes
+        if _v is not None:
+            if not isinstance(_v, int) or isinstance(_v, bool):
+                raise _c.fail("password_reset.expires_in_minutes", "type", "must be an integer", _v)
+            if _v < 5:
+                raise _c.fail("password_reset.expires_in_minutes", "minimum", "must be >= 5", _v)
         _set(self, "reset_url", reset_url)
         _set(self, "expires_in_minutes", expires_in_minutes)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"reset_url": self.reset_url}
+        _payload: dict[str, _t.Any] = {"reset_url": self.reset_url}
         if self.expires_in_minutes is not None:
-            payload["expires_in_minutes"] = self.expires_in_minutes
-        return payload
+            _payload["expires_in_minutes"] = self.expires_in_minutes
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "password_reset", cls._KEYS, ("reset_url",))
+        _data = _c.check_payload_keys(payload, "password_reset", cls._KEYS, ("reset_url",))
         return cls(
-            reset_url=data["reset_url"],
-            expires_in_minutes=_c.load_int(data.get("expires_in_minutes")),
+            reset_url=_data["reset_url"],
+            expires_in_minutes=_c.load_int(_data.get("expires_in_minutes")),
         )
 
 
@@ -104,52 +103,50 @@ class ReceiptMessageDataLineItemsItem(_c.Model):
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"quantity", "sku", "unit_price"})
     quantity: int
     sku: str
-    unit_price: float
+    unit_price: float | _dec.Decimal
 
-    def __init__(self, *, quantity: int, sku: str, unit_price: float) -> None:
-        value: _t.Any
-        value = quantity
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise _c.fail("receipt.line_items[].quantity", "type", "must be an integer", value)
-        if value < 1:
-            raise _c.fail("receipt.line_items[].quantity", "minimum", "must be >= 1", value)
-        value = sku
-        if not isinstance(value, str):
-            raise _c.fail("receipt.line_items[].sku", "type", "must be a string", value)
-        if len(value) < 1:
+    def __init__(self, *, quantity: int, sku: str, unit_price: float | _dec.Decimal) -> None:
+        _v: _t.Any
+        _v = quantity
+        if not isinstance(_v, int) or isinstance(_v, bool):
+            raise _c.fail("receipt.line_items[].quantity", "type", "must be an integer", _v)
+        if _v < 1:
+            raise _c.fail("receipt.line_items[].quantity", "minimum", "must be >= 1", _v)
+        _v = sku
+        if not isinstance(_v, str):
+            raise _c.fail("receipt.line_items[].sku", "type", "must be a string", _v)
+        if len(_v) < 1:
             raise _c.fail(
-                "receipt.line_items[].sku", "minLength", "must be at least 1 character", value
+                "receipt.line_items[].sku", "minLength", "must be at least 1 character", _v
             )
-        value = unit_price
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise _c.fail("receipt.line_items[].unit_price", "type", "must be a number", value)
-        if isinstance(value, float) and not _c.is_finite(value):
-            raise _c.fail(
-                "receipt.line_items[].unit_price", "type", "must be a finite number", value
-            )
-        if value < 0:
-            raise _c.fail("receipt.line_items[].unit_price", "minimum", "must be >= 0", value)
+        _v = unit_price
+        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+            raise _c.fail("receipt.line_items[].unit_price", "type", "must be a number", _v)
+        if not isinstance(_v, int) and not _c.is_finite(_v):
+            raise _c.fail("receipt.line_items[].unit_price", "type", "must be a finite number", _v)
+        if _v < 0:
+            raise _c.fail("receipt.line_items[].unit_price", "minimum", "must be >= 0", _v)
         _set(self, "quantity", quantity)
         _set(self, "sku", sku)
         _set(self, "unit_price", unit_price)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {
+        _payload: dict[str, _t.Any] = {
             "quantity": self.quantity, "sku": self.sku, "unit_price": self.unit_price
         }
-        return payload
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
+        _data = _c.check_payload_keys(
             payload, "receipt.line_items[]", cls._KEYS, ("quantity", "sku", "unit_price")
         )
         return cls(
-            quantity=_c.load_int(data["quantity"]),
-            sku=data["sku"],
-            unit_price=data["unit_price"],
+            quantity=_c.load_int(_data["quantity"]),
+            sku=_data["sku"],
+            unit_price=_data["unit_price"],
         )
 
 
@@ -169,13 +166,13 @@ class ReceiptMessageData(_c.Model):
         order_id: str,
         paid_at: _dt.datetime,
     ) -> None:
-        value: _t.Any
-        value = line_items
-        if not isinstance(value, list):
-            raise _c.fail("receipt.line_items", "type", "must be a list", value)
-        if len(value) < 1:
-            raise _c.fail("receipt.line_items", "minItems", "must have at least 1 item", value)
-        for i0, item0 in enumerate(value):
+        _v: _t.Any
+        _v = line_items
+        if not isinstance(_v, list):
+            raise _c.fail("receipt.line_items", "type", "must be a list", _v)
+        if len(_v) < 1:
+            raise _c.fail("receipt.line_items", "minItems", "must have at least 1 item", _v)
+        for i0, item0 in enumerate(_v):
             if not isinstance(item0, ReceiptMessageDataLineItemsItem):
                 raise _c.fail(
                     _c.field_at("receipt.line_items", i0),
@@ -183,18 +180,18 @@ class ReceiptMessageData(_c.Model):
                     "must be a ReceiptMessageDataLineItemsItem",
                     item0,
                 )
-        value = order_id
-        if not isinstance(value, str):
-            raise _c.fail("receipt.order_id", "type", "must be a string", value)
-        value = paid_at
-        if not isinstance(value, _dt.datetime):
-            raise _c.fail("receipt.paid_at", "type", "must be a datetime", value)
-        if value.utcoffset() is None:
+        _v = order_id
+        if not isinstance(_v, str):
+            raise _c.fail("receipt.order_id", "type", "must be a string", _v)
+        _v = paid_at
+        if not isinstance(_v, _dt.datetime):
+            raise _c.fail("receipt.paid_at", "type", "must be a datetime", _v)
+        if _v.utcoffset() is None:
             raise _c.fail(
                 "receipt.paid_at",
                 "timezone",
                 "must be timezone-aware (naive datetimes are ambiguous)",
-                value,
+                _v,
             )
         _set(self, "line_items", line_items)
         _set(self, "order_id", order_id)
@@ -202,26 +199,26 @@ class ReceiptMessageData(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {
+        _payload: dict[str, _t.Any] = {
             "line_items": [x0.to_payload() for x0 in self.line_items],
             "order_id": self.order_id,
             "paid_at": _c.unix(self.paid_at),
         }
-        return payload
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
+        _data = _c.check_payload_keys(
             payload, "receipt", cls._KEYS, ("line_items", "order_id", "paid_at")
         )
         return cls(
             line_items=_c.load_list(
-                data["line_items"],
+                _data["line_items"],
                 lambda x0: _c.load_object(ReceiptMessageDataLineItemsItem.from_payload, x0),
             ),
-            order_id=data["order_id"],
-            paid_at=_c.from_unix(data["paid_at"], "receipt.paid_at"),
+            order_id=_data["order_id"],
+            paid_at=_c.from_unix(_data["paid_at"], "receipt.paid_at"),
         )
 
 
@@ -233,23 +230,23 @@ class OrderShippedMessageData(_c.Model):
     carrier: OrderShippedMessageDataCarrier
 
     def __init__(self, *, carrier: OrderShippedMessageDataCarrier) -> None:
-        value: _t.Any
-        value = carrier
-        if not isinstance(value, str) or value not in _ORDER_SHIPPED_MESSAGE_DATA_CARRIER_VALUES:
-            raise _c.fail("order_shipped.carrier", "enum", 'must be one of "ups", "dhl"', value)
+        _v: _t.Any
+        _v = carrier
+        if not isinstance(_v, str) or _v not in _ORDER_SHIPPED_MESSAGE_DATA_CARRIER_VALUES:
+            raise _c.fail("order_shipped.carrier", "enum", 'must be one of "ups", "dhl"', _v)
         _set(self, "carrier", carrier)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"carrier": self.carrier}
-        return payload
+        _payload: dict[str, _t.Any] = {"carrier": self.carrier}
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "order_shipped", cls._KEYS, ("carrier",))
+        _data = _c.check_payload_keys(payload, "order_shipped", cls._KEYS, ("carrier",))
         return cls(
-            carrier=data["carrier"],
+            carrier=_data["carrier"],
         )
 
 
@@ -261,25 +258,25 @@ class LoginCodeMessageData(_c.Model):
     code: str
 
     def __init__(self, *, code: str) -> None:
-        value: _t.Any
-        value = code
-        if not isinstance(value, str):
-            raise _c.fail("login_code.code", "type", "must be a string", value)
-        if _PATTERN_0.fullmatch(value) is None:
-            raise _c.fail("login_code.code", "pattern", "must match the pattern '[0-9]{6}'", value)
+        _v: _t.Any
+        _v = code
+        if not isinstance(_v, str):
+            raise _c.fail("login_code.code", "type", "must be a string", _v)
+        if _PATTERN_0.fullmatch(_v) is None:
+            raise _c.fail("login_code.code", "pattern", "must match the pattern '[0-9]{6}'", _v)
         _set(self, "code", code)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"code": self.code}
-        return payload
+        _payload: dict[str, _t.Any] = {"code": self.code}
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "login_code", cls._KEYS, ("code",))
+        _data = _c.check_payload_keys(payload, "login_code", cls._KEYS, ("code",))
         return cls(
-            code=data["code"],
+            code=_data["code"],
         )
 
 
@@ -294,8 +291,8 @@ class WelcomeBannerMessageData(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        return payload
+        _payload: dict[str, _t.Any] = {}
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
@@ -315,8 +312,8 @@ class InboxNoteMessageData(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        return payload
+        _payload: dict[str, _t.Any] = {}
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
@@ -333,34 +330,34 @@ class WhatsappHelloMessageData(_c.Model):
     name: str | None
 
     def __init__(self, *, name: str | None = None) -> None:
-        value: _t.Any
-        value = name
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("whatsapp_hello.name", "type", "must be a string", value)
+        _v: _t.Any
+        _v = name
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("whatsapp_hello.name", "type", "must be a string", _v)
         _set(self, "name", name)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.name is not None:
-            payload["name"] = self.name
-        return payload
+            _payload["name"] = self.name
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "whatsapp_hello", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "whatsapp_hello", cls._KEYS, ())
         return cls(
-            name=data.get("name"),
+            name=_data.get("name"),
         )
 
 
 class ClassMessageData(_c.Model):
     """Hostile: a keyword name, \"""quotes\""" and a \\ backslash; an id with quotes."""
 
-    __slots__ = ("data_", "from_", "options", "self_")
+    __slots__ = ("data", "from_", "options", "self_")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"data", "from", "options", "self"})
-    data_: str | None
+    data: str | None
     from_: str | None
     options: str | None
     self_: int | None
@@ -368,89 +365,89 @@ class ClassMessageData(_c.Model):
     def __init__(
         self,
         *,
-        data_: str | None = None,
+        data: str | None = None,
         from_: str | None = None,
         options: str | None = None,
         self_: int | None = None,
     ) -> None:
-        value: _t.Any
-        value = data_
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("class.data", "type", "must be a string", value)
-        value = from_
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("class.from", "type", "must be a string", value)
-        value = options
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("class.options", "type", "must be a string", value)
-        value = self_
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-            raise _c.fail("class.self", "type", "must be an integer", value)
-        _set(self, "data_", data_)
+        _v: _t.Any
+        _v = data
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("class.data", "type", "must be a string", _v)
+        _v = from_
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("class.from", "type", "must be a string", _v)
+        _v = options
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("class.options", "type", "must be a string", _v)
+        _v = self_
+        if _v is not None and (not isinstance(_v, int) or isinstance(_v, bool)):
+            raise _c.fail("class.self", "type", "must be an integer", _v)
+        _set(self, "data", data)
         _set(self, "from_", from_)
         _set(self, "options", options)
         _set(self, "self_", self_)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        if self.data_ is not None:
-            payload["data"] = self.data_
+        _payload: dict[str, _t.Any] = {}
+        if self.data is not None:
+            _payload["data"] = self.data
         if self.from_ is not None:
-            payload["from"] = self.from_
+            _payload["from"] = self.from_
         if self.options is not None:
-            payload["options"] = self.options
+            _payload["options"] = self.options
         if self.self_ is not None:
-            payload["self"] = self.self_
-        return payload
+            _payload["self"] = self.self_
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "class", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "class", cls._KEYS, ())
         return cls(
-            data_=data.get("data"),
-            from_=data.get("from"),
-            options=data.get("options"),
-            self_=_c.load_int(data.get("self")),
+            data=_data.get("data"),
+            from_=_data.get("from"),
+            options=_data.get("options"),
+            self_=_c.load_int(_data.get("self")),
         )
 
 
 class FromBroadcastData(_c.Model):
     """A broadcast whose name is a keyword; its data reuses the method's locals."""
 
-    __slots__ = ("data_", "options")
+    __slots__ = ("data", "options")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"_data", "options"})
-    data_: str | None
+    data: str | None
     options: bool | None
 
-    def __init__(self, *, data_: str | None = None, options: bool | None = None) -> None:
-        value: _t.Any
-        value = data_
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("from._data", "type", "must be a string", value)
-        value = options
-        if value is not None and (not isinstance(value, bool)):
-            raise _c.fail("from.options", "type", "must be a boolean", value)
-        _set(self, "data_", data_)
+    def __init__(self, *, data: str | None = None, options: bool | None = None) -> None:
+        _v: _t.Any
+        _v = data
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("from._data", "type", "must be a string", _v)
+        _v = options
+        if _v is not None and (not isinstance(_v, bool)):
+            raise _c.fail("from.options", "type", "must be a boolean", _v)
+        _set(self, "data", data)
         _set(self, "options", options)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        if self.data_ is not None:
-            payload["_data"] = self.data_
+        _payload: dict[str, _t.Any] = {}
+        if self.data is not None:
+            _payload["_data"] = self.data
         if self.options is not None:
-            payload["options"] = self.options
-        return payload
+            _payload["options"] = self.options
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "from", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "from", cls._KEYS, ())
         return cls(
-            data_=data.get("_data"),
-            options=data.get("options"),
+            data=_data.get("_data"),
+            options=_data.get("options"),
         )
 
 
@@ -468,26 +465,26 @@ class MaintenanceWindowBroadcastData(_c.Model):
         starts_at: _dt.datetime,
         services: list[MaintenanceWindowBroadcastDataServicesItem] | None = None,
     ) -> None:
-        value: _t.Any
-        value = starts_at
-        if not isinstance(value, _dt.datetime):
-            raise _c.fail("maintenance_window.starts_at", "type", "must be a datetime", value)
-        if value.utcoffset() is None:
+        _v: _t.Any
+        _v = starts_at
+        if not isinstance(_v, _dt.datetime):
+            raise _c.fail("maintenance_window.starts_at", "type", "must be a datetime", _v)
+        if _v.utcoffset() is None:
             raise _c.fail(
                 "maintenance_window.starts_at",
                 "timezone",
                 "must be timezone-aware (naive datetimes are ambiguous)",
-                value,
+                _v,
             )
-        value = services
-        if value is not None:
-            if not isinstance(value, list):
-                raise _c.fail("maintenance_window.services", "type", "must be a list", value)
-            if not _c.all_unique(value):
+        _v = services
+        if _v is not None:
+            if not isinstance(_v, list):
+                raise _c.fail("maintenance_window.services", "type", "must be a list", _v)
+            if not _c.all_unique(_v):
                 raise _c.fail(
-                    "maintenance_window.services", "uniqueItems", "must not repeat items", value
+                    "maintenance_window.services", "uniqueItems", "must not repeat items", _v
                 )
-            for i0, item0 in enumerate(value):
+            for i0, item0 in enumerate(_v):
                 if not isinstance(
                     item0, str
                 ) or item0 not in _MAINTENANCE_WINDOW_BROADCAST_DATA_SERVICES_ITEM_VALUES:
@@ -502,18 +499,18 @@ class MaintenanceWindowBroadcastData(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"starts_at": _c.unix(self.starts_at)}
+        _payload: dict[str, _t.Any] = {"starts_at": _c.unix(self.starts_at)}
         if self.services is not None:
-            payload["services"] = [x0 for x0 in self.services]
-        return payload
+            _payload["services"] = [x0 for x0 in self.services]
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "maintenance_window", cls._KEYS, ("starts_at",))
+        _data = _c.check_payload_keys(payload, "maintenance_window", cls._KEYS, ("starts_at",))
         return cls(
-            starts_at=_c.from_unix(data["starts_at"], "maintenance_window.starts_at"),
-            services=_c.load_list(data.get("services"), lambda x0: x0),
+            starts_at=_c.from_unix(_data["starts_at"], "maintenance_window.starts_at"),
+            services=_c.load_list(_data.get("services"), lambda x0: x0),
         )
 
 
@@ -528,8 +525,8 @@ class PlainBroadcastBroadcastData(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        return payload
+        _payload: dict[str, _t.Any] = {}
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
@@ -549,8 +546,8 @@ class PersonAttributes(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        return payload
+        _payload: dict[str, _t.Any] = {}
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
@@ -570,8 +567,8 @@ class PersonAttributesUpdate(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        return payload
+        _payload: dict[str, _t.Any] = {}
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:

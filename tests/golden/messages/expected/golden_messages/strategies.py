@@ -50,7 +50,7 @@ def class_message_data() -> _st.SearchStrategy[_m.ClassMessageData]:
     """
     return _st.builds(
         _m.ClassMessageData,
-        data_=_s.optional(_st.text()),
+        data=_s.optional(_st.text()),
         from_=_s.optional(_st.text()),
         options=_s.optional(_st.text()),
         self_=_s.optional(_s.integers()),
@@ -64,7 +64,7 @@ def from_broadcast_data() -> _st.SearchStrategy[_m.FromBroadcastData]:
     """
     return _st.builds(
         _m.FromBroadcastData,
-        data_=_s.optional(_st.text()),
+        data=_s.optional(_st.text()),
         options=_s.optional(_st.booleans()),
     )
 

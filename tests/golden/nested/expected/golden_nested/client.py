@@ -9,6 +9,7 @@ person attributes, and the generic operations of the Track API. Delivery
 from __future__ import annotations
 
 import datetime as _dt
+import decimal as _dec
 import typing as _t
 import warnings as _warnings
 
@@ -37,11 +38,11 @@ class Client(BaseClient):
         stored values. Use `update_person` to change a few attributes of an
         existing person without resending the required ones.
         """
-        attributes = _m.PersonAttributes(
+        _attributes = _m.PersonAttributes(
             email=email,
             home=home,
         )
-        self._identify(person, attributes.to_payload(), timestamp)
+        self._identify(person, _attributes.to_payload(), timestamp)
 
     def update_person(
         self,
@@ -57,14 +58,14 @@ class Client(BaseClient):
         plan. Customer.io is told (`_update: true`) not to create a new person
         if none matches, so a typo in an identifier cannot create a stray profile.
         """
-        attributes = _m.PersonAttributesUpdate(
+        _attributes = _m.PersonAttributesUpdate(
             email=email,
             home=home,
         ).to_payload()
-        if not attributes:
+        if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
-        attributes["_update"] = True
-        self._identify(person, attributes, timestamp)
+        _attributes["_update"] = True
+        self._identify(person, _attributes, timestamp)
 
     def track(
         self, person: str | Person, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
@@ -93,17 +94,17 @@ class Client(BaseClient):
         shipment: _m.OrderShippedShipment,
         shipped_at: _dt.datetime,
         history: list[_dt.datetime] | None = None,
-        matrix: list[list[float]] | None = None,
+        matrix: list[list[float | _dec.Decimal]] | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """An order left the warehouse."""
-        data = _m.OrderShipped(
+        _data = _m.OrderShipped(
             shipment=shipment,
             shipped_at=shipped_at,
             history=history,
             matrix=matrix,
         ).to_payload()
-        return self._track(person, "order_shipped", data, timestamp)
+        return self._track(person, "order_shipped", _data, timestamp)
 
 
 _singleton: Singleton[Client] = Singleton(Client, default_region=DEFAULT_REGION)

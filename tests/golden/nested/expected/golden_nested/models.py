@@ -15,6 +15,7 @@ module holds what several events or the person attributes share.
 
 from __future__ import annotations
 
+import decimal as _dec
 import importlib as _importlib
 import re as _re
 import typing as _t
@@ -53,44 +54,44 @@ class AddressGeo(_c.Model):
 
     __slots__ = ("lat", "lon")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"lat", "lon"})
-    lat: float
-    lon: float
+    lat: float | _dec.Decimal
+    lon: float | _dec.Decimal
 
-    def __init__(self, *, lat: float, lon: float) -> None:
-        value: _t.Any
-        value = lat
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise _c.fail("address.geo.lat", "type", "must be a number", value)
-        if isinstance(value, float) and not _c.is_finite(value):
-            raise _c.fail("address.geo.lat", "type", "must be a finite number", value)
-        if value < -90:
-            raise _c.fail("address.geo.lat", "minimum", "must be >= -90", value)
-        if value > 90:
-            raise _c.fail("address.geo.lat", "maximum", "must be <= 90", value)
-        value = lon
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise _c.fail("address.geo.lon", "type", "must be a number", value)
-        if isinstance(value, float) and not _c.is_finite(value):
-            raise _c.fail("address.geo.lon", "type", "must be a finite number", value)
-        if value < -180:
-            raise _c.fail("address.geo.lon", "minimum", "must be >= -180", value)
-        if value > 180:
-            raise _c.fail("address.geo.lon", "maximum", "must be <= 180", value)
+    def __init__(self, *, lat: float | _dec.Decimal, lon: float | _dec.Decimal) -> None:
+        _v: _t.Any
+        _v = lat
+        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+            raise _c.fail("address.geo.lat", "type", "must be a number", _v)
+        if not isinstance(_v, int) and not _c.is_finite(_v):
+            raise _c.fail("address.geo.lat", "type", "must be a finite number", _v)
+        if _v < -90:
+            raise _c.fail("address.geo.lat", "minimum", "must be >= -90", _v)
+        if _v > 90:
+            raise _c.fail("address.geo.lat", "maximum", "must be <= 90", _v)
+        _v = lon
+        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+            raise _c.fail("address.geo.lon", "type", "must be a number", _v)
+        if not isinstance(_v, int) and not _c.is_finite(_v):
+            raise _c.fail("address.geo.lon", "type", "must be a finite number", _v)
+        if _v < -180:
+            raise _c.fail("address.geo.lon", "minimum", "must be >= -180", _v)
+        if _v > 180:
+            raise _c.fail("address.geo.lon", "maximum", "must be <= 180", _v)
         _set(self, "lat", lat)
         _set(self, "lon", lon)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"lat": self.lat, "lon": self.lon}
-        return payload
+        _payload: dict[str, _t.Any] = {"lat": self.lat, "lon": self.lon}
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "address.geo", cls._KEYS, ("lat", "lon"))
+        _data = _c.check_payload_keys(payload, "address.geo", cls._KEYS, ("lat", "lon"))
         return cls(
-            lat=data["lat"],
-            lon=data["lon"],
+            lat=_data["lat"],
+            lon=_data["lon"],
         )
 
 
@@ -107,23 +108,23 @@ class Address(_c.Model):
     def __init__(
         self, *, country: str, street: str, city: str | None = None, geo: AddressGeo | None = None
     ) -> None:
-        value: _t.Any
-        value = country
-        if not isinstance(value, str):
-            raise _c.fail("address.country", "type", "must be a string", value)
-        if _PATTERN_0.fullmatch(value) is None:
-            raise _c.fail("address.country", "pattern", "must match the pattern '[A-Z]{2}'", value)
-        value = street
-        if not isinstance(value, str):
-            raise _c.fail("address.street", "type", "must be a string", value)
-        if len(value) < 1:
-            raise _c.fail("address.street", "minLength", "must be at least 1 character", value)
-        value = city
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("address.city", "type", "must be a string", value)
-        value = geo
-        if value is not None and (not isinstance(value, AddressGeo)):
-            raise _c.fail("address.geo", "type", "must be a AddressGeo", value)
+        _v: _t.Any
+        _v = country
+        if not isinstance(_v, str):
+            raise _c.fail("address.country", "type", "must be a string", _v)
+        if _PATTERN_0.fullmatch(_v) is None:
+            raise _c.fail("address.country", "pattern", "must match the pattern '[A-Z]{2}'", _v)
+        _v = street
+        if not isinstance(_v, str):
+            raise _c.fail("address.street", "type", "must be a string", _v)
+        if len(_v) < 1:
+            raise _c.fail("address.street", "minLength", "must be at least 1 character", _v)
+        _v = city
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("address.city", "type", "must be a string", _v)
+        _v = geo
+        if _v is not None and (not isinstance(_v, AddressGeo)):
+            raise _c.fail("address.geo", "type", "must be a AddressGeo", _v)
         _set(self, "country", country)
         _set(self, "street", street)
         _set(self, "city", city)
@@ -131,22 +132,22 @@ class Address(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"country": self.country, "street": self.street}
+        _payload: dict[str, _t.Any] = {"country": self.country, "street": self.street}
         if self.city is not None:
-            payload["city"] = self.city
+            _payload["city"] = self.city
         if self.geo is not None:
-            payload["geo"] = self.geo.to_payload()
-        return payload
+            _payload["geo"] = self.geo.to_payload()
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "address", cls._KEYS, ("country", "street"))
+        _data = _c.check_payload_keys(payload, "address", cls._KEYS, ("country", "street"))
         return cls(
-            country=data["country"],
-            street=data["street"],
-            city=data.get("city"),
-            geo=_c.load_object(AddressGeo.from_payload, data.get("geo")),
+            country=_data["country"],
+            street=_data["street"],
+            city=_data.get("city"),
+            geo=_c.load_object(AddressGeo.from_payload, _data.get("geo")),
         )
 
 
@@ -159,32 +160,32 @@ class PersonAttributes(_c.Model):
     home: Address | None
 
     def __init__(self, *, email: str, home: Address | None = None) -> None:
-        value: _t.Any
-        value = email
-        if not isinstance(value, str):
-            raise _c.fail("attributes.email", "type", "must be a string", value)
-        if not _c.is_email(value):
-            raise _c.fail("attributes.email", "format", "must be a valid email", value)
-        value = home
-        if value is not None and (not isinstance(value, Address)):
-            raise _c.fail("attributes.home", "type", "must be a Address", value)
+        _v: _t.Any
+        _v = email
+        if not isinstance(_v, str):
+            raise _c.fail("attributes.email", "type", "must be a string", _v)
+        if not _c.is_email(_v):
+            raise _c.fail("attributes.email", "format", "must be a valid email", _v)
+        _v = home
+        if _v is not None and (not isinstance(_v, Address)):
+            raise _c.fail("attributes.home", "type", "must be a Address", _v)
         _set(self, "email", email)
         _set(self, "home", home)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"email": self.email}
+        _payload: dict[str, _t.Any] = {"email": self.email}
         if self.home is not None:
-            payload["home"] = self.home.to_payload()
-        return payload
+            _payload["home"] = self.home.to_payload()
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("email",))
+        _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("email",))
         return cls(
-            email=data["email"],
-            home=_c.load_object(Address.from_payload, data.get("home")),
+            email=_data["email"],
+            home=_c.load_object(Address.from_payload, _data.get("home")),
         )
 
 
@@ -197,35 +198,35 @@ class PersonAttributesUpdate(_c.Model):
     home: Address | None
 
     def __init__(self, *, email: str | None = None, home: Address | None = None) -> None:
-        value: _t.Any
-        value = email
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("attributes.email", "type", "must be a string", value)
-            if not _c.is_email(value):
-                raise _c.fail("attributes.email", "format", "must be a valid email", value)
-        value = home
-        if value is not None and (not isinstance(value, Address)):
-            raise _c.fail("attributes.home", "type", "must be a Address", value)
+        _v: _t.Any
+        _v = email
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("attributes.email", "type", "must be a string", _v)
+            if not _c.is_email(_v):
+                raise _c.fail("attributes.email", "format", "must be a valid email", _v)
+        _v = home
+        if _v is not None and (not isinstance(_v, Address)):
+            raise _c.fail("attributes.home", "type", "must be a Address", _v)
         _set(self, "email", email)
         _set(self, "home", home)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.email is not None:
-            payload["email"] = self.email
+            _payload["email"] = self.email
         if self.home is not None:
-            payload["home"] = self.home.to_payload()
-        return payload
+            _payload["home"] = self.home.to_payload()
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
-            email=data.get("email"),
-            home=_c.load_object(Address.from_payload, data.get("home")),
+            email=_data.get("email"),
+            home=_c.load_object(Address.from_payload, _data.get("home")),
         )
 
 

@@ -48,8 +48,8 @@ class PersonAttributes(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        return payload
+        _payload: dict[str, _t.Any] = {}
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
@@ -69,8 +69,8 @@ class PersonAttributesUpdate(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        return payload
+        _payload: dict[str, _t.Any] = {}
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:

@@ -9,6 +9,7 @@ person attributes, and the generic operations of the Track API. Delivery
 from __future__ import annotations
 
 import datetime as _dt
+import decimal as _dec
 import typing as _t
 import warnings as _warnings
 
@@ -35,9 +36,9 @@ class Client(BaseClient):
         stored values. Use `update_person` to change a few attributes of an
         existing person without resending the required ones.
         """
-        attributes = _m.PersonAttributes(
+        _attributes = _m.PersonAttributes(
         )
-        self._identify(person, attributes.to_payload(), timestamp)
+        self._identify(person, _attributes.to_payload(), timestamp)
 
     def update_person(
         self,
@@ -51,12 +52,12 @@ class Client(BaseClient):
         plan. Customer.io is told (`_update: true`) not to create a new person
         if none matches, so a typo in an identifier cannot create a stray profile.
         """
-        attributes = _m.PersonAttributesUpdate(
+        _attributes = _m.PersonAttributesUpdate(
         ).to_payload()
-        if not attributes:
+        if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
-        attributes["_update"] = True
-        self._identify(person, attributes, timestamp)
+        _attributes["_update"] = True
+        self._identify(person, _attributes, timestamp)
 
     def track(
         self, person: str | Person, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
@@ -83,25 +84,29 @@ class Client(BaseClient):
         person: str | Person,
         *,
         count: int,
-        any: float | None = None,
-        offset: float | None = None,
+        any: float | _dec.Decimal | None = None,
+        offset: float | _dec.Decimal | None = None,
         open: int | None = None,
-        ratio: float | None = None,
+        price: float | _dec.Decimal | None = None,
+        prices: list[float | _dec.Decimal] | None = None,
+        ratio: float | _dec.Decimal | None = None,
         tag: str | None = None,
         written_as_float: int | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """Every kind of bound."""
-        data = _m.Measured(
+        _data = _m.Measured(
             count=count,
             any=any,
             offset=offset,
             open=open,
+            price=price,
+            prices=prices,
             ratio=ratio,
             tag=tag,
             written_as_float=written_as_float,
         ).to_payload()
-        return self._track(person, "measured", data, timestamp)
+        return self._track(person, "measured", _data, timestamp)
 
 
 _singleton: Singleton[Client] = Singleton(Client, default_region=DEFAULT_REGION)

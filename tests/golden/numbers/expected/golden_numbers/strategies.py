@@ -44,6 +44,8 @@ def measured() -> _st.SearchStrategy[_m.Measured]:
         any=_s.optional(_s.numbers()),
         offset=_s.optional(_s.numbers(maximum=2.5, exclusive_minimum=-1.5)),
         open=_s.optional(_s.integers(exclusive_minimum=0, exclusive_maximum=10)),
+        price=_s.optional(_s.numbers(minimum=0.1, exclusive_maximum=1000000.5)),
+        prices=_s.optional(_s.lists(_s.numbers(exclusive_minimum=0))),
         ratio=_s.optional(_s.numbers(minimum=0, exclusive_maximum=1)),
         tag=_s.optional(_s.strings(min_length=2)),
         written_as_float=_s.optional(_s.integers(minimum=1, maximum=5)),

@@ -9,6 +9,7 @@ person attributes, and the generic operations of the Track API. Delivery
 from __future__ import annotations
 
 import datetime as _dt
+import decimal as _dec
 import typing as _t
 import warnings as _warnings
 
@@ -27,7 +28,7 @@ class Client(BaseClient):
         self,
         person: str | Person,
         *,
-        balance: float | None = None,
+        balance: float | _dec.Decimal | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> None:
         """Create or update a person with the plan's attributes (required ones included).
@@ -36,16 +37,16 @@ class Client(BaseClient):
         stored values. Use `update_person` to change a few attributes of an
         existing person without resending the required ones.
         """
-        attributes = _m.PersonAttributes(
+        _attributes = _m.PersonAttributes(
             balance=balance,
         )
-        self._identify(person, attributes.to_payload(), timestamp)
+        self._identify(person, _attributes.to_payload(), timestamp)
 
     def update_person(
         self,
         person: str | Person,
         *,
-        balance: float | None = None,
+        balance: float | _dec.Decimal | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> None:
         """Change only the attributes you pass, for a person who already exists.
@@ -54,13 +55,13 @@ class Client(BaseClient):
         plan. Customer.io is told (`_update: true`) not to create a new person
         if none matches, so a typo in an identifier cannot create a stray profile.
         """
-        attributes = _m.PersonAttributesUpdate(
+        _attributes = _m.PersonAttributesUpdate(
             balance=balance,
         ).to_payload()
-        if not attributes:
+        if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
-        attributes["_update"] = True
-        self._identify(person, attributes, timestamp)
+        _attributes["_update"] = True
+        self._identify(person, _attributes, timestamp)
 
     def track(
         self, person: str | Person, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
@@ -88,16 +89,16 @@ class Client(BaseClient):
         *,
         item: _m.Item,
         items: list[_m.Item] | None = None,
-        total: float | None = None,
+        total: float | _dec.Decimal | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """Refs everywhere."""
-        data = _m.Bought(
+        _data = _m.Bought(
             item=item,
             items=items,
             total=total,
         ).to_payload()
-        return self._track(person, "bought", data, timestamp)
+        return self._track(person, "bought", _data, timestamp)
 
 
 _singleton: Singleton[Client] = Singleton(Client, default_region=DEFAULT_REGION)

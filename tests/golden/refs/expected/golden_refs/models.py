@@ -15,6 +15,7 @@ module holds what several events or the person attributes share.
 
 from __future__ import annotations
 
+import decimal as _dec
 import importlib as _importlib
 import typing as _t
 
@@ -43,33 +44,33 @@ class PersonAttributes(_c.Model):
     __slots__ = ("balance",)
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"balance"})
     # An amount.
-    balance: float | None
+    balance: float | _dec.Decimal | None
 
-    def __init__(self, *, balance: float | None = None) -> None:
-        value: _t.Any
-        value = balance
-        if value is not None:
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise _c.fail("attributes.balance", "type", "must be a number", value)
-            if isinstance(value, float) and not _c.is_finite(value):
-                raise _c.fail("attributes.balance", "type", "must be a finite number", value)
-            if value < 0:
-                raise _c.fail("attributes.balance", "minimum", "must be >= 0", value)
+    def __init__(self, *, balance: float | _dec.Decimal | None = None) -> None:
+        _v: _t.Any
+        _v = balance
+        if _v is not None:
+            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+                raise _c.fail("attributes.balance", "type", "must be a number", _v)
+            if not isinstance(_v, int) and not _c.is_finite(_v):
+                raise _c.fail("attributes.balance", "type", "must be a finite number", _v)
+            if _v < 0:
+                raise _c.fail("attributes.balance", "minimum", "must be >= 0", _v)
         _set(self, "balance", balance)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.balance is not None:
-            payload["balance"] = self.balance
-        return payload
+            _payload["balance"] = self.balance
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
-            balance=data.get("balance"),
+            balance=_data.get("balance"),
         )
 
 
@@ -79,33 +80,33 @@ class PersonAttributesUpdate(_c.Model):
     __slots__ = ("balance",)
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"balance"})
     # An amount.
-    balance: float | None
+    balance: float | _dec.Decimal | None
 
-    def __init__(self, *, balance: float | None = None) -> None:
-        value: _t.Any
-        value = balance
-        if value is not None:
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise _c.fail("attributes.balance", "type", "must be a number", value)
-            if isinstance(value, float) and not _c.is_finite(value):
-                raise _c.fail("attributes.balance", "type", "must be a finite number", value)
-            if value < 0:
-                raise _c.fail("attributes.balance", "minimum", "must be >= 0", value)
+    def __init__(self, *, balance: float | _dec.Decimal | None = None) -> None:
+        _v: _t.Any
+        _v = balance
+        if _v is not None:
+            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+                raise _c.fail("attributes.balance", "type", "must be a number", _v)
+            if not isinstance(_v, int) and not _c.is_finite(_v):
+                raise _c.fail("attributes.balance", "type", "must be a finite number", _v)
+            if _v < 0:
+                raise _c.fail("attributes.balance", "minimum", "must be >= 0", _v)
         _set(self, "balance", balance)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.balance is not None:
-            payload["balance"] = self.balance
-        return payload
+            _payload["balance"] = self.balance
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
-            balance=data.get("balance"),
+            balance=_data.get("balance"),
         )
 
 

@@ -38,12 +38,12 @@ class Client(BaseClient):
         stored values. Use `update_person` to change a few attributes of an
         existing person without resending the required ones.
         """
-        attributes = _m.PersonAttributes(
+        _attributes = _m.PersonAttributes(
             anonymous_id_=anonymous_id_,
             cio_language=cio_language,
             class_=class_,
         )
-        self._identify(person, attributes.to_payload(), timestamp)
+        self._identify(person, _attributes.to_payload(), timestamp)
 
     def update_person(
         self,
@@ -60,15 +60,15 @@ class Client(BaseClient):
         plan. Customer.io is told (`_update: true`) not to create a new person
         if none matches, so a typo in an identifier cannot create a stray profile.
         """
-        attributes = _m.PersonAttributesUpdate(
+        _attributes = _m.PersonAttributesUpdate(
             anonymous_id_=anonymous_id_,
             cio_language=cio_language,
             class_=class_,
         ).to_payload()
-        if not attributes:
+        if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
-        attributes["_update"] = True
-        self._identify(person, attributes, timestamp)
+        _attributes["_update"] = True
+        self._identify(person, _attributes, timestamp)
 
     def track(
         self, person: str | Person, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
@@ -97,9 +97,9 @@ class Client(BaseClient):
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """Starts with a digit."""
-        data = _m.Event1stLogin(
+        _data = _m.Event1stLogin(
         ).to_payload()
-        return self._track(person, "1st login", data, timestamp)
+        return self._track(person, "1st login", _data, timestamp)
 
     def flush_event(
         self,
@@ -114,7 +114,7 @@ class Client(BaseClient):
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """Named like a client method."""
-        data = _m.Flush(
+        _data = _m.Flush(
             l_=l_,
             lambda_=lambda_,
             recipient=recipient,
@@ -122,7 +122,7 @@ class Client(BaseClient):
             self_=self_,
             to_payload_=to_payload_,
         ).to_payload()
-        return self._track(person, "flush", data, timestamp)
+        return self._track(person, "flush", _data, timestamp)
 
     def import_(
         self,
@@ -131,9 +131,9 @@ class Client(BaseClient):
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """A keyword."""
-        data = _m.Import(
+        _data = _m.Import(
         ).to_payload()
-        return self._track(person, "import", data, timestamp)
+        return self._track(person, "import", _data, timestamp)
 
 
 _singleton: Singleton[Client] = Singleton(Client, default_region=DEFAULT_REGION)

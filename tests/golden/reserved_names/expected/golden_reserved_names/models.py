@@ -56,39 +56,39 @@ class PersonAttributes(_c.Model):
         cio_language: str | None = None,
         class_: str | None = None,
     ) -> None:
-        value: _t.Any
-        value = anonymous_id_
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.anonymous_id", "type", "must be a string", value)
-        value = cio_language
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.cio_language", "type", "must be a string", value)
-        value = class_
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.class", "type", "must be a string", value)
+        _v: _t.Any
+        _v = anonymous_id_
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.anonymous_id", "type", "must be a string", _v)
+        _v = cio_language
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.cio_language", "type", "must be a string", _v)
+        _v = class_
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.class", "type", "must be a string", _v)
         _set(self, "anonymous_id_", anonymous_id_)
         _set(self, "cio_language", cio_language)
         _set(self, "class_", class_)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.anonymous_id_ is not None:
-            payload["anonymous_id"] = self.anonymous_id_
+            _payload["anonymous_id"] = self.anonymous_id_
         if self.cio_language is not None:
-            payload["cio_language"] = self.cio_language
+            _payload["cio_language"] = self.cio_language
         if self.class_ is not None:
-            payload["class"] = self.class_
-        return payload
+            _payload["class"] = self.class_
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
-            anonymous_id_=data.get("anonymous_id"),
-            cio_language=data.get("cio_language"),
-            class_=data.get("class"),
+            anonymous_id_=_data.get("anonymous_id"),
+            cio_language=_data.get("cio_language"),
+            class_=_data.get("class"),
         )
 
 
@@ -108,39 +108,39 @@ class PersonAttributesUpdate(_c.Model):
         cio_language: str | None = None,
         class_: str | None = None,
     ) -> None:
-        value: _t.Any
-        value = anonymous_id_
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.anonymous_id", "type", "must be a string", value)
-        value = cio_language
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.cio_language", "type", "must be a string", value)
-        value = class_
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.class", "type", "must be a string", value)
+        _v: _t.Any
+        _v = anonymous_id_
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.anonymous_id", "type", "must be a string", _v)
+        _v = cio_language
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.cio_language", "type", "must be a string", _v)
+        _v = class_
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.class", "type", "must be a string", _v)
         _set(self, "anonymous_id_", anonymous_id_)
         _set(self, "cio_language", cio_language)
         _set(self, "class_", class_)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.anonymous_id_ is not None:
-            payload["anonymous_id"] = self.anonymous_id_
+            _payload["anonymous_id"] = self.anonymous_id_
         if self.cio_language is not None:
-            payload["cio_language"] = self.cio_language
+            _payload["cio_language"] = self.cio_language
         if self.class_ is not None:
-            payload["class"] = self.class_
-        return payload
+            _payload["class"] = self.class_
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
-            anonymous_id_=data.get("anonymous_id"),
-            cio_language=data.get("cio_language"),
-            class_=data.get("class"),
+            anonymous_id_=_data.get("anonymous_id"),
+            cio_language=_data.get("cio_language"),
+            class_=_data.get("class"),
         )
 
 

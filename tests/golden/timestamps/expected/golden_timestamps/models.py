@@ -45,33 +45,33 @@ class PersonAttributes(_c.Model):
     created_at: _dt.datetime | None
 
     def __init__(self, *, created_at: _dt.datetime | None = None) -> None:
-        value: _t.Any
-        value = created_at
-        if value is not None:
-            if not isinstance(value, _dt.datetime):
-                raise _c.fail("attributes.created_at", "type", "must be a datetime", value)
-            if value.utcoffset() is None:
+        _v: _t.Any
+        _v = created_at
+        if _v is not None:
+            if not isinstance(_v, _dt.datetime):
+                raise _c.fail("attributes.created_at", "type", "must be a datetime", _v)
+            if _v.utcoffset() is None:
                 raise _c.fail(
                     "attributes.created_at",
                     "timezone",
                     "must be timezone-aware (naive datetimes are ambiguous)",
-                    value,
+                    _v,
                 )
         _set(self, "created_at", created_at)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.created_at is not None:
-            payload["created_at"] = _c.unix(self.created_at)
-        return payload
+            _payload["created_at"] = _c.unix(self.created_at)
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
-            created_at=_c.from_unix(data.get("created_at"), "attributes.created_at"),
+            created_at=_c.from_unix(_data.get("created_at"), "attributes.created_at"),
         )
 
 
@@ -83,33 +83,33 @@ class PersonAttributesUpdate(_c.Model):
     created_at: _dt.datetime | None
 
     def __init__(self, *, created_at: _dt.datetime | None = None) -> None:
-        value: _t.Any
-        value = created_at
-        if value is not None:
-            if not isinstance(value, _dt.datetime):
-                raise _c.fail("attributes.created_at", "type", "must be a datetime", value)
-            if value.utcoffset() is None:
+        _v: _t.Any
+        _v = created_at
+        if _v is not None:
+            if not isinstance(_v, _dt.datetime):
+                raise _c.fail("attributes.created_at", "type", "must be a datetime", _v)
+            if _v.utcoffset() is None:
                 raise _c.fail(
                     "attributes.created_at",
                     "timezone",
                     "must be timezone-aware (naive datetimes are ambiguous)",
-                    value,
+                    _v,
                 )
         _set(self, "created_at", created_at)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.created_at is not None:
-            payload["created_at"] = _c.unix(self.created_at)
-        return payload
+            _payload["created_at"] = _c.unix(self.created_at)
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
-            created_at=_c.from_unix(data.get("created_at"), "attributes.created_at"),
+            created_at=_c.from_unix(_data.get("created_at"), "attributes.created_at"),
         )
 
 

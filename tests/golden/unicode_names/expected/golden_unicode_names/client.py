@@ -37,11 +37,11 @@ class Client(BaseClient):
         stored values. Use `update_person` to change a few attributes of an
         existing person without resending the required ones.
         """
-        attributes = _m.PersonAttributes(
+        _attributes = _m.PersonAttributes(
             prenom=prenom,
             strasse=strasse,
         )
-        self._identify(person, attributes.to_payload(), timestamp)
+        self._identify(person, _attributes.to_payload(), timestamp)
 
     def update_person(
         self,
@@ -57,14 +57,14 @@ class Client(BaseClient):
         plan. Customer.io is told (`_update: true`) not to create a new person
         if none matches, so a typo in an identifier cannot create a stray profile.
         """
-        attributes = _m.PersonAttributesUpdate(
+        _attributes = _m.PersonAttributesUpdate(
             prenom=prenom,
             strasse=strasse,
         ).to_payload()
-        if not attributes:
+        if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
-        attributes["_update"] = True
-        self._identify(person, attributes, timestamp)
+        _attributes["_update"] = True
+        self._identify(person, _attributes, timestamp)
 
     def track(
         self, person: str | Person, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
@@ -95,11 +95,11 @@ class Client(BaseClient):
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """A German event name."""
-        data = _m.BestellungAufgegeben(
+        _data = _m.BestellungAufgegeben(
             a_eble=a_eble,
             grosse=grosse,
         ).to_payload()
-        return self._track(person, "Bestellung aufgegeben", data, timestamp)
+        return self._track(person, "Bestellung aufgegeben", _data, timestamp)
 
     def u6ce8_u6587(
         self,
@@ -109,10 +109,10 @@ class Client(BaseClient):
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """Letters without an ASCII spelling become code points."""
-        data = _m.U6ce8U6587(
+        _data = _m.U6ce8U6587(
             u6570_u91cf=u6570_u91cf,
         ).to_payload()
-        return self._track(person, "注文", data, timestamp)
+        return self._track(person, "注文", _data, timestamp)
 
 
 _singleton: Singleton[Client] = Singleton(Client, default_region=DEFAULT_REGION)

@@ -47,32 +47,32 @@ class PersonAttributes(_c.Model):
     strasse: str | None
 
     def __init__(self, *, prenom: str | None = None, strasse: str | None = None) -> None:
-        value: _t.Any
-        value = prenom
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.prénom", "type", "must be a string", value)
-        value = strasse
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.Straße", "type", "must be a string", value)
+        _v: _t.Any
+        _v = prenom
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.prénom", "type", "must be a string", _v)
+        _v = strasse
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.Straße", "type", "must be a string", _v)
         _set(self, "prenom", prenom)
         _set(self, "strasse", strasse)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.prenom is not None:
-            payload["prénom"] = self.prenom
+            _payload["prénom"] = self.prenom
         if self.strasse is not None:
-            payload["Straße"] = self.strasse
-        return payload
+            _payload["Straße"] = self.strasse
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
-            prenom=data.get("prénom"),
-            strasse=data.get("Straße"),
+            prenom=_data.get("prénom"),
+            strasse=_data.get("Straße"),
         )
 
 
@@ -85,32 +85,32 @@ class PersonAttributesUpdate(_c.Model):
     strasse: str | None
 
     def __init__(self, *, prenom: str | None = None, strasse: str | None = None) -> None:
-        value: _t.Any
-        value = prenom
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.prénom", "type", "must be a string", value)
-        value = strasse
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("attributes.Straße", "type", "must be a string", value)
+        _v: _t.Any
+        _v = prenom
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.prénom", "type", "must be a string", _v)
+        _v = strasse
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("attributes.Straße", "type", "must be a string", _v)
         _set(self, "prenom", prenom)
         _set(self, "strasse", strasse)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.prenom is not None:
-            payload["prénom"] = self.prenom
+            _payload["prénom"] = self.prenom
         if self.strasse is not None:
-            payload["Straße"] = self.strasse
-        return payload
+            _payload["Straße"] = self.strasse
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
-            prenom=data.get("prénom"),
-            strasse=data.get("Straße"),
+            prenom=_data.get("prénom"),
+            strasse=_data.get("Straße"),
         )
 
 

@@ -31,25 +31,25 @@ class LegacySignup(_c.Model):
     source: str | None
 
     def __init__(self, *, source: str | None = None) -> None:
-        value: _t.Any
-        value = source
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("legacy_signup.source", "type", "must be a string", value)
+        _v: _t.Any
+        _v = source
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("legacy_signup.source", "type", "must be a string", _v)
         if source is not None:
             _c.warn_deprecated("legacy_signup.source is deprecated", 3)
         _set(self, "source", source)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.source is not None:
-            payload["source"] = self.source
-        return payload
+            _payload["source"] = self.source
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "legacy_signup", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "legacy_signup", cls._KEYS, ())
         return cls(
-            source=data.get("source"),
+            source=_data.get("source"),
         )

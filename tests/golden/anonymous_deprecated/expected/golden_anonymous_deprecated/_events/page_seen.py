@@ -31,15 +31,15 @@ class PageSeen(_c.Model):
     referrer: str | None
 
     def __init__(self, *, url: str, referrer: str | None = None) -> None:
-        value: _t.Any
-        value = url
-        if not isinstance(value, str):
-            raise _c.fail("page_seen.url", "type", "must be a string", value)
-        if not _c.is_uri(value):
-            raise _c.fail("page_seen.url", "format", "must be a valid uri", value)
-        value = referrer
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("page_seen.referrer", "type", "must be a string", value)
+        _v: _t.Any
+        _v = url
+        if not isinstance(_v, str):
+            raise _c.fail("page_seen.url", "type", "must be a string", _v)
+        if not _c.is_uri(_v):
+            raise _c.fail("page_seen.url", "format", "must be a valid uri", _v)
+        _v = referrer
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("page_seen.referrer", "type", "must be a string", _v)
         if referrer is not None:
             _c.warn_deprecated("use url's query instead", 3)
         _set(self, "url", url)
@@ -47,16 +47,16 @@ class PageSeen(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"url": self.url}
+        _payload: dict[str, _t.Any] = {"url": self.url}
         if self.referrer is not None:
-            payload["referrer"] = self.referrer
-        return payload
+            _payload["referrer"] = self.referrer
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "page_seen", cls._KEYS, ("url",))
+        _data = _c.check_payload_keys(payload, "page_seen", cls._KEYS, ("url",))
         return cls(
-            url=data["url"],
-            referrer=data.get("referrer"),
+            url=_data["url"],
+            referrer=_data.get("referrer"),
         )

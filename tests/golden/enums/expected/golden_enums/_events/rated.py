@@ -7,6 +7,7 @@ package); see `models.py`.
 
 from __future__ import annotations
 
+import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
@@ -69,28 +70,26 @@ class Rated(_c.Model):
         version: RatedVersion | None = None,
         weight: RatedWeight | None = None,
     ) -> None:
-        value: _t.Any
-        value = channel
-        if value is not None and (not isinstance(value, str) or value not in _RATED_CHANNEL_VALUES):
-            raise _c.fail("rated.channel", "enum", 'must be one of "web", "app"', value)
-        value = stars
-        if not isinstance(value, int) or isinstance(
-            value, bool
-        ) or value not in _RATED_STARS_VALUES:
-            raise _c.fail("rated.stars", "enum", "must be one of 1, 2, 3, 4, 5", value)
-        value = agreed
-        if value is not None and (not isinstance(value, bool) or value not in _RATED_AGREED_VALUES):
-            raise _c.fail("rated.agreed", "enum", "must be one of True", value)
-        value = tier
-        if value is not None and (not isinstance(value, str) or value not in _TIER_VALUES):
-            raise _c.fail("rated.tier", "enum", 'must be one of "free", "pro"', value)
-        value = tiers
-        if value is not None:
-            if not isinstance(value, list):
-                raise _c.fail("rated.tiers", "type", "must be a list", value)
-            if not _c.all_unique(value):
-                raise _c.fail("rated.tiers", "uniqueItems", "must not repeat items", value)
-            for i0, item0 in enumerate(value):
+        _v: _t.Any
+        _v = channel
+        if _v is not None and (not isinstance(_v, str) or _v not in _RATED_CHANNEL_VALUES):
+            raise _c.fail("rated.channel", "enum", 'must be one of "web", "app"', _v)
+        _v = stars
+        if not isinstance(_v, int) or isinstance(_v, bool) or _v not in _RATED_STARS_VALUES:
+            raise _c.fail("rated.stars", "enum", "must be one of 1, 2, 3, 4, 5", _v)
+        _v = agreed
+        if _v is not None and (not isinstance(_v, bool) or _v not in _RATED_AGREED_VALUES):
+            raise _c.fail("rated.agreed", "enum", "must be one of True", _v)
+        _v = tier
+        if _v is not None and (not isinstance(_v, str) or _v not in _TIER_VALUES):
+            raise _c.fail("rated.tier", "enum", 'must be one of "free", "pro"', _v)
+        _v = tiers
+        if _v is not None:
+            if not isinstance(_v, list):
+                raise _c.fail("rated.tiers", "type", "must be a list", _v)
+            if not _c.all_unique(_v):
+                raise _c.fail("rated.tiers", "uniqueItems", "must not repeat items", _v)
+            for i0, item0 in enumerate(_v):
                 if not isinstance(item0, str) or item0 not in _TIER_VALUES:
                     raise _c.fail(
                         _c.field_at("rated.tiers", i0),
@@ -98,16 +97,16 @@ class Rated(_c.Model):
                         'must be one of "free", "pro"',
                         item0,
                     )
-        value = version
-        if value is not None and (not isinstance(value, str) or value not in _RATED_VERSION_VALUES):
-            raise _c.fail("rated.version", "enum", 'must be one of "v2"', value)
-        value = weight
-        if value is not None and (
-            not isinstance(value, int | float) or isinstance(
-                value, bool
-            ) or value not in _RATED_WEIGHT_VALUES
+        _v = version
+        if _v is not None and (not isinstance(_v, str) or _v not in _RATED_VERSION_VALUES):
+            raise _c.fail("rated.version", "enum", 'must be one of "v2"', _v)
+        _v = weight
+        if _v is not None and (
+            not isinstance(_v, int | float | _dec.Decimal) or isinstance(
+                _v, bool
+            ) or _v not in _RATED_WEIGHT_VALUES
         ):
-            raise _c.fail("rated.weight", "enum", "must be one of 0.5, 1, 1.5", value)
+            raise _c.fail("rated.weight", "enum", "must be one of 0.5, 1, 1.5", _v)
         _set(self, "channel", channel)
         _set(self, "stars", stars)
         _set(self, "agreed", agreed)
@@ -118,29 +117,29 @@ class Rated(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"channel": self.channel, "stars": self.stars}
+        _payload: dict[str, _t.Any] = {"channel": self.channel, "stars": self.stars}
         if self.agreed is not None:
-            payload["agreed"] = self.agreed
+            _payload["agreed"] = self.agreed
         if self.tier is not None:
-            payload["tier"] = self.tier
+            _payload["tier"] = self.tier
         if self.tiers is not None:
-            payload["tiers"] = [x0 for x0 in self.tiers]
+            _payload["tiers"] = [x0 for x0 in self.tiers]
         if self.version is not None:
-            payload["version"] = self.version
+            _payload["version"] = self.version
         if self.weight is not None:
-            payload["weight"] = self.weight
-        return payload
+            _payload["weight"] = self.weight
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "rated", cls._KEYS, ("channel", "stars"))
+        _data = _c.check_payload_keys(payload, "rated", cls._KEYS, ("channel", "stars"))
         return cls(
-            channel=data["channel"],
-            stars=_c.load_int(data["stars"]),
-            agreed=data.get("agreed"),
-            tier=data.get("tier"),
-            tiers=_c.load_list(data.get("tiers"), lambda x0: x0),
-            version=data.get("version"),
-            weight=data.get("weight"),
+            channel=_data["channel"],
+            stars=_c.load_int(_data["stars"]),
+            agreed=_data.get("agreed"),
+            tier=_data.get("tier"),
+            tiers=_c.load_list(_data.get("tiers"), lambda x0: x0),
+            version=_data.get("version"),
+            weight=_data.get("weight"),
         )

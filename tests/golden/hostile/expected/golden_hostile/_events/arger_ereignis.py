@@ -7,6 +7,7 @@ package); see `models.py`.
 
 from __future__ import annotations
 
+import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
@@ -26,30 +27,32 @@ class ArgerEreignis(_c.Model):
     ANONYMOUS: _t.ClassVar[bool] = True
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"größe", "list"})
-    grosse: float | None
+    grosse: float | _dec.Decimal | None
     list_: list[str] | None
 
-    def __init__(self, *, grosse: float | None = None, list_: list[str] | None = None) -> None:
-        value: _t.Any
-        value = grosse
-        if value is not None:
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise _c.fail("Ärger-Ereignis.größe", "type", "must be a number", value)
-            if isinstance(value, float) and not _c.is_finite(value):
-                raise _c.fail("Ärger-Ereignis.größe", "type", "must be a finite number", value)
-            if value <= 0:
-                raise _c.fail("Ärger-Ereignis.größe", "exclusiveMinimum", "must be > 0", value)
-            if value > 1.5:
-                raise _c.fail("Ärger-Ereignis.größe", "maximum", "must be <= 1.5", value)
-        value = list_
-        if value is not None:
-            if not isinstance(value, list):
-                raise _c.fail("Ärger-Ereignis.list", "type", "must be a list", value)
-            if len(value) > 4:
-                raise _c.fail("Ärger-Ereignis.list", "maxItems", "must have at most 4 items", value)
-            if not _c.all_unique(value):
-                raise _c.fail("Ärger-Ereignis.list", "uniqueItems", "must not repeat items", value)
-            for i0, item0 in enumerate(value):
+    def __init__(
+        self, *, grosse: float | _dec.Decimal | None = None, list_: list[str] | None = None
+    ) -> None:
+        _v: _t.Any
+        _v = grosse
+        if _v is not None:
+            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+                raise _c.fail("Ärger-Ereignis.größe", "type", "must be a number", _v)
+            if not isinstance(_v, int) and not _c.is_finite(_v):
+                raise _c.fail("Ärger-Ereignis.größe", "type", "must be a finite number", _v)
+            if _v <= 0:
+                raise _c.fail("Ärger-Ereignis.größe", "exclusiveMinimum", "must be > 0", _v)
+            if _v > (_dec.Decimal("1.5") if isinstance(_v, _dec.Decimal) else 1.5):
+                raise _c.fail("Ärger-Ereignis.größe", "maximum", "must be <= 1.5", _v)
+        _v = list_
+        if _v is not None:
+            if not isinstance(_v, list):
+                raise _c.fail("Ärger-Ereignis.list", "type", "must be a list", _v)
+            if len(_v) > 4:
+                raise _c.fail("Ärger-Ereignis.list", "maxItems", "must have at most 4 items", _v)
+            if not _c.all_unique(_v):
+                raise _c.fail("Ärger-Ereignis.list", "uniqueItems", "must not repeat items", _v)
+            for i0, item0 in enumerate(_v):
                 if not isinstance(item0, str):
                     raise _c.fail(
                         _c.field_at("Ärger-Ereignis.list", i0), "type", "must be a string", item0
@@ -66,18 +69,18 @@ class ArgerEreignis(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.grosse is not None:
-            payload["größe"] = self.grosse
+            _payload["größe"] = self.grosse
         if self.list_ is not None:
-            payload["list"] = [x0 for x0 in self.list_]
-        return payload
+            _payload["list"] = [x0 for x0 in self.list_]
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "Ärger-Ereignis", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "Ärger-Ereignis", cls._KEYS, ())
         return cls(
-            grosse=data.get("größe"),
-            list_=_c.load_list(data.get("list"), lambda x0: x0),
+            grosse=_data.get("größe"),
+            list_=_c.load_list(_data.get("list"), lambda x0: x0),
         )

@@ -8,6 +8,7 @@ package); see `models.py`.
 from __future__ import annotations
 
 import datetime as _dt
+import decimal as _dec
 import re as _re
 import typing as _t
 
@@ -36,7 +37,7 @@ class Model1stChoice(_c.Model):
     from_: str
     import_: int | None
     self_: bool | None
-    to_payload_: float | None
+    to_payload_: float | _dec.Decimal | None
 
     def __init__(
         self,
@@ -44,29 +45,29 @@ class Model1stChoice(_c.Model):
         from_: str,
         import_: int | None = None,
         self_: bool | None = None,
-        to_payload_: float | None = None,
+        to_payload_: float | _dec.Decimal | None = None,
     ) -> None:
-        value: _t.Any
-        value = from_
-        if not isinstance(value, str):
-            raise _c.fail("1st-choice.from", "type", "must be a string", value)
-        value = import_
-        if value is not None:
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise _c.fail("1st-choice.import", "type", "must be an integer", value)
-            if value < -5:
-                raise _c.fail("1st-choice.import", "minimum", "must be >= -5", value)
-            if value >= 10:
-                raise _c.fail("1st-choice.import", "exclusiveMaximum", "must be < 10", value)
-        value = self_
-        if value is not None and (not isinstance(value, bool)):
-            raise _c.fail("1st-choice.self", "type", "must be a boolean", value)
-        value = to_payload_
-        if value is not None:
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise _c.fail("1st-choice.to_payload", "type", "must be a number", value)
-            if isinstance(value, float) and not _c.is_finite(value):
-                raise _c.fail("1st-choice.to_payload", "type", "must be a finite number", value)
+        _v: _t.Any
+        _v = from_
+        if not isinstance(_v, str):
+            raise _c.fail("1st-choice.from", "type", "must be a string", _v)
+        _v = import_
+        if _v is not None:
+            if not isinstance(_v, int) or isinstance(_v, bool):
+                raise _c.fail("1st-choice.import", "type", "must be an integer", _v)
+            if _v < -5:
+                raise _c.fail("1st-choice.import", "minimum", "must be >= -5", _v)
+            if _v >= 10:
+                raise _c.fail("1st-choice.import", "exclusiveMaximum", "must be < 10", _v)
+        _v = self_
+        if _v is not None and (not isinstance(_v, bool)):
+            raise _c.fail("1st-choice.self", "type", "must be a boolean", _v)
+        _v = to_payload_
+        if _v is not None:
+            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+                raise _c.fail("1st-choice.to_payload", "type", "must be a number", _v)
+            if not isinstance(_v, int) and not _c.is_finite(_v):
+                raise _c.fail("1st-choice.to_payload", "type", "must be a finite number", _v)
         _set(self, "from_", from_)
         _set(self, "import_", import_)
         _set(self, "self_", self_)
@@ -74,24 +75,24 @@ class Model1stChoice(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"from": self.from_}
+        _payload: dict[str, _t.Any] = {"from": self.from_}
         if self.import_ is not None:
-            payload["import"] = self.import_
+            _payload["import"] = self.import_
         if self.self_ is not None:
-            payload["self"] = self.self_
+            _payload["self"] = self.self_
         if self.to_payload_ is not None:
-            payload["to_payload"] = self.to_payload_
-        return payload
+            _payload["to_payload"] = self.to_payload_
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "1st-choice", cls._KEYS, ("from",))
+        _data = _c.check_payload_keys(payload, "1st-choice", cls._KEYS, ("from",))
         return cls(
-            from_=data["from"],
-            import_=_c.load_int(data.get("import")),
-            self_=data.get("self"),
-            to_payload_=data.get("to_payload"),
+            from_=_data["from"],
+            import_=_c.load_int(_data.get("import")),
+            self_=_data.get("self"),
+            to_payload_=_data.get("to_payload"),
         )
 
 
@@ -127,51 +128,49 @@ class Class(_c.Model):
         timestamp_: _dt.datetime | None = None,
         with_dash: int | None = None,
     ) -> None:
-        value: _t.Any
-        value = def_
-        if not isinstance(value, str) or value not in _FOR_VALUES:
+        _v: _t.Any
+        _v = def_
+        if not isinstance(_v, str) or _v not in _FOR_VALUES:
             raise _c.fail(
                 "class.def",
                 "enum",
                 'must be one of \'a"b\', "c\'d", "e\\\\f", \'"""\', "{}", "line\\nbreak", "", "ünï", "None"',
-                value,
+                _v,
             )
-        value = field_1st
-        if not isinstance(value, str):
-            raise _c.fail("class.1st", "type", "must be a string", value)
-        if _PATTERN_0.fullmatch(value) is None:
-            raise _c.fail(
-                "class.1st", "pattern", 'must match the pattern \'["\\\'\\\\\\\\]+\'', value
-            )
-        value = lambda_
-        if value is not None and (not isinstance(value, Model1stChoice)):
-            raise _c.fail("class.lambda", "type", "must be a Model1stChoice", value)
-        value = person_
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("class.person", "type", "must be a string", value)
-        value = recipient
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("class.recipient", "type", "must be a string", value)
-            if not _c.is_email(value):
-                raise _c.fail("class.recipient", "format", "must be a valid email", value)
-        value = timestamp_
-        if value is not None:
-            if not isinstance(value, _dt.datetime):
-                raise _c.fail("class.timestamp", "type", "must be a datetime", value)
-            if value.utcoffset() is None:
+        _v = field_1st
+        if not isinstance(_v, str):
+            raise _c.fail("class.1st", "type", "must be a string", _v)
+        if _PATTERN_0.fullmatch(_v) is None:
+            raise _c.fail("class.1st", "pattern", 'must match the pattern \'["\\\'\\\\\\\\]+\'', _v)
+        _v = lambda_
+        if _v is not None and (not isinstance(_v, Model1stChoice)):
+            raise _c.fail("class.lambda", "type", "must be a Model1stChoice", _v)
+        _v = person_
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("class.person", "type", "must be a string", _v)
+        _v = recipient
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("class.recipient", "type", "must be a string", _v)
+            if not _c.is_email(_v):
+                raise _c.fail("class.recipient", "format", "must be a valid email", _v)
+        _v = timestamp_
+        if _v is not None:
+            if not isinstance(_v, _dt.datetime):
+                raise _c.fail("class.timestamp", "type", "must be a datetime", _v)
+            if _v.utcoffset() is None:
                 raise _c.fail(
                     "class.timestamp",
                     "timezone",
                     "must be timezone-aware (naive datetimes are ambiguous)",
-                    value,
+                    _v,
                 )
-        value = with_dash
-        if value is not None:
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise _c.fail("class.with-dash", "type", "must be an integer", value)
-            if value < 0:
-                raise _c.fail("class.with-dash", "minimum", "must be >= 0", value)
+        _v = with_dash
+        if _v is not None:
+            if not isinstance(_v, int) or isinstance(_v, bool):
+                raise _c.fail("class.with-dash", "type", "must be an integer", _v)
+            if _v < 0:
+                raise _c.fail("class.with-dash", "minimum", "must be >= 0", _v)
         _set(self, "def_", def_)
         _set(self, "field_1st", field_1st)
         _set(self, "lambda_", lambda_)
@@ -182,29 +181,29 @@ class Class(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"def": self.def_, "1st": self.field_1st}
+        _payload: dict[str, _t.Any] = {"def": self.def_, "1st": self.field_1st}
         if self.lambda_ is not None:
-            payload["lambda"] = self.lambda_.to_payload()
+            _payload["lambda"] = self.lambda_.to_payload()
         if self.person_ is not None:
-            payload["person"] = self.person_
+            _payload["person"] = self.person_
         if self.recipient is not None:
-            payload["recipient"] = self.recipient
+            _payload["recipient"] = self.recipient
         if self.timestamp_ is not None:
-            payload["timestamp"] = _c.unix(self.timestamp_)
+            _payload["timestamp"] = _c.unix(self.timestamp_)
         if self.with_dash is not None:
-            payload["with-dash"] = self.with_dash
-        return payload
+            _payload["with-dash"] = self.with_dash
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "class", cls._KEYS, ("def", "1st"))
+        _data = _c.check_payload_keys(payload, "class", cls._KEYS, ("def", "1st"))
         return cls(
-            def_=data["def"],
-            field_1st=data["1st"],
-            lambda_=_c.load_object(Model1stChoice.from_payload, data.get("lambda")),
-            person_=data.get("person"),
-            recipient=data.get("recipient"),
-            timestamp_=_c.from_unix(data.get("timestamp"), "class.timestamp"),
-            with_dash=_c.load_int(data.get("with-dash")),
+            def_=_data["def"],
+            field_1st=_data["1st"],
+            lambda_=_c.load_object(Model1stChoice.from_payload, _data.get("lambda")),
+            person_=_data.get("person"),
+            recipient=_data.get("recipient"),
+            timestamp_=_c.from_unix(_data.get("timestamp"), "class.timestamp"),
+            with_dash=_c.load_int(_data.get("with-dash")),
         )

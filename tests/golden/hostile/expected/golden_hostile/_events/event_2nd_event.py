@@ -39,34 +39,30 @@ class Event2ndEvent(_c.Model):
     def __init__(
         self, *, none: Event2ndEventNone_ | None = None, true: Event2ndEventTrue_ | None = None
     ) -> None:
-        value: _t.Any
-        value = none
-        if value is not None and (
-            not isinstance(value, str) or value not in _EVENT2ND_EVENT_NONE__VALUES
-        ):
-            raise _c.fail("2nd event.None", "enum", 'must be one of "None"', value)
-        value = true
-        if value is not None and (
-            not isinstance(value, bool) or value not in _EVENT2ND_EVENT_TRUE__VALUES
-        ):
-            raise _c.fail("2nd event.True", "enum", "must be one of True", value)
+        _v: _t.Any
+        _v = none
+        if _v is not None and (not isinstance(_v, str) or _v not in _EVENT2ND_EVENT_NONE__VALUES):
+            raise _c.fail("2nd event.None", "enum", 'must be one of "None"', _v)
+        _v = true
+        if _v is not None and (not isinstance(_v, bool) or _v not in _EVENT2ND_EVENT_TRUE__VALUES):
+            raise _c.fail("2nd event.True", "enum", "must be one of True", _v)
         _set(self, "none", none)
         _set(self, "true", true)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.none is not None:
-            payload["None"] = self.none
+            _payload["None"] = self.none
         if self.true is not None:
-            payload["True"] = self.true
-        return payload
+            _payload["True"] = self.true
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "2nd event", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "2nd event", cls._KEYS, ())
         return cls(
-            none=data.get("None"),
-            true=data.get("True"),
+            none=_data.get("None"),
+            true=_data.get("True"),
         )

@@ -21,31 +21,31 @@ _set = object.__setattr__
 class Identify(_c.Model):
     """An event named like a client method."""
 
-    __slots__ = ("payload_",)
+    __slots__ = ("payload",)
     EVENT_NAME: _t.ClassVar[str] = "identify"
     ANONYMOUS: _t.ClassVar[bool] = False
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"payload"})
-    payload_: str | None
+    payload: str | None
 
-    def __init__(self, *, payload_: str | None = None) -> None:
-        value: _t.Any
-        value = payload_
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("identify.payload", "type", "must be a string", value)
-        _set(self, "payload_", payload_)
+    def __init__(self, *, payload: str | None = None) -> None:
+        _v: _t.Any
+        _v = payload
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("identify.payload", "type", "must be a string", _v)
+        _set(self, "payload", payload)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        if self.payload_ is not None:
-            payload["payload"] = self.payload_
-        return payload
+        _payload: dict[str, _t.Any] = {}
+        if self.payload is not None:
+            _payload["payload"] = self.payload
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "identify", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "identify", cls._KEYS, ())
         return cls(
-            payload_=data.get("payload"),
+            payload=_data.get("payload"),
         )

@@ -8,6 +8,7 @@ package); see `models.py`.
 from __future__ import annotations
 
 import datetime as _dt
+import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
@@ -30,58 +31,52 @@ class OrderShippedShipmentParcelsItem(_c.Model):
 
     __slots__ = ("dimensions", "tags", "weight_kg")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"weight_kg", "dimensions", "tags"})
-    weight_kg: float
+    weight_kg: float | _dec.Decimal
     dimensions: list[int] | None
     tags: list[Tag] | None
 
     def __init__(
         self,
         *,
-        weight_kg: float,
+        weight_kg: float | _dec.Decimal,
         dimensions: list[int] | None = None,
         tags: list[Tag] | None = None,
     ) -> None:
-        value: _t.Any
-        value = weight_kg
-        if not isinstance(value, int | float) or isinstance(value, bool):
+        _v: _t.Any
+        _v = weight_kg
+        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
             raise _c.fail(
-                "order_shipped.shipment.parcels[].weight_kg", "type", "must be a number", value
+                "order_shipped.shipment.parcels[].weight_kg", "type", "must be a number", _v
             )
-        if isinstance(value, float) and not _c.is_finite(value):
+        if not isinstance(_v, int) and not _c.is_finite(_v):
             raise _c.fail(
-                "order_shipped.shipment.parcels[].weight_kg",
-                "type",
-                "must be a finite number",
-                value,
+                "order_shipped.shipment.parcels[].weight_kg", "type", "must be a finite number", _v
             )
-        if value <= 0:
+        if _v <= 0:
             raise _c.fail(
-                "order_shipped.shipment.parcels[].weight_kg",
-                "exclusiveMinimum",
-                "must be > 0",
-                value,
+                "order_shipped.shipment.parcels[].weight_kg", "exclusiveMinimum", "must be > 0", _v
             )
-        value = dimensions
-        if value is not None:
-            if not isinstance(value, list):
+        _v = dimensions
+        if _v is not None:
+            if not isinstance(_v, list):
                 raise _c.fail(
-                    "order_shipped.shipment.parcels[].dimensions", "type", "must be a list", value
+                    "order_shipped.shipment.parcels[].dimensions", "type", "must be a list", _v
                 )
-            if len(value) < 3:
+            if len(_v) < 3:
                 raise _c.fail(
                     "order_shipped.shipment.parcels[].dimensions",
                     "minItems",
                     "must have at least 3 items",
-                    value,
+                    _v,
                 )
-            if len(value) > 3:
+            if len(_v) > 3:
                 raise _c.fail(
                     "order_shipped.shipment.parcels[].dimensions",
                     "maxItems",
                     "must have at most 3 items",
-                    value,
+                    _v,
                 )
-            for i0, item0 in enumerate(value):
+            for i0, item0 in enumerate(_v):
                 if not isinstance(item0, int) or isinstance(item0, bool):
                     raise _c.fail(
                         _c.field_at("order_shipped.shipment.parcels[].dimensions", i0),
@@ -96,20 +91,18 @@ class OrderShippedShipmentParcelsItem(_c.Model):
                         "must be >= 1",
                         item0,
                     )
-        value = tags
-        if value is not None:
-            if not isinstance(value, list):
-                raise _c.fail(
-                    "order_shipped.shipment.parcels[].tags", "type", "must be a list", value
-                )
-            if not _c.all_unique(value):
+        _v = tags
+        if _v is not None:
+            if not isinstance(_v, list):
+                raise _c.fail("order_shipped.shipment.parcels[].tags", "type", "must be a list", _v)
+            if not _c.all_unique(_v):
                 raise _c.fail(
                     "order_shipped.shipment.parcels[].tags",
                     "uniqueItems",
                     "must not repeat items",
-                    value,
+                    _v,
                 )
-            for i0, item0 in enumerate(value):
+            for i0, item0 in enumerate(_v):
                 if not isinstance(item0, str) or item0 not in _TAG_VALUES:
                     raise _c.fail(
                         _c.field_at("order_shipped.shipment.parcels[].tags", i0),
@@ -123,23 +116,23 @@ class OrderShippedShipmentParcelsItem(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"weight_kg": self.weight_kg}
+        _payload: dict[str, _t.Any] = {"weight_kg": self.weight_kg}
         if self.dimensions is not None:
-            payload["dimensions"] = [x0 for x0 in self.dimensions]
+            _payload["dimensions"] = [x0 for x0 in self.dimensions]
         if self.tags is not None:
-            payload["tags"] = [x0 for x0 in self.tags]
-        return payload
+            _payload["tags"] = [x0 for x0 in self.tags]
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
+        _data = _c.check_payload_keys(
             payload, "order_shipped.shipment.parcels[]", cls._KEYS, ("weight_kg",)
         )
         return cls(
-            weight_kg=data["weight_kg"],
-            dimensions=_c.load_list(data.get("dimensions"), lambda x0: _c.load_int(x0)),
-            tags=_c.load_list(data.get("tags"), lambda x0: x0),
+            weight_kg=_data["weight_kg"],
+            dimensions=_c.load_list(_data.get("dimensions"), lambda x0: _c.load_int(x0)),
+            tags=_c.load_list(_data.get("tags"), lambda x0: x0),
         )
 
 
@@ -152,15 +145,15 @@ class OrderShippedShipment(_c.Model):
     to: Address
 
     def __init__(self, *, parcels: list[OrderShippedShipmentParcelsItem], to: Address) -> None:
-        value: _t.Any
-        value = parcels
-        if not isinstance(value, list):
-            raise _c.fail("order_shipped.shipment.parcels", "type", "must be a list", value)
-        if len(value) < 1:
+        _v: _t.Any
+        _v = parcels
+        if not isinstance(_v, list):
+            raise _c.fail("order_shipped.shipment.parcels", "type", "must be a list", _v)
+        if len(_v) < 1:
             raise _c.fail(
-                "order_shipped.shipment.parcels", "minItems", "must have at least 1 item", value
+                "order_shipped.shipment.parcels", "minItems", "must have at least 1 item", _v
             )
-        for i0, item0 in enumerate(value):
+        for i0, item0 in enumerate(_v):
             if not isinstance(item0, OrderShippedShipmentParcelsItem):
                 raise _c.fail(
                     _c.field_at("order_shipped.shipment.parcels", i0),
@@ -168,31 +161,31 @@ class OrderShippedShipment(_c.Model):
                     "must be a OrderShippedShipmentParcelsItem",
                     item0,
                 )
-        value = to
-        if not isinstance(value, Address):
-            raise _c.fail("order_shipped.shipment.to", "type", "must be a Address", value)
+        _v = to
+        if not isinstance(_v, Address):
+            raise _c.fail("order_shipped.shipment.to", "type", "must be a Address", _v)
         _set(self, "parcels", parcels)
         _set(self, "to", to)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {
+        _payload: dict[str, _t.Any] = {
             "parcels": [x0.to_payload() for x0 in self.parcels], "to": self.to.to_payload()
         }
-        return payload
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
+        _data = _c.check_payload_keys(
             payload, "order_shipped.shipment", cls._KEYS, ("parcels", "to")
         )
         return cls(
             parcels=_c.load_list(
-                data["parcels"],
+                _data["parcels"],
                 lambda x0: _c.load_object(OrderShippedShipmentParcelsItem.from_payload, x0),
             ),
-            to=_c.load_object(Address.from_payload, data["to"]),
+            to=_c.load_object(Address.from_payload, _data["to"]),
         )
 
 
@@ -208,7 +201,7 @@ class OrderShipped(_c.Model):
     shipment: OrderShippedShipment
     shipped_at: _dt.datetime
     history: list[_dt.datetime] | None
-    matrix: list[list[float]] | None
+    matrix: list[list[float | _dec.Decimal]] | None
 
     def __init__(
         self,
@@ -216,31 +209,29 @@ class OrderShipped(_c.Model):
         shipment: OrderShippedShipment,
         shipped_at: _dt.datetime,
         history: list[_dt.datetime] | None = None,
-        matrix: list[list[float]] | None = None,
+        matrix: list[list[float | _dec.Decimal]] | None = None,
     ) -> None:
-        value: _t.Any
-        value = shipment
-        if not isinstance(value, OrderShippedShipment):
-            raise _c.fail("order_shipped.shipment", "type", "must be a OrderShippedShipment", value)
-        value = shipped_at
-        if not isinstance(value, _dt.datetime):
-            raise _c.fail("order_shipped.shipped_at", "type", "must be a datetime", value)
-        if value.utcoffset() is None:
+        _v: _t.Any
+        _v = shipment
+        if not isinstance(_v, OrderShippedShipment):
+            raise _c.fail("order_shipped.shipment", "type", "must be a OrderShippedShipment", _v)
+        _v = shipped_at
+        if not isinstance(_v, _dt.datetime):
+            raise _c.fail("order_shipped.shipped_at", "type", "must be a datetime", _v)
+        if _v.utcoffset() is None:
             raise _c.fail(
                 "order_shipped.shipped_at",
                 "timezone",
                 "must be timezone-aware (naive datetimes are ambiguous)",
-                value,
+                _v,
             )
-        value = history
-        if value is not None:
-            if not isinstance(value, list):
-                raise _c.fail("order_shipped.history", "type", "must be a list", value)
-            if len(value) > 5:
-                raise _c.fail(
-                    "order_shipped.history", "maxItems", "must have at most 5 items", value
-                )
-            for i0, item0 in enumerate(value):
+        _v = history
+        if _v is not None:
+            if not isinstance(_v, list):
+                raise _c.fail("order_shipped.history", "type", "must be a list", _v)
+            if len(_v) > 5:
+                raise _c.fail("order_shipped.history", "maxItems", "must have at most 5 items", _v)
+            for i0, item0 in enumerate(_v):
                 if not isinstance(item0, _dt.datetime):
                     raise _c.fail(
                         _c.field_at("order_shipped.history", i0),
@@ -255,15 +246,13 @@ class OrderShipped(_c.Model):
                         "must be timezone-aware (naive datetimes are ambiguous)",
                         item0,
                     )
-        value = matrix
-        if value is not None:
-            if not isinstance(value, list):
-                raise _c.fail("order_shipped.matrix", "type", "must be a list", value)
-            if len(value) > 4:
-                raise _c.fail(
-                    "order_shipped.matrix", "maxItems", "must have at most 4 items", value
-                )
-            for i0, item0 in enumerate(value):
+        _v = matrix
+        if _v is not None:
+            if not isinstance(_v, list):
+                raise _c.fail("order_shipped.matrix", "type", "must be a list", _v)
+            if len(_v) > 4:
+                raise _c.fail("order_shipped.matrix", "maxItems", "must have at most 4 items", _v)
+            for i0, item0 in enumerate(_v):
                 if not isinstance(item0, list):
                     raise _c.fail(
                         _c.field_at("order_shipped.matrix", i0), "type", "must be a list", item0
@@ -276,14 +265,14 @@ class OrderShipped(_c.Model):
                         item0,
                     )
                 for i1, item1 in enumerate(item0):
-                    if not isinstance(item1, int | float) or isinstance(item1, bool):
+                    if not isinstance(item1, int | float | _dec.Decimal) or isinstance(item1, bool):
                         raise _c.fail(
                             _c.field_at(_c.field_at("order_shipped.matrix", i0), i1),
                             "type",
                             "must be a number",
                             item1,
                         )
-                    if isinstance(item1, float) and not _c.is_finite(item1):
+                    if not isinstance(item1, int) and not _c.is_finite(item1):
                         raise _c.fail(
                             _c.field_at(_c.field_at("order_shipped.matrix", i0), i1),
                             "type",
@@ -297,26 +286,26 @@ class OrderShipped(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {
+        _payload: dict[str, _t.Any] = {
             "shipment": self.shipment.to_payload(), "shipped_at": _c.unix(self.shipped_at)
         }
         if self.history is not None:
-            payload["history"] = [_c.unix(x0) for x0 in self.history]
+            _payload["history"] = [_c.unix(x0) for x0 in self.history]
         if self.matrix is not None:
-            payload["matrix"] = [[x1 for x1 in x0] for x0 in self.matrix]
-        return payload
+            _payload["matrix"] = [[x1 for x1 in x0] for x0 in self.matrix]
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
+        _data = _c.check_payload_keys(
             payload, "order_shipped", cls._KEYS, ("shipment", "shipped_at")
         )
         return cls(
-            shipment=_c.load_object(OrderShippedShipment.from_payload, data["shipment"]),
-            shipped_at=_c.from_unix(data["shipped_at"], "order_shipped.shipped_at"),
+            shipment=_c.load_object(OrderShippedShipment.from_payload, _data["shipment"]),
+            shipped_at=_c.from_unix(_data["shipped_at"], "order_shipped.shipped_at"),
             history=_c.load_list(
-                data.get("history"), lambda x0: _c.from_unix(x0, "order_shipped.history")
+                _data.get("history"), lambda x0: _c.from_unix(x0, "order_shipped.history")
             ),
-            matrix=_c.load_list(data.get("matrix"), lambda x0: _c.load_list(x0, lambda x1: x1)),
+            matrix=_c.load_list(_data.get("matrix"), lambda x0: _c.load_list(x0, lambda x1: x1)),
         )

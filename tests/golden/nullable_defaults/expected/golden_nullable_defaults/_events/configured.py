@@ -50,41 +50,37 @@ class Configured(_c.Model):
         retries: int | None = 3,
         verbose: bool | None = False,
     ) -> None:
-        value: _t.Any
-        value = note
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("configured.note", "type", "must be a string", value)
-            if len(value) > 10:
-                raise _c.fail(
-                    "configured.note", "maxLength", "must be at most 10 characters", value
-                )
-        value = required_with_default
-        if not isinstance(value, str):
-            raise _c.fail("configured.required_with_default", "type", "must be a string", value)
-        value = count
-        if value is not None:
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise _c.fail("configured.count", "type", "must be an integer", value)
-            if value < 0:
-                raise _c.fail("configured.count", "minimum", "must be >= 0", value)
-        value = label
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("configured.label", "type", "must be a string", value)
-        value = mode
-        if value is not None and (
-            not isinstance(value, str) or value not in _CONFIGURED_MODE_VALUES
-        ):
-            raise _c.fail("configured.mode", "enum", 'must be one of "fast", "safe"', value)
-        value = retries
-        if value is not None:
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise _c.fail("configured.retries", "type", "must be an integer", value)
-            if value < 0:
-                raise _c.fail("configured.retries", "minimum", "must be >= 0", value)
-        value = verbose
-        if value is not None and (not isinstance(value, bool)):
-            raise _c.fail("configured.verbose", "type", "must be a boolean", value)
+        _v: _t.Any
+        _v = note
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("configured.note", "type", "must be a string", _v)
+            if len(_v) > 10:
+                raise _c.fail("configured.note", "maxLength", "must be at most 10 characters", _v)
+        _v = required_with_default
+        if not isinstance(_v, str):
+            raise _c.fail("configured.required_with_default", "type", "must be a string", _v)
+        _v = count
+        if _v is not None:
+            if not isinstance(_v, int) or isinstance(_v, bool):
+                raise _c.fail("configured.count", "type", "must be an integer", _v)
+            if _v < 0:
+                raise _c.fail("configured.count", "minimum", "must be >= 0", _v)
+        _v = label
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("configured.label", "type", "must be a string", _v)
+        _v = mode
+        if _v is not None and (not isinstance(_v, str) or _v not in _CONFIGURED_MODE_VALUES):
+            raise _c.fail("configured.mode", "enum", 'must be one of "fast", "safe"', _v)
+        _v = retries
+        if _v is not None:
+            if not isinstance(_v, int) or isinstance(_v, bool):
+                raise _c.fail("configured.retries", "type", "must be an integer", _v)
+            if _v < 0:
+                raise _c.fail("configured.retries", "minimum", "must be >= 0", _v)
+        _v = verbose
+        if _v is not None and (not isinstance(_v, bool)):
+            raise _c.fail("configured.verbose", "type", "must be a boolean", _v)
         _set(self, "note", note)
         _set(self, "required_with_default", required_with_default)
         _set(self, "count", count)
@@ -95,33 +91,33 @@ class Configured(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {
+        _payload: dict[str, _t.Any] = {
             "note": self.note, "required_with_default": self.required_with_default
         }
         if self.count is not None:
-            payload["count"] = self.count
+            _payload["count"] = self.count
         if self.label is not None:
-            payload["label"] = self.label
+            _payload["label"] = self.label
         if self.mode is not None:
-            payload["mode"] = self.mode
+            _payload["mode"] = self.mode
         if self.retries is not None:
-            payload["retries"] = self.retries
+            _payload["retries"] = self.retries
         if self.verbose is not None:
-            payload["verbose"] = self.verbose
-        return payload
+            _payload["verbose"] = self.verbose
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
+        _data = _c.check_payload_keys(
             payload, "configured", cls._KEYS, ("note", "required_with_default")
         )
         return cls(
-            note=data["note"],
-            required_with_default=data["required_with_default"],
-            count=_c.load_int(data.get("count")),
-            label=data.get("label"),
-            mode=data.get("mode"),
-            retries=_c.load_int(data.get("retries")),
-            verbose=data.get("verbose"),
+            note=_data["note"],
+            required_with_default=_data["required_with_default"],
+            count=_c.load_int(_data.get("count")),
+            label=_data.get("label"),
+            mode=_data.get("mode"),
+            retries=_c.load_int(_data.get("retries")),
+            verbose=_data.get("verbose"),
         )

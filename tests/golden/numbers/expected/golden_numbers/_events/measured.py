@@ -7,6 +7,7 @@ package); see `models.py`.
 
 from __future__ import annotations
 
+import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
@@ -21,18 +22,22 @@ _set = object.__setattr__
 class Measured(_c.Model):
     """Every kind of bound."""
 
-    __slots__ = ("any", "count", "offset", "open", "ratio", "tag", "written_as_float")
+    __slots__ = (
+        "any", "count", "offset", "open", "price", "prices", "ratio", "tag", "written_as_float"
+    )
     EVENT_NAME: _t.ClassVar[str] = "measured"
     ANONYMOUS: _t.ClassVar[bool] = False
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
-        {"count", "any", "offset", "open", "ratio", "tag", "written_as_float"}
+        {"count", "any", "offset", "open", "price", "prices", "ratio", "tag", "written_as_float"}
     )
     count: int
-    any: float | None
-    offset: float | None
+    any: float | _dec.Decimal | None
+    offset: float | _dec.Decimal | None
     open: int | None
-    ratio: float | None
+    price: float | _dec.Decimal | None
+    prices: list[float | _dec.Decimal] | None
+    ratio: float | _dec.Decimal | None
     tag: str | None
     written_as_float: int | None
 
@@ -40,104 +45,141 @@ class Measured(_c.Model):
         self,
         *,
         count: int,
-        any: float | None = None,
-        offset: float | None = None,
+        any: float | _dec.Decimal | None = None,
+        offset: float | _dec.Decimal | None = None,
         open: int | None = None,
-        ratio: float | None = None,
+        price: float | _dec.Decimal | None = None,
+        prices: list[float | _dec.Decimal] | None = None,
+        ratio: float | _dec.Decimal | None = None,
         tag: str | None = None,
         written_as_float: int | None = None,
     ) -> None:
-        value: _t.Any
-        value = count
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise _c.fail("measured.count", "type", "must be an integer", value)
-        if value < 0:
-            raise _c.fail("measured.count", "minimum", "must be >= 0", value)
-        if value > 100:
-            raise _c.fail("measured.count", "maximum", "must be <= 100", value)
-        value = any
-        if value is not None:
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise _c.fail("measured.any", "type", "must be a number", value)
-            if isinstance(value, float) and not _c.is_finite(value):
-                raise _c.fail("measured.any", "type", "must be a finite number", value)
-        value = offset
-        if value is not None:
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise _c.fail("measured.offset", "type", "must be a number", value)
-            if isinstance(value, float) and not _c.is_finite(value):
-                raise _c.fail("measured.offset", "type", "must be a finite number", value)
-            if value <= -1.5:
-                raise _c.fail("measured.offset", "exclusiveMinimum", "must be > -1.5", value)
-            if value > 2.5:
-                raise _c.fail("measured.offset", "maximum", "must be <= 2.5", value)
-        value = open
-        if value is not None:
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise _c.fail("measured.open", "type", "must be an integer", value)
-            if value <= 0:
-                raise _c.fail("measured.open", "exclusiveMinimum", "must be > 0", value)
-            if value >= 10:
-                raise _c.fail("measured.open", "exclusiveMaximum", "must be < 10", value)
-        value = ratio
-        if value is not None:
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise _c.fail("measured.ratio", "type", "must be a number", value)
-            if isinstance(value, float) and not _c.is_finite(value):
-                raise _c.fail("measured.ratio", "type", "must be a finite number", value)
-            if value < 0:
-                raise _c.fail("measured.ratio", "minimum", "must be >= 0", value)
-            if value >= 1:
-                raise _c.fail("measured.ratio", "exclusiveMaximum", "must be < 1", value)
-        value = tag
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("measured.tag", "type", "must be a string", value)
-            if len(value) < 2:
-                raise _c.fail("measured.tag", "minLength", "must be at least 2 characters", value)
-        value = written_as_float
-        if value is not None:
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise _c.fail("measured.written_as_float", "type", "must be an integer", value)
-            if value < 1:
-                raise _c.fail("measured.written_as_float", "minimum", "must be >= 1", value)
-            if value > 5:
-                raise _c.fail("measured.written_as_float", "maximum", "must be <= 5", value)
+        _v: _t.Any
+        _v = count
+        if not isinstance(_v, int) or isinstance(_v, bool):
+            raise _c.fail("measured.count", "type", "must be an integer", _v)
+        if _v < 0:
+            raise _c.fail("measured.count", "minimum", "must be >= 0", _v)
+        if _v > 100:
+            raise _c.fail("measured.count", "maximum", "must be <= 100", _v)
+        _v = any
+        if _v is not None:
+            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+                raise _c.fail("measured.any", "type", "must be a number", _v)
+            if not isinstance(_v, int) and not _c.is_finite(_v):
+                raise _c.fail("measured.any", "type", "must be a finite number", _v)
+        _v = offset
+        if _v is not None:
+            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+                raise _c.fail("measured.offset", "type", "must be a number", _v)
+            if not isinstance(_v, int) and not _c.is_finite(_v):
+                raise _c.fail("measured.offset", "type", "must be a finite number", _v)
+            if _v <= (_dec.Decimal("-1.5") if isinstance(_v, _dec.Decimal) else -1.5):
+                raise _c.fail("measured.offset", "exclusiveMinimum", "must be > -1.5", _v)
+            if _v > (_dec.Decimal("2.5") if isinstance(_v, _dec.Decimal) else 2.5):
+                raise _c.fail("measured.offset", "maximum", "must be <= 2.5", _v)
+        _v = open
+        if _v is not None:
+            if not isinstance(_v, int) or isinstance(_v, bool):
+                raise _c.fail("measured.open", "type", "must be an integer", _v)
+            if _v <= 0:
+                raise _c.fail("measured.open", "exclusiveMinimum", "must be > 0", _v)
+            if _v >= 10:
+                raise _c.fail("measured.open", "exclusiveMaximum", "must be < 10", _v)
+        _v = price
+        if _v is not None:
+            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+                raise _c.fail("measured.price", "type", "must be a number", _v)
+            if not isinstance(_v, int) and not _c.is_finite(_v):
+                raise _c.fail("measured.price", "type", "must be a finite number", _v)
+            if _v < (_dec.Decimal("0.1") if isinstance(_v, _dec.Decimal) else 0.1):
+                raise _c.fail("measured.price", "minimum", "must be >= 0.1", _v)
+            if _v >= (_dec.Decimal("1000000.5") if isinstance(_v, _dec.Decimal) else 1000000.5):
+                raise _c.fail("measured.price", "exclusiveMaximum", "must be < 1000000.5", _v)
+        _v = prices
+        if _v is not None:
+            if not isinstance(_v, list):
+                raise _c.fail("measured.prices", "type", "must be a list", _v)
+            for i0, item0 in enumerate(_v):
+                if not isinstance(item0, int | float | _dec.Decimal) or isinstance(item0, bool):
+                    raise _c.fail(
+                        _c.field_at("measured.prices", i0), "type", "must be a number", item0
+                    )
+                if not isinstance(item0, int) and not _c.is_finite(item0):
+                    raise _c.fail(
+                        _c.field_at("measured.prices", i0), "type", "must be a finite number", item0
+                    )
+                if item0 <= 0:
+                    raise _c.fail(
+                        _c.field_at("measured.prices", i0), "exclusiveMinimum", "must be > 0", item0
+                    )
+        _v = ratio
+        if _v is not None:
+            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+                raise _c.fail("measured.ratio", "type", "must be a number", _v)
+            if not isinstance(_v, int) and not _c.is_finite(_v):
+                raise _c.fail("measured.ratio", "type", "must be a finite number", _v)
+            if _v < 0:
+                raise _c.fail("measured.ratio", "minimum", "must be >= 0", _v)
+            if _v >= 1:
+                raise _c.fail("measured.ratio", "exclusiveMaximum", "must be < 1", _v)
+        _v = tag
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("measured.tag", "type", "must be a string", _v)
+            if len(_v) < 2:
+                raise _c.fail("measured.tag", "minLength", "must be at least 2 characters", _v)
+        _v = written_as_float
+        if _v is not None:
+            if not isinstance(_v, int) or isinstance(_v, bool):
+                raise _c.fail("measured.written_as_float", "type", "must be an integer", _v)
+            if _v < 1:
+                raise _c.fail("measured.written_as_float", "minimum", "must be >= 1", _v)
+            if _v > 5:
+                raise _c.fail("measured.written_as_float", "maximum", "must be <= 5", _v)
         _set(self, "count", count)
         _set(self, "any", any)
         _set(self, "offset", offset)
         _set(self, "open", open)
+        _set(self, "price", price)
+        _set(self, "prices", prices)
         _set(self, "ratio", ratio)
         _set(self, "tag", tag)
         _set(self, "written_as_float", written_as_float)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"count": self.count}
+        _payload: dict[str, _t.Any] = {"count": self.count}
         if self.any is not None:
-            payload["any"] = self.any
+            _payload["any"] = self.any
         if self.offset is not None:
-            payload["offset"] = self.offset
+            _payload["offset"] = self.offset
         if self.open is not None:
-            payload["open"] = self.open
+            _payload["open"] = self.open
+        if self.price is not None:
+            _payload["price"] = self.price
+        if self.prices is not None:
+            _payload["prices"] = [x0 for x0 in self.prices]
         if self.ratio is not None:
-            payload["ratio"] = self.ratio
+            _payload["ratio"] = self.ratio
         if self.tag is not None:
-            payload["tag"] = self.tag
+            _payload["tag"] = self.tag
         if self.written_as_float is not None:
-            payload["written_as_float"] = self.written_as_float
-        return payload
+            _payload["written_as_float"] = self.written_as_float
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "measured", cls._KEYS, ("count",))
+        _data = _c.check_payload_keys(payload, "measured", cls._KEYS, ("count",))
         return cls(
-            count=_c.load_int(data["count"]),
-            any=data.get("any"),
-            offset=data.get("offset"),
-            open=_c.load_int(data.get("open")),
-            ratio=data.get("ratio"),
-            tag=data.get("tag"),
-            written_as_float=_c.load_int(data.get("written_as_float")),
+            count=_c.load_int(_data["count"]),
+            any=_data.get("any"),
+            offset=_data.get("offset"),
+            open=_c.load_int(_data.get("open")),
+            price=_data.get("price"),
+            prices=_c.load_list(_data.get("prices"), lambda x0: x0),
+            ratio=_data.get("ratio"),
+            tag=_data.get("tag"),
+            written_as_float=_c.load_int(_data.get("written_as_float")),
         )

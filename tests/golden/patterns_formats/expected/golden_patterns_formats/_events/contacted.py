@@ -56,83 +56,81 @@ class Contacted(_c.Model):
         verbose: str | None = None,
         word: str | None = None,
     ) -> None:
-        value: _t.Any
-        value = code
-        if not isinstance(value, str):
-            raise _c.fail("contacted.code", "type", "must be a string", value)
-        if _PATTERN_0.fullmatch(value) is None:
+        _v: _t.Any
+        _v = code
+        if not isinstance(_v, str):
+            raise _c.fail("contacted.code", "type", "must be a string", _v)
+        if _PATTERN_0.fullmatch(_v) is None:
             raise _c.fail(
-                "contacted.code", "pattern", "must match the pattern '[A-Z]{3}-[0-9]+'", value
+                "contacted.code", "pattern", "must match the pattern '[A-Z]{3}-[0-9]+'", _v
             )
-        value = at
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("contacted.at", "type", "must be a string", value)
-            if not _c.is_date_time(value):
-                raise _c.fail("contacted.at", "format", "must be a valid date-time", value)
-        value = day
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("contacted.day", "type", "must be a string", value)
-            if not _c.is_date(value):
-                raise _c.fail("contacted.day", "format", "must be a valid date", value)
-        value = email
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("contacted.email", "type", "must be a string", value)
-            if len(value) > 254:
+        _v = at
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("contacted.at", "type", "must be a string", _v)
+            if not _c.is_date_time(_v):
+                raise _c.fail("contacted.at", "format", "must be a valid date-time", _v)
+        _v = day
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("contacted.day", "type", "must be a string", _v)
+            if not _c.is_date(_v):
+                raise _c.fail("contacted.day", "format", "must be a valid date", _v)
+        _v = email
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("contacted.email", "type", "must be a string", _v)
+            if len(_v) > 254:
+                raise _c.fail("contacted.email", "maxLength", "must be at most 254 characters", _v)
+            if not _c.is_email(_v):
+                raise _c.fail("contacted.email", "format", "must be a valid email", _v)
+        _v = ref
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("contacted.ref", "type", "must be a string", _v)
+            if not _c.is_uuid(_v):
+                raise _c.fail("contacted.ref", "format", "must be a valid uuid", _v)
+        _v = short_email
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("contacted.short_email", "type", "must be a string", _v)
+            if len(_v) < 6:
                 raise _c.fail(
-                    "contacted.email", "maxLength", "must be at most 254 characters", value
+                    "contacted.short_email", "minLength", "must be at least 6 characters", _v
                 )
-            if not _c.is_email(value):
-                raise _c.fail("contacted.email", "format", "must be a valid email", value)
-        value = ref
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("contacted.ref", "type", "must be a string", value)
-            if not _c.is_uuid(value):
-                raise _c.fail("contacted.ref", "format", "must be a valid uuid", value)
-        value = short_email
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("contacted.short_email", "type", "must be a string", value)
-            if len(value) < 6:
-                raise _c.fail(
-                    "contacted.short_email", "minLength", "must be at least 6 characters", value
-                )
-            if _PATTERN_1.fullmatch(value) is None:
+            if _PATTERN_1.fullmatch(_v) is None:
                 raise _c.fail(
                     "contacted.short_email",
                     "pattern",
                     "must match the pattern '[a-z]+@[a-z]+\\\\.io'",
-                    value,
+                    _v,
                 )
-            if not _c.is_email(value):
-                raise _c.fail("contacted.short_email", "format", "must be a valid email", value)
-        value = site
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("contacted.site", "type", "must be a string", value)
-            if not _c.is_uri(value):
-                raise _c.fail("contacted.site", "format", "must be a valid uri", value)
-        value = verbose
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("contacted.verbose", "type", "must be a string", value)
-            if _PATTERN_2.fullmatch(value) is None:
+            if not _c.is_email(_v):
+                raise _c.fail("contacted.short_email", "format", "must be a valid email", _v)
+        _v = site
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("contacted.site", "type", "must be a string", _v)
+            if not _c.is_uri(_v):
+                raise _c.fail("contacted.site", "format", "must be a valid uri", _v)
+        _v = verbose
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("contacted.verbose", "type", "must be a string", _v)
+            if _PATTERN_2.fullmatch(_v) is None:
                 raise _c.fail(
                     "contacted.verbose",
                     "pattern",
                     "must match the pattern '(?x) [a-z]+  # letters\\n [0-9]*  # then digits'",
-                    value,
+                    _v,
                 )
-        value = word
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("contacted.word", "type", "must be a string", value)
-            if _PATTERN_3.fullmatch(value) is None:
+        _v = word
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("contacted.word", "type", "must be a string", _v)
+            if _PATTERN_3.fullmatch(_v) is None:
                 raise _c.fail(
-                    "contacted.word", "pattern", "must match the pattern '(?i)yes|no'", value
+                    "contacted.word", "pattern", "must match the pattern '(?i)yes|no'", _v
                 )
         _set(self, "code", code)
         _set(self, "at", at)
@@ -146,37 +144,37 @@ class Contacted(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"code": self.code}
+        _payload: dict[str, _t.Any] = {"code": self.code}
         if self.at is not None:
-            payload["at"] = self.at
+            _payload["at"] = self.at
         if self.day is not None:
-            payload["day"] = self.day
+            _payload["day"] = self.day
         if self.email is not None:
-            payload["email"] = self.email
+            _payload["email"] = self.email
         if self.ref is not None:
-            payload["ref"] = self.ref
+            _payload["ref"] = self.ref
         if self.short_email is not None:
-            payload["short_email"] = self.short_email
+            _payload["short_email"] = self.short_email
         if self.site is not None:
-            payload["site"] = self.site
+            _payload["site"] = self.site
         if self.verbose is not None:
-            payload["verbose"] = self.verbose
+            _payload["verbose"] = self.verbose
         if self.word is not None:
-            payload["word"] = self.word
-        return payload
+            _payload["word"] = self.word
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "contacted", cls._KEYS, ("code",))
+        _data = _c.check_payload_keys(payload, "contacted", cls._KEYS, ("code",))
         return cls(
-            code=data["code"],
-            at=data.get("at"),
-            day=data.get("day"),
-            email=data.get("email"),
-            ref=data.get("ref"),
-            short_email=data.get("short_email"),
-            site=data.get("site"),
-            verbose=data.get("verbose"),
-            word=data.get("word"),
+            code=_data["code"],
+            at=_data.get("at"),
+            day=_data.get("day"),
+            email=_data.get("email"),
+            ref=_data.get("ref"),
+            short_email=_data.get("short_email"),
+            site=_data.get("site"),
+            verbose=_data.get("verbose"),
+            word=_data.get("word"),
         )

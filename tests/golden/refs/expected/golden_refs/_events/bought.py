@@ -7,6 +7,7 @@ package); see `models.py`.
 
 from __future__ import annotations
 
+import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
@@ -26,38 +27,38 @@ class Item(_c.Model):
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"sku", "price"})
     sku: str
     # A price is an amount.
-    price: float | None
+    price: float | _dec.Decimal | None
 
-    def __init__(self, *, sku: str, price: float | None = None) -> None:
-        value: _t.Any
-        value = sku
-        if not isinstance(value, str):
-            raise _c.fail("item.sku", "type", "must be a string", value)
-        value = price
-        if value is not None:
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise _c.fail("item.price", "type", "must be a number", value)
-            if isinstance(value, float) and not _c.is_finite(value):
-                raise _c.fail("item.price", "type", "must be a finite number", value)
-            if value < 0:
-                raise _c.fail("item.price", "minimum", "must be >= 0", value)
+    def __init__(self, *, sku: str, price: float | _dec.Decimal | None = None) -> None:
+        _v: _t.Any
+        _v = sku
+        if not isinstance(_v, str):
+            raise _c.fail("item.sku", "type", "must be a string", _v)
+        _v = price
+        if _v is not None:
+            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+                raise _c.fail("item.price", "type", "must be a number", _v)
+            if not isinstance(_v, int) and not _c.is_finite(_v):
+                raise _c.fail("item.price", "type", "must be a finite number", _v)
+            if _v < 0:
+                raise _c.fail("item.price", "minimum", "must be >= 0", _v)
         _set(self, "sku", sku)
         _set(self, "price", price)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"sku": self.sku}
+        _payload: dict[str, _t.Any] = {"sku": self.sku}
         if self.price is not None:
-            payload["price"] = self.price
-        return payload
+            _payload["price"] = self.price
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "item", cls._KEYS, ("sku",))
+        _data = _c.check_payload_keys(payload, "item", cls._KEYS, ("sku",))
         return cls(
-            sku=data["sku"],
-            price=data.get("price"),
+            sku=_data["sku"],
+            price=_data.get("price"),
         )
 
 
@@ -72,49 +73,55 @@ class Bought(_c.Model):
     item: Item
     items: list[Item] | None
     # The order total.
-    total: float | None
+    total: float | _dec.Decimal | None
 
     def __init__(
-        self, *, item: Item, items: list[Item] | None = None, total: float | None = None
+        self,
+        *,
+        item: Item,
+        items: list[Item] | None = None,
+        total: float | _dec.Decimal | None = None,
     ) -> None:
-        value: _t.Any
-        value = item
-        if not isinstance(value, Item):
-            raise _c.fail("bought.item", "type", "must be a Item", value)
-        value = items
-        if value is not None:
-            if not isinstance(value, list):
-                raise _c.fail("bought.items", "type", "must be a list", value)
-            for i0, item0 in enumerate(value):
+        _v: _t.Any
+        _v = item
+        if not isinstance(_v, Item):
+            raise _c.fail("bought.item", "type", "must be a Item", _v)
+        _v = items
+        if _v is not None:
+            if not isinstance(_v, list):
+                raise _c.fail("bought.items", "type", "must be a list", _v)
+            for i0, item0 in enumerate(_v):
                 if not isinstance(item0, Item):
                     raise _c.fail(_c.field_at("bought.items", i0), "type", "must be a Item", item0)
-        value = total
-        if value is not None:
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise _c.fail("bought.total", "type", "must be a number", value)
-            if isinstance(value, float) and not _c.is_finite(value):
-                raise _c.fail("bought.total", "type", "must be a finite number", value)
-            if value < 0:
-                raise _c.fail("bought.total", "minimum", "must be >= 0", value)
+        _v = total
+        if _v is not None:
+            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+                raise _c.fail("bought.total", "type", "must be a number", _v)
+            if not isinstance(_v, int) and not _c.is_finite(_v):
+                raise _c.fail("bought.total", "type", "must be a finite number", _v)
+            if _v < 0:
+                raise _c.fail("bought.total", "minimum", "must be >= 0", _v)
         _set(self, "item", item)
         _set(self, "items", items)
         _set(self, "total", total)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"item": self.item.to_payload()}
+        _payload: dict[str, _t.Any] = {"item": self.item.to_payload()}
         if self.items is not None:
-            payload["items"] = [x0.to_payload() for x0 in self.items]
+            _payload["items"] = [x0.to_payload() for x0 in self.items]
         if self.total is not None:
-            payload["total"] = self.total
-        return payload
+            _payload["total"] = self.total
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "bought", cls._KEYS, ("item",))
+        _data = _c.check_payload_keys(payload, "bought", cls._KEYS, ("item",))
         return cls(
-            item=_c.load_object(Item.from_payload, data["item"]),
-            items=_c.load_list(data.get("items"), lambda x0: _c.load_object(Item.from_payload, x0)),
-            total=data.get("total"),
+            item=_c.load_object(Item.from_payload, _data["item"]),
+            items=_c.load_list(
+                _data.get("items"), lambda x0: _c.load_object(Item.from_payload, x0)
+            ),
+            total=_data.get("total"),
         )

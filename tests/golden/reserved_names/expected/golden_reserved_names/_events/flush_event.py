@@ -45,28 +45,28 @@ class Flush(_c.Model):
         self_: int | None = None,
         to_payload_: bool | None = None,
     ) -> None:
-        value: _t.Any
-        value = l_
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("flush.l", "type", "must be a string", value)
-        value = lambda_
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("flush.lambda", "type", "must be a string", value)
-        value = recipient
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("flush.recipient", "type", "must be a string", value)
-            if not _c.is_email(value):
-                raise _c.fail("flush.recipient", "format", "must be a valid email", value)
-        value = reply_to
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("flush.reply_to", "type", "must be a string", value)
-        value = self_
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-            raise _c.fail("flush.self", "type", "must be an integer", value)
-        value = to_payload_
-        if value is not None and (not isinstance(value, bool)):
-            raise _c.fail("flush.to_payload", "type", "must be a boolean", value)
+        _v: _t.Any
+        _v = l_
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("flush.l", "type", "must be a string", _v)
+        _v = lambda_
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("flush.lambda", "type", "must be a string", _v)
+        _v = recipient
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("flush.recipient", "type", "must be a string", _v)
+            if not _c.is_email(_v):
+                raise _c.fail("flush.recipient", "format", "must be a valid email", _v)
+        _v = reply_to
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("flush.reply_to", "type", "must be a string", _v)
+        _v = self_
+        if _v is not None and (not isinstance(_v, int) or isinstance(_v, bool)):
+            raise _c.fail("flush.self", "type", "must be an integer", _v)
+        _v = to_payload_
+        if _v is not None and (not isinstance(_v, bool)):
+            raise _c.fail("flush.to_payload", "type", "must be a boolean", _v)
         _set(self, "l_", l_)
         _set(self, "lambda_", lambda_)
         _set(self, "recipient", recipient)
@@ -76,30 +76,30 @@ class Flush(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.l_ is not None:
-            payload["l"] = self.l_
+            _payload["l"] = self.l_
         if self.lambda_ is not None:
-            payload["lambda"] = self.lambda_
+            _payload["lambda"] = self.lambda_
         if self.recipient is not None:
-            payload["recipient"] = self.recipient
+            _payload["recipient"] = self.recipient
         if self.reply_to is not None:
-            payload["reply_to"] = self.reply_to
+            _payload["reply_to"] = self.reply_to
         if self.self_ is not None:
-            payload["self"] = self.self_
+            _payload["self"] = self.self_
         if self.to_payload_ is not None:
-            payload["to_payload"] = self.to_payload_
-        return payload
+            _payload["to_payload"] = self.to_payload_
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "flush", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "flush", cls._KEYS, ())
         return cls(
-            l_=data.get("l"),
-            lambda_=data.get("lambda"),
-            recipient=data.get("recipient"),
-            reply_to=data.get("reply_to"),
-            self_=_c.load_int(data.get("self")),
-            to_payload_=data.get("to_payload"),
+            l_=_data.get("l"),
+            lambda_=_data.get("lambda"),
+            recipient=_data.get("recipient"),
+            reply_to=_data.get("reply_to"),
+            self_=_c.load_int(_data.get("self")),
+            to_payload_=_data.get("to_payload"),
         )

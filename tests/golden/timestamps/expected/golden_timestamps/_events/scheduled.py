@@ -38,35 +38,35 @@ class Scheduled(_c.Model):
         until: _dt.datetime | None,
         reminders: list[_dt.datetime] | None = None,
     ) -> None:
-        value: _t.Any
-        value = at
-        if not isinstance(value, _dt.datetime):
-            raise _c.fail("scheduled.at", "type", "must be a datetime", value)
-        if value.utcoffset() is None:
+        _v: _t.Any
+        _v = at
+        if not isinstance(_v, _dt.datetime):
+            raise _c.fail("scheduled.at", "type", "must be a datetime", _v)
+        if _v.utcoffset() is None:
             raise _c.fail(
                 "scheduled.at",
                 "timezone",
                 "must be timezone-aware (naive datetimes are ambiguous)",
-                value,
+                _v,
             )
-        value = until
-        if value is not None:
-            if not isinstance(value, _dt.datetime):
-                raise _c.fail("scheduled.until", "type", "must be a datetime", value)
-            if value.utcoffset() is None:
+        _v = until
+        if _v is not None:
+            if not isinstance(_v, _dt.datetime):
+                raise _c.fail("scheduled.until", "type", "must be a datetime", _v)
+            if _v.utcoffset() is None:
                 raise _c.fail(
                     "scheduled.until",
                     "timezone",
                     "must be timezone-aware (naive datetimes are ambiguous)",
-                    value,
+                    _v,
                 )
-        value = reminders
-        if value is not None:
-            if not isinstance(value, list):
-                raise _c.fail("scheduled.reminders", "type", "must be a list", value)
-            if len(value) > 3:
-                raise _c.fail("scheduled.reminders", "maxItems", "must have at most 3 items", value)
-            for i0, item0 in enumerate(value):
+        _v = reminders
+        if _v is not None:
+            if not isinstance(_v, list):
+                raise _c.fail("scheduled.reminders", "type", "must be a list", _v)
+            if len(_v) > 3:
+                raise _c.fail("scheduled.reminders", "maxItems", "must have at most 3 items", _v)
+            for i0, item0 in enumerate(_v):
                 if not isinstance(item0, _dt.datetime):
                     raise _c.fail(
                         _c.field_at("scheduled.reminders", i0), "type", "must be a datetime", item0
@@ -84,21 +84,21 @@ class Scheduled(_c.Model):
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {
+        _payload: dict[str, _t.Any] = {
             "at": _c.unix(self.at), "until": None if self.until is None else _c.unix(self.until)
         }
         if self.reminders is not None:
-            payload["reminders"] = [_c.unix(x0) for x0 in self.reminders]
-        return payload
+            _payload["reminders"] = [_c.unix(x0) for x0 in self.reminders]
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "scheduled", cls._KEYS, ("at", "until"))
+        _data = _c.check_payload_keys(payload, "scheduled", cls._KEYS, ("at", "until"))
         return cls(
-            at=_c.from_unix(data["at"], "scheduled.at"),
-            until=_c.from_unix(data["until"], "scheduled.until"),
+            at=_c.from_unix(_data["at"], "scheduled.at"),
+            until=_c.from_unix(_data["until"], "scheduled.until"),
             reminders=_c.load_list(
-                data.get("reminders"), lambda x0: _c.from_unix(x0, "scheduled.reminders")
+                _data.get("reminders"), lambda x0: _c.from_unix(x0, "scheduled.reminders")
             ),
         )

@@ -30,33 +30,33 @@ class BestellungAufgegeben(_c.Model):
     grosse: int | None
 
     def __init__(self, *, a_eble: str | None = None, grosse: int | None = None) -> None:
-        value: _t.Any
-        value = a_eble
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("Bestellung aufgegeben.Æble", "type", "must be a string", value)
-        value = grosse
-        if value is not None:
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise _c.fail("Bestellung aufgegeben.größe", "type", "must be an integer", value)
-            if value < 0:
-                raise _c.fail("Bestellung aufgegeben.größe", "minimum", "must be >= 0", value)
+        _v: _t.Any
+        _v = a_eble
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("Bestellung aufgegeben.Æble", "type", "must be a string", _v)
+        _v = grosse
+        if _v is not None:
+            if not isinstance(_v, int) or isinstance(_v, bool):
+                raise _c.fail("Bestellung aufgegeben.größe", "type", "must be an integer", _v)
+            if _v < 0:
+                raise _c.fail("Bestellung aufgegeben.größe", "minimum", "must be >= 0", _v)
         _set(self, "a_eble", a_eble)
         _set(self, "grosse", grosse)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.a_eble is not None:
-            payload["Æble"] = self.a_eble
+            _payload["Æble"] = self.a_eble
         if self.grosse is not None:
-            payload["größe"] = self.grosse
-        return payload
+            _payload["größe"] = self.grosse
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "Bestellung aufgegeben", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "Bestellung aufgegeben", cls._KEYS, ())
         return cls(
-            a_eble=data.get("Æble"),
-            grosse=_c.load_int(data.get("größe")),
+            a_eble=_data.get("Æble"),
+            grosse=_c.load_int(_data.get("größe")),
         )

@@ -29,23 +29,23 @@ class U6ce8U6587(_c.Model):
     u6570_u91cf: int | None
 
     def __init__(self, *, u6570_u91cf: int | None = None) -> None:
-        value: _t.Any
-        value = u6570_u91cf
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-            raise _c.fail("注文.数量", "type", "must be an integer", value)
+        _v: _t.Any
+        _v = u6570_u91cf
+        if _v is not None and (not isinstance(_v, int) or isinstance(_v, bool)):
+            raise _c.fail("注文.数量", "type", "must be an integer", _v)
         _set(self, "u6570_u91cf", u6570_u91cf)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
+        _payload: dict[str, _t.Any] = {}
         if self.u6570_u91cf is not None:
-            payload["数量"] = self.u6570_u91cf
-        return payload
+            _payload["数量"] = self.u6570_u91cf
+        return _payload
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "注文", cls._KEYS, ())
+        _data = _c.check_payload_keys(payload, "注文", cls._KEYS, ())
         return cls(
-            u6570_u91cf=_c.load_int(data.get("数量")),
+            u6570_u91cf=_c.load_int(_data.get("数量")),
         )
