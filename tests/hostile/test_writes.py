@@ -177,6 +177,12 @@ def test_check_flags_everything_python_would_run(
         cfile=str(generated / "__pycache__" / f"client.{tag}.pyc"),
         invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
     )
+    other = "cpython-313" if tag != "cpython-313" else "cpython-312"
+    py_compile.compile(  # another Python's cache: CI may test on another version
+        str(generated / "models.py"),
+        cfile=str(generated / "__pycache__" / f"models.{other}.pyc"),
+        invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH,
+    )
     (generated / "models").mkdir()
     (generated / "models" / "__init__.py").write_text("import os\n", encoding="utf-8")
     (generated / "conftest.py").write_text("import os\n", encoding="utf-8")
@@ -186,6 +192,7 @@ def test_check_flags_everything_python_would_run(
     assert result.returncode == 1
     for needle in (
         f"generated/__pycache__/client.{tag}.pyc (unchecked-hash bytecode",
+        f"generated/__pycache__/models.{other}.pyc (checked-hash bytecode",
         "generated/models (a folder that shadows models.py",
         "generated/models/__init__.py (Python code without",
         "generated/conftest.py (conftest.py: pytest runs it",
