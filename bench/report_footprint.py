@@ -138,7 +138,8 @@ def render(r: dict[str, Any]) -> list[str]:
         row = gen[key]
         per = f"{_per_event(gen, key):,.0f}" if key != "small" else ""
         lines.append(
-            f"| {gen['sizes'][key]:,} events | {_m(row['generate'], 2)} | {_m(row['check'], 2)} "
+            f"| {gen['sizes'][key]:,} events | {_m(row['generate'], 2)} "
+            f"| {_m(row['check'], 2) if 'check' in row else 'not run'} "
             f"| {row['bytes']:,} | {per} |"
         )
     if dm:
