@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal, assert_never, cast
 
+from . import regex_portable
 from .model import (
     ArrayType,
     BooleanType,
@@ -73,6 +74,15 @@ def build_string(report: Reporter, spec: Mapping[str, Any], path: JsonPath) -> S
                 f"pattern does not compile: {exc}",
                 "patterns are Python regular expressions",
             )
+        else:
+            why = regex_portable.problem(pattern)
+            if why is not None:
+                report.error(
+                    (*path, "pattern"),
+                    f"pattern is not portable to ECMA-262: {why}",
+                    "exported JSON Schemas are read by validators in other languages; "
+                    "see docs/taxonomy.md, Patterns",
+                )
     return StringType(low, high, pattern, spec.get("format"))
 
 
