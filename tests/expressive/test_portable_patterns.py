@@ -116,3 +116,10 @@ def test_generated_schema_patterns_are_anchored_portably() -> None:
     text = json.dumps(documents)
     assert "\\\\Z" not in text and "(?i)" not in text
     assert '(?![\\\\s\\\\S])"' in text
+
+
+def test_a_ref_keeps_its_own_description_in_the_schema() -> None:
+    schema = json.loads((REPO / "generated/schemas/plan_changed.json").read_text(encoding="utf-8"))
+    # `from` is `$ref: plan` (described "A subscription plan.") with a description of its own.
+    assert schema["properties"]["from"]["description"] == "The plan before the change."
+    assert schema["properties"]["to"]["description"] == "The plan after the change."
