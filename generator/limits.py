@@ -21,7 +21,7 @@ MAX_YAML_EVENTS = 2_000_000
 """YAML nodes in the document, aliases expanded."""
 MAX_ALIASES = 10_000
 """Alias uses (`*name`) in the document."""
-MAX_ALIAS_EXPANSION = 1_000_000
+MAX_ALIAS_EXPANSION = 100_000
 """Nodes that alias uses add to the document once expanded (billion laughs)."""
 
 MAX_EVENTS = 5_000
@@ -46,7 +46,7 @@ code grows with this, so it bounds the size and the time of `generate`."""
 
 MAX_SUGGESTION_CANDIDATES = 500
 """Names compared when suggesting "did you mean": more are not searched."""
-MAX_SUGGESTIONS_PER_RUN = 200
+MAX_SUGGESTIONS_PER_RUN = 50
 """Problems that get a suggestion; later ones get none (the search is quadratic)."""
 
 MAX_PATTERN_LENGTH = 1_000

@@ -60,6 +60,8 @@ class Placement:
     """`owner[name]`: the event method name whose module defines `name`, or SHARED."""
 
     owner: dict[str, str]
+    reached: frozenset[str] = frozenset()
+    """Every enum and object some event or the person attributes use."""
 
     def module_of(self, name: str) -> str:
         return self.owner.get(name, SHARED)
@@ -88,4 +90,4 @@ def place(taxonomy: Taxonomy) -> Placement:
         if len(roots) == 1:
             (root,) = roots
             owner[name] = root
-    return Placement({k: v for k, v in owner.items() if v != SHARED})
+    return Placement({k: v for k, v in owner.items() if v != SHARED}, frozenset(reached))

@@ -18,7 +18,7 @@ from typing import Any
 
 import jinja2
 
-from . import pycode, render_app, schema_export, strategy_code
+from . import escape, modules, pycode, render_app, schema_export, strategy_code
 from .escape import comment, docstring, py_string
 from .layout import sort_all, wrap
 from .model import Taxonomy
@@ -129,6 +129,10 @@ def _test_rows(taxonomy: Taxonomy, names: Mapping[str, str]) -> dict[str, list[s
     required: list[str] = []
     schemas = {e.model.class_name: f"{e.method_name}.json" for e in taxonomy.events}
     schemas["PersonAttributes"] = schemas["PersonAttributesUpdate"] = "person_attributes.json"
+    # A nested object that an event or the attributes use round-trips inside them;
+    # only objects nothing uses get a round-trip row of their own.
+    reached = modules.place(taxonomy).reached
+    round_trip = {m.class_name for m in taxonomy.objects if m.class_name not in reached}
     all_models = [
         *taxonomy.objects,
         taxonomy.attributes,
@@ -140,9 +144,10 @@ def _test_rows(taxonomy: Taxonomy, names: Mapping[str, str]) -> dict[str, list[s
         strategy = f"{module}{names[model.class_name]}"
         schema = schemas.get(model.class_name)
         extra = ", partial=True" if model.kind == "attributes_update" else ""
-        models.append(
-            f"_s.Model({cls}, {strategy}, {py_string(schema) if schema else 'None'}{extra})"
-        )
+        if model.kind != "object" or model.class_name in round_trip:
+            models.append(
+                f"_s.Model({cls}, {strategy}, {py_string(schema) if schema else 'None'}{extra})"
+            )
         for field in model.fields:
             if field.required:
                 required.append(f"_s.Required({cls}, {strategy}, {py_string(field.name)})")
@@ -153,7 +158,7 @@ def _test_rows(taxonomy: Taxonomy, names: Mapping[str, str]) -> dict[str, list[s
                 f"{py_string(field.label)}, {rules})"
             )
     events = [
-        f"_s.EventCase(_m.{e.model.class_name}, {module}{e.method_name}, "
+        f"_s.EventCase(_m.{e.model.class_name}, {module}{names[e.model.class_name]}, "
         f"{py_string(e.method_name)}, "
         f"{py_string(e.anonymous_method_name) if e.anonymous_method_name else 'None'})"
         for e in taxonomy.events
@@ -168,7 +173,7 @@ def _test_rows(taxonomy: Taxonomy, names: Mapping[str, str]) -> dict[str, list[s
 
 def _testing_context(taxonomy: Taxonomy) -> dict[str, Any]:
     names = strategy_code.strategy_names(taxonomy)
-    example = taxonomy.events[0].method_name if taxonomy.events else "person_attributes"
+    example = names[taxonomy.events[0].model.class_name] if taxonomy.events else "person_attributes"
     return {
         "functions": _strategy_views(taxonomy, names),
         "event_strategies": [
@@ -181,7 +186,7 @@ def _testing_context(taxonomy: Taxonomy) -> dict[str, Any]:
 
 
 def _json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return escape.json_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)) + "\n"
 
 
 def build_output(taxonomy: Taxonomy, package: str) -> dict[str, str]:

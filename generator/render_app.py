@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 
 from . import pycode, schema_export, strategy_code
-from .escape import docstring, py_string
+from .escape import docstring, json_text, py_string
 from .model import Broadcast, Field, Message, ObjectModel, Taxonomy
 from .runtime_facts import app_channels
 
@@ -228,7 +228,7 @@ def exports(taxonomy: Taxonomy) -> tuple[str, ...]:
 
 
 def _json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return json_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)) + "\n"
 
 
 def app_files(

@@ -15,8 +15,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from .values import FailedOperation
-from .wire import _path_of
+from .reporting import failures_of
 
 if TYPE_CHECKING:
     from .pipeline import _Pipeline
@@ -59,7 +58,7 @@ def fail_queued(pipeline: _Pipeline) -> None:
         if pipeline._blocked:
             pipeline._space.notify_all()
     if items:
-        failures = [FailedOperation._of(i, reason, status, _path_of(i)) for i in items]
+        failures = failures_of(items, reason, status)
         pipeline._reporter.report(failures, f"{len(failures)} operation(s) failed: {reason}")
     with pipeline._lock:
         pipeline._failed += len(items)

@@ -16,13 +16,14 @@ from .config import ClientConfig
 from .credentials import credentials_rejected, fail_queued
 from .errors import ClientClosedError, QueueFullError
 from .hooks import _register_pipeline
-from .reporting import Reporter
+from .reporting import Reporter, failures_of
 from .sender import _summary, deliver, send_now
 from .transport import Transport
 from .values import ErrorCallback, FailedOperation, Stats
 from .wire import _BATCH_OVERHEAD, _AnonymousEvent, _path_of
 
 _log = logging.getLogger(__name__.rpartition(".")[0])
+_DROPPED = "queue full: operation dropped"
 
 
 class _Inflight:
@@ -128,7 +129,15 @@ class _Pipeline:
                         self._start_sender_locked()
                     self._wake.notify()
                 return
-        self._not_queued(item, size)
+            if not self._drop_policy or self._refusing:
+                due = None
+            else:  # the queue is full: drop, under the same lock, as cheaply as queueing
+                self._dropped += 1
+                due = self._reporter.defer(item, _DROPPED, None)
+        if due is None:
+            self._not_queued(item, size)
+        elif due:
+            self._report_deferred()
 
     def _not_queued(self, item: bytes, size: int) -> None:
         """The queue is full, or the client refuses: closed, or credentials rejected."""
@@ -202,7 +211,7 @@ class _Pipeline:
                 self._dropped += 1
                 due = self._reporter.defer(item, reason, None)
         else:
-            reason = "queue full: operation dropped"
+            reason = _DROPPED
             with self._lock:
                 if self._fits_locked(size):  # the sender made room meanwhile
                     self._append_locked(item, size)
@@ -459,8 +468,7 @@ class _Pipeline:
                 " (in-flight operations may have arrived; replay is idempotent for events)"
             )
             _log.warning("Customer.io client closed with %d operation(s) undelivered", len(items))
-            of = FailedOperation._of
-            self._report([of(i, reason, None, _path_of(i)) for i in items], reason)
+            self._report(failures_of(items, reason, None), reason)
         with self._lock:
             self._failed += len(items)
             self._finished += len(items)

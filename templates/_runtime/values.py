@@ -42,16 +42,10 @@ class FailedOperation:
     decoded on first access, not when the failure is recorded: reports are built at
     deadlines (``close(timeout)``, exit) and on the overflow path, which must stay
     cheap whatever the queue length. ``raw`` holds the exact bytes that were queued.
-    Immutable, like the frozen dataclass it replaces.
+    Read-only, like the frozen dataclass it replaces.
     """
 
-    __slots__ = ("_operation", "path", "raw", "reason", "status")
-
-    _operation: dict[str, Any] | None
-    raw: bytes
-    reason: str
-    status: int | None
-    path: str
+    __slots__ = ("_operation", "_path", "_raw", "_reason", "_status")
 
     def __init__(
         self,
@@ -64,44 +58,54 @@ class FailedOperation:
     ) -> None:
         if operation is None and raw is None:
             raise TypeError("FailedOperation needs the operation or its raw bytes")
-        setter = object.__setattr__
-        setter(self, "_operation", operation)
-        setter(self, "raw", bytes(raw) if raw is not None else b"")
-        setter(self, "reason", reason)
-        setter(self, "status", status)
-        setter(self, "path", path)
+        self._operation = operation
+        self._raw = bytes(raw) if raw is not None else b""
+        self._reason = reason
+        self._status = status
+        self._path = path
 
     @classmethod
     def _of(cls, raw: bytes, reason: str, status: int | None, path: str) -> FailedOperation:
         """The cheap constructor the runtime uses: keeps the bytes, decodes nothing."""
         failed = cls.__new__(cls)
-        setter = object.__setattr__
-        setter(failed, "_operation", None)
-        setter(failed, "raw", raw)
-        setter(failed, "reason", reason)
-        setter(failed, "status", status)
-        setter(failed, "path", path)
+        failed._operation = None
+        failed._raw = raw
+        failed._reason = reason
+        failed._status = status
+        failed._path = path
         return failed
 
     @property
     def operation(self) -> dict[str, Any]:
         value = self._operation
         if value is None:
-            value = _decode(self.raw)
-            object.__setattr__(self, "_operation", value)
+            value = self._operation = _decode(self._raw)
         return value
+
+    @property
+    def raw(self) -> bytes:
+        """The operation's JSON exactly as it was queued (empty if built from a dict)."""
+        return self._raw
+
+    @property
+    def reason(self) -> str:
+        return self._reason
+
+    @property
+    def status(self) -> int | None:
+        """The HTTP status, or None when no response came back."""
+        return self._status
+
+    @property
+    def path(self) -> str:
+        """The endpoint: ``/api/v2/batch``, or ``/api/v1/events`` for anonymous events."""
+        return self._path
 
     @property
     def id(self) -> str | None:
         """The event's ULID, if the operation is an event (useful for replay/dedupe)."""
         value = self.operation.get("id")
         return value if isinstance(value, str) else None
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"FailedOperation is immutable (cannot set {name!r})")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"FailedOperation is immutable (cannot delete {name!r})")
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, FailedOperation):

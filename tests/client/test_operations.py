@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import time
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -132,6 +134,24 @@ def test_person_operations_match_the_spec_shapes(rt: ModuleType) -> None:
     assert all(r.path == "/api/v2/batch" for r in transport.requests)
 
 
+def test_identify_limits_at_their_conservative_reading(rt: ModuleType) -> None:
+    """Attribute names (150 bytes) and values (1,000 bytes; nested values as JSON) are
+    checked at the call, in UTF-8 bytes: exactly at the limit passes, one byte over fails."""
+    client, transport = sync_client(rt)
+    assert rt.limits.MAX_ATTRIBUTE_NAME_BYTES == 150
+    assert rt.limits.MAX_ATTRIBUTE_VALUE_BYTES == 1000
+    client._identify("42", {"é" * 75: "v", "v": "é" * 500, "n": ["x" * 996]}, None)
+    with pytest.raises(ValueError, match=r"attribute name 'ééé.*151 bytes in UTF-8"):
+        client._identify("42", {"é" * 75 + "x": 1}, None)
+    with pytest.raises(ValueError, match=r"attribute 'bio' is 1,001 bytes"):
+        client._identify("42", {"bio": "é" * 500 + "x"}, None)
+    with pytest.raises(ValueError, match=r"attribute 'tags' is 1,001 bytes"):
+        client._identify("42", {"tags": ["x" * 997]}, None)
+    with pytest.raises(rt.IdentifierError):  # a bad person is still reported first
+        client._identify("", {"bio": "x" * 2000}, None)
+    assert len(transport.requests) == 1  # only the identify within the limits
+
+
 def test_operation_argument_errors(rt: ModuleType) -> None:
     client, transport = sync_client(rt)
     with pytest.raises(ValueError, match="platform must be 'ios' or 'android'"):
@@ -197,7 +217,7 @@ def test_oversize_operation_is_rejected_at_the_call(rt: ModuleType) -> None:
     assert "32,000 bytes per batch operation" in str(info.value)
     assert "40,1" in str(info.value)  # the actual size, formatted
     with pytest.raises(rt.PayloadTooLargeError, match="32,000"):
-        client._identify("42", {"bio": "y" * 33_000}, None)
+        client._identify("42", {f"a{i}": "y" * 990 for i in range(34)}, None)
     assert isinstance(info.value, ValueError)
     assert transport.requests == [] and client.stats().queued == 0
 
@@ -325,3 +345,42 @@ def test_str_subclasses_are_person_ids(rt: ModuleType) -> None:
     client._track(Account.ADMIN, "e", {}, None)
     client.suppress(Account.ADMIN)
     assert [op["identifiers"] for op in transport.operations()] == [{"id": "admin-1"}] * 2
+
+
+def test_event_data_is_encoded_as_json_encoder_would(rt: ModuleType) -> None:
+    """The hot path's shared C encoder writes exactly what ``JSONEncoder.encode`` writes."""
+    wire = sys.modules[rt.__name__ + ".wire"]
+    data = {"s": 'ü\u2028"x"', "f": 19.99, "i": -3, "b": True, "n": None, "l": [1.5, {"k": []}]}
+    expected = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode(data)
+    assert wire._json_object(data, "event data") == expected
+    assert "".join(wire._encode_chunks(data, 0)) == expected
+
+
+def test_circular_event_data_is_refused_and_the_encoder_stays_usable(rt: ModuleType) -> None:
+    client, transport = sync_client(rt)
+    loop: dict[str, Any] = {}
+    loop["self"] = loop
+    with pytest.raises(ValueError, match="circular"):
+        client._track("42", "e", {"x": loop}, None)
+    shared = {"a": 1}  # the same dict twice is not circular (no stale state from the failure)
+    client._track("42", "e", {"x": shared, "y": shared}, None)
+    [request] = transport.requests
+    assert request.body["batch"][0]["attributes"] == {"x": {"a": 1}, "y": {"a": 1}}
+
+
+def test_without_cpythons_c_encoder_the_runtime_falls_back(
+    rt: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On an interpreter without ``_json`` the wire module uses ``JSONEncoder.encode``."""
+    import importlib.util
+
+    monkeypatch.setitem(sys.modules, "_json", None)  # makes `from _json import ...` fail
+    path = Path(sys.modules[rt.__name__ + ".wire"].__file__ or "")
+    spec = importlib.util.spec_from_file_location(rt.__name__ + ".wire_without_c", path)
+    assert spec is not None and spec.loader is not None
+    wire = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(wire)
+    assert wire._encode_json is wire._encode_chunks
+    assert wire._json_object({"a": [1, "é"]}, "event data") == '{"a":[1,"é"]}'
+    with pytest.raises(ValueError, match="NaN"):
+        wire._json_object({"x": float("nan")}, "event data")
