@@ -300,18 +300,15 @@ def numbers(
 
 
 _CENT = decimal.Decimal("0.01")
+_BAD_DECIMALS = (decimal.Decimal("NaN"), decimal.Decimal("-Infinity"))
 _DECIMAL_SPAN = decimal.Decimal(10) ** 12
 
 
 def _decimals(
     low: float | None, exclude_low: bool, high: float | None, exclude_high: bool
 ) -> st.SearchStrategy[decimal.Decimal]:
-    """Money-like Decimals (two places, under 10**12) within the bounds as written.
-
-    Fifteen significant digits at most, so the float a JSON reader makes of
-    the exact digits on the wire is within the bounds too; nothing when no
-    cent fits between the bounds.
-    """
+    """Money-like Decimals (two places, under 10**12: the float a JSON reader makes of
+    them keeps within the bounds too) within the bounds as written; none if no cent fits."""
     lo = -_DECIMAL_SPAN if low is None else max(-_DECIMAL_SPAN, decimal.Decimal(repr(low)))
     hi = _DECIMAL_SPAN if high is None else min(_DECIMAL_SPAN, decimal.Decimal(repr(high)))
     first = lo.quantize(_CENT, rounding=decimal.ROUND_CEILING)
@@ -363,16 +360,7 @@ _WRONG_OBJECT = object()
 _WRONG_TYPES: Mapping[str, tuple[Any, ...]] = {
     "string": (1, 1.5, True, b"x", ["x"]),
     "integer": ("1", 1.5, True, [1]),
-    "number": (
-        "1.5",
-        True,
-        [1.5],
-        math.nan,
-        math.inf,
-        -math.inf,
-        decimal.Decimal("NaN"),
-        decimal.Decimal("-Infinity"),
-    ),
+    "number": ("1.5", True, [1.5], math.nan, math.inf, -math.inf, *_BAD_DECIMALS),
     "boolean": (1, "true", 0.5),
     "timestamp": ("2024-01-01T00:00:00Z", 1.5, 1_700_000_000, _dt.date(2024, 1, 1)),
     "array": ("x", 1, {"x": _WRONG_OBJECT}),

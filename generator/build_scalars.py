@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal, assert_never, cast
 
-from . import regex_safety
+from . import regex_portable, regex_safety
 from .model import (
     ArrayType,
     BooleanType,
@@ -63,7 +63,8 @@ def size(value: Any) -> int | None:
 def _checked_pattern(
     report: Reporter, pattern: str, max_length: int | None, path: JsonPath
 ) -> str | None:
-    """`pattern` if it compiles and is safe to run (regex_safety.py), else None, reported.
+    """`pattern` if it compiles, means the same in ECMA-262 (regex_portable.py) and is
+    safe to run (regex_safety.py), else None, reported.
 
     A refused pattern is dropped from the node, so ciogen never evaluates it
     against a default or an example either.
@@ -73,6 +74,15 @@ def _checked_pattern(
     except re.error as exc:
         report.error(
             path, f"pattern does not compile: {exc}", "patterns are Python regular expressions"
+        )
+        return None
+    why = regex_portable.problem(pattern)
+    if why is not None:
+        report.error(
+            path,
+            f"pattern is not portable to ECMA-262: {why}",
+            "exported JSON Schemas are read by validators in other languages; "
+            "see docs/taxonomy.md, Patterns",
         )
         return None
     unsafe = regex_safety.problem(pattern, max_length)

@@ -8,13 +8,12 @@ the taxonomy are checked against their own property (`check_value`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any, assert_never
 
 import jsonschema
 
-from . import value_checks
+from . import regex_portable, value_checks
 from .model import (
     ArrayType,
     BooleanType,
@@ -34,22 +33,15 @@ TIMESTAMP_MIN = -62135596800
 TIMESTAMP_MAX = 253402300799
 
 
-# Global inline flags (`(?i)`, `(?x)`, ...) must open a Python pattern, so they
-# stay in front of the anchors instead of inside the group.
-_GLOBAL_FLAGS = re.compile(r"(?:\(\?[aiLmsux]+\))+")
-
-
 def anchored(pattern: str) -> str:
-    """ciogen patterns must match the whole string; JSON Schema's only search.
+    r"""ciogen patterns must match the whole string; JSON Schema's only search.
 
-    In verbose mode (`x`) a `#` comment would swallow the closing group, so
-    the group is closed on a new line there.
+    `^` and `(?![\s\S])` ("nothing follows") mean start and end of the value in
+    both Python and ECMA-262: Python's `$` would also match before a final
+    newline, and its `\Z` is not ECMA-262. The pattern was checked portable
+    (`regex_portable.problem`); `portable` gives `.` Python's meaning in both.
     """
-    flags = _GLOBAL_FLAGS.match(pattern)
-    prefix = flags.group() if flags else ""
-    body = pattern[len(prefix) :]
-    end = "\n)" if "x" in prefix else ")"
-    return f"{prefix}^(?:{body}{end}\\Z"
+    return f"^(?:{regex_portable.portable(pattern)})(?![\\s\\S])"
 
 
 def type_schema(node: TypeNode, objects: Mapping[str, ObjectModel]) -> dict[str, Any]:
@@ -111,7 +103,12 @@ def field_schema(field: Field, objects: Mapping[str, ObjectModel]) -> dict[str, 
     if field.nullable and field.required:
         inner = {"anyOf": [inner, {"type": "null"}]}
     if field.description:
-        inner = {"description": field.description, **inner}
+        # The property's own description wins over its definition's (a `$ref`
+        # with a description beside it), as it does in models.py.
+        inner = {
+            "description": field.description,
+            **{k: v for k, v in inner.items() if k != "description"},
+        }
     if field.deprecated is not None:
         inner["deprecated"] = True
     return inner

@@ -111,9 +111,9 @@ def _exact(value: Any) -> str:
 
 
 def _encode_any(value: Any) -> str:
-    """The shared fast encoder, falling back to `_exact` for Decimals (and only for them)."""
+    """`_encode`, falling back to `_exact` for Decimals (and only for them)."""
     try:
-        return "".join(_encode_json(value, 0))
+        return _encode(value)
     except TypeError as first:
         try:
             return _exact(value)
@@ -127,7 +127,15 @@ def _json_object(data: object, what: str) -> str:
             raise TypeError(f"{what} must be a dict, got {type(data).__name__}")
         data = dict(data)
     try:
-        return _encode_any(data)
+        return "".join(_encode_json(data, 0))
+    except TypeError:
+        pass  # perhaps Decimals: encoded exactly below, or the error is raised there
+    except ValueError as exc:
+        raise ValueError(f"{what} is not valid JSON (NaN/Infinity or circular): {exc}") from None
+    except RecursionError:
+        raise ValueError(f"{what} is not valid JSON (circular, or nested too deeply)") from None
+    try:
+        return _exact(data)
     except ValueError as exc:
         raise ValueError(f"{what} is not valid JSON (NaN/Infinity or circular): {exc}") from None
     except RecursionError:

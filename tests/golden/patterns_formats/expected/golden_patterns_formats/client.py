@@ -84,12 +84,13 @@ class Client(BaseClient):
         *,
         code: str,
         at: str | None = None,
+        braces: str | None = None,
         day: str | None = None,
+        dotted: str | None = None,
         email: str | None = None,
         ref: str | None = None,
         short_email: str | None = None,
         site: str | None = None,
-        verbose: str | None = None,
         word: str | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> str:
@@ -97,12 +98,13 @@ class Client(BaseClient):
         _data = _m.Contacted(
             code=code,
             at=at,
+            braces=braces,
             day=day,
+            dotted=dotted,
             email=email,
             ref=ref,
             short_email=short_email,
             site=site,
-            verbose=verbose,
             word=word,
         ).to_payload()
         return self._track(person, "contacted", _data, timestamp)

@@ -42,15 +42,16 @@ def contacted() -> _st.SearchStrategy[_m.Contacted]:
         _m.Contacted,
         code=_s.strings(pattern="[A-Z]{3}-[0-9]+"),
         at=_s.optional(_s.strings(format="date-time")),
+        braces=_s.optional(_s.strings(pattern="\\{[a-z]{1,3}\\}")),
         day=_s.optional(_s.strings(format="date")),
+        dotted=_s.optional(_s.strings(pattern="a.c|(?=x)x(?<!y)[.]\\.?")),
         email=_s.optional(_s.strings(max_length=254, format="email")),
         ref=_s.optional(_s.strings(format="uuid")),
         short_email=_s.optional(
             _s.strings(min_length=6, pattern="[a-z]+@[a-z]+\\.io", format="email")
         ),
         site=_s.optional(_s.strings(format="uri")),
-        verbose=_s.optional(_s.strings(pattern="(?x) [a-z]+  # letters\n [0-9]*  # then digits")),
-        word=_s.optional(_s.strings(pattern="(?i)yes|no")),
+        word=_s.optional(_s.strings(pattern="[Yy][Ee][Ss]|[Nn][Oo]")),
     ).filter(_s.fits)
 
 

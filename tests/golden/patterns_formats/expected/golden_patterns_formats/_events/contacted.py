@@ -18,29 +18,33 @@ __all__ = [
 
 _set = object.__setattr__
 _PATTERN_0 = _re.compile("[A-Z]{3}-[0-9]+")
-_PATTERN_1 = _re.compile("[a-z]+@[a-z]+\\.io")
-_PATTERN_2 = _re.compile("(?x) [a-z]+  # letters\n [0-9]*  # then digits")
-_PATTERN_3 = _re.compile("(?i)yes|no")
+_PATTERN_1 = _re.compile("\\{[a-z]{1,3}\\}")
+_PATTERN_2 = _re.compile("a.c|(?=x)x(?<!y)[.]\\.?")
+_PATTERN_3 = _re.compile("[a-z]+@[a-z]+\\.io")
+_PATTERN_4 = _re.compile("[Yy][Ee][Ss]|[Nn][Oo]")
 
 
 class Contacted(_c.Model):
     """Strings with patterns and formats."""
 
-    __slots__ = ("at", "code", "day", "email", "ref", "short_email", "site", "verbose", "word")
+    __slots__ = (
+        "at", "braces", "code", "day", "dotted", "email", "ref", "short_email", "site", "word"
+    )
     EVENT_NAME: _t.ClassVar[str] = "contacted"
     ANONYMOUS: _t.ClassVar[bool] = False
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
-        {"code", "at", "day", "email", "ref", "short_email", "site", "verbose", "word"}
+        {"code", "at", "braces", "day", "dotted", "email", "ref", "short_email", "site", "word"}
     )
     code: str
     at: str | None
+    braces: str | None
     day: str | None
+    dotted: str | None
     email: str | None
     ref: str | None
     short_email: str | None
     site: str | None
-    verbose: str | None
     word: str | None
 
     def __init__(
@@ -48,12 +52,13 @@ class Contacted(_c.Model):
         *,
         code: str,
         at: str | None = None,
+        braces: str | None = None,
         day: str | None = None,
+        dotted: str | None = None,
         email: str | None = None,
         ref: str | None = None,
         short_email: str | None = None,
         site: str | None = None,
-        verbose: str | None = None,
         word: str | None = None,
     ) -> None:
         _v: _t.Any
@@ -70,12 +75,34 @@ class Contacted(_c.Model):
                 raise _c.fail("contacted.at", "type", "must be a string", _v)
             if not _c.is_date_time(_v):
                 raise _c.fail("contacted.at", "format", "must be a valid date-time", _v)
+        _v = braces
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("contacted.braces", "type", "must be a string", _v)
+            if _PATTERN_1.fullmatch(_v) is None:
+                raise _c.fail(
+                    "contacted.braces",
+                    "pattern",
+                    "must match the pattern '\\\\{[a-z]{1,3}\\\\}'",
+                    _v,
+                )
         _v = day
         if _v is not None:
             if not isinstance(_v, str):
                 raise _c.fail("contacted.day", "type", "must be a string", _v)
             if not _c.is_date(_v):
                 raise _c.fail("contacted.day", "format", "must be a valid date", _v)
+        _v = dotted
+        if _v is not None:
+            if not isinstance(_v, str):
+                raise _c.fail("contacted.dotted", "type", "must be a string", _v)
+            if _PATTERN_2.fullmatch(_v) is None:
+                raise _c.fail(
+                    "contacted.dotted",
+                    "pattern",
+                    "must match the pattern 'a.c|(?=x)x(?<!y)[.]\\\\.?'",
+                    _v,
+                )
         _v = email
         if _v is not None:
             if not isinstance(_v, str):
@@ -98,7 +125,7 @@ class Contacted(_c.Model):
                 raise _c.fail(
                     "contacted.short_email", "minLength", "must be at least 6 characters", _v
                 )
-            if _PATTERN_1.fullmatch(_v) is None:
+            if _PATTERN_3.fullmatch(_v) is None:
                 raise _c.fail(
                     "contacted.short_email",
                     "pattern",
@@ -113,33 +140,26 @@ class Contacted(_c.Model):
                 raise _c.fail("contacted.site", "type", "must be a string", _v)
             if not _c.is_uri(_v):
                 raise _c.fail("contacted.site", "format", "must be a valid uri", _v)
-        _v = verbose
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("contacted.verbose", "type", "must be a string", _v)
-            if _PATTERN_2.fullmatch(_v) is None:
-                raise _c.fail(
-                    "contacted.verbose",
-                    "pattern",
-                    "must match the pattern '(?x) [a-z]+  # letters\\n [0-9]*  # then digits'",
-                    _v,
-                )
         _v = word
         if _v is not None:
             if not isinstance(_v, str):
                 raise _c.fail("contacted.word", "type", "must be a string", _v)
-            if _PATTERN_3.fullmatch(_v) is None:
+            if _PATTERN_4.fullmatch(_v) is None:
                 raise _c.fail(
-                    "contacted.word", "pattern", "must match the pattern '(?i)yes|no'", _v
+                    "contacted.word",
+                    "pattern",
+                    "must match the pattern '[Yy][Ee][Ss]|[Nn][Oo]'",
+                    _v,
                 )
         _set(self, "code", code)
         _set(self, "at", at)
+        _set(self, "braces", braces)
         _set(self, "day", day)
+        _set(self, "dotted", dotted)
         _set(self, "email", email)
         _set(self, "ref", ref)
         _set(self, "short_email", short_email)
         _set(self, "site", site)
-        _set(self, "verbose", verbose)
         _set(self, "word", word)
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -147,8 +167,12 @@ class Contacted(_c.Model):
         _payload: dict[str, _t.Any] = {"code": self.code}
         if self.at is not None:
             _payload["at"] = self.at
+        if self.braces is not None:
+            _payload["braces"] = self.braces
         if self.day is not None:
             _payload["day"] = self.day
+        if self.dotted is not None:
+            _payload["dotted"] = self.dotted
         if self.email is not None:
             _payload["email"] = self.email
         if self.ref is not None:
@@ -157,8 +181,6 @@ class Contacted(_c.Model):
             _payload["short_email"] = self.short_email
         if self.site is not None:
             _payload["site"] = self.site
-        if self.verbose is not None:
-            _payload["verbose"] = self.verbose
         if self.word is not None:
             _payload["word"] = self.word
         return _payload
@@ -170,11 +192,12 @@ class Contacted(_c.Model):
         return cls(
             code=_data["code"],
             at=_data.get("at"),
+            braces=_data.get("braces"),
             day=_data.get("day"),
+            dotted=_data.get("dotted"),
             email=_data.get("email"),
             ref=_data.get("ref"),
             short_email=_data.get("short_email"),
             site=_data.get("site"),
-            verbose=_data.get("verbose"),
             word=_data.get("word"),
         )

@@ -81,10 +81,26 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.Contacted,
         strategies.contacted,
+        "braces",
+        "contacted.braces",
+        ("type", _s.here(_s.wrong_type("string"))),
+        ("pattern", _s.here(_st.sampled_from(("", "x", "0")))),
+    ),
+    *_s.rules(
+        _m.Contacted,
+        strategies.contacted,
         "day",
         "contacted.day",
         ("type", _s.here(_s.wrong_type("string"))),
         ("format", _s.here(_st.sampled_from(("", "x", "0")))),
+    ),
+    *_s.rules(
+        _m.Contacted,
+        strategies.contacted,
+        "dotted",
+        "contacted.dotted",
+        ("type", _s.here(_s.wrong_type("string"))),
+        ("pattern", _s.here(_st.sampled_from(("", "x", "0")))),
     ),
     *_s.rules(
         _m.Contacted,
@@ -119,14 +135,6 @@ MUTATIONS: list[_s.Mutation] = [
         "contacted.site",
         ("type", _s.here(_s.wrong_type("string"))),
         ("format", _s.here(_st.sampled_from(("", "x", "0")))),
-    ),
-    *_s.rules(
-        _m.Contacted,
-        strategies.contacted,
-        "verbose",
-        "contacted.verbose",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("pattern", _s.here(_st.sampled_from(("", "0", "!")))),
     ),
     *_s.rules(
         _m.Contacted,
