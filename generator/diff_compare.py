@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import Any, assert_never
+from typing import Any
 
 from .diff_model import Change, Location
+from .diff_types import enum_key, lower, show_bound, tighter, type_name, upper
 from .model import (
     ArrayType,
     BooleanType,
@@ -24,7 +25,6 @@ from .model import (
     NumericType,
     ObjectModel,
     ObjectType,
-    Scalar,
     StringType,
     Taxonomy,
     TimestampType,
@@ -94,61 +94,6 @@ def _pair_by_name(
     return pairs, removed, added
 
 
-def _enum_key(value: Scalar) -> tuple[str, Scalar]:
-    return (type(value).__name__, value)  # True and 1 are different enum values
-
-
-def _type_name(node: TypeNode) -> str:
-    match node:
-        case StringType():
-            return "string"
-        case NumericType():
-            return "integer" if node.integer else "number"
-        case BooleanType():
-            return "boolean"
-        case TimestampType():
-            return "timestamp"
-        case EnumType():
-            return f"{node.base} enum"
-        case ArrayType():
-            return f"array of {_type_name(node.items)}"
-        case ObjectType():
-            return "object"
-        case _:
-            assert_never(node)
-
-
-def _lower(node: NumericType) -> tuple[float, bool] | None:
-    """The effective lower bound as (value, exclusive); higher means tighter."""
-    bounds = []
-    if node.minimum is not None:
-        bounds.append((float(node.minimum), False))
-    if node.exclusive_minimum is not None:
-        bounds.append((float(node.exclusive_minimum), True))
-    return max(bounds) if bounds else None
-
-
-def _upper(node: NumericType) -> tuple[float, bool] | None:
-    """The effective upper bound as (-value, exclusive); higher means tighter."""
-    bounds = []
-    if node.maximum is not None:
-        bounds.append((-float(node.maximum), False))
-    if node.exclusive_maximum is not None:
-        bounds.append((-float(node.exclusive_maximum), True))
-    return max(bounds) if bounds else None
-
-
-def _tighter(base: Any, head: Any, *, higher_is_tighter: bool = True) -> int:
-    """1 when head is tighter than base, -1 when looser, 0 when the same (None: no bound)."""
-    if base == head:
-        return 0
-    if base is None:
-        return 1
-    if head is None:
-        return -1
-    return 1 if (head > base) == higher_is_tighter else -1
-
-
 class Comparer:
     """Collects the changes between `base` (None: the file did not exist) and `head`."""
 
@@ -191,6 +136,8 @@ class Comparer:
                     (where, ""),
                 )
         self.events(base_events, {e.wire_name: e for e in head.events})
+        if self.base is None:
+            return self.changes  # a new plan: its events are new, and nothing calls it yet
         self.fields(
             "attribute",
             "attributes",
@@ -402,9 +349,9 @@ class Comparer:
             case NumericType(), NumericType():
                 self.numbers(b, h, add)
             case TimestampType(), NumericType():
-                add("TIMESTAMP_TO_NUMBER", f"timestamp is now {_type_name(h)}", "type")
+                add("TIMESTAMP_TO_NUMBER", f"timestamp is now {type_name(h)}", "type")
             case NumericType(), TimestampType():
-                add("NUMBER_TO_TIMESTAMP", f"{_type_name(b)} is now a timestamp", "type")
+                add("NUMBER_TO_TIMESTAMP", f"{type_name(b)} is now a timestamp", "type")
             case ArrayType(), ArrayType():
                 self.arrays(b, h, subject, bpath, hpath, add)
             case ObjectType(), ObjectType():
@@ -425,7 +372,7 @@ class Comparer:
             case (BooleanType(), BooleanType()) | (TimestampType(), TimestampType()):
                 pass
             case _:
-                add("TYPE_CHANGED", f"type changed from {_type_name(b)} to {_type_name(h)}", "type")
+                add("TYPE_CHANGED", f"type changed from {type_name(b)} to {type_name(h)}", "type")
 
     def enums(
         self, b: EnumType, h: EnumType, subject: str, bpath: JsonPath, hpath: JsonPath
@@ -436,10 +383,10 @@ class Comparer:
         if b.base != h.base:
             add("TYPE_CHANGED", f"enum of {b.base} is now an enum of {h.base}")
             return
-        head_keys = {_enum_key(v) for v in h.values}
-        base_keys = {_enum_key(v) for v in b.values}
-        gone = [v for v in b.values if _enum_key(v) not in head_keys]
-        new = [v for v in h.values if _enum_key(v) not in base_keys]
+        head_keys = {enum_key(v) for v in h.values}
+        base_keys = {enum_key(v) for v in b.values}
+        gone = [v for v in b.values if enum_key(v) not in head_keys]
+        new = [v for v in h.values if enum_key(v) not in base_keys]
         if gone:
             add("ENUM_VALUE_REMOVED", f"enum value(s) removed: {', '.join(map(repr, gone))}")
         if new:
@@ -453,7 +400,7 @@ class Comparer:
             ("maxLength", "max_length", "MAX_LENGTH_LOWERED"),
         ):
             old, new = getattr(b, attr), getattr(h, attr)
-            direction = _tighter(old, new, higher_is_tighter=attr == "min_length")
+            direction = tighter(old, new, higher_is_tighter=attr == "min_length")
             if direction:
                 text = f"{keyword} {old if old is not None else 'none'} -> {new if new is not None else 'none'}"
                 add(rule if direction > 0 else "LIMIT_WIDENED", text, keyword)
@@ -469,13 +416,13 @@ class Comparer:
         elif b.integer and not h.integer:
             add("TYPE_WIDENED", "integer widened to number", "type")
         for name, bound, rule, keyword in (
-            ("lower", _lower, "MINIMUM_RAISED", "minimum"),
-            ("upper", _upper, "MAXIMUM_LOWERED", "maximum"),
+            ("lower", lower, "MINIMUM_RAISED", "minimum"),
+            ("upper", upper, "MAXIMUM_LOWERED", "maximum"),
         ):
             old, new = bound(b), bound(h)
-            direction = _tighter(old, new)
+            direction = tighter(old, new)
             if direction:
-                text = f"{name} bound {_show_bound(old, name)} -> {_show_bound(new, name)}"
+                text = f"{name} bound {show_bound(old, name)} -> {show_bound(new, name)}"
                 add(rule if direction > 0 else "LIMIT_WIDENED", text, keyword)
 
     def arrays(
@@ -492,7 +439,7 @@ class Comparer:
             ("maxItems", "max_items", "MAX_ITEMS_LOWERED"),
         ):
             old, new = getattr(b, attr), getattr(h, attr)
-            direction = _tighter(old, new, higher_is_tighter=attr == "min_items")
+            direction = tighter(old, new, higher_is_tighter=attr == "min_items")
             if direction:
                 add(
                     rule if direction > 0 else "LIMIT_WIDENED", f"{keyword} {old} -> {new}", keyword
@@ -505,15 +452,6 @@ class Comparer:
         self.types(
             b.items, h.items, subject + "[]", base_items, (*self.head.resolve(hpath), "items")
         )
-
-
-def _show_bound(bound: tuple[float, bool] | None, name: str) -> str:
-    if bound is None:
-        return "none"
-    value = bound[0] if name == "lower" else -bound[0]
-    shown = int(value) if value.is_integer() else value
-    sign = (">" if name == "lower" else "<") + ("" if bound[1] else "=")
-    return f"{sign} {shown}"
 
 
 def _default(field: Field) -> str:

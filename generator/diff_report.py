@@ -48,7 +48,7 @@ def text(result: DiffResult) -> list[str]:
     return [safe_line(line) for line in lines]
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>~&])")
 
 
 def _md(value: str) -> str:
@@ -84,15 +84,16 @@ def markdown(result: DiffResult) -> list[str]:
         )
         lines.append(
             f"| {icon} | {change.category} | `{change.rule_id}` | "
-            f"{_md(change.subject)}: {_md(change.message)} | "
-            f"{_md(_where(change.base))} | {_md(_where(change.head))} |"
+            f"`{_code(change.subject)}`: {_md(change.message)} | "
+            f"`{_code(_where(change.base))}` | `{_code(_where(change.head))}` |"
         )
     lines += ["", summary(result).removeprefix("ciogen diff: ").capitalize() + "."]
     return lines
 
 
 def _code(value: str) -> str:
-    return terminal(value).replace("`", "'")
+    """Plan text inside a code span of a table cell: no backtick, no cell break."""
+    return terminal(value).replace("`", "'").replace("|", "\\|")
 
 
 def record(result: DiffResult) -> dict[str, Any]:
