@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 from helpers import REPO, ciogen
 
 from ciogen import cli
@@ -142,3 +144,15 @@ def test_cache_is_used_and_survives_damage(repo: Path, capsys: pytest.CaptureFix
         entry.write_bytes(b"not a pickle")
     assert cli.main(["diff", "--taxonomy", taxonomy, "--format", "json"]) == 1
     assert json.loads(capsys.readouterr().out) == first
+
+
+def test_pre_commit_hook_entry(repo: Path) -> None:
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in hooks if h["id"] == "ciogen-diff")
+    assert re.search(hook["files"], "taxonomy.yaml") and hook["pass_filenames"] is False
+    program, *args = hook["entry"].split()
+    assert program == "ciogen"
+    edit(repo, "      code: {type: string}\n", "")
+    done = ciogen(*args, cwd=repo, env={**os.environ, "CIOGEN_CACHE_DIR": "off"})
+    assert done.returncode == 1, done.stderr
+    assert "BREAKING workspace/PROPERTY_REMOVED: signed_up.code" in done.stdout
