@@ -18,10 +18,11 @@ from typing import Any
 
 import jinja2
 
-from . import pycode, render_app, schema_export, strategy_code
+from . import escape, modules, pycode, render_app, schema_export, strategy_code
 from .escape import comment, docstring, py_string
-from .layout import sort_all, sort_imported, wrap
-from .model import Event, Field, ObjectModel, Taxonomy
+from .layout import sort_all, wrap
+from .model import Taxonomy
+from .render_models import build_models, import_from
 from .runtime_facts import templates_dir
 
 # What the package's __init__ exports besides the models.
@@ -81,89 +82,6 @@ def environment() -> jinja2.Environment:
 
 
 @dataclasses.dataclass(frozen=True)
-class FieldView:
-    name: str
-    annotation: str
-    client_annotation: str
-    default: str | None
-    comment: str
-
-
-@dataclasses.dataclass(frozen=True)
-class ModelView:
-    class_name: str
-    docstring: str
-    label: str
-    fields: list[FieldView]
-    checks: list[str]
-    payload: list[str]
-    from_args: list[str]
-    keys: str
-    required_keys: str
-    event: EventView | None = None
-
-
-@dataclasses.dataclass(frozen=True)
-class EventView:
-    wire: str
-    method: str
-    anonymous_method: str | None
-    deprecation: str | None
-    docstring: str
-
-
-def _field_view(field: Field) -> FieldView:
-    default = pycode.default_source(field)
-    text = field.description
-    if field.deprecated is not None:
-        text = f"{text} (deprecated: {field.deprecated})".strip()
-    return FieldView(
-        name=field.name,
-        annotation=pycode.field_annotation(field),
-        client_annotation=pycode.field_annotation(field, "_m."),
-        default=default,
-        comment=comment(text) if text else "",
-    )
-
-
-def _docstring(model: ObjectModel, fallback: str) -> str:
-    text = model.description or fallback
-    return docstring(text.strip())
-
-
-def _model_view(model: ObjectModel, consts: pycode.Constants, event: Event | None) -> ModelView:
-    # One untyped local for every field: the checks exist for values that do
-    # not match the annotations, so the type checker must not narrow them away.
-    checks: list[str] = ["value: _t.Any"] if model.fields else []
-    for field in model.fields:
-        checks += pycode.field_checks(field, consts)
-    keys = "frozenset({" + ", ".join(py_string(f.wire_name) for f in model.fields) + "})"
-    required = [py_string(f.wire_name) for f in model.fields if f.required]
-    required_keys = f"({required[0]},)" if len(required) == 1 else f"({', '.join(required)})"
-    event_view = None
-    if event is not None:
-        event_view = EventView(
-            wire=py_string(event.wire_name),
-            method=event.method_name,
-            anonymous_method=event.anonymous_method_name,
-            deprecation=py_string(event.deprecated) if event.deprecated else None,
-            docstring=docstring(event.description.strip() or f"The {event.wire_name} event."),
-        )
-    return ModelView(
-        class_name=model.class_name,
-        docstring=_docstring(model, f"Data of {model.label}."),
-        label=py_string(model.label),
-        fields=[_field_view(f) for f in model.fields],
-        checks=checks,
-        payload=pycode.payload_lines(model),
-        from_args=pycode.from_payload_args(model),
-        keys=keys,
-        required_keys=required_keys,
-        event=event_view,
-    )
-
-
-@dataclasses.dataclass(frozen=True)
 class StrategyView:
     name: str
     class_name: str
@@ -211,6 +129,10 @@ def _test_rows(taxonomy: Taxonomy, names: Mapping[str, str]) -> dict[str, list[s
     required: list[str] = []
     schemas = {e.model.class_name: f"{e.method_name}.json" for e in taxonomy.events}
     schemas["PersonAttributes"] = schemas["PersonAttributesUpdate"] = "person_attributes.json"
+    # A nested object that an event or the attributes use round-trips inside them;
+    # only objects nothing uses get a round-trip row of their own.
+    reached = modules.place(taxonomy).reached
+    round_trip = {m.class_name for m in taxonomy.objects if m.class_name not in reached}
     all_models = [
         *taxonomy.objects,
         taxonomy.attributes,
@@ -222,9 +144,10 @@ def _test_rows(taxonomy: Taxonomy, names: Mapping[str, str]) -> dict[str, list[s
         strategy = f"{module}{names[model.class_name]}"
         schema = schemas.get(model.class_name)
         extra = ", partial=True" if model.kind == "attributes_update" else ""
-        models.append(
-            f"_s.Model({cls}, {strategy}, {py_string(schema) if schema else 'None'}{extra})"
-        )
+        if model.kind != "object" or model.class_name in round_trip:
+            models.append(
+                f"_s.Model({cls}, {strategy}, {py_string(schema) if schema else 'None'}{extra})"
+            )
         for field in model.fields:
             if field.required:
                 required.append(f"_s.Required({cls}, {strategy}, {py_string(field.name)})")
@@ -235,7 +158,7 @@ def _test_rows(taxonomy: Taxonomy, names: Mapping[str, str]) -> dict[str, list[s
                 f"{py_string(field.label)}, {rules})"
             )
     events = [
-        f"_s.EventCase(_m.{e.model.class_name}, {module}{e.method_name}, "
+        f"_s.EventCase(_m.{e.model.class_name}, {module}{names[e.model.class_name]}, "
         f"{py_string(e.method_name)}, "
         f"{py_string(e.anonymous_method_name) if e.anonymous_method_name else 'None'})"
         for e in taxonomy.events
@@ -250,7 +173,7 @@ def _test_rows(taxonomy: Taxonomy, names: Mapping[str, str]) -> dict[str, list[s
 
 def _testing_context(taxonomy: Taxonomy) -> dict[str, Any]:
     names = strategy_code.strategy_names(taxonomy)
-    example = taxonomy.events[0].method_name if taxonomy.events else "person_attributes"
+    example = names[taxonomy.events[0].model.class_name] if taxonomy.events else "person_attributes"
     return {
         "functions": _strategy_views(taxonomy, names),
         "event_strategies": [
@@ -263,7 +186,7 @@ def _testing_context(taxonomy: Taxonomy) -> dict[str, Any]:
 
 
 def _json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return escape.json_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)) + "\n"
 
 
 def build_output(taxonomy: Taxonomy, package: str) -> dict[str, str]:
@@ -274,54 +197,32 @@ def build_output(taxonomy: Taxonomy, package: str) -> dict[str, str]:
     """
     env = environment()
     head = header(taxonomy)
-    consts = pycode.Constants()
     objects = {m.class_name: m for m in taxonomy.objects}
-    nested = [_model_view(m, consts, None) for m in taxonomy.objects]
-    people = [
-        _model_view(taxonomy.attributes, consts, None),
-        _model_view(taxonomy.attributes_update, consts, None),
-    ]
-    events = [_model_view(e.model, consts, e) for e in taxonomy.events]
-    enums = [
-        {
-            "alias": e.alias,
-            "literal": pycode.enum_literal(e),
-            "constant": pycode.enum_constant(e),
-            "members": pycode.enum_set(e),
-            "comment": comment(e.description) if e.description else "",
-        }
-        for e in sorted(taxonomy.enums, key=lambda e: e.alias)
-    ]
-    model_names = [e["alias"] for e in enums] + [m.class_name for m in nested + people + events]
-    context = {
+    base = {
         "header": comment(head),
         "package": package,
+        # The plan's name appears quoted inside module docstrings: a string
+        # literal's text, escaped for the docstring it sits in.
+        "plan_name": docstring(repr(taxonomy.name)),
+    }
+    models = build_models(env, taxonomy, base)
+    context = {
+        **base,
         "example_call": docstring(pycode.example_call(taxonomy)),
         "taxonomy_doc": docstring(
             f"Typed Customer.io client for the {taxonomy.name!s} tracking plan."
         ),
-        # The plan's name appears quoted inside module docstrings: a string
-        # literal's text, escaped for the docstring it sits in.
-        "plan_name": docstring(repr(taxonomy.name)),
         "region": py_string(taxonomy.region),
-        "enums": enums,
-        "nested": nested,
-        "people": people,
-        "events": events,
-        "patterns": {name: py_string(regex) for name, regex in consts.patterns.items()},
-        "uses_datetime": pycode.uses_timestamps(
-            [*taxonomy.objects, taxonomy.attributes, *(e.model for e in taxonomy.events)]
-        ),
-        # What models.py defines publicly, in the orders ruff's lint rules expect.
-        "models_all": sort_all(["EVENT_TYPES", "AnyEvent", "ValidationError", *model_names]),
-        "models_imported": sort_imported(["EVENT_TYPES", "AnyEvent", *model_names]),
-        "package_all": sort_all([*PACKAGE_NAMES, *model_names, *render_app.exports(taxonomy)]),
-        "attributes": people[0],
-        "attributes_update": people[1],
+        "events": models.events,
+        "models_import": import_from(".models", ["EVENT_TYPES", "AnyEvent", *models.names], 4),
+        "package_all": sort_all([*PACKAGE_NAMES, *models.names, *render_app.exports(taxonomy)]),
+        "attributes": models.people[0],
+        "attributes_update": models.people[1],
         "app": render_app.has_app(taxonomy),
+        "app_exports": sorted(render_app.APP_EXPORTS.items()),
     }
-    files: dict[str, str] = {}
-    for name in ("__init__.py", "models.py", "client.py"):
+    files: dict[str, str] = dict(models.files)
+    for name in ("__init__.py", "client.py"):
         files[name] = env.get_template(name + ".j2").render(context)
     testing = {**context, **_testing_context(taxonomy)}
     for name, template in TESTING_TEMPLATES.items():
