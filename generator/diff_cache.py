@@ -62,15 +62,24 @@ def _read(path: Path) -> Revision | None:
     return value if isinstance(value, Revision) else None
 
 
+KEEP = 16
+"""Cache entries kept (the newest); a big plan's entry is a few megabytes."""
+
+
 def _write(folder: Path, path: Path, revision: Revision) -> None:
+    tmp = ""
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:
             pickle.dump(revision, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        entries = sorted(folder.glob("diff-*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+        for old in entries[:-KEEP]:
+            old.unlink()
     except OSError:
-        return
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def load_text(text: str, label: str) -> Revision:

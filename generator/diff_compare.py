@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, assert_never, cast
 
 from .diff_model import Change, Location
-from .diff_types import enum_key, lower, show_bound, tighter, type_name, upper
+from .diff_types import enum_key, lower, show_bound, tighter, type_kind, type_name, upper
 from .model import (
     ArrayType,
     BooleanType,
@@ -67,6 +67,14 @@ class Revision:
         line, column = src.locate(path, key=True)
         return Location(src.file, line, column)
 
+
+_CROSS_KIND: dict[tuple[str, str], tuple[str, str]] = {
+    ("string", "enum"): ("ENUM_NARROWED_FROM_STRING", "string narrowed to an enum"),
+    ("enum", "string"): ("TYPE_WIDENED", "enum widened to string"),
+    ("timestamp", "numeric"): ("TIMESTAMP_TO_NUMBER", "timestamp is now a number"),
+    ("numeric", "timestamp"): ("NUMBER_TO_TIMESTAMP", "number is now a timestamp"),
+}
+"""Changes of kind with a rule of their own; any other is TYPE_CHANGED."""
 
 _Kind = str  # "event" | "attribute" | "object": which family of rule IDs a field uses
 
@@ -335,44 +343,52 @@ class Comparer:
         def add(rule_id: str, message: str, keyword: str = "") -> None:
             self.add(rule_id, subject, message, (bpath, keyword), (hpath, keyword))
 
-        match b, h:
-            case EnumType(), EnumType():
-                self.enums(b, h, subject, bpath, hpath)
-            case StringType(), EnumType():
-                add(
-                    "ENUM_NARROWED_FROM_STRING", f"string narrowed to enum {list(h.values)}", "enum"
-                )
-            case EnumType(), StringType():
-                add("TYPE_WIDENED", "enum widened to string", "type")
-            case StringType(), StringType():
-                self.strings(b, h, add)
-            case NumericType(), NumericType():
-                self.numbers(b, h, add)
-            case TimestampType(), NumericType():
-                add("TIMESTAMP_TO_NUMBER", f"timestamp is now {type_name(h)}", "type")
-            case NumericType(), TimestampType():
-                add("NUMBER_TO_TIMESTAMP", f"{type_name(b)} is now a timestamp", "type")
-            case ArrayType(), ArrayType():
-                self.arrays(b, h, subject, bpath, hpath, add)
-            case ObjectType(), ObjectType():
-                if b.class_name != h.class_name:
-                    add("CLASS_RENAMED", f"class {b.class_name} is now {h.class_name}")
-                key = (subject, b.class_name, h.class_name)
-                if key in self._visited:  # a recursive definition: compared once
-                    return
-                self._visited.add(key)
-                self.fields(
-                    "object",
-                    subject,
-                    self._base_objects[b.class_name].fields,
-                    self._head_objects[h.class_name].fields,
-                    self.base.resolve(bpath) if self.base else bpath,
-                    self.head.resolve(hpath),
-                )
-            case (BooleanType(), BooleanType()) | (TimestampType(), TimestampType()):
+        kinds = (type_kind(b), type_kind(h))
+        if kinds[0] != kinds[1]:
+            rule, message = _CROSS_KIND.get(kinds, ("TYPE_CHANGED", "type changed"))
+            keyword = "enum" if rule == "ENUM_NARROWED_FROM_STRING" else "type"
+            add(rule, f"{message}: {type_name(b)} -> {type_name(h)}", keyword)
+            return
+        # Same kind on both sides (checked above), so `h` has the class `b` has.
+        match b:
+            case EnumType():
+                self.enums(b, cast(EnumType, h), subject, bpath, hpath)
+            case StringType():
+                self.strings(b, cast(StringType, h), add)
+            case NumericType():
+                self.numbers(b, cast(NumericType, h), add)
+            case ArrayType():
+                self.arrays(b, cast(ArrayType, h), subject, bpath, hpath, add)
+            case ObjectType():
+                self.objects(b, cast(ObjectType, h), subject, bpath, hpath, add)
+            case BooleanType() | TimestampType():
                 pass
             case _:
-                add("TYPE_CHANGED", f"type changed from {type_name(b)} to {type_name(h)}", "type")
+                assert_never(b)
+
+    def objects(
+        self,
+        b: ObjectType,
+        h: ObjectType,
+        subject: str,
+        bpath: JsonPath,
+        hpath: JsonPath,
+        add: Any,
+    ) -> None:
+        if b.class_name != h.class_name:
+            add("CLASS_RENAMED", f"class {b.class_name} is now {h.class_name}")
+        key = (subject, b.class_name, h.class_name)
+        if key in self._visited:  # a recursive definition: compared once
+            return
+        self._visited.add(key)
+        self.fields(
+            "object",
+            subject,
+            self._base_objects[b.class_name].fields,
+            self._head_objects[h.class_name].fields,
+            self.base.resolve(bpath) if self.base else bpath,
+            self.head.resolve(hpath),
+        )
 
     def enums(
         self, b: EnumType, h: EnumType, subject: str, bpath: JsonPath, hpath: JsonPath

@@ -79,3 +79,24 @@ def show_bound(bound: tuple[float, bool] | None, name: str) -> str:
     shown = int(value) if value.is_integer() else value
     sign = (">" if name == "lower" else "<") + ("" if bound[1] else "=")
     return f"{sign} {shown}"
+
+
+def type_kind(node: TypeNode) -> str:
+    """The family of a type: a change of family is a type change, within one a bound change."""
+    match node:
+        case StringType():
+            return "string"
+        case NumericType():
+            return "numeric"
+        case BooleanType():
+            return "boolean"
+        case TimestampType():
+            return "timestamp"
+        case EnumType():
+            return "enum"
+        case ArrayType():
+            return "array"
+        case ObjectType():
+            return "object"
+        case _:
+            assert_never(node)
