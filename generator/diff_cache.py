@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import __version__
 from .diff_compare import Revision
-from .errors import Problem, TaxonomyError
+from .diff_model import DiffInputError
 from .load import load_located
 
 
@@ -98,14 +98,11 @@ def load_text(text: str, label: str) -> Revision:
 
 
 def load_file(path: Path) -> Revision:
+    """`load_text` of a file; an unreadable one is a `DiffInputError` naming it."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
-        raise TaxonomyError(
-            [Problem(str(path), 1, 1, "", "file not found", "pass --taxonomy PATH")]
-        ) from None
+        raise DiffInputError(f"{path}: file not found") from None
     except UnicodeDecodeError as exc:
-        raise TaxonomyError(
-            [Problem(str(path), 1, 1, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
-        ) from None
+        raise DiffInputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     return load_text(text, str(path))

@@ -25,16 +25,12 @@ from typing import Any
 from . import diff_cache, diff_report, gitrev
 from .console import Console
 from .diff_compare import Revision, compare
-from .diff_model import DiffResult, sort_changes
+from .diff_model import DiffInputError, DiffResult, sort_changes
 from .diff_rules import CATEGORIES, DEFAULT_FAIL, RULES, Category
 from .errors import TaxonomyError
 
 EXIT_OK, EXIT_BREAKING, EXIT_INVALID = 0, 1, 2
 REPORTS = ("text", "markdown", "json", "github")
-
-
-class DiffInputError(Exception):
-    """Invalid input other than a taxonomy problem: the message says what to fix."""
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

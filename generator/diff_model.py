@@ -12,6 +12,10 @@ from collections.abc import Iterable
 from .diff_rules import RULES, Category, Rule
 
 
+class DiffInputError(Exception):
+    """Invalid input other than a taxonomy problem (a file, a ref, a setting): says what to fix."""
+
+
 @dataclasses.dataclass(frozen=True)
 class Location:
     """Where something is in one revision: `file:line`, and which revision that is."""
