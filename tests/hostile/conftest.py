@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+REPO = Path(__file__).resolve().parent.parent.parent
 MEMORY_MB = 600
 """Address-space ceiling for one run (the interpreter with jsonschema and jinja needs ~150 MB)."""
 SECONDS = 20.0

@@ -256,3 +256,20 @@ def test_os_errors_are_one_located_line(project: Path, bounded: Bounded) -> None
     assert result.returncode == 2, result.stderr
     (line,) = result.stderr.splitlines()
     assert line.startswith("ciogen: ") and "afile/pkg" in line and "Traceback" not in line
+
+
+def test_a_linked_output_folder_is_refused(project: Path, bounded: Bounded) -> None:
+    (project / "real").mkdir()
+    os.symlink(project / "real", project / "generated")
+    result = bounded("generate", cwd=project)
+    assert result.returncode == 2 and "generated is a symbolic link" in result.stderr
+    assert list((project / "real").iterdir()) == []
+
+
+def test_github_format_annotates_drift(project: Path, generated: Path, bounded: Bounded) -> None:
+    (generated / "conftest.py").write_text("import os\n", encoding="utf-8")
+    result = bounded("check", "--format", "github", cwd=project)
+    assert result.returncode == 1
+    assert "::error file=generated/conftest.py::foreign (conftest.py: pytest runs it" in (
+        result.stderr
+    )
