@@ -97,7 +97,8 @@ def _pair_by_name(
         elif old and old in base and old not in head and old not in matched:
             pairs.append((old, name))
             matched.add(old)
-    added = [n for n in head if n not in {h for _, h in pairs}]
+    paired = {h for _, h in pairs}
+    added = [n for n in head if n not in paired]
     removed = [n for n in base if n not in matched]
     return pairs, removed, added
 
