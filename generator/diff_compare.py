@@ -113,6 +113,9 @@ class Comparer:
         self._base_objects = base.objects if base else {}
         self._head_objects = head.objects
         self._visited: set[tuple[str, str, str]] = set()
+        # When no nested object class changed, an event equal in both revisions (frozen
+        # dataclasses compare deeply) has nothing to report: most events of a big plan.
+        self._objects_same = self._base_objects == self._head_objects
 
     def add(
         self,
@@ -191,6 +194,8 @@ class Comparer:
             self.event(base[old], head[new])
 
     def event(self, b: Event, h: Event) -> None:
+        if self._objects_same and b == h:
+            return
         bpath: JsonPath = ("events", b.wire_name)
         hpath: JsonPath = ("events", h.wire_name)
         subject = f"event {h.wire_name}"

@@ -84,6 +84,7 @@ TypeNode: TypeAlias = (
     StringType | NumericType | BooleanType | TimestampType | EnumType | ArrayType | ObjectType
 )
 
+
 class _NoDefault:
     """The one "no default" marker; pickles as itself (`ciogen diff` caches loaded models)."""
 
