@@ -104,6 +104,7 @@ class ModelBuilder:
                 NO_DEFAULT,
                 f.deprecated,
                 f.examples,
+                f.renamed_from,
             )
             for f in fields
         )
@@ -163,6 +164,7 @@ class ModelBuilder:
                     deprecated,
                     anonymous,
                     anonymous_method,
+                    spec.get("renamed_from"),
                 )
             )
         return sorted(events, key=lambda e: e.wire_name)

@@ -52,7 +52,7 @@ from .reporting import Reporter
 from .runtime_facts import FIELD_RESERVED
 from .source import JsonPath, bool_hint
 
-_REF_SIBLINGS = {"$ref", "description", "deprecated", "title", "examples"}
+_REF_SIBLINGS = {"$ref", "description", "deprecated", "title", "examples", "renamed_from"}
 _REF_PATTERN = re.compile(r"#/definitions/(?P<name>.+)")
 
 
@@ -219,7 +219,17 @@ class TypeBuilder:
                     bool_hint(example),
                 )
         return Field(
-            ident, wire, node, required, nullable, label, description, default, deprecated, examples
+            ident,
+            wire,
+            node,
+            required,
+            nullable,
+            label,
+            description,
+            default,
+            deprecated,
+            examples,
+            spec.get("renamed_from"),
         )
 
     # -- types -------------------------------------------------------------

@@ -19,7 +19,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import __version__, output
+from . import __version__, diff_cli, output
 from .console import FORMATS, Console
 from .errors import TaxonomyError
 from .load import load_file, meta_schema
@@ -223,6 +223,8 @@ class VerbSpec:
     help: str
     options: tuple[Callable[[argparse.ArgumentParser], None], ...]
     run: Verb
+    own_format: bool = False
+    """The verb defines its own `--format` choices (diff adds markdown)."""
 
 
 VERBS: dict[str, VerbSpec] = {
@@ -236,6 +238,12 @@ VERBS: dict[str, VerbSpec] = {
     ),
     "validate": VerbSpec("check the taxonomy only", (_with_taxonomy,), validate),
     "schema": VerbSpec("print the taxonomy format's JSON Schema", (), schema),
+    "diff": VerbSpec(
+        "what a taxonomy change breaks in Customer.io and in code (exit 1 if breaking)",
+        (diff_cli.add_arguments,),
+        diff_cli.run,
+        own_format=True,
+    ),
 }
 
 
@@ -250,7 +258,7 @@ def _parser() -> argparse.ArgumentParser:
         verb = sub.add_parser(name, help=spec.help)
         for add in spec.options:
             add(verb)
-        if spec.options:
+        if spec.options and not spec.own_format:
             _with_format(verb)
     return parser
 

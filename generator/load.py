@@ -145,6 +145,12 @@ def count_problems(src: Source) -> list[Problem]:
 
 def load_text(text: str, file: str) -> tuple[Taxonomy, list[Problem]]:
     """Validate `text` and build the model; raises `TaxonomyError` listing every problem."""
+    taxonomy, problems, _ = load_located(text, file)
+    return taxonomy, problems
+
+
+def load_located(text: str, file: str) -> tuple[Taxonomy, list[Problem], Source]:
+    """`load_text`, also returning the `Source` (positions), for `ciogen diff`'s locations."""
     src = load_source(text, file)
     problems = list(src.problems)
     if isinstance(src.data, dict):
@@ -163,7 +169,7 @@ def load_text(text: str, file: str) -> tuple[Taxonomy, list[Problem]]:
         problems = builder.problems
     if taxonomy is None or any(p.severity is Severity.ERROR for p in problems):
         raise TaxonomyError(problems)
-    return taxonomy, sorted(problems, key=Problem.sort_key)
+    return taxonomy, sorted(problems, key=Problem.sort_key), src
 
 
 def _read_taxonomy(path: Path) -> bytes:

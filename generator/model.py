@@ -84,7 +84,18 @@ TypeNode: TypeAlias = (
     StringType | NumericType | BooleanType | TimestampType | EnumType | ArrayType | ObjectType
 )
 
-NO_DEFAULT: Any = object()
+
+class _NoDefault:
+    """The one "no default" marker; pickles as itself (`ciogen diff` caches loaded models)."""
+
+    def __reduce__(self) -> str:
+        return "NO_DEFAULT"
+
+    def __repr__(self) -> str:
+        return "NO_DEFAULT"
+
+
+NO_DEFAULT: Any = _NoDefault()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,6 +112,8 @@ class Field:
     default: Any = NO_DEFAULT
     deprecated: str | None = None
     examples: tuple[Any, ...] = ()
+    renamed_from: str | None = None
+    """The wire name this property had before (`ciogen diff` reports a rename)."""
 
     @property
     def has_default(self) -> bool:
@@ -127,6 +140,8 @@ class Event:
     deprecated: str | None
     anonymous: bool
     anonymous_method_name: str | None
+    renamed_from: str | None = None
+    """The wire name this event had before (`ciogen diff` reports a rename)."""
 
 
 Channel: TypeAlias = Literal["email", "push", "sms", "in_app", "inbox", "whatsapp"]

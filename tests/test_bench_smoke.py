@@ -24,6 +24,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench import client as cbench  # noqa: E402
+from bench import diff as dbench  # noqa: E402
 from bench import generator as gbench  # noqa: E402
 from bench import (  # noqa: E402
     lifecycle,
@@ -291,3 +292,9 @@ def test_chart_renders(tmp_path: Path) -> None:
     )
     assert p.returncode == 0, p.stderr
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_diff_bench_tiny() -> None:
+    result = dbench.measure(8, 1)
+    assert result["changes_found"] >= 4  # rename, removal, enum value, addition
+    assert result["stages"]["compare"]["median_s"] >= 0

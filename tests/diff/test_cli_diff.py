@@ -1,0 +1,158 @@
+"""`ciogen diff` end to end: formats, exit codes, --against, configuration, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import REPO, ciogen
+
+from ciogen import cli
+
+from .conftest import BASE, git
+
+# The README's example: three edits of this repository's own taxonomy.yaml.
+README_EDITS = [
+    ("        enum: [email, google, github]", "        enum: [email, google]"),
+    ("      feedback:\n", "      comment:\n        renamed_from: feedback\n"),
+    (
+        "      cancelled_at:\n",
+        "      winback_offer:\n        type: boolean\n        description: Whether a discount was offered.\n      cancelled_at:\n",
+    ),
+    (
+        '  page_viewed:\n    description: >-\n      A page of the web app was viewed. Deprecated: use the client\'s page() method,\n      which Customer.io records as a real page view.\n    deprecated: "page_viewed is deprecated: call client.page(person, url) instead"\n    anonymous: true\n    properties:\n      url:\n        type: string\n        format: uri\n        maxLength: 2048\n      referrer:\n        type: string\n        format: uri\n        maxLength: 2048\n      title:\n        type: string\n        maxLength: 300\n    required: [url]\n',
+        "",
+    ),
+]
+
+
+def readme_head() -> str:
+    text = (REPO / "taxonomy.yaml").read_text(encoding="utf-8")
+    for old, new in README_EDITS:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
+def test_readme_markdown_example_is_real_output(tmp_path: Path) -> None:
+    (tmp_path / "main.yaml").write_text((REPO / "taxonomy.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "taxonomy.yaml").write_text(readme_head(), encoding="utf-8")
+    env = {**os.environ, "CIOGEN_CACHE_DIR": "off"}
+    done = ciogen("diff", "--against", "main.yaml", "--format", "markdown", cwd=tmp_path, env=env)
+    assert done.returncode == 1, done.stderr
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- diff-example -->\n") + len("<!-- diff-example -->\n")
+    end = readme.index("<!-- /diff-example -->")
+    assert readme[start:end] == done.stdout
+
+
+def edit(repo: Path, old: str, new: str) -> None:
+    path = repo / "taxonomy.yaml"
+    path.write_text(path.read_text().replace(old, new), encoding="utf-8")
+
+
+def test_text_names_both_revisions(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(repo, "enum: [email, google]", "enum: [email]")
+    assert cli.main(["diff", "--taxonomy", str(repo / "taxonomy.yaml")]) == 1
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if "ENUM_VALUE_REMOVED" in x)
+    assert line.startswith("BREAKING workspace/ENUM_VALUE_REMOVED: signed_up.method:")
+    assert ":taxonomy.yaml:25, head " in line and line.endswith("taxonomy.yaml:25]")
+
+
+def test_github_annotations(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(repo, "enum: [email, google]", "enum: [email, google, github]")
+    edit(repo, "      flag: {type: boolean}\n", "")
+    assert cli.main(["diff", "--taxonomy", str(repo / "taxonomy.yaml"), "--format", "github"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert any(
+        x.startswith("::warning file=") and "ENUM_VALUE_ADDED" in x and ",line=25," in x
+        for x in err
+    )
+    assert any(x.startswith("::error file=") and "PROPERTY_REMOVED" in x for x in err)
+
+
+def test_against_a_ref_and_a_branch(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    git(repo, "checkout", "-q", "-b", "feature")
+    edit(repo, "      code: {type: string}\n", "")
+    git(repo, "commit", "-q", "-am", "drop code")
+    taxonomy = str(repo / "taxonomy.yaml")
+    assert cli.main(["diff", "--taxonomy", taxonomy]) == 1  # merge base with main
+    assert "PROPERTY_REMOVED" in capsys.readouterr().out
+    assert cli.main(["diff", "--taxonomy", taxonomy, "--against", "HEAD"]) == 0
+    assert "no changes" in capsys.readouterr().out
+    assert cli.main(["diff", "--taxonomy", taxonomy, "--against", "no-such-ref"]) == 2
+    assert "--against no-such-ref" in capsys.readouterr().err
+
+
+def test_new_file_everything_added(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    other = repo / "other.yaml"
+    other.write_text(BASE, encoding="utf-8")
+    assert cli.main(["diff", "--taxonomy", str(other), "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["diff"]["base"].endswith("(absent)")
+    assert {c["rule"] for c in document["diff"]["changes"]} == {"EVENT_ADDED"}
+
+
+def test_configuration_and_flags(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(repo, "      code: {type: string}\n", "")
+    taxonomy = str(repo / "taxonomy.yaml")
+    (repo / "pyproject.toml").write_text('[tool.ciogen.diff]\nfail = ["code"]\n')
+    assert cli.main(["diff", "--taxonomy", taxonomy]) == 0  # workspace not enforced
+    assert cli.main(["diff", "--taxonomy", taxonomy, "--fail-on", "workspace"]) == 1
+    capsys.readouterr()
+    (repo / "pyproject.toml").write_text('[tool.ciogen.diff]\nignore = ["PROPERTY_REMOVED"]\n')
+    assert cli.main(["diff", "--taxonomy", taxonomy]) == 0
+    assert "PROPERTY_REMOVED" not in capsys.readouterr().out
+    (repo / "pyproject.toml").write_text('[tool.ciogen.diff]\nfial = ["code"]\n')
+    assert cli.main(["diff", "--taxonomy", taxonomy]) == 2
+    assert "unknown key 'fial'" in capsys.readouterr().err
+    (repo / "pyproject.toml").unlink()
+    assert cli.main(["diff", "--taxonomy", taxonomy, "--ignore", "NOPE"]) == 2
+    assert "--ignore: unknown rule 'NOPE'" in capsys.readouterr().err
+    assert cli.main(["diff", "--taxonomy", taxonomy, "--fail-on", "wire"]) == 2
+    assert cli.main(["diff", "--taxonomy", taxonomy, "--ignore", "PROPERTY_REMOVED"]) == 0
+
+
+def test_invalid_revisions_exit_2(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    taxonomy = repo / "taxonomy.yaml"
+    taxonomy.write_text(BASE.replace("    description: Going away.\n", ""), encoding="utf-8")
+    assert cli.main(["diff", "--taxonomy", str(taxonomy)]) == 2
+    err = capsys.readouterr().err
+    assert "taxonomy.yaml:" in err and "'description' is a required property" in err
+    taxonomy.write_text(BASE, encoding="utf-8")
+    bad = repo / "bad.yaml"
+    bad.write_text("events: [", encoding="utf-8")
+    assert cli.main(["diff", "--taxonomy", str(taxonomy), "--against", str(bad)]) == 2
+    assert "bad.yaml:" in capsys.readouterr().err
+    assert cli.main(["diff", "--taxonomy", str(repo / "missing.yaml")]) == 2
+
+
+def test_cache_is_used_and_survives_damage(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    taxonomy = str(repo / "taxonomy.yaml")
+    edit(repo, "enum: [email, google]", "enum: [email]")
+    assert cli.main(["diff", "--taxonomy", taxonomy, "--format", "json"]) == 1
+    first = json.loads(capsys.readouterr().out)
+    cache = Path(os.environ["CIOGEN_CACHE_DIR"])
+    entries = sorted(cache.glob("diff-*.pickle"))
+    assert len(entries) == 2  # base and head
+    for entry in entries:
+        entry.write_bytes(b"not a pickle")
+    assert cli.main(["diff", "--taxonomy", taxonomy, "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out) == first
+
+
+def test_pre_commit_hook_entry(repo: Path) -> None:
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in hooks if h["id"] == "ciogen-diff")
+    assert re.search(hook["files"], "taxonomy.yaml") and hook["pass_filenames"] is False
+    program, *args = hook["entry"].split()
+    assert program == "ciogen"
+    edit(repo, "      code: {type: string}\n", "")
+    done = ciogen(*args, cwd=repo, env={**os.environ, "CIOGEN_CACHE_DIR": "off"})
+    assert done.returncode == 1, done.stderr
+    assert "BREAKING workspace/PROPERTY_REMOVED: signed_up.code" in done.stdout
