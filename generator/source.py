@@ -78,7 +78,9 @@ def load_source(text: str, file: str) -> Source:
         root = loader.get_single_node()
         if root is None:
             problems.append(
-                Problem(file, 1, 1, "", "the file is empty", "start from the README's example")
+                Problem(
+                    file, 1, 1, "", "the file is empty", "`ciogen init` writes a commented example"
+                )
             )
             return Source(file, None, positions, key_positions, problems)
 
