@@ -4,7 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The typed App API client of the Acme Cloud plan: transactional messages and broadcast triggers.
+"""Typed App API client of the Acme Cloud plan: messages and broadcasts.
 
 One keyword-only method per transactional message (`send_*`) and per API-triggered
 broadcast (`trigger_*`). Each checks its data against the plan before anything is
@@ -15,7 +15,7 @@ A failure raises `MessageNotSent` (provably not sent; safe to send again),
 
     from generated import Person, get_app_client
 
-    get_app_client().send_...(identifiers=Person.id("42"), ...)
+    get_app_client().send_order_shipped(identifiers=Person.id("42"), carrier="ups", order_id=...)
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ DEFAULT_REGION: _t.Final = "us"
 
 
 class AppClient(BaseAppClient):
-    """The typed App API client of the Acme Cloud plan: transactional messages and broadcast triggers."""
+    """Typed App API client of the Acme Cloud plan: messages and broadcasts."""
 
     def send_order_shipped(
         self,
@@ -78,12 +78,12 @@ class AppClient(BaseAppClient):
             custom_data: Extra key-value data delivered with the notification.
             send_to_unsubscribed: Send even if the person unsubscribed.
         """
-        data = _m.OrderShippedMessageData(
+        _data = _m.OrderShippedMessageData(
             carrier=carrier,
             order_id=order_id,
             tracking_url=tracking_url,
         ).to_payload()
-        options: dict[str, object] = {
+        _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
             "language": language,
@@ -98,7 +98,7 @@ class AppClient(BaseAppClient):
             "custom_data": custom_data,
             "send_to_unsubscribed": send_to_unsubscribed,
         }
-        return self._send_message("push", 31, data, options)
+        return self._send_message("push", 31, _data, _options)
 
     def send_password_reset(
         self,
@@ -146,12 +146,12 @@ class AppClient(BaseAppClient):
             tracked: Whether opens and clicks are tracked.
             send_to_unsubscribed: Send even if the person unsubscribed.
         """
-        data = _m.PasswordResetMessageData(
+        _data = _m.PasswordResetMessageData(
             reset_url=reset_url,
             expires_in_minutes=expires_in_minutes,
             first_name=first_name,
         ).to_payload()
-        options: dict[str, object] = {
+        _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
             "language": language,
@@ -168,7 +168,7 @@ class AppClient(BaseAppClient):
             "tracked": tracked,
             "send_to_unsubscribed": send_to_unsubscribed,
         }
-        return self._send_message("email", "password_reset", data, options)
+        return self._send_message("email", "password_reset", _data, _options)
 
     def send_receipt(
         self,
@@ -220,14 +220,14 @@ class AppClient(BaseAppClient):
             tracked: Whether opens and clicks are tracked.
             send_to_unsubscribed: Send even if the person unsubscribed.
         """
-        data = _m.ReceiptMessageData(
+        _data = _m.ReceiptMessageData(
             line_items=line_items,
             order_id=order_id,
             paid_at=paid_at,
             total=total,
             currency=currency,
         ).to_payload()
-        options: dict[str, object] = {
+        _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
             "language": language,
@@ -244,7 +244,7 @@ class AppClient(BaseAppClient):
             "tracked": tracked,
             "send_to_unsubscribed": send_to_unsubscribed,
         }
-        return self._send_message("email", 12, data, options)
+        return self._send_message("email", 12, _data, _options)
 
     def trigger_maintenance_window(
         self,
@@ -270,18 +270,18 @@ class AppClient(BaseAppClient):
             id_ignore_missing: Skip ids that match nobody instead of failing.
             email_ignore_missing: Skip email addresses that match nobody instead of failing.
         """
-        data = _m.MaintenanceWindowBroadcastData(
+        _data = _m.MaintenanceWindowBroadcastData(
             affected_services=affected_services,
             duration_minutes=duration_minutes,
             starts_at=starts_at,
         ).to_payload()
-        options: dict[str, object] = {
+        _options: dict[str, object] = {
             "ids": ids,
             "emails": emails,
             "id_ignore_missing": id_ignore_missing,
             "email_ignore_missing": email_ignore_missing,
         }
-        return self._trigger_broadcast(7, data, options)
+        return self._trigger_broadcast(7, _data, _options)
 
 
 _app: AppSingleton[AppClient] = AppSingleton(AppClient, default_region=DEFAULT_REGION)

@@ -6,21 +6,35 @@
 # fmt: off
 """Typed event and person-attribute models for the 'Acme Cloud' tracking plan.
 
-Every dataclass checks each rule of the plan when it is constructed and raises
+Every model checks each rule of the plan when it is constructed and raises
 `ValidationError` naming the field and the rule. `to_payload()` gives the
 JSON-safe dict Customer.io receives (wire names, timestamps as Unix seconds);
-`from_payload()` reads one back.
+`from_payload()` reads one back. Models are frozen and slotted; `dataclasses.fields`,
+`replace` and `asdict` work on them.
+
+Each event's class (with the nested objects and enums only it uses) lives in its
+own module under `_events/`, imported the first time the class is used, so a
+process pays for the events it sends, not for every event of the plan. This
+module holds what several events or the person attributes share.
 """
 
 from __future__ import annotations
 
-import dataclasses as _dc
 import datetime as _dt
-import re as _re
+import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
 from ._checks import ValidationError
+
+if _t.TYPE_CHECKING:
+    from ._events.checkout_completed import CheckoutCompleted, CheckoutCompletedCurrency, LineItem
+    from ._events.email_verified import EmailVerified
+    from ._events.feature_used import FeatureUsed
+    from ._events.page_viewed import PageViewed
+    from ._events.plan_changed import PlanChanged
+    from ._events.signed_up import SignedUp, SignedUpMethod
+    from ._events.subscription_cancelled import SubscriptionCancelled, SubscriptionCancelledReason
 
 __all__ = [
     "EVENT_TYPES",
@@ -49,8 +63,7 @@ __all__ = [
     "ValidationError",
 ]
 
-CheckoutCompletedCurrency: _t.TypeAlias = _t.Literal["USD", "EUR", "GBP"]
-_CHECKOUT_COMPLETED_CURRENCY_VALUES: frozenset[object] = frozenset({"USD", "EUR", "GBP"})
+_set = object.__setattr__
 MaintenanceWindowBroadcastDataAffectedServicesItem: _t.TypeAlias = _t.Literal[
     "api", "dashboard", "email", "webhooks"
 ]
@@ -66,110 +79,27 @@ Plan: _t.TypeAlias = _t.Literal["free", "starter", "pro", "enterprise"]
 _PLAN_VALUES: frozenset[object] = frozenset({"free", "starter", "pro", "enterprise"})
 ReceiptMessageDataCurrency: _t.TypeAlias = _t.Literal["USD", "EUR", "GBP"]
 _RECEIPT_MESSAGE_DATA_CURRENCY_VALUES: frozenset[object] = frozenset({"USD", "EUR", "GBP"})
-# How the person signed up.
-SignedUpMethod: _t.TypeAlias = _t.Literal["email", "google", "github"]
-_SIGNED_UP_METHOD_VALUES: frozenset[object] = frozenset({"email", "google", "github"})
-SubscriptionCancelledReason: _t.TypeAlias = _t.Literal[
-    "too_expensive", "missing_features", "switched_service", "unused", "other"
-]
-_SUBSCRIPTION_CANCELLED_REASON_VALUES: frozenset[object] = frozenset(
-    {"too_expensive", "missing_features", "switched_service", "unused", "other"}
-)
-
-_PATTERN_0 = _re.compile("[A-Z0-9][A-Z0-9-]*")
-_PATTERN_1 = _re.compile("[a-z][a-z0-9_.]*")
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class LineItem:
-    """One product line of an order."""
-
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"quantity", "sku", "unit_price", "name"})
-
-    quantity: int
-    # Stock keeping unit, upper case.
-    sku: str
-    # An amount in the account's currency, in major units (12.50).
-    unit_price: float
-    name: str | None = None
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.quantity
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise _c.fail("line_item.quantity", "type", "must be an integer", value)
-        if value < 1:
-            raise _c.fail("line_item.quantity", "minimum", "must be >= 1", value)
-        if value > 1000:
-            raise _c.fail("line_item.quantity", "maximum", "must be <= 1000", value)
-        value = self.sku
-        if not isinstance(value, str):
-            raise _c.fail("line_item.sku", "type", "must be a string", value)
-        if len(value) < 1:
-            raise _c.fail("line_item.sku", "minLength", "must be at least 1 character", value)
-        if len(value) > 64:
-            raise _c.fail("line_item.sku", "maxLength", "must be at most 64 characters", value)
-        if _PATTERN_0.fullmatch(value) is None:
-            raise _c.fail(
-                "line_item.sku", "pattern", "must match the pattern '[A-Z0-9][A-Z0-9-]*'", value
-            )
-        value = self.unit_price
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise _c.fail("line_item.unit_price", "type", "must be a number", value)
-        if isinstance(value, float) and not _c.is_finite(value):
-            raise _c.fail("line_item.unit_price", "type", "must be a finite number", value)
-        if value < 0:
-            raise _c.fail("line_item.unit_price", "minimum", "must be >= 0", value)
-        value = self.name
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("line_item.name", "type", "must be a string", value)
-            if len(value) > 200:
-                raise _c.fail(
-                    "line_item.name", "maxLength", "must be at most 200 characters", value
-                )
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {
-            "quantity": self.quantity, "sku": self.sku, "unit_price": self.unit_price
-        }
-        if self.name is not None:
-            payload["name"] = self.name
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
-            payload, "line_item", cls._KEYS, ("quantity", "sku", "unit_price")
-        )
-        return cls(
-            quantity=_c.load_int(data["quantity"]),
-            sku=data["sku"],
-            unit_price=data["unit_price"],
-            name=data.get("name"),
-        )
-
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PasswordResetMessageData:
+class PasswordResetMessageData(_c.Model):
     """The link that lets a person choose a new password."""
 
+    __slots__ = ("expires_in_minutes", "first_name", "reset_url")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
         {"reset_url", "expires_in_minutes", "first_name"}
     )
-
     # The one-time link to the reset form.
     reset_url: str
     # How long the link stays valid.
-    expires_in_minutes: int | None = 60
+    expires_in_minutes: int | None
     # Used in the greeting when known.
-    first_name: str | None = None
+    first_name: str | None
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self, *, reset_url: str, expires_in_minutes: int | None = 60, first_name: str | None = None
+    ) -> None:
         value: _t.Any
-        value = self.reset_url
+        value = reset_url
         if not isinstance(value, str):
             raise _c.fail("password_reset.reset_url", "type", "must be a string", value)
         if len(value) > 2048:
@@ -178,7 +108,7 @@ class PasswordResetMessageData:
             )
         if not _c.is_uri(value):
             raise _c.fail("password_reset.reset_url", "format", "must be a valid uri", value)
-        value = self.expires_in_minutes
+        value = expires_in_minutes
         if value is not None:
             if not isinstance(value, int) or isinstance(value, bool):
                 raise _c.fail(
@@ -190,7 +120,7 @@ class PasswordResetMessageData:
                 raise _c.fail(
                     "password_reset.expires_in_minutes", "maximum", "must be <= 1440", value
                 )
-        value = self.first_name
+        value = first_name
         if value is not None:
             if not isinstance(value, str):
                 raise _c.fail("password_reset.first_name", "type", "must be a string", value)
@@ -201,6 +131,9 @@ class PasswordResetMessageData:
                     "must be at most 100 characters",
                     value,
                 )
+        _set(self, "reset_url", reset_url)
+        _set(self, "expires_in_minutes", expires_in_minutes)
+        _set(self, "first_name", first_name)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -222,25 +155,32 @@ class PasswordResetMessageData:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class ReceiptMessageData:
+class ReceiptMessageData(_c.Model):
     """The receipt of a paid order, one row per line item."""
 
+    __slots__ = ("currency", "line_items", "order_id", "paid_at", "total")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
         {"line_items", "order_id", "paid_at", "total", "currency"}
     )
-
     line_items: list[LineItem]
     order_id: str
     # When the payment was captured.
     paid_at: _dt.datetime
     # An amount in the account's currency, in major units (12.50).
     total: float
-    currency: ReceiptMessageDataCurrency | None = "USD"
+    currency: ReceiptMessageDataCurrency | None
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        line_items: list[LineItem],
+        order_id: str,
+        paid_at: _dt.datetime,
+        total: float,
+        currency: ReceiptMessageDataCurrency | None = "USD",
+    ) -> None:
         value: _t.Any
-        value = self.line_items
+        value = line_items
         if not isinstance(value, list):
             raise _c.fail("receipt.line_items", "type", "must be a list", value)
         if len(value) < 1:
@@ -252,12 +192,12 @@ class ReceiptMessageData:
                 raise _c.fail(
                     _c.field_at("receipt.line_items", i0), "type", "must be a LineItem", item0
                 )
-        value = self.order_id
+        value = order_id
         if not isinstance(value, str):
             raise _c.fail("receipt.order_id", "type", "must be a string", value)
         if not _c.is_uuid(value):
             raise _c.fail("receipt.order_id", "format", "must be a valid uuid", value)
-        value = self.paid_at
+        value = paid_at
         if not isinstance(value, _dt.datetime):
             raise _c.fail("receipt.paid_at", "type", "must be a datetime", value)
         if value.utcoffset() is None:
@@ -267,18 +207,23 @@ class ReceiptMessageData:
                 "must be timezone-aware (naive datetimes are ambiguous)",
                 value,
             )
-        value = self.total
+        value = total
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise _c.fail("receipt.total", "type", "must be a number", value)
         if isinstance(value, float) and not _c.is_finite(value):
             raise _c.fail("receipt.total", "type", "must be a finite number", value)
         if value < 0:
             raise _c.fail("receipt.total", "minimum", "must be >= 0", value)
-        value = self.currency
+        value = currency
         if value is not None and (
             not isinstance(value, str) or value not in _RECEIPT_MESSAGE_DATA_CURRENCY_VALUES
         ):
             raise _c.fail("receipt.currency", "enum", 'must be one of "USD", "EUR", "GBP"', value)
+        _set(self, "line_items", line_items)
+        _set(self, "order_id", order_id)
+        _set(self, "paid_at", paid_at)
+        _set(self, "total", total)
+        _set(self, "currency", currency)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -309,19 +254,24 @@ class ReceiptMessageData:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class OrderShippedMessageData:
+class OrderShippedMessageData(_c.Model):
     """A push notification that an order left the warehouse."""
 
+    __slots__ = ("carrier", "order_id", "tracking_url")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"carrier", "order_id", "tracking_url"})
-
     carrier: OrderShippedMessageDataCarrier
     order_id: str
-    tracking_url: str | None = None
+    tracking_url: str | None
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        carrier: OrderShippedMessageDataCarrier,
+        order_id: str,
+        tracking_url: str | None = None,
+    ) -> None:
         value: _t.Any
-        value = self.carrier
+        value = carrier
         if not isinstance(value, str) or value not in _ORDER_SHIPPED_MESSAGE_DATA_CARRIER_VALUES:
             raise _c.fail(
                 "order_shipped.carrier",
@@ -329,12 +279,12 @@ class OrderShippedMessageData:
                 'must be one of "ups", "fedex", "dhl", "usps"',
                 value,
             )
-        value = self.order_id
+        value = order_id
         if not isinstance(value, str):
             raise _c.fail("order_shipped.order_id", "type", "must be a string", value)
         if not _c.is_uuid(value):
             raise _c.fail("order_shipped.order_id", "format", "must be a valid uuid", value)
-        value = self.tracking_url
+        value = tracking_url
         if value is not None:
             if not isinstance(value, str):
                 raise _c.fail("order_shipped.tracking_url", "type", "must be a string", value)
@@ -347,6 +297,9 @@ class OrderShippedMessageData:
                 )
             if not _c.is_uri(value):
                 raise _c.fail("order_shipped.tracking_url", "format", "must be a valid uri", value)
+        _set(self, "carrier", carrier)
+        _set(self, "order_id", order_id)
+        _set(self, "tracking_url", tracking_url)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -366,22 +319,27 @@ class OrderShippedMessageData:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class MaintenanceWindowBroadcastData:
+class MaintenanceWindowBroadcastData(_c.Model):
     """Tells every active account about planned downtime."""
 
+    __slots__ = ("affected_services", "duration_minutes", "starts_at")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
         {"affected_services", "duration_minutes", "starts_at"}
     )
-
     affected_services: list[MaintenanceWindowBroadcastDataAffectedServicesItem]
     duration_minutes: int
     # When the maintenance starts.
     starts_at: _dt.datetime
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        affected_services: list[MaintenanceWindowBroadcastDataAffectedServicesItem],
+        duration_minutes: int,
+        starts_at: _dt.datetime,
+    ) -> None:
         value: _t.Any
-        value = self.affected_services
+        value = affected_services
         if not isinstance(value, list):
             raise _c.fail("maintenance_window.affected_services", "type", "must be a list", value)
         if len(value) < 1:
@@ -408,7 +366,7 @@ class MaintenanceWindowBroadcastData:
                     'must be one of "api", "dashboard", "email", "webhooks"',
                     item0,
                 )
-        value = self.duration_minutes
+        value = duration_minutes
         if not isinstance(value, int) or isinstance(value, bool):
             raise _c.fail(
                 "maintenance_window.duration_minutes", "type", "must be an integer", value
@@ -417,7 +375,7 @@ class MaintenanceWindowBroadcastData:
             raise _c.fail("maintenance_window.duration_minutes", "minimum", "must be >= 1", value)
         if value > 720:
             raise _c.fail("maintenance_window.duration_minutes", "maximum", "must be <= 720", value)
-        value = self.starts_at
+        value = starts_at
         if not isinstance(value, _dt.datetime):
             raise _c.fail("maintenance_window.starts_at", "type", "must be a datetime", value)
         if value.utcoffset() is None:
@@ -427,6 +385,9 @@ class MaintenanceWindowBroadcastData:
                 "must be timezone-aware (naive datetimes are ambiguous)",
                 value,
             )
+        _set(self, "affected_services", affected_services)
+        _set(self, "duration_minutes", duration_minutes)
+        _set(self, "starts_at", starts_at)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -453,36 +414,47 @@ class MaintenanceWindowBroadcastData:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributes:
+class PersonAttributes(_c.Model):
     """What we know about a person; sent by identify() and update_person()."""
 
+    __slots__ = (
+        "company", "created_at", "email", "first_name", "last_name", "last_seen_at", "plan"
+    )
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
         {"email", "company", "created_at", "first_name", "last_name", "last_seen_at", "plan"}
     )
-
     # Where lifecycle email goes.
     email: str
-    company: str | None = None
+    company: str | None
     # When the account was created.
-    created_at: _dt.datetime | None = None
-    first_name: str | None = None
-    last_name: str | None = None
+    created_at: _dt.datetime | None
+    first_name: str | None
+    last_name: str | None
     # The last time the person used the product.
-    last_seen_at: _dt.datetime | None = None
+    last_seen_at: _dt.datetime | None
     # A subscription plan.
-    plan: Plan | None = None
+    plan: Plan | None
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        email: str,
+        company: str | None = None,
+        created_at: _dt.datetime | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        last_seen_at: _dt.datetime | None = None,
+        plan: Plan | None = None,
+    ) -> None:
         value: _t.Any
-        value = self.email
+        value = email
         if not isinstance(value, str):
             raise _c.fail("attributes.email", "type", "must be a string", value)
         if len(value) > 254:
             raise _c.fail("attributes.email", "maxLength", "must be at most 254 characters", value)
         if not _c.is_email(value):
             raise _c.fail("attributes.email", "format", "must be a valid email", value)
-        value = self.company
+        value = company
         if value is not None:
             if not isinstance(value, str):
                 raise _c.fail("attributes.company", "type", "must be a string", value)
@@ -490,7 +462,7 @@ class PersonAttributes:
                 raise _c.fail(
                     "attributes.company", "maxLength", "must be at most 200 characters", value
                 )
-        value = self.created_at
+        value = created_at
         if value is not None:
             if not isinstance(value, _dt.datetime):
                 raise _c.fail("attributes.created_at", "type", "must be a datetime", value)
@@ -501,7 +473,7 @@ class PersonAttributes:
                     "must be timezone-aware (naive datetimes are ambiguous)",
                     value,
                 )
-        value = self.first_name
+        value = first_name
         if value is not None:
             if not isinstance(value, str):
                 raise _c.fail("attributes.first_name", "type", "must be a string", value)
@@ -509,7 +481,7 @@ class PersonAttributes:
                 raise _c.fail(
                     "attributes.first_name", "maxLength", "must be at most 100 characters", value
                 )
-        value = self.last_name
+        value = last_name
         if value is not None:
             if not isinstance(value, str):
                 raise _c.fail("attributes.last_name", "type", "must be a string", value)
@@ -517,7 +489,7 @@ class PersonAttributes:
                 raise _c.fail(
                     "attributes.last_name", "maxLength", "must be at most 100 characters", value
                 )
-        value = self.last_seen_at
+        value = last_seen_at
         if value is not None:
             if not isinstance(value, _dt.datetime):
                 raise _c.fail("attributes.last_seen_at", "type", "must be a datetime", value)
@@ -528,7 +500,7 @@ class PersonAttributes:
                     "must be timezone-aware (naive datetimes are ambiguous)",
                     value,
                 )
-        value = self.plan
+        value = plan
         if value is not None and (not isinstance(value, str) or value not in _PLAN_VALUES):
             raise _c.fail(
                 "attributes.plan",
@@ -536,6 +508,13 @@ class PersonAttributes:
                 'must be one of "free", "starter", "pro", "enterprise"',
                 value,
             )
+        _set(self, "email", email)
+        _set(self, "company", company)
+        _set(self, "created_at", created_at)
+        _set(self, "first_name", first_name)
+        _set(self, "last_name", last_name)
+        _set(self, "last_seen_at", last_seen_at)
+        _set(self, "plan", plan)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -569,29 +548,40 @@ class PersonAttributes:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributesUpdate:
+class PersonAttributesUpdate(_c.Model):
     """A partial update of person attributes: only the fields you pass are sent."""
 
+    __slots__ = (
+        "company", "created_at", "email", "first_name", "last_name", "last_seen_at", "plan"
+    )
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
         {"email", "company", "created_at", "first_name", "last_name", "last_seen_at", "plan"}
     )
-
     # Where lifecycle email goes.
-    email: str | None = None
-    company: str | None = None
+    email: str | None
+    company: str | None
     # When the account was created.
-    created_at: _dt.datetime | None = None
-    first_name: str | None = None
-    last_name: str | None = None
+    created_at: _dt.datetime | None
+    first_name: str | None
+    last_name: str | None
     # The last time the person used the product.
-    last_seen_at: _dt.datetime | None = None
+    last_seen_at: _dt.datetime | None
     # A subscription plan.
-    plan: Plan | None = None
+    plan: Plan | None
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        email: str | None = None,
+        company: str | None = None,
+        created_at: _dt.datetime | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        last_seen_at: _dt.datetime | None = None,
+        plan: Plan | None = None,
+    ) -> None:
         value: _t.Any
-        value = self.email
+        value = email
         if value is not None:
             if not isinstance(value, str):
                 raise _c.fail("attributes.email", "type", "must be a string", value)
@@ -601,7 +591,7 @@ class PersonAttributesUpdate:
                 )
             if not _c.is_email(value):
                 raise _c.fail("attributes.email", "format", "must be a valid email", value)
-        value = self.company
+        value = company
         if value is not None:
             if not isinstance(value, str):
                 raise _c.fail("attributes.company", "type", "must be a string", value)
@@ -609,7 +599,7 @@ class PersonAttributesUpdate:
                 raise _c.fail(
                     "attributes.company", "maxLength", "must be at most 200 characters", value
                 )
-        value = self.created_at
+        value = created_at
         if value is not None:
             if not isinstance(value, _dt.datetime):
                 raise _c.fail("attributes.created_at", "type", "must be a datetime", value)
@@ -620,7 +610,7 @@ class PersonAttributesUpdate:
                     "must be timezone-aware (naive datetimes are ambiguous)",
                     value,
                 )
-        value = self.first_name
+        value = first_name
         if value is not None:
             if not isinstance(value, str):
                 raise _c.fail("attributes.first_name", "type", "must be a string", value)
@@ -628,7 +618,7 @@ class PersonAttributesUpdate:
                 raise _c.fail(
                     "attributes.first_name", "maxLength", "must be at most 100 characters", value
                 )
-        value = self.last_name
+        value = last_name
         if value is not None:
             if not isinstance(value, str):
                 raise _c.fail("attributes.last_name", "type", "must be a string", value)
@@ -636,7 +626,7 @@ class PersonAttributesUpdate:
                 raise _c.fail(
                     "attributes.last_name", "maxLength", "must be at most 100 characters", value
                 )
-        value = self.last_seen_at
+        value = last_seen_at
         if value is not None:
             if not isinstance(value, _dt.datetime):
                 raise _c.fail("attributes.last_seen_at", "type", "must be a datetime", value)
@@ -647,7 +637,7 @@ class PersonAttributesUpdate:
                     "must be timezone-aware (naive datetimes are ambiguous)",
                     value,
                 )
-        value = self.plan
+        value = plan
         if value is not None and (not isinstance(value, str) or value not in _PLAN_VALUES):
             raise _c.fail(
                 "attributes.plan",
@@ -655,6 +645,13 @@ class PersonAttributesUpdate:
                 'must be one of "free", "starter", "pro", "enterprise"',
                 value,
             )
+        _set(self, "email", email)
+        _set(self, "company", company)
+        _set(self, "created_at", created_at)
+        _set(self, "first_name", first_name)
+        _set(self, "last_name", last_name)
+        _set(self, "last_seen_at", last_seen_at)
+        _set(self, "plan", plan)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -690,465 +687,58 @@ class PersonAttributesUpdate:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class CheckoutCompleted:
-    """A person paid for an order."""
+if _t.TYPE_CHECKING:
+    AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
+        CheckoutCompleted,
+        EmailVerified,
+        FeatureUsed,
+        PageViewed,
+        PlanChanged,
+        SignedUp,
+        SubscriptionCancelled,
+    ]
+    """Any event of the plan (for `Client.track`)."""
 
-    EVENT_NAME: _t.ClassVar[str] = "checkout_completed"
-    ANONYMOUS: _t.ClassVar[bool] = False
-    DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
-        {"items", "line_items", "order_id", "total", "coupon", "currency"}
-    )
+    EVENT_TYPES: dict[str, type[AnyEvent]]
+    """Every event class by its Customer.io event name."""
 
-    # Number of units in the order.
-    items: int
-    line_items: list[LineItem]
-    order_id: str
-    # An amount in the account's currency, in major units (12.50).
-    total: float
-    # The coupon code applied, or null when none was.
-    coupon: str | None = None
-    currency: CheckoutCompletedCurrency | None = "USD"
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.items
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise _c.fail("checkout_completed.items", "type", "must be an integer", value)
-        if value < 1:
-            raise _c.fail("checkout_completed.items", "minimum", "must be >= 1", value)
-        value = self.line_items
-        if not isinstance(value, list):
-            raise _c.fail("checkout_completed.line_items", "type", "must be a list", value)
-        if len(value) < 1:
-            raise _c.fail(
-                "checkout_completed.line_items", "minItems", "must have at least 1 item", value
-            )
-        if len(value) > 100:
-            raise _c.fail(
-                "checkout_completed.line_items", "maxItems", "must have at most 100 items", value
-            )
-        for i0, item0 in enumerate(value):
-            if not isinstance(item0, LineItem):
-                raise _c.fail(
-                    _c.field_at("checkout_completed.line_items", i0),
-                    "type",
-                    "must be a LineItem",
-                    item0,
-                )
-        value = self.order_id
-        if not isinstance(value, str):
-            raise _c.fail("checkout_completed.order_id", "type", "must be a string", value)
-        if not _c.is_uuid(value):
-            raise _c.fail("checkout_completed.order_id", "format", "must be a valid uuid", value)
-        value = self.total
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise _c.fail("checkout_completed.total", "type", "must be a number", value)
-        if isinstance(value, float) and not _c.is_finite(value):
-            raise _c.fail("checkout_completed.total", "type", "must be a finite number", value)
-        if value < 0:
-            raise _c.fail("checkout_completed.total", "minimum", "must be >= 0", value)
-        value = self.coupon
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("checkout_completed.coupon", "type", "must be a string", value)
-            if len(value) > 40:
-                raise _c.fail(
-                    "checkout_completed.coupon", "maxLength", "must be at most 40 characters", value
-                )
-        value = self.currency
-        if value is not None and (
-            not isinstance(value, str) or value not in _CHECKOUT_COMPLETED_CURRENCY_VALUES
-        ):
-            raise _c.fail(
-                "checkout_completed.currency", "enum", 'must be one of "USD", "EUR", "GBP"', value
-            )
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {
-            "items": self.items,
-            "line_items": [x0.to_payload() for x0 in self.line_items],
-            "order_id": self.order_id,
-            "total": self.total,
-        }
-        if self.coupon is not None:
-            payload["coupon"] = self.coupon
-        if self.currency is not None:
-            payload["currency"] = self.currency
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
-            payload, "checkout_completed", cls._KEYS, ("items", "line_items", "order_id", "total")
-        )
-        return cls(
-            items=_c.load_int(data["items"]),
-            line_items=_c.load_list(
-                data["line_items"], lambda x0: _c.load_object(LineItem.from_payload, x0)
-            ),
-            order_id=data["order_id"],
-            total=data["total"],
-            coupon=data.get("coupon"),
-            currency=data.get("currency"),
-        )
-
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class EmailVerified:
-    """A person confirmed their email address by clicking the link we sent."""
-
-    EVENT_NAME: _t.ClassVar[str] = "email_verified"
-    ANONYMOUS: _t.ClassVar[bool] = False
-    DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"email"})
-
-    email: str
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.email
-        if not isinstance(value, str):
-            raise _c.fail("email_verified.email", "type", "must be a string", value)
-        if not _c.is_email(value):
-            raise _c.fail("email_verified.email", "format", "must be a valid email", value)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"email": self.email}
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "email_verified", cls._KEYS, ("email",))
-        return cls(
-            email=data["email"],
-        )
-
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class FeatureUsed:
-    """A person used a product feature."""
-
-    EVENT_NAME: _t.ClassVar[str] = "feature_used"
-    ANONYMOUS: _t.ClassVar[bool] = False
-    DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"feature", "duration_ms"})
-
-    # Feature key, such as `reports.export`.
-    feature: str
-    # How long the interaction took, in milliseconds.
-    duration_ms: int | None = None
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.feature
-        if not isinstance(value, str):
-            raise _c.fail("feature_used.feature", "type", "must be a string", value)
-        if len(value) < 1:
-            raise _c.fail(
-                "feature_used.feature", "minLength", "must be at least 1 character", value
-            )
-        if len(value) > 100:
-            raise _c.fail(
-                "feature_used.feature", "maxLength", "must be at most 100 characters", value
-            )
-        if _PATTERN_1.fullmatch(value) is None:
-            raise _c.fail(
-                "feature_used.feature",
-                "pattern",
-                "must match the pattern '[a-z][a-z0-9_.]*'",
-                value,
-            )
-        value = self.duration_ms
-        if value is not None:
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise _c.fail("feature_used.duration_ms", "type", "must be an integer", value)
-            if value < 0:
-                raise _c.fail("feature_used.duration_ms", "minimum", "must be >= 0", value)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"feature": self.feature}
-        if self.duration_ms is not None:
-            payload["duration_ms"] = self.duration_ms
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "feature_used", cls._KEYS, ("feature",))
-        return cls(
-            feature=data["feature"],
-            duration_ms=_c.load_int(data.get("duration_ms")),
-        )
-
-
-@_c.deprecated("page_viewed is deprecated: call client.page(person, url) instead", category=None)
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PageViewed:
-    """A page of the web app was viewed. Deprecated: use the client's page() method, which Customer.io records as a real page view."""
-
-    EVENT_NAME: _t.ClassVar[str] = "page_viewed"
-    ANONYMOUS: _t.ClassVar[bool] = True
-    DEPRECATION: _t.ClassVar[str | None] = "page_viewed is deprecated: call client.page(person, url) instead"
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"url", "referrer", "title"})
-
-    url: str
-    referrer: str | None = None
-    title: str | None = None
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.url
-        if not isinstance(value, str):
-            raise _c.fail("page_viewed.url", "type", "must be a string", value)
-        if len(value) > 2048:
-            raise _c.fail("page_viewed.url", "maxLength", "must be at most 2048 characters", value)
-        if not _c.is_uri(value):
-            raise _c.fail("page_viewed.url", "format", "must be a valid uri", value)
-        value = self.referrer
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("page_viewed.referrer", "type", "must be a string", value)
-            if len(value) > 2048:
-                raise _c.fail(
-                    "page_viewed.referrer", "maxLength", "must be at most 2048 characters", value
-                )
-            if not _c.is_uri(value):
-                raise _c.fail("page_viewed.referrer", "format", "must be a valid uri", value)
-        value = self.title
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("page_viewed.title", "type", "must be a string", value)
-            if len(value) > 300:
-                raise _c.fail(
-                    "page_viewed.title", "maxLength", "must be at most 300 characters", value
-                )
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"url": self.url}
-        if self.referrer is not None:
-            payload["referrer"] = self.referrer
-        if self.title is not None:
-            payload["title"] = self.title
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "page_viewed", cls._KEYS, ("url",))
-        return cls(
-            url=data["url"],
-            referrer=data.get("referrer"),
-            title=data.get("title"),
-        )
-
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PlanChanged:
-    """An account moved from one plan to another."""
-
-    EVENT_NAME: _t.ClassVar[str] = "plan_changed"
-    ANONYMOUS: _t.ClassVar[bool] = False
-    DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"from", "to", "mrr"})
-
-    # The plan before the change.
-    from_: Plan
-    # The plan after the change.
-    to: Plan
-    # Monthly recurring revenue after the change.
-    mrr: float | None = None
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.from_
-        if not isinstance(value, str) or value not in _PLAN_VALUES:
-            raise _c.fail(
-                "plan_changed.from",
-                "enum",
-                'must be one of "free", "starter", "pro", "enterprise"',
-                value,
-            )
-        value = self.to
-        if not isinstance(value, str) or value not in _PLAN_VALUES:
-            raise _c.fail(
-                "plan_changed.to",
-                "enum",
-                'must be one of "free", "starter", "pro", "enterprise"',
-                value,
-            )
-        value = self.mrr
-        if value is not None:
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise _c.fail("plan_changed.mrr", "type", "must be a number", value)
-            if isinstance(value, float) and not _c.is_finite(value):
-                raise _c.fail("plan_changed.mrr", "type", "must be a finite number", value)
-            if value < 0:
-                raise _c.fail("plan_changed.mrr", "minimum", "must be >= 0", value)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"from": self.from_, "to": self.to}
-        if self.mrr is not None:
-            payload["mrr"] = self.mrr
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "plan_changed", cls._KEYS, ("from", "to"))
-        return cls(
-            from_=data["from"],
-            to=data["to"],
-            mrr=data.get("mrr"),
-        )
-
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class SignedUp:
-    """A person created an account."""
-
-    EVENT_NAME: _t.ClassVar[str] = "signed_up"
-    ANONYMOUS: _t.ClassVar[bool] = False
-    DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"method", "source"})
-
-    # How the person signed up.
-    method: SignedUpMethod
-    # Marketing source (utm_source), if known.
-    source: str | None = None
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.method
-        if not isinstance(value, str) or value not in _SIGNED_UP_METHOD_VALUES:
-            raise _c.fail(
-                "signed_up.method", "enum", 'must be one of "email", "google", "github"', value
-            )
-        value = self.source
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("signed_up.source", "type", "must be a string", value)
-            if len(value) > 200:
-                raise _c.fail(
-                    "signed_up.source", "maxLength", "must be at most 200 characters", value
-                )
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"method": self.method}
-        if self.source is not None:
-            payload["source"] = self.source
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "signed_up", cls._KEYS, ("method",))
-        return cls(
-            method=data["method"],
-            source=data.get("source"),
-        )
-
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class SubscriptionCancelled:
-    """A person cancelled their subscription."""
-
-    EVENT_NAME: _t.ClassVar[str] = "subscription_cancelled"
-    ANONYMOUS: _t.ClassVar[bool] = False
-    DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"reason", "cancelled_at", "feedback"})
-
-    reason: SubscriptionCancelledReason
-    # When the cancellation takes effect.
-    cancelled_at: _dt.datetime | None = None
-    # Free-text feedback from the cancellation form.
-    feedback: str | None = None
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.reason
-        if not isinstance(value, str) or value not in _SUBSCRIPTION_CANCELLED_REASON_VALUES:
-            raise _c.fail(
-                "subscription_cancelled.reason",
-                "enum",
-                'must be one of "too_expensive", "missing_features", "switched_service", "unused", "other"',
-                value,
-            )
-        value = self.cancelled_at
-        if value is not None:
-            if not isinstance(value, _dt.datetime):
-                raise _c.fail(
-                    "subscription_cancelled.cancelled_at", "type", "must be a datetime", value
-                )
-            if value.utcoffset() is None:
-                raise _c.fail(
-                    "subscription_cancelled.cancelled_at",
-                    "timezone",
-                    "must be timezone-aware (naive datetimes are ambiguous)",
-                    value,
-                )
-        value = self.feedback
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("subscription_cancelled.feedback", "type", "must be a string", value)
-            if len(value) > 2000:
-                raise _c.fail(
-                    "subscription_cancelled.feedback",
-                    "maxLength",
-                    "must be at most 2000 characters",
-                    value,
-                )
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"reason": self.reason}
-        if self.cancelled_at is not None:
-            payload["cancelled_at"] = _c.unix(self.cancelled_at)
-        if self.feedback is not None:
-            payload["feedback"] = self.feedback
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "subscription_cancelled", cls._KEYS, ("reason",))
-        return cls(
-            reason=data["reason"],
-            cancelled_at=_c.from_unix(
-                data.get("cancelled_at"), "subscription_cancelled.cancelled_at"
-            ),
-            feedback=data.get("feedback"),
-        )
-
-
-AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
-    CheckoutCompleted,
-    EmailVerified,
-    FeatureUsed,
-    PageViewed,
-    PlanChanged,
-    SignedUp,
-    SubscriptionCancelled,
-]
-
-"""Any event of the plan (for `Client.track`)."""
-
-EVENT_TYPES: dict[str, type[AnyEvent]] = {
-    "checkout_completed": CheckoutCompleted,
-    "email_verified": EmailVerified,
-    "feature_used": FeatureUsed,
-    "page_viewed": PageViewed,
-    "plan_changed": PlanChanged,
-    "signed_up": SignedUp,
-    "subscription_cancelled": SubscriptionCancelled,
+# Where each lazily loaded name is defined: `_events/<module>.py`.
+_LAZY: dict[str, str] = {
+    "CheckoutCompletedCurrency": "checkout_completed",
+    "LineItem": "checkout_completed",
+    "CheckoutCompleted": "checkout_completed",
+    "EmailVerified": "email_verified",
+    "FeatureUsed": "feature_used",
+    "PageViewed": "page_viewed",
+    "PlanChanged": "plan_changed",
+    "SignedUpMethod": "signed_up",
+    "SignedUp": "signed_up",
+    "SubscriptionCancelledReason": "subscription_cancelled",
+    "SubscriptionCancelled": "subscription_cancelled",
 }
-"""Every event class by its Customer.io event name."""
+_EVENT_CLASSES = (
+    "CheckoutCompleted",
+    "EmailVerified",
+    "FeatureUsed",
+    "PageViewed",
+    "PlanChanged",
+    "SignedUp",
+    "SubscriptionCancelled",
+)
+
+if not _t.TYPE_CHECKING:  # type checkers see the imports above instead
+
+    def __getattr__(name: str) -> _t.Any:
+        """Load an event's module on first use; build `EVENT_TYPES`/`AnyEvent` on demand."""
+        if name in _LAZY:
+            module = _importlib.import_module("._events." + _LAZY[name], __package__)
+            value = getattr(module, name)
+        elif name == "EVENT_TYPES":
+            classes = [__getattr__(n) for n in _EVENT_CLASSES]
+            value = {cls.EVENT_NAME: cls for cls in classes}
+        elif name == "AnyEvent":
+            value = _t.Union[tuple(__getattr__(n) for n in _EVENT_CLASSES)]  # noqa: UP007
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        globals()[name] = value
+        return value

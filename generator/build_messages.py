@@ -43,10 +43,38 @@ class MessageBuilder:
             for name, spec in (doc.get("broadcasts") or {}).items()
             if (b := self.broadcast(name, spec, ("broadcasts", name))) is not None
         ]
+        self._warn_shared_ids(
+            "messages",
+            [(m.name, m.message_id) for m in messages],
+            "message",
+            "send the same template",
+        )
+        self._warn_shared_ids(
+            "broadcasts",
+            [(b.name, b.campaign_id) for b in broadcasts],
+            "broadcast",
+            "trigger the same broadcast",
+        )
         return (
             tuple(sorted(messages, key=lambda m: m.name)),
             tuple(sorted(broadcasts, key=lambda b: b.name)),
         )
+
+    def _warn_shared_ids(
+        self, section: str, items: list[tuple[str, int | str]], what: str, target: str
+    ) -> None:
+        """Two entries with one id send the same thing: usually a copy-paste slip."""
+        first: dict[int | str, str] = {}
+        for name, ident in items:
+            if ident in first:
+                self.report.warn(
+                    (section, name, "id"),
+                    f"{what} {name!r} has the same id as {what} {first[ident]!r} "
+                    f"({self.report.where((section, first[ident]))}): both methods {target}",
+                    "give each its own id, or remove one",
+                )
+            else:
+                first[ident] = name
 
     def _model(
         self,
@@ -86,7 +114,7 @@ class MessageBuilder:
 
     def message(self, name: str, spec: Mapping[str, Any], path: JsonPath) -> Message | None:
         channel = cast(Channel, spec["channel"])
-        method = "send_" + snake_case(name, prefix="message")
+        method = snake_case(f"send_{name}", prefix="message")
         subject = f"message {name!r}"
         if not self.report.claim(
             self.methods, method, path, subject, relation="becomes the method name"
@@ -114,7 +142,7 @@ class MessageBuilder:
         )
 
     def broadcast(self, name: str, spec: Mapping[str, Any], path: JsonPath) -> Broadcast | None:
-        method = "trigger_" + snake_case(name, prefix="broadcast")
+        method = snake_case(f"trigger_{name}", prefix="broadcast")
         subject = f"broadcast {name!r}"
         if not self.report.claim(
             self.methods, method, path, subject, relation="becomes the method name"

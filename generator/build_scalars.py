@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal, assert_never, cast
 
+from . import regex_safety
 from .model import (
     ArrayType,
     BooleanType,
@@ -59,20 +60,35 @@ def size(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
+def _checked_pattern(
+    report: Reporter, pattern: str, max_length: int | None, path: JsonPath
+) -> str | None:
+    """`pattern` if it compiles and is safe to run (regex_safety.py), else None, reported.
+
+    A refused pattern is dropped from the node, so ciogen never evaluates it
+    against a default or an example either.
+    """
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        report.error(
+            path, f"pattern does not compile: {exc}", "patterns are Python regular expressions"
+        )
+        return None
+    unsafe = regex_safety.problem(pattern, max_length)
+    if unsafe is not None:
+        report.error(path, *unsafe)
+        return None
+    return pattern
+
+
 def build_string(report: Reporter, spec: Mapping[str, Any], path: JsonPath) -> StringType:
     low, high = size(spec.get("minLength")), size(spec.get("maxLength"))
     if low is not None and high is not None and low > high:
         report.error((*path, "minLength"), f"minLength {low} is greater than maxLength {high}")
     pattern = spec.get("pattern")
     if pattern is not None:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            report.error(
-                (*path, "pattern"),
-                f"pattern does not compile: {exc}",
-                "patterns are Python regular expressions",
-            )
+        pattern = _checked_pattern(report, pattern, high, (*path, "pattern"))
     return StringType(low, high, pattern, spec.get("format"))
 
 

@@ -27,6 +27,13 @@ from .build_scalars import (
     size,
 )
 from .errors import format_path
+from .limits import (
+    MAX_ARRAY_DEPTH,
+    MAX_INLINED_SIZE,
+    MAX_SUGGESTION_CANDIDATES,
+    MAX_SUGGESTIONS_PER_RUN,
+    MAX_TYPE_DEPTH,
+)
 from .model import (
     NO_DEFAULT,
     ArrayType,
@@ -50,9 +57,30 @@ _REF_PATTERN = re.compile(r"#/definitions/(?P<name>.+)")
 
 
 def close_match(name: str, options: Any) -> str:
-    """A "did you mean" hint for a misspelt name, or "" when nothing is close."""
-    match = difflib.get_close_matches(name, list(options), n=1)
+    """A "did you mean" hint for a misspelt name, or "" when nothing is close.
+
+    Bounded: among more than `MAX_SUGGESTION_CANDIDATES` names, or for a
+    name longer than 100 characters, nothing is searched (difflib is
+    quadratic in the names it compares).
+    """
+    candidates = list(options)
+    if len(candidates) > MAX_SUGGESTION_CANDIDATES or len(name) > 100:
+        return ""
+    match = difflib.get_close_matches(name, candidates, n=1)
     return f"did you mean {match[0]!r}?" if match else ""
+
+
+class Suggester:
+    """`close_match` with a budget per run: `MAX_SUGGESTIONS_PER_RUN` searches, then none."""
+
+    def __init__(self) -> None:
+        self.left = MAX_SUGGESTIONS_PER_RUN
+
+    def __call__(self, name: str, options: Any) -> str:
+        if self.left <= 0:
+            return ""
+        self.left -= 1
+        return close_match(name, options)
 
 
 def deprecation(value: Any, default_message: str) -> str | None:
@@ -96,6 +124,9 @@ class TypeBuilder:
         # Definitions are built once; `None` marks one that failed.
         self._definition_types: dict[str, TypeNode | None] = {}
         self._definition_stack: list[str] = []
+        self._depth = 0
+        self._sizes: dict[str, int] = {}
+        self.suggest = Suggester()
 
     def claim_module_name(self, ident: str, subject: str, path: JsonPath) -> bool:
         return self.report.claim(self.module_names, ident, path, subject)
@@ -111,7 +142,7 @@ class TypeBuilder:
                 self.report.error(
                     (*path, "required", index),
                     f"required property {name!r} is not defined",
-                    close_match(name, props),
+                    self.suggest(name, props),
                 )
         names = NameRegistry()
         fields: list[Field] = []
@@ -215,7 +246,7 @@ class TypeBuilder:
             self.report.error(
                 (*path, "$ref"),
                 f"unresolved reference: no definition named {name!r}",
-                close_match(name, self.definitions),
+                self.suggest(name, self.definitions),
             )
             return None
         resolved = self.definition_type(name, path)
@@ -233,6 +264,13 @@ class TypeBuilder:
             )
             self.report.error(
                 ref_path, f"cyclic reference: {cycle}", "a definition may not contain itself"
+            )
+            return None
+        if name not in self._definition_types and len(self._definition_stack) >= MAX_TYPE_DEPTH:
+            self.report.error(
+                ref_path,
+                f"$refs nested more than {MAX_TYPE_DEPTH} deep",
+                "flatten the chain of definitions",
             )
             return None
         if name in self._definition_types:
@@ -305,10 +343,25 @@ class TypeBuilder:
                 node = BooleanType()
             case "timestamp":
                 node = TimestampType()
+            case "array" | "object" if self._depth >= MAX_TYPE_DEPTH:
+                self.report.error(
+                    path,
+                    f"objects and arrays nested more than {MAX_TYPE_DEPTH} deep",
+                    "flatten the structure",
+                )
+                node = None
             case "array":
-                node = self.build_array(spec, path, name_hint, label)
+                self._depth += 1
+                try:
+                    node = self.build_array(spec, path, name_hint, label)
+                finally:
+                    self._depth -= 1
             case "object":
-                node = self.build_object(spec, path, name_hint, label)
+                self._depth += 1
+                try:
+                    node = self.build_object(spec, path, name_hint, label)
+                finally:
+                    self._depth -= 1
             case _:  # pragma: no cover - the meta-schema admits only the types above
                 raise AssertionError(f"the meta-schema admitted type {kind!r}")
         return None if node is None else (node, nullable)
@@ -335,6 +388,13 @@ class TypeBuilder:
                 (*path, "items"), "array items cannot be nullable", "drop null from the item type"
             )
             return None
+        if array_depth(item) >= MAX_ARRAY_DEPTH:
+            self.report.error(
+                path,
+                f"arrays of arrays nested more than {MAX_ARRAY_DEPTH} deep",
+                "generated code nests one loop per level; wrap inner arrays in objects",
+            )
+            return None
         unique = bool(spec.get("uniqueItems", False))
         distinct = distinct_values(item)
         if unique and low is not None and distinct is not None and low > distinct:
@@ -357,7 +417,42 @@ class TypeBuilder:
             return None
         self.claim_module_name(class_name, f"the object at {label!r}", path)
         fields = self.build_fields(spec, path, owner_class=class_name, label=label)
+        size = 1 + sum(self.inlined_size(f.type) for f in fields)
+        if size > MAX_INLINED_SIZE:
+            self.report.error(
+                path,
+                f"this object expands to over {MAX_INLINED_SIZE} types once its $refs are"
+                " inlined (the exported JSON Schemas inline them)",
+                "share fewer large definitions between the properties of one object",
+            )
+            return None
+        self._sizes[class_name] = size
         self.objects[class_name] = ObjectModel(
             class_name, label, "object", spec.get("description", ""), fields
         )
         return ObjectType(class_name)
+
+    def inlined_size(self, node: TypeNode) -> int:
+        """How many type nodes `node` is once every object is written out in place."""
+        match node:
+            case ObjectType():
+                return self._sizes.get(node.class_name, 1)
+            case ArrayType():
+                return 1 + self.inlined_size(node.items)
+            case StringType() | NumericType() | BooleanType() | EnumType() | TimestampType():
+                return 1
+            case _:
+                assert_never(node)
+
+
+def array_depth(node: TypeNode) -> int:
+    """How many arrays are nested directly in one another at `node`."""
+    match node:
+        case ArrayType():
+            return 1 + array_depth(node.items)
+        case ObjectType() | StringType() | NumericType() | BooleanType() | EnumType():
+            return 0
+        case TimestampType():
+            return 0
+        case _:
+            assert_never(node)

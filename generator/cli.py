@@ -78,6 +78,15 @@ def _apply_config(args: argparse.Namespace, found: config.Config) -> None:
         args.package = args.package or found.package
 
 
+def _with_force(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="write even over files without ciogen's header, beside foreign Python, or into"
+        " a project root (never through links, never over folders)",
+    )
+
+
 def _with_format(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--format",
@@ -159,7 +168,10 @@ def command_line(args: argparse.Namespace) -> str:
 
 
 def _counts(taxonomy: Taxonomy) -> str:
-    return f"{len(taxonomy.events)} events, {len(taxonomy.attributes.fields)} attributes"
+    text = f"{len(taxonomy.events)} events, {len(taxonomy.attributes.fields)} attributes"
+    if taxonomy.messages or taxonomy.broadcasts:
+        text += f", {len(taxonomy.messages)} messages, {len(taxonomy.broadcasts)} broadcasts"
+    return text
 
 
 def build(args: argparse.Namespace, console: Console) -> tuple[Taxonomy, dict[str, str]] | None:
@@ -210,6 +222,8 @@ def check(args: argparse.Namespace, console: Console) -> int:
     if built is None:
         return EXIT_INVALID
     _, files = built
+    for folder in output.old_leftovers(args.out):
+        console.warning(f"{folder}: left by an interrupted run of an older ciogen; delete it")
     result = output.plan(args.out, files)
     if not result.drifted:
         console.info(f"ciogen: {args.out} is up to date ({len(files)} files)")
@@ -222,9 +236,17 @@ def check(args: argparse.Namespace, console: Console) -> int:
     for rel in result.stale:
         console.file_status("extra", f"{args.out}/{rel}", "generated, no longer produced")
     _version_drift(args.out, result.changed, console)
+    for entry in result.hazards:
+        console.file_status("foreign", f"{args.out}/{entry.rel}", entry.reason)
+    for entry in result.blocked:
+        console.file_status("blocked", f"{args.out}/{entry.rel}", entry.reason)
+    for rel in result.leftovers:
+        console.file_status("leftover", f"{args.out}/{rel}", "an interrupted generate")
+    fix = command_line(args)
+    if result.hazards or result.blocked:
+        fix = f"remove what ciogen did not write, then {fix}"
     console.failure(
-        f"{args.out} is out of date with {args.taxonomy}; run: {command_line(args)}",
-        file=str(args.out),
+        f"{args.out} is out of date with {args.taxonomy}; run: {fix}", file=str(args.out)
     )
     return EXIT_DRIFT
 
@@ -234,7 +256,17 @@ def generate(args: argparse.Namespace, console: Console) -> int:
     if built is None:
         return EXIT_INVALID
     taxonomy, files = built
-    result = output.write(args.out, files)
+    for folder in output.old_leftovers(args.out):
+        console.warning(f"{folder}: left by an interrupted run of an older ciogen; delete it")
+    try:
+        result, notes = output.write(args.out, files, force=args.force)
+    except output.Refused as refused:
+        for reason in refused.reasons:
+            console.failure(f"refusing to write: {reason}", file=str(args.out))
+        console.failure("nothing written; move those files away, or pass --force")
+        return EXIT_INVALID
+    for note in notes:
+        console.warning(f"{args.out}: {note}")
     written = len(result.changed) + len(result.missing)
     console.data("written", sorted(result.changed + result.missing))
     console.data("removed", sorted(result.stale))
@@ -265,7 +297,9 @@ class VerbSpec:
 
 
 VERBS: dict[str, VerbSpec] = {
-    "generate": VerbSpec("write the generated package", (_with_taxonomy, _with_out), generate),
+    "generate": VerbSpec(
+        "write the generated package", (_with_taxonomy, _with_out, _with_force), generate
+    ),
     "check": VerbSpec(
         "exit 1 if the package on disk differs from what generate would write",
         (_with_taxonomy, _with_out),

@@ -113,3 +113,24 @@ def terminal(text: str) -> str:
     if text.isascii() and text.isprintable():
         return text  # the common case
     return "".join(_escape_char(ch) if ch in "\t\n" or _needs_escape(ch) else ch for ch in text)
+
+
+def json_text(text: str) -> str:
+    """JSON text with every invisible, bidi and control character written as `\\uXXXX`.
+
+    `json.dumps(ensure_ascii=False)` keeps letters readable but leaves format
+    characters (bidi overrides, zero-width joiners) and blank-looking letters
+    raw, so a schema title could read differently from what it is. Outside
+    strings JSON has only ASCII, so escaping every such character is exact.
+    """
+    if text.isascii():
+        return text
+
+    def one(ch: str) -> str:
+        code = ord(ch)
+        if code > 0xFFFF:
+            code -= 0x10000
+            return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+        return f"\\u{code:04x}"
+
+    return "".join(one(ch) if ch not in "\n" and _needs_escape(ch) else ch for ch in text)

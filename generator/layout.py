@@ -23,43 +23,42 @@ _CLOSE = set(_OPEN.values())
 _DIGITS = re.compile(r"(\d+)")
 
 
-def _brackets(code: str) -> tuple[list[tuple[int, int]], list[int]]:
-    """Top-level bracket pairs (open, close) and top-level comma positions of `code`.
+# The tokens that matter for splitting: brackets, commas, ` for `, and whole string
+# literals (skipped, so brackets inside strings do not count).
+_TOKENS = re.compile(r"""[()\[\]{},]| for |"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'""")
 
-    Strings are skipped, including escaped quotes; the code is one statement
-    written by ciogen (no triple-quoted strings, no comments).
+
+def _scan(code: str) -> tuple[int, int, list[int], bool]:
+    """The right-most top-level bracket pair holding something (open, close; -1 if none),
+    the commas directly inside it, and whether a ` for ` directly inside it makes its
+    body a comprehension. One pass over the statement (written by ciogen: no
+    triple-quoted strings, no comments).
     """
-    pairs: list[tuple[int, int]] = []
-    commas: list[int] = []
+    best: tuple[int, int, list[int], bool] = (-1, -1, [], False)
     depth = 0
     start = -1
-    quote = ""
-    i = 0
-    while i < len(code):
-        ch = code[i]
-        if quote:
-            if ch == "\\":
-                i += 1
-            elif ch == quote:
-                quote = ""
-        elif ch in "'\"":
-            quote = ch
-        elif ch in _OPEN:
+    commas: list[int] = []
+    comprehension = False
+    for match in _TOKENS.finditer(code):
+        token = match.group()
+        if token in "([{":
             if depth == 0:
-                start = i
+                start = match.start()
+                commas, comprehension = [], False
             depth += 1
-        elif ch in _CLOSE:
+        elif token in ")]}":
             depth -= 1
-            if depth == 0:
-                pairs.append((start, i))
-        elif ch == "," and depth == 0:
-            commas.append(i)
-        i += 1
-    return pairs, commas
+            if depth == 0 and match.start() > start + 1:
+                best = (start, match.start(), commas, comprehension)
+        elif depth == 1:
+            if token == ",":
+                commas.append(match.start() - start - 1)
+            elif token == " for ":
+                comprehension = True
+    return best
 
 
-def _split_commas(body: str) -> list[str]:
-    _, commas = _brackets(body)
+def _split_commas(body: str, commas: list[int]) -> list[str]:
     parts: list[str] = []
     last = 0
     for at in commas:
@@ -67,24 +66,6 @@ def _split_commas(body: str) -> list[str]:
         last = at + 1
     parts.append(body[last:].strip())
     return [p for p in parts if p]
-
-
-def _is_comprehension(body: str) -> bool:
-    # A top-level ` for ` outside any bracket or string.
-    pairs, _ = _brackets(body)
-    masked = list(body)
-    for start, end in pairs:
-        masked[start : end + 1] = " " * (end + 1 - start)
-    quote = ""
-    for i, ch in enumerate(body):
-        if quote:
-            masked[i] = " "
-            if ch == quote and body[i - 1] != "\\":
-                quote = ""
-        elif ch in "'\"":
-            quote = ch
-            masked[i] = " "
-    return " for " in "".join(masked)
 
 
 def wrap(code: str, indent: int) -> str:
@@ -99,24 +80,18 @@ def _wrap(code: str, indent: int) -> list[str]:
     pad = " " * indent
     if indent + len(code) <= WIDTH:
         return [pad + code]
-    pairs, _ = _brackets(code)
-    # The right-most pair that holds something; an empty `()` cannot be split.
-    pairs = [(s, e) for s, e in pairs if e > s + 1]
-    if not pairs:
+    start, end, commas, comprehension = _scan(code)
+    if start < 0:
         return [pad + code]  # a long literal: nothing to split
-    start, end = pairs[-1]
-    head, body, tail = code[: start + 1], code[start + 1 : end].strip(), code[end:]
+    raw = code[start + 1 : end]
+    head, body, tail = code[: start + 1], raw.strip(), code[end:]
     inner = " " * (indent + 4)
-    parts = _split_commas(body)
+    parts = _split_commas(raw, commas)
     grouping = code[start] == "(" and (
         start == 0 or not (code[start - 1].isalnum() or code[start - 1] in "_)]")
     )
     one_line = indent + 4 + len(body) <= WIDTH
-    if (
-        _is_comprehension(body)
-        or (grouping and len(parts) == 1)
-        or (one_line and not body.endswith(","))
-    ):
+    if comprehension or (grouping and len(parts) == 1) or (one_line and not body.endswith(",")):
         lines = _wrap(body, indent + 4) if not one_line else [inner + body]
     else:
         lines = []

@@ -8,8 +8,11 @@ earlier ones found no errors, because it relies on the shape they guarantee.
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
+import os
+import stat
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,13 @@ import jsonschema
 from .build_model import ModelBuilder
 from .build_types import close_match
 from .errors import Problem, Severity, TaxonomyError
+from .limits import (
+    MAX_DEFINITIONS,
+    MAX_ENUM_VALUES,
+    MAX_EVENTS,
+    MAX_FILE_BYTES,
+    MAX_PROPERTIES,
+)
 from .model import Taxonomy
 from .source import JsonPath, Source, bool_hint, load_source
 
@@ -96,6 +106,43 @@ def meta_problems(src: Source) -> list[Problem]:
     return problems
 
 
+def count_problems(src: Source) -> list[Problem]:
+    """Plans bigger than `limits` allows: events, definitions, properties, enum values.
+
+    Checked before the meta-schema, so no later stage ever sees a plan whose
+    generated code would be unreasonably large.
+    """
+    problems: list[Problem] = []
+    data = src.data if isinstance(src.data, dict) else {}
+    for key, limit in (("events", MAX_EVENTS), ("definitions", MAX_DEFINITIONS)):
+        section = data.get(key)
+        if isinstance(section, dict) and len(section) > limit:
+            problems.append(src.problem((key,), f"more than {limit} {key} ({len(section)})"))
+    stack: list[tuple[JsonPath, Any]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            props, values = node.get("properties"), node.get("enum")
+            if isinstance(props, dict) and len(props) > MAX_PROPERTIES:
+                problems.append(
+                    src.problem(
+                        (*path, "properties"),
+                        f"more than {MAX_PROPERTIES} properties ({len(props)})",
+                        "split the object",
+                    )
+                )
+            if isinstance(values, list) and len(values) > MAX_ENUM_VALUES:
+                problems.append(
+                    src.problem(
+                        (*path, "enum"), f"more than {MAX_ENUM_VALUES} enum values ({len(values)})"
+                    )
+                )
+            stack.extend(((*path, k), v) for k, v in node.items() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend(((*path, i), v) for i, v in enumerate(node) if isinstance(v, (dict, list)))
+    return problems
+
+
 def load_text(text: str, file: str) -> tuple[Taxonomy, list[Problem]]:
     """Validate `text` and build the model; raises `TaxonomyError` listing every problem."""
     src = load_source(text, file)
@@ -103,7 +150,8 @@ def load_text(text: str, file: str) -> tuple[Taxonomy, list[Problem]]:
     if isinstance(src.data, dict):
         # Key problems (duplicates, non-string keys) leave a usable mapping,
         # so the meta-schema still gets to report everything else.
-        problems += meta_problems(src)
+        too_big = count_problems(src)
+        problems += too_big or meta_problems(src)
     elif not problems:
         problems.append(
             Problem(file, 1, 1, "", "the taxonomy must be a YAML mapping", "see docs/taxonomy.md")
@@ -118,14 +166,48 @@ def load_text(text: str, file: str) -> tuple[Taxonomy, list[Problem]]:
     return taxonomy, sorted(problems, key=Problem.sort_key)
 
 
+def _read_taxonomy(path: Path) -> bytes:
+    """The taxonomy's bytes: a regular file (or a link to one inside the working folder),
+    at most `MAX_FILE_BYTES`; anything else is a located problem, never a hang."""
+
+    def refuse(message: str, hint: str = "") -> TaxonomyError:
+        return TaxonomyError([Problem(str(path), 1, 1, "", message, hint)])
+
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        raise refuse("file not found", "pass --taxonomy PATH") from None
+    if stat.S_ISLNK(info.st_mode):
+        target = path.resolve()
+        if not target.is_relative_to(Path.cwd().resolve()):
+            raise refuse(f"a link out of the project (to {target})", "commit the file itself")
+        info = os.stat(target)
+        path = target
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if not stat.S_ISREG(info.st_mode):
+        raise refuse("not a regular file (a FIFO, socket or device)", "pass a YAML file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise refuse(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise refuse("not a regular file (a FIFO, socket or device)", "pass a YAML file")
+        data = os.read(fd, MAX_FILE_BYTES + 1)
+        while len(data) <= MAX_FILE_BYTES and (chunk := os.read(fd, 1 << 20)):
+            data += chunk
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        raise refuse(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    return data
+
+
 def load_file(path: Path) -> tuple[Taxonomy, list[Problem]]:
     """`load_text` for a file; unreadable files are reported as problems too."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TaxonomyError(
-            [Problem(str(path), 1, 1, "", "file not found", "pass --taxonomy PATH")]
-        ) from None
+        text = _read_taxonomy(path).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise TaxonomyError(
             [Problem(str(path), 1, 1, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]

@@ -268,8 +268,8 @@ def _array_lines(node: ArrayType, var: str, label: str, depth: int, consts: Cons
 
 
 def field_checks(field: Field, consts: Constants) -> list[str]:
-    """The `__post_init__` statements for one field."""
-    var = f"self.{field.name}"
+    """The `__init__` statements that check one field (its parameter, before it is set)."""
+    var = field.name
     label = py_string(field.label)
     body = check_lines(field.type, "value", label, 0, consts)
     lines = [f"value = {var}"]

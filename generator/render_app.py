@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 
 from . import pycode, schema_export, strategy_code
-from .escape import docstring, py_string
+from .escape import docstring, json_text, py_string
 from .model import Broadcast, Field, Message, ObjectModel, Taxonomy
 from .runtime_facts import app_channels
 
@@ -110,7 +110,7 @@ def _message_method(message: Message) -> AppMethodView:
     summary += f"\n\nChannel: {message.channel}; returns Customer.io's delivery id."
     call = (
         f"self._send_message({py_string(message.channel)}, "
-        f"{pycode.literal(message.message_id)}, data, options)"
+        f"{pycode.literal(message.message_id)}, _data, _options)"
     )
     return _method(
         message.method_name,
@@ -126,7 +126,7 @@ def _message_method(message: Message) -> AppMethodView:
 def _broadcast_method(broadcast: Broadcast) -> AppMethodView:
     summary = broadcast.description or f"Trigger the {broadcast.name} broadcast."
     summary += "\n\nReturns the trigger id. Customer.io allows one trigger per 10 seconds."
-    call = f"self._trigger_broadcast({broadcast.campaign_id}, data, options)"
+    call = f"self._trigger_broadcast({broadcast.campaign_id}, _data, _options)"
     return _method(
         broadcast.method_name,
         broadcast.model,
@@ -182,22 +182,41 @@ def _cases(taxonomy: Taxonomy, names: Mapping[str, str]) -> list[AppCaseView]:
     return cases
 
 
-APP_EXPORTS = (
-    "AnswerLost",
-    "AppClient",
-    "AppConfig",
-    "AppError",
-    "AppResponse",
-    "ConnectFailed",
-    "MessageMaybeSent",
-    "MessageNotSent",
-    "MessageRejected",
-    "RecordingAppTransport",
-    "configure_app",
-    "get_app_client",
-    "reset_app_client",
-)
-"""What the package's `__init__.py` re-exports of the App half (when the plan has one)."""
+APP_EXPORTS = {
+    "AnswerLost": "._runtime.app_transport",
+    "AppClient": ".app_client",
+    "AppConfig": "._runtime.app",
+    "AppError": "._runtime.app_errors",
+    "AppResponse": "._runtime.app_transport",
+    "ConnectFailed": "._runtime.app_transport",
+    "MessageMaybeSent": "._runtime.app_errors",
+    "MessageNotSent": "._runtime.app_errors",
+    "MessageRejected": "._runtime.app_errors",
+    "RecordingAppTransport": "._runtime.app_testing",
+    "configure_app": ".app_client",
+    "get_app_client": ".app_client",
+    "reset_app_client": ".app_client",
+}
+"""What the package's `__init__.py` re-exports of the App half (when the plan has one),
+and the module each name comes from: loaded on first access (`__getattr__`)."""
+
+
+def _example(taxonomy: Taxonomy) -> str:
+    """The call the module docstring shows: the plan's first message (or broadcast),
+    its required arguments as keywords, values the plan gives or `...`."""
+    if taxonomy.messages:
+        message = taxonomy.messages[0]
+        method, model = message.method_name, message.model
+        required = app_channels().REQUIRED_OPTIONS[message.channel]
+    else:
+        method, model, required = (
+            taxonomy.broadcasts[0].method_name,
+            taxonomy.broadcasts[0].model,
+            (),
+        )
+    args = [f"{o}={_EXAMPLE_OPTIONS[o]}" for o in required]
+    args += [f"{f.name}={pycode.example_value(f)}" for f in model.fields if f.required]
+    return f"{method}({', '.join(args)})"
 
 
 def has_app(taxonomy: Taxonomy) -> bool:
@@ -205,11 +224,11 @@ def has_app(taxonomy: Taxonomy) -> bool:
 
 
 def exports(taxonomy: Taxonomy) -> tuple[str, ...]:
-    return APP_EXPORTS if has_app(taxonomy) else ()
+    return tuple(APP_EXPORTS) if has_app(taxonomy) else ()
 
 
 def _json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return json_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)) + "\n"
 
 
 def app_files(
@@ -227,9 +246,9 @@ def app_files(
         "uses_warnings": any(m.deprecation for m in methods),
         "app_cases": _cases(taxonomy, names),
         "app_doc": docstring(
-            f"The typed App API client of the {taxonomy.name!s} plan: transactional messages"
-            " and broadcast triggers."
+            f"Typed App API client of the {taxonomy.name!s} plan: messages and broadcasts."
         ),
+        "app_example": docstring(_example(taxonomy)),
     }
     files = {path: env.get_template(t).render(app_context) for path, t in APP_TEMPLATES.items()}
     objects = {m.class_name: m for m in taxonomy.objects}

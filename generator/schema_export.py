@@ -14,6 +14,7 @@ from typing import Any, assert_never
 
 import jsonschema
 
+from . import value_checks
 from .model import (
     ArrayType,
     BooleanType,
@@ -149,9 +150,15 @@ def check_value(
             pass
         case _:
             assert_never(node)
+    if value is not None or not nullable:
+        # The model's own string checks first: lengths before patterns (so no
+        # pattern runs on an unbounded value), and `_checks.py`'s formats.
+        why = value_checks.model_problem(value, node, objects)
+        if why is not None:
+            return why
     schema = type_schema(node, objects)
     if nullable:
         schema = {"anyOf": [schema, {"type": "null"}]}
-    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    validator = jsonschema.Draft202012Validator(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(value))
     return None if error is None else error.message

@@ -16,6 +16,13 @@ from typing import Any
 import yaml
 
 from .errors import Problem, format_path
+from .limits import (
+    MAX_ALIAS_EXPANSION,
+    MAX_ALIASES,
+    MAX_STRING_BYTES,
+    MAX_YAML_DEPTH,
+    MAX_YAML_EVENTS,
+)
 
 JsonPath = tuple[str | int, ...]
 
@@ -63,102 +70,291 @@ class Source:
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_COLLECTION_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def load_source(text: str, file: str) -> Source:
-    """Parse `text`; syntax errors become a single located problem."""
-    positions: dict[JsonPath, tuple[int, int]] = {}
-    key_positions: dict[JsonPath, tuple[int, int]] = {}
-    problems: list[Problem] = []
-    # libyaml's parser when PyYAML has it (several times faster on big plans);
-    # both keep node positions and construct with the same safe constructor.
-    loader = _Loader(text)
-    try:
-        root = loader.get_single_node()
-        if root is None:
-            problems.append(
-                Problem(
-                    file, 1, 1, "", "the file is empty", "`ciogen init` writes a commented example"
-                )
+class _Stop(Exception):
+    """A limit was reached or the document cannot be composed: stop at once."""
+
+
+@dataclasses.dataclass
+class _Frame:
+    """A mapping or sequence being built."""
+
+    path: JsonPath
+    value: dict[str, Any] | list[Any]
+    anchor: str | None
+    log_start: int
+    key: str | None = None
+    key_mark: tuple[int, int] = (0, 0)
+    in_key: bool = False
+    merges: list[tuple[Any, int, int]] = dataclasses.field(default_factory=list)
+
+
+class _Composer:
+    """Builds plain data from libyaml's event stream, without recursion.
+
+    PyYAML's composers recurse once per nesting level (the C one overflows the
+    C stack: a 60 KB flow sequence is a SIGSEGV) and expand an alias again at
+    every use (a 378-byte "billion laughs" exhausts memory). This one keeps an
+    explicit stack bounded by `MAX_YAML_DEPTH`, shares an anchored value between
+    its uses while charging every use its full size against `MAX_ALIASES` and
+    `MAX_ALIAS_EXPANSION`, and records the position of every value and key as
+    it goes (a list, so an alias can replay its anchor's positions at its own
+    path).
+    """
+
+    def __init__(self, file: str, loader: yaml.SafeLoader) -> None:
+        self.file = file
+        self.loader = loader
+        self.problems: list[Problem] = []
+        self.positions: dict[JsonPath, tuple[int, int]] = {}
+        self.key_positions: dict[JsonPath, tuple[int, int]] = {}
+        self.log: list[tuple[JsonPath, tuple[int, int], bool]] = []
+        self.anchors: dict[str, tuple[Any, int, int, int]] = {}
+        self.open_anchors: set[str] = set()
+        self.aliases = 0
+        self.expanded = 0
+        self.documents = 0
+
+    def fail(self, mark: tuple[int, int], path: JsonPath, message: str, hint: str = "") -> _Stop:
+        self.problems.append(Problem(self.file, *mark, format_path(path), message, hint))
+        return _Stop()
+
+    def record(self, path: JsonPath, mark: tuple[int, int], key: bool = False) -> None:
+        self.log.append((path, mark, key))
+        if len(self.log) > MAX_YAML_EVENTS:
+            raise self.fail(
+                mark, path, f"the document has over {MAX_YAML_EVENTS} values", "split the plan"
             )
-            return Source(file, None, positions, key_positions, problems)
+        table = self.key_positions if key else self.positions
+        if path not in table:
+            table[path] = mark
 
-        def mark(node: yaml.Node) -> tuple[int, int]:
-            return (node.start_mark.line + 1, node.start_mark.column + 1)
+    def scalar(self, event: Any, path: JsonPath, mark: tuple[int, int]) -> Any:
+        value = event.value
+        if len(value) > MAX_STRING_BYTES:
+            raise self.fail(mark, path, f"a value longer than {MAX_STRING_BYTES} characters")
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.ScalarNode, value, event.implicit)  # type: ignore[no-untyped-call]
+        if tag == _STR_TAG:
+            return value
+        if tag == _MERGE_TAG:
+            return _MERGE
+        node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            raise self.fail(mark, path, f"invalid YAML: {exc.problem}") from None
 
-        def convert(node: yaml.Node, path: JsonPath, active: frozenset[int]) -> Any:
-            if id(node) in active:
-                problems.append(
+    def alias(self, event: Any, path: JsonPath, mark: tuple[int, int]) -> Any:
+        name = event.anchor
+        if name in self.open_anchors:
+            self.fail(mark, path, "recursive YAML alias", "an anchor may not contain itself")
+            return None
+        if name not in self.anchors:
+            raise self.fail(
+                mark, path, f"undefined YAML alias *{name}", "define &name before *name"
+            )
+        value, start, end, _ = self.anchors[name]
+        self.aliases += 1
+        self.expanded += end - start
+        if self.aliases > MAX_ALIASES or self.expanded > MAX_ALIAS_EXPANSION:
+            raise self.fail(
+                mark,
+                path,
+                f"YAML aliases expand to over {MAX_ALIAS_EXPANSION} values"
+                if self.expanded > MAX_ALIAS_EXPANSION
+                else f"over {MAX_ALIASES} YAML aliases",
+                "an alias bomb? write the values out, or share them with $ref definitions",
+            )
+        anchor_path = self.log[start][0] if start < end else ()
+        depth = len(anchor_path)
+        for old_path, old_mark, key in self.log[start:end]:
+            self.record((*path, *old_path[depth:]), old_mark if key else mark, key)
+        return value
+
+    def compose(self, events: Any) -> Any:
+        stack: list[_Frame] = []
+        root: Any = None
+        documents = 0
+        event: Any
+        for event in events:
+            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent)):
+                continue
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                self.documents = documents
+                if documents > 1:
+                    start: Any = event.start_mark
+                    mark = (start.line + 1, start.column + 1)
+                    raise self.fail(mark, (), "more than one YAML document", "remove the ---")
+                continue
+            if isinstance(event, yaml.DocumentEndEvent):
+                continue
+            mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+            parent = stack[-1] if stack else None
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                frame = stack.pop()
+                self._close(frame)
+                value = frame.value
+                parent = stack[-1] if stack else None
+                if parent is None:
+                    root = value
+                else:
+                    self._place(parent, value, mark, frame.path)
+                continue
+            path, is_key = self._child_path(parent)
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(stack) >= MAX_YAML_DEPTH:
+                    raise self.fail(mark, path, f"YAML nested deeper than {MAX_YAML_DEPTH} levels")
+                if event.tag not in _COLLECTION_TAGS:
+                    raise self.fail(mark, path, f"YAML tag {event.tag!r} is not allowed here")
+                if not is_key:
+                    self.record(path, mark)
+                container: dict[str, Any] | list[Any] = (
+                    {} if isinstance(event, yaml.MappingStartEvent) else []
+                )
+                if event.anchor:
+                    self.open_anchors.add(event.anchor)
+                stack.append(_Frame(path, container, event.anchor, len(self.log) - 1))
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                value = self.alias(event, path, mark)
+            else:
+                value = self.scalar(event, path, mark)
+                if not is_key:
+                    self.record(path, mark)
+                if event.anchor:
+                    self.anchors[event.anchor] = (value, len(self.log) - 1, len(self.log), 1)
+            if parent is None:
+                root = value
+            else:
+                self._place(parent, value, mark, path)
+        return root
+
+    def _child_path(self, parent: _Frame | None) -> tuple[JsonPath, bool]:
+        if parent is None:
+            return (), False
+        if isinstance(parent.value, list):
+            return (*parent.path, len(parent.value)), False
+        if parent.key is None:
+            return (*parent.path, "<key>"), True
+        return (*parent.path, parent.key), False
+
+    def _close(self, frame: _Frame) -> None:
+        if frame.anchor:
+            self.open_anchors.discard(frame.anchor)
+            self.anchors[frame.anchor] = (frame.value, frame.log_start, len(self.log), 0)
+        if isinstance(frame.value, dict) and frame.merges:
+            self._merge(frame)
+
+    def _merge(self, frame: _Frame) -> None:
+        """`<<: *base` (or a list of them): keys not written out come from the merged maps."""
+        assert isinstance(frame.value, dict)
+        for merged, start, end in frame.merges:
+            sources = merged if isinstance(merged, list) else [merged]
+            for source in sources:
+                if not isinstance(source, dict):
+                    continue
+                for key, value in source.items():
+                    frame.value.setdefault(key, value)
+            prefix = len(frame.path) + 1
+            for old_path, old_mark, key in self.log[start:end]:
+                rest = old_path[prefix:]
+                if rest and isinstance(rest[0], int):
+                    rest = rest[1:]
+                if rest:
+                    self.record((*frame.path, *rest), old_mark, key)
+
+    def _place(self, parent: _Frame, value: Any, mark: tuple[int, int], path: JsonPath) -> None:
+        if isinstance(parent.value, list):
+            parent.value.append(value)
+            return
+        if parent.key is None:
+            if value is _MERGE:
+                parent.key, parent.key_mark = _MERGE_KEY, mark
+                return
+            if not isinstance(value, str):
+                hint = "quote it"
+                if isinstance(value, bool):
+                    hint = "YAML reads yes/no/on/off/true/false as booleans: quote the key"
+                shown = repr(value) if not isinstance(value, (dict, list)) else "a collection"
+                self.problems.append(
                     Problem(
-                        file,
-                        *mark(node),
-                        format_path(path),
-                        "recursive YAML alias",
-                        "an anchor may not contain itself",
+                        self.file,
+                        *mark,
+                        format_path(parent.path),
+                        f"mapping key {shown} is not a string",
+                        hint,
                     )
                 )
-                return None
-            positions.setdefault(path, mark(node))
-            if isinstance(node, yaml.MappingNode):
-                loader.flatten_mapping(node)
-                result: dict[str, Any] = {}
-                inner = active | {id(node)}
-                for key_node, value_node in node.value:
-                    key = loader.construct_object(key_node, deep=True)
-                    if not isinstance(key, str):
-                        hint = "quote it"
-                        if isinstance(key, bool):
-                            hint = "YAML reads yes/no/on/off/true/false as booleans: quote the key"
-                        problems.append(
-                            Problem(
-                                file,
-                                *mark(key_node),
-                                format_path(path),
-                                f"mapping key {key!r} is not a string",
-                                hint,
-                            )
-                        )
-                        key = str(key)
-                    child = (*path, key)
-                    if key in result:
-                        first = key_positions.get(child, (0, 0))
-                        problems.append(
-                            Problem(
-                                file,
-                                *mark(key_node),
-                                format_path(child),
-                                f"duplicate key {key!r}",
-                                f"first defined at line {first[0]}",
-                            )
-                        )
-                        continue
-                    key_positions[child] = mark(key_node)
-                    result[key] = convert(value_node, child, inner)
-                return result
-            if isinstance(node, yaml.SequenceNode):
-                inner = active | {id(node)}
-                return [convert(item, (*path, i), inner) for i, item in enumerate(node.value)]
-            if node.tag == _STR_TAG:
-                return node.value  # most scalars: skip the constructor's dispatch
-            return loader.construct_object(node, deep=True)
+                value = str(value) if not isinstance(value, (dict, list)) else f"<key {mark[0]}>"
+            parent.key, parent.key_mark = value, mark
+            return
+        key = parent.key
+        parent.key = None
+        if key == _MERGE_KEY:
+            start = next(
+                (i for i in range(len(self.log) - 1, -1, -1) if self.log[i][0] == path),
+                len(self.log),
+            )
+            parent.merges.append((value, start, len(self.log)))
+            return
+        child = (*parent.path, key)
+        if key in parent.value:
+            first = self.key_positions.get(child, (0, 0))
+            self.problems.append(
+                Problem(
+                    self.file,
+                    *parent.key_mark,
+                    format_path(child),
+                    f"duplicate key {key!r}",
+                    f"first defined at line {first[0]}",
+                )
+            )
+            return
+        self.record(child, parent.key_mark, key=True)
+        parent.value[key] = value
 
-        data = convert(root, (), frozenset())
+
+_MERGE = object()
+_MERGE_KEY = "\x00<<merge>>"
+
+
+def load_source(text: str, file: str) -> Source:
+    """Parse `text`; syntax errors and exceeded limits become located problems."""
+    loader = _Loader(text)
+    composer = _Composer(file, loader)
+    empty = Source(file, None, composer.positions, composer.key_positions, composer.problems)
+    try:
+        events = iter(lambda: loader.get_event() if loader.check_event() else None, None)  # type: ignore[no-untyped-call]
+        data = composer.compose(events)
+    except _Stop:
+        return empty
     except yaml.MarkedYAMLError as exc:
         problem_mark = exc.problem_mark or exc.context_mark
         line, column = (problem_mark.line + 1, problem_mark.column + 1) if problem_mark else (1, 1)
-        problems.append(
+        composer.problems.append(
             Problem(
                 file, line, column, "", f"invalid YAML: {exc.problem or exc}", exc.context or ""
             )
         )
-        return Source(file, None, positions, key_positions, problems)
+        return empty
     except yaml.YAMLError as exc:
-        problems.append(Problem(file, 1, 1, "", f"invalid YAML: {exc}"))
-        return Source(file, None, positions, key_positions, problems)
+        composer.problems.append(Problem(file, 1, 1, "", f"invalid YAML: {exc}"))
+        return empty
     finally:
         loader.dispose()
-    return Source(file, data, positions, key_positions, problems)
+    if composer.documents == 0 and not composer.problems:
+        composer.problems.append(
+            Problem(file, 1, 1, "", "the file is empty", "`ciogen init` writes a commented example")
+        )
+        return empty
+    return Source(file, data, composer.positions, composer.key_positions, composer.problems)
 
 
 def bool_hint(value: Any) -> str:

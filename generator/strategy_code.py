@@ -19,6 +19,7 @@ All untrusted text (patterns, enum values, labels, wire names) passes through
 
 from __future__ import annotations
 
+import builtins
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -53,6 +54,9 @@ _MAX_CANDIDATES = 3
 _LITERAL_LIMIT = 24
 
 
+_BUILTINS = frozenset(dir(builtins))
+
+
 def strategy_names(taxonomy: Taxonomy) -> dict[str, str]:
     """The public strategy function for each generated class, by class name.
 
@@ -65,8 +69,12 @@ def strategy_names(taxonomy: Taxonomy) -> dict[str, str]:
     registry = NameRegistry()
     names: dict[str, str] = {}
     for event in taxonomy.events:
-        registry.claim(event.method_name, event.wire_name)
-        names[event.model.class_name] = event.method_name
+        # Module-level functions named `dict`, `list`, ... would shadow the
+        # builtins strategies.py itself uses: those get a `_` suffix.
+        name = event.method_name
+        while name in _BUILTINS or registry.claim(name, event.wire_name) is not None:
+            name += "_"
+        names[event.model.class_name] = name
     for model, name in (
         (taxonomy.attributes, ATTRIBUTES_STRATEGY),
         (taxonomy.attributes_update, ATTRIBUTES_UPDATE_STRATEGY),
@@ -75,7 +83,7 @@ def strategy_names(taxonomy: Taxonomy) -> dict[str, str]:
         names[model.class_name] = name
     for model in taxonomy.objects:
         name = snake_case(model.class_name, prefix="model")
-        while registry.claim(name, model.class_name) is not None:
+        while name in _BUILTINS or registry.claim(name, model.class_name) is not None:
             name += "_"
         names[model.class_name] = name
     return names

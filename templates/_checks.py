@@ -1,14 +1,15 @@
-"""Run-time helpers shared by the generated models: errors, formats, timestamps.
+"""Run-time helpers shared by the generated models: the `Model` base, errors, formats.
 
 This file is copied verbatim into every generated package (ciogen adds the
 "@generated" header). It is a real module so ruff and mypy check it like any
 other; it uses only the standard library. The per-field checks themselves are
-generated inline in each dataclass's `__post_init__` (fast, readable); what
-lives here is what is the same for every taxonomy.
+generated inline in each model's `__init__` (fast, readable); what lives here is
+what is the same for every taxonomy.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import ipaddress
 import math
@@ -17,9 +18,10 @@ import sys
 import uuid
 import warnings
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Self, TypeVar, dataclass_transform
 
 __all__ = [
+    "Model",
     "ValidationError",
     "all_unique",
     "check_payload_keys",
@@ -57,6 +59,77 @@ else:
             return obj
 
         return mark
+
+
+_FIELD = getattr(dataclasses, "_FIELD")  # noqa: B009  (the marker of an ordinary field)
+
+
+class _DataclassFields:
+    """`__dataclass_fields__`, built on first use, so `dataclasses.fields`, `replace`,
+    `asdict` and `is_dataclass` work on models without `@dataclass` running at import."""
+
+    def __get__(self, obj: object, cls: type[Model]) -> dict[str, dataclasses.Field[Any]]:
+        init = cls.__init__
+        defaults: dict[str, Any] = getattr(init, "__kwdefaults__", None) or {}
+        hints: dict[str, Any] = getattr(cls, "__annotations__", {})
+        fields: dict[str, dataclasses.Field[Any]] = {}
+        for name in cls.__slots__:
+            field: dataclasses.Field[Any] = dataclasses.field(
+                default=defaults.get(name, dataclasses.MISSING), kw_only=True
+            )
+            field.name = name
+            field.type = hints.get(name, Any)
+            setattr(field, "_field_type", _FIELD)  # noqa: B010  (private, untyped)
+            fields[name] = field
+        type.__setattr__(cls, "__dataclass_fields__", fields)  # cached on the class
+        return fields
+
+
+@dataclass_transform(kw_only_default=True, frozen_default=True)
+class Model:
+    """Base of every generated model: frozen, slotted, compared and shown by its fields.
+
+    The generator writes each model's `__slots__`, checking `__init__`,
+    `to_payload` and `from_payload`; what is the same for all of them lives here,
+    written once, instead of being generated and `exec`ed by `@dataclass` at import
+    (which cost ~4 ms per class). Type checkers see a frozen, keyword-only
+    dataclass (`dataclass_transform`).
+    """
+
+    __slots__: ClassVar[tuple[str, ...]] = ()
+    __dataclass_fields__: ClassVar[Any] = _DataclassFields()
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple([getattr(self, name) for name in self.__slots__])
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__qualname__}({shown})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return self._values()
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        for name, value in zip(self.__slots__, state, strict=True):
+            object.__setattr__(self, name, value)
+
+    def __replace__(self, **changes: Any) -> Self:
+        """`copy.replace` (Python 3.13): a new, checked instance with `changes` applied."""
+        return dataclasses.replace(self, **changes)
 
 
 class ValidationError(ValueError):

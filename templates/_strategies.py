@@ -423,3 +423,34 @@ class Required(NamedTuple):
 def arguments(value: Any) -> dict[str, Any]:
     """The keyword arguments that rebuild a generated dataclass instance."""
     return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+
+
+class Group(NamedTuple):
+    """The rows of one model (or one field of it): its tests draw one valid instance per
+    example and check every row against it, so each rule is still covered in every
+    example, at a fraction of the cost of one test (and one valid draw) per rule."""
+
+    cls: type[Any]
+    strategy: Callable[[], st.SearchStrategy[Any]]
+    name: str
+    rows: tuple[Any, ...]
+
+
+def grouped(rows: list[Mutation] | list[Required], *, per_field: bool) -> list[Group]:
+    """`rows` grouped by model class (and field, for mutations), in first-seen order.
+
+    Mutations are grouped per field, not per model: one example holding a bad value for
+    every rule of a whole model can outgrow what Hypothesis lets one example draw.
+    """
+    groups: dict[tuple[type[Any], str], list[Any]] = {}
+    for row in rows:
+        groups.setdefault((row.cls, row.field if per_field else ""), []).append(row)
+    return [
+        Group(
+            cls,
+            items[0].strategy,
+            f"{cls.__name__}.{field}" if field else cls.__name__,
+            tuple(items),
+        )
+        for (cls, field), items in groups.items()
+    ]

@@ -26,6 +26,7 @@ if str(REPO) not in sys.path:
 from bench import client as cbench  # noqa: E402
 from bench import generator as gbench  # noqa: E402
 from bench import (  # noqa: E402
+    lifecycle,
     report,
     sink_client,
     synthetic,
@@ -220,6 +221,25 @@ def test_report_and_docs_update(tmp_path: Path) -> None:
     text = md.read_text()
     assert text.startswith("# Bench\n\nprose stays\n")
     assert text.count(report.START) == 1 and text.count(report.END) == 1
+
+
+def test_lifecycle_bench_tiny(tmp_path: Path) -> None:
+    """bench/lifecycle.py at a tiny size: every measurement runs, the table renders,
+    and rewriting BENCHMARKS.md touches only its own block."""
+    results = lifecycle.measure([50, 500], 1, 500, 0.05)
+    assert [row["pending"] for row in results["deadlines"]] == [50, 500]
+    for row in results["deadlines"]:
+        assert row["close"]["median"] >= 0.05 and row["exit"]["median"] > 0
+    assert set(results["calls_reporting"]) == {"queued", "dropped"}
+    block = lifecycle.markdown(results)
+    assert "| 500 |" in block and "dropped call" in block
+    md = tmp_path / "B.md"
+    md.write_text("# Bench\n\nprose stays\n")
+    lifecycle.update_markdown(md, block)
+    lifecycle.update_markdown(md, block)
+    text = md.read_text()
+    assert text.startswith("# Bench\n\nprose stays\n")
+    assert text.count(lifecycle.START) == 1 and text.count(lifecycle.END) == 1
 
 
 def test_chart_renders(tmp_path: Path) -> None:

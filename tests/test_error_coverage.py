@@ -20,6 +20,7 @@ import coverage
 import test_validation
 from golden_cases import GOLDEN, cases
 from helpers import REPO
+from hostile import cases as hostile_cases
 
 from ciogen.errors import TaxonomyError
 from ciogen.load import load_file, load_text
@@ -53,6 +54,8 @@ def _corpus(scratch: Path) -> None:
         _load(lambda case=case: load_file(GOLDEN / case / "taxonomy.yaml"))
     for text, _expected in test_validation.CASES.values():
         _load(lambda text=text: load_text(textwrap.dedent(text), "taxonomy.yaml"))
+    for text, _expected in hostile_cases.CASES.values():
+        _load(lambda text=text: load_text(text, "taxonomy.yaml"))
     # What no committed taxonomy can stand for: a missing file, a folder, bytes
     # that are not UTF-8, an empty file, a control character YAML refuses.
     (scratch / "latin1.yaml").write_bytes("name: caf\xe9\n".encode("latin-1"))

@@ -166,6 +166,7 @@ def test_runtime_modules_need_only_customerio_and_the_standard_library() -> None
     from helpers import REPO
 
     runtime = ["__init__.py", "models.py", "client.py", "_checks.py"]
+    runtime += [f"_events/{p.name}" for p in (REPO / "generated" / "_events").glob("*.py")]
     runtime += [f"_runtime/{p.name}" for p in (REPO / "generated" / "_runtime").glob("*.py")]
     for name in runtime:
         tree = ast.parse((REPO / "generated" / name).read_text(encoding="utf-8"))

@@ -42,8 +42,8 @@ def test_sizes_and_integer_bounds_become_ints() -> None:
     assert ".0" not in schema, schema
     props = json.loads(schema)["properties"]
     assert props["s"]["minLength"] == 3 and props["a"]["maxItems"] == 4
-    assert "must be at least 3 characters" in files["models.py"]
-    assert 'must be >= 1"' in files["models.py"]
+    assert "must be at least 3 characters" in files["_events/e.py"]
+    assert 'must be >= 1"' in files["_events/e.py"]
 
 
 def test_messages_say_the_integer() -> None:

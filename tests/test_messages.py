@@ -7,14 +7,18 @@ this file covers the meta-schema's errors and the model itself.
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
-from helpers import MINIMAL, REPO, errors_of
+from generated_suite import imported, run_generated_tests
+from golden_cases import package_name, package_root
+from helpers import MINIMAL, REPO, ciogen, errors_of
 
 from ciogen.load import load_text, meta_schema
 from ciogen.render import build_output
@@ -129,3 +133,20 @@ def test_the_docs_example_runs(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "send email message"
+
+
+def test_the_golden_messages_package_passes_its_app_property_tests() -> None:
+    """Every channel and a data-less broadcast: each sends one request to its route with
+    the data on the wire (pytest does not collect tests under tests/golden/)."""
+    with imported(package_root("messages"), package_name("messages")):
+        tests = importlib.import_module(f"{package_name('messages')}.tests.test_app_properties")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # inbox_note is deprecated
+            assert run_generated_tests(tests) == 11
+
+
+def test_the_command_line_counts_messages_and_broadcasts(tmp_path: Path) -> None:
+    (tmp_path / "taxonomy.yaml").write_text(MINIMAL + MESSAGE, encoding="utf-8")
+    result = ciogen("validate", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "(1 events, 0 attributes, 1 messages, 1 broadcasts)" in result.stdout

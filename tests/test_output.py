@@ -1,4 +1,4 @@
-"""Output writing: plan, diff and the all-or-nothing write that never removes a user's file."""
+"""Output writing: plan, diff and the journaled write that never removes a user's file."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ def test_plan_sorts_every_file(tmp_path: Path) -> None:
     (tmp_path / "old.py").write_text(HEAD + "a\n", encoding="utf-8")
     (tmp_path / "stale.py").write_text(HEAD, encoding="utf-8")
     (tmp_path / "mine.py").write_text("user code\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("my notes\n", encoding="utf-8")
     files = {"same.py": HEAD + "a\n", "old.py": HEAD + "b\n", "new.py": HEAD}
     result = output.plan(tmp_path, files)
     assert (result.unchanged, result.changed, result.missing) == (
@@ -23,25 +24,33 @@ def test_plan_sorts_every_file(tmp_path: Path) -> None:
         ["old.py"],
         ["new.py"],
     )
-    assert (result.stale, result.foreign) == (["stale.py"], ["mine.py"])
+    assert (result.stale, result.foreign) == (["stale.py"], ["notes.txt"])
+    assert [(e.rel, e.reason) for e in result.hazards] == [
+        ("mine.py", "Python code without ciogen's header")
+    ]
     assert result.drifted
     diff = output.unified_diff(tmp_path, files, result, "pkg")
-    assert "pkg/old.py (on disk)" in diff and "-a\n" in diff and "+b\n" in diff
+    assert "pkg/old.py (on disk)" in diff and "\n-a\n" in diff and "\n+b\n" in diff
 
 
 def test_write_replaces_generated_files_and_keeps_foreign_ones(tmp_path: Path) -> None:
     root = tmp_path / "pkg"
     root.mkdir()
     (root / "stale.py").write_text(HEAD, encoding="utf-8")
+    (root / "notes.txt").write_text("mine\n", encoding="utf-8")
     (root / "mine.py").write_text("user code\n", encoding="utf-8")
-    output.write(root, {"a/b.py": HEAD + "x\n"})
-    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*.py")) == [
+    with pytest.raises(output.Refused, match=r"mine\.py: Python code without"):
+        output.write(root, {"a/b.py": HEAD + "x\n"})
+    assert (root / "stale.py").exists() and not (root / "a").exists()
+    output.write(root, {"a/b.py": HEAD + "x\n"}, force=True)
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()) == [
         "a/b.py",
         "mine.py",
+        "notes.txt",
     ]
     assert (root / "mine.py").read_text(encoding="utf-8") == "user code\n"
-    assert not output.plan(root, {"a/b.py": HEAD + "x\n"}).drifted
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "scratch folders left"
+    assert not output.plan(root, {"a/b.py": HEAD + "x\n"}).changed
+    assert [p.name for p in tmp_path.iterdir()] == ["pkg"], "scratch folders left"
 
 
 def test_a_failed_write_leaves_the_old_tree(
@@ -58,3 +67,4 @@ def test_a_failed_write_leaves_the_old_tree(
         output.write(root, {"a.py": HEAD + "new\n"})
     assert (root / "a.py").read_text(encoding="utf-8") == HEAD + "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["pkg"]
+    assert [p.name for p in root.iterdir()] == ["a.py"]

@@ -14,10 +14,15 @@ import pytest
 from golden_cases import GOLDEN
 from helpers import REPO
 
-from ciogen import render
+from ciogen import model_views, render
 from ciogen.load import load_file
 
-VIEWS = ("FieldView", "ModelView", "EventView", "StrategyView")
+VIEWS = {
+    "FieldView": model_views,
+    "ModelView": model_views,
+    "EventView": model_views,
+    "StrategyView": render,
+}
 
 
 def test_every_view_field_is_read_by_a_template(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -33,10 +38,14 @@ def test_every_view_field_is_read_by_a_template(monkeypatch: pytest.MonkeyPatch)
 
         return type(view.__name__, (view,), {"__getattribute__": __getattribute__})
 
-    for name in VIEWS:
-        monkeypatch.setattr(render, name, tracked(getattr(render, name)))
+    for name, module in VIEWS.items():
+        monkeypatch.setattr(module, name, tracked(getattr(module, name)))
     for path in (REPO / "taxonomy.yaml", GOLDEN / "hostile" / "taxonomy.yaml"):
         taxonomy, _ = load_file(path)
         render.build_output(taxonomy, "pkg")
-    declared = {(name, f.name) for name in VIEWS for f in dataclasses.fields(getattr(render, name))}
+    declared = {
+        (name, f.name)
+        for name, module in VIEWS.items()
+        for f in dataclasses.fields(getattr(module, name))
+    }
     assert sorted(declared - seen) == []

@@ -23,7 +23,8 @@ The generator copies this package verbatim into every generated package as
 per concern: ``limits``, ``errors``, ``values`` (public value types), ``config``,
 ``ids`` (ULIDs), ``wire`` (encoding), ``transport`` (HTTP), ``testing``
 (``RecordingTransport``), ``retry`` (the retry policy), ``pipeline`` (the batcher),
-``sender`` (delivery with retries), ``deadletters``, ``hooks`` (fork/atexit/SIGTERM),
+``sender`` (delivery with retries), ``reporting`` (failure reports), ``credentials``
+(the 401/403 policy), ``deadletters``, ``hooks`` (fork/atexit/worker exit/SIGTERM),
 ``client`` (``BaseClient``) and ``singleton``.
 """
 

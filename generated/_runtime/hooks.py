@@ -4,14 +4,25 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""Process hooks: reset after fork, flush at exit, deliver on SIGTERM (opt-in)."""
+"""Process hooks: reset after fork, flush at exit and at worker exit, SIGTERM (opt-in).
+
+Interpreter exit runs ``atexit``; worker processes often end without it. A
+``multiprocessing`` child (fork or spawn) ends with ``os._exit()`` after running the
+finalizers of ``multiprocessing.util``, so the runtime registers one there. Celery's
+prefork pool (billiard) ends its children with ``os._exit()`` without either, but
+sends its ``worker_process_shutdown`` signal first, so the runtime connects to that.
+Neither module is ever imported here: each hook is armed only when the application
+has already imported it, when a client is created or a process is forked.
+"""
 
 from __future__ import annotations
 
 import atexit
+import importlib
 import logging
 import os
 import signal
+import sys
 import threading
 import time
 import weakref
@@ -38,6 +49,7 @@ def _register_pipeline(pipeline: _Pipeline) -> None:
     """Flush ``pipeline`` at exit and reset it in a forked child, without keeping it alive."""
     with _registry_lock:
         _pipelines.add(pipeline)
+    _arm_worker_exit_hooks()
 
 
 def _register_fork_reset(obj: Any) -> None:
@@ -49,22 +61,33 @@ def _after_fork_in_child() -> None:
     """Give the child a clean slate: fresh locks (a parent thread may have held one at
     fork time), empty queues, zero counters, no connections, no sender thread. What the
     parent queued stays the parent's to send, so nothing is sent twice."""
-    global _registry_lock
+    global _registry_lock, _exiting
     _registry_lock = threading.Lock()
+    _exiting = False
     _rng.seed()
     for pipeline in list(_pipelines):
         pipeline._reset_after_fork()
     for obj in list(_fork_resettable):
         obj._reset_after_fork()
+    _arm_worker_exit_hooks()
 
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
+_exiting = False
+"""Set while an exit flush runs: a SIGTERM then must not interrupt it (see below)."""
+
+
 def _flush_all_at_exit() -> None:
     """atexit hook: flush every live client at once, each bounded by its
-    ``atexit_timeout`` (they drain in parallel, so the total is the largest one)."""
+    ``atexit_timeout`` (they drain in parallel, so the total is the largest one).
+
+    Also the worker-exit hook. It may run twice in one process (a multiprocessing
+    child's finalizer, then atexit); the second run finds every client closed."""
+    global _exiting
+    _exiting = True
     with _registry_lock:
         pipelines = list(_pipelines)
     start = time.monotonic()
@@ -79,6 +102,90 @@ def _flush_all_at_exit() -> None:
 
 
 atexit.register(_flush_all_at_exit)
+
+
+# -- worker processes that end with os._exit() ------------------------------------------
+
+_mp_armed = False  # inherited by fork: the after-fork registration is inherited too
+_mp_finalizer_pid = 0  # the process whose multiprocessing finalizer registry holds ours
+_celery_armed = False
+_EXIT_PRIORITY = 100
+"""Before multiprocessing's own finalizers (queues, managers: priority 10 and below)."""
+
+
+class _ArmToken:
+    """``multiprocessing.util.register_after_fork`` keys its callbacks on a live,
+    weak-referenceable object; this module keeps one for the life of the process."""
+
+    __slots__ = ("__weakref__",)
+
+
+_ARM_TOKEN = _ArmToken()
+
+
+def _arm_worker_exit_hooks() -> None:
+    """Arm the hooks for every worker model the application has imported. Cheap when
+    already armed: two ``sys.modules`` look-ups and a few flag tests."""
+    if "multiprocessing.util" in sys.modules:
+        _arm_multiprocessing()
+    if not _celery_armed and "celery" in sys.modules:
+        _arm_celery()
+
+
+def _arm_multiprocessing() -> None:
+    """A multiprocessing child clears the finalizer registry it inherited, then runs
+    the after-fork callbacks (fork and spawn alike): register there, and register
+    the finalizer at once when already running inside a child."""
+    global _mp_armed
+    import multiprocessing.process as mp_process
+    import multiprocessing.util as mp_util
+
+    if not _mp_armed:
+        _mp_armed = True
+        mp_util.register_after_fork(_ARM_TOKEN, _on_multiprocessing_child)
+    if _mp_finalizer_pid != os.getpid() and mp_process.parent_process() is not None:
+        _register_mp_finalizer()
+
+
+def _on_multiprocessing_child(_token: object) -> None:
+    _register_mp_finalizer()
+
+
+def _register_mp_finalizer() -> None:
+    global _mp_finalizer_pid
+    import multiprocessing.util as mp_util
+
+    _mp_finalizer_pid = os.getpid()
+    mp_util.Finalize(None, _flush_all_at_exit, exitpriority=_EXIT_PRIORITY)
+
+
+def _arm_celery() -> None:
+    """Connect to Celery's ``worker_process_shutdown``, which a prefork child sends
+    just before billiard ends it with ``os._exit()`` (recycled by
+    ``max_tasks_per_child``, or at worker shutdown). Connected once per process;
+    forked children inherit the connection."""
+    global _celery_armed
+    _celery_armed = True
+    try:
+        # By name, not a static import: celery is the application's, not a dependency.
+        signals = importlib.import_module("celery.signals")
+        signals.worker_process_shutdown.connect(_on_celery_worker_exit, weak=False)
+    except Exception:  # an unrelated or broken "celery" module: nothing to arm
+        _log.debug("celery is imported but its worker_process_shutdown signal is not usable")
+
+
+def _on_celery_worker_exit(*args: object, **kwargs: object) -> None:
+    _flush_all_at_exit()
+
+
+def _exit_under_way() -> bool:
+    """Whether this process is already running its exit flush, including the moment
+    between multiprocessing starting its exit finalizers and reaching ours."""
+    if _exiting:
+        return True
+    mp_util = sys.modules.get("multiprocessing.util")
+    return mp_util is not None and getattr(mp_util, "_exiting", False) is True
+
 
 _sigterm_lock = threading.Lock()
 _sigterm_installed = False
@@ -98,6 +205,11 @@ def install_sigterm_handler(*, exit_code: int = 128 + signal.SIGTERM) -> bool:
     kills the process at once. If a Python handler was already installed it is called
     first and keeps control (no ``SystemExit``): that application owns its shutdown,
     and the atexit flush still runs when it exits. ``SIG_IGN`` is left alone.
+
+    A SIGTERM that arrives while the exit flush already runs (``Pool.terminate()``
+    signals workers that are exiting anyway) is not turned into ``SystemExit``, which
+    would abort the flush halfway: that flush is bounded by ``atexit_timeout``
+    already. A second SIGTERM still kills at once.
 
     Call it from the main thread, once, at start-up. Returns whether it installed.
     """
@@ -119,6 +231,8 @@ def install_sigterm_handler(*, exit_code: int = 128 + signal.SIGTERM) -> bool:
                 os.kill(os.getpid(), signal.SIGTERM)
                 return
             fired = True
+            if _exit_under_way():
+                return
             if callable(previous):
                 previous(signum, frame)
                 return

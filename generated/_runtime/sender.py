@@ -16,11 +16,11 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .errors import TransportError
+from .errors import ClientClosedError, DeliveryError, TransportError
 from .retry import Outcome, _retry_after_seconds, classify, delay
 from .transport import Response
 from .values import _BATCH_PATH, _EVENTS_PATH, FailedOperation
-from .wire import _BATCH_CLOSE, _BATCH_OPEN, _AnonymousEvent, _decode
+from .wire import _BATCH_CLOSE, _BATCH_OPEN, _AnonymousEvent, _path_of
 
 if TYPE_CHECKING:
     from .pipeline import _Pipeline
@@ -36,6 +36,7 @@ class _Attempted:
     response: Response | None
     status: int | None = None
     reason: str = ""
+    credentials: bool = False  # 401/403: the reason is the pipeline's, sending stops
 
 
 def deliver(
@@ -44,14 +45,13 @@ def deliver(
     ops = [i for i in items if type(i) is not _AnonymousEvent]
     delivered = 0
     failures: list[FailedOperation] = []
+    of = FailedOperation._of
     if ops:
         body = _BATCH_OPEN + b",".join(ops) + _BATCH_CLOSE
         result = send_with_retry(pipeline, _BATCH_PATH, body, len(ops), abandon, deadline)
         if result.response is None:
-            failures.extend(
-                FailedOperation(_decode(op), result.reason, result.status, _BATCH_PATH)
-                for op in ops
-            )
+            reason = _failure_reason(pipeline, result)
+            failures.extend(of(op, reason, result.status, _BATCH_PATH) for op in ops)
         elif result.response.status == 207:
             rejected = _partial_failures(result.response, ops)
             delivered += len(ops) - len(rejected)
@@ -62,14 +62,51 @@ def deliver(
         for item in items:
             if type(item) is not _AnonymousEvent:
                 continue
+            refused = pipeline._rejected
+            if refused is not None:  # no request can succeed any more
+                failures.append(of(item, pipeline._rejected_reason, refused, _EVENTS_PATH))
+                continue
             result = send_with_retry(pipeline, _EVENTS_PATH, bytes(item), 1, abandon, deadline)
             if result.response is None:
-                failures.append(
-                    FailedOperation(_decode(item), result.reason, result.status, _EVENTS_PATH)
-                )
+                reason = _failure_reason(pipeline, result)
+                failures.append(of(item, reason, result.status, _EVENTS_PATH))
             else:
                 delivered += 1
     return delivered, failures
+
+
+def _failure_reason(pipeline: _Pipeline, result: _Attempted) -> str:
+    if result.credentials and result.status is not None:
+        return pipeline._credentials_rejected(result.status)
+    return result.reason
+
+
+def send_now(pipeline: _Pipeline, items: list[bytes]) -> None:
+    """Synchronous mode: deliver ``items`` in the calling thread, or raise."""
+    with pipeline._lock:
+        if pipeline._closing:
+            raise ClientClosedError("the Customer.io client is closed")
+        pipeline._accepted += len(items)
+        rejected = pipeline._rejected
+    if rejected is None:
+        delivered, failures = deliver(pipeline, items, None, None)
+    else:  # credentials were rejected: fail at once, without a request
+        delivered, reason = 0, pipeline._rejected_reason
+        failures = [FailedOperation._of(i, reason, rejected, _path_of(i)) for i in items]
+    if failures:
+        pipeline._reporter.report(failures, _summary(failures))
+    with pipeline._lock:
+        pipeline._sent += delivered
+        pipeline._failed += len(failures)
+        pipeline._finished += len(items)
+    if failures:
+        first = failures[0]
+        raise DeliveryError(
+            f"{len(failures)} of {len(items)} operation(s) not delivered: {first.reason}",
+            status=first.status,
+            reason=first.reason,
+            failed=failures,
+        )
 
 
 def send_with_retry(
@@ -156,10 +193,8 @@ def _final(outcome: Outcome, response: Response, n_ops: int) -> _Attempted | Non
     status = response.status
     if outcome is Outcome.DELIVERED:
         return _Attempted(response, status)
-    if outcome is Outcome.CREDENTIALS:
-        reason = f"credentials rejected (HTTP {status}): check site id / track API key"
-        _log.error("Customer.io %s", reason)
-        return _Attempted(None, status, reason)
+    if outcome is Outcome.CREDENTIALS:  # logged once, by the pipeline
+        return _Attempted(None, status, f"credentials rejected (HTTP {status})", True)
     if outcome is Outcome.REJECTED:
         reason = f"rejected by the Track API (HTTP {status}): {_brief(response)}"
         _log.warning("Customer.io rejected %d operation(s): HTTP %d", n_ops, status)
@@ -204,7 +239,7 @@ def _partial_failures(response: Response, ops: list[bytes]) -> list[FailedOperat
     except (ValueError, AttributeError):
         reason = "HTTP 207 without a readable errors list; outcome unknown"
         _log.warning("Customer.io answered %s", reason)
-        return [FailedOperation(_decode(op), reason, 207, _BATCH_PATH) for op in ops]
+        return [FailedOperation._of(op, reason, 207, _BATCH_PATH) for op in ops]
     by_index: dict[int, list[str]] = {}
     for error in errors:
         if not isinstance(error, dict):
@@ -217,8 +252,8 @@ def _partial_failures(response: Response, ops: list[bytes]) -> list[FailedOperat
     if by_index:
         _log.warning("Customer.io rejected %d operation(s) of a batch (HTTP 207)", len(by_index))
     return [
-        FailedOperation(
-            _decode(ops[i]), "rejected by the Track API: " + "; ".join(msgs), 207, _BATCH_PATH
+        FailedOperation._of(
+            ops[i], "rejected by the Track API: " + "; ".join(msgs), 207, _BATCH_PATH
         )
         for i, msgs in sorted(by_index.items())
     ]

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final, Literal
@@ -39,24 +40,104 @@ def _check_identifier(value: object, what: str) -> str:
     return value
 
 
-@dataclass(frozen=True, slots=True)
 class FailedOperation:
     """One operation that will not be delivered, as given to ``on_error``.
 
     ``operation`` is the decoded JSON that was (or would have been) sent: a v2 batch
-    operation, or for anonymous events the body of ``POST /api/v1/events``.
+    operation, or for anonymous events the body of ``POST /api/v1/events``. It is
+    decoded on first access, not when the failure is recorded: reports are built at
+    deadlines (``close(timeout)``, exit) and on the overflow path, which must stay
+    cheap whatever the queue length. ``raw`` holds the exact bytes that were queued.
+    Read-only, like the frozen dataclass it replaces.
     """
 
-    operation: dict[str, Any]
-    reason: str
-    status: int | None = None
-    path: str = _BATCH_PATH
+    __slots__ = ("_operation", "_path", "_raw", "_reason", "_status")
+
+    def __init__(
+        self,
+        operation: dict[str, Any] | None,
+        reason: str,
+        status: int | None = None,
+        path: str = _BATCH_PATH,
+        *,
+        raw: bytes | None = None,
+    ) -> None:
+        if operation is None and raw is None:
+            raise TypeError("FailedOperation needs the operation or its raw bytes")
+        self._operation = operation
+        self._raw = bytes(raw) if raw is not None else b""
+        self._reason = reason
+        self._status = status
+        self._path = path
+
+    @classmethod
+    def _of(cls, raw: bytes, reason: str, status: int | None, path: str) -> FailedOperation:
+        """The cheap constructor the runtime uses: keeps the bytes, decodes nothing."""
+        failed = cls.__new__(cls)
+        failed._operation = None
+        failed._raw = raw
+        failed._reason = reason
+        failed._status = status
+        failed._path = path
+        return failed
+
+    @property
+    def operation(self) -> dict[str, Any]:
+        value = self._operation
+        if value is None:
+            value = self._operation = _decode(self._raw)
+        return value
+
+    @property
+    def raw(self) -> bytes:
+        """The operation's JSON exactly as it was queued (empty if built from a dict)."""
+        return self._raw
+
+    @property
+    def reason(self) -> str:
+        return self._reason
+
+    @property
+    def status(self) -> int | None:
+        """The HTTP status, or None when no response came back."""
+        return self._status
+
+    @property
+    def path(self) -> str:
+        """The endpoint: ``/api/v2/batch``, or ``/api/v1/events`` for anonymous events."""
+        return self._path
 
     @property
     def id(self) -> str | None:
         """The event's ULID, if the operation is an event (useful for replay/dedupe)."""
         value = self.operation.get("id")
         return value if isinstance(value, str) else None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FailedOperation):
+            return NotImplemented
+        return (self.operation, self.reason, self.status, self.path) == (
+            other.operation,
+            other.reason,
+            other.status,
+            other.path,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # holds a dict, like the dataclass did
+
+    def __repr__(self) -> str:
+        return (
+            f"FailedOperation(operation={self.operation!r}, reason={self.reason!r}, "
+            f"status={self.status!r}, path={self.path!r})"
+        )
+
+
+def _decode(item: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(item)
+    except ValueError:
+        return {"_undecodable": item.decode("utf-8", "replace")}
+    return value if isinstance(value, dict) else {"_value": value}
 
 
 ErrorCallback = Callable[[list[FailedOperation], str], None]

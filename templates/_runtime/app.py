@@ -30,6 +30,7 @@ from . import app_channels as _ch
 from .app_errors import MessageMaybeSent, MessageNotSent, MessageRejected, scrub
 from .app_transport import AnswerLost, AppTransport, ConnectFailed, HTTPAppTransport
 from .errors import ConfigurationError
+from .hooks import _register_fork_reset
 from .values import Person
 
 _log = logging.getLogger(__name__.rpartition(".")[0])
@@ -398,6 +399,7 @@ class AppSingleton(Generic[AppClientT]):
         self._environ = environ
         self._lock = threading.Lock()
         self._instance: AppClientT | None = None
+        _register_fork_reset(self)
 
     def _env(self) -> Mapping[str, str]:
         return self._environ if self._environ is not None else os.environ
@@ -423,3 +425,9 @@ class AppSingleton(Generic[AppClientT]):
             old, self._instance = self._instance, None
         if old is not None:
             old.close()
+
+    def _reset_after_fork(self) -> None:
+        """In a forked child: forget the parent's client (its keep-alive connections are
+        the parent's) without closing it; the child's first use builds its own."""
+        self._lock = threading.Lock()
+        self._instance = None

@@ -18,6 +18,8 @@ from .config import ClientConfig
 from .errors import ConfigurationError, DeliveryError, PayloadTooLargeError
 from .ids import _time_ns, _ulid_at
 from .limits import (
+    MAX_ATTRIBUTE_NAME_BYTES,
+    MAX_ATTRIBUTE_VALUE_BYTES,
     MAX_EVENT_DATA_BYTES,
     MAX_EVENT_NAME_BYTES,
     MAX_IDENTIFY_ATTRIBUTES,
@@ -51,6 +53,33 @@ _OPERATIONS: Final[dict[str, tuple[str, str, str, int, bool]]] = {
     "page": ("attributes", "attributes", "page", MAX_OPERATION_BYTES, True),
     "identify": ("attributes", "attributes", "identify", MAX_OPERATION_BYTES, False),
 }
+
+
+def _check_attribute(key: str, value: object) -> None:
+    """An attribute name or value longer than Customer.io accepts fails here: names and
+    string values in UTF-8 bytes, nested values as JSON (the conservative reading of
+    "Max length of attribute values"). Short strings are never measured: 37 code
+    points fit in 150 UTF-8 bytes, 250 in 1,000."""
+    size = len(key.encode("utf-8", "surrogatepass"))
+    if size > MAX_ATTRIBUTE_NAME_BYTES:
+        raise ValueError(
+            f"attribute name {key[:40]!r}... is {size} bytes in UTF-8; Customer.io accepts "
+            f"at most {MAX_ATTRIBUTE_NAME_BYTES}"
+        )
+    if isinstance(value, str):
+        size = len(value.encode("utf-8", "surrogatepass"))
+    elif isinstance(value, dict | list):  # a nested value: its JSON is what is stored
+        size = (
+            len(_json_object({"v": value}, f"attribute {key!r}").encode("utf-8", "surrogatepass"))
+            - 6
+        )
+    else:
+        return
+    if size > MAX_ATTRIBUTE_VALUE_BYTES:
+        raise ValueError(
+            f"attribute {key!r} is {size:,} bytes; Customer.io accepts at most "
+            f"{MAX_ATTRIBUTE_VALUE_BYTES:,} bytes per attribute value"
+        )
 
 
 class BaseClient:
@@ -104,6 +133,7 @@ class BaseClient:
             on_error,
             os.fspath(dead_letter_path) if dead_letter_path is not None else None,
             mode == "sync",
+            site_id,
         )
         self._pipeline = pipeline
         self._submit: Callable[[bytes], None] = (
@@ -238,6 +268,15 @@ class BaseClient:
                 f"identify has {len(attributes)} attributes; Customer.io accepts at most "
                 f"{MAX_IDENTIFY_ATTRIBUTES} per call"
             )
+        if isinstance(attributes, dict):
+            for key, value in attributes.items():
+                if (
+                    (type(key) is str and len(key) > 37)
+                    or (type(value) is str and len(value) > 250)
+                    or type(value) in (dict, list)
+                ):
+                    _identifiers_json(person)
+                    _check_attribute(key, value)
         self._track(person, "", attributes, timestamp, "identify")
 
     def page(

@@ -13,15 +13,17 @@ from collections import deque
 # customerio-cdp-analytics wheel overwrites ``customerio/__init__.py``. The package
 # ships no type information, hence the ignores.
 from .config import ClientConfig
-from .deadletters import write_dead_letters
-from .errors import ClientClosedError, DeliveryError, QueueFullError
+from .credentials import credentials_rejected, fail_queued
+from .errors import ClientClosedError, QueueFullError
 from .hooks import _register_pipeline
-from .sender import _summary, deliver
+from .reporting import Reporter, failures_of
+from .sender import _summary, deliver, send_now
 from .transport import Transport
 from .values import ErrorCallback, FailedOperation, Stats
-from .wire import _BATCH_OVERHEAD, _AnonymousEvent, _decode, _path_of
+from .wire import _BATCH_OVERHEAD, _AnonymousEvent, _path_of
 
 _log = logging.getLogger(__name__.rpartition(".")[0])
+_DROPPED = "queue full: operation dropped"
 
 
 class _Inflight:
@@ -47,12 +49,14 @@ class _Pipeline:
         on_error: ErrorCallback | None,
         dead_letter_path: str | None,
         sync: bool,
+        site_id: str = "",
     ) -> None:
         self._transport = transport
         self._config = config
-        self._on_error = on_error
-        self._dead_letter_path = dead_letter_path
+        self._reporter = Reporter(on_error, dead_letter_path)
+        self._site_id = site_id
         self._sync = sync
+        self._drop_policy = config.overflow == "drop"
         self._batch_size = config.batch_size
         self._batch_bytes = config.max_batch_bytes
         self._max_events = config.max_queue_events
@@ -67,7 +71,7 @@ class _Pipeline:
         self._wake = threading.Condition(self._lock)  # the sender waits here
         self._space = threading.Condition(self._lock)  # "block" producers wait here
         self._done = threading.Condition(self._lock)  # flush()/close() wait here
-        self._dead_letter_lock = threading.Lock()
+        self._reporter.reset()
         self._queue: deque[bytes] = deque()
         self._queue_bytes = 0
         self._accepted = 0  # cumulative; also the sequence number of the last accepted
@@ -86,14 +90,17 @@ class _Pipeline:
         self._inflight: _Inflight | None = None
         self._closing = False
         self._closed = False
+        # 401/403: the status, and the reason every later operation is reported with.
+        self._rejected: int | None = None
+        self._rejected_reason = ""
+        self._refusing = False  # closing or rejected: the one flag the hot path tests
         self._abandon = threading.Event()
-        self._last_drop_log = 0.0
-        self._drops_since_log = 0
 
     def _reset_after_fork(self) -> None:
         closing, closed = self._closing, self._closed
         self._init_state()
         self._closing, self._closed = closing, closed
+        self._refusing = closing
         self._jitter.seed()
 
     # -- producer side ------------------------------------------------------------------
@@ -104,10 +111,12 @@ class _Pipeline:
         new to do (first item of a window, a full batch)."""
         size = len(item)
         with self._lock:
-            if self._closing:
-                raise ClientClosedError("the Customer.io client is closed")
             count = len(self._queue)
-            if count < self._max_events and self._queue_bytes + size <= self._max_bytes:
+            if (
+                not self._refusing
+                and count < self._max_events
+                and self._queue_bytes + size <= self._max_bytes
+            ):
                 self._queue.append(item)
                 self._queue_bytes += size
                 self._accepted += 1
@@ -120,7 +129,32 @@ class _Pipeline:
                         self._start_sender_locked()
                     self._wake.notify()
                 return
-        self._overflow(item, size)
+            if not self._drop_policy or self._refusing:
+                due = None
+            else:  # the queue is full: drop, under the same lock, as cheaply as queueing
+                self._dropped += 1
+                due = self._reporter.defer(item, _DROPPED, None)
+        if due is None:
+            self._not_queued(item, size)
+        elif due:
+            self._report_deferred()
+
+    def _not_queued(self, item: bytes, size: int) -> None:
+        """The queue is full, or the client refuses: closed, or credentials rejected."""
+        with self._lock:
+            if self._closing:
+                raise ClientClosedError("the Customer.io client is closed")
+            if self._rejected is None:
+                due = None
+            else:  # accepted and failed at once: no request can succeed
+                self._accepted += 1
+                self._failed += 1
+                self._finished += 1
+                due = self._reporter.defer(item, self._rejected_reason, self._rejected)
+        if due is None:
+            self._overflow(item, size)
+        elif due:
+            self._report_deferred()
 
     def put_blocking(self, item: bytes, timeout: float | None) -> None:
         """Queue one operation, waiting for room whatever the overflow policy (replay)."""
@@ -157,6 +191,7 @@ class _Pipeline:
         policy = self._config.overflow
         if policy == "block":
             deadline = time.monotonic() + self._config.block_timeout
+            reason = f"queue full: no room after blocking {self._config.block_timeout:g}s"
             with self._lock:
                 while True:
                     if self._closing:
@@ -174,34 +209,32 @@ class _Pipeline:
                     finally:
                         self._blocked -= 1
                 self._dropped += 1
-            reason = f"queue full: no room after blocking {self._config.block_timeout:g}s"
+                due = self._reporter.defer(item, reason, None)
         else:
+            reason = _DROPPED
             with self._lock:
                 if self._fits_locked(size):  # the sender made room meanwhile
                     self._append_locked(item, size)
                     return
                 self._dropped += 1
-            reason = "queue full: operation dropped"
-        self._report_drop(item, reason)
-        if policy != "drop":
-            raise QueueFullError(
-                f"{reason} (max_queue_events={self._max_events}, "
-                f"max_queue_bytes={self._max_bytes}); the operation was not queued"
-            )
+                due = self._reporter.defer(item, reason, None)
+        if policy == "drop":
+            if due:
+                self._report_deferred()
+            return
+        # "raise" and "block" report at once: the call fails, its report must be there.
+        self._report_deferred()
+        raise QueueFullError(
+            f"{reason} (max_queue_events={self._max_events}, "
+            f"max_queue_bytes={self._max_bytes}); the operation was not queued"
+        )
 
-    def _report_drop(self, item: bytes, reason: str) -> None:
-        now = time.monotonic()
-        self._drops_since_log += 1
-        if now - self._last_drop_log >= 10.0:
-            _log.warning(
-                "Customer.io queue full: %d operation(s) dropped in the last %.0fs",
-                self._drops_since_log,
-                min(now - self._last_drop_log, 10.0) if self._last_drop_log else 0.0,
-            )
-            self._last_drop_log = now
-            self._drops_since_log = 0
-        failed = [FailedOperation(_decode(item), reason, None, _path_of(item))]
-        self._report(failed, reason, durable=False)
+    def _report_deferred(self) -> None:
+        with self._lock:
+            if not self._reporter.has_deferred():
+                return
+            taken = self._reporter.take()
+        self._reporter.report_taken(taken)
 
     # -- sender thread --------------------------------------------------------------------
 
@@ -238,6 +271,8 @@ class _Pipeline:
                         self._thread = None
                     break
             self._process(batch, None)
+            if self._reporter.has_deferred():  # read without the lock: a hint
+                self._report_deferred()
         # Closing and drained (close(), or the client was garbage collected).
         with contextlib.suppress(Exception):
             self._transport.close()
@@ -300,9 +335,7 @@ class _Pipeline:
             _log.exception("unexpected error while sending to Customer.io")
             reason = f"internal error: {type(exc).__name__}"
             delivered = 0
-            failures = [
-                FailedOperation(_decode(i), reason, None, _path_of(i)) for i in inflight.items
-            ]
+            failures = [FailedOperation._of(i, reason, None, _path_of(i)) for i in inflight.items]
         with self._lock:
             if inflight.claimed:
                 return  # close() gave up on it and already reported it
@@ -316,20 +349,17 @@ class _Pipeline:
             if self._inflight is inflight:
                 self._inflight = None
             self._done.notify_all()
+        if self._rejected is not None:
+            self._fail_queued()
 
-    # -- failure reporting --------------------------------------------------------------
+    def _credentials_rejected(self, status: int) -> str:
+        return credentials_rejected(self, status)
 
-    def _report(self, failures: list[FailedOperation], reason: str, durable: bool = True) -> None:
-        if self._dead_letter_path is not None:
-            write_dead_letters(self._dead_letter_path, self._dead_letter_lock, failures, durable)
-        if _log.isEnabledFor(logging.DEBUG):
-            for failure in failures:
-                _log.debug("failed operation (%s): %r", failure.reason, failure.operation)
-        if self._on_error is not None:
-            try:
-                self._on_error(failures, reason)
-            except Exception:
-                _log.exception("the Customer.io on_error callback raised")
+    def _fail_queued(self) -> None:
+        fail_queued(self)
+
+    def _report(self, failures: list[FailedOperation], reason: str) -> None:
+        self._reporter.report(failures, reason)
 
     # -- flush / close ------------------------------------------------------------------
 
@@ -342,6 +372,7 @@ class _Pipeline:
     def flush(self, timeout: float | None) -> bool:
         self._not_from_sender("flush")
         deadline = None if timeout is None else time.monotonic() + timeout
+        self._report_deferred()
         with self._lock:
             target = self._accepted
             if self._finished >= target:
@@ -389,6 +420,7 @@ class _Pipeline:
             if self._closing:
                 return
             self._closing = True
+            self._refusing = True
             self._flush_target = max(self._flush_target, self._accepted)
             if self._queue:
                 self._ensure_sender_locked()
@@ -409,6 +441,7 @@ class _Pipeline:
             self._drain_inline(target, deadline)
         if not self._wait_finished(target, deadline):
             self._abandon_remaining(timeout)
+        self._report_deferred()
         with self._lock:
             self._closed = True
             self._wake.notify_all()
@@ -435,9 +468,7 @@ class _Pipeline:
                 " (in-flight operations may have arrived; replay is idempotent for events)"
             )
             _log.warning("Customer.io client closed with %d operation(s) undelivered", len(items))
-            self._report(
-                [FailedOperation(_decode(i), reason, None, _path_of(i)) for i in items], reason
-            )
+            self._report(failures_of(items, reason, None), reason)
         with self._lock:
             self._failed += len(items)
             self._finished += len(items)
@@ -452,25 +483,7 @@ class _Pipeline:
     # -- synchronous mode ---------------------------------------------------------------
 
     def send_now(self, items: list[bytes]) -> None:
-        with self._lock:
-            if self._closing:
-                raise ClientClosedError("the Customer.io client is closed")
-            self._accepted += len(items)
-        delivered, failures = deliver(self, items, None, None)
-        if failures:
-            self._report(failures, _summary(failures))
-        with self._lock:
-            self._sent += delivered
-            self._failed += len(failures)
-            self._finished += len(items)
-        if failures:
-            first = failures[0]
-            raise DeliveryError(
-                f"{len(failures)} of {len(items)} operation(s) not delivered: {first.reason}",
-                status=first.status,
-                reason=first.reason,
-                failed=failures,
-            )
+        send_now(self, items)
 
     def stats(self) -> Stats:
         with self._lock:

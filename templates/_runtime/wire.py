@@ -110,14 +110,6 @@ class _AnonymousEvent(bytes):
     __slots__ = ()
 
 
-def _decode(item: bytes) -> dict[str, Any]:
-    try:
-        value = json.loads(item)
-    except ValueError:
-        return {"_undecodable": item.decode("utf-8", "replace")}
-    return value if isinstance(value, dict) else {"_value": value}
-
-
 def _path_of(item: bytes) -> str:
     return _EVENTS_PATH if type(item) is _AnonymousEvent else _BATCH_PATH
 

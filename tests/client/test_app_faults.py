@@ -11,16 +11,22 @@ error, repr or log line carries the key, the recipient or the message data.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import http.client
 import logging
 import socket
+import ssl
 import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import requests
 import trustme
+import urllib3
 
 from generated import MessageMaybeSent, MessageNotSent, MessageRejected, Person
+from generated._runtime.app_transport import AnswerLost, ConnectFailed, classify_failure
 
 from . import track_server as ts
 from .app_server import AppServer
@@ -39,7 +45,13 @@ def _reset(app: Any, n: int = 0, to: str = RECIPIENT) -> str:
 
 
 def _assert_no_leak(exc: BaseException, logs: str) -> None:
-    texts = [str(exc), repr(exc), "".join(traceback.format_exception(exc)), logs]
+    # The traceback as logged, without the lines of source code it quotes (the
+    # caller's code, not data; Python 3.13 quotes whole multi-line statements).
+    lines = "".join(traceback.format_exception(exc)).splitlines()
+    shown = [line for line in lines if not line.startswith("    ")]
+    assert exc.__cause__ is None  # no chained network error (or its URL, or its body)
+    assert exc.__context__ is None or exc.__suppress_context__
+    texts = [str(exc), repr(exc), "\n".join(shown), logs]
     for text in texts:
         for secret in (KEY, RECIPIENT, SECRET_URL, "tok-9f8e7d", "person-"):
             assert secret not in text
@@ -99,8 +111,6 @@ def test_broadcast_rate_limit_is_waited_out(
     app_server: AppServer, make_app: Callable[..., Any]
 ) -> None:
     """The server allows one trigger per interval; the client's retries outlast it."""
-    import datetime as dt
-
     app_server.broadcast_interval = 0.05
     app = make_app(backoff_base=0.04, backoff_cap=0.08, max_attempts=6)
     when = dt.datetime(2026, 12, 24, tzinfo=dt.UTC)
@@ -276,3 +286,94 @@ def test_scripted_4xx_answers_are_rejected_and_scrubbed(
     assert info.value.status == status
     assert "415 555" not in info.value.detail
     _assert_no_leak(info.value, "")
+
+
+def test_a_dns_failure_is_retried_then_not_sent(
+    make_app: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The resolver answers "no such name" for one host (nothing leaves the machine:
+    the real `requests`/`urllib3` stack calls the patched `socket.getaddrinfo`)."""
+    real = socket.getaddrinfo
+    asked: list[str] = []
+
+    def resolve(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == "app-api.invalid":
+            asked.append(host)
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    app = make_app(base_url="https://app-api.invalid", max_attempts=2)
+    with pytest.raises(MessageNotSent) as info:
+        _reset(app)
+    assert "DNS lookup failed" in str(info.value) and "2 attempt(s)" in str(info.value)
+    assert asked == ["app-api.invalid"] * 2  # each attempt asked the (patched) resolver
+
+
+def _requests_failures() -> list[tuple[BaseException, str]]:
+    """Real `requests`/`urllib3` exception objects, shaped as `requests` raises them."""
+    pool = urllib3.HTTPSConnectionPool("127.0.0.1", 1)
+    conn = urllib3.connection.HTTPSConnection("127.0.0.1", 1)
+
+    def wrapped(reason: Exception) -> urllib3.exceptions.MaxRetryError:
+        return urllib3.exceptions.MaxRetryError(pool, "/v1/send/email", reason)
+
+    refused = urllib3.exceptions.NewConnectionError(conn, "refused")
+    refused.__context__ = ConnectionRefusedError(111, "Connection refused")
+    return [
+        (requests.ConnectionError(wrapped(refused)), "not"),
+        (
+            requests.ConnectionError(
+                wrapped(
+                    urllib3.exceptions.NameResolutionError(
+                        "app-api.invalid", conn, socket.gaierror(-2, "Name or service not known")
+                    )
+                )
+            ),
+            "not",
+        ),
+        (
+            requests.ConnectTimeout(wrapped(urllib3.exceptions.ConnectTimeoutError(conn, "t"))),
+            "not",
+        ),
+        (
+            requests.exceptions.SSLError(
+                wrapped(
+                    urllib3.exceptions.SSLError(
+                        ssl.SSLCertVerificationError(1, "certificate verify failed")
+                    )
+                )
+            ),
+            "not-final",
+        ),
+        (requests.ReadTimeout(urllib3.exceptions.ReadTimeoutError(pool, "/", "read")), "maybe"),
+        (
+            requests.ConnectionError(
+                urllib3.exceptions.ProtocolError(
+                    "Connection aborted.", http.client.RemoteDisconnected("closed")
+                )
+            ),
+            "maybe",
+        ),
+        (
+            requests.ConnectionError(
+                urllib3.exceptions.ProtocolError(
+                    "Connection aborted.", ConnectionResetError(104, "reset")
+                )
+            ),
+            "maybe",
+        ),
+        (requests.exceptions.ChunkedEncodingError("broken"), "maybe"),
+        (requests.exceptions.SSLError("decryption failed mid-answer"), "maybe"),
+        (RuntimeError("anything else"), "maybe"),
+    ]
+
+
+def test_network_failures_are_classified_by_whether_the_request_left() -> None:
+    for exc, expected in _requests_failures():
+        verdict = classify_failure(exc)
+        if expected == "maybe":
+            assert isinstance(verdict, AnswerLost), exc
+        else:
+            assert isinstance(verdict, ConnectFailed), exc
+            assert verdict.retryable is (expected == "not"), exc

@@ -5,6 +5,7 @@ the singleton reads its key from the environment, the recording transport record
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 import textwrap
@@ -203,3 +204,18 @@ def test_the_recording_transport_scripts_failures() -> None:
         "reset_url": "https://acme.example/r",
         "expires_in_minutes": 60,
     }
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_a_forked_child_builds_its_own_app_client() -> None:
+    """The parent's keep-alive connections are not shared with a child."""
+    parent = generated.configure_app(api_key="k", transport=RecordingAppTransport())
+    try:
+        pid = os.fork()
+        if pid == 0:  # the child: exit at once, with the verdict as status
+            os._exit(0 if generated.app_client._app._instance is None else 1)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert generated.get_app_client() is parent
+    finally:
+        generated.reset_app_client()

@@ -57,26 +57,58 @@ def test_207_rejects_exactly_the_reported_ops(
     assert (stats.sent, stats.failed, stats.retried, stats.pending) == (48, 2, 0, 0)
 
 
-def test_wrong_credentials_fail_once_with_a_clear_message(
+@pytest.mark.parametrize("status", [401, 403])
+def test_rejected_credentials_stop_sending_and_report_everything(
     make_client: Callable[..., Any],
     server: TrackServer,
     failures: Failures,
     caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
+    status: int,
 ) -> None:
-    key = "wrong-key-Zx81"
-    client = make_client(api_key=key, on_error=failures)
-    for i in range(5):
-        client._track("42", "e", {"i": i}, None)
+    """The policy for 401/403: one request, one ERROR naming the site id (never the
+    key), then no request at all; what was queued and every later call is reported
+    (on_error and dead-letter file), so it can be replayed with working credentials."""
+    key = "wrong-key-Zx81" if status == 401 else server.api_key
+    dead = tmp_path / "dead.jsonl"
+    if status == 403:  # a real key without the permission: the fake answers 403 once
+        server.push(Scripted(status=403))
+    client = make_client(
+        api_key=key, on_error=failures, dead_letter_path=dead, config={"flush_interval": 30.0}
+    )
+    caplog.set_level("INFO", logger=client.__module__.rpartition(".")[0])
+    queued = [client._track("42", "e", {"i": i}, None) for i in range(1003)]
+    queued.append(client._track_anonymous("anon", "e", {}, None))
     assert client.flush(10)
-    assert len(server.requests) == 1 and server.requests[0].status == 401
-    [(failed, reason)] = failures.calls
-    assert len(failed) == 5
-    expected = "credentials rejected (HTTP 401): check site id / track API key"
-    assert failed[0].reason == expected and failed[0].status == 401
-    assert key not in reason and key not in caplog.text
-    assert expected in caplog.text
+    later = [client._track("42", "later", {"i": i}, None) for i in range(150)]
+    client._identify("42", {"plan": "pro"}, None)
+    assert client.flush(10)
+    assert [r.status for r in server.requests] == [status]  # the first batch only
+    reported = failures.ids
+    assert sorted(reported) == sorted(queued + later) and len(set(reported)) == len(reported)
+    assert len(failures.operations) == 1003 + 1 + 150 + 1  # the identify has no id
+    expected = f"credentials rejected for site 'test-site' (HTTP {status}); not sent"
+    assert {f.reason for f in failures.operations} == {expected}
+    assert {f.status for f in failures.operations} == {status}
+    assert len(dead.read_text().splitlines()) == 1155
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1 and "'test-site'" in errors[0].getMessage()
+    assert key not in caplog.text and key not in dead.read_text()
+    assert all(key not in reason for _, reason in failures.calls)
     stats = client.stats()
-    assert (stats.failed, stats.retried, stats.sent) == (5, 0, 0)
+    assert (stats.queued, stats.failed, stats.sent, stats.pending) == (1155, 1155, 0, 0)
+    assert stats.requests == 1 and stats.retried == 0
+
+
+def test_rejected_credentials_in_sync_mode_raise_without_requests(
+    make_client: Callable[..., Any], server: TrackServer, failures: Failures, rt: ModuleType
+) -> None:
+    client = make_client(api_key="wrong", mode="sync", on_error=failures)
+    for _ in range(3):
+        with pytest.raises(rt.DeliveryError, match="credentials rejected for site 'test-site'"):
+            client._track("42", "e", {}, None)
+    assert len(server.requests) == 1
+    assert len(failures.operations) == 3
 
 
 def test_eu_region_and_base_url_override(rt: ModuleType) -> None:

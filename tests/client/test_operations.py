@@ -132,6 +132,24 @@ def test_person_operations_match_the_spec_shapes(rt: ModuleType) -> None:
     assert all(r.path == "/api/v2/batch" for r in transport.requests)
 
 
+def test_identify_limits_at_their_conservative_reading(rt: ModuleType) -> None:
+    """Attribute names (150 bytes) and values (1,000 bytes; nested values as JSON) are
+    checked at the call, in UTF-8 bytes: exactly at the limit passes, one byte over fails."""
+    client, transport = sync_client(rt)
+    assert rt.limits.MAX_ATTRIBUTE_NAME_BYTES == 150
+    assert rt.limits.MAX_ATTRIBUTE_VALUE_BYTES == 1000
+    client._identify("42", {"é" * 75: "v", "v": "é" * 500, "n": ["x" * 996]}, None)
+    with pytest.raises(ValueError, match=r"attribute name 'ééé.*151 bytes in UTF-8"):
+        client._identify("42", {"é" * 75 + "x": 1}, None)
+    with pytest.raises(ValueError, match=r"attribute 'bio' is 1,001 bytes"):
+        client._identify("42", {"bio": "é" * 500 + "x"}, None)
+    with pytest.raises(ValueError, match=r"attribute 'tags' is 1,001 bytes"):
+        client._identify("42", {"tags": ["x" * 997]}, None)
+    with pytest.raises(rt.IdentifierError):  # a bad person is still reported first
+        client._identify("", {"bio": "x" * 2000}, None)
+    assert len(transport.requests) == 1  # only the identify within the limits
+
+
 def test_operation_argument_errors(rt: ModuleType) -> None:
     client, transport = sync_client(rt)
     with pytest.raises(ValueError, match="platform must be 'ios' or 'android'"):
@@ -197,7 +215,7 @@ def test_oversize_operation_is_rejected_at_the_call(rt: ModuleType) -> None:
     assert "32,000 bytes per batch operation" in str(info.value)
     assert "40,1" in str(info.value)  # the actual size, formatted
     with pytest.raises(rt.PayloadTooLargeError, match="32,000"):
-        client._identify("42", {"bio": "y" * 33_000}, None)
+        client._identify("42", {f"a{i}": "y" * 990 for i in range(34)}, None)
     assert isinstance(info.value, ValueError)
     assert transport.requests == [] and client.stats().queued == 0
 

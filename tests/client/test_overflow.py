@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from types import ModuleType
@@ -29,6 +30,8 @@ def test_drop_newest(rt: ModuleType, gated: GatedTransport, failures: Failures) 
     client = held_client(rt, gated, failures, overflow="drop")
     dropped_id = client._track("42", "overflow", {}, None)  # returns, does not raise
     assert client.stats().dropped == 1
+    assert failures.calls == []  # drops are reported in groups, not one call each
+    assert client.flush(0) is False  # the sender is still stuck, but flush reports them
     [failed] = failures.operations
     assert failed.id == dropped_id and failed.operation["name"] == "overflow"
     assert "queue full" in failed.reason and failed.status is None
@@ -89,6 +92,7 @@ def test_byte_bound(rt: ModuleType, gated: GatedTransport, failures: Failures) -
     for _ in range(10):
         client._track("42", "big", blob, None)
     assert client.stats().dropped == 2
+    client.flush(0)
     assert len(failures.operations) == 2
     gated.release()
     assert client.flush(5)
@@ -102,7 +106,50 @@ def test_drops_are_logged_without_payloads(
     caplog.set_level("INFO", logger=rt.__name__)
     client = held_client(rt, gated, failures, overflow="drop")
     client._track("secret-person@example.com", "overflow", {"card": "4111"}, None)
+    client.flush(0)
     assert "dropped" in caplog.text
     assert "secret-person" not in caplog.text and "4111" not in caplog.text
+    gated.release()
+    client.close(5)
+
+
+def test_drops_are_reported_in_groups(
+    rt: ModuleType, gated: GatedTransport, failures: Failures, tmp_path: Any
+) -> None:
+    """A dropped call costs no more than a queued one: one on_error call and one
+    dead-letter write per group of 100, nothing decoded; the rest at the next flush."""
+    dead = tmp_path / "dead.jsonl"
+    settings = {"batch_size": 1, "max_queue_events": 5, "flush_interval": 0.01}
+    client = rt.BaseClient(
+        "s", "k", transport=gated, on_error=failures, dead_letter_path=dead,
+        config=rt.ClientConfig(**settings),
+    )  # fmt: skip
+    client._track("42", "in-flight", {}, None)
+    assert gated.wait_entered()
+    for i in range(5):
+        client._track("42", "queued", {"i": i}, None)
+    ids = [client._track("42", "dropped", {"i": i}, None) for i in range(250)]
+    assert [len(batch) for batch, _ in failures.calls] == [100, 100]
+    assert all(f._operation is None for f in failures.operations)  # not decoded yet
+    assert len(dead.read_text().splitlines()) == 200
+    client.flush(0)
+    assert [len(batch) for batch, _ in failures.calls] == [100, 100, 50]
+    assert failures.ids == ids
+    assert [json.loads(line)["operation"]["id"] for line in dead.read_text().splitlines()] == ids
+    gated.release()
+    client.close(5)
+
+
+def test_a_drop_report_waits_at_most_a_second(
+    rt: ModuleType, gated: GatedTransport, failures: Failures, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The oldest waiting drop is reported at the next drop once DEFER_AGE has passed
+    (made 0 here, so no clock is involved)."""
+    client = held_client(rt, gated, failures, overflow="drop")
+    client._track("42", "first", {}, None)
+    assert failures.calls == []
+    monkeypatch.setattr(rt.reporting, "DEFER_AGE", 0.0)
+    client._track("42", "second", {}, None)
+    assert [f.operation["name"] for f in failures.operations] == ["first", "second"]
     gated.release()
     client.close(5)

@@ -4,6 +4,7 @@ regresses fails by exceeding a limit instead of taking the machine down."""
 
 from __future__ import annotations
 
+import os
 import resource
 import subprocess
 import sys
@@ -42,7 +43,9 @@ Bounded = Callable[..., Run]
 
 @pytest.fixture
 def bounded() -> Bounded:
-    def run(*args: str, cwd: Path, timeout: float = SECONDS) -> Run:
+    def run(
+        *args: str, cwd: Path, timeout: float = SECONDS, env: dict[str, str] | None = None
+    ) -> Run:
         start = time.monotonic()
         result = subprocess.run(
             [sys.executable, "-m", "ciogen", *args],
@@ -52,6 +55,7 @@ def bounded() -> Bounded:
             check=False,
             timeout=timeout,
             preexec_fn=_limit_memory,
+            env=None if env is None else {**os.environ, **env},
         )
         return Run(result, time.monotonic() - start)
 

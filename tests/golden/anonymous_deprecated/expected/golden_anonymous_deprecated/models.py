@@ -6,19 +6,30 @@
 # fmt: off
 """Typed event and person-attribute models for the 'anonymous deprecated' tracking plan.
 
-Every dataclass checks each rule of the plan when it is constructed and raises
+Every model checks each rule of the plan when it is constructed and raises
 `ValidationError` naming the field and the rule. `to_payload()` gives the
 JSON-safe dict Customer.io receives (wire names, timestamps as Unix seconds);
-`from_payload()` reads one back.
+`from_payload()` reads one back. Models are frozen and slotted; `dataclasses.fields`,
+`replace` and `asdict` work on them.
+
+Each event's class (with the nested objects and enums only it uses) lives in its
+own module under `_events/`, imported the first time the class is used, so a
+process pays for the events it sends, not for every event of the plan. This
+module holds what several events or the person attributes share.
 """
 
 from __future__ import annotations
 
-import dataclasses as _dc
+import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
 from ._checks import ValidationError
+
+if _t.TYPE_CHECKING:
+    from ._events.legacy_signup import LegacySignup
+    from ._events.old_signup import OldSignup
+    from ._events.page_seen import PageSeen
 
 __all__ = [
     "EVENT_TYPES",
@@ -31,17 +42,16 @@ __all__ = [
     "ValidationError",
 ]
 
+_set = object.__setattr__
 
 
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributes:
+class PersonAttributes(_c.Model):
     """Person attributes sent by `identify`."""
 
+    __slots__ = ()
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
-
-    def __post_init__(self) -> None:
+    def __init__(self) -> None:
         pass
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -53,18 +63,16 @@ class PersonAttributes:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls(
-        )
+        return cls()
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributesUpdate:
+class PersonAttributesUpdate(_c.Model):
     """A partial update of person attributes: only the fields you pass are sent."""
 
+    __slots__ = ()
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
-
-    def __post_init__(self) -> None:
+    def __init__(self) -> None:
         pass
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -76,128 +84,45 @@ class PersonAttributesUpdate:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls(
-        )
+        return cls()
 
 
-@_c.deprecated("send signed_up instead", category=None)
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class LegacySignup:
-    """Replaced too, with a reason."""
+if _t.TYPE_CHECKING:
+    AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
+        LegacySignup,
+        OldSignup,
+        PageSeen,
+    ]
+    """Any event of the plan (for `Client.track`)."""
 
-    EVENT_NAME: _t.ClassVar[str] = "legacy_signup"
-    ANONYMOUS: _t.ClassVar[bool] = False
-    DEPRECATION: _t.ClassVar[str | None] = "send signed_up instead"
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"source"})
+    EVENT_TYPES: dict[str, type[AnyEvent]]
+    """Every event class by its Customer.io event name."""
 
-    # (deprecated: legacy_signup.source is deprecated)
-    source: str | None = None
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.source
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("legacy_signup.source", "type", "must be a string", value)
-        if self.source is not None:
-            _c.warn_deprecated("legacy_signup.source is deprecated", 3)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        if self.source is not None:
-            payload["source"] = self.source
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "legacy_signup", cls._KEYS, ())
-        return cls(
-            source=data.get("source"),
-        )
-
-
-@_c.deprecated("event 'old_signup' is deprecated", category=None)
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class OldSignup:
-    """Replaced by signed_up."""
-
-    EVENT_NAME: _t.ClassVar[str] = "old_signup"
-    ANONYMOUS: _t.ClassVar[bool] = False
-    DEPRECATION: _t.ClassVar[str | None] = "event 'old_signup' is deprecated"
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
-
-
-    def __post_init__(self) -> None:
-        pass
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _c.check_payload_keys(payload, "old_signup", cls._KEYS, ())
-        return cls(
-        )
-
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PageSeen:
-    """Sent before and after sign-in."""
-
-    EVENT_NAME: _t.ClassVar[str] = "page_seen"
-    ANONYMOUS: _t.ClassVar[bool] = True
-    DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"url", "referrer"})
-
-    url: str
-    # (deprecated: use url's query instead)
-    referrer: str | None = None
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.url
-        if not isinstance(value, str):
-            raise _c.fail("page_seen.url", "type", "must be a string", value)
-        if not _c.is_uri(value):
-            raise _c.fail("page_seen.url", "format", "must be a valid uri", value)
-        value = self.referrer
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("page_seen.referrer", "type", "must be a string", value)
-        if self.referrer is not None:
-            _c.warn_deprecated("use url's query instead", 3)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"url": self.url}
-        if self.referrer is not None:
-            payload["referrer"] = self.referrer
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "page_seen", cls._KEYS, ("url",))
-        return cls(
-            url=data["url"],
-            referrer=data.get("referrer"),
-        )
-
-
-AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
-    LegacySignup,
-    OldSignup,
-    PageSeen,
-]
-
-"""Any event of the plan (for `Client.track`)."""
-
-EVENT_TYPES: dict[str, type[AnyEvent]] = {
-    "legacy_signup": LegacySignup,
-    "old_signup": OldSignup,
-    "page_seen": PageSeen,
+# Where each lazily loaded name is defined: `_events/<module>.py`.
+_LAZY: dict[str, str] = {
+    "LegacySignup": "legacy_signup",
+    "OldSignup": "old_signup",
+    "PageSeen": "page_seen",
 }
-"""Every event class by its Customer.io event name."""
+_EVENT_CLASSES = (
+    "LegacySignup",
+    "OldSignup",
+    "PageSeen",
+)
+
+if not _t.TYPE_CHECKING:  # type checkers see the imports above instead
+
+    def __getattr__(name: str) -> _t.Any:
+        """Load an event's module on first use; build `EVENT_TYPES`/`AnyEvent` on demand."""
+        if name in _LAZY:
+            module = _importlib.import_module("._events." + _LAZY[name], __package__)
+            value = getattr(module, name)
+        elif name == "EVENT_TYPES":
+            classes = [__getattr__(n) for n in _EVENT_CLASSES]
+            value = {cls.EVENT_NAME: cls for cls in classes}
+        elif name == "AnyEvent":
+            value = _t.Union[tuple(__getattr__(n) for n in _EVENT_CLASSES)]  # noqa: UP007
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        globals()[name] = value
+        return value

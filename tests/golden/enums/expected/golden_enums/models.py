@@ -6,19 +6,36 @@
 # fmt: off
 """Typed event and person-attribute models for the 'enums' tracking plan.
 
-Every dataclass checks each rule of the plan when it is constructed and raises
+Every model checks each rule of the plan when it is constructed and raises
 `ValidationError` naming the field and the rule. `to_payload()` gives the
 JSON-safe dict Customer.io receives (wire names, timestamps as Unix seconds);
-`from_payload()` reads one back.
+`from_payload()` reads one back. Models are frozen and slotted; `dataclasses.fields`,
+`replace` and `asdict` work on them.
+
+Each event's class (with the nested objects and enums only it uses) lives in its
+own module under `_events/`, imported the first time the class is used, so a
+process pays for the events it sends, not for every event of the plan. This
+module holds what several events or the person attributes share.
 """
 
 from __future__ import annotations
 
-import dataclasses as _dc
+import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
 from ._checks import ValidationError
+
+if _t.TYPE_CHECKING:
+    from ._events.rated import (
+        Rated,
+        RatedAgreed,
+        RatedChannel,
+        RatedStars,
+        RatedVersion,
+        RatedWeight,
+        Tier,
+    )
 
 __all__ = [
     "EVENT_TYPES",
@@ -35,31 +52,16 @@ __all__ = [
     "ValidationError",
 ]
 
-RatedAgreed: _t.TypeAlias = _t.Literal[True]
-_RATED_AGREED_VALUES: frozenset[object] = frozenset({True})
-# null in the values makes it nullable
-RatedChannel: _t.TypeAlias = _t.Literal["web", "app"]
-_RATED_CHANNEL_VALUES: frozenset[object] = frozenset({"web", "app"})
-RatedStars: _t.TypeAlias = _t.Literal[1, 2, 3, 4, 5]
-_RATED_STARS_VALUES: frozenset[object] = frozenset({1, 2, 3, 4, 5})
-RatedVersion: _t.TypeAlias = _t.Literal["v2"]
-_RATED_VERSION_VALUES: frozenset[object] = frozenset({"v2"})
-RatedWeight: _t.TypeAlias = float
-_RATED_WEIGHT_VALUES: frozenset[object] = frozenset({0.5, 1, 1.5})
-# A shared enum, one alias.
-Tier: _t.TypeAlias = _t.Literal["free", "pro"]
-_TIER_VALUES: frozenset[object] = frozenset({"free", "pro"})
+_set = object.__setattr__
 
 
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributes:
+class PersonAttributes(_c.Model):
     """Person attributes sent by `identify`."""
 
+    __slots__ = ()
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
-
-    def __post_init__(self) -> None:
+    def __init__(self) -> None:
         pass
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -71,18 +73,16 @@ class PersonAttributes:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls(
-        )
+        return cls()
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributesUpdate:
+class PersonAttributesUpdate(_c.Model):
     """A partial update of person attributes: only the fields you pass are sent."""
 
+    __slots__ = ()
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
-
-    def __post_init__(self) -> None:
+    def __init__(self) -> None:
         pass
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -94,109 +94,45 @@ class PersonAttributesUpdate:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls(
-        )
+        return cls()
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class Rated:
-    """Every kind of enum."""
+if _t.TYPE_CHECKING:
+    AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
+        Rated,
+    ]
+    """Any event of the plan (for `Client.track`)."""
 
-    EVENT_NAME: _t.ClassVar[str] = "rated"
-    ANONYMOUS: _t.ClassVar[bool] = False
-    DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
-        {"channel", "stars", "agreed", "tier", "tiers", "version", "weight"}
-    )
+    EVENT_TYPES: dict[str, type[AnyEvent]]
+    """Every event class by its Customer.io event name."""
 
-    # null in the values makes it nullable
-    channel: RatedChannel | None
-    stars: RatedStars
-    agreed: RatedAgreed | None = None
-    # A shared enum, one alias.
-    tier: Tier | None = None
-    tiers: list[Tier] | None = None
-    version: RatedVersion | None = None
-    weight: RatedWeight | None = None
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.channel
-        if value is not None and (not isinstance(value, str) or value not in _RATED_CHANNEL_VALUES):
-            raise _c.fail("rated.channel", "enum", 'must be one of "web", "app"', value)
-        value = self.stars
-        if not isinstance(value, int) or isinstance(
-            value, bool
-        ) or value not in _RATED_STARS_VALUES:
-            raise _c.fail("rated.stars", "enum", "must be one of 1, 2, 3, 4, 5", value)
-        value = self.agreed
-        if value is not None and (not isinstance(value, bool) or value not in _RATED_AGREED_VALUES):
-            raise _c.fail("rated.agreed", "enum", "must be one of True", value)
-        value = self.tier
-        if value is not None and (not isinstance(value, str) or value not in _TIER_VALUES):
-            raise _c.fail("rated.tier", "enum", 'must be one of "free", "pro"', value)
-        value = self.tiers
-        if value is not None:
-            if not isinstance(value, list):
-                raise _c.fail("rated.tiers", "type", "must be a list", value)
-            if not _c.all_unique(value):
-                raise _c.fail("rated.tiers", "uniqueItems", "must not repeat items", value)
-            for i0, item0 in enumerate(value):
-                if not isinstance(item0, str) or item0 not in _TIER_VALUES:
-                    raise _c.fail(
-                        _c.field_at("rated.tiers", i0),
-                        "enum",
-                        'must be one of "free", "pro"',
-                        item0,
-                    )
-        value = self.version
-        if value is not None and (not isinstance(value, str) or value not in _RATED_VERSION_VALUES):
-            raise _c.fail("rated.version", "enum", 'must be one of "v2"', value)
-        value = self.weight
-        if value is not None and (
-            not isinstance(value, int | float) or isinstance(
-                value, bool
-            ) or value not in _RATED_WEIGHT_VALUES
-        ):
-            raise _c.fail("rated.weight", "enum", "must be one of 0.5, 1, 1.5", value)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"channel": self.channel, "stars": self.stars}
-        if self.agreed is not None:
-            payload["agreed"] = self.agreed
-        if self.tier is not None:
-            payload["tier"] = self.tier
-        if self.tiers is not None:
-            payload["tiers"] = [x0 for x0 in self.tiers]
-        if self.version is not None:
-            payload["version"] = self.version
-        if self.weight is not None:
-            payload["weight"] = self.weight
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "rated", cls._KEYS, ("channel", "stars"))
-        return cls(
-            channel=data["channel"],
-            stars=_c.load_int(data["stars"]),
-            agreed=data.get("agreed"),
-            tier=data.get("tier"),
-            tiers=_c.load_list(data.get("tiers"), lambda x0: x0),
-            version=data.get("version"),
-            weight=data.get("weight"),
-        )
-
-
-AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
-    Rated,
-]
-
-"""Any event of the plan (for `Client.track`)."""
-
-EVENT_TYPES: dict[str, type[AnyEvent]] = {
-    "rated": Rated,
+# Where each lazily loaded name is defined: `_events/<module>.py`.
+_LAZY: dict[str, str] = {
+    "RatedStars": "rated",
+    "RatedWeight": "rated",
+    "RatedAgreed": "rated",
+    "RatedChannel": "rated",
+    "RatedVersion": "rated",
+    "Tier": "rated",
+    "Rated": "rated",
 }
-"""Every event class by its Customer.io event name."""
+_EVENT_CLASSES = (
+    "Rated",
+)
+
+if not _t.TYPE_CHECKING:  # type checkers see the imports above instead
+
+    def __getattr__(name: str) -> _t.Any:
+        """Load an event's module on first use; build `EVENT_TYPES`/`AnyEvent` on demand."""
+        if name in _LAZY:
+            module = _importlib.import_module("._events." + _LAZY[name], __package__)
+            value = getattr(module, name)
+        elif name == "EVENT_TYPES":
+            classes = [__getattr__(n) for n in _EVENT_CLASSES]
+            value = {cls.EVENT_NAME: cls for cls in classes}
+        elif name == "AnyEvent":
+            value = _t.Union[tuple(__getattr__(n) for n in _EVENT_CLASSES)]  # noqa: UP007
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        globals()[name] = value
+        return value

@@ -6,21 +6,32 @@
 # fmt: off
 """Typed event and person-attribute models for the 'Hostile "plan" with \\\\ backslashes' tracking plan.
 
-Every dataclass checks each rule of the plan when it is constructed and raises
+Every model checks each rule of the plan when it is constructed and raises
 `ValidationError` naming the field and the rule. `to_payload()` gives the
 JSON-safe dict Customer.io receives (wire names, timestamps as Unix seconds);
-`from_payload()` reads one back.
+`from_payload()` reads one back. Models are frozen and slotted; `dataclasses.fields`,
+`replace` and `asdict` work on them.
+
+Each event's class (with the nested objects and enums only it uses) lives in its
+own module under `_events/`, imported the first time the class is used, so a
+process pays for the events it sends, not for every event of the plan. This
+module holds what several events or the person attributes share.
 """
 
 from __future__ import annotations
 
-import dataclasses as _dc
-import datetime as _dt
-import re as _re
+import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
 from ._checks import ValidationError
+
+if _t.TYPE_CHECKING:
+    from ._events.arger_ereignis import ArgerEreignis
+    from ._events.class_ import Class, For, Model1stChoice
+    from ._events.event_2nd_event import Event2ndEvent, Event2ndEventNone_, Event2ndEventTrue_
+    from ._events.flush_event import Flush
+    from ._events.identify_event import Identify
 
 __all__ = [
     "EVENT_TYPES",
@@ -39,107 +50,50 @@ __all__ = [
     "ValidationError",
 ]
 
-Event2ndEventNone_: _t.TypeAlias = _t.Literal["None"]
-_EVENT2ND_EVENT_NONE__VALUES: frozenset[object] = frozenset({"None"})
-Event2ndEventTrue_: _t.TypeAlias = _t.Literal[True]
-_EVENT2ND_EVENT_TRUE__VALUES: frozenset[object] = frozenset({True})
-# An enum named like a keyword; values that break naive quoting. """
-For: _t.TypeAlias = _t.Literal['a"b', "c'd", "e\\f", '"""', "{}", "line\nbreak", "", "ünï", "None"]
-_FOR_VALUES: frozenset[object] = frozenset(
-    {'a"b', "c'd", "e\\f", '"""', "{}", "line\nbreak", "", "ünï", "None"}
-)
-
-_PATTERN_0 = _re.compile('["\'\\\\]+')
+_set = object.__setattr__
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class Model1stChoice:
-    """A definition with a leading digit and a dash.\\"""
-
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"from", "import", "self", "to_payload"})
-
-    from_: str
-    import_: int | None = None
-    self_: bool | None = None
-    to_payload_: float | None = None
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.from_
-        if not isinstance(value, str):
-            raise _c.fail("1st-choice.from", "type", "must be a string", value)
-        value = self.import_
-        if value is not None:
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise _c.fail("1st-choice.import", "type", "must be an integer", value)
-            if value < -5:
-                raise _c.fail("1st-choice.import", "minimum", "must be >= -5", value)
-            if value >= 10:
-                raise _c.fail("1st-choice.import", "exclusiveMaximum", "must be < 10", value)
-        value = self.self_
-        if value is not None and (not isinstance(value, bool)):
-            raise _c.fail("1st-choice.self", "type", "must be a boolean", value)
-        value = self.to_payload_
-        if value is not None:
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise _c.fail("1st-choice.to_payload", "type", "must be a number", value)
-            if isinstance(value, float) and not _c.is_finite(value):
-                raise _c.fail("1st-choice.to_payload", "type", "must be a finite number", value)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"from": self.from_}
-        if self.import_ is not None:
-            payload["import"] = self.import_
-        if self.self_ is not None:
-            payload["self"] = self.self_
-        if self.to_payload_ is not None:
-            payload["to_payload"] = self.to_payload_
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "1st-choice", cls._KEYS, ("from",))
-        return cls(
-            from_=data["from"],
-            import_=_c.load_int(data.get("import")),
-            self_=data.get("self"),
-            to_payload_=data.get("to_payload"),
-        )
-
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributes:
+class PersonAttributes(_c.Model):
     """Person attributes sent by `identify`."""
 
+    __slots__ = ("cio_subscription_preferences", "first_name", "u65e5_u672c_u8a9e", "unicode_name")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
         {"cio_subscription_preferences", "first-name", "日本語", "Ünïcödé Näme"}
     )
-
-    cio_subscription_preferences: str | None = None
+    cio_subscription_preferences: str | None
     # Trailing backslash \
-    first_name: str | None = None
+    first_name: str | None
     # # not a comment """ not a docstring end
-    u65e5_u672c_u8a9e: str | None = None
-    unicode_name: str | None = None
+    u65e5_u672c_u8a9e: str | None
+    unicode_name: str | None
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        cio_subscription_preferences: str | None = None,
+        first_name: str | None = None,
+        u65e5_u672c_u8a9e: str | None = None,
+        unicode_name: str | None = None,
+    ) -> None:
         value: _t.Any
-        value = self.cio_subscription_preferences
+        value = cio_subscription_preferences
         if value is not None and (not isinstance(value, str)):
             raise _c.fail(
                 "attributes.cio_subscription_preferences", "type", "must be a string", value
             )
-        value = self.first_name
+        value = first_name
         if value is not None and (not isinstance(value, str)):
             raise _c.fail("attributes.first-name", "type", "must be a string", value)
-        value = self.u65e5_u672c_u8a9e
+        value = u65e5_u672c_u8a9e
         if value is not None and (not isinstance(value, str)):
             raise _c.fail("attributes.日本語", "type", "must be a string", value)
-        value = self.unicode_name
+        value = unicode_name
         if value is not None and (not isinstance(value, str)):
             raise _c.fail("attributes.Ünïcödé Näme", "type", "must be a string", value)
+        _set(self, "cio_subscription_preferences", cio_subscription_preferences)
+        _set(self, "first_name", first_name)
+        _set(self, "u65e5_u672c_u8a9e", u65e5_u672c_u8a9e)
+        _set(self, "unicode_name", unicode_name)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -166,37 +120,47 @@ class PersonAttributes:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributesUpdate:
+class PersonAttributesUpdate(_c.Model):
     """A partial update of person attributes: only the fields you pass are sent."""
 
+    __slots__ = ("cio_subscription_preferences", "first_name", "u65e5_u672c_u8a9e", "unicode_name")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
         {"cio_subscription_preferences", "first-name", "日本語", "Ünïcödé Näme"}
     )
-
-    cio_subscription_preferences: str | None = None
+    cio_subscription_preferences: str | None
     # Trailing backslash \
-    first_name: str | None = None
+    first_name: str | None
     # # not a comment """ not a docstring end
-    u65e5_u672c_u8a9e: str | None = None
-    unicode_name: str | None = None
+    u65e5_u672c_u8a9e: str | None
+    unicode_name: str | None
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        cio_subscription_preferences: str | None = None,
+        first_name: str | None = None,
+        u65e5_u672c_u8a9e: str | None = None,
+        unicode_name: str | None = None,
+    ) -> None:
         value: _t.Any
-        value = self.cio_subscription_preferences
+        value = cio_subscription_preferences
         if value is not None and (not isinstance(value, str)):
             raise _c.fail(
                 "attributes.cio_subscription_preferences", "type", "must be a string", value
             )
-        value = self.first_name
+        value = first_name
         if value is not None and (not isinstance(value, str)):
             raise _c.fail("attributes.first-name", "type", "must be a string", value)
-        value = self.u65e5_u672c_u8a9e
+        value = u65e5_u672c_u8a9e
         if value is not None and (not isinstance(value, str)):
             raise _c.fail("attributes.日本語", "type", "must be a string", value)
-        value = self.unicode_name
+        value = unicode_name
         if value is not None and (not isinstance(value, str)):
             raise _c.fail("attributes.Ünïcödé Näme", "type", "must be a string", value)
+        _set(self, "cio_subscription_preferences", cio_subscription_preferences)
+        _set(self, "first_name", first_name)
+        _set(self, "u65e5_u672c_u8a9e", u65e5_u672c_u8a9e)
+        _set(self, "unicode_name", unicode_name)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -223,288 +187,52 @@ class PersonAttributesUpdate:
         )
 
 
-@_c.deprecated('Use `class` instead; this one """ is going away\\', category=None)
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class Event2ndEvent:
-    """Leading digit and a space."""
+if _t.TYPE_CHECKING:
+    AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
+        Event2ndEvent,
+        Class,
+        Flush,
+        Identify,
+        ArgerEreignis,
+    ]
+    """Any event of the plan (for `Client.track`)."""
 
-    EVENT_NAME: _t.ClassVar[str] = "2nd event"
-    ANONYMOUS: _t.ClassVar[bool] = False
-    DEPRECATION: _t.ClassVar[str | None] = 'Use `class` instead; this one """ is going away\\'
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"None", "True"})
+    EVENT_TYPES: dict[str, type[AnyEvent]]
+    """Every event class by its Customer.io event name."""
 
-    none: Event2ndEventNone_ | None = None
-    true: Event2ndEventTrue_ | None = None
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.none
-        if value is not None and (
-            not isinstance(value, str) or value not in _EVENT2ND_EVENT_NONE__VALUES
-        ):
-            raise _c.fail("2nd event.None", "enum", 'must be one of "None"', value)
-        value = self.true
-        if value is not None and (
-            not isinstance(value, bool) or value not in _EVENT2ND_EVENT_TRUE__VALUES
-        ):
-            raise _c.fail("2nd event.True", "enum", "must be one of True", value)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        if self.none is not None:
-            payload["None"] = self.none
-        if self.true is not None:
-            payload["True"] = self.true
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "2nd event", cls._KEYS, ())
-        return cls(
-            none=data.get("None"),
-            true=data.get("True"),
-        )
-
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class Class:
-    """An event named `class`: \""" closes nothing. \\ \\\\ \\n {braces} {{jinja}} {% raw %}"""
-
-    EVENT_NAME: _t.ClassVar[str] = "class"
-    ANONYMOUS: _t.ClassVar[bool] = False
-    DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
-        {"def", "1st", "lambda", "person", "recipient", "timestamp", "with-dash"}
-    )
-
-    # An enum named like a keyword; values that break naive quoting. """
-    def_: For
-    # pattern of quotes and backslashes
-    field_1st: str
-    # A definition with a leading digit and a dash.\
-    lambda_: Model1stChoice | None = None
-    person_: str | None = None
-    recipient: str | None = None
-    timestamp_: _dt.datetime | None = None
-    with_dash: int | None = None
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.def_
-        if not isinstance(value, str) or value not in _FOR_VALUES:
-            raise _c.fail(
-                "class.def",
-                "enum",
-                'must be one of \'a"b\', "c\'d", "e\\\\f", \'"""\', "{}", "line\\nbreak", "", "ünï", "None"',
-                value,
-            )
-        value = self.field_1st
-        if not isinstance(value, str):
-            raise _c.fail("class.1st", "type", "must be a string", value)
-        if _PATTERN_0.fullmatch(value) is None:
-            raise _c.fail(
-                "class.1st", "pattern", 'must match the pattern \'["\\\'\\\\\\\\]+\'', value
-            )
-        value = self.lambda_
-        if value is not None and (not isinstance(value, Model1stChoice)):
-            raise _c.fail("class.lambda", "type", "must be a Model1stChoice", value)
-        value = self.person_
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("class.person", "type", "must be a string", value)
-        value = self.recipient
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("class.recipient", "type", "must be a string", value)
-            if not _c.is_email(value):
-                raise _c.fail("class.recipient", "format", "must be a valid email", value)
-        value = self.timestamp_
-        if value is not None:
-            if not isinstance(value, _dt.datetime):
-                raise _c.fail("class.timestamp", "type", "must be a datetime", value)
-            if value.utcoffset() is None:
-                raise _c.fail(
-                    "class.timestamp",
-                    "timezone",
-                    "must be timezone-aware (naive datetimes are ambiguous)",
-                    value,
-                )
-        value = self.with_dash
-        if value is not None:
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise _c.fail("class.with-dash", "type", "must be an integer", value)
-            if value < 0:
-                raise _c.fail("class.with-dash", "minimum", "must be >= 0", value)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"def": self.def_, "1st": self.field_1st}
-        if self.lambda_ is not None:
-            payload["lambda"] = self.lambda_.to_payload()
-        if self.person_ is not None:
-            payload["person"] = self.person_
-        if self.recipient is not None:
-            payload["recipient"] = self.recipient
-        if self.timestamp_ is not None:
-            payload["timestamp"] = _c.unix(self.timestamp_)
-        if self.with_dash is not None:
-            payload["with-dash"] = self.with_dash
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "class", cls._KEYS, ("def", "1st"))
-        return cls(
-            def_=data["def"],
-            field_1st=data["1st"],
-            lambda_=_c.load_object(Model1stChoice.from_payload, data.get("lambda")),
-            person_=data.get("person"),
-            recipient=data.get("recipient"),
-            timestamp_=_c.from_unix(data.get("timestamp"), "class.timestamp"),
-            with_dash=_c.load_int(data.get("with-dash")),
-        )
-
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class Flush:
-    """Another client method name; no properties."""
-
-    EVENT_NAME: _t.ClassVar[str] = "flush"
-    ANONYMOUS: _t.ClassVar[bool] = False
-    DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
-
-
-    def __post_init__(self) -> None:
-        pass
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _c.check_payload_keys(payload, "flush", cls._KEYS, ())
-        return cls(
-        )
-
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class Identify:
-    """An event named like a client method."""
-
-    EVENT_NAME: _t.ClassVar[str] = "identify"
-    ANONYMOUS: _t.ClassVar[bool] = False
-    DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"payload"})
-
-    payload_: str | None = None
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.payload_
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("identify.payload", "type", "must be a string", value)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        if self.payload_ is not None:
-            payload["payload"] = self.payload_
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "identify", cls._KEYS, ())
-        return cls(
-            payload_=data.get("payload"),
-        )
-
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class ArgerEreignis:
-    """Unicode event name."""
-
-    EVENT_NAME: _t.ClassVar[str] = "Ärger-Ereignis"
-    ANONYMOUS: _t.ClassVar[bool] = True
-    DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"größe", "list"})
-
-    grosse: float | None = None
-    list_: list[str] | None = None
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.grosse
-        if value is not None:
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise _c.fail("Ärger-Ereignis.größe", "type", "must be a number", value)
-            if isinstance(value, float) and not _c.is_finite(value):
-                raise _c.fail("Ärger-Ereignis.größe", "type", "must be a finite number", value)
-            if value <= 0:
-                raise _c.fail("Ärger-Ereignis.größe", "exclusiveMinimum", "must be > 0", value)
-            if value > 1.5:
-                raise _c.fail("Ärger-Ereignis.größe", "maximum", "must be <= 1.5", value)
-        value = self.list_
-        if value is not None:
-            if not isinstance(value, list):
-                raise _c.fail("Ärger-Ereignis.list", "type", "must be a list", value)
-            if len(value) > 4:
-                raise _c.fail("Ärger-Ereignis.list", "maxItems", "must have at most 4 items", value)
-            if not _c.all_unique(value):
-                raise _c.fail("Ärger-Ereignis.list", "uniqueItems", "must not repeat items", value)
-            for i0, item0 in enumerate(value):
-                if not isinstance(item0, str):
-                    raise _c.fail(
-                        _c.field_at("Ärger-Ereignis.list", i0), "type", "must be a string", item0
-                    )
-                if len(item0) > 3:
-                    raise _c.fail(
-                        _c.field_at("Ärger-Ereignis.list", i0),
-                        "maxLength",
-                        "must be at most 3 characters",
-                        item0,
-                    )
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        if self.grosse is not None:
-            payload["größe"] = self.grosse
-        if self.list_ is not None:
-            payload["list"] = [x0 for x0 in self.list_]
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "Ärger-Ereignis", cls._KEYS, ())
-        return cls(
-            grosse=data.get("größe"),
-            list_=_c.load_list(data.get("list"), lambda x0: x0),
-        )
-
-
-AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
-    Event2ndEvent,
-    Class,
-    Flush,
-    Identify,
-    ArgerEreignis,
-]
-
-"""Any event of the plan (for `Client.track`)."""
-
-EVENT_TYPES: dict[str, type[AnyEvent]] = {
-    "2nd event": Event2ndEvent,
-    "class": Class,
-    "flush": Flush,
-    "identify": Identify,
-    "Ärger-Ereignis": ArgerEreignis,
+# Where each lazily loaded name is defined: `_events/<module>.py`.
+_LAZY: dict[str, str] = {
+    "Event2ndEventTrue_": "event_2nd_event",
+    "Event2ndEventNone_": "event_2nd_event",
+    "Event2ndEvent": "event_2nd_event",
+    "For": "class_",
+    "Model1stChoice": "class_",
+    "Class": "class_",
+    "Flush": "flush_event",
+    "Identify": "identify_event",
+    "ArgerEreignis": "arger_ereignis",
 }
-"""Every event class by its Customer.io event name."""
+_EVENT_CLASSES = (
+    "Event2ndEvent",
+    "Class",
+    "Flush",
+    "Identify",
+    "ArgerEreignis",
+)
+
+if not _t.TYPE_CHECKING:  # type checkers see the imports above instead
+
+    def __getattr__(name: str) -> _t.Any:
+        """Load an event's module on first use; build `EVENT_TYPES`/`AnyEvent` on demand."""
+        if name in _LAZY:
+            module = _importlib.import_module("._events." + _LAZY[name], __package__)
+            value = getattr(module, name)
+        elif name == "EVENT_TYPES":
+            classes = [__getattr__(n) for n in _EVENT_CLASSES]
+            value = {cls.EVENT_NAME: cls for cls in classes}
+        elif name == "AnyEvent":
+            value = _t.Union[tuple(__getattr__(n) for n in _EVENT_CLASSES)]  # noqa: UP007
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        globals()[name] = value
+        return value

@@ -11,6 +11,10 @@ from golden_messages import get_client
 get_client().flush()
 """
 
+import importlib as _importlib
+import typing as _t
+
+from . import models as _models
 from ._checks import ValidationError
 from ._runtime import (
     ClientClosedError,
@@ -29,30 +33,34 @@ from ._runtime import (
     TransportError,
     install_sigterm_handler,
 )
-from ._runtime.app import AppConfig
-from ._runtime.app_errors import AppError, MessageMaybeSent, MessageNotSent, MessageRejected
-from ._runtime.app_testing import RecordingAppTransport
-from ._runtime.app_transport import AnswerLost, AppResponse, ConnectFailed
-from .app_client import AppClient, configure_app, get_app_client, reset_app_client
 from .client import Client, configure, get_client, reset_client
-from .models import (
-    EVENT_TYPES,
-    AnyEvent,
-    InboxNoteMessageData,
-    LoginCodeMessageData,
-    MaintenanceWindowBroadcastData,
-    MaintenanceWindowBroadcastDataServicesItem,
-    OrderShippedMessageData,
-    OrderShippedMessageDataCarrier,
-    PasswordResetMessageData,
-    PersonAttributes,
-    PersonAttributesUpdate,
-    PlainBroadcastBroadcastData,
-    ReceiptMessageData,
-    ReceiptMessageDataLineItemsItem,
-    WelcomeBannerMessageData,
-    WhatsappHelloMessageData,
-)
+
+if _t.TYPE_CHECKING:
+    from ._runtime.app import AppConfig
+    from ._runtime.app_errors import AppError, MessageMaybeSent, MessageNotSent, MessageRejected
+    from ._runtime.app_testing import RecordingAppTransport
+    from ._runtime.app_transport import AnswerLost, AppResponse, ConnectFailed
+    from .app_client import AppClient, configure_app, get_app_client, reset_app_client
+    from .models import (
+        EVENT_TYPES,
+        AnyEvent,
+        ClassMessageData,
+        FromBroadcastData,
+        InboxNoteMessageData,
+        LoginCodeMessageData,
+        MaintenanceWindowBroadcastData,
+        MaintenanceWindowBroadcastDataServicesItem,
+        OrderShippedMessageData,
+        OrderShippedMessageDataCarrier,
+        PasswordResetMessageData,
+        PersonAttributes,
+        PersonAttributesUpdate,
+        PlainBroadcastBroadcastData,
+        ReceiptMessageData,
+        ReceiptMessageDataLineItemsItem,
+        WelcomeBannerMessageData,
+        WhatsappHelloMessageData,
+    )
 
 __all__ = [
     "EVENT_TYPES",
@@ -62,6 +70,7 @@ __all__ = [
     "AppConfig",
     "AppError",
     "AppResponse",
+    "ClassMessageData",
     "Client",
     "ClientClosedError",
     "ClientConfig",
@@ -70,6 +79,7 @@ __all__ = [
     "CustomerIOError",
     "DeliveryError",
     "FailedOperation",
+    "FromBroadcastData",
     "IdentifierError",
     "InboxNoteMessageData",
     "LoginCodeMessageData",
@@ -105,3 +115,35 @@ __all__ = [
     "reset_app_client",
     "reset_client",
 ]
+
+# The App API half (transactional messages, broadcasts) loads on first use too, so
+# `import golden_messages` costs what a tracking-only plan's import costs.
+_APP_EXPORTS = {
+    "AnswerLost": "._runtime.app_transport",
+    "AppClient": ".app_client",
+    "AppConfig": "._runtime.app",
+    "AppError": "._runtime.app_errors",
+    "AppResponse": "._runtime.app_transport",
+    "ConnectFailed": "._runtime.app_transport",
+    "MessageMaybeSent": "._runtime.app_errors",
+    "MessageNotSent": "._runtime.app_errors",
+    "MessageRejected": "._runtime.app_errors",
+    "RecordingAppTransport": "._runtime.app_testing",
+    "configure_app": ".app_client",
+    "get_app_client": ".app_client",
+    "reset_app_client": ".app_client",
+}
+
+if not _t.TYPE_CHECKING:  # type checkers see the imports above instead
+
+    def __getattr__(name: str) -> _t.Any:
+        """Event classes load on first use (see `models.py`), and the App client's names."""
+        if name in _models.__all__:
+            value = getattr(_models, name)
+            globals()[name] = value
+            return value
+        if name in _APP_EXPORTS:
+            value = getattr(_importlib.import_module(_APP_EXPORTS[name], __name__), name)
+            globals()[name] = value
+            return value
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,7 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The typed App API client of the Messages plan: transactional messages and broadcast triggers.
+"""Typed App API client of the Messages plan: messages and broadcasts.
 
 One keyword-only method per transactional message (`send_*`) and per API-triggered
 broadcast (`trigger_*`). Each checks its data against the plan before anything is
@@ -15,7 +15,7 @@ A failure raises `MessageNotSent` (provably not sent; safe to send again),
 
     from golden_messages import Person, get_app_client
 
-    get_app_client().send_...(identifiers=Person.id("42"), ...)
+    get_app_client().send_class(identifiers=Person.id("42"))
 """
 
 from __future__ import annotations
@@ -35,7 +35,56 @@ DEFAULT_REGION: _t.Final = "us"
 
 
 class AppClient(BaseAppClient):
-    """The typed App API client of the Messages plan: transactional messages and broadcast triggers."""
+    """Typed App API client of the Messages plan: messages and broadcasts."""
+
+    def send_class(
+        self,
+        *,
+        identifiers: Person,
+        data_: str | None = None,
+        from_: str | None = None,
+        options: str | None = None,
+        self_: int | None = None,
+        send_at: _dt.datetime | None = None,
+        language: str | None = None,
+        disable_message_retention: bool | None = None,
+        queue_draft: bool | None = None,
+        to: str | None = None,
+        send_to_unsubscribed: bool | None = None,
+    ) -> str:
+        """Hostile: a keyword name, \"""quotes\""" and a \\ backslash; an id with quotes.
+
+        Channel: sms; returns Customer.io's delivery id.
+
+        Args:
+            data_: `{{trigger.data}}` in the template.
+            from_: `{{trigger.from}}` in the template.
+            options: `{{trigger.options}}` in the template.
+            self_: `{{trigger.self}}` in the template.
+            identifiers: The person the message is for (Person.id(...), Person.email(...)).
+            send_at: Send later, at this aware datetime (Unix seconds on the wire).
+            language: The template translation to use, e.g. 'fr'.
+            disable_message_retention: Do not keep the message body in Customer.io's delivery log.
+            queue_draft: Queue the message as a draft for review instead of sending it.
+            to: The recipient: an email address, a device token or a phone number, by channel.
+            send_to_unsubscribed: Send even if the person unsubscribed.
+        """
+        _data = _m.ClassMessageData(
+            data_=data_,
+            from_=from_,
+            options=options,
+            self_=self_,
+        ).to_payload()
+        _options: dict[str, object] = {
+            "identifiers": identifiers,
+            "send_at": send_at,
+            "language": language,
+            "disable_message_retention": disable_message_retention,
+            "queue_draft": queue_draft,
+            "to": to,
+            "send_to_unsubscribed": send_to_unsubscribed,
+        }
+        return self._send_message("sms", 'it\'s "odd" \\ id', _data, _options)
 
     def send_inbox_note(
         self,
@@ -58,16 +107,16 @@ class AppClient(BaseAppClient):
             queue_draft: Queue the message as a draft for review instead of sending it.
         """
         _warnings.warn("use welcome_banner", DeprecationWarning, stacklevel=2)
-        data = _m.InboxNoteMessageData(
+        _data = _m.InboxNoteMessageData(
         ).to_payload()
-        options: dict[str, object] = {
+        _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
             "language": language,
             "disable_message_retention": disable_message_retention,
             "queue_draft": queue_draft,
         }
-        return self._send_message("inbox", "inbox_note", data, options)
+        return self._send_message("inbox", "inbox_note", _data, _options)
 
     def send_login_code(
         self,
@@ -95,10 +144,10 @@ class AppClient(BaseAppClient):
             to: The recipient: an email address, a device token or a phone number, by channel.
             send_to_unsubscribed: Send even if the person unsubscribed.
         """
-        data = _m.LoginCodeMessageData(
+        _data = _m.LoginCodeMessageData(
             code=code,
         ).to_payload()
-        options: dict[str, object] = {
+        _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
             "language": language,
@@ -107,7 +156,7 @@ class AppClient(BaseAppClient):
             "to": to,
             "send_to_unsubscribed": send_to_unsubscribed,
         }
-        return self._send_message("sms", 40, data, options)
+        return self._send_message("sms", 40, _data, _options)
 
     def send_order_shipped(
         self,
@@ -147,10 +196,10 @@ class AppClient(BaseAppClient):
             custom_data: Extra key-value data delivered with the notification.
             send_to_unsubscribed: Send even if the person unsubscribed.
         """
-        data = _m.OrderShippedMessageData(
+        _data = _m.OrderShippedMessageData(
             carrier=carrier,
         ).to_payload()
-        options: dict[str, object] = {
+        _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
             "language": language,
@@ -165,7 +214,7 @@ class AppClient(BaseAppClient):
             "custom_data": custom_data,
             "send_to_unsubscribed": send_to_unsubscribed,
         }
-        return self._send_message("push", 31, data, options)
+        return self._send_message("push", 31, _data, _options)
 
     def send_password_reset(
         self,
@@ -211,11 +260,11 @@ class AppClient(BaseAppClient):
             tracked: Whether opens and clicks are tracked.
             send_to_unsubscribed: Send even if the person unsubscribed.
         """
-        data = _m.PasswordResetMessageData(
+        _data = _m.PasswordResetMessageData(
             reset_url=reset_url,
             expires_in_minutes=expires_in_minutes,
         ).to_payload()
-        options: dict[str, object] = {
+        _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
             "language": language,
@@ -232,7 +281,7 @@ class AppClient(BaseAppClient):
             "tracked": tracked,
             "send_to_unsubscribed": send_to_unsubscribed,
         }
-        return self._send_message("email", "password_reset", data, options)
+        return self._send_message("email", "password_reset", _data, _options)
 
     def send_receipt(
         self,
@@ -280,12 +329,12 @@ class AppClient(BaseAppClient):
             tracked: Whether opens and clicks are tracked.
             send_to_unsubscribed: Send even if the person unsubscribed.
         """
-        data = _m.ReceiptMessageData(
+        _data = _m.ReceiptMessageData(
             line_items=line_items,
             order_id=order_id,
             paid_at=paid_at,
         ).to_payload()
-        options: dict[str, object] = {
+        _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
             "language": language,
@@ -302,7 +351,7 @@ class AppClient(BaseAppClient):
             "tracked": tracked,
             "send_to_unsubscribed": send_to_unsubscribed,
         }
-        return self._send_message("email", 12, data, options)
+        return self._send_message("email", 12, _data, _options)
 
     def send_welcome_banner(
         self,
@@ -324,16 +373,16 @@ class AppClient(BaseAppClient):
             disable_message_retention: Do not keep the message body in Customer.io's delivery log.
             queue_draft: Queue the message as a draft for review instead of sending it.
         """
-        data = _m.WelcomeBannerMessageData(
+        _data = _m.WelcomeBannerMessageData(
         ).to_payload()
-        options: dict[str, object] = {
+        _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
             "language": language,
             "disable_message_retention": disable_message_retention,
             "queue_draft": queue_draft,
         }
-        return self._send_message("in_app", 41, data, options)
+        return self._send_message("in_app", 41, _data, _options)
 
     def send_whatsapp_hello(
         self,
@@ -363,10 +412,10 @@ class AppClient(BaseAppClient):
             tracked: Whether opens and clicks are tracked.
             send_to_unsubscribed: Send even if the person unsubscribed.
         """
-        data = _m.WhatsappHelloMessageData(
+        _data = _m.WhatsappHelloMessageData(
             name=name,
         ).to_payload()
-        options: dict[str, object] = {
+        _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
             "language": language,
@@ -376,7 +425,41 @@ class AppClient(BaseAppClient):
             "tracked": tracked,
             "send_to_unsubscribed": send_to_unsubscribed,
         }
-        return self._send_message("whatsapp", 42, data, options)
+        return self._send_message("whatsapp", 42, _data, _options)
+
+    def trigger_from(
+        self,
+        *,
+        data_: str | None = None,
+        options: bool | None = None,
+        ids: _t.Sequence[str] | None = None,
+        emails: _t.Sequence[str] | None = None,
+        id_ignore_missing: bool | None = None,
+        email_ignore_missing: bool | None = None,
+    ) -> int:
+        """A broadcast whose name is a keyword; its data reuses the method's locals.
+
+        Returns the trigger id. Customer.io allows one trigger per 10 seconds.
+
+        Args:
+            data_: `{{trigger._data}}` in the template.
+            options: `{{trigger.options}}` in the template.
+            ids: Send to these person ids instead of the broadcast's audience.
+            emails: Send to these email addresses instead of the broadcast's audience.
+            id_ignore_missing: Skip ids that match nobody instead of failing.
+            email_ignore_missing: Skip email addresses that match nobody instead of failing.
+        """
+        _data = _m.FromBroadcastData(
+            data_=data_,
+            options=options,
+        ).to_payload()
+        _options: dict[str, object] = {
+            "ids": ids,
+            "emails": emails,
+            "id_ignore_missing": id_ignore_missing,
+            "email_ignore_missing": email_ignore_missing,
+        }
+        return self._trigger_broadcast(99, _data, _options)
 
     def trigger_maintenance_window(
         self,
@@ -400,17 +483,17 @@ class AppClient(BaseAppClient):
             id_ignore_missing: Skip ids that match nobody instead of failing.
             email_ignore_missing: Skip email addresses that match nobody instead of failing.
         """
-        data = _m.MaintenanceWindowBroadcastData(
+        _data = _m.MaintenanceWindowBroadcastData(
             starts_at=starts_at,
             services=services,
         ).to_payload()
-        options: dict[str, object] = {
+        _options: dict[str, object] = {
             "ids": ids,
             "emails": emails,
             "id_ignore_missing": id_ignore_missing,
             "email_ignore_missing": email_ignore_missing,
         }
-        return self._trigger_broadcast(7, data, options)
+        return self._trigger_broadcast(7, _data, _options)
 
     def trigger_plain_broadcast(
         self,
@@ -430,15 +513,15 @@ class AppClient(BaseAppClient):
             id_ignore_missing: Skip ids that match nobody instead of failing.
             email_ignore_missing: Skip email addresses that match nobody instead of failing.
         """
-        data = _m.PlainBroadcastBroadcastData(
+        _data = _m.PlainBroadcastBroadcastData(
         ).to_payload()
-        options: dict[str, object] = {
+        _options: dict[str, object] = {
             "ids": ids,
             "emails": emails,
             "id_ignore_missing": id_ignore_missing,
             "email_ignore_missing": email_ignore_missing,
         }
-        return self._trigger_broadcast(8, data, options)
+        return self._trigger_broadcast(8, _data, _options)
 
 
 _app: AppSingleton[AppClient] = AppSingleton(AppClient, default_region=DEFAULT_REGION)

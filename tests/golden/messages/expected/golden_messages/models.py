@@ -6,15 +6,20 @@
 # fmt: off
 """Typed event and person-attribute models for the 'Messages' tracking plan.
 
-Every dataclass checks each rule of the plan when it is constructed and raises
+Every model checks each rule of the plan when it is constructed and raises
 `ValidationError` naming the field and the rule. `to_payload()` gives the
 JSON-safe dict Customer.io receives (wire names, timestamps as Unix seconds);
-`from_payload()` reads one back.
+`from_payload()` reads one back. Models are frozen and slotted; `dataclasses.fields`,
+`replace` and `asdict` work on them.
+
+Each event's class (with the nested objects and enums only it uses) lives in its
+own module under `_events/`, imported the first time the class is used, so a
+process pays for the events it sends, not for every event of the plan. This
+module holds what several events or the person attributes share.
 """
 
 from __future__ import annotations
 
-import dataclasses as _dc
 import datetime as _dt
 import re as _re
 import typing as _t
@@ -25,6 +30,8 @@ from ._checks import ValidationError
 __all__ = [
     "EVENT_TYPES",
     "AnyEvent",
+    "ClassMessageData",
+    "FromBroadcastData",
     "InboxNoteMessageData",
     "LoginCodeMessageData",
     "MaintenanceWindowBroadcastData",
@@ -42,33 +49,32 @@ __all__ = [
     "WhatsappHelloMessageData",
 ]
 
+_set = object.__setattr__
 MaintenanceWindowBroadcastDataServicesItem: _t.TypeAlias = _t.Literal["api", "email"]
 _MAINTENANCE_WINDOW_BROADCAST_DATA_SERVICES_ITEM_VALUES: frozenset[object] = frozenset(
     {"api", "email"}
 )
 OrderShippedMessageDataCarrier: _t.TypeAlias = _t.Literal["ups", "dhl"]
 _ORDER_SHIPPED_MESSAGE_DATA_CARRIER_VALUES: frozenset[object] = frozenset({"ups", "dhl"})
-
 _PATTERN_0 = _re.compile("[0-9]{6}")
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PasswordResetMessageData:
+class PasswordResetMessageData(_c.Model):
     """The password reset link."""
 
+    __slots__ = ("expires_in_minutes", "reset_url")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"reset_url", "expires_in_minutes"})
-
     reset_url: str
-    expires_in_minutes: int | None = 60
+    expires_in_minutes: int | None
 
-    def __post_init__(self) -> None:
+    def __init__(self, *, reset_url: str, expires_in_minutes: int | None = 60) -> None:
         value: _t.Any
-        value = self.reset_url
+        value = reset_url
         if not isinstance(value, str):
             raise _c.fail("password_reset.reset_url", "type", "must be a string", value)
         if not _c.is_uri(value):
             raise _c.fail("password_reset.reset_url", "format", "must be a valid uri", value)
-        value = self.expires_in_minutes
+        value = expires_in_minutes
         if value is not None:
             if not isinstance(value, int) or isinstance(value, bool):
                 raise _c.fail(
@@ -76,6 +82,8 @@ class PasswordResetMessageData:
                 )
             if value < 5:
                 raise _c.fail("password_reset.expires_in_minutes", "minimum", "must be >= 5", value)
+        _set(self, "reset_url", reset_url)
+        _set(self, "expires_in_minutes", expires_in_minutes)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -94,31 +102,30 @@ class PasswordResetMessageData:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class ReceiptMessageDataLineItemsItem:
+class ReceiptMessageDataLineItemsItem(_c.Model):
     """Data of receipt.line_items[]."""
 
+    __slots__ = ("quantity", "sku", "unit_price")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"quantity", "sku", "unit_price"})
-
     quantity: int
     sku: str
     unit_price: float
 
-    def __post_init__(self) -> None:
+    def __init__(self, *, quantity: int, sku: str, unit_price: float) -> None:
         value: _t.Any
-        value = self.quantity
+        value = quantity
         if not isinstance(value, int) or isinstance(value, bool):
             raise _c.fail("receipt.line_items[].quantity", "type", "must be an integer", value)
         if value < 1:
             raise _c.fail("receipt.line_items[].quantity", "minimum", "must be >= 1", value)
-        value = self.sku
+        value = sku
         if not isinstance(value, str):
             raise _c.fail("receipt.line_items[].sku", "type", "must be a string", value)
         if len(value) < 1:
             raise _c.fail(
                 "receipt.line_items[].sku", "minLength", "must be at least 1 character", value
             )
-        value = self.unit_price
+        value = unit_price
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise _c.fail("receipt.line_items[].unit_price", "type", "must be a number", value)
         if isinstance(value, float) and not _c.is_finite(value):
@@ -127,6 +134,9 @@ class ReceiptMessageDataLineItemsItem:
             )
         if value < 0:
             raise _c.fail("receipt.line_items[].unit_price", "minimum", "must be >= 0", value)
+        _set(self, "quantity", quantity)
+        _set(self, "sku", sku)
+        _set(self, "unit_price", unit_price)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -148,19 +158,24 @@ class ReceiptMessageDataLineItemsItem:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class ReceiptMessageData:
+class ReceiptMessageData(_c.Model):
     """A receipt with its line items."""
 
+    __slots__ = ("line_items", "order_id", "paid_at")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"line_items", "order_id", "paid_at"})
-
     line_items: list[ReceiptMessageDataLineItemsItem]
     order_id: str
     paid_at: _dt.datetime
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        line_items: list[ReceiptMessageDataLineItemsItem],
+        order_id: str,
+        paid_at: _dt.datetime,
+    ) -> None:
         value: _t.Any
-        value = self.line_items
+        value = line_items
         if not isinstance(value, list):
             raise _c.fail("receipt.line_items", "type", "must be a list", value)
         if len(value) < 1:
@@ -173,10 +188,10 @@ class ReceiptMessageData:
                     "must be a ReceiptMessageDataLineItemsItem",
                     item0,
                 )
-        value = self.order_id
+        value = order_id
         if not isinstance(value, str):
             raise _c.fail("receipt.order_id", "type", "must be a string", value)
-        value = self.paid_at
+        value = paid_at
         if not isinstance(value, _dt.datetime):
             raise _c.fail("receipt.paid_at", "type", "must be a datetime", value)
         if value.utcoffset() is None:
@@ -186,6 +201,9 @@ class ReceiptMessageData:
                 "must be timezone-aware (naive datetimes are ambiguous)",
                 value,
             )
+        _set(self, "line_items", line_items)
+        _set(self, "order_id", order_id)
+        _set(self, "paid_at", paid_at)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -212,19 +230,19 @@ class ReceiptMessageData:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class OrderShippedMessageData:
+class OrderShippedMessageData(_c.Model):
     """A push when the order ships."""
 
+    __slots__ = ("carrier",)
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"carrier"})
-
     carrier: OrderShippedMessageDataCarrier
 
-    def __post_init__(self) -> None:
+    def __init__(self, *, carrier: OrderShippedMessageDataCarrier) -> None:
         value: _t.Any
-        value = self.carrier
+        value = carrier
         if not isinstance(value, str) or value not in _ORDER_SHIPPED_MESSAGE_DATA_CARRIER_VALUES:
             raise _c.fail("order_shipped.carrier", "enum", 'must be one of "ups", "dhl"', value)
+        _set(self, "carrier", carrier)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -240,21 +258,21 @@ class OrderShippedMessageData:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class LoginCodeMessageData:
+class LoginCodeMessageData(_c.Model):
     """A one-time login code by SMS."""
 
+    __slots__ = ("code",)
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"code"})
-
     code: str
 
-    def __post_init__(self) -> None:
+    def __init__(self, *, code: str) -> None:
         value: _t.Any
-        value = self.code
+        value = code
         if not isinstance(value, str):
             raise _c.fail("login_code.code", "type", "must be a string", value)
         if _PATTERN_0.fullmatch(value) is None:
             raise _c.fail("login_code.code", "pattern", "must match the pattern '[0-9]{6}'", value)
+        _set(self, "code", code)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -270,14 +288,13 @@ class LoginCodeMessageData:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class WelcomeBannerMessageData:
+class WelcomeBannerMessageData(_c.Model):
     """An in-app welcome."""
 
+    __slots__ = ()
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
-
-    def __post_init__(self) -> None:
+    def __init__(self) -> None:
         pass
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -289,18 +306,16 @@ class WelcomeBannerMessageData:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "welcome_banner", cls._KEYS, ())
-        return cls(
-        )
+        return cls()
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class InboxNoteMessageData:
+class InboxNoteMessageData(_c.Model):
     """A note in the inbox; deprecated."""
 
+    __slots__ = ()
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
-
-    def __post_init__(self) -> None:
+    def __init__(self) -> None:
         pass
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -312,23 +327,22 @@ class InboxNoteMessageData:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "inbox_note", cls._KEYS, ())
-        return cls(
-        )
+        return cls()
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class WhatsappHelloMessageData:
+class WhatsappHelloMessageData(_c.Model):
     """A WhatsApp hello."""
 
+    __slots__ = ("name",)
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"name"})
+    name: str | None
 
-    name: str | None = None
-
-    def __post_init__(self) -> None:
+    def __init__(self, *, name: str | None = None) -> None:
         value: _t.Any
-        value = self.name
+        value = name
         if value is not None and (not isinstance(value, str)):
             raise _c.fail("whatsapp_hello.name", "type", "must be a string", value)
+        _set(self, "name", name)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -346,18 +360,121 @@ class WhatsappHelloMessageData:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class MaintenanceWindowBroadcastData:
+class ClassMessageData(_c.Model):
+    """Hostile: a keyword name, \"""quotes\""" and a \\ backslash; an id with quotes."""
+
+    __slots__ = ("data_", "from_", "options", "self_")
+    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"data", "from", "options", "self"})
+    data_: str | None
+    from_: str | None
+    options: str | None
+    self_: int | None
+
+    def __init__(
+        self,
+        *,
+        data_: str | None = None,
+        from_: str | None = None,
+        options: str | None = None,
+        self_: int | None = None,
+    ) -> None:
+        value: _t.Any
+        value = data_
+        if value is not None and (not isinstance(value, str)):
+            raise _c.fail("class.data", "type", "must be a string", value)
+        value = from_
+        if value is not None and (not isinstance(value, str)):
+            raise _c.fail("class.from", "type", "must be a string", value)
+        value = options
+        if value is not None and (not isinstance(value, str)):
+            raise _c.fail("class.options", "type", "must be a string", value)
+        value = self_
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise _c.fail("class.self", "type", "must be an integer", value)
+        _set(self, "data_", data_)
+        _set(self, "from_", from_)
+        _set(self, "options", options)
+        _set(self, "self_", self_)
+
+    def to_payload(self) -> dict[str, _t.Any]:
+        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+        payload: dict[str, _t.Any] = {}
+        if self.data_ is not None:
+            payload["data"] = self.data_
+        if self.from_ is not None:
+            payload["from"] = self.from_
+        if self.options is not None:
+            payload["options"] = self.options
+        if self.self_ is not None:
+            payload["self"] = self.self_
+        return payload
+
+    @classmethod
+    def from_payload(cls, payload: _t.Any) -> _t.Self:
+        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+        data = _c.check_payload_keys(payload, "class", cls._KEYS, ())
+        return cls(
+            data_=data.get("data"),
+            from_=data.get("from"),
+            options=data.get("options"),
+            self_=_c.load_int(data.get("self")),
+        )
+
+
+class FromBroadcastData(_c.Model):
+    """A broadcast whose name is a keyword; its data reuses the method's locals."""
+
+    __slots__ = ("data_", "options")
+    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"_data", "options"})
+    data_: str | None
+    options: bool | None
+
+    def __init__(self, *, data_: str | None = None, options: bool | None = None) -> None:
+        value: _t.Any
+        value = data_
+        if value is not None and (not isinstance(value, str)):
+            raise _c.fail("from._data", "type", "must be a string", value)
+        value = options
+        if value is not None and (not isinstance(value, bool)):
+            raise _c.fail("from.options", "type", "must be a boolean", value)
+        _set(self, "data_", data_)
+        _set(self, "options", options)
+
+    def to_payload(self) -> dict[str, _t.Any]:
+        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+        payload: dict[str, _t.Any] = {}
+        if self.data_ is not None:
+            payload["_data"] = self.data_
+        if self.options is not None:
+            payload["options"] = self.options
+        return payload
+
+    @classmethod
+    def from_payload(cls, payload: _t.Any) -> _t.Self:
+        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+        data = _c.check_payload_keys(payload, "from", cls._KEYS, ())
+        return cls(
+            data_=data.get("_data"),
+            options=data.get("options"),
+        )
+
+
+class MaintenanceWindowBroadcastData(_c.Model):
     """Planned downtime."""
 
+    __slots__ = ("services", "starts_at")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"starts_at", "services"})
-
     starts_at: _dt.datetime
-    services: list[MaintenanceWindowBroadcastDataServicesItem] | None = None
+    services: list[MaintenanceWindowBroadcastDataServicesItem] | None
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        starts_at: _dt.datetime,
+        services: list[MaintenanceWindowBroadcastDataServicesItem] | None = None,
+    ) -> None:
         value: _t.Any
-        value = self.starts_at
+        value = starts_at
         if not isinstance(value, _dt.datetime):
             raise _c.fail("maintenance_window.starts_at", "type", "must be a datetime", value)
         if value.utcoffset() is None:
@@ -367,7 +484,7 @@ class MaintenanceWindowBroadcastData:
                 "must be timezone-aware (naive datetimes are ambiguous)",
                 value,
             )
-        value = self.services
+        value = services
         if value is not None:
             if not isinstance(value, list):
                 raise _c.fail("maintenance_window.services", "type", "must be a list", value)
@@ -385,6 +502,8 @@ class MaintenanceWindowBroadcastData:
                         'must be one of "api", "email"',
                         item0,
                     )
+        _set(self, "starts_at", starts_at)
+        _set(self, "services", services)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -403,14 +522,13 @@ class MaintenanceWindowBroadcastData:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PlainBroadcastBroadcastData:
+class PlainBroadcastBroadcastData(_c.Model):
     """A broadcast without data."""
 
+    __slots__ = ()
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
-
-    def __post_init__(self) -> None:
+    def __init__(self) -> None:
         pass
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -422,18 +540,16 @@ class PlainBroadcastBroadcastData:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "plain_broadcast", cls._KEYS, ())
-        return cls(
-        )
+        return cls()
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributes:
+class PersonAttributes(_c.Model):
     """Person attributes sent by `identify`."""
 
+    __slots__ = ()
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
-
-    def __post_init__(self) -> None:
+    def __init__(self) -> None:
         pass
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -445,18 +561,16 @@ class PersonAttributes:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls(
-        )
+        return cls()
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributesUpdate:
+class PersonAttributesUpdate(_c.Model):
     """A partial update of person attributes: only the fields you pass are sent."""
 
+    __slots__ = ()
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
-
-    def __post_init__(self) -> None:
+    def __init__(self) -> None:
         pass
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -468,13 +582,11 @@ class PersonAttributesUpdate:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls(
-        )
+        return cls()
 
 
 AnyEvent: _t.TypeAlias = _t.Never
 """Any event of the plan (for `Client.track`)."""
 
-EVENT_TYPES: dict[str, type[AnyEvent]] = {
-}
+EVENT_TYPES: dict[str, type[AnyEvent]] = {}
 """Every event class by its Customer.io event name."""

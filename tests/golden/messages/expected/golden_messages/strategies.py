@@ -31,6 +31,8 @@ from . import models as _m
 
 __all__ = [
     "EVENT_STRATEGIES",
+    "class_message_data",
+    "from_broadcast_data",
     "inbox_note_message_data",
     "login_code_message_data",
     "maintenance_window_broadcast_data",
@@ -44,6 +46,32 @@ __all__ = [
     "welcome_banner_message_data",
     "whatsapp_hello_message_data",
 ]
+
+
+def class_message_data() -> _st.SearchStrategy[_m.ClassMessageData]:
+    """Valid `ClassMessageData` objects (`class`).
+
+    Every property within its rules, optional properties both set and unset.
+    """
+    return _st.builds(
+        _m.ClassMessageData,
+        data_=_s.optional(_st.text()),
+        from_=_s.optional(_st.text()),
+        options=_s.optional(_st.text()),
+        self_=_s.optional(_s.integers()),
+    )
+
+
+def from_broadcast_data() -> _st.SearchStrategy[_m.FromBroadcastData]:
+    """Valid `FromBroadcastData` objects (`from`).
+
+    Every property within its rules, optional properties both set and unset.
+    """
+    return _st.builds(
+        _m.FromBroadcastData,
+        data_=_s.optional(_st.text()),
+        options=_s.optional(_st.booleans()),
+    )
 
 
 def inbox_note_message_data() -> _st.SearchStrategy[_m.InboxNoteMessageData]:

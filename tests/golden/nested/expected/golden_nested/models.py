@@ -6,21 +6,34 @@
 # fmt: off
 """Typed event and person-attribute models for the 'nested' tracking plan.
 
-Every dataclass checks each rule of the plan when it is constructed and raises
+Every model checks each rule of the plan when it is constructed and raises
 `ValidationError` naming the field and the rule. `to_payload()` gives the
 JSON-safe dict Customer.io receives (wire names, timestamps as Unix seconds);
-`from_payload()` reads one back.
+`from_payload()` reads one back. Models are frozen and slotted; `dataclasses.fields`,
+`replace` and `asdict` work on them.
+
+Each event's class (with the nested objects and enums only it uses) lives in its
+own module under `_events/`, imported the first time the class is used, so a
+process pays for the events it sends, not for every event of the plan. This
+module holds what several events or the person attributes share.
 """
 
 from __future__ import annotations
 
-import dataclasses as _dc
-import datetime as _dt
+import importlib as _importlib
 import re as _re
 import typing as _t
 
 from . import _checks as _c
 from ._checks import ValidationError
+
+if _t.TYPE_CHECKING:
+    from ._events.order_shipped import (
+        OrderShipped,
+        OrderShippedShipment,
+        OrderShippedShipmentParcelsItem,
+        Tag,
+    )
 
 __all__ = [
     "EVENT_TYPES",
@@ -36,24 +49,21 @@ __all__ = [
     "ValidationError",
 ]
 
-Tag: _t.TypeAlias = _t.Literal["red", "green", "blue"]
-_TAG_VALUES: frozenset[object] = frozenset({"red", "green", "blue"})
-
+_set = object.__setattr__
 _PATTERN_0 = _re.compile("[A-Z]{2}")
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class AddressGeo:
+class AddressGeo(_c.Model):
     """Data of address.geo."""
 
+    __slots__ = ("lat", "lon")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"lat", "lon"})
-
     lat: float
     lon: float
 
-    def __post_init__(self) -> None:
+    def __init__(self, *, lat: float, lon: float) -> None:
         value: _t.Any
-        value = self.lat
+        value = lat
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise _c.fail("address.geo.lat", "type", "must be a number", value)
         if isinstance(value, float) and not _c.is_finite(value):
@@ -62,7 +72,7 @@ class AddressGeo:
             raise _c.fail("address.geo.lat", "minimum", "must be >= -90", value)
         if value > 90:
             raise _c.fail("address.geo.lat", "maximum", "must be <= 90", value)
-        value = self.lon
+        value = lon
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise _c.fail("address.geo.lon", "type", "must be a number", value)
         if isinstance(value, float) and not _c.is_finite(value):
@@ -71,6 +81,8 @@ class AddressGeo:
             raise _c.fail("address.geo.lon", "minimum", "must be >= -180", value)
         if value > 180:
             raise _c.fail("address.geo.lon", "maximum", "must be <= 180", value)
+        _set(self, "lat", lat)
+        _set(self, "lon", lon)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -87,35 +99,40 @@ class AddressGeo:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class Address:
+class Address(_c.Model):
     """Data of address."""
 
+    __slots__ = ("city", "country", "geo", "street")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"country", "street", "city", "geo"})
-
     country: str
     street: str
-    city: str | None = None
-    geo: AddressGeo | None = None
+    city: str | None
+    geo: AddressGeo | None
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self, *, country: str, street: str, city: str | None = None, geo: AddressGeo | None = None
+    ) -> None:
         value: _t.Any
-        value = self.country
+        value = country
         if not isinstance(value, str):
             raise _c.fail("address.country", "type", "must be a string", value)
         if _PATTERN_0.fullmatch(value) is None:
             raise _c.fail("address.country", "pattern", "must match the pattern '[A-Z]{2}'", value)
-        value = self.street
+        value = street
         if not isinstance(value, str):
             raise _c.fail("address.street", "type", "must be a string", value)
         if len(value) < 1:
             raise _c.fail("address.street", "minLength", "must be at least 1 character", value)
-        value = self.city
+        value = city
         if value is not None and (not isinstance(value, str)):
             raise _c.fail("address.city", "type", "must be a string", value)
-        value = self.geo
+        value = geo
         if value is not None and (not isinstance(value, AddressGeo)):
             raise _c.fail("address.geo", "type", "must be a AddressGeo", value)
+        _set(self, "country", country)
+        _set(self, "street", street)
+        _set(self, "city", city)
+        _set(self, "geo", geo)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -138,187 +155,26 @@ class Address:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class OrderShippedShipmentParcelsItem:
-    """Data of order_shipped.shipment.parcels[]."""
-
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"weight_kg", "dimensions", "tags"})
-
-    weight_kg: float
-    dimensions: list[int] | None = None
-    tags: list[Tag] | None = None
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.weight_kg
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise _c.fail(
-                "order_shipped.shipment.parcels[].weight_kg", "type", "must be a number", value
-            )
-        if isinstance(value, float) and not _c.is_finite(value):
-            raise _c.fail(
-                "order_shipped.shipment.parcels[].weight_kg",
-                "type",
-                "must be a finite number",
-                value,
-            )
-        if value <= 0:
-            raise _c.fail(
-                "order_shipped.shipment.parcels[].weight_kg",
-                "exclusiveMinimum",
-                "must be > 0",
-                value,
-            )
-        value = self.dimensions
-        if value is not None:
-            if not isinstance(value, list):
-                raise _c.fail(
-                    "order_shipped.shipment.parcels[].dimensions", "type", "must be a list", value
-                )
-            if len(value) < 3:
-                raise _c.fail(
-                    "order_shipped.shipment.parcels[].dimensions",
-                    "minItems",
-                    "must have at least 3 items",
-                    value,
-                )
-            if len(value) > 3:
-                raise _c.fail(
-                    "order_shipped.shipment.parcels[].dimensions",
-                    "maxItems",
-                    "must have at most 3 items",
-                    value,
-                )
-            for i0, item0 in enumerate(value):
-                if not isinstance(item0, int) or isinstance(item0, bool):
-                    raise _c.fail(
-                        _c.field_at("order_shipped.shipment.parcels[].dimensions", i0),
-                        "type",
-                        "must be an integer",
-                        item0,
-                    )
-                if item0 < 1:
-                    raise _c.fail(
-                        _c.field_at("order_shipped.shipment.parcels[].dimensions", i0),
-                        "minimum",
-                        "must be >= 1",
-                        item0,
-                    )
-        value = self.tags
-        if value is not None:
-            if not isinstance(value, list):
-                raise _c.fail(
-                    "order_shipped.shipment.parcels[].tags", "type", "must be a list", value
-                )
-            if not _c.all_unique(value):
-                raise _c.fail(
-                    "order_shipped.shipment.parcels[].tags",
-                    "uniqueItems",
-                    "must not repeat items",
-                    value,
-                )
-            for i0, item0 in enumerate(value):
-                if not isinstance(item0, str) or item0 not in _TAG_VALUES:
-                    raise _c.fail(
-                        _c.field_at("order_shipped.shipment.parcels[].tags", i0),
-                        "enum",
-                        'must be one of "red", "green", "blue"',
-                        item0,
-                    )
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"weight_kg": self.weight_kg}
-        if self.dimensions is not None:
-            payload["dimensions"] = [x0 for x0 in self.dimensions]
-        if self.tags is not None:
-            payload["tags"] = [x0 for x0 in self.tags]
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
-            payload, "order_shipped.shipment.parcels[]", cls._KEYS, ("weight_kg",)
-        )
-        return cls(
-            weight_kg=data["weight_kg"],
-            dimensions=_c.load_list(data.get("dimensions"), lambda x0: _c.load_int(x0)),
-            tags=_c.load_list(data.get("tags"), lambda x0: x0),
-        )
-
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class OrderShippedShipment:
-    """Where it goes."""
-
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"parcels", "to"})
-
-    parcels: list[OrderShippedShipmentParcelsItem]
-    to: Address
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.parcels
-        if not isinstance(value, list):
-            raise _c.fail("order_shipped.shipment.parcels", "type", "must be a list", value)
-        if len(value) < 1:
-            raise _c.fail(
-                "order_shipped.shipment.parcels", "minItems", "must have at least 1 item", value
-            )
-        for i0, item0 in enumerate(value):
-            if not isinstance(item0, OrderShippedShipmentParcelsItem):
-                raise _c.fail(
-                    _c.field_at("order_shipped.shipment.parcels", i0),
-                    "type",
-                    "must be a OrderShippedShipmentParcelsItem",
-                    item0,
-                )
-        value = self.to
-        if not isinstance(value, Address):
-            raise _c.fail("order_shipped.shipment.to", "type", "must be a Address", value)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {
-            "parcels": [x0.to_payload() for x0 in self.parcels], "to": self.to.to_payload()
-        }
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
-            payload, "order_shipped.shipment", cls._KEYS, ("parcels", "to")
-        )
-        return cls(
-            parcels=_c.load_list(
-                data["parcels"],
-                lambda x0: _c.load_object(OrderShippedShipmentParcelsItem.from_payload, x0),
-            ),
-            to=_c.load_object(Address.from_payload, data["to"]),
-        )
-
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributes:
+class PersonAttributes(_c.Model):
     """Person attributes sent by `identify`."""
 
+    __slots__ = ("email", "home")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"email", "home"})
-
     email: str
-    home: Address | None = None
+    home: Address | None
 
-    def __post_init__(self) -> None:
+    def __init__(self, *, email: str, home: Address | None = None) -> None:
         value: _t.Any
-        value = self.email
+        value = email
         if not isinstance(value, str):
             raise _c.fail("attributes.email", "type", "must be a string", value)
         if not _c.is_email(value):
             raise _c.fail("attributes.email", "format", "must be a valid email", value)
-        value = self.home
+        value = home
         if value is not None and (not isinstance(value, Address)):
             raise _c.fail("attributes.home", "type", "must be a Address", value)
+        _set(self, "email", email)
+        _set(self, "home", home)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -337,26 +193,27 @@ class PersonAttributes:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributesUpdate:
+class PersonAttributesUpdate(_c.Model):
     """A partial update of person attributes: only the fields you pass are sent."""
 
+    __slots__ = ("email", "home")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"email", "home"})
+    email: str | None
+    home: Address | None
 
-    email: str | None = None
-    home: Address | None = None
-
-    def __post_init__(self) -> None:
+    def __init__(self, *, email: str | None = None, home: Address | None = None) -> None:
         value: _t.Any
-        value = self.email
+        value = email
         if value is not None:
             if not isinstance(value, str):
                 raise _c.fail("attributes.email", "type", "must be a string", value)
             if not _c.is_email(value):
                 raise _c.fail("attributes.email", "format", "must be a valid email", value)
-        value = self.home
+        value = home
         if value is not None and (not isinstance(value, Address)):
             raise _c.fail("attributes.home", "type", "must be a Address", value)
+        _set(self, "email", email)
+        _set(self, "home", home)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -377,129 +234,39 @@ class PersonAttributesUpdate:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class OrderShipped:
-    """An order left the warehouse."""
+if _t.TYPE_CHECKING:
+    AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
+        OrderShipped,
+    ]
+    """Any event of the plan (for `Client.track`)."""
 
-    EVENT_NAME: _t.ClassVar[str] = "order_shipped"
-    ANONYMOUS: _t.ClassVar[bool] = False
-    DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"shipment", "shipped_at", "history", "matrix"})
+    EVENT_TYPES: dict[str, type[AnyEvent]]
+    """Every event class by its Customer.io event name."""
 
-    # Where it goes.
-    shipment: OrderShippedShipment
-    shipped_at: _dt.datetime
-    history: list[_dt.datetime] | None = None
-    matrix: list[list[float]] | None = None
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.shipment
-        if not isinstance(value, OrderShippedShipment):
-            raise _c.fail("order_shipped.shipment", "type", "must be a OrderShippedShipment", value)
-        value = self.shipped_at
-        if not isinstance(value, _dt.datetime):
-            raise _c.fail("order_shipped.shipped_at", "type", "must be a datetime", value)
-        if value.utcoffset() is None:
-            raise _c.fail(
-                "order_shipped.shipped_at",
-                "timezone",
-                "must be timezone-aware (naive datetimes are ambiguous)",
-                value,
-            )
-        value = self.history
-        if value is not None:
-            if not isinstance(value, list):
-                raise _c.fail("order_shipped.history", "type", "must be a list", value)
-            if len(value) > 5:
-                raise _c.fail(
-                    "order_shipped.history", "maxItems", "must have at most 5 items", value
-                )
-            for i0, item0 in enumerate(value):
-                if not isinstance(item0, _dt.datetime):
-                    raise _c.fail(
-                        _c.field_at("order_shipped.history", i0),
-                        "type",
-                        "must be a datetime",
-                        item0,
-                    )
-                if item0.utcoffset() is None:
-                    raise _c.fail(
-                        _c.field_at("order_shipped.history", i0),
-                        "timezone",
-                        "must be timezone-aware (naive datetimes are ambiguous)",
-                        item0,
-                    )
-        value = self.matrix
-        if value is not None:
-            if not isinstance(value, list):
-                raise _c.fail("order_shipped.matrix", "type", "must be a list", value)
-            if len(value) > 4:
-                raise _c.fail(
-                    "order_shipped.matrix", "maxItems", "must have at most 4 items", value
-                )
-            for i0, item0 in enumerate(value):
-                if not isinstance(item0, list):
-                    raise _c.fail(
-                        _c.field_at("order_shipped.matrix", i0), "type", "must be a list", item0
-                    )
-                if len(item0) > 4:
-                    raise _c.fail(
-                        _c.field_at("order_shipped.matrix", i0),
-                        "maxItems",
-                        "must have at most 4 items",
-                        item0,
-                    )
-                for i1, item1 in enumerate(item0):
-                    if not isinstance(item1, int | float) or isinstance(item1, bool):
-                        raise _c.fail(
-                            _c.field_at(_c.field_at("order_shipped.matrix", i0), i1),
-                            "type",
-                            "must be a number",
-                            item1,
-                        )
-                    if isinstance(item1, float) and not _c.is_finite(item1):
-                        raise _c.fail(
-                            _c.field_at(_c.field_at("order_shipped.matrix", i0), i1),
-                            "type",
-                            "must be a finite number",
-                            item1,
-                        )
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {
-            "shipment": self.shipment.to_payload(), "shipped_at": _c.unix(self.shipped_at)
-        }
-        if self.history is not None:
-            payload["history"] = [_c.unix(x0) for x0 in self.history]
-        if self.matrix is not None:
-            payload["matrix"] = [[x1 for x1 in x0] for x0 in self.matrix]
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
-            payload, "order_shipped", cls._KEYS, ("shipment", "shipped_at")
-        )
-        return cls(
-            shipment=_c.load_object(OrderShippedShipment.from_payload, data["shipment"]),
-            shipped_at=_c.from_unix(data["shipped_at"], "order_shipped.shipped_at"),
-            history=_c.load_list(
-                data.get("history"), lambda x0: _c.from_unix(x0, "order_shipped.history")
-            ),
-            matrix=_c.load_list(data.get("matrix"), lambda x0: _c.load_list(x0, lambda x1: x1)),
-        )
-
-
-AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
-    OrderShipped,
-]
-
-"""Any event of the plan (for `Client.track`)."""
-
-EVENT_TYPES: dict[str, type[AnyEvent]] = {
-    "order_shipped": OrderShipped,
+# Where each lazily loaded name is defined: `_events/<module>.py`.
+_LAZY: dict[str, str] = {
+    "Tag": "order_shipped",
+    "OrderShippedShipmentParcelsItem": "order_shipped",
+    "OrderShippedShipment": "order_shipped",
+    "OrderShipped": "order_shipped",
 }
-"""Every event class by its Customer.io event name."""
+_EVENT_CLASSES = (
+    "OrderShipped",
+)
+
+if not _t.TYPE_CHECKING:  # type checkers see the imports above instead
+
+    def __getattr__(name: str) -> _t.Any:
+        """Load an event's module on first use; build `EVENT_TYPES`/`AnyEvent` on demand."""
+        if name in _LAZY:
+            module = _importlib.import_module("._events." + _LAZY[name], __package__)
+            value = getattr(module, name)
+        elif name == "EVENT_TYPES":
+            classes = [__getattr__(n) for n in _EVENT_CLASSES]
+            value = {cls.EVENT_NAME: cls for cls in classes}
+        elif name == "AnyEvent":
+            value = _t.Union[tuple(__getattr__(n) for n in _EVENT_CLASSES)]  # noqa: UP007
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        globals()[name] = value
+        return value

@@ -6,19 +6,28 @@
 # fmt: off
 """Typed event and person-attribute models for the 'nullable defaults' tracking plan.
 
-Every dataclass checks each rule of the plan when it is constructed and raises
+Every model checks each rule of the plan when it is constructed and raises
 `ValidationError` naming the field and the rule. `to_payload()` gives the
 JSON-safe dict Customer.io receives (wire names, timestamps as Unix seconds);
-`from_payload()` reads one back.
+`from_payload()` reads one back. Models are frozen and slotted; `dataclasses.fields`,
+`replace` and `asdict` work on them.
+
+Each event's class (with the nested objects and enums only it uses) lives in its
+own module under `_events/`, imported the first time the class is used, so a
+process pays for the events it sends, not for every event of the plan. This
+module holds what several events or the person attributes share.
 """
 
 from __future__ import annotations
 
-import dataclasses as _dc
+import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
 from ._checks import ValidationError
+
+if _t.TYPE_CHECKING:
+    from ._events.configured import Configured, ConfiguredMode
 
 __all__ = [
     "EVENT_TYPES",
@@ -30,19 +39,16 @@ __all__ = [
     "ValidationError",
 ]
 
-ConfiguredMode: _t.TypeAlias = _t.Literal["fast", "safe"]
-_CONFIGURED_MODE_VALUES: frozenset[object] = frozenset({"fast", "safe"})
+_set = object.__setattr__
 
 
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributes:
+class PersonAttributes(_c.Model):
     """Person attributes sent by `identify`."""
 
+    __slots__ = ()
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
-
-    def __post_init__(self) -> None:
+    def __init__(self) -> None:
         pass
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -54,18 +60,16 @@ class PersonAttributes:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls(
-        )
+        return cls()
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributesUpdate:
+class PersonAttributesUpdate(_c.Model):
     """A partial update of person attributes: only the fields you pass are sent."""
 
+    __slots__ = ()
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
-
-    def __post_init__(self) -> None:
+    def __init__(self) -> None:
         pass
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -77,107 +81,40 @@ class PersonAttributesUpdate:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls(
-        )
+        return cls()
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class Configured:
-    """Nullable and defaulted properties."""
+if _t.TYPE_CHECKING:
+    AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
+        Configured,
+    ]
+    """Any event of the plan (for `Client.track`)."""
 
-    EVENT_NAME: _t.ClassVar[str] = "configured"
-    ANONYMOUS: _t.ClassVar[bool] = False
-    DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
-        {"note", "required_with_default", "count", "label", "mode", "retries", "verbose"}
-    )
+    EVENT_TYPES: dict[str, type[AnyEvent]]
+    """Every event class by its Customer.io event name."""
 
-    note: str | None
-    required_with_default: str
-    count: int | None = None
-    label: str | None = ""
-    mode: ConfiguredMode | None = "safe"
-    retries: int | None = 3
-    verbose: bool | None = False
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.note
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("configured.note", "type", "must be a string", value)
-            if len(value) > 10:
-                raise _c.fail(
-                    "configured.note", "maxLength", "must be at most 10 characters", value
-                )
-        value = self.required_with_default
-        if not isinstance(value, str):
-            raise _c.fail("configured.required_with_default", "type", "must be a string", value)
-        value = self.count
-        if value is not None:
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise _c.fail("configured.count", "type", "must be an integer", value)
-            if value < 0:
-                raise _c.fail("configured.count", "minimum", "must be >= 0", value)
-        value = self.label
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("configured.label", "type", "must be a string", value)
-        value = self.mode
-        if value is not None and (
-            not isinstance(value, str) or value not in _CONFIGURED_MODE_VALUES
-        ):
-            raise _c.fail("configured.mode", "enum", 'must be one of "fast", "safe"', value)
-        value = self.retries
-        if value is not None:
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise _c.fail("configured.retries", "type", "must be an integer", value)
-            if value < 0:
-                raise _c.fail("configured.retries", "minimum", "must be >= 0", value)
-        value = self.verbose
-        if value is not None and (not isinstance(value, bool)):
-            raise _c.fail("configured.verbose", "type", "must be a boolean", value)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {
-            "note": self.note, "required_with_default": self.required_with_default
-        }
-        if self.count is not None:
-            payload["count"] = self.count
-        if self.label is not None:
-            payload["label"] = self.label
-        if self.mode is not None:
-            payload["mode"] = self.mode
-        if self.retries is not None:
-            payload["retries"] = self.retries
-        if self.verbose is not None:
-            payload["verbose"] = self.verbose
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(
-            payload, "configured", cls._KEYS, ("note", "required_with_default")
-        )
-        return cls(
-            note=data["note"],
-            required_with_default=data["required_with_default"],
-            count=_c.load_int(data.get("count")),
-            label=data.get("label"),
-            mode=data.get("mode"),
-            retries=_c.load_int(data.get("retries")),
-            verbose=data.get("verbose"),
-        )
-
-
-AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
-    Configured,
-]
-
-"""Any event of the plan (for `Client.track`)."""
-
-EVENT_TYPES: dict[str, type[AnyEvent]] = {
-    "configured": Configured,
+# Where each lazily loaded name is defined: `_events/<module>.py`.
+_LAZY: dict[str, str] = {
+    "ConfiguredMode": "configured",
+    "Configured": "configured",
 }
-"""Every event class by its Customer.io event name."""
+_EVENT_CLASSES = (
+    "Configured",
+)
+
+if not _t.TYPE_CHECKING:  # type checkers see the imports above instead
+
+    def __getattr__(name: str) -> _t.Any:
+        """Load an event's module on first use; build `EVENT_TYPES`/`AnyEvent` on demand."""
+        if name in _LAZY:
+            module = _importlib.import_module("._events." + _LAZY[name], __package__)
+            value = getattr(module, name)
+        elif name == "EVENT_TYPES":
+            classes = [__getattr__(n) for n in _EVENT_CLASSES]
+            value = {cls.EVENT_NAME: cls for cls in classes}
+        elif name == "AnyEvent":
+            value = _t.Union[tuple(__getattr__(n) for n in _EVENT_CLASSES)]  # noqa: UP007
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        globals()[name] = value
+        return value

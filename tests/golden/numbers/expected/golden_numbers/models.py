@@ -6,19 +6,28 @@
 # fmt: off
 """Typed event and person-attribute models for the 'numbers' tracking plan.
 
-Every dataclass checks each rule of the plan when it is constructed and raises
+Every model checks each rule of the plan when it is constructed and raises
 `ValidationError` naming the field and the rule. `to_payload()` gives the
 JSON-safe dict Customer.io receives (wire names, timestamps as Unix seconds);
-`from_payload()` reads one back.
+`from_payload()` reads one back. Models are frozen and slotted; `dataclasses.fields`,
+`replace` and `asdict` work on them.
+
+Each event's class (with the nested objects and enums only it uses) lives in its
+own module under `_events/`, imported the first time the class is used, so a
+process pays for the events it sends, not for every event of the plan. This
+module holds what several events or the person attributes share.
 """
 
 from __future__ import annotations
 
-import dataclasses as _dc
+import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
 from ._checks import ValidationError
+
+if _t.TYPE_CHECKING:
+    from ._events.measured import Measured
 
 __all__ = [
     "EVENT_TYPES",
@@ -29,17 +38,16 @@ __all__ = [
     "ValidationError",
 ]
 
+_set = object.__setattr__
 
 
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributes:
+class PersonAttributes(_c.Model):
     """Person attributes sent by `identify`."""
 
+    __slots__ = ()
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
-
-    def __post_init__(self) -> None:
+    def __init__(self) -> None:
         pass
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -51,18 +59,16 @@ class PersonAttributes:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls(
-        )
+        return cls()
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributesUpdate:
+class PersonAttributesUpdate(_c.Model):
     """A partial update of person attributes: only the fields you pass are sent."""
 
+    __slots__ = ()
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
-
-    def __post_init__(self) -> None:
+    def __init__(self) -> None:
         pass
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -74,126 +80,39 @@ class PersonAttributesUpdate:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls(
-        )
+        return cls()
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class Measured:
-    """Every kind of bound."""
+if _t.TYPE_CHECKING:
+    AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
+        Measured,
+    ]
+    """Any event of the plan (for `Client.track`)."""
 
-    EVENT_NAME: _t.ClassVar[str] = "measured"
-    ANONYMOUS: _t.ClassVar[bool] = False
-    DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
-        {"count", "any", "offset", "open", "ratio", "tag", "written_as_float"}
-    )
+    EVENT_TYPES: dict[str, type[AnyEvent]]
+    """Every event class by its Customer.io event name."""
 
-    count: int
-    any: float | None = None
-    offset: float | None = None
-    open: int | None = None
-    ratio: float | None = None
-    tag: str | None = None
-    written_as_float: int | None = None
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.count
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise _c.fail("measured.count", "type", "must be an integer", value)
-        if value < 0:
-            raise _c.fail("measured.count", "minimum", "must be >= 0", value)
-        if value > 100:
-            raise _c.fail("measured.count", "maximum", "must be <= 100", value)
-        value = self.any
-        if value is not None:
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise _c.fail("measured.any", "type", "must be a number", value)
-            if isinstance(value, float) and not _c.is_finite(value):
-                raise _c.fail("measured.any", "type", "must be a finite number", value)
-        value = self.offset
-        if value is not None:
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise _c.fail("measured.offset", "type", "must be a number", value)
-            if isinstance(value, float) and not _c.is_finite(value):
-                raise _c.fail("measured.offset", "type", "must be a finite number", value)
-            if value <= -1.5:
-                raise _c.fail("measured.offset", "exclusiveMinimum", "must be > -1.5", value)
-            if value > 2.5:
-                raise _c.fail("measured.offset", "maximum", "must be <= 2.5", value)
-        value = self.open
-        if value is not None:
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise _c.fail("measured.open", "type", "must be an integer", value)
-            if value <= 0:
-                raise _c.fail("measured.open", "exclusiveMinimum", "must be > 0", value)
-            if value >= 10:
-                raise _c.fail("measured.open", "exclusiveMaximum", "must be < 10", value)
-        value = self.ratio
-        if value is not None:
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise _c.fail("measured.ratio", "type", "must be a number", value)
-            if isinstance(value, float) and not _c.is_finite(value):
-                raise _c.fail("measured.ratio", "type", "must be a finite number", value)
-            if value < 0:
-                raise _c.fail("measured.ratio", "minimum", "must be >= 0", value)
-            if value >= 1:
-                raise _c.fail("measured.ratio", "exclusiveMaximum", "must be < 1", value)
-        value = self.tag
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("measured.tag", "type", "must be a string", value)
-            if len(value) < 2:
-                raise _c.fail("measured.tag", "minLength", "must be at least 2 characters", value)
-        value = self.written_as_float
-        if value is not None:
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise _c.fail("measured.written_as_float", "type", "must be an integer", value)
-            if value < 1:
-                raise _c.fail("measured.written_as_float", "minimum", "must be >= 1", value)
-            if value > 5:
-                raise _c.fail("measured.written_as_float", "maximum", "must be <= 5", value)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"count": self.count}
-        if self.any is not None:
-            payload["any"] = self.any
-        if self.offset is not None:
-            payload["offset"] = self.offset
-        if self.open is not None:
-            payload["open"] = self.open
-        if self.ratio is not None:
-            payload["ratio"] = self.ratio
-        if self.tag is not None:
-            payload["tag"] = self.tag
-        if self.written_as_float is not None:
-            payload["written_as_float"] = self.written_as_float
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "measured", cls._KEYS, ("count",))
-        return cls(
-            count=_c.load_int(data["count"]),
-            any=data.get("any"),
-            offset=data.get("offset"),
-            open=_c.load_int(data.get("open")),
-            ratio=data.get("ratio"),
-            tag=data.get("tag"),
-            written_as_float=_c.load_int(data.get("written_as_float")),
-        )
-
-
-AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
-    Measured,
-]
-
-"""Any event of the plan (for `Client.track`)."""
-
-EVENT_TYPES: dict[str, type[AnyEvent]] = {
-    "measured": Measured,
+# Where each lazily loaded name is defined: `_events/<module>.py`.
+_LAZY: dict[str, str] = {
+    "Measured": "measured",
 }
-"""Every event class by its Customer.io event name."""
+_EVENT_CLASSES = (
+    "Measured",
+)
+
+if not _t.TYPE_CHECKING:  # type checkers see the imports above instead
+
+    def __getattr__(name: str) -> _t.Any:
+        """Load an event's module on first use; build `EVENT_TYPES`/`AnyEvent` on demand."""
+        if name in _LAZY:
+            module = _importlib.import_module("._events." + _LAZY[name], __package__)
+            value = getattr(module, name)
+        elif name == "EVENT_TYPES":
+            classes = [__getattr__(n) for n in _EVENT_CLASSES]
+            value = {cls.EVENT_NAME: cls for cls in classes}
+        elif name == "AnyEvent":
+            value = _t.Union[tuple(__getattr__(n) for n in _EVENT_CLASSES)]  # noqa: UP007
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        globals()[name] = value
+        return value

@@ -6,20 +6,28 @@
 # fmt: off
 """Typed event and person-attribute models for the 'patterns formats' tracking plan.
 
-Every dataclass checks each rule of the plan when it is constructed and raises
+Every model checks each rule of the plan when it is constructed and raises
 `ValidationError` naming the field and the rule. `to_payload()` gives the
 JSON-safe dict Customer.io receives (wire names, timestamps as Unix seconds);
-`from_payload()` reads one back.
+`from_payload()` reads one back. Models are frozen and slotted; `dataclasses.fields`,
+`replace` and `asdict` work on them.
+
+Each event's class (with the nested objects and enums only it uses) lives in its
+own module under `_events/`, imported the first time the class is used, so a
+process pays for the events it sends, not for every event of the plan. This
+module holds what several events or the person attributes share.
 """
 
 from __future__ import annotations
 
-import dataclasses as _dc
-import re as _re
+import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
 from ._checks import ValidationError
+
+if _t.TYPE_CHECKING:
+    from ._events.contacted import Contacted
 
 __all__ = [
     "EVENT_TYPES",
@@ -30,21 +38,16 @@ __all__ = [
     "ValidationError",
 ]
 
-
-_PATTERN_0 = _re.compile("[A-Z]{3}-[0-9]+")
-_PATTERN_1 = _re.compile("[a-z]+@[a-z]+\\.io")
-_PATTERN_2 = _re.compile("(?x) [a-z]+  # letters\n [0-9]*  # then digits")
-_PATTERN_3 = _re.compile("(?i)yes|no")
+_set = object.__setattr__
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributes:
+class PersonAttributes(_c.Model):
     """Person attributes sent by `identify`."""
 
+    __slots__ = ()
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
-
-    def __post_init__(self) -> None:
+    def __init__(self) -> None:
         pass
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -56,18 +59,16 @@ class PersonAttributes:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls(
-        )
+        return cls()
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributesUpdate:
+class PersonAttributesUpdate(_c.Model):
     """A partial update of person attributes: only the fields you pass are sent."""
 
+    __slots__ = ()
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
 
-
-    def __post_init__(self) -> None:
+    def __init__(self) -> None:
         pass
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -79,156 +80,39 @@ class PersonAttributesUpdate:
     def from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
-        return cls(
-        )
+        return cls()
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class Contacted:
-    """Strings with patterns and formats."""
+if _t.TYPE_CHECKING:
+    AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
+        Contacted,
+    ]
+    """Any event of the plan (for `Client.track`)."""
 
-    EVENT_NAME: _t.ClassVar[str] = "contacted"
-    ANONYMOUS: _t.ClassVar[bool] = False
-    DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
-        {"code", "at", "day", "email", "ref", "short_email", "site", "verbose", "word"}
-    )
+    EVENT_TYPES: dict[str, type[AnyEvent]]
+    """Every event class by its Customer.io event name."""
 
-    code: str
-    at: str | None = None
-    day: str | None = None
-    email: str | None = None
-    ref: str | None = None
-    short_email: str | None = None
-    site: str | None = None
-    verbose: str | None = None
-    word: str | None = None
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.code
-        if not isinstance(value, str):
-            raise _c.fail("contacted.code", "type", "must be a string", value)
-        if _PATTERN_0.fullmatch(value) is None:
-            raise _c.fail(
-                "contacted.code", "pattern", "must match the pattern '[A-Z]{3}-[0-9]+'", value
-            )
-        value = self.at
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("contacted.at", "type", "must be a string", value)
-            if not _c.is_date_time(value):
-                raise _c.fail("contacted.at", "format", "must be a valid date-time", value)
-        value = self.day
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("contacted.day", "type", "must be a string", value)
-            if not _c.is_date(value):
-                raise _c.fail("contacted.day", "format", "must be a valid date", value)
-        value = self.email
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("contacted.email", "type", "must be a string", value)
-            if len(value) > 254:
-                raise _c.fail(
-                    "contacted.email", "maxLength", "must be at most 254 characters", value
-                )
-            if not _c.is_email(value):
-                raise _c.fail("contacted.email", "format", "must be a valid email", value)
-        value = self.ref
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("contacted.ref", "type", "must be a string", value)
-            if not _c.is_uuid(value):
-                raise _c.fail("contacted.ref", "format", "must be a valid uuid", value)
-        value = self.short_email
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("contacted.short_email", "type", "must be a string", value)
-            if len(value) < 6:
-                raise _c.fail(
-                    "contacted.short_email", "minLength", "must be at least 6 characters", value
-                )
-            if _PATTERN_1.fullmatch(value) is None:
-                raise _c.fail(
-                    "contacted.short_email",
-                    "pattern",
-                    "must match the pattern '[a-z]+@[a-z]+\\\\.io'",
-                    value,
-                )
-            if not _c.is_email(value):
-                raise _c.fail("contacted.short_email", "format", "must be a valid email", value)
-        value = self.site
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("contacted.site", "type", "must be a string", value)
-            if not _c.is_uri(value):
-                raise _c.fail("contacted.site", "format", "must be a valid uri", value)
-        value = self.verbose
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("contacted.verbose", "type", "must be a string", value)
-            if _PATTERN_2.fullmatch(value) is None:
-                raise _c.fail(
-                    "contacted.verbose",
-                    "pattern",
-                    "must match the pattern '(?x) [a-z]+  # letters\\n [0-9]*  # then digits'",
-                    value,
-                )
-        value = self.word
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("contacted.word", "type", "must be a string", value)
-            if _PATTERN_3.fullmatch(value) is None:
-                raise _c.fail(
-                    "contacted.word", "pattern", "must match the pattern '(?i)yes|no'", value
-                )
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"code": self.code}
-        if self.at is not None:
-            payload["at"] = self.at
-        if self.day is not None:
-            payload["day"] = self.day
-        if self.email is not None:
-            payload["email"] = self.email
-        if self.ref is not None:
-            payload["ref"] = self.ref
-        if self.short_email is not None:
-            payload["short_email"] = self.short_email
-        if self.site is not None:
-            payload["site"] = self.site
-        if self.verbose is not None:
-            payload["verbose"] = self.verbose
-        if self.word is not None:
-            payload["word"] = self.word
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "contacted", cls._KEYS, ("code",))
-        return cls(
-            code=data["code"],
-            at=data.get("at"),
-            day=data.get("day"),
-            email=data.get("email"),
-            ref=data.get("ref"),
-            short_email=data.get("short_email"),
-            site=data.get("site"),
-            verbose=data.get("verbose"),
-            word=data.get("word"),
-        )
-
-
-AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
-    Contacted,
-]
-
-"""Any event of the plan (for `Client.track`)."""
-
-EVENT_TYPES: dict[str, type[AnyEvent]] = {
-    "contacted": Contacted,
+# Where each lazily loaded name is defined: `_events/<module>.py`.
+_LAZY: dict[str, str] = {
+    "Contacted": "contacted",
 }
-"""Every event class by its Customer.io event name."""
+_EVENT_CLASSES = (
+    "Contacted",
+)
+
+if not _t.TYPE_CHECKING:  # type checkers see the imports above instead
+
+    def __getattr__(name: str) -> _t.Any:
+        """Load an event's module on first use; build `EVENT_TYPES`/`AnyEvent` on demand."""
+        if name in _LAZY:
+            module = _importlib.import_module("._events." + _LAZY[name], __package__)
+            value = getattr(module, name)
+        elif name == "EVENT_TYPES":
+            classes = [__getattr__(n) for n in _EVENT_CLASSES]
+            value = {cls.EVENT_NAME: cls for cls in classes}
+        elif name == "AnyEvent":
+            value = _t.Union[tuple(__getattr__(n) for n in _EVENT_CLASSES)]  # noqa: UP007
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        globals()[name] = value
+        return value

@@ -6,19 +6,28 @@
 # fmt: off
 """Typed event and person-attribute models for the 'refs' tracking plan.
 
-Every dataclass checks each rule of the plan when it is constructed and raises
+Every model checks each rule of the plan when it is constructed and raises
 `ValidationError` naming the field and the rule. `to_payload()` gives the
 JSON-safe dict Customer.io receives (wire names, timestamps as Unix seconds);
-`from_payload()` reads one back.
+`from_payload()` reads one back. Models are frozen and slotted; `dataclasses.fields`,
+`replace` and `asdict` work on them.
+
+Each event's class (with the nested objects and enums only it uses) lives in its
+own module under `_events/`, imported the first time the class is used, so a
+process pays for the events it sends, not for every event of the plan. This
+module holds what several events or the person attributes share.
 """
 
 from __future__ import annotations
 
-import dataclasses as _dc
+import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
 from ._checks import ValidationError
+
+if _t.TYPE_CHECKING:
+    from ._events.bought import Bought, Item
 
 __all__ = [
     "EVENT_TYPES",
@@ -30,62 +39,20 @@ __all__ = [
     "ValidationError",
 ]
 
+_set = object.__setattr__
 
 
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class Item:
-    """Data of item."""
-
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"sku", "price"})
-
-    sku: str
-    # A price is an amount.
-    price: float | None = None
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.sku
-        if not isinstance(value, str):
-            raise _c.fail("item.sku", "type", "must be a string", value)
-        value = self.price
-        if value is not None:
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise _c.fail("item.price", "type", "must be a number", value)
-            if isinstance(value, float) and not _c.is_finite(value):
-                raise _c.fail("item.price", "type", "must be a finite number", value)
-            if value < 0:
-                raise _c.fail("item.price", "minimum", "must be >= 0", value)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"sku": self.sku}
-        if self.price is not None:
-            payload["price"] = self.price
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "item", cls._KEYS, ("sku",))
-        return cls(
-            sku=data["sku"],
-            price=data.get("price"),
-        )
-
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributes:
+class PersonAttributes(_c.Model):
     """Person attributes sent by `identify`."""
 
+    __slots__ = ("balance",)
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"balance"})
-
     # An amount.
-    balance: float | None = None
+    balance: float | None
 
-    def __post_init__(self) -> None:
+    def __init__(self, *, balance: float | None = None) -> None:
         value: _t.Any
-        value = self.balance
+        value = balance
         if value is not None:
             if not isinstance(value, int | float) or isinstance(value, bool):
                 raise _c.fail("attributes.balance", "type", "must be a number", value)
@@ -93,6 +60,7 @@ class PersonAttributes:
                 raise _c.fail("attributes.balance", "type", "must be a finite number", value)
             if value < 0:
                 raise _c.fail("attributes.balance", "minimum", "must be >= 0", value)
+        _set(self, "balance", balance)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -110,18 +78,17 @@ class PersonAttributes:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributesUpdate:
+class PersonAttributesUpdate(_c.Model):
     """A partial update of person attributes: only the fields you pass are sent."""
 
+    __slots__ = ("balance",)
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"balance"})
-
     # An amount.
-    balance: float | None = None
+    balance: float | None
 
-    def __post_init__(self) -> None:
+    def __init__(self, *, balance: float | None = None) -> None:
         value: _t.Any
-        value = self.balance
+        value = balance
         if value is not None:
             if not isinstance(value, int | float) or isinstance(value, bool):
                 raise _c.fail("attributes.balance", "type", "must be a number", value)
@@ -129,6 +96,7 @@ class PersonAttributesUpdate:
                 raise _c.fail("attributes.balance", "type", "must be a finite number", value)
             if value < 0:
                 raise _c.fail("attributes.balance", "minimum", "must be >= 0", value)
+        _set(self, "balance", balance)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -146,68 +114,37 @@ class PersonAttributesUpdate:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class Bought:
-    """Refs everywhere."""
+if _t.TYPE_CHECKING:
+    AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
+        Bought,
+    ]
+    """Any event of the plan (for `Client.track`)."""
 
-    EVENT_NAME: _t.ClassVar[str] = "bought"
-    ANONYMOUS: _t.ClassVar[bool] = False
-    DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"item", "items", "total"})
+    EVENT_TYPES: dict[str, type[AnyEvent]]
+    """Every event class by its Customer.io event name."""
 
-    item: Item
-    items: list[Item] | None = None
-    # The order total.
-    total: float | None = None
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.item
-        if not isinstance(value, Item):
-            raise _c.fail("bought.item", "type", "must be a Item", value)
-        value = self.items
-        if value is not None:
-            if not isinstance(value, list):
-                raise _c.fail("bought.items", "type", "must be a list", value)
-            for i0, item0 in enumerate(value):
-                if not isinstance(item0, Item):
-                    raise _c.fail(_c.field_at("bought.items", i0), "type", "must be a Item", item0)
-        value = self.total
-        if value is not None:
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise _c.fail("bought.total", "type", "must be a number", value)
-            if isinstance(value, float) and not _c.is_finite(value):
-                raise _c.fail("bought.total", "type", "must be a finite number", value)
-            if value < 0:
-                raise _c.fail("bought.total", "minimum", "must be >= 0", value)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {"item": self.item.to_payload()}
-        if self.items is not None:
-            payload["items"] = [x0.to_payload() for x0 in self.items]
-        if self.total is not None:
-            payload["total"] = self.total
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "bought", cls._KEYS, ("item",))
-        return cls(
-            item=_c.load_object(Item.from_payload, data["item"]),
-            items=_c.load_list(data.get("items"), lambda x0: _c.load_object(Item.from_payload, x0)),
-            total=data.get("total"),
-        )
-
-
-AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
-    Bought,
-]
-
-"""Any event of the plan (for `Client.track`)."""
-
-EVENT_TYPES: dict[str, type[AnyEvent]] = {
-    "bought": Bought,
+# Where each lazily loaded name is defined: `_events/<module>.py`.
+_LAZY: dict[str, str] = {
+    "Item": "bought",
+    "Bought": "bought",
 }
-"""Every event class by its Customer.io event name."""
+_EVENT_CLASSES = (
+    "Bought",
+)
+
+if not _t.TYPE_CHECKING:  # type checkers see the imports above instead
+
+    def __getattr__(name: str) -> _t.Any:
+        """Load an event's module on first use; build `EVENT_TYPES`/`AnyEvent` on demand."""
+        if name in _LAZY:
+            module = _importlib.import_module("._events." + _LAZY[name], __package__)
+            value = getattr(module, name)
+        elif name == "EVENT_TYPES":
+            classes = [__getattr__(n) for n in _EVENT_CLASSES]
+            value = {cls.EVENT_NAME: cls for cls in classes}
+        elif name == "AnyEvent":
+            value = _t.Union[tuple(__getattr__(n) for n in _EVENT_CLASSES)]  # noqa: UP007
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        globals()[name] = value
+        return value

@@ -11,6 +11,9 @@ from golden_reserved_names import get_client
 get_client().event_1st_login("42")
 """
 
+import typing as _t
+
+from . import models as _models
 from ._checks import ValidationError
 from ._runtime import (
     ClientClosedError,
@@ -30,15 +33,17 @@ from ._runtime import (
     install_sigterm_handler,
 )
 from .client import Client, configure, get_client, reset_client
-from .models import (
-    EVENT_TYPES,
-    AnyEvent,
-    Event1stLogin,
-    Flush,
-    Import,
-    PersonAttributes,
-    PersonAttributesUpdate,
-)
+
+if _t.TYPE_CHECKING:
+    from .models import (
+        EVENT_TYPES,
+        AnyEvent,
+        Event1stLogin,
+        Flush,
+        Import,
+        PersonAttributes,
+        PersonAttributesUpdate,
+    )
 
 __all__ = [
     "EVENT_TYPES",
@@ -69,3 +74,13 @@ __all__ = [
     "install_sigterm_handler",
     "reset_client",
 ]
+
+if not _t.TYPE_CHECKING:  # type checkers see the imports above instead
+
+    def __getattr__(name: str) -> _t.Any:
+        """Event classes load on first use (see `models.py`)."""
+        if name in _models.__all__:
+            value = getattr(_models, name)
+            globals()[name] = value
+            return value
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

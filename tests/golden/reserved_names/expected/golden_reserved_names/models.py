@@ -6,19 +6,30 @@
 # fmt: off
 """Typed event and person-attribute models for the 'reserved names' tracking plan.
 
-Every dataclass checks each rule of the plan when it is constructed and raises
+Every model checks each rule of the plan when it is constructed and raises
 `ValidationError` naming the field and the rule. `to_payload()` gives the
 JSON-safe dict Customer.io receives (wire names, timestamps as Unix seconds);
-`from_payload()` reads one back.
+`from_payload()` reads one back. Models are frozen and slotted; `dataclasses.fields`,
+`replace` and `asdict` work on them.
+
+Each event's class (with the nested objects and enums only it uses) lives in its
+own module under `_events/`, imported the first time the class is used, so a
+process pays for the events it sends, not for every event of the plan. This
+module holds what several events or the person attributes share.
 """
 
 from __future__ import annotations
 
-import dataclasses as _dc
+import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
 from ._checks import ValidationError
+
+if _t.TYPE_CHECKING:
+    from ._events.event_1st_login import Event1stLogin
+    from ._events.flush_event import Flush
+    from ._events.import_ import Import
 
 __all__ = [
     "EVENT_TYPES",
@@ -31,30 +42,38 @@ __all__ = [
     "ValidationError",
 ]
 
+_set = object.__setattr__
 
 
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributes:
+class PersonAttributes(_c.Model):
     """Person attributes sent by `identify`."""
 
+    __slots__ = ("anonymous_id_", "cio_language", "class_")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"anonymous_id", "cio_language", "class"})
+    anonymous_id_: str | None
+    cio_language: str | None
+    class_: str | None
 
-    anonymous_id_: str | None = None
-    cio_language: str | None = None
-    class_: str | None = None
-
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        anonymous_id_: str | None = None,
+        cio_language: str | None = None,
+        class_: str | None = None,
+    ) -> None:
         value: _t.Any
-        value = self.anonymous_id_
+        value = anonymous_id_
         if value is not None and (not isinstance(value, str)):
             raise _c.fail("attributes.anonymous_id", "type", "must be a string", value)
-        value = self.cio_language
+        value = cio_language
         if value is not None and (not isinstance(value, str)):
             raise _c.fail("attributes.cio_language", "type", "must be a string", value)
-        value = self.class_
+        value = class_
         if value is not None and (not isinstance(value, str)):
             raise _c.fail("attributes.class", "type", "must be a string", value)
+        _set(self, "anonymous_id_", anonymous_id_)
+        _set(self, "cio_language", cio_language)
+        _set(self, "class_", class_)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -78,27 +97,35 @@ class PersonAttributes:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributesUpdate:
+class PersonAttributesUpdate(_c.Model):
     """A partial update of person attributes: only the fields you pass are sent."""
 
+    __slots__ = ("anonymous_id_", "cio_language", "class_")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"anonymous_id", "cio_language", "class"})
+    anonymous_id_: str | None
+    cio_language: str | None
+    class_: str | None
 
-    anonymous_id_: str | None = None
-    cio_language: str | None = None
-    class_: str | None = None
-
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        anonymous_id_: str | None = None,
+        cio_language: str | None = None,
+        class_: str | None = None,
+    ) -> None:
         value: _t.Any
-        value = self.anonymous_id_
+        value = anonymous_id_
         if value is not None and (not isinstance(value, str)):
             raise _c.fail("attributes.anonymous_id", "type", "must be a string", value)
-        value = self.cio_language
+        value = cio_language
         if value is not None and (not isinstance(value, str)):
             raise _c.fail("attributes.cio_language", "type", "must be a string", value)
-        value = self.class_
+        value = class_
         if value is not None and (not isinstance(value, str)):
             raise _c.fail("attributes.class", "type", "must be a string", value)
+        _set(self, "anonymous_id_", anonymous_id_)
+        _set(self, "cio_language", cio_language)
+        _set(self, "class_", class_)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -122,142 +149,42 @@ class PersonAttributesUpdate:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class Event1stLogin:
-    """Starts with a digit."""
+if _t.TYPE_CHECKING:
+    AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
+        Event1stLogin,
+        Flush,
+        Import,
+    ]
+    """Any event of the plan (for `Client.track`)."""
 
-    EVENT_NAME: _t.ClassVar[str] = "1st login"
-    ANONYMOUS: _t.ClassVar[bool] = False
-    DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
+    EVENT_TYPES: dict[str, type[AnyEvent]]
+    """Every event class by its Customer.io event name."""
 
-
-    def __post_init__(self) -> None:
-        pass
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _c.check_payload_keys(payload, "1st login", cls._KEYS, ())
-        return cls(
-        )
-
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class Flush:
-    """Named like a client method."""
-
-    EVENT_NAME: _t.ClassVar[str] = "flush"
-    ANONYMOUS: _t.ClassVar[bool] = False
-    DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
-        {"l", "lambda", "recipient", "reply_to", "self", "to_payload"}
-    )
-
-    l_: str | None = None
-    lambda_: str | None = None
-    recipient: str | None = None
-    reply_to: str | None = None
-    self_: int | None = None
-    to_payload_: bool | None = None
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.l_
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("flush.l", "type", "must be a string", value)
-        value = self.lambda_
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("flush.lambda", "type", "must be a string", value)
-        value = self.recipient
-        if value is not None:
-            if not isinstance(value, str):
-                raise _c.fail("flush.recipient", "type", "must be a string", value)
-            if not _c.is_email(value):
-                raise _c.fail("flush.recipient", "format", "must be a valid email", value)
-        value = self.reply_to
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("flush.reply_to", "type", "must be a string", value)
-        value = self.self_
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-            raise _c.fail("flush.self", "type", "must be an integer", value)
-        value = self.to_payload_
-        if value is not None and (not isinstance(value, bool)):
-            raise _c.fail("flush.to_payload", "type", "must be a boolean", value)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        if self.l_ is not None:
-            payload["l"] = self.l_
-        if self.lambda_ is not None:
-            payload["lambda"] = self.lambda_
-        if self.recipient is not None:
-            payload["recipient"] = self.recipient
-        if self.reply_to is not None:
-            payload["reply_to"] = self.reply_to
-        if self.self_ is not None:
-            payload["self"] = self.self_
-        if self.to_payload_ is not None:
-            payload["to_payload"] = self.to_payload_
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "flush", cls._KEYS, ())
-        return cls(
-            l_=data.get("l"),
-            lambda_=data.get("lambda"),
-            recipient=data.get("recipient"),
-            reply_to=data.get("reply_to"),
-            self_=_c.load_int(data.get("self")),
-            to_payload_=data.get("to_payload"),
-        )
-
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class Import:
-    """A keyword."""
-
-    EVENT_NAME: _t.ClassVar[str] = "import"
-    ANONYMOUS: _t.ClassVar[bool] = False
-    DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
-
-
-    def __post_init__(self) -> None:
-        pass
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _c.check_payload_keys(payload, "import", cls._KEYS, ())
-        return cls(
-        )
-
-
-AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
-    Event1stLogin,
-    Flush,
-    Import,
-]
-
-"""Any event of the plan (for `Client.track`)."""
-
-EVENT_TYPES: dict[str, type[AnyEvent]] = {
-    "1st login": Event1stLogin,
-    "flush": Flush,
-    "import": Import,
+# Where each lazily loaded name is defined: `_events/<module>.py`.
+_LAZY: dict[str, str] = {
+    "Event1stLogin": "event_1st_login",
+    "Flush": "flush_event",
+    "Import": "import_",
 }
-"""Every event class by its Customer.io event name."""
+_EVENT_CLASSES = (
+    "Event1stLogin",
+    "Flush",
+    "Import",
+)
+
+if not _t.TYPE_CHECKING:  # type checkers see the imports above instead
+
+    def __getattr__(name: str) -> _t.Any:
+        """Load an event's module on first use; build `EVENT_TYPES`/`AnyEvent` on demand."""
+        if name in _LAZY:
+            module = _importlib.import_module("._events." + _LAZY[name], __package__)
+            value = getattr(module, name)
+        elif name == "EVENT_TYPES":
+            classes = [__getattr__(n) for n in _EVENT_CLASSES]
+            value = {cls.EVENT_NAME: cls for cls in classes}
+        elif name == "AnyEvent":
+            value = _t.Union[tuple(__getattr__(n) for n in _EVENT_CLASSES)]  # noqa: UP007
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        globals()[name] = value
+        return value

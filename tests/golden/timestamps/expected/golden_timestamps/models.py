@@ -6,20 +6,29 @@
 # fmt: off
 """Typed event and person-attribute models for the 'timestamps' tracking plan.
 
-Every dataclass checks each rule of the plan when it is constructed and raises
+Every model checks each rule of the plan when it is constructed and raises
 `ValidationError` naming the field and the rule. `to_payload()` gives the
 JSON-safe dict Customer.io receives (wire names, timestamps as Unix seconds);
-`from_payload()` reads one back.
+`from_payload()` reads one back. Models are frozen and slotted; `dataclasses.fields`,
+`replace` and `asdict` work on them.
+
+Each event's class (with the nested objects and enums only it uses) lives in its
+own module under `_events/`, imported the first time the class is used, so a
+process pays for the events it sends, not for every event of the plan. This
+module holds what several events or the person attributes share.
 """
 
 from __future__ import annotations
 
-import dataclasses as _dc
 import datetime as _dt
+import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
 from ._checks import ValidationError
+
+if _t.TYPE_CHECKING:
+    from ._events.scheduled import Scheduled
 
 __all__ = [
     "EVENT_TYPES",
@@ -30,20 +39,19 @@ __all__ = [
     "ValidationError",
 ]
 
+_set = object.__setattr__
 
 
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributes:
+class PersonAttributes(_c.Model):
     """Person attributes sent by `identify`."""
 
+    __slots__ = ("created_at",)
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"created_at"})
+    created_at: _dt.datetime | None
 
-    created_at: _dt.datetime | None = None
-
-    def __post_init__(self) -> None:
+    def __init__(self, *, created_at: _dt.datetime | None = None) -> None:
         value: _t.Any
-        value = self.created_at
+        value = created_at
         if value is not None:
             if not isinstance(value, _dt.datetime):
                 raise _c.fail("attributes.created_at", "type", "must be a datetime", value)
@@ -54,6 +62,7 @@ class PersonAttributes:
                     "must be timezone-aware (naive datetimes are ambiguous)",
                     value,
                 )
+        _set(self, "created_at", created_at)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -71,17 +80,16 @@ class PersonAttributes:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributesUpdate:
+class PersonAttributesUpdate(_c.Model):
     """A partial update of person attributes: only the fields you pass are sent."""
 
+    __slots__ = ("created_at",)
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"created_at"})
+    created_at: _dt.datetime | None
 
-    created_at: _dt.datetime | None = None
-
-    def __post_init__(self) -> None:
+    def __init__(self, *, created_at: _dt.datetime | None = None) -> None:
         value: _t.Any
-        value = self.created_at
+        value = created_at
         if value is not None:
             if not isinstance(value, _dt.datetime):
                 raise _c.fail("attributes.created_at", "type", "must be a datetime", value)
@@ -92,6 +100,7 @@ class PersonAttributesUpdate:
                     "must be timezone-aware (naive datetimes are ambiguous)",
                     value,
                 )
+        _set(self, "created_at", created_at)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -109,90 +118,36 @@ class PersonAttributesUpdate:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class Scheduled:
-    """Timestamps alone, nullable and in lists."""
+if _t.TYPE_CHECKING:
+    AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
+        Scheduled,
+    ]
+    """Any event of the plan (for `Client.track`)."""
 
-    EVENT_NAME: _t.ClassVar[str] = "scheduled"
-    ANONYMOUS: _t.ClassVar[bool] = False
-    DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"at", "until", "reminders"})
+    EVENT_TYPES: dict[str, type[AnyEvent]]
+    """Every event class by its Customer.io event name."""
 
-    at: _dt.datetime
-    until: _dt.datetime | None
-    reminders: list[_dt.datetime] | None = None
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.at
-        if not isinstance(value, _dt.datetime):
-            raise _c.fail("scheduled.at", "type", "must be a datetime", value)
-        if value.utcoffset() is None:
-            raise _c.fail(
-                "scheduled.at",
-                "timezone",
-                "must be timezone-aware (naive datetimes are ambiguous)",
-                value,
-            )
-        value = self.until
-        if value is not None:
-            if not isinstance(value, _dt.datetime):
-                raise _c.fail("scheduled.until", "type", "must be a datetime", value)
-            if value.utcoffset() is None:
-                raise _c.fail(
-                    "scheduled.until",
-                    "timezone",
-                    "must be timezone-aware (naive datetimes are ambiguous)",
-                    value,
-                )
-        value = self.reminders
-        if value is not None:
-            if not isinstance(value, list):
-                raise _c.fail("scheduled.reminders", "type", "must be a list", value)
-            if len(value) > 3:
-                raise _c.fail("scheduled.reminders", "maxItems", "must have at most 3 items", value)
-            for i0, item0 in enumerate(value):
-                if not isinstance(item0, _dt.datetime):
-                    raise _c.fail(
-                        _c.field_at("scheduled.reminders", i0), "type", "must be a datetime", item0
-                    )
-                if item0.utcoffset() is None:
-                    raise _c.fail(
-                        _c.field_at("scheduled.reminders", i0),
-                        "timezone",
-                        "must be timezone-aware (naive datetimes are ambiguous)",
-                        item0,
-                    )
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {
-            "at": _c.unix(self.at), "until": None if self.until is None else _c.unix(self.until)
-        }
-        if self.reminders is not None:
-            payload["reminders"] = [_c.unix(x0) for x0 in self.reminders]
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "scheduled", cls._KEYS, ("at", "until"))
-        return cls(
-            at=_c.from_unix(data["at"], "scheduled.at"),
-            until=_c.from_unix(data["until"], "scheduled.until"),
-            reminders=_c.load_list(
-                data.get("reminders"), lambda x0: _c.from_unix(x0, "scheduled.reminders")
-            ),
-        )
-
-
-AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
-    Scheduled,
-]
-
-"""Any event of the plan (for `Client.track`)."""
-
-EVENT_TYPES: dict[str, type[AnyEvent]] = {
-    "scheduled": Scheduled,
+# Where each lazily loaded name is defined: `_events/<module>.py`.
+_LAZY: dict[str, str] = {
+    "Scheduled": "scheduled",
 }
-"""Every event class by its Customer.io event name."""
+_EVENT_CLASSES = (
+    "Scheduled",
+)
+
+if not _t.TYPE_CHECKING:  # type checkers see the imports above instead
+
+    def __getattr__(name: str) -> _t.Any:
+        """Load an event's module on first use; build `EVENT_TYPES`/`AnyEvent` on demand."""
+        if name in _LAZY:
+            module = _importlib.import_module("._events." + _LAZY[name], __package__)
+            value = getattr(module, name)
+        elif name == "EVENT_TYPES":
+            classes = [__getattr__(n) for n in _EVENT_CLASSES]
+            value = {cls.EVENT_NAME: cls for cls in classes}
+        elif name == "AnyEvent":
+            value = _t.Union[tuple(__getattr__(n) for n in _EVENT_CLASSES)]  # noqa: UP007
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        globals()[name] = value
+        return value

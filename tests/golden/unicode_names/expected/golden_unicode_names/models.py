@@ -6,19 +6,29 @@
 # fmt: off
 """Typed event and person-attribute models for the 'unicode names' tracking plan.
 
-Every dataclass checks each rule of the plan when it is constructed and raises
+Every model checks each rule of the plan when it is constructed and raises
 `ValidationError` naming the field and the rule. `to_payload()` gives the
 JSON-safe dict Customer.io receives (wire names, timestamps as Unix seconds);
-`from_payload()` reads one back.
+`from_payload()` reads one back. Models are frozen and slotted; `dataclasses.fields`,
+`replace` and `asdict` work on them.
+
+Each event's class (with the nested objects and enums only it uses) lives in its
+own module under `_events/`, imported the first time the class is used, so a
+process pays for the events it sends, not for every event of the plan. This
+module holds what several events or the person attributes share.
 """
 
 from __future__ import annotations
 
-import dataclasses as _dc
+import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
 from ._checks import ValidationError
+
+if _t.TYPE_CHECKING:
+    from ._events.bestellung_aufgegeben import BestellungAufgegeben
+    from ._events.u6ce8_u6587 import U6ce8U6587
 
 __all__ = [
     "EVENT_TYPES",
@@ -30,26 +40,27 @@ __all__ = [
     "ValidationError",
 ]
 
+_set = object.__setattr__
 
 
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributes:
+class PersonAttributes(_c.Model):
     """Person attributes sent by `identify`."""
 
+    __slots__ = ("prenom", "strasse")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"prénom", "Straße"})
+    prenom: str | None
+    strasse: str | None
 
-    prenom: str | None = None
-    strasse: str | None = None
-
-    def __post_init__(self) -> None:
+    def __init__(self, *, prenom: str | None = None, strasse: str | None = None) -> None:
         value: _t.Any
-        value = self.prenom
+        value = prenom
         if value is not None and (not isinstance(value, str)):
             raise _c.fail("attributes.prénom", "type", "must be a string", value)
-        value = self.strasse
+        value = strasse
         if value is not None and (not isinstance(value, str)):
             raise _c.fail("attributes.Straße", "type", "must be a string", value)
+        _set(self, "prenom", prenom)
+        _set(self, "strasse", strasse)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -70,23 +81,24 @@ class PersonAttributes:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAttributesUpdate:
+class PersonAttributesUpdate(_c.Model):
     """A partial update of person attributes: only the fields you pass are sent."""
 
+    __slots__ = ("prenom", "strasse")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"prénom", "Straße"})
+    prenom: str | None
+    strasse: str | None
 
-    prenom: str | None = None
-    strasse: str | None = None
-
-    def __post_init__(self) -> None:
+    def __init__(self, *, prenom: str | None = None, strasse: str | None = None) -> None:
         value: _t.Any
-        value = self.prenom
+        value = prenom
         if value is not None and (not isinstance(value, str)):
             raise _c.fail("attributes.prénom", "type", "must be a string", value)
-        value = self.strasse
+        value = strasse
         if value is not None and (not isinstance(value, str)):
             raise _c.fail("attributes.Straße", "type", "must be a string", value)
+        _set(self, "prenom", prenom)
+        _set(self, "strasse", strasse)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -107,91 +119,39 @@ class PersonAttributesUpdate:
         )
 
 
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class BestellungAufgegeben:
-    """A German event name."""
+if _t.TYPE_CHECKING:
+    AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
+        BestellungAufgegeben,
+        U6ce8U6587,
+    ]
+    """Any event of the plan (for `Client.track`)."""
 
-    EVENT_NAME: _t.ClassVar[str] = "Bestellung aufgegeben"
-    ANONYMOUS: _t.ClassVar[bool] = False
-    DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"Æble", "größe"})
+    EVENT_TYPES: dict[str, type[AnyEvent]]
+    """Every event class by its Customer.io event name."""
 
-    a_eble: str | None = None
-    grosse: int | None = None
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.a_eble
-        if value is not None and (not isinstance(value, str)):
-            raise _c.fail("Bestellung aufgegeben.Æble", "type", "must be a string", value)
-        value = self.grosse
-        if value is not None:
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise _c.fail("Bestellung aufgegeben.größe", "type", "must be an integer", value)
-            if value < 0:
-                raise _c.fail("Bestellung aufgegeben.größe", "minimum", "must be >= 0", value)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        if self.a_eble is not None:
-            payload["Æble"] = self.a_eble
-        if self.grosse is not None:
-            payload["größe"] = self.grosse
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "Bestellung aufgegeben", cls._KEYS, ())
-        return cls(
-            a_eble=data.get("Æble"),
-            grosse=_c.load_int(data.get("größe")),
-        )
-
-
-@_dc.dataclass(frozen=True, slots=True, kw_only=True)
-class U6ce8U6587:
-    """Letters without an ASCII spelling become code points."""
-
-    EVENT_NAME: _t.ClassVar[str] = "注文"
-    ANONYMOUS: _t.ClassVar[bool] = False
-    DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"数量"})
-
-    u6570_u91cf: int | None = None
-
-    def __post_init__(self) -> None:
-        value: _t.Any
-        value = self.u6570_u91cf
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-            raise _c.fail("注文.数量", "type", "must be an integer", value)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        payload: dict[str, _t.Any] = {}
-        if self.u6570_u91cf is not None:
-            payload["数量"] = self.u6570_u91cf
-        return payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        data = _c.check_payload_keys(payload, "注文", cls._KEYS, ())
-        return cls(
-            u6570_u91cf=_c.load_int(data.get("数量")),
-        )
-
-
-AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
-    BestellungAufgegeben,
-    U6ce8U6587,
-]
-
-"""Any event of the plan (for `Client.track`)."""
-
-EVENT_TYPES: dict[str, type[AnyEvent]] = {
-    "Bestellung aufgegeben": BestellungAufgegeben,
-    "注文": U6ce8U6587,
+# Where each lazily loaded name is defined: `_events/<module>.py`.
+_LAZY: dict[str, str] = {
+    "BestellungAufgegeben": "bestellung_aufgegeben",
+    "U6ce8U6587": "u6ce8_u6587",
 }
-"""Every event class by its Customer.io event name."""
+_EVENT_CLASSES = (
+    "BestellungAufgegeben",
+    "U6ce8U6587",
+)
+
+if not _t.TYPE_CHECKING:  # type checkers see the imports above instead
+
+    def __getattr__(name: str) -> _t.Any:
+        """Load an event's module on first use; build `EVENT_TYPES`/`AnyEvent` on demand."""
+        if name in _LAZY:
+            module = _importlib.import_module("._events." + _LAZY[name], __package__)
+            value = getattr(module, name)
+        elif name == "EVENT_TYPES":
+            classes = [__getattr__(n) for n in _EVENT_CLASSES]
+            value = {cls.EVENT_NAME: cls for cls in classes}
+        elif name == "AnyEvent":
+            value = _t.Union[tuple(__getattr__(n) for n in _EVENT_CLASSES)]  # noqa: UP007
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        globals()[name] = value
+        return value

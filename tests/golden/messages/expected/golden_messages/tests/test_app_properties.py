@@ -45,6 +45,7 @@ class Case:
 
 
 CASES: list[Case] = [
+    Case(strategies.class_message_data, lambda app, d: app.send_class(identifiers=Person.id("42"), data_=d.data_, from_=d.from_, options=d.options, self_=d.self_), "/v1/send/sms", "send_class.json", 'it\'s "odd" \\ id'),
     Case(strategies.inbox_note_message_data, lambda app, d: app.send_inbox_note(identifiers=Person.id("42")), "/v1/send/inbox_message", "send_inbox_note.json", "inbox_note"),
     Case(strategies.login_code_message_data, lambda app, d: app.send_login_code(identifiers=Person.id("42"), code=d.code), "/v1/send/sms", "send_login_code.json", 40),
     Case(strategies.order_shipped_message_data, lambda app, d: app.send_order_shipped(identifiers=Person.id("42"), carrier=d.carrier), "/v1/send/push", "send_order_shipped.json", 31),
@@ -52,6 +53,7 @@ CASES: list[Case] = [
     Case(strategies.receipt_message_data, lambda app, d: app.send_receipt(identifiers=Person.id("42"), to="recipient@example.com", line_items=d.line_items, order_id=d.order_id, paid_at=d.paid_at), "/v1/send/email", "send_receipt.json", 12),
     Case(strategies.welcome_banner_message_data, lambda app, d: app.send_welcome_banner(identifiers=Person.id("42")), "/v1/send/in_app", "send_welcome_banner.json", 41),
     Case(strategies.whatsapp_hello_message_data, lambda app, d: app.send_whatsapp_hello(identifiers=Person.id("42"), name=d.name), "/v1/send/whatsapp", "send_whatsapp_hello.json", 42),
+    Case(strategies.from_broadcast_data, lambda app, d: app.trigger_from(data_=d.data_, options=d.options), "/v1/campaigns/99/triggers", "trigger_from.json", None),
     Case(strategies.maintenance_window_broadcast_data, lambda app, d: app.trigger_maintenance_window(starts_at=d.starts_at, services=d.services), "/v1/campaigns/7/triggers", "trigger_maintenance_window.json", None),
     Case(strategies.plain_broadcast_broadcast_data, lambda app, d: app.trigger_plain_broadcast(), "/v1/campaigns/8/triggers", "trigger_plain_broadcast.json", None),
 ]

@@ -1,0 +1,258 @@
+"""Footprint benchmark (issue #10): import, generation, size, generated tests, typed call.
+
+    python -m bench.footprint            # full run; rewrites its block of BENCHMARKS.md
+    python -m bench.footprint --quick    # tiny sizes, one repetition (the smoke test's run)
+
+Every figure is measured in this run next to its peers (see bench/footprint_peers.py):
+the bare interpreter, the generator before issue #10, datamodel-code-generator's
+pydantic v2 and dataclasses output of the same plan, and plain slotted classes.
+Import figures are medians (min-max) over repetitions, each a fresh interpreter with
+warm ``.pyc`` files, contestants interleaved so machine load hits all alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+
+from bench import footprint_peers as peers
+from bench import report_footprint, venvs
+from bench.measure import measure
+
+CHILD = os.path.join(peers.BENCH_DIR, "footprint_child.py")
+RESULTS = os.path.join(peers.BENCH_DIR, "results", "footprint.json")
+MD = os.path.join(peers.REPO, "BENCHMARKS.md")
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def child(c: peers.Contestant | None, mode: str, *extra: str) -> dict[str, Any]:
+    python = c.python if c else sys.executable
+    args = [c.path, c.module] if c else [peers.BENCH_DIR, "-"]
+    t0 = time.perf_counter()
+    p = subprocess.run(
+        [python, CHILD, mode, *args, *extra],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=_env(),
+        cwd=args[0],
+    )
+    if p.returncode != 0:
+        raise RuntimeError(f"{mode} {args[1]}: {p.stderr[-1200:]}")
+    result: dict[str, Any] = json.loads(p.stdout.splitlines()[-1])
+    result["process_ms"] = (time.perf_counter() - t0) * 1000  # the whole `python ...` run
+    return result
+
+
+def spread(values: list[float]) -> dict[str, float]:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def _tracking_only(work: str) -> str:
+    """This repo's taxonomy without the App API sections the old generator did not know."""
+    with open(os.path.join(peers.REPO, "taxonomy.yaml"), encoding="utf-8") as f:
+        data = yaml.safe_load(f)
+    for key in ("messages", "broadcasts"):
+        data.pop(key, None)
+    path = os.path.join(work, "repo-tracking.yaml")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(data, f)  # JSON is YAML
+    return path
+
+
+def _label(python: str) -> str:
+    """An interpreter's name for the results (no absolute path of this machine)."""
+    if sys.prefix in python or python == sys.executable:
+        return "this interpreter"
+    return os.path.relpath(python, peers.REPO) if python.startswith(peers.REPO) else "peer venv"
+
+
+def _imports(contestants: dict[str, peers.Contestant], reps: int, use: int) -> dict[str, Any]:
+    """Import (and import-then-use) figures, each contestant beside its own bare interpreter."""
+    pythons = {c.python for c in contestants.values()}
+    samples: dict[str, dict[str, list[float]]] = {}
+    for c in contestants.values():
+        child(c, "import")  # writes the .pyc files
+    for _ in range(reps):
+        for python in sorted(pythons):
+            bare = child(peers.Contestant("bare", python, peers.BENCH_DIR, "-"), "import")
+            row = samples.setdefault(f"bare:{_label(python)}", {})
+            row.setdefault("import_ms", []).append(bare["import_ms"])
+            row.setdefault("process_ms", []).append(bare["process_ms"])
+            row.setdefault("rss_mb", []).append(bare["rss_mb"])
+        for name, c in contestants.items():
+            row = samples.setdefault(name, {})
+            for key, mode, extra in (
+                ("import", "import", []),
+                ("use1", "use", ["1"]),
+                (f"use{use}", "use", [str(use)]),
+            ):
+                got = child(c, mode, *extra)
+                row.setdefault(f"{key}_ms", []).append(got.get("use_ms", got["import_ms"]))
+                row.setdefault(f"{key}_process_ms", []).append(got["process_ms"])
+                row.setdefault(f"{key}_rss_mb", []).append(got["rss_mb"])
+    out: dict[str, Any] = {}
+    for name, row in samples.items():
+        out[name] = {k: spread(v) for k, v in row.items()}
+        if name in contestants:
+            out[name]["python"] = _label(contestants[name].python)
+    return out
+
+
+def _generation(taxonomy: str, work: str, reps: int, tag: str) -> dict[str, Any]:
+    out = os.path.join(work, f"gen{tag}", f"fpg{tag}")
+    walls: dict[str, list[float]] = {"generate": [], "check": []}
+    for _ in range(reps):
+        shutil.rmtree(os.path.dirname(out), ignore_errors=True)
+        for verb in ("generate", "check"):
+            got = measure(peers.ciogen_cmd(verb, taxonomy, out), cwd=work, env=_env())
+            if got.get("rc") != 0:
+                raise RuntimeError(f"ciogen {verb}: {got.get('stderr_tail')}")
+            walls[verb].append(got["wall_s"])
+    return {verb: spread(v) for verb, v in walls.items()} | {"bytes": peers.tree_bytes(out)}
+
+
+def _datamodel_generation(schema: str, work: str) -> dict[str, Any] | None:
+    try:
+        python = venvs.ensure("datamodel", create=True)
+    except venvs.VenvUnavailable:
+        return None
+    codegen = os.path.join(os.path.dirname(python), "datamodel-codegen")
+    target = os.path.join(work, "dm-gen.py")
+    cmd = [codegen, "--input", schema, "--input-file-type", "jsonschema", "--output", target]
+    got = measure([*cmd, "--output-model-type", "pydantic_v2.BaseModel"], env=_env())
+    return {"wall_s": got.get("wall_s"), "bytes": os.path.getsize(target)}
+
+
+def _generated_tests(taxonomy: str, work: str) -> dict[str, Any]:
+    """Wall time of the generated property tests (default profile) and how many ran."""
+    root = os.path.join(work, "tests-plan")
+    c = peers.build_ciogen(root, taxonomy, "t")
+    tests = os.path.join(c.path, c.module, "tests")
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", tests]
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, cwd=c.path, capture_output=True, text=True, env=_env(), timeout=1800)
+    wall = time.perf_counter() - t0
+    passed = re.search(r"(\d+) passed", p.stdout)
+    return {"wall_s": wall, "rc": p.returncode, "tests": int(passed.group(1)) if passed else 0}
+
+
+def _typed_call(
+    now: peers.Contestant, before: peers.Contestant, reps: int, n: int
+) -> dict[str, Any]:
+    samples: dict[str, list[float]] = {"ciogen": [], "ciogen_before": []}
+    for _ in range(reps):
+        for name, c in (("ciogen", now), ("ciogen_before", before)):
+            samples[name].append(child(c, "call", str(n))["us_per_call"])
+    ratios = [a / b for a, b in zip(samples["ciogen"], samples["ciogen_before"], strict=True)]
+    return {k: spread(v) for k, v in samples.items()} | {"ratio": spread(ratios)}
+
+
+def _contestants(work: str, n: int, with_peers: bool) -> dict[str, peers.Contestant]:
+    taxonomy, schema = peers.write_plan(work, n)
+    built = {
+        "ciogen": peers.build_ciogen(work, taxonomy, str(n)),
+        "ciogen_before": peers.build_before(work, taxonomy, str(n)),
+        "floor": peers.build_floor(work, n, str(n)),
+    }
+    if with_peers:
+        for kind in ("pydantic", "dataclasses"):
+            try:
+                built[f"datamodel_{kind}"] = peers.build_datamodel(work, schema, kind, str(n))
+            except (venvs.VenvUnavailable, RuntimeError) as e:
+                log(f"  datamodel {kind} skipped: {e}")
+    return built
+
+
+def run(quick: bool) -> dict[str, Any]:
+    n, big, tests_n = (10, 50, 1) if quick else (1_000, 10_000, 40)
+    reps = 1 if quick else 5
+    work = peers.scratch()
+    try:
+        log(f"== footprint: {n}-event plan and peers")
+        contestants = _contestants(work, n, with_peers=not quick)
+        repo = {
+            "ciogen": peers.Contestant("ciogen", sys.executable, peers.REPO, "generated"),
+            "ciogen_before": peers.build_before(work, _tracking_only(work), "r"),
+        }
+        log("== imports")
+        imports = {
+            "plan": _imports(contestants, reps, min(n, 100)),
+            "repo": _imports(repo, reps, 1),
+        }
+        log("== generation")
+        small_tax, _ = peers.write_plan(work, 2)
+        big_tax, big_schema = peers.write_plan(work, big)
+        plan_tax, plan_schema = peers.write_plan(work, n)
+        generation = {
+            "small": _generation(small_tax, work, 1, "s"),
+            "plan": _generation(plan_tax, work, reps if not quick else 1, "p"),
+            "big": _generation(big_tax, work, 1, "b"),
+            "datamodel": None if quick else _datamodel_generation(plan_schema, work),
+            "sizes": {"small": 2, "plan": n, "big": big},
+        }
+        log("== typed call")
+        call = _typed_call(
+            contestants["ciogen"], contestants["ciogen_before"], reps, 200 if quick else 3_000
+        )
+        log("== generated tests")
+        tests_tax, _ = peers.write_plan(work, tests_n)
+        tests = _generated_tests(tests_tax, work) | {"events": tests_n}
+        del big_schema
+        return {
+            "quick": quick,
+            "n": n,
+            "imports": imports,
+            "generation": generation,
+            "typed_call": call,
+            "generated_tests": tests,
+        }
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main(
+    argv: list[str] | None = None, write: Callable[[dict[str, Any]], None] | None = None
+) -> int:
+    p = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="tiny sizes, one repetition, no docs")
+    p.add_argument("--results", default=RESULTS)
+    p.add_argument("--from-results", action="store_true", help="only re-render BENCHMARKS.md")
+    a = p.parse_args(argv)
+    if a.from_results:
+        with open(a.results) as f:
+            results = json.load(f)
+    else:
+        results = run(a.quick)
+        os.makedirs(os.path.dirname(a.results), exist_ok=True)
+        with open(a.results, "w") as f:
+            json.dump(results, f, indent=1)
+    if write is not None:
+        write(results)
+    elif not a.quick:
+        report_footprint.update(MD, results)
+    for t in report_footprint.targets(results):
+        log(f"  {t['met']!s:<6} {t['target']}: {t['measured']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

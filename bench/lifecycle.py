@@ -1,0 +1,279 @@
+"""Deadlines and the cost of a drop: close/exit time vs queue length, dropped vs queued calls.
+
+    python -m bench.lifecycle            # full run (~2 min), rewrites its BENCHMARKS.md block
+    python -m bench.lifecycle --quick    # small sizes, prints the table, writes nothing
+
+**Deadlines.** A client queues N operations (1k, 10k, 100k) for a Track API that
+accepts the connection and never answers, then ``close(timeout=1.0)`` (with and
+without a dead-letter file), and in a fresh interpreter the exit flush with
+``atexit_timeout=1.0``. A deadline is kept when the time is the timeout plus a small
+constant, the same at every N: what was not delivered is reported from the queued
+bytes, never decoded after the deadline.
+
+**Drops.** The same call measured queued (room in the queue) and dropped (the queue
+full under ``overflow="drop"``), interleaved, with and without ``on_error`` and a
+dead-letter file. The target: a dropped call costs no more than a queued one.
+
+Times are medians over repetitions, with min-max; the machine may be shared, which
+is why every target is a same-run comparison. The runtime measured is the template
+package ``templates/_runtime`` that the generator copies into every client.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import json
+import logging
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+if __package__:
+    from .report_lifecycle import END, START, markdown, targets, update_markdown
+else:  # python bench/lifecycle.py
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.report_lifecycle import END, START, markdown, targets, update_markdown
+
+__all__ = ["END", "START", "markdown", "measure", "targets", "update_markdown"]
+
+REPO = Path(__file__).resolve().parent.parent
+RUNTIME = REPO / "templates" / "_runtime"
+MD = REPO / "BENCHMARKS.md"
+RESULTS = REPO / "bench" / "results" / "lifecycle.json"
+
+
+def load_runtime() -> ModuleType:
+    """The runtime template, imported as the package ``bench_runtime``."""
+    name = "bench_runtime"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(
+        name, RUNTIME / "__init__.py", submodule_search_locations=[str(RUNTIME)]
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@contextlib.contextmanager
+def silent_server(max_seconds: float) -> Iterator[str]:
+    """A loopback HTTP 'server' that accepts connections and never answers; it stops
+    by itself after ``max_seconds``. Yields its base URL."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    listener.settimeout(0.1)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+    deadline = time.monotonic() + max_seconds
+
+    def serve() -> None:
+        while not stop.is_set() and time.monotonic() < deadline:
+            with contextlib.suppress(TimeoutError, OSError):
+                conn, _ = listener.accept()
+                held.append(conn)  # never read from, never answered
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(5)
+        for conn in held:
+            conn.close()
+        listener.close()
+
+
+def _config(rt: ModuleType, n: int, **extra: Any) -> Any:
+    return rt.ClientConfig(
+        max_queue_events=n + 1_000,
+        max_queue_bytes=max(n * 200, 1024 * 1024),
+        flush_interval=60.0,
+        timeout=30.0,
+        **extra,
+    )
+
+
+def _fill(client: Any, n: int) -> None:
+    track = client._track
+    for i in range(n):
+        track("person-42", "order_completed", {"order": i, "total": 12.5}, None)
+
+
+def close_time(rt: ModuleType, url: str, n: int, timeout: float, dead: str | None) -> float:
+    """Seconds ``close(timeout)`` takes with ``n`` operations pending."""
+    reported = [0]
+
+    def on_error(failed: list[Any], reason: str) -> None:
+        reported[0] += len(failed)
+
+    client = rt.BaseClient(
+        "bench-site",
+        "bench-key",
+        base_url=url,
+        config=_config(rt, n),
+        on_error=on_error,
+        dead_letter_path=dead,
+    )
+    _fill(client, n)
+    start = time.perf_counter()
+    client.close(timeout)
+    elapsed = time.perf_counter() - start
+    if reported[0] != n:
+        raise RuntimeError(f"close() reported {reported[0]} of {n} undelivered operations")
+    return elapsed
+
+
+EXIT_SCRIPT = """
+import importlib.util, sys, time
+spec = importlib.util.spec_from_file_location(
+    "rt", sys.argv[1] + "/__init__.py", submodule_search_locations=[sys.argv[1]])
+rt = importlib.util.module_from_spec(spec); sys.modules["rt"] = rt; spec.loader.exec_module(rt)
+import logging; logging.getLogger("rt").setLevel(logging.CRITICAL)
+n = int(sys.argv[3])
+config = rt.ClientConfig(max_queue_events=n + 1000, max_queue_bytes=max(n * 200, 1048576),
+                         flush_interval=60.0, timeout=30.0, atexit_timeout=float(sys.argv[4]))
+client = rt.BaseClient("bench-site", "bench-key", base_url=sys.argv[2], config=config)
+for i in range(n):
+    client._track("person-42", "order_completed", {"order": i, "total": 12.5}, None)
+print(time.monotonic(), flush=True)
+"""
+
+
+def exit_time(url: str, n: int, timeout: float) -> float:
+    """Seconds from the last queued call to the end of the process (the exit flush)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", EXIT_SCRIPT, str(RUNTIME), url, str(n), str(timeout)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    proc.wait(timeout=120)
+    ended = time.monotonic()  # CLOCK_MONOTONIC is system-wide: comparable across processes
+    if proc.returncode != 0 or not line:
+        raise RuntimeError(f"exit benchmark failed (rc={proc.returncode})")
+    return ended - float(line)
+
+
+class _Stuck:
+    """A transport whose requests never return (until released): the queue only grows."""
+
+    def __init__(self, error: type[Exception]) -> None:
+        self.gate = threading.Event()
+        self.entered = threading.Event()
+        self.error = error
+
+    def send(self, method: str, path: str, body: bytes) -> Any:
+        self.entered.set()
+        self.gate.wait(120)
+        raise self.error("released")
+
+    def close(self) -> None:
+        self.gate.set()
+
+
+def call_costs(rt: ModuleType, calls: int, reps: int, reporting: bool) -> dict[str, list[float]]:
+    """Microseconds per call, queued vs dropped, interleaved repetitions."""
+    out: dict[str, list[float]] = {"queued": [], "dropped": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for rep in range(reps):
+            for kind in ("queued", "dropped") if rep % 2 == 0 else ("dropped", "queued"):
+                transport = _Stuck(rt.TransportError)
+                room = calls + 1_000 if kind == "queued" else 1_000
+                config = rt.ClientConfig(
+                    max_queue_events=room, max_queue_bytes=64 * 1024 * 1024, flush_interval=60.0
+                )
+                kwargs: dict[str, Any] = {}
+                if reporting:
+                    kwargs["on_error"] = lambda failed, reason: None
+                    kwargs["dead_letter_path"] = os.path.join(tmp, f"dead-{rep}-{kind}.jsonl")
+                client = rt.BaseClient("s", "k", transport=transport, config=config, **kwargs)
+                _fill(client, 100)  # a full batch: the sender takes it and never comes back
+                if not transport.entered.wait(10):
+                    raise RuntimeError("the sender never started")
+                _fill(client, 1_000 if kind == "dropped" else 0)  # a full queue to drop into
+                track = client._track
+                start = time.perf_counter()
+                for i in range(calls):
+                    track("person-42", "order_completed", {"order": i, "total": 12.5}, None)
+                out[kind].append((time.perf_counter() - start) / calls * 1e6)
+                stats = client.stats()
+                if kind == "dropped" and stats.dropped != calls:
+                    raise RuntimeError(f"expected {calls} drops, got {stats.dropped}")
+                transport.gate.set()
+                client.close(0)
+    return out
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def measure(sizes: list[int], reps: int, calls: int, timeout: float) -> dict[str, Any]:
+    rt = load_runtime()
+    # The runtime warns about every undelivered operation; here that is the point.
+    logging.getLogger(rt.__name__).setLevel(logging.CRITICAL)
+    results: dict[str, Any] = {"sizes": sizes, "timeout": timeout, "reps": reps, "calls": calls}
+    rows: list[dict[str, Any]] = []
+    with silent_server(max_seconds=1800) as url, tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            close_plain: list[float] = []
+            close_dead: list[float] = []
+            exits: list[float] = []
+            for rep in range(reps):
+                close_plain.append(close_time(rt, url, n, timeout, None))
+                dead = os.path.join(tmp, f"dead-{n}-{rep}.jsonl")
+                close_dead.append(close_time(rt, url, n, timeout, dead))
+                os.unlink(dead)
+                exits.append(exit_time(url, n, timeout))
+            rows.append(
+                {
+                    "pending": n,
+                    "close": _summary(close_plain),
+                    "close_dead_letters": _summary(close_dead),
+                    "exit": _summary(exits),
+                }
+            )
+            print(f"lifecycle: {n:>7,} pending done", file=sys.stderr, flush=True)
+    results["deadlines"] = rows
+    results["calls_plain"] = {k: _summary(v) for k, v in call_costs(rt, calls, reps, False).items()}
+    results["calls_reporting"] = {
+        k: _summary(v) for k, v in call_costs(rt, calls, reps, True).items()
+    }
+    results["load"] = os.getloadavg()[0]
+    results["python"] = sys.version.split()[0]
+    return results
+
+
+def main(argv: list[str] | None = None, run: Callable[..., dict[str, Any]] = measure) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes; writes nothing")
+    args = parser.parse_args(argv)
+    full = ([1_000, 10_000, 100_000], 5, 50_000, 1.0)
+    sizes, reps, calls, timeout = ([200, 2_000], 1, 2_000, 0.2) if args.quick else full
+    results = run(sizes, reps, calls, timeout)
+    block = markdown(results)
+    print(block)
+    if not args.quick:
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        update_markdown(MD, block)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,143 @@
+"""`models.py` and the per-event modules `_events/<method>.py`.
+
+`modules.place` decides which module defines each class and enum; this module
+renders them: every event's module holds its class, and the nested objects,
+enums and compiled patterns only it uses, importing what it shares from
+`models.py`; `models.py` holds the shared ones, the person attributes, and the
+table its module `__getattr__` loads events by (see templates/models.py.j2).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import jinja2
+
+from . import pycode
+from .escape import docstring, py_string
+from .layout import WIDTH, natural_key, sort_all, sort_imported
+from .model import EnumType, Event, ObjectModel, Taxonomy
+from .model_views import ModelView, enum_view, model_view
+from .modules import SHARED, Placement, place, refers_to
+
+
+@dataclasses.dataclass(frozen=True)
+class Models:
+    """The rendered modules, and the views the rest of the package needs."""
+
+    files: dict[str, str]
+    people: list[ModelView]
+    events: list[ModelView]
+    names: list[str]
+    """Every public name of `models.py`, lazily loaded ones included."""
+
+
+def import_from(module: str, names: list[str], indent: int) -> str:
+    """A `from module import ...` statement as ruff's isort lays it out: one line if it
+    fits, else one name per line; the first line without its indentation."""
+    ordered = sort_imported(names)
+    line = f"from {module} import {', '.join(ordered)}"
+    if indent + len(line) <= WIDTH:
+        return line
+    pad = " " * (indent + 4)
+    body = "".join(f"{pad}{name},\n" for name in ordered)
+    return f"from {module} import (\n{body}{' ' * indent})"
+
+
+def _module_context(
+    models: list[tuple[ObjectModel, Event | None]], enums: list[EnumType]
+) -> dict[str, Any]:
+    consts = pycode.Constants()
+    views = [model_view(model, consts, event) for model, event in models]
+    return {
+        "views": views,
+        "enums": [enum_view(e) for e in sorted(enums, key=lambda e: e.alias)],
+        "patterns": {name: py_string(regex) for name, regex in consts.patterns.items()},
+        "uses_datetime": pycode.uses_timestamps([model for model, _ in models]),
+    }
+
+
+def _shared_names(
+    models: list[ObjectModel], placement: Placement, enums: dict[str, EnumType]
+) -> list[str]:
+    """What an event module imports from `models.py`: shared classes, enum aliases and sets."""
+    wanted: list[str] = []
+    for model in models:
+        for name in refers_to(model):
+            if placement.module_of(name) != SHARED:
+                continue
+            wanted.append(name)
+            if name in enums:
+                wanted.append(pycode.enum_constant(enums[name]))
+    return wanted
+
+
+def build_models(env: jinja2.Environment, taxonomy: Taxonomy, base: dict[str, Any]) -> Models:
+    placement = place(taxonomy)
+    enums = {e.alias: e for e in taxonomy.enums}
+    files: dict[str, str] = {}
+    lazy: list[tuple[str, str]] = []
+    type_imports: list[str] = []
+    event_views: list[ModelView] = []
+    template = env.get_template("event_module.py.j2")
+    objects_of: dict[str, list[ObjectModel]] = {}
+    for model in taxonomy.objects:
+        objects_of.setdefault(placement.module_of(model.class_name), []).append(model)
+    enums_of: dict[str, list[EnumType]] = {}
+    for enum in taxonomy.enums:
+        enums_of.setdefault(placement.module_of(enum.alias), []).append(enum)
+    for event in taxonomy.events:
+        module = event.method_name
+        objects = objects_of.get(module, [])
+        own_enums = enums_of.get(module, [])
+        context = _module_context([*((m, None) for m in objects), (event.model, event)], own_enums)
+        *object_views, event_view = context["views"]
+        event_views.append(event_view)
+        names = [e.alias for e in own_enums] + [m.class_name for m in [*objects, event.model]]
+        lazy += [(name, module) for name in names]
+        shared = _shared_names([*objects, event.model], placement, enums)
+        files[f"_events/{module}.py"] = (
+            template.render(
+                {
+                    **base,
+                    **context,
+                    "wire_doc": docstring(f"`{event.wire_name}`"),
+                    "objects": object_views,
+                    "event": event_view,
+                    "module_all": sort_all(names),
+                    "shared_import": import_from("..models", shared, 0) if shared else "",
+                }
+            ).rstrip("\n")
+            + "\n"
+        )  # the last class's macro output ends in a blank line
+        type_imports.append(import_from(f"._events.{module}", names, 4))
+    if taxonomy.events:
+        files["_events/__init__.py"] = (
+            f"{base['header']}\n"
+            '"""One module per event, each loaded on first use through `models`."""\n'
+        )
+    shared_objects = objects_of.get(SHARED, [])
+    shared_enums = enums_of.get(SHARED, [])
+    people = [(taxonomy.attributes, None), (taxonomy.attributes_update, None)]
+    context = _module_context([*((m, None) for m in shared_objects), *people], shared_enums)
+    *nested, attributes, attributes_update = context["views"]
+    own = [e.alias for e in shared_enums] + [m.class_name for m in shared_objects]
+    own += ["PersonAttributes", "PersonAttributesUpdate"]
+    names = [*own, *(name for name, _ in lazy)]
+    order = sorted(
+        range(len(type_imports)), key=lambda i: natural_key(taxonomy.events[i].method_name)
+    )
+    files["models.py"] = env.get_template("models.py.j2").render(
+        {
+            **base,
+            **context,
+            "nested": nested,
+            "people": [attributes, attributes_update],
+            "events": event_views,
+            "lazy": lazy,
+            "lazy_imports": [type_imports[i] for i in order],
+            "models_all": sort_all(["EVENT_TYPES", "AnyEvent", "ValidationError", *names]),
+        }
+    )
+    return Models(files, [attributes, attributes_update], event_views, names)

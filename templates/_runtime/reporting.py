@@ -1,0 +1,126 @@
+"""Where operations that will not be delivered go: ``on_error``, the dead-letter file
+and the DEBUG log; and the reports deferred from the call path, sent in groups.
+
+Reports are built from the queued bytes (:meth:`FailedOperation._of` decodes nothing),
+so reporting what a deadline left over costs a small object per operation, never a
+JSON decode. Calls that are not queued (a full queue under ``overflow="drop"``,
+credentials the API rejected) are reported in groups rather than one by one: one
+``on_error`` call and one dead-letter write per group keep such a call as cheap as a
+queued one.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import threading
+import time
+
+from .deadletters import write_dead_letters
+from .values import _BATCH_PATH, _EVENTS_PATH, ErrorCallback, FailedOperation
+from .wire import _AnonymousEvent, _path_of
+
+_log = logging.getLogger(__name__.rpartition(".")[0])
+
+DEFER_BATCH = 100
+"""Deferred reports go out once this many are waiting..."""
+DEFER_AGE = 1.0
+"""...or once the oldest has waited this long (seconds), at the next deferred call,
+after the sender's next batch, or at ``flush()``/``close()``/exit, whichever is first."""
+_DROP_LOG_EVERY = 10.0
+_GC_PAUSE_ABOVE = 10_000
+
+
+def failures_of(items: list[bytes], reason: str, status: int | None) -> list[FailedOperation]:
+    """One report object per queued operation, built from its bytes.
+
+    Past ``_GC_PAUSE_ABOVE`` operations (a deadline with a long queue), the cyclic
+    garbage collector is paused while they are built: the objects cannot form cycles,
+    and the collections their allocation would trigger cost more than building them
+    (about a tenth of a second at 100,000). It is re-enabled at once, only if it was on.
+    """
+    of = FailedOperation._of
+    anonymous = _AnonymousEvent
+    batch, events = _BATCH_PATH, _EVENTS_PATH
+    paused = len(items) > _GC_PAUSE_ABOVE and gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        return [of(i, reason, status, events if type(i) is anonymous else batch) for i in items]
+    finally:
+        if paused:
+            gc.enable()
+
+
+class Reporter:
+    """The failure reporting of one client. ``defer`` and ``take`` are called with the
+    pipeline's lock held; ``report`` and ``report_taken`` never are (they call user
+    code and write files)."""
+
+    def __init__(self, on_error: ErrorCallback | None, dead_letter_path: str | None) -> None:
+        self._on_error = on_error
+        self._dead_letter_path = dead_letter_path
+        self.reset()
+
+    def reset(self) -> None:
+        """Fresh state (also in a forked child: a parent thread may hold a lock)."""
+        self._dead_letter_lock = threading.Lock()
+        self._deferred: list[tuple[bytes, str, int | None]] = []
+        self._deferred_since = 0.0
+        self._last_drop_log = 0.0
+        self._drops_since_log = 0
+
+    def report(self, failures: list[FailedOperation], reason: str, durable: bool = True) -> None:
+        if self._dead_letter_path is not None:
+            write_dead_letters(self._dead_letter_path, self._dead_letter_lock, failures, durable)
+        if _log.isEnabledFor(logging.DEBUG):
+            for failure in failures:
+                _log.debug("failed operation (%s): %r", failure.reason, failure.operation)
+        if self._on_error is not None:
+            try:
+                self._on_error(failures, reason)
+            except Exception:
+                _log.exception("the Customer.io on_error callback raised")
+
+    def defer(self, item: bytes, reason: str, status: int | None) -> bool:
+        """Remember one operation that was not queued; True when the group is due."""
+        deferred = self._deferred
+        now = time.monotonic()
+        if not deferred:
+            self._deferred_since = now
+        deferred.append((item, reason, status))
+        return len(deferred) >= DEFER_BATCH or now - self._deferred_since >= DEFER_AGE
+
+    def has_deferred(self) -> bool:
+        return bool(self._deferred)
+
+    def take(self) -> list[tuple[bytes, str, int | None]]:
+        taken, self._deferred = self._deferred, []
+        return taken
+
+    def report_taken(self, taken: list[tuple[bytes, str, int | None]]) -> None:
+        """Report what :meth:`take` returned: one report per reason, in call order."""
+        groups: dict[tuple[str, int | None], list[FailedOperation]] = {}
+        of = FailedOperation._of
+        for item, reason, status in taken:
+            key = (reason, status)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = []
+            group.append(of(item, reason, status, _path_of(item)))
+        for (reason, status), failures in groups.items():
+            if status is None:
+                self._log_drops(len(failures))
+            self.report(failures, f"{len(failures)} operation(s) not queued: {reason}", False)
+
+    def _log_drops(self, count: int) -> None:
+        now = time.monotonic()
+        self._drops_since_log += count
+        if now - self._last_drop_log >= _DROP_LOG_EVERY:
+            _log.warning(
+                "Customer.io queue full: %d operation(s) dropped in the last %.0fs",
+                self._drops_since_log,
+                min(now - self._last_drop_log, _DROP_LOG_EVERY) if self._last_drop_log else 0.0,
+            )
+            self._last_drop_log = now
+            self._drops_since_log = 0
