@@ -17,6 +17,8 @@ from bench.stats import median_range
 _RATIOS: list[tuple[str, str, str, str]] = [
     ("ciogen", "floor", "us_per_call", "idle"),
     ("ciogen", "floor", "us_per_call", "running"),
+    ("ciogen", "floor", "cpu_us_per_call", "idle"),
+    ("ciogen", "floor", "cpu_us_per_call", "running"),
     ("segment", "ciogen", "us_per_call", "idle"),
     ("segment", "ciogen", "us_per_call", "running"),
     ("cdp", "ciogen", "us_per_call", "idle"),
@@ -28,7 +30,7 @@ _RATIOS: list[tuple[str, str, str, str]] = [
     ("segment", "floor", "us_per_call", "idle"),
 ]
 
-_LATENCY = ["us_per_call", "p50_us", "p99_us", "max_ms", "calls_over_5ms"]
+_LATENCY = ["us_per_call", "cpu_us_per_call", "p50_us", "p99_us", "max_ms", "calls_over_5ms"]
 METRICS = {
     "idle": [*_LATENCY, "bytes_per_event_rss", "peak_rss_mb"],
     "running": [*_LATENCY, "events_per_s", "peak_rss_mb"],

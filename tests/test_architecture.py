@@ -48,6 +48,17 @@ def test_no_module_is_over_the_size_limit() -> None:
     assert {n: s for n, s in sizes.items() if s > MAX_MODULE_LINES} == {}
 
 
+def test_no_template_or_runtime_module_is_over_the_size_limit() -> None:
+    """The runtime copied into every package is held to the same limit as the compiler."""
+    templates = REPO / "templates"
+    paths = [*templates.glob("*.py"), *templates.glob("*.j2"), *templates.glob("_runtime/*.py")]
+    sizes = {
+        str(p.relative_to(templates)): len(p.read_text(encoding="utf-8").splitlines())
+        for p in paths
+    }
+    assert len(sizes) > 10 and {n: s for n, s in sizes.items() if s > MAX_MODULE_LINES} == {}
+
+
 def test_no_import_inside_a_function() -> None:
     """An import inside a function is how a cycle hides; every internal import is at the top."""
     lazy = [

@@ -108,6 +108,7 @@ def test_client_bench_floor_and_ciogen(bench_pkg: str) -> None:
     _check_client_summary(res, "floor")
     _check_client_summary(res, "ciogen")
     assert "ciogen/floor us_per_call idle" in res["summary"]["ratios"]
+    assert res["summary"]["ratios"]["ciogen/floor cpu_us_per_call idle"]["median"] > 0
     assert res["profile"] and res["profile"].get("cprofile_top"), res["profile"]
     block = report.markdown({"env": {"quick": True}, "client": res})
     assert report.START in block and "pure-Python floor" in block

@@ -22,7 +22,28 @@ _BATCH_OVERHEAD: Final = len(_BATCH_OPEN) + len(_BATCH_CLOSE)
 # on every call, which costs more than the encoding itself for small payloads.
 # ``allow_nan=False`` because NaN is not JSON and would make the API reject the whole
 # batch; ``ensure_ascii=False`` keeps non-ASCII text at its UTF-8 size.
-_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+_encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+_encode = _encoder.encode
+
+
+def _encode_chunks(value: object, _level: int) -> tuple[str]:
+    return (_encode(value),)
+
+
+# The hot path goes further: ``JSONEncoder.encode`` still builds CPython's C encoder
+# anew on every call, through two Python frames that cost more than the encoding of
+# a small event. Built once, without the circular-reference table (markers=None), it
+# holds no state, so every thread shares it; a circular structure then ends in
+# RecursionError, which ``_json_object`` reports like any other invalid data.
+_encode_json: Any
+try:
+    from _json import make_encoder as _make_encoder
+except ImportError:  # not CPython: JSONEncoder.encode is that interpreter's fast path
+    _encode_json = _encode_chunks
+else:
+    _encode_json = _make_encoder(
+        None, _encoder.default, _json_str, None, ":", ",", False, False, False
+    )
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _SECOND: Final = timedelta(seconds=1)
 
@@ -76,9 +97,11 @@ def _json_object(data: object, what: str) -> str:
             raise TypeError(f"{what} must be a dict, got {type(data).__name__}")
         data = dict(data)
     try:
-        return _encode(data)
+        return "".join(_encode_json(data, 0))
     except ValueError as exc:
         raise ValueError(f"{what} is not valid JSON (NaN/Infinity or circular): {exc}") from None
+    except RecursionError:
+        raise ValueError(f"{what} is not valid JSON (circular, or nested too deeply)") from None
     except TypeError as exc:
         raise TypeError(f"{what} is not JSON-serializable: {exc}") from None
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import time
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -343,3 +345,42 @@ def test_str_subclasses_are_person_ids(rt: ModuleType) -> None:
     client._track(Account.ADMIN, "e", {}, None)
     client.suppress(Account.ADMIN)
     assert [op["identifiers"] for op in transport.operations()] == [{"id": "admin-1"}] * 2
+
+
+def test_event_data_is_encoded_as_json_encoder_would(rt: ModuleType) -> None:
+    """The hot path's shared C encoder writes exactly what ``JSONEncoder.encode`` writes."""
+    wire = sys.modules[rt.__name__ + ".wire"]
+    data = {"s": 'ü\u2028"x"', "f": 19.99, "i": -3, "b": True, "n": None, "l": [1.5, {"k": []}]}
+    expected = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode(data)
+    assert wire._json_object(data, "event data") == expected
+    assert "".join(wire._encode_chunks(data, 0)) == expected
+
+
+def test_circular_event_data_is_refused_and_the_encoder_stays_usable(rt: ModuleType) -> None:
+    client, transport = sync_client(rt)
+    loop: dict[str, Any] = {}
+    loop["self"] = loop
+    with pytest.raises(ValueError, match="circular"):
+        client._track("42", "e", {"x": loop}, None)
+    shared = {"a": 1}  # the same dict twice is not circular (no stale state from the failure)
+    client._track("42", "e", {"x": shared, "y": shared}, None)
+    [request] = transport.requests
+    assert request.body["batch"][0]["attributes"] == {"x": {"a": 1}, "y": {"a": 1}}
+
+
+def test_without_cpythons_c_encoder_the_runtime_falls_back(
+    rt: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On an interpreter without ``_json`` the wire module uses ``JSONEncoder.encode``."""
+    import importlib.util
+
+    monkeypatch.setitem(sys.modules, "_json", None)  # makes `from _json import ...` fail
+    path = Path(sys.modules[rt.__name__ + ".wire"].__file__ or "")
+    spec = importlib.util.spec_from_file_location(rt.__name__ + ".wire_without_c", path)
+    assert spec is not None and spec.loader is not None
+    wire = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(wire)
+    assert wire._encode_json is wire._encode_chunks
+    assert wire._json_object({"a": [1, "é"]}, "event data") == '{"a":[1,"é"]}'
+    with pytest.raises(ValueError, match="NaN"):
+        wire._json_object({"x": float("nan")}, "event data")
