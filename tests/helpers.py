@@ -52,6 +52,7 @@ def ruff_generated(packages: list[Path], scratch: Path) -> subprocess.CompletedP
         timeout=120,
     )
 
+
 MINIMAL = """\
 version: 1
 name: test
