@@ -6,4 +6,4 @@ turns it into every generated file in memory; `output` writes or diffs that
 tree.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -16,40 +16,66 @@ import argparse
 import dataclasses
 import json
 import os
+import shlex
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import __version__, diff_cli, output
+from . import __version__, config, diff_cli, output
 from .console import FORMATS, Console
 from .errors import TaxonomyError
 from .load import load_file, meta_schema
 from .model import Taxonomy
-from .render import build_output
+from .render import build_output, generated_version
 
 EXIT_OK, EXIT_DRIFT, EXIT_INVALID, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 Verb = Callable[[argparse.Namespace, Console], int]
 
 
+DEFAULT_TAXONOMY, DEFAULT_OUT = Path("taxonomy.yaml"), Path("generated")
+
+
+# Options default to None so that `[tool.ciogen]` (config.py) can fill in what
+# the command line left out: a flag always wins over the file.
 def _with_taxonomy(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--taxonomy",
         type=Path,
-        default=Path("taxonomy.yaml"),
         metavar="PATH",
-        help="tracking plan (default: taxonomy.yaml)",
+        help="tracking plan (default: [tool.ciogen] taxonomy, else taxonomy.yaml)",
     )
-    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument(
+        "--strict",
+        action=argparse.BooleanOptionalAction,
+        help="treat warnings as errors (default: [tool.ciogen] strict, else off)",
+    )
 
 
 def _with_out(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--out",
         type=Path,
-        default=Path("generated"),
         metavar="DIR",
-        help="package folder; its name is the import name (default: generated)",
+        help="package folder; its name is the import name "
+        "(default: [tool.ciogen] out, else generated)",
     )
+    p.add_argument(
+        "--package",
+        metavar="NAME",
+        help="dotted import name, e.g. myapp.analytics (default: [tool.ciogen] package, "
+        "else inferred from --out and the packages around it)",
+    )
+
+
+def _apply_config(args: argparse.Namespace, found: config.Config) -> None:
+    """Fill in what the command line left out from `[tool.ciogen]`, then the built-ins."""
+    args.config = found
+    if "taxonomy" in args:
+        args.taxonomy = args.taxonomy or found.taxonomy or DEFAULT_TAXONOMY
+        args.strict = found.strict is True if args.strict is None else args.strict
+    if "out" in args:
+        args.out = args.out or found.out or DEFAULT_OUT
+        args.package = args.package or found.package
 
 
 def _with_force(p: argparse.ArgumentParser) -> None:
@@ -91,12 +117,26 @@ def _load(args: argparse.Namespace, console: Console) -> Taxonomy | None:
     return taxonomy
 
 
-def _package_name(out: Path, console: Console) -> str | None:
-    name = out.resolve().name
+def _package_name(args: argparse.Namespace, console: Console) -> str | None:
+    """The dotted name the package is imported by (None: reported, exit 2)."""
+    name = args.out.resolve().name
     if not name.isidentifier() or not name.isascii():
         console.failure(f"--out folder name {name!r} is not a valid Python package name")
         return None
-    return name
+    if args.package is None:
+        return _import_path(args.out, name)
+    dotted: str = args.package
+    parts = dotted.split(".")
+    if not all(p.isidentifier() and p.isascii() for p in parts):
+        console.failure(f"package {dotted!r} is not a dotted Python name")
+        return None
+    if parts[-1] != name:
+        console.failure(
+            f"package {dotted!r} must end with the --out folder's name {name!r}: "
+            "the folder name is the name Python imports"
+        )
+        return None
+    return dotted
 
 
 def _import_path(out: Path, name: str) -> str:
@@ -110,13 +150,21 @@ def _import_path(out: Path, name: str) -> str:
 
 
 def command_line(args: argparse.Namespace) -> str:
-    """The `generate` command that brings the output in line with the taxonomy."""
+    """The `generate` command that brings the output in line with the taxonomy.
+
+    Only what a bare `ciogen generate` (with the same `[tool.ciogen]`) would get
+    wrong is spelled out, so the command written into headers stays short and
+    the same for everyone who runs from the project's root.
+    """
+    found: config.Config = getattr(args, "config", config.Config())
     parts = ["ciogen", "generate"]
-    if args.taxonomy != Path("taxonomy.yaml"):
+    if args.taxonomy != (found.taxonomy or DEFAULT_TAXONOMY):
         parts += ["--taxonomy", str(args.taxonomy)]
-    if args.out != Path("generated"):
+    if args.out != (found.out or DEFAULT_OUT):
         parts += ["--out", str(args.out)]
-    return " ".join(parts)
+    if args.package is not None and args.package != found.package:
+        parts += ["--package", args.package]
+    return " ".join(shlex.quote(part) for part in parts)
 
 
 def _counts(taxonomy: Taxonomy) -> str:
@@ -131,12 +179,34 @@ def build(args: argparse.Namespace, console: Console) -> tuple[Taxonomy, dict[st
     taxonomy = _load(args, console)
     if taxonomy is None:
         return None
-    package = _package_name(args.out, console)
+    package = _package_name(args, console)
     if package is None:
         return None
     console.data("events", len(taxonomy.events))
     console.data("attributes", len(taxonomy.attributes.fields))
-    return taxonomy, build_output(taxonomy, _import_path(args.out, package))
+    return taxonomy, build_output(taxonomy, package, command_line(args))
+
+
+def _version_drift(out: Path, changed: Sequence[str], console: Console) -> None:
+    """Say so when the files on disk were written by another ciogen version.
+
+    A newer ciogen changes templates: without this, its drift would read as
+    "out of date with the taxonomy" and send the user looking for a plan change.
+    """
+    versions: set[str] = set()
+    for rel in changed:
+        try:
+            text = (out / rel).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        version = generated_version(text)
+        versions.add(version or "older than 0.2.0")
+    others = sorted(versions - {__version__})
+    if others:
+        console.warning(
+            f"{out} was generated by ciogen {', '.join(others)}, this is ciogen {__version__}: "
+            "the difference may come from the ciogen version rather than the taxonomy"
+        )
 
 
 def validate(args: argparse.Namespace, console: Console) -> int:
@@ -165,6 +235,7 @@ def check(args: argparse.Namespace, console: Console) -> int:
         console.file_status("missing", f"{args.out}/{rel}")
     for rel in result.stale:
         console.file_status("extra", f"{args.out}/{rel}", "generated, no longer produced")
+    _version_drift(args.out, result.changed, console)
     for entry in result.hazards:
         console.file_status("foreign", f"{args.out}/{entry.rel}", entry.reason)
     for entry in result.blocked:
@@ -260,6 +331,16 @@ def _parser() -> argparse.ArgumentParser:
             add(verb)
         if spec.options and not spec.own_format:
             _with_format(verb)
+            verb.add_argument(
+                "-q",
+                "--quiet",
+                action="store_true",
+                default=argparse.SUPPRESS,
+                help="print only problems and failures",
+            )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print only problems and failures"
+    )
     return parser
 
 
@@ -274,9 +355,18 @@ def os_error_message(exc: OSError) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    console = Console(format=getattr(args, "format", "text"), command=args.command)
+    console = Console(
+        format=getattr(args, "format", "text"), command=args.command, quiet=args.quiet
+    )
     try:
+        if VERBS[args.command].options:
+            _apply_config(args, config.discover(Path.cwd()))
         code = VERBS[args.command].run(args, console)
+    except TaxonomyError as exc:
+        # Mistakes in [tool.ciogen] are located like taxonomy problems.
+        console.problems(exc.problems)
+        console.failure("invalid [tool.ciogen] configuration; nothing written")
+        code = EXIT_INVALID
     except KeyboardInterrupt:
         console.failure("interrupted")
         code = EXIT_INTERRUPTED

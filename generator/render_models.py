@@ -116,7 +116,7 @@ def build_models(env: jinja2.Environment, taxonomy: Taxonomy, base: dict[str, An
         type_imports.append(import_from(f"._events.{module}", names, 4))
     if taxonomy.events:
         files["_events/__init__.py"] = (
-            f"# {base['header']}\n"
+            f"{base['header']}\n"
             '"""One module per event, each loaded on first use through `models`."""\n'
         )
     shared_objects = objects_of.get(SHARED, [])

@@ -351,7 +351,9 @@ def load_source(text: str, file: str) -> Source:
         loader.dispose()
     if composer.documents == 0 and not composer.problems:
         composer.problems.append(
-            Problem(file, 1, 1, "", "the file is empty", "start from the README's example")
+            Problem(
+                file, 1, 1, "", "the file is empty", "see ciogen's docs/taxonomy.md for the format"
+            )
         )
         return empty
     return Source(file, data, composer.positions, composer.key_positions, composer.problems)

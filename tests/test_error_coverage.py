@@ -22,6 +22,7 @@ from golden_cases import GOLDEN, cases
 from helpers import REPO
 from hostile import cases as hostile_cases
 
+from ciogen import config
 from ciogen.errors import TaxonomyError
 from ciogen.load import load_file, load_text
 
@@ -63,6 +64,19 @@ def _corpus(scratch: Path) -> None:
     (scratch / "control.yaml").write_text("name: a\x01b\n", encoding="utf-8")
     for name in ("missing.yaml", ".", "latin1.yaml", "empty.yaml", "control.yaml"):
         _load(lambda name=name: load_file(scratch / name))
+    # [tool.ciogen] mistakes (config.py), each in a pyproject.toml of its own.
+    for number, text in enumerate(CONFIG_MISTAKES):
+        path = scratch / f"pyproject{number}.toml"
+        path.write_text(text, encoding="utf-8")
+        _load(lambda path=path: config.read(path))
+    _load(lambda: config.read(scratch / "missing.toml"))
+
+
+CONFIG_MISTAKES = [
+    "[tool.ciogen\n",
+    "[tool]\nciogen = 3\n",
+    '[tool.ciogen]\ntaxonmy = "x"\nstrict = "yes"\npackage = "a-b"\n',
+]
 
 
 def test_every_reporting_site_is_reached(tmp_path: Path) -> None:

@@ -24,8 +24,6 @@ import importlib
 import itertools
 import json
 import math
-import subprocess
-import sys
 import tempfile
 import textwrap
 import warnings
@@ -37,7 +35,7 @@ import jsonschema
 import pytest
 import yaml
 from generated_suite import CUSTOM_FORMATS, imported, run_generated_tests
-from helpers import GENERATED_RUFF
+from helpers import ruff_generated
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
@@ -297,13 +295,7 @@ def _check_rejection(error: TaxonomyError) -> None:
 
 
 def _ruff(root: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", *GENERATED_RUFF, "--no-cache", str(root)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    result = ruff_generated([root], root.parent / "lint")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

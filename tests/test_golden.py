@@ -6,6 +6,7 @@ import datetime as dt
 import difflib
 import importlib
 import os
+import shutil
 import subprocess
 import sys
 import warnings
@@ -27,7 +28,7 @@ from golden_cases import (
     read_tree,
     valid_cases,
 )
-from helpers import GENERATED_RUFF, REPO, ciogen
+from helpers import REPO, ciogen, ruff_generated
 
 from ciogen import output
 from ciogen.load import load_file
@@ -79,16 +80,15 @@ def test_repo_generated_matches_taxonomy() -> None:
 def test_output_is_deterministic_across_hash_seeds(tmp_path: Path) -> None:
     trees = []
     for seed in ("0", "1"):
-        out = tmp_path / f"seed{seed}" / "golden_hostile"
+        # A project whose [tool.ciogen] names the paths: headers then say a bare
+        # `ciogen generate`, as the golden tree (built in memory) does.
+        project = tmp_path / f"seed{seed}"
+        project.mkdir()
+        shutil.copy(GOLDEN / "hostile" / "taxonomy.yaml", project / "taxonomy.yaml")
+        (project / "pyproject.toml").write_text('[tool.ciogen]\nout = "golden_hostile"\n')
+        out = project / "golden_hostile"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        result = ciogen(
-            "generate",
-            "--taxonomy",
-            str(GOLDEN / "hostile" / "taxonomy.yaml"),
-            "--out",
-            str(out),
-            env=env,
-        )
+        result = ciogen("generate", cwd=project, env=env)
         assert result.returncode == 0, result.stderr
         trees.append(read_tree(out))
     assert trees[0] == trees[1]
@@ -102,14 +102,8 @@ def _package_roots() -> list[tuple[str, Path]]:
     return [("generated", REPO), *roots]
 
 
-def test_generated_code_passes_ruff() -> None:
-    paths = [str(root / name) for name, root in _package_roots()]
-    result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", *GENERATED_RUFF, "--no-cache", *paths],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+def test_generated_code_passes_ruff(tmp_path: Path) -> None:
+    result = ruff_generated([root / name for name, root in _package_roots()], tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -38,7 +38,8 @@ def test_sizes_and_integer_bounds_become_ints() -> None:
     assert (type(a.items.minimum), type(a.items.maximum)) == (int, int)
     assert n.minimum == 2.5
     files = build_output(taxonomy, "pkg")
-    schema = files["schemas/e.json"]
+    # The header ($comment) names the ciogen version, which may well hold ".0".
+    schema = files["schemas/e.json"].replace(json.loads(files["schemas/e.json"])["$comment"], "")
     assert ".0" not in schema, schema
     props = json.loads(schema)["properties"]
     assert props["s"]["minLength"] == 3 and props["a"]["maxItems"] == 4

@@ -198,7 +198,10 @@ CASES = {
             "taxonomy.yaml:7:15: events.signed_up.properties.method: array property has no items schema (add `items:` with the element's schema)"
         ],
     ),
-    "empty_file": ("", ["taxonomy.yaml:1:1: the file is empty (start from the README's example)"]),
+    "empty_file": (
+        "",
+        ["taxonomy.yaml:1:1: the file is empty (see ciogen's docs/taxonomy.md for the format)"],
+    ),
     "not_a_mapping": (
         "- just\n- a list\n",
         ["taxonomy.yaml:1:1: the taxonomy must be a YAML mapping (see docs/taxonomy.md)"],
