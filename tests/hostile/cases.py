@@ -83,7 +83,7 @@ CASES: dict[str, tuple[str, str]] = {
     "ref_chain_5000": (ref_chain(5000, False), "$refs nested more than 24 deep"),
     "ref_fanout": (ref_fanout(), "expands to over 100000 types once its $refs are inlined"),
     "too_many_properties": (many_required(3000, 3000), "more than 2000 properties (3000)"),
-    "too_many_events": (many_events(5001), "more than 5000 events (5001)"),
+    "too_many_events": (many_events(10_001), "more than 10000 events (10001)"),
     "too_many_enum_values": (
         _event("{type: string, enum: [" + ", ".join(f"v{i}" for i in range(10001)) + "]}"),
         "more than 10000 enum values (10001)",
