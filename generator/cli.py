@@ -72,6 +72,7 @@ def _apply_config(args: argparse.Namespace, found: config.Config) -> None:
     args.config = found
     if "taxonomy" in args:
         args.taxonomy = args.taxonomy or found.taxonomy or DEFAULT_TAXONOMY
+    if "strict" in args:
         args.strict = found.strict is True if args.strict is None else args.strict
     if "out" in args:
         args.out = args.out or found.out or DEFAULT_OUT

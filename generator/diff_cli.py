@@ -37,9 +37,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--taxonomy",
         type=Path,
-        default=Path("taxonomy.yaml"),
         metavar="PATH",
-        help="tracking plan (default: taxonomy.yaml)",
+        help="tracking plan (default: [tool.ciogen] taxonomy, else taxonomy.yaml)",
     )
     p.add_argument(
         "--against",
