@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -86,3 +87,26 @@ def ciogen(
         env=env,
         timeout=120,
     )
+
+
+def run_doc_example(text: str, marker: str, tmp_path: Path) -> str:
+    """Run the ```python block after `<!-- marker -->` in a doc, as a user would; its stdout.
+
+    A fresh interpreter with only the repository on the path, so the example can
+    rely on nothing the test process imported.
+    """
+    match = re.search(rf"<!-- {marker} -->\n```python\n(.*?)```", text, re.S)
+    assert match is not None, f"no <!-- {marker} --> python block"
+    script = tmp_path / "example.py"
+    script.write_text(match.group(1), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import importlib
 import json
-import re
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 
 import pytest
 from generated_suite import imported, run_generated_tests
 from golden_cases import package_name, package_root
-from helpers import MINIMAL, REPO, ciogen, errors_of
+from helpers import MINIMAL, REPO, ciogen, errors_of, run_doc_example
 
 from ciogen.load import load_text, meta_schema
 from ciogen.render import build_output
@@ -117,22 +114,10 @@ def test_the_sections_are_described_in_the_meta_schema() -> None:
 
 
 def test_the_docs_example_runs(tmp_path: Path) -> None:
-    text = (REPO / "docs" / "messages.md").read_text(encoding="utf-8")
-    match = re.search(r"<!-- messages-example -->\n```python\n(.*?)```", text, re.S)
-    assert match is not None
-    script = tmp_path / "example.py"
-    script.write_text(match.group(1), encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, str(script)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+    out = run_doc_example(
+        (REPO / "docs" / "messages.md").read_text(encoding="utf-8"), "messages-example", tmp_path
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.strip() == "send email message"
+    assert out.strip() == "send email message"
 
 
 def test_the_golden_messages_package_passes_its_app_property_tests() -> None:

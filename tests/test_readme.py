@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-from helpers import REPO
+from helpers import REPO, run_doc_example
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -25,18 +23,5 @@ def test_readme_opens_with_the_generate_and_test_commands() -> None:
 
 
 def test_readme_example_runs(tmp_path: Path) -> None:
-    match = re.search(r"<!-- readme-example -->\n```python\n(.*?)```", README, re.S)
-    assert match is not None
-    script = tmp_path / "example.py"
-    script.write_text(match.group(1), encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, str(script)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.strip() == "signed_up.method enum"
+    out = run_doc_example(README, "readme-example", tmp_path)
+    assert out.strip() == "signed_up.method enum"
