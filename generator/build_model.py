@@ -20,6 +20,7 @@ from .build_types import TypeBuilder, deprecation
 from .errors import Problem
 from .model import NO_DEFAULT, Event, Field, ObjectModel, Taxonomy
 from .names import NameRegistry, pascal_case, snake_case
+from .rename_checks import check_renames, refuse_renamed_from
 from .reporting import Reporter
 from .runtime_facts import MODULE_RESERVED, client_reserved
 from .source import JsonPath, Source
@@ -60,6 +61,9 @@ class ModelBuilder:
         events = self.build_events()
         messages, broadcasts = MessageBuilder(self.report, self.types).build(self.doc)
         for name in sorted(self.types.definitions):
+            refuse_renamed_from(
+                self.report, self.types.definitions[name], ("definitions", name), "a definition"
+            )
             # Unused definitions are still checked, so mistakes surface early.
             self.types.definition_type(name, ("definitions", name))
         if self.report.has_errors:
@@ -123,6 +127,7 @@ class ModelBuilder:
         reserved = client_reserved()
         for ident in sorted(reserved):
             methods.claim(ident, f"the client's own {ident!r}")
+        check_renames(self.report, self.doc.get("events") or {}, ("events",), "event")
         # Names are claimed in file order, so a collision is reported at the
         # later of the two; the output is sorted by name regardless.
         for wire in self.doc.get("events") or {}:

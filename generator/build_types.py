@@ -48,6 +48,7 @@ from .model import (
     TypeNode,
 )
 from .names import NameRegistry, pascal_case, snake_case_renamed
+from .rename_checks import check_renames, refuse_renamed_from
 from .reporting import Reporter
 from .runtime_facts import FIELD_RESERVED
 from .source import JsonPath, bool_hint
@@ -144,6 +145,7 @@ class TypeBuilder:
                     f"required property {name!r} is not defined",
                     self.suggest(name, props),
                 )
+        check_renames(self.report, props, (*path, "properties"), "property")
         names = NameRegistry()
         fields: list[Field] = []
         for wire in props:
@@ -395,6 +397,7 @@ class TypeBuilder:
             self.report.error(
                 (*path, "minItems"), f"minItems {low} is greater than maxItems {high}"
             )
+        refuse_renamed_from(self.report, spec["items"], (*path, "items"), "array items")
         built = self.build_type(spec["items"], (*path, "items"), name_hint + "Item", label + "[]")
         if built is None:
             return None
