@@ -14,6 +14,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any, assert_never, cast
 
+from .diff_messages import compare_app
 from .diff_model import Change, Location
 from .diff_types import enum_key, lower, show_bound, tighter, type_kind, type_name, upper
 from .model import (
@@ -76,7 +77,9 @@ _CROSS_KIND: dict[tuple[str, str], tuple[str, str]] = {
 }
 """Changes of kind with a rule of their own; any other is TYPE_CHANGED."""
 
-_Kind = str  # "event" | "attribute" | "object": which family of rule IDs a field uses
+_Kind = str  # "event" | "attribute" | "data" | "object": which family of rule IDs a field uses
+_NOUNS = {"attribute": "ATTRIBUTE", "data": "DATA_FIELD"}
+"""The rule family of a field's own rules by kind; any other kind uses PROPERTY_*."""
 
 
 def _pair_by_name(
@@ -115,7 +118,7 @@ class Comparer:
         self._visited: set[tuple[str, str, str]] = set()
         # When no nested object class changed, an event equal in both revisions (frozen
         # dataclasses compare deeply) has nothing to report: most events of a big plan.
-        self._objects_same = self._base_objects == self._head_objects
+        self.objects_same = self._base_objects == self._head_objects
 
     def add(
         self,
@@ -148,8 +151,11 @@ class Comparer:
                     (where, ""),
                 )
         self.events(base_events, {e.wire_name: e for e in head.events})
+        base_app = self.base.taxonomy if self.base is not None else None
+        compare_app(self, "messages", base_app.messages if base_app else (), head.messages)
+        compare_app(self, "broadcasts", base_app.broadcasts if base_app else (), head.broadcasts)
         if self.base is None:
-            return self.changes  # a new plan: its events are new, and nothing calls it yet
+            return self.changes  # a new plan: all of it is new, and nothing calls it yet
         self.fields(
             "attribute",
             "attributes",
@@ -194,7 +200,7 @@ class Comparer:
             self.event(base[old], head[new])
 
     def event(self, b: Event, h: Event) -> None:
-        if self._objects_same and b == h:
+        if self.objects_same and b == h:
             return
         bpath: JsonPath = ("events", b.wire_name)
         hpath: JsonPath = ("events", h.wire_name)
@@ -257,7 +263,7 @@ class Comparer:
         pairs, removed, added = _pair_by_name(
             bmap, hmap, {name: f.renamed_from for name, f in hmap.items()}
         )
-        noun = "ATTRIBUTE" if kind == "attribute" else "PROPERTY"
+        noun = _NOUNS.get(kind, "PROPERTY")
         for name in removed:
             field, path = bmap[name], (*bpath, "properties", name)
             subject = f"{owner}.{name}"
@@ -306,7 +312,7 @@ class Comparer:
         self, kind: _Kind, owner: str, b: Field, h: Field, bpath: JsonPath, hpath: JsonPath
     ) -> None:
         subject = f"{owner}.{h.wire_name}"
-        noun = "ATTRIBUTE" if kind == "attribute" else "PROPERTY"
+        noun = _NOUNS.get(kind, "PROPERTY")
         both = ((bpath, ""), (hpath, ""))
         if b.wire_name != h.wire_name:
             self.add(

@@ -111,6 +111,31 @@ _RULES = (
         "null, accepted before, is now rejected (and callers passing None break).",
     ),
     Rule(
+        "MESSAGE_ID_CHANGED",
+        "workspace",
+        "The send method now sends another transactional template, or fails if none has the id.",
+    ),
+    Rule(
+        "MESSAGE_CHANNEL_CHANGED",
+        "workspace",
+        "Sends go to another channel's route, which the template's own channel must match.",
+    ),
+    Rule(
+        "BROADCAST_ID_CHANGED",
+        "workspace",
+        "The trigger method now starts another broadcast, with its own audience and content.",
+    ),
+    Rule(
+        "DATA_FIELD_REMOVED",
+        "workspace",
+        "A template reading {{trigger.x}} of a message or broadcast renders a blank.",
+    ),
+    Rule(
+        "DATA_FIELD_RENAMED",
+        "workspace",
+        "A template still reading the old {{trigger.x}} key renders a blank until it is edited.",
+    ),
+    Rule(
         "REGION_CHANGED",
         "workspace",
         "Data now goes to a workspace in another region, away from existing campaigns.",
@@ -171,6 +196,36 @@ _RULES = (
         "code",
         "Callers that omit the property now send a different value (or none).",
     ),
+    Rule(
+        "MESSAGE_REMOVED",
+        "code",
+        "The message's send method is gone, so its callers break.",
+    ),
+    Rule(
+        "MESSAGE_RENAMED",
+        "code",
+        "Same template id, new name: callers of the send method and its data class break.",
+    ),
+    Rule(
+        "BROADCAST_REMOVED",
+        "code",
+        "The broadcast's trigger method is gone, so its callers break.",
+    ),
+    Rule(
+        "BROADCAST_RENAMED",
+        "code",
+        "Same campaign id, new name: callers of the trigger method and its data class break.",
+    ),
+    Rule(
+        "REQUIRED_DATA_FIELD_ADDED",
+        "code",
+        "Every call of the message's or broadcast's method must now pass a new keyword argument.",
+    ),
+    Rule(
+        "DATA_FIELD_BECAME_REQUIRED",
+        "code",
+        "Send or trigger calls that omit the data key now fail to type-check and raise.",
+    ),
     # -- deprecation: the planned life cycle -----------------------------------
     Rule(
         "EVENT_DEPRECATED",
@@ -202,11 +257,48 @@ _RULES = (
         "deprecation",
         "An attribute deprecated in the base revision is removed, as planned.",
     ),
+    Rule(
+        "MESSAGE_DEPRECATED",
+        "deprecation",
+        "The message is now deprecated: move callers to its successor before it is removed.",
+    ),
+    Rule(
+        "BROADCAST_DEPRECATED",
+        "deprecation",
+        "The broadcast trigger is now deprecated: move callers before it is removed.",
+    ),
+    Rule(
+        "DATA_FIELD_DEPRECATED",
+        "deprecation",
+        "The data key is now deprecated: stop reading it in templates before removal.",
+    ),
+    Rule(
+        "MESSAGE_DEPRECATION_ENDED",
+        "deprecation",
+        "A message deprecated in the base revision is removed, as planned.",
+    ),
+    Rule(
+        "BROADCAST_DEPRECATION_ENDED",
+        "deprecation",
+        "A broadcast deprecated in the base revision is removed, as planned.",
+    ),
+    Rule(
+        "DATA_FIELD_DEPRECATION_ENDED",
+        "deprecation",
+        "A data key deprecated in the base revision is removed, as planned.",
+    ),
     # -- safe ------------------------------------------------------------------
     Rule("EVENT_ADDED", "safe", "A new event: nothing existing changes."),
     Rule("OPTIONAL_PROPERTY_ADDED", "safe", "A new optional property: existing calls still work."),
     Rule(
         "OPTIONAL_ATTRIBUTE_ADDED", "safe", "A new optional attribute: existing calls still work."
+    ),
+    Rule("MESSAGE_ADDED", "safe", "A new transactional message: nothing existing changes."),
+    Rule("BROADCAST_ADDED", "safe", "A new broadcast trigger: nothing existing changes."),
+    Rule(
+        "OPTIONAL_DATA_FIELD_ADDED",
+        "safe",
+        "A new optional message or broadcast data key: existing calls still work.",
     ),
     Rule("ENUM_VALUE_ADDED", "safe", "A new enum value: everything sent before stays valid."),
     Rule("PROPERTY_BECAME_OPTIONAL", "safe", "A required property became optional."),

@@ -58,6 +58,40 @@ events:
     deprecated: "use order_placed"
   doomed:
     description: Removed without warning.
+messages:
+  password_reset:
+    description: The link that lets a person choose a new password.
+    id: password_reset
+    channel: email
+    properties:
+      reset_url: {type: string, format: uri}
+      token: {type: string}
+      expires_in: {type: integer, minimum: 5}
+      old_hint: {type: string, deprecated: "the template no longer reads it"}
+    required: [reset_url]
+  receipt:
+    description: A receipt after payment.
+    id: 12
+    channel: email
+  welcome_sms:
+    description: Going away.
+    id: 13
+    channel: sms
+    deprecated: "use the welcome email"
+broadcasts:
+  maintenance_window:
+    description: Planned downtime.
+    id: 7
+    properties:
+      starts_at: {type: timestamp}
+    required: [starts_at]
+  flash_sale:
+    description: A sale for a day.
+    id: 8
+  old_promo:
+    description: A promotion that ended.
+    id: 9
+    deprecated: true
 """
 
 

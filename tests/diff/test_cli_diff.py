@@ -27,6 +27,11 @@ README_EDITS = [
         '  page_viewed:\n    description: >-\n      A page of the web app was viewed. Deprecated: use the client\'s page() method,\n      which Customer.io records as a real page view.\n    deprecated: "page_viewed is deprecated: call client.page(person, url) instead"\n    anonymous: true\n    properties:\n      url:\n        type: string\n        format: uri\n        maxLength: 2048\n      referrer:\n        type: string\n        format: uri\n        maxLength: 2048\n      title:\n        type: string\n        maxLength: 300\n    required: [url]\n',
         "",
     ),
+    (
+        "      first_name:\n        type: string\n        maxLength: 100\n"
+        "        description: Used in the greeting when known.\n",
+        "",
+    ),
 ]
 
 
@@ -95,7 +100,11 @@ def test_new_file_everything_added(repo: Path, capsys: pytest.CaptureFixture[str
     assert cli.main(["diff", "--taxonomy", str(other), "--format", "json"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["diff"]["base"].endswith("(absent)")
-    assert {c["rule"] for c in document["diff"]["changes"]} == {"EVENT_ADDED"}
+    assert {c["rule"] for c in document["diff"]["changes"]} == {
+        "EVENT_ADDED",
+        "MESSAGE_ADDED",
+        "BROADCAST_ADDED",
+    }
 
 
 def test_configuration_and_flags(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -91,14 +91,13 @@ def test_renamed_from_of_the_wrong_type() -> None:
 
 
 def test_message_data_is_checked_too() -> None:
-    text = BASE + (
-        "messages:\n  receipt:\n    description: R.\n    id: 3\n    channel: email\n"
-        "    properties:\n      total: {type: number}\n      sum: {type: number, renamed_from: total}\n"
+    text = BASE.replace(
+        "      token: {type: string}", "      token: {type: string, renamed_from: expires_in}"
     )
     [error] = errors_of(text)
     assert (
-        "messages.receipt.properties.sum.renamed_from: property 'sum' is renamed from 'total', which still exists"
-        in error
+        "messages.password_reset.properties.token.renamed_from: property 'token' is renamed "
+        "from 'expires_in', which still exists" in error
     )
 
 

@@ -279,6 +279,133 @@ CASES: dict[str, tuple[list[tuple[str, str]], str | None, str | None]] = {
         "  signed_up:",
         "  signed_up:",
     ),
+    # -- messages and broadcasts (the App API half) --------------------------
+    "MESSAGE_ID_CHANGED": ([("    id: 12\n", "    id: 14\n")], "    id: 12", "    id: 14"),
+    "MESSAGE_CHANNEL_CHANGED": (
+        [("    channel: sms\n", "    channel: push\n")],
+        "channel: sms",
+        "channel: push",
+    ),
+    "BROADCAST_ID_CHANGED": ([("    id: 8\n", "    id: 18\n")], "    id: 8", "    id: 18"),
+    "DATA_FIELD_REMOVED": ([("      token: {type: string}\n", "")], "      token:", None),
+    "DATA_FIELD_RENAMED": (
+        [("      token: {type: string}", "      reset_token: {type: string, renamed_from: token}")],
+        "      token:",
+        "reset_token:",
+    ),
+    "MESSAGE_REMOVED": (
+        [
+            (
+                "  receipt:\n    description: A receipt after payment.\n    id: 12\n    channel: email\n",
+                "",
+            )
+        ],
+        "  receipt:",
+        None,
+    ),
+    "MESSAGE_RENAMED": (
+        [("  receipt:\n", "  payment_receipt:\n")],
+        "  receipt:",
+        "  payment_receipt:",
+    ),
+    "BROADCAST_REMOVED": (
+        [("  flash_sale:\n    description: A sale for a day.\n    id: 8\n", "")],
+        "  flash_sale:",
+        None,
+    ),
+    "BROADCAST_RENAMED": ([("  flash_sale:\n", "  day_sale:\n")], "  flash_sale:", "  day_sale:"),
+    "REQUIRED_DATA_FIELD_ADDED": (
+        [
+            (
+                "      starts_at: {type: timestamp}\n    required: [starts_at]\n",
+                "      starts_at: {type: timestamp}\n      ends_at: {type: timestamp}\n"
+                "    required: [starts_at, ends_at]\n",
+            )
+        ],
+        None,
+        "ends_at:",
+    ),
+    "DATA_FIELD_BECAME_REQUIRED": (
+        [("    required: [reset_url]", "    required: [reset_url, token]")],
+        "      token:",
+        "      token:",
+    ),
+    "MESSAGE_DEPRECATED": (
+        [
+            (
+                "    id: 12\n    channel: email\n",
+                "    id: 12\n    channel: email\n    deprecated: true\n",
+            )
+        ],
+        "  receipt:",
+        "  receipt:",
+    ),
+    "BROADCAST_DEPRECATED": (
+        [("    id: 8\n", "    id: 8\n    deprecated: true\n")],
+        "  flash_sale:",
+        "  flash_sale:",
+    ),
+    "DATA_FIELD_DEPRECATED": (
+        [("token: {type: string}", "token: {type: string, deprecated: true}")],
+        "      token:",
+        "      token:",
+    ),
+    "MESSAGE_DEPRECATION_ENDED": (
+        [
+            (
+                "  welcome_sms:\n    description: Going away.\n    id: 13\n    channel: sms\n"
+                '    deprecated: "use the welcome email"\n',
+                "",
+            )
+        ],
+        "  welcome_sms:",
+        None,
+    ),
+    "BROADCAST_DEPRECATION_ENDED": (
+        [
+            (
+                "  old_promo:\n    description: A promotion that ended.\n    id: 9\n    deprecated: true\n",
+                "",
+            )
+        ],
+        "  old_promo:",
+        None,
+    ),
+    "DATA_FIELD_DEPRECATION_ENDED": (
+        [('      old_hint: {type: string, deprecated: "the template no longer reads it"}\n', "")],
+        "old_hint:",
+        None,
+    ),
+    "MESSAGE_ADDED": (
+        [
+            (
+                "broadcasts:\n",
+                "  invite:\n    description: An invitation.\n    id: 20\n    channel: email\nbroadcasts:\n",
+            )
+        ],
+        None,
+        "  invite:",
+    ),
+    "BROADCAST_ADDED": (
+        [
+            (
+                "    id: 9\n    deprecated: true\n",
+                "    id: 9\n    deprecated: true\n  spring_sale:\n    description: Spring.\n    id: 10\n",
+            )
+        ],
+        None,
+        "  spring_sale:",
+    ),
+    "OPTIONAL_DATA_FIELD_ADDED": (
+        [
+            (
+                "      starts_at: {type: timestamp}\n",
+                "      starts_at: {type: timestamp}\n      ends_at: {type: timestamp}\n",
+            )
+        ],
+        None,
+        "ends_at:",
+    ),
 }
 
 
@@ -326,3 +453,33 @@ def test_rule(rule_id: str, repo: Path, capsys: pytest.CaptureFixture[str]) -> N
     breaking = any(c["category"] in DEFAULT_FAIL for c in document["diff"]["changes"])
     assert code == (1 if breaking else 0)
     assert change["breaking"] is (rule.category in DEFAULT_FAIL)
+
+
+def test_message_data_types_use_the_property_rules(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A retyped or narrowed data key is reported with the subject of its message."""
+    head = BASE.replace("expires_in: {type: integer, minimum: 5}", "expires_in: {type: string}")
+    head = head.replace("      starts_at: {type: timestamp}", "      starts_at: {type: number}")
+    (repo / "taxonomy.yaml").write_text(head, encoding="utf-8")
+    code, document = run_diff(repo, capsys)
+    found = {(c["rule"], c["subject"]) for c in document["diff"]["changes"]}
+    assert found == {
+        ("TYPE_CHANGED", "message password_reset.expires_in"),
+        ("TIMESTAMP_TO_NUMBER", "broadcast maintenance_window.starts_at"),
+    }
+    assert code == 1
+
+
+def test_a_new_name_and_a_new_id_is_a_removal_and_an_addition(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    head = BASE.replace(
+        "  receipt:\n    description: A receipt after payment.\n    id: 12\n",
+        "  invoice:\n    description: A receipt after payment.\n    id: 15\n",
+    )
+    (repo / "taxonomy.yaml").write_text(head, encoding="utf-8")
+    code, document = run_diff(repo, capsys)
+    found = {(c["rule"], c["subject"]) for c in document["diff"]["changes"]}
+    assert found == {("MESSAGE_REMOVED", "message receipt"), ("MESSAGE_ADDED", "message invoice")}
+    assert code == 1
