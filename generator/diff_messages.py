@@ -13,15 +13,42 @@ properties, under the DATA_FIELD rules.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from .model import Broadcast, Message
+from .model import Broadcast, Field, Message
 from .source import JsonPath
 
-if TYPE_CHECKING:
-    from .diff_compare import Comparer
-
 AppEntry = Message | Broadcast
+_Where = tuple[JsonPath, str]
+
+
+class Comparer(Protocol):
+    """What this module needs of `diff_compare.Comparer` (which calls it, so no import)."""
+
+    objects_same: bool
+
+    def add(
+        self, rule_id: str, subject: str, message: str, base: _Where | None, head: _Where | None
+    ) -> None: ...
+
+    def deprecation(
+        self,
+        rule_id: str,
+        subject: str,
+        base: str | None,
+        head: str | None,
+        where: tuple[_Where, _Where],
+    ) -> None: ...
+
+    def fields(
+        self,
+        kind: str,
+        owner: str,
+        base: Sequence[Field],
+        head: Sequence[Field],
+        bpath: JsonPath,
+        hpath: JsonPath,
+    ) -> None: ...
 
 
 def _ident(entry: AppEntry) -> int | str:
