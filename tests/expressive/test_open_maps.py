@@ -76,7 +76,7 @@ def test_from_payload_reads_a_map_back(maps: ModuleType) -> None:
         ({"context": {}, "prices": {"eur": -1}}, "page_viewed.prices['eur']", "minimum"),
         ({"context": {}, "tags": {"t": ["ok", ""]}}, "page_viewed.tags['t'][1]", "minLength"),
         (
-            {"context": {}, "seen": {"t": dt.datetime(2024, 1, 1)}},  # noqa: DTZ001 - naive on purpose
+            {"context": {}, "seen": {"t": dt.datetime(2024, 1, 1)}},
             "page_viewed.seen['t']",
             "timezone",
         ),
@@ -115,6 +115,8 @@ def test_the_signature_is_a_typed_mapping(maps: ModuleType) -> None:
 def test_map_mistakes_are_located() -> None:
     errors = (GOLDEN / "maps_errors" / "expected_errors.txt").read_text(encoding="utf-8")
     assert "events.both.properties.mixed.additionalProperties: an object has either" in errors
-    assert "events.untyped.properties.any.additionalProperties: additionalProperties: true" in errors
+    assert (
+        "events.untyped.properties.any.additionalProperties: additionalProperties: true" in errors
+    )
     assert "events.required_keys.properties.map.required: a map has no required keys" in errors
     assert "events.nullable_values.properties.map.additionalProperties: map values cannot" in errors
