@@ -4,7 +4,8 @@ Builds the footprint plan (bench/footprint_plan.py) as the base commit of a
 temporary git repository and an edited head (a renamed property, a removed
 event, a changed enum, an added event), then times each stage in-process:
 reading the git blob, the three load stages of each revision (YAML, meta-schema,
-model), the comparison and the reports; and whole runs with a cold cache,
+model), reading a cached revision, the comparison and the reports (their sum,
+`diff_side_s`, is what diff adds to building the head); and whole runs with a cold cache,
 with only the base cached (a pre-commit run after an edit) and fully cached.
 Reports medians and spread of `--repeats` runs; on a shared machine read the
 stage shares and the ratios, not the absolute seconds.
@@ -142,6 +143,8 @@ def measure(n_events: int, repeats: int) -> dict[str, Any]:
             blob, label = gitrev.read_at(gitrev.default_base(root), taxonomy)
             assert blob is not None
             diff_cache.load_text(blob, label)
+            t, _ = _time(functools.partial(diff_cache.load_text, blob, label))
+            record("read_cached_revision", t)
             t, _ = _time(lambda: _run_cli(taxonomy))
             record("run_base_cached", t)  # the head was built and cached too
             t, _ = _time(lambda: _run_cli(taxonomy))
@@ -158,12 +161,16 @@ def measure(n_events: int, repeats: int) -> dict[str, Any]:
     summary = {name: stats(values) for name, values in samples.items()}
     med = {name: s["median_s"] for name, s in summary.items()}
     build = sum(med[f"head_{s}"] for s in ("yaml", "meta_schema", "model"))
+    # What diff itself adds to building the head in a pre-commit run (base cached):
+    diff_side = med["read_cached_revision"] + med["compare"] + med["reports_all_formats"]
     return {
         "events": n_events,
         "repeats": repeats,
         "changes_found": changes,
         "load_average": os.getloadavg(),
         "stages": summary,
+        "diff_side_s": round(diff_side, 4),
+        "head_build_s": round(build, 4),
         "ratios": {
             "compare_over_head_build": round(med["compare"] / build, 4) if build else None,
             "yaml_share_of_head_build": round(med["head_yaml"] / build, 3) if build else None,
