@@ -35,8 +35,9 @@ from bench import footprint_plan
 # folder name so mypy can follow it; every module below comes from that one package.
 from generator import cli, diff_cache, diff_report, gitrev, load, source
 from generator.build_model import ModelBuilder
-from generator.diff_compare import Revision, compare
+from generator.diff_compare import compare
 from generator.diff_model import Change, DiffResult, sort_changes
+from generator.diff_revision import Revision
 
 
 def edited(text: str, n_events: int) -> str:

@@ -26,8 +26,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import __version__
-from .diff_compare import Revision
 from .diff_model import DiffInputError
+from .diff_revision import Revision
 from .load import load_located
 from .source import JsonPath
 

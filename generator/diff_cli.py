@@ -24,8 +24,9 @@ from typing import Any
 
 from . import diff_cache, diff_report, gitrev
 from .console import Console
-from .diff_compare import Revision, compare
+from .diff_compare import compare
 from .diff_model import DiffInputError, DiffResult, sort_changes
+from .diff_revision import Revision
 from .diff_rules import CATEGORIES, DEFAULT_FAIL, RULES, Category
 from .errors import TaxonomyError
 

@@ -10,13 +10,22 @@ at the definition's line).
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, assert_never, cast
 
 from .diff_messages import compare_app
-from .diff_model import Change, Location
-from .diff_types import enum_key, lower, show_bound, tighter, type_kind, type_name, upper
+from .diff_model import Change
+from .diff_revision import Revision, pair_by_name
+from .diff_types import (
+    enum_key,
+    lower,
+    object_classes,
+    show_bound,
+    tighter,
+    type_kind,
+    type_name,
+    upper,
+)
 from .model import (
     ArrayType,
     BooleanType,
@@ -25,50 +34,12 @@ from .model import (
     Field,
     MapType,
     NumericType,
-    ObjectModel,
     ObjectType,
     StringType,
-    Taxonomy,
     TimestampType,
     TypeNode,
 )
-from .source import JsonPath, Source
-
-
-@dataclasses.dataclass(frozen=True)
-class Revision:
-    """One side of the diff: the model, and the source it came from (for locations)."""
-
-    taxonomy: Taxonomy
-    source: Source
-
-    @property
-    def objects(self) -> dict[str, ObjectModel]:
-        return {o.class_name: o for o in self.taxonomy.objects}
-
-    def resolve(self, path: JsonPath) -> JsonPath:
-        """`path`, or the definition it points to when the schema there is a `$ref`."""
-        for _ in range(32):  # a chain of $refs is short; cycles are rejected at load
-            node: Any = self.source.data
-            for part in path:
-                node = node.get(part) if isinstance(node, dict) else None
-            ref = node.get("$ref") if isinstance(node, dict) else None
-            if not isinstance(ref, str) or not ref.startswith("#/definitions/"):
-                return path
-            path = ("definitions", ref.removeprefix("#/definitions/"))
-        return path
-
-    def locate(self, path: JsonPath, keyword: str = "") -> Location:
-        """The line of `keyword` in the schema at `path` if written there, else of its key."""
-        src = self.source
-        if keyword:
-            inner = (*self.resolve(path), keyword)
-            if inner in src.positions:
-                line, column = src.positions[inner]
-                return Location(src.file, line, column)
-        line, column = src.locate(path, key=True)
-        return Location(src.file, line, column)
-
+from .source import JsonPath
 
 _CROSS_KIND: dict[tuple[str, str], tuple[str, str]] = {
     ("string", "enum"): ("ENUM_NARROWED_FROM_STRING", "string narrowed to an enum"),
@@ -83,30 +54,6 @@ _NOUNS = {"attribute": "ATTRIBUTE", "data": "DATA_FIELD"}
 """The rule family of a field's own rules by kind; any other kind uses PROPERTY_*."""
 
 
-def _pair_by_name(
-    base: Mapping[str, Any], head: Mapping[str, Any], renamed_from: Mapping[str, str | None]
-) -> tuple[list[tuple[str, str]], list[str], list[str]]:
-    """Matched (base, head) names, removed base names, added head names.
-
-    A head item with `renamed_from: old` matches base `old` when `old` is no
-    longer in the head; otherwise the note is history and the names match as they are.
-    """
-    pairs: list[tuple[str, str]] = []
-    matched: set[str] = set()
-    for name in head:
-        old = renamed_from.get(name)
-        if name in base:
-            pairs.append((name, name))
-            matched.add(name)
-        elif old and old in base and old not in head and old not in matched:
-            pairs.append((old, name))
-            matched.add(old)
-    paired = {h for _, h in pairs}
-    added = [n for n in head if n not in paired]
-    removed = [n for n in base if n not in matched]
-    return pairs, removed, added
-
-
 class Comparer:
     """Collects the changes between `base` (None: the file did not exist) and `head`."""
 
@@ -117,9 +64,37 @@ class Comparer:
         self._base_objects = base.objects if base else {}
         self._head_objects = head.objects
         self._visited: set[tuple[str, str, str]] = set()
-        # When no nested object class changed, an event equal in both revisions (frozen
-        # dataclasses compare deeply) has nothing to report: most events of a big plan.
-        self.objects_same = self._base_objects == self._head_objects
+        self._changed_classes = {
+            name
+            for name in self._base_objects.keys() | self._head_objects.keys()
+            if self._base_objects.get(name) != self._head_objects.get(name)
+        }
+        self._reaches_changed: dict[str, bool] = {}
+
+    def unchanged(self, base: Any, head: Any) -> bool:
+        """`base` and `head` (events, messages, broadcasts) have nothing to report.
+
+        Frozen dataclasses compare deeply, but an object property holds only its
+        class name: equal entries are skipped when no object class they reach
+        changed either. That skips most of a big plan's events.
+        """
+        if base != head:
+            return False
+        return not any(
+            self._reaches(name) for f in head.model.fields for name in object_classes(f.type)
+        )
+
+    def _reaches(self, name: str) -> bool:
+        """The object class `name`, or one it uses, differs between the revisions."""
+        if name not in self._reaches_changed:
+            self._reaches_changed[name] = False  # a recursive class: no change found so far
+            found = name in self._changed_classes or any(
+                self._reaches(inner)
+                for f in self._head_objects[name].fields
+                for inner in object_classes(f.type)
+            )
+            self._reaches_changed[name] = found
+        return self._reaches_changed[name]
 
     def add(
         self,
@@ -168,7 +143,7 @@ class Comparer:
         return self.changes
 
     def events(self, base: dict[str, Event], head: dict[str, Event]) -> None:
-        pairs, removed, added = _pair_by_name(
+        pairs, removed, added = pair_by_name(
             base, head, {name: e.renamed_from for name, e in head.items()}
         )
         for name in removed:
@@ -201,7 +176,7 @@ class Comparer:
             self.event(base[old], head[new])
 
     def event(self, b: Event, h: Event) -> None:
-        if self.objects_same and b == h:
+        if self.unchanged(b, h):
             return
         bpath: JsonPath = ("events", b.wire_name)
         hpath: JsonPath = ("events", h.wire_name)
@@ -261,7 +236,7 @@ class Comparer:
     ) -> None:
         bmap = {f.wire_name: f for f in base}
         hmap = {f.wire_name: f for f in head}
-        pairs, removed, added = _pair_by_name(
+        pairs, removed, added = pair_by_name(
             bmap, hmap, {name: f.renamed_from for name, f in hmap.items()}
         )
         noun = _NOUNS.get(kind, "PROPERTY")

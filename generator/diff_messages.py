@@ -25,7 +25,7 @@ _Where = tuple[JsonPath, str]
 class Comparer(Protocol):
     """What this module needs of `diff_compare.Comparer` (which calls it, so no import)."""
 
-    objects_same: bool
+    def unchanged(self, base: AppEntry, head: AppEntry) -> bool: ...
 
     def add(
         self, rule_id: str, subject: str, message: str, base: _Where | None, head: _Where | None
@@ -122,7 +122,7 @@ def compare_app(
 
 
 def _entry(cmp: Comparer, section: str, noun: str, b: AppEntry, h: AppEntry) -> None:
-    if cmp.objects_same and b == h:
+    if cmp.unchanged(b, h):
         return
     word = noun.lower()
     bpath: JsonPath = (section, b.name)

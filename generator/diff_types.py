@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, assert_never
+import dataclasses
+from typing import Any, assert_never, cast
 
 from .model import (
     ArrayType,
@@ -82,6 +83,38 @@ def show_bound(bound: tuple[float, bool] | None, name: str) -> str:
     shown = int(value) if value.is_integer() else value
     sign = (">" if name == "lower" else "<") + ("" if bound[1] else "=")
     return f"{sign} {shown}"
+
+
+_LEAVES = (StringType, NumericType, BooleanType, TimestampType, EnumType)
+
+
+def object_classes(node: object) -> tuple[str, ...]:
+    """The class names of the nested objects a type uses directly (not through those objects).
+
+    The common kinds are dispatched directly (this runs for every property of a big
+    plan); any other type dataclass (or tuple of them) is walked generically, so a new
+    kind of type that holds other types is followed without a change here.
+    """
+    kind = type(node)
+    if kind is ObjectType:
+        return (cast(ObjectType, node).class_name,)
+    if kind is ArrayType:
+        return object_classes(cast(ArrayType, node).items)
+    if kind is MapType:
+        return object_classes(cast(MapType, node).values)
+    if kind in _LEAVES:
+        return ()
+    if kind is tuple:
+        return tuple(
+            name for item in cast(tuple[object, ...], node) for name in object_classes(item)
+        )
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        return tuple(
+            name
+            for field in dataclasses.fields(node)
+            for name in object_classes(getattr(node, field.name))
+        )
+    return ()
 
 
 def type_kind(node: TypeNode) -> str:

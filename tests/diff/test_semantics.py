@@ -18,7 +18,7 @@ from helpers import REPO
 from ciogen import cli
 from ciogen.diff_rules import RULES
 
-from .conftest import BASE
+from .conftest import BASE, git
 
 # Text-only rewrites of BASE: each leaves the typed model as it was.
 REWRITES = [
@@ -181,3 +181,29 @@ def test_diff_only_loads_and_builds_the_model() -> None:
     assert {"load", "build_model", "diff_compare"} <= reached
     assert not {m for m in reached if m.startswith(("render", "output", "layout", "pycode"))}
     assert "external:jinja2" not in reached
+
+
+def test_a_change_inside_a_shared_definition_reaches_every_user(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Events equal in both revisions are skipped, but not when an object they use changed."""
+    head = BASE.replace(
+        "city: {type: string, maxLength: 100}", "city: {type: string, maxLength: 50}"
+    )
+    head = head.replace(
+        "      total: {type: number}\n",
+        '      total: {type: number}\n      ship_to: {type: array, items: {$ref: "#/definitions/address"}}\n',
+    )
+    base = BASE.replace(
+        "      total: {type: number}\n",
+        '      total: {type: number}\n      ship_to: {type: array, items: {$ref: "#/definitions/address"}}\n',
+    )
+    (repo / "taxonomy.yaml").write_text(base, encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "order_placed ships to addresses")
+    code, changes = run_json(repo, head, capsys)
+    city = next(n for n, x in enumerate(head.splitlines(), 1) if "city:" in x)
+    assert code == 1
+    assert sorted((c["rule"], c["subject"], c["head"]["line"]) for c in changes) == [
+        ("MAX_LENGTH_LOWERED", "order_placed.ship_to[].city", city),
+        ("MAX_LENGTH_LOWERED", "signed_up.shipping.city", city),
+    ]
