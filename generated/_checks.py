@@ -168,6 +168,11 @@ def field_at(label: str, index: int) -> str:
     return f"{label}[{index}]"
 
 
+def field_key(label: str, key: object) -> str:
+    """Where a value of an open map is reported: `context['ip']`."""
+    return f"{label}[{key!r}]"
+
+
 def warn_deprecated(message: str, stacklevel: int) -> None:
     warnings.warn(message, DeprecationWarning, stacklevel=stacklevel + 1)
 
@@ -333,3 +338,9 @@ def load_object(loader: Callable[[Any], _T], value: Any) -> Any:
 
 def load_list(value: Any, item: Callable[[Any], Any]) -> Any:
     return [item(v) for v in value] if isinstance(value, list) else value
+
+
+def load_map(value: Any, item: Callable[[Any], Any]) -> Any:
+    """The values of a JSON object read back for an open map; anything else is left for the
+    type check."""
+    return {k: item(v) for k, v in value.items()} if isinstance(value, dict) else value

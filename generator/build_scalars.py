@@ -21,6 +21,7 @@ from .model import (
     ArrayType,
     BooleanType,
     EnumType,
+    MapType,
     NumericType,
     ObjectType,
     StringType,
@@ -35,7 +36,7 @@ KEYWORDS_BY_TYPE = {
     "integer": {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"},
     "number": {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"},
     "array": {"items", "minItems", "maxItems", "uniqueItems"},
-    "object": {"properties", "required"},
+    "object": {"properties", "required", "additionalProperties"},
 }
 ALL_TYPED_KEYWORDS = set().union(*KEYWORDS_BY_TYPE.values())
 
@@ -187,7 +188,7 @@ def distinct_values(node: TypeNode) -> int | None:
             return None
         case StringType():
             return 1 if node.max_length == 0 else None
-        case NumericType() | TimestampType() | ArrayType() | ObjectType():
+        case NumericType() | TimestampType() | ArrayType() | ObjectType() | MapType():
             return None
         case _:
             assert_never(node)

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any, assert_never
 
 from . import schema_export
+from .build_compound import build_map, is_open_map
 from .build_scalars import (
     ALL_TYPED_KEYWORDS,
     KEYWORDS_BY_TYPE,
@@ -40,6 +41,7 @@ from .model import (
     BooleanType,
     EnumType,
     Field,
+    MapType,
     NumericType,
     ObjectModel,
     ObjectType,
@@ -98,7 +100,7 @@ def takes_default(node: TypeNode) -> bool:
     match node:
         case StringType() | NumericType() | BooleanType() | EnumType():
             return True
-        case ArrayType() | ObjectType() | TimestampType():
+        case ArrayType() | ObjectType() | TimestampType() | MapType():
             return False
         case _:
             assert_never(node)
@@ -377,7 +379,11 @@ class TypeBuilder:
             case "object":
                 self._depth += 1
                 try:
-                    node = self.build_object(spec, path, name_hint, label)
+                    node = (
+                        build_map(self, spec, path, name_hint, label)
+                        if is_open_map(spec)
+                        else self.build_object(spec, path, name_hint, label)
+                    )
                 finally:
                     self._depth -= 1
             case _:  # pragma: no cover - the meta-schema admits only the types above
@@ -458,6 +464,8 @@ class TypeBuilder:
                 return self._sizes.get(node.class_name, 1)
             case ArrayType():
                 return 1 + self.inlined_size(node.items)
+            case MapType():
+                return 1 + self.inlined_size(node.values)
             case StringType() | NumericType() | BooleanType() | EnumType() | TimestampType():
                 return 1
             case _:
@@ -469,7 +477,7 @@ def array_depth(node: TypeNode) -> int:
     match node:
         case ArrayType():
             return 1 + array_depth(node.items)
-        case ObjectType() | StringType() | NumericType() | BooleanType() | EnumType():
+        case ObjectType() | StringType() | NumericType() | BooleanType() | EnumType() | MapType():
             return 0
         case TimestampType():
             return 0

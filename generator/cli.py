@@ -150,20 +150,34 @@ def _import_path(out: Path, name: str) -> str:
     return ".".join(parts)
 
 
+def _spelled(path: Path, root: Path) -> str:
+    """`path` as written from the project root: `./a/`, `a` and `/abs/root/a` are all `a`."""
+    relative = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+    return relative.replace(os.sep, "/")
+
+
 def command_line(args: argparse.Namespace) -> str:
     """The `generate` command that brings the output in line with the taxonomy.
 
     Only what a bare `ciogen generate` (with the same `[tool.ciogen]`) would get
     wrong is spelled out, so the command written into headers stays short and
-    the same for everyone who runs from the project's root.
+    the same for everyone who runs from the project's root. Paths are compared
+    and written relative to that root (the folder of `pyproject.toml`, else the
+    working folder), so equivalent invocations -- `./taxonomy.yaml`,
+    `taxonomy.yaml`, an absolute path, a flag repeating the configuration --
+    write byte-identical files and `check` sees no drift between them.
     """
     found: config.Config = getattr(args, "config", config.Config())
+    root = found.file.parent if found.file is not None else Path()
     parts = ["ciogen", "generate"]
-    if args.taxonomy != (found.taxonomy or DEFAULT_TAXONOMY):
-        parts += ["--taxonomy", str(args.taxonomy)]
-    if args.out != (found.out or DEFAULT_OUT):
-        parts += ["--out", str(args.out)]
-    if args.package is not None and args.package != found.package:
+    for flag, given, default in (
+        ("--taxonomy", args.taxonomy, found.taxonomy or DEFAULT_TAXONOMY),
+        ("--out", args.out, found.out or DEFAULT_OUT),
+    ):
+        if _spelled(given, root) != _spelled(default, root):
+            parts += [flag, _spelled(given, root)]
+    bare_package = found.package or _import_path(args.out, args.out.resolve().name)
+    if args.package is not None and args.package != bare_package:
         parts += ["--package", args.package]
     return " ".join(shlex.quote(part) for part in parts)
 

@@ -23,6 +23,7 @@ from .model import (
     EnumType,
     Event,
     Field,
+    MapType,
     NumericType,
     ObjectModel,
     ObjectType,
@@ -373,6 +374,10 @@ class Comparer:
                 self.arrays(b, cast(ArrayType, h), subject, bpath, hpath, add)
             case ObjectType():
                 self.objects(b, cast(ObjectType, h), subject, bpath, hpath, add)
+            case MapType():
+                h_map = cast(MapType, h)
+                if type_name(b.values) != type_name(h_map.values):
+                    add("TYPE_CHANGED", f"type changed: {type_name(b)} -> {type_name(h)}", "type")
             case BooleanType() | TimestampType():
                 pass
             case _:

@@ -8,6 +8,7 @@ from .model import (
     ArrayType,
     BooleanType,
     EnumType,
+    MapType,
     NumericType,
     ObjectType,
     Scalar,
@@ -35,6 +36,8 @@ def type_name(node: TypeNode) -> str:
             return f"{node.base} enum"
         case ArrayType():
             return f"array of {type_name(node.items)}"
+        case MapType():
+            return f"map of {type_name(node.values)}"
         case ObjectType():
             return "object"
         case _:
@@ -96,6 +99,8 @@ def type_kind(node: TypeNode) -> str:
             return "enum"
         case ArrayType():
             return "array"
+        case MapType():
+            return "map"
         case ObjectType():
             return "object"
         case _:

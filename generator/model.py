@@ -80,8 +80,23 @@ class ObjectType:
     class_name: str
 
 
+@dataclasses.dataclass(frozen=True)
+class MapType:
+    """An open object (`additionalProperties: <schema>`): keys not known in advance,
+    every value of one type. A `Mapping[str, V]` in Python, a JSON object on the wire."""
+
+    values: TypeNode
+
+
 TypeNode: TypeAlias = (
-    StringType | NumericType | BooleanType | TimestampType | EnumType | ArrayType | ObjectType
+    StringType
+    | NumericType
+    | BooleanType
+    | TimestampType
+    | EnumType
+    | ArrayType
+    | ObjectType
+    | MapType
 )
 
 

@@ -18,6 +18,7 @@ from .model import (
     ArrayType,
     BooleanType,
     EnumType,
+    MapType,
     NumericType,
     ObjectModel,
     ObjectType,
@@ -40,6 +41,8 @@ def _names(node: TypeNode) -> Iterator[str]:
             yield node.class_name
         case ArrayType():
             yield from _names(node.items)
+        case MapType():
+            yield from _names(node.values)
         case StringType() | NumericType() | BooleanType() | TimestampType():
             return
         case _:

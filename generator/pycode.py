@@ -18,6 +18,7 @@ from .model import (
     BooleanType,
     EnumType,
     Field,
+    MapType,
     NumericType,
     ObjectModel,
     ObjectType,
@@ -48,6 +49,8 @@ def annotation(node: TypeNode, module: str = "") -> str:
             return module + node.alias
         case ArrayType():
             return f"list[{annotation(node.items, module)}]"
+        case MapType():
+            return f"_t.Mapping[str, {annotation(node.values, module)}]"
         case ObjectType():
             return module + node.class_name
         case _:
@@ -144,6 +147,8 @@ def _type_test(node: TypeNode, var: str) -> tuple[str, str]:
             return f"not isinstance({var}, _dt.datetime)", "must be a datetime"
         case ArrayType():
             return f"not isinstance({var}, list)", "must be a list"
+        case MapType():
+            return f"not isinstance({var}, _t.Mapping)", "must be a mapping of strings to values"
         case ObjectType():
             return f"not isinstance({var}, {node.class_name})", f"must be a {node.class_name}"
         case EnumType():
@@ -171,6 +176,8 @@ def check_lines(node: TypeNode, var: str, label: str, depth: int, consts: Consta
             ]
         case ArrayType():
             rules = _array_lines(node, var, label, depth, consts)
+        case MapType():
+            rules = _map_lines(node, var, label, depth, consts)
         case BooleanType() | ObjectType():
             rules = []
         case _:
@@ -278,6 +285,18 @@ def _array_lines(node: ArrayType, var: str, label: str, depth: int, consts: Cons
     ]
 
 
+def _map_lines(node: MapType, var: str, label: str, depth: int, consts: Constants) -> list[str]:
+    key_var, value_var = f"key{depth}", f"value{depth}"
+    where = f"_c.field_key({label}, {key_var})"
+    inner = check_lines(node.values, value_var, where, depth + 1, consts)
+    return [
+        f"for {key_var}, {value_var} in {var}.items():",
+        f"    if not isinstance({key_var}, str):",
+        "    " + _raise(where, "type", "keys must be strings", key_var),
+        *("    " + line for line in inner),
+    ]
+
+
 def field_checks(field: Field, consts: Constants) -> list[str]:
     """The `__init__` statements that check one field (its parameter, before it is set)."""
     var = field.name
@@ -309,6 +328,12 @@ def to_wire(node: TypeNode, expr: str, depth: int = 0) -> str:
         case ArrayType():
             item = f"x{depth}"
             return f"[{to_wire(node.items, item, depth + 1)} for {item} in {expr}]"
+        case MapType():
+            key, value = f"k{depth}", f"x{depth}"
+            wire = to_wire(node.values, value, depth + 1)
+            if wire == value:
+                return f"dict({expr})"  # a plain dict of JSON values (any Mapping comes in)
+            return f"{{{key}: {wire} for {key}, {value} in {expr}.items()}}"
         case StringType() | NumericType() | BooleanType() | EnumType():
             return expr  # already JSON
         case _:
@@ -330,6 +355,9 @@ def from_wire(node: TypeNode, expr: str, label: str, depth: int = 0) -> str:
             if inner == f"x{depth}":
                 return f"_c.load_list({expr}, lambda x{depth}: x{depth})"
             return f"_c.load_list({expr}, lambda x{depth}: {inner})"
+        case MapType():
+            inner = from_wire(node.values, f"x{depth}", label, depth + 1)
+            return f"_c.load_map({expr}, lambda x{depth}: {inner})"
         case StringType() | NumericType() | BooleanType() | EnumType():
             return expr  # JSON already decodes to the Python value
         case _:
@@ -377,6 +405,8 @@ def modules_used(models: list[ObjectModel], *, checks: bool = True) -> frozenset
         match node:
             case ArrayType():
                 return walk(node.items)
+            case MapType():
+                return walk(node.values)
             case TimestampType():
                 return {"datetime"}
             case NumericType():
@@ -408,6 +438,7 @@ def example_value(field: Field) -> str:
             | TimestampType()
             | ArrayType()
             | ObjectType()
+            | MapType()
         ):
             return "..."
         case _:

@@ -19,6 +19,7 @@ from .model import (
     BooleanType,
     EnumType,
     Field,
+    MapType,
     NumericType,
     ObjectModel,
     ObjectType,
@@ -91,6 +92,8 @@ def type_schema(node: TypeNode, objects: Mapping[str, ObjectModel]) -> dict[str,
             return out
         case ObjectType():
             return object_schema(objects[node.class_name], objects)
+        case MapType():
+            return {"type": "object", "additionalProperties": type_schema(node.values, objects)}
         case _:
             assert_never(node)
 
@@ -143,7 +146,15 @@ def check_value(
         case NumericType(integer=True) if isinstance(value, float):
             # JSON Schema calls 3.0 an integer; the generated `int` field would not.
             return f"{value!r} is not an integer"
-        case StringType() | NumericType() | BooleanType() | EnumType() | ArrayType() | ObjectType():
+        case (
+            StringType()
+            | NumericType()
+            | BooleanType()
+            | EnumType()
+            | ArrayType()
+            | ObjectType()
+            | MapType()
+        ):
             pass
         case _:
             assert_never(node)

@@ -32,6 +32,7 @@ from .model import (
     BooleanType,
     EnumType,
     Field,
+    MapType,
     NumericType,
     ObjectModel,
     ObjectType,
@@ -151,6 +152,8 @@ def value_expr(node: TypeNode, names: Mapping[str, str], module: str = "") -> st
             return f"_st.sampled_from({_values(node.values)})"
         case ArrayType():
             return _list_expr(node, names, module, min_size=node.min_items or 0)
+        case MapType():
+            return f"_s.maps({value_expr(node.values, names, module)})"
         case ObjectType():
             return f"{module}{names[node.class_name]}()"
         case _:
@@ -293,6 +296,8 @@ def _kind(node: TypeNode) -> str:
             return "timestamp"
         case ArrayType():
             return "array"
+        case MapType():
+            return "map"
         case ObjectType():
             return "object"
         case EnumType():
@@ -313,6 +318,7 @@ def type_rule(node: TypeNode) -> str:
             | TimestampType()
             | ArrayType()
             | ObjectType()
+            | MapType()
         ):
             return "type"
         case _:
@@ -330,6 +336,7 @@ def _wrong_type(node: TypeNode) -> str:
             | TimestampType()
             | ArrayType()
             | ObjectType()
+            | MapType()
         ):
             return f"_s.here(_s.wrong_type({py_string(_kind(node))}))"
         case _:
@@ -350,6 +357,11 @@ def bad_exprs(node: TypeNode, names: Mapping[str, str], module: str) -> list[tup
             out.append(("timezone", "_s.here(_s.naive_datetimes())"))
         case ArrayType():
             out += _array_bad(node, names, module)
+        case MapType():
+            holder = f"_s.maps({value_expr(node.values, names, module)}, min_size=1)"
+            out.append(("type", f"_s.with_bad_key({holder})"))
+            for rule, bad in bad_exprs(node.values, names, module):
+                out.append((rule, f"_s.in_map({holder}, {bad})"))
         case BooleanType() | ObjectType():
             pass  # no rule beyond the type
         case _:

@@ -23,6 +23,7 @@ from .model import (
     ArrayType,
     BooleanType,
     EnumType,
+    MapType,
     NumericType,
     ObjectModel,
     ObjectType,
@@ -60,6 +61,14 @@ def model_problem(value: Any, node: TypeNode, objects: Mapping[str, ObjectModel]
                 why = model_problem(item, node.items, objects)
                 if why is not None:
                     return why
+            return None
+        case MapType():
+            if not isinstance(value, dict):
+                return None
+            for key, item in value.items():
+                why = model_problem(item, node.values, objects)
+                if why is not None:
+                    return f"{key}: {why}"
             return None
         case ObjectType():
             if not isinstance(value, dict) or node.class_name not in objects:

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from . import _checks as _c
 from ._runtime import MAX_EVENT_DATA_BYTES, MAX_OPERATION_BYTES
 from ._runtime.wire import _encode_any
+from ._strategies_containers import in_list, in_map, lists, maps, with_bad_key, with_duplicate
 
 __all__ = [
     "DATA_BUDGET",
@@ -43,8 +44,10 @@ __all__ = [
     "fits",
     "here",
     "in_list",
+    "in_map",
     "integers",
     "lists",
+    "maps",
     "naive_datetimes",
     "numbers",
     "optional",
@@ -55,6 +58,7 @@ __all__ = [
     "uris",
     "uuids",
     "wire_json",
+    "with_bad_key",
     "with_duplicate",
     "wrong_type",
 ]
@@ -338,19 +342,6 @@ def finite_floats(
     )
 
 
-def lists(
-    items: st.SearchStrategy[T],
-    *,
-    min_size: int = 0,
-    max_size: int | None = None,
-    unique: bool = False,
-) -> st.SearchStrategy[list[T]]:
-    """Lists whose items are unique the way `uniqueItems` means it (1 == 1.0, 1 != True)."""
-    return st.lists(
-        items, min_size=min_size, max_size=max_size, unique_by=_c.unique_key if unique else None
-    )
-
-
 # -- invalid values, for the generated mutation tests --------------------------
 _WRONG_OBJECT = object()
 # Wrong-type values per kind. None of them is equal (as `uniqueItems` compares)
@@ -364,6 +355,7 @@ _WRONG_TYPES: Mapping[str, tuple[Any, ...]] = {
     "timestamp": ("2024-01-01T00:00:00Z", 1.5, 1_700_000_000, _dt.date(2024, 1, 1)),
     "array": ("x", 1, {"x": _WRONG_OBJECT}),
     "object": ({"\x00wrong": _WRONG_OBJECT}, "x", 1),
+    "map": ("x", 1, ["x"], 1.5),
 }
 
 
@@ -390,28 +382,6 @@ def outside(values: Sequence[Any], base: str) -> st.SearchStrategy[Any]:
 def here(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Bad]:
     """Invalid values reported at the field itself."""
     return strategy.map(lambda value: (value, ""))
-
-
-def with_duplicate(valid: st.SearchStrategy[list[Any]]) -> st.SearchStrategy[list[Any]]:
-    """A valid, non-empty list with one of its items appended again."""
-    return valid.flatmap(
-        lambda items: st.integers(0, len(items) - 1).map(lambda i: [*items, items[i]])
-    )
-
-
-def in_list(
-    valid: st.SearchStrategy[list[Any]], bad: st.SearchStrategy[Bad]
-) -> st.SearchStrategy[Bad]:
-    """A valid, non-empty list with one item replaced by an invalid one."""
-
-    def replace(items: list[Any]) -> st.SearchStrategy[Bad]:
-        def put(choice: tuple[int, Bad]) -> Bad:
-            index, (value, where) = choice
-            return [*items[:index], value, *items[index + 1 :]], f"[{index}]{where}"
-
-        return st.tuples(st.integers(0, len(items) - 1), bad).map(put)
-
-    return valid.flatmap(replace)
 
 
 # -- tables the generated tests are parametrized with ----------------------------

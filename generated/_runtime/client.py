@@ -202,12 +202,14 @@ class BaseClient:
         data: dict[str, Any],
         timestamp: datetime | None,
         kind: str = "event",
+        ids: str = "",
     ) -> str:
         """Queue a person event; returns its ULID (also sent as the event ``id``).
 
         Also the one builder of every timestamped operation, chosen by ``kind``:
         ``"event"``, ``"anonymous"`` (``person`` is the anonymous id), ``"page"`` and
-        ``"identify"`` (no name, no id; returns ""). Validation runs in argument order
+        ``"identify"`` (no name, no id; returns ""; ``ids`` is the identifiers JSON
+        ``_identify`` already built). Validation runs in argument order
         (person, name, timestamp, data), in the caller's thread; the typed event
         methods call this directly, so the hot path is one call deep.
         """
@@ -226,7 +228,8 @@ class BaseClient:
             )
         else:
             head = (
-                f'{{"type":"person","identifiers":{_identifiers_json(person)},"action":"identify"'
+                f'{{"type":"person","identifiers":{ids or _identifiers_json(person)},'
+                '"action":"identify"'
             )
         data_key, data_what, label, limit, with_id = _OPERATIONS[kind]
         now = _time_ns()
@@ -267,9 +270,12 @@ class BaseClient:
         attributes: dict[str, Any],
         timestamp: datetime | None,
     ) -> None:
-        """Queue an identify (create or update a person's attributes)."""
+        """Queue an identify (create or update a person's attributes).
+
+        The person is checked first, as in every call, and its identifiers JSON is
+        built once: the attribute checks below and the operation share it."""
+        ids = _identifiers_json(person)
         if len(attributes) > MAX_IDENTIFY_ATTRIBUTES:
-            _identifiers_json(person)  # a bad person is reported first, as for every call
             raise ValueError(
                 f"identify has {len(attributes)} attributes; Customer.io accepts at most "
                 f"{MAX_IDENTIFY_ATTRIBUTES} per call"
@@ -281,9 +287,8 @@ class BaseClient:
                     or (type(value) is str and len(value) > 250)
                     or type(value) in (dict, list)
                 ):
-                    _identifiers_json(person)
                     _check_attribute(key, value)
-        self._track(person, "", attributes, timestamp, "identify")
+        self._track(person, "", attributes, timestamp, "identify", ids)
 
     def page(
         self,
