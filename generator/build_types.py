@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any, assert_never
 
 from . import schema_export
-from .build_compound import build_map, is_open_map
+from .build_compound import build_map, build_one_of, build_type_list, is_open_map
 from .build_scalars import (
     ALL_TYPED_KEYWORDS,
     KEYWORDS_BY_TYPE,
@@ -48,6 +48,7 @@ from .model import (
     StringType,
     TimestampType,
     TypeNode,
+    UnionType,
 )
 from .names import NameRegistry, pascal_case, snake_case_renamed
 from .rename_checks import check_renames, refuse_renamed_from
@@ -102,6 +103,8 @@ def takes_default(node: TypeNode) -> bool:
             return True
         case ArrayType() | ObjectType() | TimestampType() | MapType():
             return False
+        case UnionType():
+            return all(takes_default(m) for m in node.members)
         case _:
             assert_never(node)
 
@@ -309,6 +312,8 @@ class TypeBuilder:
     def build_inline_type(
         self, spec: Mapping[str, Any], path: JsonPath, name_hint: str, label: str
     ) -> tuple[TypeNode, bool] | None:
+        if "oneOf" in spec:
+            return build_one_of(self, spec, path, name_hint, label)
         declared = spec.get("type")
         types = (
             list(declared)
@@ -318,10 +323,8 @@ class TypeBuilder:
         nullable = "null" in types
         types = [t for t in types if t != "null"]
         if len(types) > 1:
-            self.report.error(
-                (*path, "type"), f"a property has one type (plus null), not {' and '.join(types)}"
-            )
-            return None
+            union = build_type_list(self, spec, types, path, name_hint, label)
+            return None if union is None else (union, nullable)
         if not types and declared is not None:
             self.report.error(
                 (*path, "type"),
@@ -466,6 +469,8 @@ class TypeBuilder:
                 return 1 + self.inlined_size(node.items)
             case MapType():
                 return 1 + self.inlined_size(node.values)
+            case UnionType():
+                return 1 + sum(self.inlined_size(m) for m in node.members)
             case StringType() | NumericType() | BooleanType() | EnumType() | TimestampType():
                 return 1
             case _:
@@ -478,6 +483,8 @@ def array_depth(node: TypeNode) -> int:
         case ArrayType():
             return 1 + array_depth(node.items)
         case ObjectType() | StringType() | NumericType() | BooleanType() | EnumType() | MapType():
+            return 0
+        case UnionType():
             return 0
         case TimestampType():
             return 0

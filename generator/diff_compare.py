@@ -38,6 +38,7 @@ from .model import (
     StringType,
     TimestampType,
     TypeNode,
+    UnionType,
 )
 from .source import JsonPath
 
@@ -352,6 +353,9 @@ class Comparer:
             case MapType():
                 h_map = cast(MapType, h)
                 if type_name(b.values) != type_name(h_map.values):
+                    add("TYPE_CHANGED", f"type changed: {type_name(b)} -> {type_name(h)}", "type")
+            case UnionType():
+                if type_name(b) != type_name(h):
                     add("TYPE_CHANGED", f"type changed: {type_name(b)} -> {type_name(h)}", "type")
             case BooleanType() | TimestampType():
                 pass

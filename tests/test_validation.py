@@ -186,10 +186,10 @@ CASES = {
             "which event 'signed_up' (line 4) already uses (rename one of them)"
         ],
     ),
-    "nullable_needs_one_type": (
-        MINIMAL.replace("{type: string, enum: [email, google]}", "{type: [string, integer]}"),
+    "union_of_an_integer_and_a_number": (
+        MINIMAL.replace("{type: string, enum: [email, google]}", "{type: [integer, number]}"),
         [
-            "taxonomy.yaml:7:22: events.signed_up.properties.method.type: a property has one type (plus null), not string and integer"
+            "taxonomy.yaml:7:22: events.signed_up.properties.method.type: this number cannot be told apart from the integer before it in the same union (a union has one member per JSON type; objects need a discriminator)"
         ],
     ),
     "array_without_items": (
