@@ -134,6 +134,10 @@ def value_expr(node: TypeNode, names: Mapping[str, str], module: str = "") -> st
     in the test module, nothing inside `strategies.py`).
     """
     match node:
+        case StringType(format="date"):
+            return "_st.dates()"
+        case StringType(format="date-time"):
+            return "_s.aware_datetimes()"
         case StringType():
             args = _kwargs(
                 [
@@ -290,14 +294,16 @@ def _number_bad(node: NumericType) -> list[tuple[str, str]]:
 def _kind(node: TypeNode) -> str:
     """The type's name for `_s.wrong_type`, which draws values of every other type."""
     match node:
+        case StringType(format="date"):
+            return "date"
+        case StringType(format="date-time") | TimestampType():
+            return "timestamp"
         case StringType():
             return "string"
         case NumericType():
             return "integer" if node.integer else "number"
         case BooleanType():
             return "boolean"
-        case TimestampType():
-            return "timestamp"
         case ArrayType():
             return "array"
         case MapType():
@@ -357,6 +363,10 @@ def bad_exprs(node: TypeNode, names: Mapping[str, str], module: str) -> list[tup
     match node:
         case EnumType():
             pass  # a value outside the enum breaks membership and nothing else
+        case StringType(format="date"):
+            pass  # a date object has no rule beyond its type
+        case StringType(format="date-time"):
+            out.append(("timezone", "_s.here(_s.naive_datetimes())"))
         case StringType():
             out += _string_bad(node)
         case NumericType():
