@@ -180,9 +180,27 @@ def _list_expr(node: ArrayType, names: Mapping[str, str], module: str, *, min_si
     return f"_s.lists({items}, {args})" if args else f"_s.lists({items})"
 
 
+def _explicit_examples(field: Field) -> tuple[Any, ...]:
+    """The plan's examples a strategy draws as they are: those of scalar fields (objects,
+    arrays and dates are written as JSON in the plan, not as the Python values)."""
+    match field.type:
+        case StringType(format="date" | "date-time"):
+            return ()
+        case StringType() | NumericType() | BooleanType() | EnumType():
+            return field.examples
+        case TimestampType() | ArrayType() | ObjectType() | MapType() | UnionType():
+            return ()
+        case _:
+            assert_never(field.type)
+
+
 def field_expr(field: Field, names: Mapping[str, str], module: str = "") -> str:
-    """Valid values of a field: `None` too when the field is optional or nullable."""
+    """Valid values of a field: the plan's own examples first, then any valid value;
+    `None` too when the field is optional or nullable."""
     inner = value_expr(field.type, names, module)
+    examples = _explicit_examples(field)
+    if examples:
+        inner = f"_st.one_of(_st.sampled_from({_values(examples)}), {inner})"
     if field.required and not field.nullable:
         return inner
     return f"_s.optional({inner})"

@@ -43,7 +43,13 @@ _set = object.__setattr__
 
 
 class PersonAttributes(_c.Model):
-    """Person attributes sent by `identify`."""
+    """Person attributes sent by `identify`.
+
+    Examples from the plan:
+
+    * birthday: "1990-04-01"
+    * trial_ends_at: "2018-09-20T04:09:47Z"
+    """
 
     __slots__ = ("birthday", "trial_ends_at")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"birthday", "trial_ends_at"})
@@ -92,7 +98,13 @@ class PersonAttributes(_c.Model):
 
 
 class PersonAttributesUpdate(_c.Model):
-    """A partial update of person attributes: only the fields you pass are sent."""
+    """A partial update of person attributes: only the fields you pass are sent.
+
+    Examples from the plan:
+
+    * birthday: "1990-04-01"
+    * trial_ends_at: "2018-09-20T04:09:47Z"
+    """
 
     __slots__ = ("birthday", "trial_ends_at")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"birthday", "trial_ends_at"})
