@@ -28,6 +28,8 @@ KEYS: dict[str, tuple[type, str]] = {
     "out": (str, 'the folder to generate into, e.g. "src/myapp/analytics"'),
     "package": (str, 'the dotted import name of the package, e.g. "myapp.analytics"'),
     "strict": (bool, "true or false"),
+    # [tool.ciogen.diff]: read and checked by `ciogen diff` (diff_cli.py), which alone uses it.
+    "diff": (dict, "a table ([tool.ciogen.diff]: fail, ignore)"),
 }
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 

@@ -133,7 +133,8 @@ def _base(args: argparse.Namespace) -> tuple[Revision | None, str]:
         ref = against or gitrev.default_base(gitrev.repo_root(args.taxonomy.resolve()))
         text, label = gitrev.read_at(ref, args.taxonomy)
     except gitrev.GitError as exc:
-        raise DiffInputError(f"--against {against or '(default)'}: {exc}") from None
+        where = f"--against {against}" if against else "no base revision to compare with"
+        raise DiffInputError(f"{where}: {exc}") from None
     if text is None:
         return None, f"{label} (absent)"
     return diff_cache.load_text(text, label), label

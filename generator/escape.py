@@ -11,6 +11,7 @@ round-trips through Python's own parser.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -28,6 +29,12 @@ INVISIBLE = frozenset(
 )
 
 
+# Only characters outside ASCII can need a `\\uXXXX` in JSON text (json.dumps has
+# already escaped ASCII controls inside strings; outside them JSON is plain ASCII).
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+
+
+@functools.lru_cache(maxsize=4096)
 def _needs_escape(ch: str) -> bool:
     """Control, format (bidi, zero-width), separator, surrogate and invisible characters."""
     if ch in "\t\n":
@@ -126,11 +133,16 @@ def json_text(text: str) -> str:
     if text.isascii():
         return text
 
-    def one(ch: str) -> str:
-        code = ord(ch)
-        if code > 0xFFFF:
-            code -= 0x10000
-            return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
-        return f"\\u{code:04x}"
+    # Only the non-ASCII characters are visited: a schema file is mostly ASCII.
+    return _NON_ASCII.sub(_json_char, text)
 
-    return "".join(one(ch) if ch not in "\n" and _needs_escape(ch) else ch for ch in text)
+
+def _json_char(match: re.Match[str]) -> str:
+    ch = match.group()
+    if not _needs_escape(ch):
+        return ch
+    code = ord(ch)
+    if code > 0xFFFF:
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"

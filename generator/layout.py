@@ -71,6 +71,8 @@ def _split_commas(body: str, commas: list[int]) -> list[str]:
 def wrap(code: str, indent: int) -> str:
     """`code` (one statement) as it should stand at `indent` columns: the first line
     without its indentation (the template supplies it), further lines with theirs."""
+    if indent + len(code) <= WIDTH:
+        return code  # fits: what `_wrap` would give back, without the work
     stripped = code.lstrip(" ")
     lead = len(code) - len(stripped)
     return "\n".join(_wrap(stripped, indent + lead))[indent:]

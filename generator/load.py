@@ -1,13 +1,17 @@
 """Read a taxonomy file and return the typed model, or every problem with it.
 
-The three stages run in order and each reports all it finds: YAML syntax (with
-positions), the published meta-schema (`taxonomy.schema.json`, via jsonschema),
-then the semantic checks in `build_model`. A later stage runs only when the
-earlier ones found no errors, because it relies on the shape they guarantee.
+Three stages, all reported in one run: YAML syntax (with positions), the
+published meta-schema (`taxonomy.schema.json`, via jsonschema), then the
+semantic checks in `build_model`. The semantic checks rely on the shape the
+meta-schema guarantees, so after schema errors they read a copy of the document
+with the condemned nodes cut out (`schema_prune`), and every other part is still
+checked. Only an unreadable document (not YAML, not a mapping, over a limit)
+stops after the first stage.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import functools
 import json
@@ -29,6 +33,7 @@ from .limits import (
     MAX_PROPERTIES,
 )
 from .model import Taxonomy
+from .schema_prune import Hidden, prune
 from .source import JsonPath, Source, bool_hint, load_source
 from .suggest import close_match
 
@@ -73,25 +78,28 @@ def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
 
 
 def meta_problems(src: Source) -> list[Problem]:
+    """Every way `src` breaks the meta-schema, located at the offending key or value."""
+    return [problem for _, problem in located_meta_problems(src)]
+
+
+def located_meta_problems(src: Source, data: Any = None) -> list[tuple[JsonPath, Problem]]:
+    """`meta_problems` of `data` (default: the document), each with the path it condemns."""
     validator = _validator()
-    problems: list[Problem] = []
-    for raw in validator.iter_errors(src.data):
+    problems: list[tuple[JsonPath, Problem]] = []
+    for raw in validator.iter_errors(src.data if data is None else data):
         error = raw if raw.validator not in ("oneOf", "anyOf") or not raw.context else _deepest(raw)
         path: JsonPath = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             allowed = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
             for extra in sorted(set(error.instance) - set(allowed)):
-                problems.append(
-                    src.problem(
-                        (*path, extra),
-                        f"unknown field {extra!r}",
-                        close_match(extra, allowed),
-                        key=True,
-                    )
+                where = (*path, extra)
+                problem = src.problem(
+                    where, f"unknown field {extra!r}", close_match(extra, allowed), key=True
                 )
+                problems.append((where, problem))
             continue
         if error.validator == "required":
-            problems.append(src.problem(path, error.message))
+            problems.append((path, src.problem(path, error.message)))
             continue
         value = error.instance
         shown = json.dumps(value, default=str)
@@ -102,7 +110,7 @@ def meta_problems(src: Source) -> list[Problem]:
             if len(error.message) <= 120
             else f"{shown} is not valid here ({error.validator})"
         )
-        problems.append(src.problem(path, message, bool_hint(value)))
+        problems.append((path, src.problem(path, message, bool_hint(value))))
     return problems
 
 
@@ -153,23 +161,51 @@ def load_located(text: str, file: str) -> tuple[Taxonomy, list[Problem], Source]
     """`load_text`, also returning the `Source` (positions), for `ciogen diff`'s locations."""
     src = load_source(text, file)
     problems = list(src.problems)
+    taxonomy = None
     if isinstance(src.data, dict):
         # Key problems (duplicates, non-string keys) leave a usable mapping,
-        # so the meta-schema still gets to report everything else.
+        # so the meta-schema and the semantic checks still report everything else.
         too_big = count_problems(src)
-        problems += too_big or meta_problems(src)
+        problems += too_big
+        if not too_big:
+            schema_problems, usable, hidden = _schema_stage(src)
+            problems += schema_problems
+            if usable is not None:
+                builder = ModelBuilder(usable)
+                taxonomy = builder.build()
+                problems += [p for p in builder.problems if not hidden.covers(p)]
     elif not problems:
         problems.append(
             Problem(file, 1, 1, "", "the taxonomy must be a YAML mapping", "see docs/taxonomy.md")
         )
-    taxonomy = None
-    if not problems:
-        builder = ModelBuilder(src)
-        taxonomy = builder.build()
-        problems = builder.problems
+    problems = sorted(set(problems), key=Problem.sort_key)
     if taxonomy is None or any(p.severity is Severity.ERROR for p in problems):
         raise TaxonomyError(problems)
-    return taxonomy, sorted(problems, key=Problem.sort_key), src
+    return taxonomy, problems, src
+
+
+_PRUNE_ROUNDS = 4
+
+
+def _schema_stage(src: Source) -> tuple[list[Problem], Source | None, Hidden]:
+    """The meta-schema's problems, the source the semantic checks may read, what they hide.
+
+    That source is `src` when the schema is satisfied, else a copy with the
+    condemned nodes cut out (`schema_prune`), whose semantic problems under a
+    cut are hidden; None if no cut satisfies the schema.
+    """
+    hidden = Hidden()
+    located = located_meta_problems(src)
+    if not located:
+        return [], src, hidden
+    data: Any = src.data
+    remaining = located
+    for _ in range(_PRUNE_ROUNDS):
+        data = prune(data, [path for path, _ in remaining], hidden)
+        remaining = located_meta_problems(src, data)
+        if not remaining:
+            return [p for _, p in located], dataclasses.replace(src, data=data), hidden
+    return [p for _, p in located], None, hidden
 
 
 def _read_taxonomy(path: Path) -> bytes:

@@ -79,18 +79,26 @@ class _Stop(Exception):
     """A limit was reached or the document cannot be composed: stop at once."""
 
 
-@dataclasses.dataclass
 class _Frame:
     """A mapping or sequence being built."""
 
-    path: JsonPath
-    value: dict[str, Any] | list[Any]
-    anchor: str | None
-    log_start: int
-    key: str | None = None
-    key_mark: tuple[int, int] = (0, 0)
-    in_key: bool = False
-    merges: list[tuple[Any, int, int]] = dataclasses.field(default_factory=list)
+    __slots__ = ("anchor", "is_list", "key", "key_mark", "log_start", "merges", "path", "value")
+
+    def __init__(
+        self, path: JsonPath, value: dict[str, Any] | list[Any], anchor: str | None, log_start: int
+    ) -> None:
+        self.path = path
+        self.value = value
+        self.is_list = isinstance(value, list)
+        self.anchor = anchor
+        self.log_start = log_start
+        self.key: str | None = None
+        self.key_mark: tuple[int, int] = (0, 0)
+        self.merges: list[tuple[Any, int, int]] = []
+
+
+# Scalars whose constructed value is immutable, so one object may stand for every copy.
+_SHARED_SCALARS = (int, float, bool, type(None))
 
 
 class _Composer:
@@ -103,7 +111,8 @@ class _Composer:
     its uses while charging every use its full size against `MAX_ALIASES` and
     `MAX_ALIAS_EXPANSION`, and records the position of every value and key as
     it goes (a list, so an alias can replay its anchor's positions at its own
-    path).
+    path). It runs once per event of a file that may hold 10,000 events, so
+    the loop dispatches on the event's class and resolved scalars are cached.
     """
 
     def __init__(self, file: str, loader: yaml.SafeLoader) -> None:
@@ -118,6 +127,8 @@ class _Composer:
         self.aliases = 0
         self.expanded = 0
         self.documents = 0
+        self._tags: dict[tuple[str, Any], str] = {}
+        self._constructed: dict[tuple[str, str], Any] = {}
 
     def fail(self, mark: tuple[int, int], path: JsonPath, message: str, hint: str = "") -> _Stop:
         self.problems.append(Problem(self.file, *mark, format_path(path), message, hint))
@@ -139,16 +150,29 @@ class _Composer:
             raise self.fail(mark, path, f"a value longer than {MAX_STRING_BYTES} characters")
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self.loader.resolve(yaml.ScalarNode, value, event.implicit)  # type: ignore[no-untyped-call]
+            implicit = event.implicit
+            tag = self._tags.get((value, implicit))
+            if tag is None:
+                tag = self.loader.resolve(yaml.ScalarNode, value, implicit)  # type: ignore[no-untyped-call]
+                self._tags[(value, implicit)] = tag
         if tag == _STR_TAG:
             return value
         if tag == _MERGE_TAG:
             return _MERGE
+        if (tag, value) in self._constructed:
+            return self._constructed[(tag, value)]
         node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
         try:
-            return self.loader.construct_object(node, deep=True)
+            constructed = self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
             raise self.fail(mark, path, f"invalid YAML: {exc.problem}") from None
+        except (ValueError, TypeError, KeyError, OverflowError):  # `!!int x`: its reader gave up
+            short = tag.removeprefix("tag:yaml.org,2002:")
+            shown = repr(value if len(value) <= 40 else value[:37] + "...")
+            raise self.fail(mark, path, f"invalid YAML: {shown} is not a valid !!{short}") from None
+        if type(constructed) in _SHARED_SCALARS:
+            self._constructed[(tag, value)] = constructed
+        return constructed
 
     def alias(self, event: Any, path: JsonPath, mark: tuple[int, int]) -> Any:
         name = event.anchor
@@ -180,70 +204,78 @@ class _Composer:
     def compose(self, events: Any) -> Any:
         stack: list[_Frame] = []
         root: Any = None
-        documents = 0
+        log = self.log
+        positions = self.positions
         event: Any
         for event in events:
-            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent)):
+            cls = type(event)
+            if cls in _SKIPPED:
                 continue
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                self.documents = documents
-                if documents > 1:
+            if cls is yaml.DocumentStartEvent:
+                self.documents += 1
+                if self.documents > 1:
                     start: Any = event.start_mark
                     mark = (start.line + 1, start.column + 1)
                     raise self.fail(mark, (), "more than one YAML document", "remove the ---")
                 continue
-            if isinstance(event, yaml.DocumentEndEvent):
-                continue
-            mark = (event.start_mark.line + 1, event.start_mark.column + 1)
-            parent = stack[-1] if stack else None
-            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            start = event.start_mark
+            mark = (start.line + 1, start.column + 1)
+            if cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
                 frame = stack.pop()
-                self._close(frame)
-                value = frame.value
-                parent = stack[-1] if stack else None
-                if parent is None:
-                    root = value
+                if frame.anchor or frame.merges:
+                    self._close(frame)
+                if stack:
+                    self._place(stack[-1], frame.value, mark, frame.path)
                 else:
-                    self._place(parent, value, mark, frame.path)
+                    root = frame.value
                 continue
-            path, is_key = self._child_path(parent)
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            # The path of the node this event starts, and whether it is a mapping key.
+            parent = stack[-1] if stack else None
+            is_key = False
+            if parent is None:
+                path: JsonPath = ()
+            elif parent.is_list:
+                path = (*parent.path, len(parent.value))
+            elif parent.key is None:
+                path, is_key = (*parent.path, "<key>"), True
+            else:
+                path = (*parent.path, parent.key)
+            if cls is yaml.ScalarEvent:
+                value = self.scalar(event, path, mark)
+                if not is_key:
+                    log.append((path, mark, False))
+                    if len(log) > MAX_YAML_EVENTS:
+                        raise self.fail(
+                            mark,
+                            path,
+                            f"the document has over {MAX_YAML_EVENTS} values",
+                            "split the plan",
+                        )
+                    if path not in positions:
+                        positions[path] = mark
+                if event.anchor:
+                    self.anchors[event.anchor] = (value, len(log) - 1, len(log), 1)
+            elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
                 if len(stack) >= MAX_YAML_DEPTH:
                     raise self.fail(mark, path, f"YAML nested deeper than {MAX_YAML_DEPTH} levels")
                 if event.tag not in _COLLECTION_TAGS:
                     raise self.fail(mark, path, f"YAML tag {event.tag!r} is not allowed here")
                 if not is_key:
                     self.record(path, mark)
-                container: dict[str, Any] | list[Any] = (
-                    {} if isinstance(event, yaml.MappingStartEvent) else []
-                )
+                container: dict[str, Any] | list[Any] = {} if cls is yaml.MappingStartEvent else []
                 if event.anchor:
                     self.open_anchors.add(event.anchor)
-                stack.append(_Frame(path, container, event.anchor, len(self.log) - 1))
+                stack.append(_Frame(path, container, event.anchor, len(log) - 1))
                 continue
-            if isinstance(event, yaml.AliasEvent):
-                value = self.alias(event, path, mark)
             else:
-                value = self.scalar(event, path, mark)
-                if not is_key:
-                    self.record(path, mark)
-                if event.anchor:
-                    self.anchors[event.anchor] = (value, len(self.log) - 1, len(self.log), 1)
+                value = self.alias(event, path, mark)
             if parent is None:
                 root = value
+            elif parent.is_list:
+                parent.value.append(value)  # type: ignore[union-attr]
             else:
                 self._place(parent, value, mark, path)
         return root
-
-    def _child_path(self, parent: _Frame | None) -> tuple[JsonPath, bool]:
-        if parent is None:
-            return (), False
-        if isinstance(parent.value, list):
-            return (*parent.path, len(parent.value)), False
-        if parent.key is None:
-            return (*parent.path, "<key>"), True
-        return (*parent.path, parent.key), False
 
     def _close(self, frame: _Frame) -> None:
         if frame.anchor:
@@ -323,6 +355,7 @@ class _Composer:
 
 _MERGE = object()
 _MERGE_KEY = "\x00<<merge>>"
+_SKIPPED = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
 
 
 def load_source(text: str, file: str) -> Source:
@@ -331,7 +364,7 @@ def load_source(text: str, file: str) -> Source:
     composer = _Composer(file, loader)
     empty = Source(file, None, composer.positions, composer.key_positions, composer.problems)
     try:
-        events = iter(lambda: loader.get_event() if loader.check_event() else None, None)  # type: ignore[no-untyped-call]
+        events = iter(loader.get_event, None)  # None: the stream has ended
         data = composer.compose(events)
     except _Stop:
         return empty

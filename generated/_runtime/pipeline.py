@@ -22,8 +22,9 @@ from .config import ClientConfig
 from .credentials import fail_queued
 from .errors import ClientClosedError, QueueFullError
 from .hooks import _register_pipeline
+from .leftovers import close_by
 from .reporting import DROPPED as _DROPPED
-from .reporting import Reporter, failures_of
+from .reporting import Reporter
 from .sender import _summary, deliver, send_now
 from .transport import Transport
 from .values import ErrorCallback, FailedOperation, Stats
@@ -60,6 +61,7 @@ class _Pipeline:
         self._transport = transport
         self._config = config
         self._reporter = Reporter(on_error, dead_letter_path)
+        self._defer_drop = self._reporter.defer_drop  # bound once: the drop path's one call
         self._site_id = site_id
         self._sync = sync
         self._drop_policy = config.overflow == "drop"
@@ -139,7 +141,7 @@ class _Pipeline:
                 due = None
             else:  # the queue is full: drop, under the same lock, as cheaply as queueing
                 self._dropped += 1
-                due = self._reporter.defer(item, _DROPPED, None)
+                due = self._defer_drop(item)
         if due is None:
             self._not_queued(item, size)
         elif due:
@@ -436,8 +438,7 @@ class _Pipeline:
             live = self._thread is not None and self._thread.is_alive()
         if not live:
             self._drain_inline(target, deadline)
-        if not self._wait_finished(target, deadline):
-            self._abandon_remaining(timeout)
+        close_by(self, target, deadline, timeout if timeout is not None else 0.0)
         self._report_deferred()
         with self._lock:
             self._closed = True
@@ -446,30 +447,6 @@ class _Pipeline:
             self._transport.close()
         except Exception:  # pragma: no cover - user transports
             _log.exception("error while closing the Customer.io transport")
-
-    def _abandon_remaining(self, timeout: float | None) -> None:
-        self._abandon.set()
-        with self._lock:
-            items = list(self._queue)
-            self._queue.clear()
-            self._queue_bytes = 0
-            self._popped += len(items)
-            inflight = self._inflight
-            if inflight is not None and not inflight.claimed:
-                inflight.claimed = True
-                items = inflight.items + items
-                self._inflight = None
-        if items:
-            reason = (
-                f"not delivered before close() timed out after {timeout:g}s"
-                " (in-flight operations may have arrived; replay is idempotent for events)"
-            )
-            _log.warning("Customer.io client closed with %d operation(s) undelivered", len(items))
-            self._reporter.report(failures_of(items, reason, None), reason)
-        with self._lock:
-            self._failed += len(items)
-            self._finished += len(items)
-            self._done.notify_all()
 
     def release(self) -> None:
         """Finalizer of the owning client: stop accepting, let the sender drain and exit.

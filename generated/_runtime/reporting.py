@@ -21,10 +21,11 @@ import gc
 import logging
 import threading
 import time
+from time import monotonic as _monotonic
 
-from .deadletters import write_dead_letters
+from .deadletters import write_dead_letters, write_items
 from .values import _BATCH_PATH, _EVENTS_PATH, ErrorCallback, FailedOperation
-from .wire import _AnonymousEvent, _path_of
+from .wire import _AnonymousEvent
 
 _log = logging.getLogger(__name__.rpartition(".")[0])
 
@@ -82,6 +83,40 @@ class Reporter:
     def report(self, failures: list[FailedOperation], reason: str, durable: bool = True) -> None:
         if self._dead_letter_path is not None:
             write_dead_letters(self._dead_letter_path, self._dead_letter_lock, failures, durable)
+        self._notify(failures, reason)
+
+    def report_items(
+        self,
+        items: list[bytes],
+        reason: str,
+        status: int | None,
+        summary: str,
+        durable: bool,
+        failures: list[FailedOperation] | None = None,
+    ) -> None:
+        """Report queued operations that failed alike (drops, a deadline's leftovers,
+        rejected credentials). The dead-letter file copies their bytes; the report
+        objects are built only when ``on_error`` or the DEBUG log will see them, unless
+        the caller built them already (``failures``, prepared before a deadline)."""
+        if self._dead_letter_path is not None:
+            write_items(
+                self._dead_letter_path, self._dead_letter_lock, items, reason, status, durable
+            )
+        if self._on_error is None and not _log.isEnabledFor(logging.DEBUG):
+            return
+        self._notify(
+            failures if failures is not None else failures_of(items, reason, status), summary
+        )
+
+    def needs_objects(self) -> bool:
+        """Whether a report will hand out :class:`FailedOperation` objects."""
+        return self._on_error is not None or _log.isEnabledFor(logging.DEBUG)
+
+    def writes_file(self) -> bool:
+        """Whether reports are also appended to a dead-letter file."""
+        return self._dead_letter_path is not None
+
+    def _notify(self, failures: list[FailedOperation], reason: str) -> None:
         if _log.isEnabledFor(logging.DEBUG):
             for failure in failures:
                 _log.debug("failed operation (%s): %r", failure.reason, failure.operation)
@@ -100,6 +135,16 @@ class Reporter:
         deferred.append(item if reason is DROPPED and status is None else (item, reason, status))
         return len(deferred) >= DEFER_BATCH or now - self._deferred_since >= DEFER_AGE
 
+    def defer_drop(self, item: bytes) -> bool:
+        """:meth:`defer` for the drop path of ``overflow="drop"``, which must cost no
+        more than queueing: the bare bytes, one clock reading."""
+        deferred = self._deferred
+        deferred.append(item)
+        if len(deferred) == 1:
+            self._deferred_since = _monotonic()
+            return False
+        return len(deferred) >= DEFER_BATCH or _monotonic() - self._deferred_since >= DEFER_AGE
+
     def has_deferred(self) -> bool:
         return bool(self._deferred)
 
@@ -109,22 +154,24 @@ class Reporter:
 
     def report_taken(self, taken: list[bytes | tuple[bytes, str, int | None]]) -> None:
         """Report what :meth:`take` returned: one report per reason, in call order."""
-        groups: dict[tuple[str, int | None], list[FailedOperation]] = {}
-        of = FailedOperation._of
-        for entry in taken:
-            if isinstance(entry, tuple):
-                item, reason, status = entry
-            else:
-                item, reason, status = entry, DROPPED, None
-            key = (reason, status)
-            group = groups.get(key)
-            if group is None:
-                group = groups[key] = []
-            group.append(of(item, reason, status, _path_of(item)))
-        for (reason, status), failures in groups.items():
+        groups: dict[tuple[str, int | None], list[bytes]] = {}
+        if tuple not in map(type, taken):  # drops only, the usual case: no regrouping
+            groups[DROPPED, None] = taken  # type: ignore[assignment]
+        else:
+            for entry in taken:
+                if isinstance(entry, tuple):
+                    item, reason, status = entry
+                else:
+                    item, reason, status = entry, DROPPED, None
+                group = groups.get((reason, status))
+                if group is None:
+                    group = groups[reason, status] = []
+                group.append(item)
+        for (reason, status), group in groups.items():
             if status is None:
-                self._log_drops(len(failures))
-            self.report(failures, f"{len(failures)} operation(s) not queued: {reason}", False)
+                self._log_drops(len(group))
+            summary = f"{len(group)} operation(s) not queued: {reason}"
+            self.report_items(group, reason, status, summary, False)
 
     def _log_drops(self, count: int) -> None:
         now = time.monotonic()

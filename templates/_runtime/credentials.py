@@ -14,8 +14,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from .reporting import failures_of
-
 if TYPE_CHECKING:
     from .pipeline import _Pipeline
 
@@ -57,8 +55,8 @@ def fail_queued(pipeline: _Pipeline) -> None:
         if pipeline._blocked:
             pipeline._space.notify_all()
     if items:
-        failures = failures_of(items, reason, status)
-        pipeline._reporter.report(failures, f"{len(failures)} operation(s) failed: {reason}")
+        summary = f"{len(items)} operation(s) failed: {reason}"
+        pipeline._reporter.report_items(items, reason, status, summary, True)
     with pipeline._lock:
         pipeline._failed += len(items)
         pipeline._finished += len(items)

@@ -49,10 +49,18 @@ def test_readme_markdown_example_is_real_output(tmp_path: Path) -> None:
     env = {**os.environ, "CIOGEN_CACHE_DIR": "off"}
     done = ciogen("diff", "--against", "main.yaml", "--format", "markdown", cwd=tmp_path, env=env)
     assert done.returncode == 1, done.stderr
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    path = REPO / "README.md"
+    readme = path.read_text(encoding="utf-8")
     start = readme.index("<!-- diff-example -->\n") + len("<!-- diff-example -->\n")
     end = readme.index("<!-- /diff-example -->")
-    assert readme[start:end] == done.stdout
+    if os.environ.get("CIOGEN_REGEN_README") == "1" and readme[start:end] != done.stdout:
+        path.write_text(readme[:start] + done.stdout + readme[end:], encoding="utf-8")
+        readme = path.read_text(encoding="utf-8")
+        end = readme.index("<!-- /diff-example -->")
+    assert readme[start:end] == done.stdout, (
+        "README's diff example is stale; regenerate it with "
+        "CIOGEN_REGEN_README=1 python -m pytest tests/diff/test_cli_diff.py -k readme"
+    )
 
 
 def edit(repo: Path, old: str, new: str) -> None:
@@ -165,3 +173,31 @@ def test_pre_commit_hook_entry(repo: Path) -> None:
     done = ciogen(*args, cwd=repo, env={**os.environ, "CIOGEN_CACHE_DIR": "off"})
     assert done.returncode == 1, done.stderr
     assert "BREAKING workspace/PROPERTY_REMOVED: signed_up.code" in done.stdout
+
+
+def test_tool_ciogen_taxonomy_path_and_diff_table(tmp_path: Path) -> None:
+    """A bare `ciogen diff` in a project: the plan's path and the diff settings from pyproject."""
+    root = tmp_path / "app"
+    (root / "plan").mkdir(parents=True)
+    git(root, "init", "-q", "-b", "main")
+    (root / "plan" / "tracking.yaml").write_text(BASE, encoding="utf-8")
+    config = '[tool.ciogen]\ntaxonomy = "plan/tracking.yaml"\n\n[tool.ciogen.diff]\n'
+    (root / "pyproject.toml").write_text(config + 'fail = ["code"]\n', encoding="utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "plan")
+    plan = root / "plan" / "tracking.yaml"
+    plan.write_text(BASE.replace("      code: {type: string}\n", ""), encoding="utf-8")
+    env = {**os.environ, "CIOGEN_CACHE_DIR": "off"}
+    done = ciogen("diff", cwd=root, env=env)
+    assert done.returncode == 0, done.stderr  # workspace is not enforced here
+    assert "workspace/PROPERTY_REMOVED: signed_up.code" in done.stdout
+    assert ":plan/tracking.yaml:" in done.stdout
+    (root / "pyproject.toml").write_text(config + 'ignore = ["PROPERTY_REMOVED"]\n')
+    done = ciogen("diff", cwd=root, env=env)
+    assert done.returncode == 0 and "PROPERTY_REMOVED" not in done.stdout, done.stderr
+    (root / "pyproject.toml").write_text(config + 'fail = ["workspace"]\n')
+    assert ciogen("diff", cwd=root, env=env).returncode == 1
+    (root / "pyproject.toml").write_text('[tool.ciogen]\ndiff = "strict"\n')
+    done = ciogen("diff", "--taxonomy", "plan/tracking.yaml", cwd=root, env=env)
+    assert done.returncode == 2
+    assert "pyproject.toml:2:" in done.stderr and "is not a table" in done.stderr

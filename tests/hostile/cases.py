@@ -121,5 +121,13 @@ CASES: dict[str, tuple[str, str]] = {
     "two_documents": (HEAD + "---\n" + HEAD, "more than one YAML document"),
     "long_scalar": (HEAD + "description: " + "x" * 70000 + "\n", "longer than 65536 characters"),
     "complex_key": (HEAD + "? [a, b]\n: 1\n", "mapping key a collection is not a string"),
+    "unreadable_tagged_scalar": (
+        HEAD + "description: !!int forty\n",
+        "'forty' is not a valid !!int",
+    ),
+    "integer_past_pythons_digit_limit": (
+        HEAD + "description: " + "9" * 5000 + "\n",
+        "'" + "9" * 37 + "...' is not a valid !!int",
+    ),
 }
 """name -> (taxonomy text, a substring of the first error)."""
