@@ -77,7 +77,9 @@ def deprecation(value: Any, default_message: str) -> str | None:
 def takes_default(node: TypeNode) -> bool:
     """Whether a property of this type may declare a `default` in the taxonomy."""
     match node:
-        case StringType() | NumericType() | BooleanType() | EnumType():
+        case StringType():
+            return node.date_class is None  # a default would be a string, not a date
+        case NumericType() | BooleanType() | EnumType():
             return True
         case ArrayType() | ObjectType() | TimestampType() | MapType():
             return False
