@@ -29,6 +29,9 @@ def targets(results: dict[str, Any]) -> list[tuple[str, bool]]:
     for key, label in (("calls_plain", "no sinks"), ("calls_reporting", "on_error + dead letters")):
         ratio = results[key]["dropped"]["median"] / results[key]["queued"]["median"]
         found.append((f"dropped call <= 1.1x a queued one ({label}): {ratio:.2f}x", ratio <= 1.1))
+        if "dropped_cpu" in results[key]:
+            cpu = results[key]["dropped_cpu"]["median"] / results[key]["queued_cpu"]["median"]
+            found.append((f"... in CPU time of the calling thread: {cpu:.2f}x", cpu <= 1.1))
     return found
 
 
@@ -59,13 +62,19 @@ def markdown(results: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        f"| µs per call ({results['calls']:,} calls) | queued | dropped | dropped / queued |",
+        f"| µs per call ({results['calls']:,} calls, {results.get('call_reps', results['reps'])}"
+        " repetitions) | queued | dropped | dropped / queued |",
         "|---|---:|---:|---:|",
     ]
     for key, label in (("calls_plain", "no sinks"), ("calls_reporting", "on_error + dead letters")):
-        queued, dropped = results[key]["queued"], results[key]["dropped"]
-        ratio = dropped["median"] / queued["median"]
-        lines.append(f"| {label} | {_mr(queued, 1, 2)} | {_mr(dropped, 1, 2)} | {ratio:.2f}x |")
+        for suffix, clock in (("", "wall"), ("_cpu", "thread CPU")):
+            if f"queued{suffix}" not in results[key]:
+                continue
+            queued, dropped = results[key][f"queued{suffix}"], results[key][f"dropped{suffix}"]
+            ratio = dropped["median"] / queued["median"]
+            lines.append(
+                f"| {label}, {clock} | {_mr(queued, 1, 2)} | {_mr(dropped, 1, 2)} | {ratio:.2f}x |"
+            )
     lines += ["", "| target | met |", "|---|---|"]
     lines += [f"| {text} | {'yes' if met else '**no**'} |" for text, met in targets(results)]
     return "\n".join(lines) + "\n"

@@ -27,6 +27,7 @@ from .model import (
     StringType,
     TimestampType,
     TypeNode,
+    UnionType,
 )
 from .reporting import Reporter
 from .source import JsonPath, bool_hint
@@ -188,7 +189,7 @@ def distinct_values(node: TypeNode) -> int | None:
             return None
         case StringType():
             return 1 if node.max_length == 0 else None
-        case NumericType() | TimestampType() | ArrayType() | ObjectType() | MapType():
+        case NumericType() | TimestampType() | ArrayType() | ObjectType() | MapType() | UnionType():
             return None
         case _:
             assert_never(node)

@@ -11,13 +11,19 @@ exported JSON Schema, so the check and the published schema cannot disagree.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from typing import Any, assert_never
 
 from . import schema_export
-from .build_compound import build_map, is_open_map
+from .build_compound import (
+    build_map,
+    build_one_of,
+    build_type_list,
+    is_open_map,
+    is_property_set,
+    property_set,
+)
 from .build_scalars import (
     ALL_TYPED_KEYWORDS,
     KEYWORDS_BY_TYPE,
@@ -31,8 +37,6 @@ from .errors import format_path
 from .limits import (
     MAX_ARRAY_DEPTH,
     MAX_INLINED_SIZE,
-    MAX_SUGGESTION_CANDIDATES,
-    MAX_SUGGESTIONS_PER_RUN,
     MAX_TYPE_DEPTH,
 )
 from .model import (
@@ -48,42 +52,17 @@ from .model import (
     StringType,
     TimestampType,
     TypeNode,
+    UnionType,
 )
 from .names import NameRegistry, pascal_case, snake_case_renamed
 from .rename_checks import check_renames, refuse_renamed_from
 from .reporting import Reporter
 from .runtime_facts import FIELD_RESERVED
 from .source import JsonPath, bool_hint
+from .suggest import Suggester
 
 _REF_SIBLINGS = {"$ref", "description", "deprecated", "title", "examples", "renamed_from"}
 _REF_PATTERN = re.compile(r"#/definitions/(?P<name>.+)")
-
-
-def close_match(name: str, options: Any) -> str:
-    """A "did you mean" hint for a misspelt name, or "" when nothing is close.
-
-    Bounded: among more than `MAX_SUGGESTION_CANDIDATES` names, or for a
-    name longer than 100 characters, nothing is searched (difflib is
-    quadratic in the names it compares).
-    """
-    candidates = list(options)
-    if len(candidates) > MAX_SUGGESTION_CANDIDATES or len(name) > 100:
-        return ""
-    match = difflib.get_close_matches(name, candidates, n=1)
-    return f"did you mean {match[0]!r}?" if match else ""
-
-
-class Suggester:
-    """`close_match` with a budget per run: `MAX_SUGGESTIONS_PER_RUN` searches, then none."""
-
-    def __init__(self) -> None:
-        self.left = MAX_SUGGESTIONS_PER_RUN
-
-    def __call__(self, name: str, options: Any) -> str:
-        if self.left <= 0:
-            return ""
-        self.left -= 1
-        return close_match(name, options)
 
 
 def deprecation(value: Any, default_message: str) -> str | None:
@@ -102,6 +81,8 @@ def takes_default(node: TypeNode) -> bool:
             return True
         case ArrayType() | ObjectType() | TimestampType() | MapType():
             return False
+        case UnionType():
+            return all(takes_default(m) for m in node.members)
         case _:
             assert_never(node)
 
@@ -130,6 +111,9 @@ class TypeBuilder:
         self._depth = 0
         self._sizes: dict[str, int] = {}
         self.suggest = Suggester()
+        self.used_definitions: set[str] = set()
+        """Definitions named by a `$ref` or an `allOf` (the others are reported unused)."""
+        self._scratch: TypeBuilder | None = None
 
     def claim_module_name(self, ident: str, subject: str, path: JsonPath) -> bool:
         return self.report.claim(self.module_names, ident, path, subject)
@@ -138,20 +122,11 @@ class TypeBuilder:
     def build_fields(
         self, spec: Mapping[str, Any], path: JsonPath, *, owner_class: str, label: str
     ) -> tuple[Field, ...]:
-        props: dict[str, Any] = spec.get("properties") or {}
-        required: list[str] = spec.get("required") or []
-        for index, name in enumerate(required):
-            if name not in props:
-                self.report.error(
-                    (*path, "required", index),
-                    f"required property {name!r} is not defined",
-                    self.suggest(name, props),
-                )
-        check_renames(self.report, props, (*path, "properties"), "property")
+        merged = property_set(self, spec, path)
+        check_renames(self.report, spec.get("properties") or {}, (*path, "properties"), "property")
         names = NameRegistry()
         fields: list[Field] = []
-        for wire in props:
-            prop_path = (*path, "properties", wire)
+        for wire, (prop_spec, prop_path) in merged.props.items():
             ident, why = snake_case_renamed(wire, prefix="field", reserved=FIELD_RESERVED)
             if why is not None:
                 self.report.warn(
@@ -161,11 +136,11 @@ class TypeBuilder:
                 )
             self.report.claim(names, ident, prop_path, f"property {wire!r}")
             field = self.build_field(
-                props[wire],
+                prop_spec,
                 prop_path,
                 wire,
                 ident,
-                wire in required,
+                wire in merged.required,
                 owner_class,
                 f"{label}.{wire}",
             )
@@ -262,6 +237,7 @@ class TypeBuilder:
             )
             return None
         name = match["name"]
+        self.used_definitions.add(name)
         if name not in self.definitions:
             self.report.error(
                 (*path, "$ref"),
@@ -306,9 +282,25 @@ class TypeBuilder:
         self._definition_types[name] = None if built is None else built[0]
         return built
 
+    def check_unused(self, name: str) -> None:
+        """Check a definition nothing uses, generating nothing for it: a scratch builder
+        (sharing the definitions built so far) builds it, and its classes are dropped."""
+        if self._scratch is None:
+            self._scratch = TypeBuilder(self.report, self.definitions, NameRegistry())
+            self._scratch._definition_types = dict(self._definition_types)
+        spec, path = self.definitions[name], ("definitions", name)
+        if isinstance(spec, Mapping) and is_property_set(spec):
+            self._scratch.build_fields(
+                spec, path, owner_class=pascal_case(name, prefix="Model"), label=name
+            )
+        else:
+            self._scratch.definition_type(name, path)
+
     def build_inline_type(
         self, spec: Mapping[str, Any], path: JsonPath, name_hint: str, label: str
     ) -> tuple[TypeNode, bool] | None:
+        if "oneOf" in spec:
+            return build_one_of(self, spec, path, name_hint, label)
         declared = spec.get("type")
         types = (
             list(declared)
@@ -318,10 +310,8 @@ class TypeBuilder:
         nullable = "null" in types
         types = [t for t in types if t != "null"]
         if len(types) > 1:
-            self.report.error(
-                (*path, "type"), f"a property has one type (plus null), not {' and '.join(types)}"
-            )
-            return None
+            union = build_type_list(self, spec, types, path, name_hint, label)
+            return None if union is None else (union, nullable)
         if not types and declared is not None:
             self.report.error(
                 (*path, "type"),
@@ -433,7 +423,7 @@ class TypeBuilder:
     def build_object(
         self, spec: Mapping[str, Any], path: JsonPath, class_name: str, label: str
     ) -> ObjectType | None:
-        if not spec.get("properties"):
+        if not spec.get("properties") and not spec.get("allOf"):
             self.report.error(
                 path,
                 "object property has no properties",
@@ -466,6 +456,8 @@ class TypeBuilder:
                 return 1 + self.inlined_size(node.items)
             case MapType():
                 return 1 + self.inlined_size(node.values)
+            case UnionType():
+                return 1 + sum(self.inlined_size(m) for m in node.members)
             case StringType() | NumericType() | BooleanType() | EnumType() | TimestampType():
                 return 1
             case _:
@@ -478,6 +470,8 @@ def array_depth(node: TypeNode) -> int:
         case ArrayType():
             return 1 + array_depth(node.items)
         case ObjectType() | StringType() | NumericType() | BooleanType() | EnumType() | MapType():
+            return 0
+        case UnionType():
             return 0
         case TimestampType():
             return 0

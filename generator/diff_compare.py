@@ -31,6 +31,7 @@ from .model import (
     Taxonomy,
     TimestampType,
     TypeNode,
+    UnionType,
 )
 from .source import JsonPath, Source
 
@@ -377,6 +378,9 @@ class Comparer:
             case MapType():
                 h_map = cast(MapType, h)
                 if type_name(b.values) != type_name(h_map.values):
+                    add("TYPE_CHANGED", f"type changed: {type_name(b)} -> {type_name(h)}", "type")
+            case UnionType():
+                if type_name(b) != type_name(h):
                     add("TYPE_CHANGED", f"type changed: {type_name(b)} -> {type_name(h)}", "type")
             case BooleanType() | TimestampType():
                 pass

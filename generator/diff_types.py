@@ -15,6 +15,7 @@ from .model import (
     StringType,
     TimestampType,
     TypeNode,
+    UnionType,
 )
 
 
@@ -38,6 +39,8 @@ def type_name(node: TypeNode) -> str:
             return f"array of {type_name(node.items)}"
         case MapType():
             return f"map of {type_name(node.values)}"
+        case UnionType():
+            return " | ".join(type_name(m) for m in node.members)
         case ObjectType():
             return "object"
         case _:
@@ -101,6 +104,8 @@ def type_kind(node: TypeNode) -> str:
             return "array"
         case MapType():
             return "map"
+        case UnionType():
+            return "union"
         case ObjectType():
             return "object"
         case _:

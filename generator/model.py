@@ -11,7 +11,7 @@ via the views of `render.py`.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, assert_never
 
 Scalar: TypeAlias = str | int | float | bool
 
@@ -88,6 +88,19 @@ class MapType:
     values: TypeNode
 
 
+@dataclasses.dataclass(frozen=True)
+class UnionType:
+    """One of `members` (`type: [string, number]` or `oneOf`), told apart by Python type at
+    run time and by JSON type on the wire. Several object members are told apart on the
+    wire by `discriminator`, the `const` property each requires (`markers`: each one's
+    value, in member order), or without one by `markers` alone: for each object member,
+    a key it requires that no other member has."""
+
+    members: tuple[TypeNode, ...]
+    discriminator: str | None = None
+    markers: tuple[Scalar, ...] = ()
+
+
 TypeNode: TypeAlias = (
     StringType
     | NumericType
@@ -97,7 +110,48 @@ TypeNode: TypeAlias = (
     | ArrayType
     | ObjectType
     | MapType
+    | UnionType
 )
+
+
+def as_object(node: TypeNode) -> ObjectType | None:
+    """`node` if it is an object, else None (for code that picks the objects of a union)."""
+    match node:
+        case ObjectType():
+            return node
+        case (
+            StringType()
+            | NumericType()
+            | BooleanType()
+            | TimestampType()
+            | EnumType()
+            | ArrayType()
+            | MapType()
+            | UnionType()
+        ):
+            return None
+        case _:
+            assert_never(node)
+
+
+def as_enum(node: TypeNode) -> EnumType | None:
+    """`node` if it is an enum (or const), else None."""
+    match node:
+        case EnumType():
+            return node
+        case (
+            StringType()
+            | NumericType()
+            | BooleanType()
+            | TimestampType()
+            | ObjectType()
+            | ArrayType()
+            | MapType()
+            | UnionType()
+        ):
+            return None
+        case _:
+            assert_never(node)
 
 
 class _NoDefault:

@@ -26,6 +26,7 @@ from .model import (
     Taxonomy,
     TimestampType,
     TypeNode,
+    UnionType,
 )
 
 SHARED = ""
@@ -43,6 +44,9 @@ def _names(node: TypeNode) -> Iterator[str]:
             yield from _names(node.items)
         case MapType():
             yield from _names(node.values)
+        case UnionType():
+            for member in node.members:
+                yield from _names(member)
         case StringType() | NumericType() | BooleanType() | TimestampType():
             return
         case _:

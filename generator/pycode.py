@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from typing import assert_never
 
+from . import pycode_union
 from .escape import py_string
 from .model import (
     FORMATS,
@@ -26,6 +27,7 @@ from .model import (
     Taxonomy,
     TimestampType,
     TypeNode,
+    UnionType,
 )
 from .names import upper_snake
 
@@ -51,6 +53,8 @@ def annotation(node: TypeNode, module: str = "") -> str:
             return f"list[{annotation(node.items, module)}]"
         case MapType():
             return f"_t.Mapping[str, {annotation(node.values, module)}]"
+        case UnionType():
+            return " | ".join(annotation(m, module) for m in node.members)
         case ObjectType():
             return module + node.class_name
         case _:
@@ -153,6 +157,9 @@ def _type_test(node: TypeNode, var: str) -> tuple[str, str]:
             return f"not isinstance({var}, {node.class_name})", f"must be a {node.class_name}"
         case EnumType():
             return _type_test(_ENUM_BASES[node.base], var)
+        case UnionType():
+            words = pycode_union.expected(node, lambda m: _type_test(m, var)[1])
+            return f"not ({pycode_union.instance_test(node, var)})", words
         case _:
             assert_never(node)
 
@@ -163,6 +170,9 @@ def check_lines(node: TypeNode, var: str, label: str, depth: int, consts: Consta
     match node:
         case EnumType():
             return _enum_lines(node, var, label)
+        case UnionType():
+            message = _type_test(node, var)[1]
+            return pycode_union.union_lines(node, var, label, depth, consts, check_lines, message)
         case StringType():
             rules = _string_lines(node, var, label, consts)
         case NumericType():
@@ -334,6 +344,8 @@ def to_wire(node: TypeNode, expr: str, depth: int = 0) -> str:
             if wire == value:
                 return f"dict({expr})"  # a plain dict of JSON values (any Mapping comes in)
             return f"{{{key}: {wire} for {key}, {value} in {expr}.items()}}"
+        case UnionType():
+            return pycode_union.union_to_wire(node, expr, depth, to_wire)
         case StringType() | NumericType() | BooleanType() | EnumType():
             return expr  # already JSON
         case _:
@@ -358,6 +370,8 @@ def from_wire(node: TypeNode, expr: str, label: str, depth: int = 0) -> str:
         case MapType():
             inner = from_wire(node.values, f"x{depth}", label, depth + 1)
             return f"_c.load_map({expr}, lambda x{depth}: {inner})"
+        case UnionType():
+            return pycode_union.union_from_wire(node, expr, label, depth, from_wire)
         case StringType() | NumericType() | BooleanType() | EnumType():
             return expr  # JSON already decodes to the Python value
         case _:
@@ -407,6 +421,8 @@ def modules_used(models: list[ObjectModel], *, checks: bool = True) -> frozenset
                 return walk(node.items)
             case MapType():
                 return walk(node.values)
+            case UnionType():
+                return set().union(*(walk(m) for m in node.members))
             case TimestampType():
                 return {"datetime"}
             case NumericType():
@@ -439,6 +455,7 @@ def example_value(field: Field) -> str:
             | ArrayType()
             | ObjectType()
             | MapType()
+            | UnionType()
         ):
             return "..."
         case _:

@@ -26,6 +26,7 @@ from .model import (
     StringType,
     TimestampType,
     TypeNode,
+    UnionType,
 )
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -94,6 +95,9 @@ def type_schema(node: TypeNode, objects: Mapping[str, ObjectModel]) -> dict[str,
             return object_schema(objects[node.class_name], objects)
         case MapType():
             return {"type": "object", "additionalProperties": type_schema(node.values, objects)}
+        case UnionType():
+            # Decidable by construction (build_compound): exactly one member matches.
+            return {"oneOf": [type_schema(m, objects) for m in node.members]}
         case _:
             assert_never(node)
 
@@ -154,6 +158,7 @@ def check_value(
             | ArrayType()
             | ObjectType()
             | MapType()
+            | UnionType()
         ):
             pass
         case _:

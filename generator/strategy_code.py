@@ -40,6 +40,8 @@ from .model import (
     Taxonomy,
     TimestampType,
     TypeNode,
+    UnionType,
+    as_enum,
 )
 from .names import NameRegistry, snake_case
 from .pycode import literal
@@ -154,6 +156,8 @@ def value_expr(node: TypeNode, names: Mapping[str, str], module: str = "") -> st
             return _list_expr(node, names, module, min_size=node.min_items or 0)
         case MapType():
             return f"_s.maps({value_expr(node.values, names, module)})"
+        case UnionType():
+            return f"_st.one_of({', '.join(value_expr(m, names, module) for m in node.members)})"
         case ObjectType():
             return f"{module}{names[node.class_name]}()"
         case _:
@@ -298,6 +302,8 @@ def _kind(node: TypeNode) -> str:
             return "array"
         case MapType():
             return "map"
+        case UnionType():
+            return "union"
         case ObjectType():
             return "object"
         case EnumType():
@@ -319,6 +325,7 @@ def type_rule(node: TypeNode) -> str:
             | ArrayType()
             | ObjectType()
             | MapType()
+            | UnionType()
         ):
             return "type"
         case _:
@@ -337,6 +344,7 @@ def _wrong_type(node: TypeNode) -> str:
             | ArrayType()
             | ObjectType()
             | MapType()
+            | UnionType()
         ):
             return f"_s.here(_s.wrong_type({py_string(_kind(node))}))"
         case _:
@@ -362,6 +370,12 @@ def bad_exprs(node: TypeNode, names: Mapping[str, str], module: str) -> list[tup
             out.append(("type", f"_s.with_bad_key({holder})"))
             for rule, bad in bad_exprs(node.values, names, module):
                 out.append((rule, f"_s.in_map({holder}, {bad})"))
+        case UnionType():
+            for member in node.members:
+                # Each member's own rules, on values of its type (the check picks the
+                # member by type). An enum member's bad values may be another member's.
+                if as_enum(member) is None:
+                    out += bad_exprs(member, names, module)[1:]
         case BooleanType() | ObjectType():
             pass  # no rule beyond the type
         case _:

@@ -30,6 +30,7 @@ from .model import (
     StringType,
     TimestampType,
     TypeNode,
+    UnionType,
 )
 
 
@@ -43,6 +44,21 @@ def _string_problem(value: str, node: StringType) -> str | None:
     if node.format is not None and not getattr(runtime_facts.checks(), FORMATS[node.format])(value):
         return f"{value!r} is not a valid {node.format} (as the generated model checks it)"
     return None
+
+
+def _same_kind(value: Any, node: TypeNode) -> bool:
+    """Whether a union member is of the JSON type of `value` (only those are checked)."""
+    match node:
+        case StringType():
+            return isinstance(value, str)
+        case ArrayType():
+            return isinstance(value, list)
+        case ObjectType() | MapType():
+            return isinstance(value, dict)
+        case NumericType() | BooleanType() | EnumType() | TimestampType() | UnionType():
+            return False  # no strings inside to check
+        case _:
+            assert_never(node)
 
 
 def model_problem(value: Any, node: TypeNode, objects: Mapping[str, ObjectModel]) -> str | None:
@@ -62,6 +78,12 @@ def model_problem(value: Any, node: TypeNode, objects: Mapping[str, ObjectModel]
                 if why is not None:
                     return why
             return None
+        case UnionType():
+            # The members of the value's JSON type (the others reject it on type alone).
+            problems = [
+                model_problem(value, m, objects) for m in node.members if _same_kind(value, m)
+            ]
+            return None if not problems or None in problems else problems[0]
         case MapType():
             if not isinstance(value, dict):
                 return None

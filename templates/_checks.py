@@ -334,6 +334,19 @@ def load_list(value: Any, item: Callable[[Any], Any]) -> Any:
     return [item(v) for v in value] if isinstance(value, list) else value
 
 
+def load_choice(
+    value: Any, discriminator: str | None, choices: tuple[tuple[Any, Callable[[Any], Any]], ...]
+) -> Any:
+    """An object member of a union read back: the one whose discriminator has its value, or
+    (without a discriminator) whose own key is present; anything else is left for the type
+    check."""
+    if isinstance(value, dict):
+        for mark, loader in choices:
+            if (value.get(discriminator) == mark) if discriminator is not None else mark in value:
+                return loader(value)
+    return value
+
+
 def load_map(value: Any, item: Callable[[Any], Any]) -> Any:
     """The values of a JSON object read back for an open map; anything else is left for the
     type check."""

@@ -356,6 +356,8 @@ _WRONG_TYPES: Mapping[str, tuple[Any, ...]] = {
     "array": ("x", 1, {"x": _WRONG_OBJECT}),
     "object": ({"\x00wrong": _WRONG_OBJECT}, "x", 1),
     "map": ("x", 1, ["x"], 1.5),
+    # Of no JSON type at all: wrong for every member of any union.
+    "union": (b"x", 1j, _WRONG_OBJECT),
 }
 
 

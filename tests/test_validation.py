@@ -65,7 +65,8 @@ CASES = {
         + "definitions:\n  method: {type: string}\n",
         [
             "taxonomy.yaml:7:22: events.signed_up.properties.method.$ref: unresolved reference: "
-            "no definition named 'methd' (did you mean 'method'?)"
+            "no definition named 'methd' (did you mean 'method'?)",
+            "taxonomy.yaml:10:3: warning: definitions.method: definition 'method' is not used: no $ref or allOf names it, so nothing is generated for it (remove it, or use it (it is still checked))",
         ],
     ),
     "cyclic_ref": (
@@ -78,7 +79,9 @@ CASES = {
             """
         ),
         [
-            "taxonomy.yaml:11:27: definitions.b.items: cyclic reference: a -> b -> a (a definition may not contain itself)"
+            "taxonomy.yaml:10:3: warning: definitions.a: definition 'a' is not used: no $ref or allOf names it, so nothing is generated for it (remove it, or use it (it is still checked))",
+            "taxonomy.yaml:11:3: warning: definitions.b: definition 'b' is not used: no $ref or allOf names it, so nothing is generated for it (remove it, or use it (it is still checked))",
+            "taxonomy.yaml:11:27: definitions.b.items: cyclic reference: a -> b -> a (a definition may not contain itself)",
         ],
     ),
     "enum_duplicate": (
@@ -186,10 +189,10 @@ CASES = {
             "which event 'signed_up' (line 4) already uses (rename one of them)"
         ],
     ),
-    "nullable_needs_one_type": (
-        MINIMAL.replace("{type: string, enum: [email, google]}", "{type: [string, integer]}"),
+    "union_of_an_integer_and_a_number": (
+        MINIMAL.replace("{type: string, enum: [email, google]}", "{type: [integer, number]}"),
         [
-            "taxonomy.yaml:7:22: events.signed_up.properties.method.type: a property has one type (plus null), not string and integer"
+            "taxonomy.yaml:7:22: events.signed_up.properties.method.type: this number cannot be told apart from the integer before it in the same union (a union has one member per JSON type; objects need a discriminator)"
         ],
     ),
     "array_without_items": (

@@ -18,7 +18,8 @@ import time
 from time import monotonic as _monotonic
 
 from .deadletters import write_dead_letters, write_items
-from .values import _BATCH_PATH, _EVENTS_PATH, ErrorCallback, FailedOperation
+from .values import _BATCH_PATH, _EVENTS_PATH, ErrorCallback, FailedOperation, _Dropped
+from .values import DROPPED as _DROPPED_REASON
 from .wire import _AnonymousEvent
 
 _log = logging.getLogger(__name__.rpartition(".")[0])
@@ -29,7 +30,7 @@ DEFER_AGE = 1.0
 """...or once the oldest has waited this long (seconds), at the next deferred call,
 after the sender's next batch, or at ``flush()``/``close()``/exit, whichever is first."""
 _DROP_LOG_EVERY = 10.0
-DROPPED = "queue full: operation dropped"
+DROPPED = _DROPPED_REASON
 """The reason of a drop under ``overflow="drop"``: deferred as the bare bytes, so the
 drop path allocates nothing the garbage collector tracks (a tuple would be)."""
 _GC_PAUSE_ABOVE = 10_000
@@ -46,6 +47,8 @@ def failures_of(items: list[bytes], reason: str, status: int | None) -> list[Fai
     of = FailedOperation._of
     anonymous = _AnonymousEvent
     batch, events = _BATCH_PATH, _EVENTS_PATH
+    if reason is DROPPED and status is None and anonymous not in map(type, items):
+        return _dropped(items)
     paused = len(items) > _GC_PAUSE_ABOVE and gc.isenabled()
     if paused:
         gc.disable()
@@ -54,6 +57,19 @@ def failures_of(items: list[bytes], reason: str, status: int | None) -> list[Fai
     finally:
         if paused:
             gc.enable()
+
+
+def _dropped(items: list[bytes]) -> list[FailedOperation]:
+    """The reports of a group of drops: two stores each, the rest is the class's."""
+    new = _Dropped.__new__
+    out: list[FailedOperation] = []
+    append = out.append
+    for item in items:
+        failed = new(_Dropped)
+        failed._raw = item
+        failed._operation = None
+        append(failed)
+    return out
 
 
 class Reporter:

@@ -126,6 +126,25 @@ class FailedOperation:
         )
 
 
+DROPPED: Final = "queue full: operation dropped"
+"""The reason of a drop under ``overflow="drop"``."""
+
+
+class _Dropped(FailedOperation):
+    """The report of a dropped batch operation. Its reason, status and path are the
+    class's, so building one sets only the bytes: drops are reported from the call
+    path, where a report must cost less than the queueing it replaces. Pickled and
+    copied as a plain :class:`FailedOperation`."""
+
+    __slots__ = ()
+    _reason = DROPPED
+    _status = None
+    _path = _BATCH_PATH
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FailedOperation._of, (self._raw, self._reason, self._status, self._path))
+
+
 def _decode(item: bytes) -> dict[str, Any]:
     try:
         value = json.loads(item)

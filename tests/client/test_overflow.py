@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import pickle
 import threading
 import time
 from types import ModuleType
@@ -151,5 +153,26 @@ def test_a_drop_report_waits_at_most_a_second(
     monkeypatch.setattr(rt.reporting, "DEFER_AGE", 0.0)
     client._track("42", "second", {}, None)
     assert [f.operation["name"] for f in failures.operations] == ["first", "second"]
+    gated.release()
+    client.close(5)
+
+
+def test_a_drop_report_is_an_ordinary_failed_operation(
+    rt: ModuleType, gated: GatedTransport, failures: Failures
+) -> None:
+    """Drop reports are built cheaply (their reason, status and path come from their
+    class), yet read, compare, copy and pickle like any other FailedOperation."""
+    client = held_client(rt, gated, failures, overflow="drop")
+    event_id = client._track("42", "dropped", {"n": 1}, None)
+    client.flush(0)
+    [failed] = failures.operations
+    assert (failed.reason, failed.status, failed.path) == (
+        "queue full: operation dropped",
+        None,
+        "/api/v2/batch",
+    )
+    assert failed.id == event_id and failed.operation["attributes"] == {"n": 1}
+    for twin in (pickle.loads(pickle.dumps(failed)), copy.copy(failed)):
+        assert type(twin) is rt.FailedOperation and twin == failed and twin.raw == failed.raw
     gated.release()
     client.close(5)
