@@ -1,19 +1,22 @@
-"""Builders of the compound constructs: open maps (`additionalProperties`) and unions.
+"""Builders of the compound constructs: open maps, unions and shared property sets.
 
 `TypeBuilder` (build_types.py) dispatches here for an object whose keys are
 not known in advance, for `type: [string, number]` and for `oneOf`. Value and
 member schemas are built by the same `TypeBuilder` (passed in as `Builds`), so
 they may be anything a property may be. A union is accepted only when it is
 decidable: one member per JSON type, and several objects only with a
-discriminator or a required key each that the others lack.
+discriminator or a required key each that the others lack. `allOf` merges the
+properties of definitions used as property sets into an object's own.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from typing import Any, Protocol, assert_never
+from typing import Any, NamedTuple, Protocol, assert_never
 
 from .build_scalars import ALL_TYPED_KEYWORDS, KEYWORDS_BY_TYPE
+from .limits import MAX_TYPE_DEPTH
 from .model import (
     ArrayType,
     BooleanType,
@@ -41,6 +44,10 @@ class Builds(Protocol):
 
     report: Reporter
     objects: dict[str, ObjectModel]
+    definitions: Mapping[str, Any]
+    used_definitions: set[str]
+
+    def suggest(self, name: str, options: Any) -> str: ...
 
     def build_type(
         self, spec: Any, path: JsonPath, name_hint: str, label: str
@@ -320,3 +327,108 @@ def build_type_list(
             return None
         members.append((built[0], (*path, "type")))
     return decide_union(builder, members, path)
+
+
+# -- shared property sets (allOf) ------------------------------------------------
+_REF = re.compile(r"#/definitions/(?P<name>.+)")
+
+
+class PropertySet(NamedTuple):
+    """The properties of an object once its `allOf` groups are merged in: each wire name's
+    schema and where it is written (its own `properties`, or the group's definition)."""
+
+    props: dict[str, tuple[Any, JsonPath]]
+    required: list[str]
+
+
+def is_property_set(spec: Mapping[str, Any]) -> bool:
+    """Whether a definition is a set of properties (for `allOf`) rather than a type."""
+    return not ({"type", "$ref", "enum", "const", "oneOf"} & set(spec)) and bool(
+        spec.get("properties") or spec.get("allOf")
+    )
+
+
+def _set_definition(
+    builder: Builds, part: Any, path: JsonPath, stack: tuple[str, ...]
+) -> tuple[Mapping[str, Any], JsonPath, str] | None:
+    """The definition an `allOf` entry names, when it is a set of properties."""
+    report = builder.report
+    # The meta-schema admits only `{$ref: ...}` entries.
+    match = _REF.fullmatch(part["$ref"])
+    if match is None or match["name"] not in builder.definitions:
+        report.error(
+            (*path, "$ref"),
+            f"unresolved reference {part['$ref']!r}",
+            "write '#/definitions/NAME' naming a definition",
+        )
+        return None
+    name = match["name"]
+    if name in stack:
+        report.error(
+            path, f"cyclic allOf: {' -> '.join([*stack, name])}", "a set may not include itself"
+        )
+        return None
+    if len(stack) >= MAX_TYPE_DEPTH:
+        report.error(path, f"allOf nested more than {MAX_TYPE_DEPTH} deep", "flatten the sets")
+        return None
+    spec = builder.definitions[name]
+    builder.used_definitions.add(name)
+    if (
+        not isinstance(spec, Mapping)
+        or spec.get("type", "object") != "object"
+        or not (spec.get("properties") or spec.get("allOf"))
+        or is_open_map(spec)
+    ):
+        report.error(
+            path,
+            f"definition {name!r} is not a set of properties",
+            "allOf takes definitions with `properties` (and optionally `required`)",
+        )
+        return None
+    return spec, ("definitions", name), name
+
+
+def property_set(
+    builder: Builds, spec: Mapping[str, Any], path: JsonPath, stack: tuple[str, ...] = ()
+) -> PropertySet:
+    """`properties` and `required` of an object, with those of its `allOf` sets merged in.
+
+    A property defined twice (in two sets, or in a set and the object) is an error at
+    the second place; `required` may name a property of any of the sets.
+    """
+    report = builder.report
+    props: dict[str, tuple[Any, JsonPath]] = {}
+    required: list[str] = []
+
+    def add(wire: str, schema: Any, where: JsonPath) -> None:
+        if wire in props:
+            report.error(
+                where,
+                f"property {wire!r} is defined twice (also at {report.where(props[wire][1])})",
+                "define it in one place: the set or the object",
+                key=True,
+            )
+            return
+        props[wire] = (schema, where)
+
+    for index, part in enumerate(spec.get("allOf") or ()):
+        group = _set_definition(builder, part, (*path, "allOf", index), stack)
+        if group is None:
+            continue
+        group_spec, group_path, name = group
+        merged = property_set(builder, group_spec, group_path, (*stack, name))
+        for wire, (schema, where) in merged.props.items():
+            add(wire, schema, where)
+        required += [r for r in merged.required if r not in required]
+    for wire, schema in (spec.get("properties") or {}).items():
+        add(wire, schema, (*path, "properties", wire))
+    for index, name in enumerate(spec.get("required") or ()):
+        if name not in props:
+            report.error(
+                (*path, "required", index),
+                f"required property {name!r} is not defined",
+                builder.suggest(name, props),
+            )
+        elif name not in required:
+            required.append(name)
+    return PropertySet(props, required)

@@ -60,12 +60,22 @@ class ModelBuilder:
         attributes, attributes_update = self.build_attributes()
         events = self.build_events()
         messages, broadcasts = MessageBuilder(self.report, self.types).build(self.doc)
+        used = set(self.types.used_definitions)
         for name in sorted(self.types.definitions):
             refuse_renamed_from(
                 self.report, self.types.definitions[name], ("definitions", name), "a definition"
             )
+            if name in used:
+                continue
+            self.report.warn(
+                ("definitions", name),
+                f"definition {name!r} is not used: no $ref or allOf names it, so nothing is"
+                " generated for it",
+                "remove it, or use it (it is still checked)",
+                key=True,
+            )
             # Unused definitions are still checked, so mistakes surface early.
-            self.types.definition_type(name, ("definitions", name))
+            self.types.check_unused(name)
         if self.report.has_errors:
             return None
         customerio = self.doc.get("customerio") or {}

@@ -18,6 +18,7 @@ from typing import Any, Literal, assert_never, cast
 
 from . import regex_portable, regex_safety
 from .model import (
+    DATE_CLASSES,
     ArrayType,
     BooleanType,
     EnumType,
@@ -95,6 +96,17 @@ def _checked_pattern(
 
 
 def build_string(report: Reporter, spec: Mapping[str, Any], path: JsonPath) -> StringType:
+    if spec.get("format") in DATE_CLASSES:
+        # A date or datetime object has no length or pattern; its ISO text is ciogen's.
+        for keyword in ("minLength", "maxLength", "pattern"):
+            if keyword in spec:
+                report.error(
+                    (*path, keyword),
+                    f"{keyword!r} does not apply to format {spec['format']!r}"
+                    " (a datetime.date / datetime in Python)",
+                    key=True,
+                )
+        return StringType(format=spec["format"])
     low, high = size(spec.get("minLength")), size(spec.get("maxLength"))
     if low is not None and high is not None and low > high:
         report.error((*path, "minLength"), f"minLength {low} is greater than maxLength {high}")

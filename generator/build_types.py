@@ -11,13 +11,19 @@ exported JSON Schema, so the check and the published schema cannot disagree.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from typing import Any, assert_never
 
 from . import schema_export
-from .build_compound import build_map, build_one_of, build_type_list, is_open_map
+from .build_compound import (
+    build_map,
+    build_one_of,
+    build_type_list,
+    is_open_map,
+    is_property_set,
+    property_set,
+)
 from .build_scalars import (
     ALL_TYPED_KEYWORDS,
     KEYWORDS_BY_TYPE,
@@ -31,8 +37,6 @@ from .errors import format_path
 from .limits import (
     MAX_ARRAY_DEPTH,
     MAX_INLINED_SIZE,
-    MAX_SUGGESTION_CANDIDATES,
-    MAX_SUGGESTIONS_PER_RUN,
     MAX_TYPE_DEPTH,
 )
 from .model import (
@@ -55,36 +59,10 @@ from .rename_checks import check_renames, refuse_renamed_from
 from .reporting import Reporter
 from .runtime_facts import FIELD_RESERVED
 from .source import JsonPath, bool_hint
+from .suggest import Suggester
 
 _REF_SIBLINGS = {"$ref", "description", "deprecated", "title", "examples", "renamed_from"}
 _REF_PATTERN = re.compile(r"#/definitions/(?P<name>.+)")
-
-
-def close_match(name: str, options: Any) -> str:
-    """A "did you mean" hint for a misspelt name, or "" when nothing is close.
-
-    Bounded: among more than `MAX_SUGGESTION_CANDIDATES` names, or for a
-    name longer than 100 characters, nothing is searched (difflib is
-    quadratic in the names it compares).
-    """
-    candidates = list(options)
-    if len(candidates) > MAX_SUGGESTION_CANDIDATES or len(name) > 100:
-        return ""
-    match = difflib.get_close_matches(name, candidates, n=1)
-    return f"did you mean {match[0]!r}?" if match else ""
-
-
-class Suggester:
-    """`close_match` with a budget per run: `MAX_SUGGESTIONS_PER_RUN` searches, then none."""
-
-    def __init__(self) -> None:
-        self.left = MAX_SUGGESTIONS_PER_RUN
-
-    def __call__(self, name: str, options: Any) -> str:
-        if self.left <= 0:
-            return ""
-        self.left -= 1
-        return close_match(name, options)
 
 
 def deprecation(value: Any, default_message: str) -> str | None:
@@ -99,7 +77,9 @@ def deprecation(value: Any, default_message: str) -> str | None:
 def takes_default(node: TypeNode) -> bool:
     """Whether a property of this type may declare a `default` in the taxonomy."""
     match node:
-        case StringType() | NumericType() | BooleanType() | EnumType():
+        case StringType():
+            return node.date_class is None  # a default would be a string, not a date
+        case NumericType() | BooleanType() | EnumType():
             return True
         case ArrayType() | ObjectType() | TimestampType() | MapType():
             return False
@@ -133,6 +113,9 @@ class TypeBuilder:
         self._depth = 0
         self._sizes: dict[str, int] = {}
         self.suggest = Suggester()
+        self.used_definitions: set[str] = set()
+        """Definitions named by a `$ref` or an `allOf` (the others are reported unused)."""
+        self._scratch: TypeBuilder | None = None
 
     def claim_module_name(self, ident: str, subject: str, path: JsonPath) -> bool:
         return self.report.claim(self.module_names, ident, path, subject)
@@ -141,20 +124,11 @@ class TypeBuilder:
     def build_fields(
         self, spec: Mapping[str, Any], path: JsonPath, *, owner_class: str, label: str
     ) -> tuple[Field, ...]:
-        props: dict[str, Any] = spec.get("properties") or {}
-        required: list[str] = spec.get("required") or []
-        for index, name in enumerate(required):
-            if name not in props:
-                self.report.error(
-                    (*path, "required", index),
-                    f"required property {name!r} is not defined",
-                    self.suggest(name, props),
-                )
-        check_renames(self.report, props, (*path, "properties"), "property")
+        merged = property_set(self, spec, path)
+        check_renames(self.report, spec.get("properties") or {}, (*path, "properties"), "property")
         names = NameRegistry()
         fields: list[Field] = []
-        for wire in props:
-            prop_path = (*path, "properties", wire)
+        for wire, (prop_spec, prop_path) in merged.props.items():
             ident, why = snake_case_renamed(wire, prefix="field", reserved=FIELD_RESERVED)
             if why is not None:
                 self.report.warn(
@@ -164,11 +138,11 @@ class TypeBuilder:
                 )
             self.report.claim(names, ident, prop_path, f"property {wire!r}")
             field = self.build_field(
-                props[wire],
+                prop_spec,
                 prop_path,
                 wire,
                 ident,
-                wire in required,
+                wire in merged.required,
                 owner_class,
                 f"{label}.{wire}",
             )
@@ -265,6 +239,7 @@ class TypeBuilder:
             )
             return None
         name = match["name"]
+        self.used_definitions.add(name)
         if name not in self.definitions:
             self.report.error(
                 (*path, "$ref"),
@@ -308,6 +283,20 @@ class TypeBuilder:
             self._definition_stack.pop()
         self._definition_types[name] = None if built is None else built[0]
         return built
+
+    def check_unused(self, name: str) -> None:
+        """Check a definition nothing uses, generating nothing for it: a scratch builder
+        (sharing the definitions built so far) builds it, and its classes are dropped."""
+        if self._scratch is None:
+            self._scratch = TypeBuilder(self.report, self.definitions, NameRegistry())
+            self._scratch._definition_types = dict(self._definition_types)
+        spec, path = self.definitions[name], ("definitions", name)
+        if isinstance(spec, Mapping) and is_property_set(spec):
+            self._scratch.build_fields(
+                spec, path, owner_class=pascal_case(name, prefix="Model"), label=name
+            )
+        else:
+            self._scratch.definition_type(name, path)
 
     def build_inline_type(
         self, spec: Mapping[str, Any], path: JsonPath, name_hint: str, label: str
@@ -436,7 +425,7 @@ class TypeBuilder:
     def build_object(
         self, spec: Mapping[str, Any], path: JsonPath, class_name: str, label: str
     ) -> ObjectType | None:
-        if not spec.get("properties"):
+        if not spec.get("properties") and not spec.get("allOf"):
             self.report.error(
                 path,
                 "object property has no properties",

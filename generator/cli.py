@@ -13,10 +13,14 @@ goes through `Console` (console.py), which escapes names and implements
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
+import errno
 import json
 import os
 import shlex
+import stat
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -237,6 +241,7 @@ def check(args: argparse.Namespace, console: Console) -> int:
     if built is None:
         return EXIT_INVALID
     _, files = built
+    _require_folder_or_nothing(args.out)
     for folder in output.old_leftovers(args.out):
         console.warning(f"{folder}: left by an interrupted run of an older ciogen; delete it")
     result = output.plan(args.out, files)
@@ -264,6 +269,19 @@ def check(args: argparse.Namespace, console: Console) -> int:
         f"{args.out} is out of date with {args.taxonomy}; run: {fix}", file=str(args.out)
     )
     return EXIT_DRIFT
+
+
+def _require_folder_or_nothing(out: Path) -> None:
+    """`check` compares with a folder; `--out` naming a file (or a path through one) is
+    an OS error, exit 2, not drift that `generate` could never fix."""
+    for place in (out, *out.parents):
+        try:
+            info = os.lstat(place)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        if not stat.S_ISDIR(info.st_mode) and not stat.S_ISLNK(info.st_mode):
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(place))
+        return
 
 
 def generate(args: argparse.Namespace, console: Console) -> int:
@@ -298,7 +316,7 @@ def generate(args: argparse.Namespace, console: Console) -> int:
 
 
 def schema(args: argparse.Namespace, console: Console) -> int:
-    console.out.write(json.dumps(meta_schema(), indent=2) + "\n")
+    console.document(json.dumps(meta_schema(), indent=2) + "\n")
     return EXIT_OK
 
 
@@ -373,25 +391,49 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = Console(
         format=getattr(args, "format", "text"), command=args.command, quiet=args.quiet
     )
+    code = _run(args, console)
+    try:
+        return console.finish(code)
+    except OSError as exc:
+        return _os_failure(console, exc)
+
+
+def _run(args: argparse.Namespace, console: Console) -> int:
+    """The verb's exit code; every failure of the run is reported as one located line."""
     try:
         if VERBS[args.command].options:
             _apply_config(args, config.discover(Path.cwd()))
-        code = VERBS[args.command].run(args, console)
+        return VERBS[args.command].run(args, console)
     except TaxonomyError as exc:
         # Mistakes in [tool.ciogen] are located like taxonomy problems.
         console.problems(exc.problems)
         console.failure("invalid [tool.ciogen] configuration; nothing written")
-        code = EXIT_INVALID
+        return EXIT_INVALID
     except KeyboardInterrupt:
         console.failure("interrupted")
-        code = EXIT_INTERRUPTED
+        return EXIT_INTERRUPTED
     except OSError as exc:
-        console.failure(os_error_message(exc), file=str(exc.filename or ""))
-        code = EXIT_INVALID
+        return _os_failure(console, exc)
     except Exception as exc:
         if os.environ.get("CIOGEN_DEBUG"):
             raise
         console.failure(f"internal error: {type(exc).__name__}: {exc}")
         console.failure("this is a bug in ciogen; rerun with CIOGEN_DEBUG=1 for details")
-        code = EXIT_INTERNAL
-    return console.finish(code)
+        return EXIT_INTERNAL
+
+
+def _os_failure(console: Console, exc: OSError) -> int:
+    """An operating-system error: one line naming the path (or stream), exit 2.
+
+    When stdout itself failed (a full disk, a closed pipe) the rest of what was
+    meant for it goes to the null device, so the interpreter's final flush does
+    not fail a second time with a traceback.
+    """
+    if exc.filename == "<stdout>":
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    with contextlib.suppress(OSError):
+        console.failure(os_error_message(exc), file=str(exc.filename or ""))
+        console.err.flush()
+    return EXIT_INVALID

@@ -18,8 +18,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from .build_types import close_match
 from .errors import Problem, TaxonomyError
+from .suggest import close_match
 
 TABLE = "tool.ciogen"
 # key -> (type, what the value must be): one table drives checks and messages.

@@ -62,7 +62,23 @@ class Console:
 
     def _emit(self, stream: TextIO, text: str) -> None:
         """`text` as exactly one line: any newline in it is escaped, never obeyed."""
-        stream.write(safe_line(text) + "\n")
+        self._write(stream, safe_line(text) + "\n")
+
+    def _write(self, stream: TextIO, text: str) -> None:
+        """Write `text`; a stream that fails (a full disk, a closed pipe) is named in the error.
+
+        The OS error of a redirected stdout carries no file name; the run's one
+        failure line must still say where it happened (`<stdout>: No space left
+        on device`).
+        """
+        try:
+            stream.write(text)
+        except OSError as exc:
+            raise _located(exc, stream is self.out) from None
+
+    def document(self, text: str) -> None:
+        """A document printed verbatim on stdout (`ciogen schema`, a diff report)."""
+        self._write(self.out, text)
 
     def _append(self, key: str, value: Any) -> None:
         self._record.setdefault(key, []).append(value)
@@ -80,7 +96,7 @@ class Console:
                     f"col={problem.column},title={_annotation_property('ciogen ' + problem.path)}"
                 )
                 message = problem.message + (f" ({problem.hint})" if problem.hint else "")
-                self.err.write(f"::{kind} {props}::{_annotation_data(message)}\n")
+                self._write(self.err, f"::{kind} {props}::{_annotation_data(message)}\n")
                 continue
             self._emit(self.err, problem.format())
 
@@ -98,7 +114,7 @@ class Console:
             return
         if self.format == "github":
             where = f" file={_annotation_property(file)}" if file else ""
-            self.err.write(f"::error{where}::{_annotation_data(message)}\n")
+            self._write(self.err, f"::error{where}::{_annotation_data(message)}\n")
             return
         self._emit(self.err, f"ciogen: {message}")
 
@@ -107,7 +123,7 @@ class Console:
         if self.format == "json":
             self._append("messages", {"level": "warning", "text": message})
         elif self.format == "github":
-            self.err.write(f"::warning::{_annotation_data(message)}\n")
+            self._write(self.err, f"::warning::{_annotation_data(message)}\n")
         else:
             self._emit(self.err, f"ciogen: {message}")
 
@@ -118,8 +134,9 @@ class Console:
             return
         suffix = f" ({detail})" if detail else ""
         if self.format == "github":
-            self.err.write(
-                f"::error file={_annotation_property(path)}::{_annotation_data(status + suffix)}\n"
+            self._write(
+                self.err,
+                f"::error file={_annotation_property(path)}::{_annotation_data(status + suffix)}\n",
             )
         self._emit(self.out, f"{status}: {path}{suffix}")
 
@@ -139,8 +156,20 @@ class Console:
         if self.format == "json":
             document = {"command": self.command, "exit_code": exit_code, **self._record}
             document.setdefault("problems", [])
-            self.out.write(json.dumps(document, indent=2, ensure_ascii=True) + "\n")
+            self._write(self.out, json.dumps(document, indent=2, ensure_ascii=True) + "\n")
+        for stream in (self.out, self.err):
+            try:
+                stream.flush()
+            except OSError as exc:
+                raise _located(exc, stream is self.out) from None
         return exit_code
+
+
+def _located(exc: OSError, stdout: bool) -> OSError:
+    """`exc` naming the stream it happened on, when the OS gave no file name."""
+    if exc.filename is not None:
+        return exc
+    return OSError(exc.errno, exc.strerror or str(exc), "<stdout>" if stdout else "<stderr>")
 
 
 def _problem_record(problem: Problem) -> dict[str, Any]:

@@ -165,5 +165,5 @@ def run(args: argparse.Namespace, console: Console) -> int:
         console.info(diff_report.summary(result))
     else:
         lines = diff_report.markdown(result) if fmt == "markdown" else diff_report.text(result)
-        console.out.write("".join(line + "\n" for line in lines))
+        console.document("".join(line + "\n" for line in lines))
     return code

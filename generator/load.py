@@ -24,7 +24,6 @@ from typing import Any
 import jsonschema
 
 from .build_model import ModelBuilder
-from .build_types import close_match
 from .errors import Problem, Severity, TaxonomyError
 from .limits import (
     MAX_DEFINITIONS,
@@ -36,6 +35,7 @@ from .limits import (
 from .model import Taxonomy
 from .schema_prune import Hidden, prune
 from .source import JsonPath, Source, bool_hint, load_source
+from .suggest import close_match
 
 
 @functools.cache

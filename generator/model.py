@@ -26,12 +26,24 @@ FORMATS = {
 that tests it. The meta-schema lists the same names (tests/test_formats.py checks)."""
 
 
+DATE_CLASSES = {"date": "_dt.date", "date-time": "_dt.datetime"}
+"""The formats whose values are `datetime` objects in Python (ISO 8601 strings on the wire)."""
+
+
 @dataclasses.dataclass(frozen=True)
 class StringType:
+    """A string on the wire; `format: date` / `date-time` are `date` / aware `datetime`
+    objects in Python (`date_class`), sent as their ISO 8601 text."""
+
     min_length: int | None = None
     max_length: int | None = None
     pattern: str | None = None
     format: str | None = None
+
+    @property
+    def date_class(self) -> str | None:
+        """`_dt.date` or `_dt.datetime` for the date formats, else None (a `str`)."""
+        return DATE_CLASSES.get(self.format or "")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -64,6 +64,18 @@ def field_view(field: Field) -> FieldView:
     )
 
 
+def _examples_text(model: ObjectModel) -> str:
+    """The plan's `examples:` of each field, for the class docstring (editor hover)."""
+    lines = [
+        f"    * {f.name}: {', '.join(pycode.literal(e) for e in f.examples)}"
+        for f in model.fields
+        if f.examples
+    ]
+    if not lines:
+        return ""
+    return "\n\n    Examples from the plan:\n\n" + "\n".join(lines) + "\n    "
+
+
 def _tuple(items: list[str]) -> str:
     return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
 
@@ -99,7 +111,9 @@ def model_view(model: ObjectModel, consts: pycode.Constants, event: Event | None
     fields = [field_view(f) for f in model.fields]
     return ModelView(
         class_name=model.class_name,
-        docstring=docstring((model.description or f"Data of {model.label}.").strip()),
+        docstring=docstring(
+            (model.description or f"Data of {model.label}.").strip() + _examples_text(model)
+        ),
         label=py_string(model.label),
         fields=fields,
         # Sorted (what ruff's RUF023 asks of `__slots__`): the order `repr`,

@@ -223,6 +223,11 @@ def _write_new(path: Path, data: bytes, mode: int | None) -> None:
         while view:
             view = view[os.write(fd, view) :]
         os.fsync(fd)
+    except OSError as exc:
+        # os.write and os.fsync name no file: a full disk must still say where.
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        raise
     finally:
         os.close(fd)
 
@@ -373,6 +378,8 @@ def write(root: Path, files: Mapping[str, str], *, force: bool = False) -> tuple
     except BaseException:
         with contextlib.suppress(OSError):
             _roll_back(root, journal)
+            if info is None:
+                os.rmdir(root)  # the folder this run created (empty again after the roll-back)
         raise
     _finish(root, journal)
     return result, notes

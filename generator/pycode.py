@@ -38,7 +38,7 @@ def annotation(node: TypeNode, module: str = "") -> str:
     """The type annotation; `module` qualifies generated names (`_m.` in client.py)."""
     match node:
         case StringType():
-            return "str"
+            return node.date_class or "str"
         case NumericType():
             # Money columns come back from Django and SQLAlchemy as Decimal: a
             # number accepts it and sends its exact digits.
@@ -136,6 +136,14 @@ def _count(n: int, noun: str) -> str:
 def _type_test(node: TypeNode, var: str) -> tuple[str, str]:
     """(condition that is true when `var` has the wrong type, the expected type in words)."""
     match node:
+        case StringType(format="date"):
+            # A datetime is a date too: a date property wants the day alone.
+            return (
+                f"not isinstance({var}, _dt.date) or isinstance({var}, _dt.datetime)",
+                "must be a date",
+            )
+        case StringType(format="date-time"):
+            return f"not isinstance({var}, _dt.datetime)", "must be a datetime"
         case StringType():
             return f"not isinstance({var}, str)", "must be a string"
         case NumericType(integer=True):
@@ -173,17 +181,19 @@ def check_lines(node: TypeNode, var: str, label: str, depth: int, consts: Consta
         case UnionType():
             message = _type_test(node, var)[1]
             return pycode_union.union_lines(node, var, label, depth, consts, check_lines, message)
-        case StringType():
-            rules = _string_lines(node, var, label, consts)
-        case NumericType():
-            rules = _numeric_lines(node, var, label)
-        case TimestampType():
+        case StringType(format="date"):
+            rules = []
+        case StringType(format="date-time") | TimestampType():
             rules = [
                 f"if {var}.utcoffset() is None:",
                 _raise(
                     label, "timezone", "must be timezone-aware (naive datetimes are ambiguous)", var
                 ),
             ]
+        case StringType():
+            rules = _string_lines(node, var, label, consts)
+        case NumericType():
+            rules = _numeric_lines(node, var, label)
         case ArrayType():
             rules = _array_lines(node, var, label, depth, consts)
         case MapType():
@@ -333,6 +343,8 @@ def to_wire(node: TypeNode, expr: str, depth: int = 0) -> str:
     match node:
         case TimestampType():
             return f"_c.unix({expr})"
+        case StringType(format="date" | "date-time"):
+            return f"{expr}.isoformat()"
         case ObjectType():
             return f"{expr}.to_payload()"
         case ArrayType():
@@ -357,6 +369,10 @@ def from_wire(node: TypeNode, expr: str, label: str, depth: int = 0) -> str:
     match node:
         case TimestampType():
             return f"_c.from_unix({expr}, {label})"
+        case StringType(format="date"):
+            return f"_c.load_date({expr})"
+        case StringType(format="date-time"):
+            return f"_c.load_date_time({expr})"
         case ObjectType():
             return f"_c.load_object({node.class_name}.from_payload, {expr})"
         case NumericType(integer=True) | EnumType(base="integer"):
@@ -425,6 +441,8 @@ def modules_used(models: list[ObjectModel], *, checks: bool = True) -> frozenset
                 return set().union(*(walk(m) for m in node.members))
             case TimestampType():
                 return {"datetime"}
+            case StringType(format="date" | "date-time"):
+                return {"datetime"}
             case NumericType():
                 return set() if node.integer else {"decimal"}
             case EnumType():
@@ -437,9 +455,14 @@ def modules_used(models: list[ObjectModel], *, checks: bool = True) -> frozenset
     return frozenset(m for model in models for f in model.fields for m in walk(f.type))
 
 
+_DATE_NODES = (StringType(format="date"), StringType(format="date-time"))
+
+
 def example_value(field: Field) -> str:
     """A value to show for `field` in documentation: the plan's own example, an enum's
     first value, or `...` where the plan gives none (never an invented value)."""
+    if field.type in _DATE_NODES:
+        return "..."  # the plan's examples are ISO strings; the argument is a date object
     if field.examples:
         return literal(field.examples[0])
     if field.has_default:

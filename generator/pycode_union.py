@@ -34,7 +34,11 @@ CheckLines = Callable[[TypeNode, str, str, int, Any], list[str]]
 def _class(node: TypeNode) -> str | None:
     """The one class `isinstance` tests a member with, or None for numbers (bool is an int)."""
     match node:
-        case StringType() | EnumType(base="string"):
+        case StringType(format="date"):
+            return None  # a datetime is a date too: tested in `instance_test`
+        case StringType():
+            return node.date_class or "str"
+        case EnumType(base="string"):
             return "str"
         case BooleanType() | EnumType(base="boolean"):
             return "bool"
@@ -62,6 +66,8 @@ def instance_test(node: TypeNode, var: str) -> str:
             return f"isinstance({var}, int) and not isinstance({var}, bool)"
         case NumericType() | EnumType():
             return f"isinstance({var}, int | float | _dec.Decimal) and not isinstance({var}, bool)"
+        case StringType(format="date"):
+            return f"isinstance({var}, _dt.date) and not isinstance({var}, _dt.datetime)"
         case UnionType():
             return _any(_tests(node.members, var))
         case (

@@ -19,14 +19,20 @@ class Reporter:
     def __init__(self, source: Source) -> None:
         self.src = source
         self.problems: list[Problem] = []
+        self._seen: set[Problem] = set()
+
+    def _add(self, problem: Problem) -> None:
+        # A property set (`allOf`) shared by many events is built once per event: a
+        # problem inside it is reported once, where it is written.
+        if problem not in self._seen:
+            self._seen.add(problem)
+            self.problems.append(problem)
 
     def error(self, path: JsonPath, message: str, hint: str = "", *, key: bool = False) -> None:
-        self.problems.append(self.src.problem(path, message, hint, key=key))
+        self._add(self.src.problem(path, message, hint, key=key))
 
     def warn(self, path: JsonPath, message: str, hint: str = "", *, key: bool = False) -> None:
-        self.problems.append(
-            self.src.problem(path, message, hint, key=key, severity=Severity.WARNING)
-        )
+        self._add(self.src.problem(path, message, hint, key=key, severity=Severity.WARNING))
 
     def where(self, path: JsonPath) -> str:
         return f"line {self.src.locate(path, key=True)[0]}"

@@ -134,6 +134,10 @@ def value_expr(node: TypeNode, names: Mapping[str, str], module: str = "") -> st
     in the test module, nothing inside `strategies.py`).
     """
     match node:
+        case StringType(format="date"):
+            return "_st.dates()"
+        case StringType(format="date-time"):
+            return "_s.aware_datetimes()"
         case StringType():
             args = _kwargs(
                 [
@@ -176,9 +180,27 @@ def _list_expr(node: ArrayType, names: Mapping[str, str], module: str, *, min_si
     return f"_s.lists({items}, {args})" if args else f"_s.lists({items})"
 
 
+def _explicit_examples(field: Field) -> tuple[Any, ...]:
+    """The plan's examples a strategy draws as they are: those of scalar fields (objects,
+    arrays and dates are written as JSON in the plan, not as the Python values)."""
+    match field.type:
+        case StringType(format="date" | "date-time"):
+            return ()
+        case StringType() | NumericType() | BooleanType() | EnumType():
+            return field.examples
+        case TimestampType() | ArrayType() | ObjectType() | MapType() | UnionType():
+            return ()
+        case _:
+            assert_never(field.type)
+
+
 def field_expr(field: Field, names: Mapping[str, str], module: str = "") -> str:
-    """Valid values of a field: `None` too when the field is optional or nullable."""
+    """Valid values of a field: the plan's own examples first, then any valid value;
+    `None` too when the field is optional or nullable."""
     inner = value_expr(field.type, names, module)
+    examples = _explicit_examples(field)
+    if examples:
+        inner = f"_st.one_of(_st.sampled_from({_values(examples)}), {inner})"
     if field.required and not field.nullable:
         return inner
     return f"_s.optional({inner})"
@@ -290,14 +312,16 @@ def _number_bad(node: NumericType) -> list[tuple[str, str]]:
 def _kind(node: TypeNode) -> str:
     """The type's name for `_s.wrong_type`, which draws values of every other type."""
     match node:
+        case StringType(format="date"):
+            return "date"
+        case StringType(format="date-time") | TimestampType():
+            return "timestamp"
         case StringType():
             return "string"
         case NumericType():
             return "integer" if node.integer else "number"
         case BooleanType():
             return "boolean"
-        case TimestampType():
-            return "timestamp"
         case ArrayType():
             return "array"
         case MapType():
@@ -357,6 +381,10 @@ def bad_exprs(node: TypeNode, names: Mapping[str, str], module: str) -> list[tup
     match node:
         case EnumType():
             pass  # a value outside the enum breaks membership and nothing else
+        case StringType(format="date"):
+            pass  # a date object has no rule beyond its type
+        case StringType(format="date-time"):
+            out.append(("timezone", "_s.here(_s.naive_datetimes())"))
         case StringType():
             out += _string_bad(node)
         case NumericType():

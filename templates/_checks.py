@@ -282,6 +282,8 @@ def _canonical(value: Any) -> Any:
         # Naive datetimes have no Unix time; they are rejected by the item check
         # that runs after the uniqueness check, which must not crash on them.
         return ("n", unix(value)) if value.utcoffset() is not None else ("o", id(value))
+    if isinstance(value, _dt.date):
+        return ("s", value.isoformat())
     to_payload = getattr(value, "to_payload", None)
     if to_payload is not None:
         return _canonical(to_payload())
@@ -332,6 +334,22 @@ def load_object(loader: Callable[[Any], _T], value: Any) -> Any:
 
 def load_list(value: Any, item: Callable[[Any], Any]) -> Any:
     return [item(v) for v in value] if isinstance(value, list) else value
+
+
+def load_date(value: Any) -> Any:
+    """An ISO 8601 date read back as a `date`; anything else is left for the type check."""
+    if isinstance(value, str) and is_date(value):
+        return _dt.date.fromisoformat(value)
+    return value
+
+
+def load_date_time(value: Any) -> Any:
+    """An RFC 3339 date-time read back as an aware `datetime`; anything else is left for
+    the type check."""
+    if isinstance(value, str) and is_date_time(value):
+        normalized = value.replace("t", "T").replace("z", "Z").replace(" ", "T")
+        return _dt.datetime.fromisoformat(normalized.replace("Z", "+00:00"))
+    return value
 
 
 def load_choice(

@@ -37,6 +37,7 @@ __all__ = [
     "Required",
     "arguments",
     "as_json",
+    "aware_datetimes",
     "date_times",
     "dates",
     "emails",
@@ -123,6 +124,11 @@ def timestamps() -> st.SearchStrategy[_dt.datetime]:
     return st.datetimes(min_value=_FIRST, max_value=_LAST, timezones=_offsets()).map(
         lambda d: d.replace(microsecond=0)
     )
+
+
+def aware_datetimes() -> st.SearchStrategy[_dt.datetime]:
+    """Aware datetimes, microseconds too (`format: date-time` sends ISO 8601 text)."""
+    return st.datetimes(min_value=_FIRST, max_value=_LAST, timezones=_offsets())
 
 
 def naive_datetimes() -> st.SearchStrategy[_dt.datetime]:
@@ -353,6 +359,7 @@ _WRONG_TYPES: Mapping[str, tuple[Any, ...]] = {
     "number": ("1.5", True, [1.5], math.nan, math.inf, -math.inf, *_BAD_DECIMALS),
     "boolean": (1, "true", 0.5),
     "timestamp": ("2024-01-01T00:00:00Z", 1.5, 1_700_000_000, _dt.date(2024, 1, 1)),
+    "date": ("2024-01-01", 1, _dt.datetime(2024, 1, 1, tzinfo=_dt.UTC)),
     "array": ("x", 1, {"x": _WRONG_OBJECT}),
     "object": ({"\x00wrong": _WRONG_OBJECT}, "x", 1),
     "map": ("x", 1, ["x"], 1.5),

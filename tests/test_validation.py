@@ -65,7 +65,8 @@ CASES = {
         + "definitions:\n  method: {type: string}\n",
         [
             "taxonomy.yaml:7:22: events.signed_up.properties.method.$ref: unresolved reference: "
-            "no definition named 'methd' (did you mean 'method'?)"
+            "no definition named 'methd' (did you mean 'method'?)",
+            "taxonomy.yaml:10:3: warning: definitions.method: definition 'method' is not used: no $ref or allOf names it, so nothing is generated for it (remove it, or use it (it is still checked))",
         ],
     ),
     "cyclic_ref": (
@@ -78,7 +79,9 @@ CASES = {
             """
         ),
         [
-            "taxonomy.yaml:11:27: definitions.b.items: cyclic reference: a -> b -> a (a definition may not contain itself)"
+            "taxonomy.yaml:10:3: warning: definitions.a: definition 'a' is not used: no $ref or allOf names it, so nothing is generated for it (remove it, or use it (it is still checked))",
+            "taxonomy.yaml:11:3: warning: definitions.b: definition 'b' is not used: no $ref or allOf names it, so nothing is generated for it (remove it, or use it (it is still checked))",
+            "taxonomy.yaml:11:27: definitions.b.items: cyclic reference: a -> b -> a (a definition may not contain itself)",
         ],
     ),
     "enum_duplicate": (

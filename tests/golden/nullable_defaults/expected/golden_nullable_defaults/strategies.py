@@ -48,9 +48,9 @@ def configured() -> _st.SearchStrategy[_m.Configured]:
         note=_s.optional(_s.strings(max_length=10)),
         required_with_default=_st.text(),
         count=_s.optional(_s.integers(minimum=0)),
-        label=_s.optional(_st.text()),
+        label=_s.optional(_st.one_of(_st.sampled_from(("hello",)), _st.text())),
         mode=_s.optional(_st.sampled_from(("fast", "safe"))),
-        retries=_s.optional(_s.integers(minimum=0)),
+        retries=_s.optional(_st.one_of(_st.sampled_from((0, 5)), _s.integers(minimum=0))),
         verbose=_s.optional(_st.booleans()),
     ).filter(_s.fits)
 

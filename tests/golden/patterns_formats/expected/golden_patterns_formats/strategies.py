@@ -46,9 +46,9 @@ def contacted() -> _st.SearchStrategy[_m.Contacted]:
     return _st.builds(
         _m.Contacted,
         code=_s.strings(pattern="[A-Z]{3}-[0-9]+"),
-        at=_s.optional(_s.strings(format="date-time")),
+        at=_s.optional(_s.aware_datetimes()),
         braces=_s.optional(_s.strings(pattern="\\{[a-z]{1,3}\\}")),
-        day=_s.optional(_s.strings(format="date")),
+        day=_s.optional(_st.dates()),
         dotted=_s.optional(_s.strings(pattern="a.c|(?=x)x(?<!y)[.]\\.?")),
         email=_s.optional(_s.strings(max_length=254, format="email")),
         ref=_s.optional(_s.strings(format="uuid")),

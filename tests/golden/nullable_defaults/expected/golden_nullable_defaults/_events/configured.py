@@ -27,7 +27,13 @@ _CONFIGURED_MODE_VALUES: frozenset[object] = frozenset({"fast", "safe"})
 
 
 class Configured(_c.Model):
-    """Nullable and defaulted properties."""
+    """Nullable and defaulted properties.
+
+    Examples from the plan:
+
+    * label: "hello"
+    * retries: 0, 5
+    """
 
     __slots__ = ("count", "label", "mode", "note", "required_with_default", "retries", "verbose")
     EVENT_NAME: _t.ClassVar[str] = "configured"

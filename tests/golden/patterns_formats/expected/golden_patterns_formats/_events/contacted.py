@@ -12,6 +12,7 @@ package); see `models.py`.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re as _re
 import typing as _t
 
@@ -42,9 +43,9 @@ class Contacted(_c.Model):
         {"code", "at", "braces", "day", "dotted", "email", "ref", "short_email", "site", "word"}
     )
     code: str
-    at: str | None
+    at: _dt.datetime | None
     braces: str | None
-    day: str | None
+    day: _dt.date | None
     dotted: str | None
     email: str | None
     ref: str | None
@@ -56,9 +57,9 @@ class Contacted(_c.Model):
         self,
         *,
         code: str,
-        at: str | None = None,
+        at: _dt.datetime | None = None,
         braces: str | None = None,
-        day: str | None = None,
+        day: _dt.date | None = None,
         dotted: str | None = None,
         email: str | None = None,
         ref: str | None = None,
@@ -76,10 +77,15 @@ class Contacted(_c.Model):
             )
         _v = at
         if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("contacted.at", "type", "must be a string", _v)
-            if not _c.is_date_time(_v):
-                raise _c.fail("contacted.at", "format", "must be a valid date-time", _v)
+            if not isinstance(_v, _dt.datetime):
+                raise _c.fail("contacted.at", "type", "must be a datetime", _v)
+            if _v.utcoffset() is None:
+                raise _c.fail(
+                    "contacted.at",
+                    "timezone",
+                    "must be timezone-aware (naive datetimes are ambiguous)",
+                    _v,
+                )
         _v = braces
         if _v is not None:
             if not isinstance(_v, str):
@@ -92,11 +98,8 @@ class Contacted(_c.Model):
                     _v,
                 )
         _v = day
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("contacted.day", "type", "must be a string", _v)
-            if not _c.is_date(_v):
-                raise _c.fail("contacted.day", "format", "must be a valid date", _v)
+        if _v is not None and (not isinstance(_v, _dt.date) or isinstance(_v, _dt.datetime)):
+            raise _c.fail("contacted.day", "type", "must be a date", _v)
         _v = dotted
         if _v is not None:
             if not isinstance(_v, str):
@@ -171,11 +174,11 @@ class Contacted(_c.Model):
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"code": self.code}
         if self.at is not None:
-            _payload["at"] = self.at
+            _payload["at"] = self.at.isoformat()
         if self.braces is not None:
             _payload["braces"] = self.braces
         if self.day is not None:
-            _payload["day"] = self.day
+            _payload["day"] = self.day.isoformat()
         if self.dotted is not None:
             _payload["dotted"] = self.dotted
         if self.email is not None:
@@ -196,9 +199,9 @@ class Contacted(_c.Model):
         _data = _c.check_payload_keys(payload, "contacted", cls._KEYS, ("code",))
         return cls(
             code=_data["code"],
-            at=_data.get("at"),
+            at=_c.load_date_time(_data.get("at")),
             braces=_data.get("braces"),
-            day=_data.get("day"),
+            day=_c.load_date(_data.get("day")),
             dotted=_data.get("dotted"),
             email=_data.get("email"),
             ref=_data.get("ref"),

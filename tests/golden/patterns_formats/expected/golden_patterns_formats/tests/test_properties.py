@@ -73,8 +73,8 @@ MUTATIONS: list[_s.Mutation] = [
         strategies.contacted,
         "at",
         "contacted.at",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("format", _s.here(_st.sampled_from(("", "x", "0")))),
+        ("type", _s.here(_s.wrong_type("timestamp"))),
+        ("timezone", _s.here(_s.naive_datetimes())),
     ),
     *_s.rules(
         _m.Contacted,
@@ -89,8 +89,7 @@ MUTATIONS: list[_s.Mutation] = [
         strategies.contacted,
         "day",
         "contacted.day",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("format", _s.here(_st.sampled_from(("", "x", "0")))),
+        ("type", _s.here(_s.wrong_type("date"))),
     ),
     *_s.rules(
         _m.Contacted,

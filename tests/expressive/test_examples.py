@@ -1,0 +1,63 @@
+"""`examples:` in the plan flow into the class docstrings (editor hover) and into the
+strategies, which draw them as they are besides any other valid value (Hypothesis
+tries them early); an example that breaks its own property is a located error.
+Golden cases: `nullable_defaults` (scalar examples), `dates` (ISO strings, shown but
+not drawn: the argument is a date object), `nullable_defaults_errors` (a bad one).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from types import ModuleType
+
+import pytest
+from generated_suite import imported
+from golden_cases import GOLDEN, package_name, package_root
+from hypothesis import find, settings
+
+
+@pytest.fixture(scope="module")
+def defaults() -> Iterator[ModuleType]:
+    case = "nullable_defaults"
+    with imported(package_root(case), package_name(case)) as package:
+        yield package
+
+
+def test_examples_are_in_the_docstring(defaults: ModuleType) -> None:
+    doc = defaults.models.Configured.__doc__
+    assert "Examples from the plan:" in doc
+    assert "* label: 'hello'" in doc or '* label: "hello"' in doc
+    assert "* retries: 0, 5" in doc
+
+
+def test_the_strategies_draw_the_examples(defaults: ModuleType) -> None:
+    strategies = importlib.import_module(defaults.__name__ + ".strategies")
+    strategy = strategies.configured()
+    found = find(
+        strategy,
+        lambda c: c.label == "hello" and c.retries == 5,
+        settings=settings(max_examples=500, database=None),
+    )
+    assert (found.label, found.retries) == ("hello", 5)
+
+
+def test_date_examples_are_shown_not_drawn() -> None:
+    source = (package_root("dates") / package_name("dates") / "strategies.py").read_text(
+        encoding="utf-8"
+    )
+    assert "1990-04-01" not in source
+    models = (package_root("dates") / package_name("dates") / "models.py").read_text(
+        encoding="utf-8"
+    )
+    assert '* birthday: "1990-04-01"' in models
+
+
+def test_an_example_that_breaks_its_property_is_located() -> None:
+    errors = (GOLDEN / "nullable_defaults_errors" / "expected_errors.txt").read_text(
+        encoding="utf-8"
+    )
+    assert (
+        "events.bad.properties.bad_example.examples[0]: example does not fit its own schema:"
+        " -1 is less than the minimum of 0"
+    ) in errors
