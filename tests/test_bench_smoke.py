@@ -231,8 +231,9 @@ def test_lifecycle_bench_tiny(tmp_path: Path) -> None:
     results = lifecycle.measure([50, 500], 1, 500, 0.05)
     assert [row["pending"] for row in results["deadlines"]] == [50, 500]
     for row in results["deadlines"]:
-        # close() may give up a reporting reserve before its timeout, never much after.
-        assert 0 < row["close"]["median"] < 0.05 + 5 and row["exit"]["median"] > 0
+        # close() waits at least the timeout less its reporting reserve (at most half
+        # of it) against a server that never answers, and returns soon after it.
+        assert 0.05 / 2 <= row["close"]["median"] < 0.05 + 1.0 and row["exit"]["median"] > 0
     assert set(results["calls_reporting"]) == {"queued", "dropped", "queued_cpu", "dropped_cpu"}
     block = lifecycle.markdown(results)
     assert "| 500 |" in block and "dropped call" in block

@@ -23,10 +23,10 @@ from .credentials import fail_queued
 from .errors import ClientClosedError, QueueFullError
 from .hooks import _register_pipeline
 from .leftovers import close_by
-from .reporting import DROPPED as _DROPPED
 from .reporting import Reporter
 from .sender import _summary, deliver, send_now
 from .transport import Transport
+from .values import DROPPED as _DROPPED
 from .values import ErrorCallback, FailedOperation, Stats
 from .wire import _BATCH_OVERHEAD, _AnonymousEvent, _path_of
 
@@ -225,7 +225,7 @@ class _Pipeline:
                     self._append_locked(item, size)
                     return
                 self._dropped += 1
-                due = self._reporter.defer(item, reason, None)
+                due = self._defer_drop(item)
         if policy == "drop":
             if due:
                 self._report_deferred()

@@ -18,8 +18,7 @@ import time
 from time import monotonic as _monotonic
 
 from .deadletters import write_dead_letters, write_items
-from .values import _BATCH_PATH, _EVENTS_PATH, ErrorCallback, FailedOperation, _Dropped
-from .values import DROPPED as _DROPPED_REASON
+from .values import _BATCH_PATH, _EVENTS_PATH, DROPPED, ErrorCallback, FailedOperation, _Dropped
 from .wire import _AnonymousEvent
 
 _log = logging.getLogger(__name__.rpartition(".")[0])
@@ -30,9 +29,6 @@ DEFER_AGE = 1.0
 """...or once the oldest has waited this long (seconds), at the next deferred call,
 after the sender's next batch, or at ``flush()``/``close()``/exit, whichever is first."""
 _DROP_LOG_EVERY = 10.0
-DROPPED = _DROPPED_REASON
-"""The reason of a drop under ``overflow="drop"``: deferred as the bare bytes, so the
-drop path allocates nothing the garbage collector tracks (a tuple would be)."""
 _GC_PAUSE_ABOVE = 10_000
 
 
@@ -112,7 +108,7 @@ class Reporter:
             write_items(
                 self._dead_letter_path, self._dead_letter_lock, items, reason, status, durable
             )
-        if self._on_error is None and not _log.isEnabledFor(logging.DEBUG):
+        if not self.needs_objects():
             return
         self._notify(
             failures if failures is not None else failures_of(items, reason, status), summary
