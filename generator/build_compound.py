@@ -32,6 +32,7 @@ from .model import (
     UnionType,
     as_enum,
     as_object,
+    type_name,
 )
 from .names import pascal_case
 from .rename_checks import refuse_renamed_from
@@ -134,19 +135,21 @@ def _group(node: TypeNode) -> str:
 
 
 def _kind_word(node: TypeNode) -> str:
+    """A member as a union's error names it: an object by its class, else its type."""
     match node:
         case ObjectType():
             return f"object {node.class_name}"
-        case MapType():
-            return "map"
-        case NumericType():
-            return "integer" if node.integer else "number"
-        case TimestampType():
-            return "timestamp"
-        case EnumType():
-            return f"{node.base} enum"
-        case StringType() | BooleanType() | ArrayType() | UnionType():
-            return _group(node)
+        case (
+            StringType()
+            | NumericType()
+            | BooleanType()
+            | TimestampType()
+            | EnumType()
+            | ArrayType()
+            | MapType()
+            | UnionType()
+        ):
+            return type_name(node)
         case _:
             assert_never(node)
 

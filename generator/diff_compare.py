@@ -23,7 +23,6 @@ from .diff_types import (
     show_bound,
     tighter,
     type_kind,
-    type_name,
     upper,
 )
 from .model import (
@@ -39,6 +38,7 @@ from .model import (
     TimestampType,
     TypeNode,
     UnionType,
+    type_name,
 )
 from .source import JsonPath
 

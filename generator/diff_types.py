@@ -1,4 +1,4 @@
-"""Small pure helpers of the diff comparison: type names, effective bounds, enum keys."""
+"""Small pure helpers of the diff comparison: effective bounds, enum keys, type kinds."""
 
 from __future__ import annotations
 
@@ -22,30 +22,6 @@ from .model import (
 
 def enum_key(value: Scalar) -> tuple[str, Scalar]:
     return (type(value).__name__, value)  # True and 1 are different enum values
-
-
-def type_name(node: TypeNode) -> str:
-    match node:
-        case StringType():
-            return "string"
-        case NumericType():
-            return "integer" if node.integer else "number"
-        case BooleanType():
-            return "boolean"
-        case TimestampType():
-            return "timestamp"
-        case EnumType():
-            return f"{node.base} enum"
-        case ArrayType():
-            return f"array of {type_name(node.items)}"
-        case MapType():
-            return f"map of {type_name(node.values)}"
-        case UnionType():
-            return " | ".join(type_name(m) for m in node.members)
-        case ObjectType():
-            return "object"
-        case _:
-            assert_never(node)
 
 
 def lower(node: NumericType) -> tuple[float, bool] | None:

@@ -166,6 +166,32 @@ def as_enum(node: TypeNode) -> EnumType | None:
             assert_never(node)
 
 
+def type_name(node: TypeNode) -> str:
+    """The type of `node` in words, as messages name it: `array of string`, `map of
+    integer`, `string | number`."""
+    match node:
+        case StringType():
+            return "string"
+        case NumericType():
+            return "integer" if node.integer else "number"
+        case BooleanType():
+            return "boolean"
+        case TimestampType():
+            return "timestamp"
+        case EnumType():
+            return f"{node.base} enum"
+        case ArrayType():
+            return f"array of {type_name(node.items)}"
+        case MapType():
+            return f"map of {type_name(node.values)}"
+        case UnionType():
+            return " | ".join(type_name(m) for m in node.members)
+        case ObjectType():
+            return "object"
+        case _:
+            assert_never(node)
+
+
 class _NoDefault:
     """The one "no default" marker; pickles as itself (`ciogen diff` caches loaded models)."""
 
