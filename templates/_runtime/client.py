@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import weakref
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from typing import Any, Final, Literal, Self
 from .config import ClientConfig
 from .errors import ConfigurationError, DeliveryError, PayloadTooLargeError
 from .ids import _time_ns, _ulid_at
+from .lazy import Logger
 from .limits import (
     MAX_ATTRIBUTE_NAME_BYTES,
     MAX_ATTRIBUTE_VALUE_BYTES,
@@ -40,7 +40,7 @@ from .wire import (
     _utf8,
 )
 
-_log = logging.getLogger(__name__.rpartition(".")[0])
+_log = Logger(__name__.rpartition(".")[0])
 
 
 # Per kind of timestamped operation: the data's key and its name in errors, the
