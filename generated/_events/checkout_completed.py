@@ -36,10 +36,10 @@ class LineItem(_c.Model):
     __slots__ = ("name", "quantity", "sku", "unit_price")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"quantity", "sku", "unit_price", "name"})
     quantity: int
-    # Stock keeping unit, upper case.
     sku: str
-    # An amount in the account's currency, in major units (12.50).
+    """Stock keeping unit, upper case."""
     unit_price: float | _dec.Decimal
+    """An amount in the account's currency, in major units (12.50)."""
     name: str | None
 
     def __init__(
@@ -115,14 +115,14 @@ class CheckoutCompleted(_c.Model):
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
         {"items", "line_items", "order_id", "total", "coupon", "currency"}
     )
-    # Number of units in the order.
     items: int
+    """Number of units in the order."""
     line_items: list[LineItem]
     order_id: str
-    # An amount in the account's currency, in major units (12.50).
     total: float | _dec.Decimal
-    # The coupon code applied, or null when none was.
+    """An amount in the account's currency, in major units (12.50)."""
     coupon: str | None
+    """The coupon code applied, or null when none was."""
     currency: CheckoutCompletedCurrency | None
 
     def __init__(

@@ -53,8 +53,8 @@ class PersonAttributes(_c.Model):
     __slots__ = ("class_", "price", "product_id")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"product_id", "class", "price"})
     product_id: str
-    # A keyword: renamed once, however many events share it.
     class_: str | None
+    """A keyword: renamed once, however many events share it."""
     price: float | _dec.Decimal | None
 
     def __init__(
@@ -109,8 +109,8 @@ class PersonAttributesUpdate(_c.Model):
     __slots__ = ("class_", "price", "product_id")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"product_id", "class", "price"})
     product_id: str | None
-    # A keyword: renamed once, however many events share it.
     class_: str | None
+    """A keyword: renamed once, however many events share it."""
     price: float | _dec.Decimal | None
 
     def __init__(

@@ -32,8 +32,8 @@ class LineItem(_c.Model):
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"product_id", "quantity", "class", "price"})
     product_id: str
     quantity: int
-    # A keyword: renamed once, however many events share it.
     class_: str | None
+    """A keyword: renamed once, however many events share it."""
     price: float | _dec.Decimal | None
 
     def __init__(

@@ -36,8 +36,8 @@ class ProductClicked(_c.Model):
     )
     list_position: int
     product_id: str
-    # A keyword: renamed once, however many events share it.
     class_: str | None
+    """A keyword: renamed once, however many events share it."""
     price: float | _dec.Decimal | None
 
     def __init__(

@@ -33,11 +33,11 @@ class ProductViewed(_c.Model):
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"product_id", "class", "price", "value"})
     product_id: str
-    # A keyword: renamed once, however many events share it.
     class_: str | None
+    """A keyword: renamed once, however many events share it."""
     price: float | _dec.Decimal | None
-    # Segment's core property: kept as written.
     value: float | _dec.Decimal | None
+    """Segment's core property: kept as written."""
 
     def __init__(
         self,

@@ -105,8 +105,8 @@ class ProductsSearched(_c.Model):
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"page", "query", "score", "tags", "when"})
     page: int | None
-    # What was searched for, as typed or as a structured query.
     query: str | TextQuery | FilterQuery
+    """What was searched for, as typed or as a structured query."""
     score: float | _dec.Decimal | str | None
     tags: list[str | int] | None
     when: _dt.datetime | str | None
