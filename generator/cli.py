@@ -24,7 +24,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import __version__, config, diff_cli, output
+from . import __version__, config, diff_cli, output, output_diff
 from .console import FORMATS, Console
 from .errors import TaxonomyError
 from .load import load_file, meta_schema
@@ -248,7 +248,7 @@ def check(args: argparse.Namespace, console: Console) -> int:
     if not result.drifted:
         console.info(f"ciogen: {args.out} is up to date ({len(files)} files)")
         return EXIT_OK
-    console.diff(output.unified_diff(args.out, files, result, str(args.out)))
+    console.diff(output_diff.unified_diff(args.out, files, result, str(args.out)))
     for rel in result.changed:
         console.file_status("changed", f"{args.out}/{rel}")
     for rel in result.missing:

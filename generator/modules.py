@@ -68,14 +68,15 @@ class Placement:
 
     owner: dict[str, str]
     reached: frozenset[str] = frozenset()
-    """Every enum and object some event or the person attributes use."""
+    """Every enum and object some event, the person attributes or App data use."""
 
     def module_of(self, name: str) -> str:
         return self.owner.get(name, SHARED)
 
 
 def place(taxonomy: Taxonomy) -> Placement:
-    """An object or enum reached from exactly one event goes to that event's module."""
+    """An object or enum reached from exactly one event, and from nothing that lives in
+    `models.py` (person attributes, message and broadcast data), goes to that event's module."""
     objects = {m.class_name: m for m in taxonomy.objects}
     reached: dict[str, set[str]] = {}
 
@@ -88,8 +89,12 @@ def place(taxonomy: Taxonomy) -> Placement:
 
     for event in taxonomy.events:
         walk(event.model, event.method_name, set())
-    for people in (taxonomy.attributes, taxonomy.attributes_update):
-        walk(people, SHARED, set())
+    # The person attributes and the App data classes (messages, broadcasts) live in
+    # models.py: what they name must be defined there too, never in a lazy module.
+    shared = [taxonomy.attributes, taxonomy.attributes_update]
+    shared += [m.model for m in taxonomy.messages] + [b.model for b in taxonomy.broadcasts]
+    for model in shared:
+        walk(model, SHARED, set())
     owner: dict[str, str] = {}
     for event in taxonomy.events:
         owner[event.model.class_name] = event.method_name

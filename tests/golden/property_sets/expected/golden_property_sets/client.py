@@ -35,6 +35,7 @@ class Client(BaseClient):
         *,
         product_id: str,
         class_: str | None = None,
+        dimensions: _m.ProductDimensions | None = None,
         price: float | _dec.Decimal | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> None:
@@ -51,6 +52,7 @@ class Client(BaseClient):
             person: A person id (`str`) or a `Person` (id, email or cio_id).
             product_id: The plan's `product_id` property.
             class_: A keyword: renamed once, however many events share it.
+            dimensions: A nested object in a shared set is one class (ProductDimensions) for all.
             price: The plan's `price` property.
             timestamp: When the attributes changed (timezone-aware); defaults to now.
 
@@ -63,6 +65,7 @@ class Client(BaseClient):
         _attributes = _m.PersonAttributes(
             product_id=product_id,
             class_=class_,
+            dimensions=dimensions,
             price=price,
         )
         self._identify(person, _attributes.to_payload(), timestamp)
@@ -73,6 +76,7 @@ class Client(BaseClient):
         *,
         product_id: str | None = None,
         class_: str | None = None,
+        dimensions: _m.ProductDimensions | None = None,
         price: float | _dec.Decimal | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> None:
@@ -88,6 +92,7 @@ class Client(BaseClient):
             person: A person id (`str`) or a `Person` (id, email or cio_id).
             product_id: The plan's `product_id` property.
             class_: A keyword: renamed once, however many events share it.
+            dimensions: A nested object in a shared set is one class (ProductDimensions) for all.
             price: The plan's `price` property.
             timestamp: When the attributes changed (timezone-aware); defaults to now.
 
@@ -101,6 +106,7 @@ class Client(BaseClient):
         _attributes = _m.PersonAttributesUpdate(
             product_id=product_id,
             class_=class_,
+            dimensions=dimensions,
             price=price,
         ).to_payload()
         if not _attributes:
@@ -197,6 +203,7 @@ class Client(BaseClient):
         list_position: int,
         product_id: str,
         class_: str | None = None,
+        dimensions: _m.ProductDimensions | None = None,
         price: float | _dec.Decimal | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> str:
@@ -209,6 +216,7 @@ class Client(BaseClient):
             list_position: The plan's `list_position` property.
             product_id: The plan's `product_id` property.
             class_: A keyword: renamed once, however many events share it.
+            dimensions: A nested object in a shared set is one class (ProductDimensions) for all.
             price: The plan's `price` property.
             timestamp: When it happened (timezone-aware); defaults to now.
 
@@ -224,9 +232,51 @@ class Client(BaseClient):
             list_position=list_position,
             product_id=product_id,
             class_=class_,
+            dimensions=dimensions,
             price=price,
         ).to_payload()
         return self._track(person, "product_clicked", _data, timestamp)
+
+    def product_shared(
+        self,
+        person: str | Person,
+        *,
+        product_id: str,
+        class_: str | None = None,
+        dimensions: _m.ProductDimensions | None = None,
+        price: float | _dec.Decimal | None = None,
+        recipient: str | None = None,
+        timestamp: _dt.datetime | None = None,
+    ) -> str:
+        """A product was shared by email.
+
+        Queued, not sent before returning (`mode="sync"`: sent, `DeliveryError` on failure).
+
+        Args:
+            person: A person id (`str`) or a `Person` (id, email or cio_id).
+            product_id: The plan's `product_id` property.
+            class_: A keyword: renamed once, however many events share it.
+            dimensions: A nested object in a shared set is one class (ProductDimensions) for all.
+            price: The plan's `price` property.
+            recipient: The plan's `recipient` property.
+            timestamp: When it happened (timezone-aware); defaults to now.
+
+        Returns:
+            The event's ULID, sent as its `id`: a retried copy is dropped as a duplicate.
+
+        Raises:
+            ValidationError: a value breaks a rule of the plan (`field` and `rule` say which).
+            TypeError, IdentifierError: an invalid person.
+            PayloadTooLargeError, QueueFullError, ClientClosedError: as for `track`.
+        """
+        _data = _m.ProductShared(
+            product_id=product_id,
+            class_=class_,
+            dimensions=dimensions,
+            price=price,
+            recipient=recipient,
+        ).to_payload()
+        return self._track(person, "product_shared", _data, timestamp)
 
     def product_viewed(
         self,
@@ -234,6 +284,7 @@ class Client(BaseClient):
         *,
         product_id: str,
         class_: str | None = None,
+        dimensions: _m.ProductDimensions | None = None,
         price: float | _dec.Decimal | None = None,
         value: float | _dec.Decimal | None = None,
         timestamp: _dt.datetime | None = None,
@@ -246,6 +297,7 @@ class Client(BaseClient):
             person: A person id (`str`) or a `Person` (id, email or cio_id).
             product_id: The plan's `product_id` property.
             class_: A keyword: renamed once, however many events share it.
+            dimensions: A nested object in a shared set is one class (ProductDimensions) for all.
             price: The plan's `price` property.
             value: Segment's core property: kept as written.
             timestamp: When it happened (timezone-aware); defaults to now.
@@ -261,6 +313,7 @@ class Client(BaseClient):
         _data = _m.ProductViewed(
             product_id=product_id,
             class_=class_,
+            dimensions=dimensions,
             price=price,
             value=value,
         ).to_payload()

@@ -187,7 +187,11 @@ class Client(BaseClient):
         *,
         page: int | None,
         query: str | _m.TextQuery | _m.FilterQuery,
+        ranked: _m.ProductsSearchedRankedOption1 | _m.ProductsSearchedRankedOption2 | list[
+            str
+        ] | None = None,
         score: float | _dec.Decimal | str | None = None,
+        source: _m.ProductsSearchedSourceOption1 | int | None = None,
         tags: list[str | int] | None = None,
         when: _dt.datetime | str | None = None,
         timestamp: _dt.datetime | None = None,
@@ -200,7 +204,9 @@ class Client(BaseClient):
             person: A person id (`str`) or a `Person` (id, email or cio_id).
             page: The plan's `page` property.
             query: What was searched for, as typed or as a structured query.
+            ranked: The plan's `ranked` property.
             score: The plan's `score` property.
+            source: The plan's `source` property.
             tags: The plan's `tags` property.
             when: The plan's `when` property.
             timestamp: When it happened (timezone-aware); defaults to now.
@@ -216,7 +222,9 @@ class Client(BaseClient):
         _data = _m.ProductsSearched(
             page=page,
             query=query,
+            ranked=ranked,
             score=score,
+            source=source,
             tags=tags,
             when=when,
         ).to_payload()
