@@ -35,6 +35,7 @@ class Client(BaseClient):
         *,
         product_id: str,
         class_: str | None = None,
+        dimensions: _m.ProductDimensions | None = None,
         price: float | _dec.Decimal | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> None:
@@ -47,6 +48,7 @@ class Client(BaseClient):
         _attributes = _m.PersonAttributes(
             product_id=product_id,
             class_=class_,
+            dimensions=dimensions,
             price=price,
         )
         self._identify(person, _attributes.to_payload(), timestamp)
@@ -57,6 +59,7 @@ class Client(BaseClient):
         *,
         product_id: str | None = None,
         class_: str | None = None,
+        dimensions: _m.ProductDimensions | None = None,
         price: float | _dec.Decimal | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> None:
@@ -69,6 +72,7 @@ class Client(BaseClient):
         _attributes = _m.PersonAttributesUpdate(
             product_id=product_id,
             class_=class_,
+            dimensions=dimensions,
             price=price,
         ).to_payload()
         if not _attributes:
@@ -116,6 +120,7 @@ class Client(BaseClient):
         list_position: int,
         product_id: str,
         class_: str | None = None,
+        dimensions: _m.ProductDimensions | None = None,
         price: float | _dec.Decimal | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> str:
@@ -124,9 +129,31 @@ class Client(BaseClient):
             list_position=list_position,
             product_id=product_id,
             class_=class_,
+            dimensions=dimensions,
             price=price,
         ).to_payload()
         return self._track(person, "product_clicked", _data, timestamp)
+
+    def product_shared(
+        self,
+        person: str | Person,
+        *,
+        product_id: str,
+        class_: str | None = None,
+        dimensions: _m.ProductDimensions | None = None,
+        price: float | _dec.Decimal | None = None,
+        recipient: str | None = None,
+        timestamp: _dt.datetime | None = None,
+    ) -> str:
+        """A product was shared by email."""
+        _data = _m.ProductShared(
+            product_id=product_id,
+            class_=class_,
+            dimensions=dimensions,
+            price=price,
+            recipient=recipient,
+        ).to_payload()
+        return self._track(person, "product_shared", _data, timestamp)
 
     def product_viewed(
         self,
@@ -134,6 +161,7 @@ class Client(BaseClient):
         *,
         product_id: str,
         class_: str | None = None,
+        dimensions: _m.ProductDimensions | None = None,
         price: float | _dec.Decimal | None = None,
         value: float | _dec.Decimal | None = None,
         timestamp: _dt.datetime | None = None,
@@ -142,6 +170,7 @@ class Client(BaseClient):
         _data = _m.ProductViewed(
             product_id=product_id,
             class_=class_,
+            dimensions=dimensions,
             price=price,
             value=value,
         ).to_payload()

@@ -109,7 +109,11 @@ class Client(BaseClient):
         *,
         page: int | None,
         query: str | _m.TextQuery | _m.FilterQuery,
+        ranked: _m.ProductsSearchedRankedOption1 | _m.ProductsSearchedRankedOption2 | list[
+            str
+        ] | None = None,
         score: float | _dec.Decimal | str | None = None,
+        source: _m.ProductsSearchedSourceOption1 | int | None = None,
         tags: list[str | int] | None = None,
         when: _dt.datetime | str | None = None,
         timestamp: _dt.datetime | None = None,
@@ -118,7 +122,9 @@ class Client(BaseClient):
         _data = _m.ProductsSearched(
             page=page,
             query=query,
+            ranked=ranked,
             score=score,
+            source=source,
             tags=tags,
             when=when,
         ).to_payload()

@@ -28,7 +28,14 @@ from ._checks import ValidationError
 
 if _t.TYPE_CHECKING:
     from ._events.order_paid import Card, CardMethod, Invoice, InvoiceMethod, OrderPaid
-    from ._events.products_searched import FilterQuery, ProductsSearched, TextQuery
+    from ._events.products_searched import (
+        FilterQuery,
+        ProductsSearched,
+        ProductsSearchedRankedOption1,
+        ProductsSearchedRankedOption2,
+        ProductsSearchedSourceOption1,
+        TextQuery,
+    )
 
 __all__ = [
     "EVENT_TYPES",
@@ -42,6 +49,9 @@ __all__ = [
     "PersonAttributes",
     "PersonAttributesUpdate",
     "ProductsSearched",
+    "ProductsSearchedRankedOption1",
+    "ProductsSearchedRankedOption2",
+    "ProductsSearchedSourceOption1",
     "TextQuery",
     "ValidationError",
 ]
@@ -146,6 +156,9 @@ _LAZY: dict[str, str] = {
     "Card": "order_paid",
     "Invoice": "order_paid",
     "OrderPaid": "order_paid",
+    "ProductsSearchedSourceOption1": "products_searched",
+    "ProductsSearchedRankedOption1": "products_searched",
+    "ProductsSearchedRankedOption2": "products_searched",
     "TextQuery": "products_searched",
     "FilterQuery": "products_searched",
     "ProductsSearched": "products_searched",
