@@ -90,10 +90,10 @@ class LineItem(_c.Model):
     __slots__ = ("name", "quantity", "sku", "unit_price")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"quantity", "sku", "unit_price", "name"})
     quantity: int
-    # Stock keeping unit, upper case.
     sku: str
-    # An amount in the account's currency, in major units (12.50).
+    """Stock keeping unit, upper case."""
     unit_price: float | _dec.Decimal
+    """An amount in the account's currency, in major units (12.50)."""
     name: str | None
 
     def __init__(
@@ -166,12 +166,12 @@ class PasswordResetMessageData(_c.Model):
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
         {"reset_url", "expires_in_minutes", "first_name"}
     )
-    # The one-time link to the reset form.
     reset_url: str
-    # How long the link stays valid.
+    """The one-time link to the reset form."""
     expires_in_minutes: int | None
-    # Used in the greeting when known.
+    """How long the link stays valid."""
     first_name: str | None
+    """Used in the greeting when known."""
 
     def __init__(
         self, *, reset_url: str, expires_in_minutes: int | None = 60, first_name: str | None = None
@@ -235,10 +235,10 @@ class ReceiptMessageData(_c.Model):
     )
     line_items: list[LineItem]
     order_id: str
-    # When the payment was captured.
     paid_at: _dt.datetime
-    # An amount in the account's currency, in major units (12.50).
+    """When the payment was captured."""
     total: float | _dec.Decimal
+    """An amount in the account's currency, in major units (12.50)."""
     currency: ReceiptMessageDataCurrency | None
 
     def __init__(
@@ -393,8 +393,8 @@ class MaintenanceWindowBroadcastData(_c.Model):
     )
     affected_services: list[MaintenanceWindowBroadcastDataAffectedServicesItem]
     duration_minutes: int
-    # When the maintenance starts.
     starts_at: _dt.datetime
+    """When the maintenance starts."""
 
     def __init__(
         self,
@@ -480,17 +480,17 @@ class PersonAttributes(_c.Model):
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
         {"email", "company", "created_at", "first_name", "last_name", "last_seen_at", "plan"}
     )
-    # Where lifecycle email goes.
     email: str
+    """Where lifecycle email goes."""
     company: str | None
-    # When the account was created.
     created_at: _dt.datetime | None
+    """When the account was created."""
     first_name: str | None
     last_name: str | None
-    # The last time the person used the product.
     last_seen_at: _dt.datetime | None
-    # A subscription plan.
+    """The last time the person used the product."""
     plan: Plan | None
+    """A subscription plan."""
 
     def __init__(
         self,
@@ -614,17 +614,17 @@ class PersonAttributesUpdate(_c.Model):
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
         {"email", "company", "created_at", "first_name", "last_name", "last_seen_at", "plan"}
     )
-    # Where lifecycle email goes.
     email: str | None
+    """Where lifecycle email goes."""
     company: str | None
-    # When the account was created.
     created_at: _dt.datetime | None
+    """When the account was created."""
     first_name: str | None
     last_name: str | None
-    # The last time the person used the product.
     last_seen_at: _dt.datetime | None
-    # A subscription plan.
+    """The last time the person used the product."""
     plan: Plan | None
+    """A subscription plan."""
 
     def __init__(
         self,

@@ -91,10 +91,10 @@ class PersonAttributes(_c.Model):
     __slots__ = ("class_", "dimensions", "price", "product_id")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"product_id", "class", "dimensions", "price"})
     product_id: str
-    # A keyword: renamed once, however many events share it.
     class_: str | None
-    # A nested object in a shared set is one class (ProductDimensions) for all.
+    """A keyword: renamed once, however many events share it."""
     dimensions: ProductDimensions | None
+    """A nested object in a shared set is one class (ProductDimensions) for all."""
     price: float | _dec.Decimal | None
 
     def __init__(
@@ -157,10 +157,10 @@ class PersonAttributesUpdate(_c.Model):
     __slots__ = ("class_", "dimensions", "price", "product_id")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"product_id", "class", "dimensions", "price"})
     product_id: str | None
-    # A keyword: renamed once, however many events share it.
     class_: str | None
-    # A nested object in a shared set is one class (ProductDimensions) for all.
+    """A keyword: renamed once, however many events share it."""
     dimensions: ProductDimensions | None
+    """A nested object in a shared set is one class (ProductDimensions) for all."""
     price: float | _dec.Decimal | None
 
     def __init__(

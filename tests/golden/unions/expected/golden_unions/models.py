@@ -64,8 +64,8 @@ class PersonAttributes(_c.Model):
 
     __slots__ = ("company_id",)
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"company_id"})
-    # The company's id in the CRM (numbers in older accounts).
     company_id: str | int | None
+    """The company's id in the CRM (numbers in older accounts)."""
 
     def __init__(self, *, company_id: str | int | None = None) -> None:
         _v: _t.Any
@@ -104,8 +104,8 @@ class PersonAttributesUpdate(_c.Model):
 
     __slots__ = ("company_id",)
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"company_id"})
-    # The company's id in the CRM (numbers in older accounts).
     company_id: str | int | None
+    """The company's id in the CRM (numbers in older accounts)."""
 
     def __init__(self, *, company_id: str | int | None = None) -> None:
         _v: _t.Any
