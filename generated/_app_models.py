@@ -51,12 +51,12 @@ class PasswordResetMessageData(_c.Model):
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
         {"reset_url", "expires_in_minutes", "first_name"}
     )
-    # The one-time link to the reset form.
     reset_url: str
-    # How long the link stays valid.
+    """The one-time link to the reset form."""
     expires_in_minutes: int | None
-    # Used in the greeting when known.
+    """How long the link stays valid."""
     first_name: str | None
+    """Used in the greeting when known."""
 
     def __init__(
         self, *, reset_url: str, expires_in_minutes: int | None = 60, first_name: str | None = None
@@ -120,10 +120,10 @@ class ReceiptMessageData(_c.Model):
     )
     line_items: list[LineItem]
     order_id: str
-    # When the payment was captured.
     paid_at: _dt.datetime
-    # An amount in the account's currency, in major units (12.50).
+    """When the payment was captured."""
     total: float | _dec.Decimal
+    """An amount in the account's currency, in major units (12.50)."""
     currency: ReceiptMessageDataCurrency | None
 
     def __init__(
@@ -278,8 +278,8 @@ class MaintenanceWindowBroadcastData(_c.Model):
     )
     affected_services: list[MaintenanceWindowBroadcastDataAffectedServicesItem]
     duration_minutes: int
-    # When the maintenance starts.
     starts_at: _dt.datetime
+    """When the maintenance starts."""
 
     def __init__(
         self,

@@ -89,10 +89,10 @@ class LineItem(_c.Model):
     __slots__ = ("name", "quantity", "sku", "unit_price")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"quantity", "sku", "unit_price", "name"})
     quantity: int
-    # Stock keeping unit, upper case.
     sku: str
-    # An amount in the account's currency, in major units (12.50).
+    """Stock keeping unit, upper case."""
     unit_price: float | _dec.Decimal
+    """An amount in the account's currency, in major units (12.50)."""
     name: str | None
 
     def __init__(
@@ -167,17 +167,17 @@ class PersonAttributes(_c.Model):
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
         {"email", "company", "created_at", "first_name", "last_name", "last_seen_at", "plan"}
     )
-    # Where lifecycle email goes.
     email: str
+    """Where lifecycle email goes."""
     company: str | None
-    # When the account was created.
     created_at: _dt.datetime | None
+    """When the account was created."""
     first_name: str | None
     last_name: str | None
-    # The last time the person used the product.
     last_seen_at: _dt.datetime | None
-    # A subscription plan.
+    """The last time the person used the product."""
     plan: Plan | None
+    """A subscription plan."""
 
     def __init__(
         self,
@@ -301,17 +301,17 @@ class PersonAttributesUpdate(_c.Model):
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
         {"email", "company", "created_at", "first_name", "last_name", "last_seen_at", "plan"}
     )
-    # Where lifecycle email goes.
     email: str | None
+    """Where lifecycle email goes."""
     company: str | None
-    # When the account was created.
     created_at: _dt.datetime | None
+    """When the account was created."""
     first_name: str | None
     last_name: str | None
-    # The last time the person used the product.
     last_seen_at: _dt.datetime | None
-    # A subscription plan.
+    """The last time the person used the product."""
     plan: Plan | None
+    """A subscription plan."""
 
     def __init__(
         self,

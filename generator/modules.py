@@ -72,16 +72,16 @@ class Placement:
 
     owner: dict[str, str]
     reached: frozenset[str] = frozenset()
-    """Every enum and object some event or the person attributes use (messages' and
-    broadcasts' are not counted: the generated tests round-trip those on their own)."""
+    """Every enum and object some event, the person attributes or App data use."""
 
     def module_of(self, name: str) -> str:
         return self.owner.get(name, SHARED)
 
 
 def place(taxonomy: Taxonomy) -> Placement:
-    """An object or enum reached from exactly one event goes to that event's module; one
-    reached only from messages and broadcasts, to `_app_models.py`."""
+    """An object or enum reached from exactly one event, and from nothing else, goes to that
+    event's module; one reached only from message and broadcast data, to `_app_models.py`;
+    the rest (shared, or named by the person attributes) stays in `models.py`."""
     objects = {m.class_name: m for m in taxonomy.objects}
     reached: dict[str, set[str]] = {}
 
@@ -96,7 +96,8 @@ def place(taxonomy: Taxonomy) -> Placement:
         walk(event.model, event.method_name, set())
     for people in (taxonomy.attributes, taxonomy.attributes_update):
         walk(people, SHARED, set())
-    tracked = frozenset(reached)
+    # What App data (messages, broadcasts) and an event both name is shared: it lives in
+    # models.py, which both lazy modules import from.
     app = [m.model for m in taxonomy.messages] + [b.model for b in taxonomy.broadcasts]
     for model in app:
         walk(model, APP, set())
@@ -109,4 +110,4 @@ def place(taxonomy: Taxonomy) -> Placement:
         if len(roots) == 1:
             (root,) = roots
             owner[name] = root
-    return Placement({k: v for k, v in owner.items() if v != SHARED}, tracked)
+    return Placement({k: v for k, v in owner.items() if v != SHARED}, frozenset(reached))

@@ -19,21 +19,31 @@ set:
 - **Only changes.** Unchanged files are not opened for writing (their mode
   and mtime stay); replaced files keep their mode; new files and folders get
   the umask's permissions.
-- **Exact comparison.** Bytes, not text: CRLF line ends are drift.
+- **Exact comparison.** Bytes, not text: CRLF line ends are drift. A file is
+  compared in full whatever its size (streamed, never read past the length
+  ciogen would write); the diff `check` prints is bounded (`output_diff`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import difflib
 import json
 import os
 import stat
 from collections.abc import Mapping
 from pathlib import Path
 
-from .output_scan import JOURNAL, TEMP_MARK, Entry, classify, read_regular, walk
+from .output_scan import (
+    HEAD_BYTES,
+    JOURNAL,
+    TEMP_MARK,
+    Entry,
+    classify,
+    differs_at,
+    read_regular,
+    walk,
+)
 from .render import is_generated
 
 
@@ -108,13 +118,13 @@ def plan(root: Path, files: Mapping[str, str]) -> Plan:
             what = "a link" if stat.S_ISLNK(entry.st_mode) else "not a regular file"
             result.blocked.append(Entry(rel, "blocked", f"{what} where ciogen writes a file"))
         else:
-            current = read_regular(root / rel)
             expected = files[rel].encode("utf-8")
-            if current == expected:
+            if entry.st_size == len(expected) and differs_at(root / rel, expected) is None:
                 result.unchanged.append(rel)
                 continue
             result.changed.append(rel)
-            if current is None or not is_generated(current[:4096].decode("utf-8", "replace")):
+            head = read_regular(root / rel, HEAD_BYTES)
+            if head is None or not is_generated(head.decode("utf-8", "replace")):
                 result.headerless.append(rel)
     expected_set = frozenset(files)
     for rel, entry_info in walk(root):
@@ -132,23 +142,6 @@ def plan(root: Path, files: Mapping[str, str]) -> Plan:
         elif found.kind == "hazard":
             result.hazards.append(found)
     return result
-
-
-def unified_diff(root: Path, files: Mapping[str, str], result: Plan, display: str) -> str:
-    """The changed files as a unified diff (CR shown, so CRLF drift is visible)."""
-    chunks: list[str] = []
-    for rel in result.changed:
-        old = (read_regular(root / rel) or b"").decode("utf-8", "replace")
-        chunks.extend(
-            difflib.unified_diff(
-                old.split("\n"),
-                files[rel].split("\n"),
-                fromfile=f"{display}/{rel} (on disk)",
-                tofile=f"{display}/{rel} (from taxonomy)",
-                lineterm="",
-            )
-        )
-    return "\n".join(chunks) + ("\n" if chunks else "")
 
 
 _PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg", ".hg")
@@ -237,7 +230,7 @@ def _backup(path: Path, backup: Path) -> None:
     try:
         os.link(path, backup, follow_symlinks=False)
     except OSError:
-        data = read_regular(path)
+        data = read_regular(path, os.lstat(path).st_size)  # the whole file, whatever its size
         if data is None:
             raise
         _write_new(backup, data, stat.S_IMODE(os.lstat(path).st_mode))

@@ -54,8 +54,11 @@ class PersonAttributes(_c.Model):
     __slots__ = ("birthday", "trial_ends_at")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"birthday", "trial_ends_at"})
     birthday: _dt.date | None
-    # When the trial ends.
+    """Examples: "1990-04-01"."""
     trial_ends_at: _dt.datetime | None
+    """When the trial ends.
+    Examples: "2018-09-20T04:09:47Z".
+    """
 
     def __init__(
         self, *, birthday: _dt.date | None = None, trial_ends_at: _dt.datetime | None = None
@@ -109,8 +112,11 @@ class PersonAttributesUpdate(_c.Model):
     __slots__ = ("birthday", "trial_ends_at")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"birthday", "trial_ends_at"})
     birthday: _dt.date | None
-    # When the trial ends.
+    """Examples: "1990-04-01"."""
     trial_ends_at: _dt.datetime | None
+    """When the trial ends.
+    Examples: "2018-09-20T04:09:47Z".
+    """
 
     def __init__(
         self, *, birthday: _dt.date | None = None, trial_ends_at: _dt.datetime | None = None

@@ -61,10 +61,12 @@ class PersonAttributes(_c.Model):
         {"cio_subscription_preferences", "first-name", "日本語", "Ünïcödé Näme"}
     )
     cio_subscription_preferences: str | None
-    # Trailing backslash \
     first_name: str | None
-    # # not a comment """ not a docstring end
+    """Trailing backslash \\"""
     u65e5_u672c_u8a9e: str | None
+    """# not a comment
+    \""" not a docstring end
+    """
     unicode_name: str | None
 
     def __init__(
@@ -126,10 +128,12 @@ class PersonAttributesUpdate(_c.Model):
         {"cio_subscription_preferences", "first-name", "日本語", "Ünïcödé Näme"}
     )
     cio_subscription_preferences: str | None
-    # Trailing backslash \
     first_name: str | None
-    # # not a comment """ not a docstring end
+    """Trailing backslash \\"""
     u65e5_u672c_u8a9e: str | None
+    """# not a comment
+    \""" not a docstring end
+    """
     unicode_name: str | None
 
     def __init__(

@@ -47,8 +47,8 @@ class PersonAttributes(_c.Model):
 
     __slots__ = ("traits",)
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"traits"})
-    # Free-form traits copied from the CRM.
     traits: _t.Mapping[str, str] | None
+    """Free-form traits copied from the CRM."""
 
     def __init__(self, *, traits: _t.Mapping[str, str] | None = None) -> None:
         _v: _t.Any
@@ -100,8 +100,8 @@ class PersonAttributesUpdate(_c.Model):
 
     __slots__ = ("traits",)
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"traits"})
-    # Free-form traits copied from the CRM.
     traits: _t.Mapping[str, str] | None
+    """Free-form traits copied from the CRM."""
 
     def __init__(self, *, traits: _t.Mapping[str, str] | None = None) -> None:
         _v: _t.Any

@@ -48,8 +48,8 @@ class PersonAttributes(_c.Model):
 
     __slots__ = ("balance",)
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"balance"})
-    # An amount.
     balance: float | _dec.Decimal | None
+    """An amount."""
 
     def __init__(self, *, balance: float | _dec.Decimal | None = None) -> None:
         _v: _t.Any
@@ -84,8 +84,8 @@ class PersonAttributesUpdate(_c.Model):
 
     __slots__ = ("balance",)
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"balance"})
-    # An amount.
     balance: float | _dec.Decimal | None
+    """An amount."""
 
     def __init__(self, *, balance: float | _dec.Decimal | None = None) -> None:
         _v: _t.Any

@@ -28,7 +28,14 @@ from ._checks import ValidationError
 
 if _t.TYPE_CHECKING:
     from ._events.order_paid import Card, CardMethod, Invoice, InvoiceMethod, OrderPaid
-    from ._events.products_searched import FilterQuery, ProductsSearched, TextQuery
+    from ._events.products_searched import (
+        FilterQuery,
+        ProductsSearched,
+        ProductsSearchedRankedOption1,
+        ProductsSearchedRankedOption2,
+        ProductsSearchedSourceOption1,
+        TextQuery,
+    )
 
 __all__ = [
     "EVENT_TYPES",
@@ -42,6 +49,9 @@ __all__ = [
     "PersonAttributes",
     "PersonAttributesUpdate",
     "ProductsSearched",
+    "ProductsSearchedRankedOption1",
+    "ProductsSearchedRankedOption2",
+    "ProductsSearchedSourceOption1",
     "TextQuery",
     "ValidationError",
 ]
@@ -54,8 +64,8 @@ class PersonAttributes(_c.Model):
 
     __slots__ = ("company_id",)
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"company_id"})
-    # The company's id in the CRM (numbers in older accounts).
     company_id: str | int | None
+    """The company's id in the CRM (numbers in older accounts)."""
 
     def __init__(self, *, company_id: str | int | None = None) -> None:
         _v: _t.Any
@@ -94,8 +104,8 @@ class PersonAttributesUpdate(_c.Model):
 
     __slots__ = ("company_id",)
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"company_id"})
-    # The company's id in the CRM (numbers in older accounts).
     company_id: str | int | None
+    """The company's id in the CRM (numbers in older accounts)."""
 
     def __init__(self, *, company_id: str | int | None = None) -> None:
         _v: _t.Any
@@ -146,6 +156,9 @@ _LAZY: dict[str, str] = {
     "Card": "._events.order_paid",
     "Invoice": "._events.order_paid",
     "OrderPaid": "._events.order_paid",
+    "ProductsSearchedSourceOption1": "._events.products_searched",
+    "ProductsSearchedRankedOption1": "._events.products_searched",
+    "ProductsSearchedRankedOption2": "._events.products_searched",
     "TextQuery": "._events.products_searched",
     "FilterQuery": "._events.products_searched",
     "ProductsSearched": "._events.products_searched",
