@@ -16,7 +16,6 @@ from .config import ClientConfig
 from .deadletters import read_dead_letters
 from .errors import ConfigurationError, DeliveryError, PayloadTooLargeError
 from .ids import _time_ns, _ulid_at
-from .lazy import Logger
 from .limits import (
     MAX_EVENT_DATA_BYTES,
     MAX_EVENT_NAME_BYTES,
