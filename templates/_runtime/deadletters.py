@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import functools
 import json
-import logging
 import os
 import threading
 from datetime import UTC, datetime
 
+from .lazy import Logger
 from .values import _BATCH_PATH, _EVENTS_PATH, FailedOperation
 from .wire import _AnonymousEvent, _path_of, _serialize
 
-_log = logging.getLogger(__name__.rpartition(".")[0])
+_log = Logger(__name__.rpartition(".")[0])
 
 
 def _head(stamp: str, status: int | None, reason: str, path: str) -> bytes:
