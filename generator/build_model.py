@@ -12,6 +12,7 @@ names from `cio_rules`, name collisions are reported through
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from . import cio_rules
@@ -35,6 +36,11 @@ def _non_finite_numbers(value: Any, path: JsonPath) -> list[JsonPath]:
     if isinstance(value, list):
         return [p for i, v in enumerate(value) for p in _non_finite_numbers(v, (*path, i))]
     return []
+
+
+def _where(props: Mapping[str, tuple[Any, JsonPath]]) -> dict[str, JsonPath]:
+    """Each property's wire name and where it is written."""
+    return {wire: where for wire, (_, where) in props.items()}
 
 
 class ModelBuilder:
@@ -96,7 +102,8 @@ class ModelBuilder:
     def build_attributes(self) -> tuple[ObjectModel, ObjectModel]:
         section = self.doc.get("attributes") or {}
         path: JsonPath = ("attributes",)
-        cio_rules.check_attribute_names(self.report, section.get("properties") or {}, path)
+        merged = self.types.property_set(section, path)
+        cio_rules.check_attribute_names(self.report, _where(merged.props), path)
         self.types.claim_module_name("PersonAttributes", "the person attributes class", path)
         self.types.claim_module_name(
             "PersonAttributesUpdate", "the partial person attributes class", path
@@ -166,7 +173,9 @@ class ModelBuilder:
                 )
             class_name = pascal_case(wire, prefix="Event")
             self.types.claim_module_name(class_name, subject, path)
-            cio_rules.check_event_keys(self.report, spec, path)
+            cio_rules.check_event_keys(
+                self.report, _where(self.types.property_set(spec, path).props)
+            )
             fields = self.types.build_fields(spec, path, owner_class=class_name, label=wire)
             deprecated = deprecation(spec.get("deprecated"), f"event {wire!r} is deprecated")
             model = ObjectModel(class_name, wire, "event", spec.get("description", ""), fields)

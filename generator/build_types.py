@@ -5,8 +5,9 @@ attributes, a nested object) into `Field`s, resolving `$ref`s to the
 document's `definitions` (each built once, cycles reported) and dispatching
 on `type:` to the scalar builders in `build_scalars`. Nested objects and
 enums get their own generated class or alias, whose module-level name is
-claimed here. Defaults and examples are checked against the property's own
-exported JSON Schema, so the check and the published schema cannot disagree.
+claimed here. A property written in a definition (an object definition's, or a
+shared `allOf` set's) is typed once, so every event sharing a set shares its
+nested classes. Defaults and examples are checked in `build_values`.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import re
 from collections.abc import Mapping
 from typing import Any, assert_never
 
-from . import schema_export
 from .build_compound import (
+    PropertySet,
     build_map,
     build_one_of,
     build_type_list,
@@ -33,6 +34,7 @@ from .build_scalars import (
     distinct_values,
     size,
 )
+from .build_values import field_values
 from .errors import format_path
 from .limits import (
     MAX_ARRAY_DEPTH,
@@ -40,7 +42,6 @@ from .limits import (
     MAX_TYPE_DEPTH,
 )
 from .model import (
-    NO_DEFAULT,
     ArrayType,
     BooleanType,
     EnumType,
@@ -58,7 +59,7 @@ from .names import NameRegistry, pascal_case, snake_case_renamed
 from .rename_checks import check_renames, refuse_renamed_from
 from .reporting import Reporter
 from .runtime_facts import FIELD_RESERVED
-from .source import JsonPath, bool_hint
+from .source import JsonPath
 from .suggest import Suggester
 
 _REF_SIBLINGS = {"$ref", "description", "deprecated", "title", "examples", "renamed_from"}
@@ -72,21 +73,6 @@ def deprecation(value: Any, default_message: str) -> str | None:
     if isinstance(value, str) and value:
         return value
     return None
-
-
-def takes_default(node: TypeNode) -> bool:
-    """Whether a property of this type may declare a `default` in the taxonomy."""
-    match node:
-        case StringType():
-            return node.date_class is None  # a default would be a string, not a date
-        case NumericType() | BooleanType() | EnumType():
-            return True
-        case ArrayType() | ObjectType() | TimestampType() | MapType():
-            return False
-        case UnionType():
-            return all(takes_default(m) for m in node.members)
-        case _:
-            assert_never(node)
 
 
 def _nullable(spec: Mapping[str, Any]) -> bool:
@@ -116,6 +102,29 @@ class TypeBuilder:
         self.used_definitions: set[str] = set()
         """Definitions named by a `$ref` or an `allOf` (the others are reported unused)."""
         self._scratch: TypeBuilder | None = None
+        self._sets: dict[JsonPath, PropertySet] = {}
+        self._definition_fields: dict[JsonPath, tuple[TypeNode, bool, str] | None] = {}
+
+    def property_set(self, spec: Mapping[str, Any], path: JsonPath) -> PropertySet:
+        """The properties of the object at `path`, its `allOf` sets merged in (once)."""
+        if path not in self._sets:
+            self._sets[path] = property_set(self, spec, path)
+        return self._sets[path]
+
+    def field_type(
+        self, spec: Any, path: JsonPath, wire: str, owner_class: str, label: str
+    ) -> tuple[TypeNode, bool, str] | None:
+        """The type of a property. One written in a definition (a shared set's, or an
+        object definition's own) is built once and named after the definition, so the
+        events sharing a set share one class per nested object."""
+        if len(path) != 4 or path[0] != "definitions" or path[2] != "properties":
+            hint = owner_class + pascal_case(wire, prefix="Field")
+            return self.build_type(spec, path, hint, label)
+        if path not in self._definition_fields:
+            name = str(path[1])
+            hint = pascal_case(name, prefix="Model") + pascal_case(wire, prefix="Field")
+            self._definition_fields[path] = self.build_type(spec, path, hint, f"{name}.{wire}")
+        return self._definition_fields[path]
 
     def claim_module_name(self, ident: str, subject: str, path: JsonPath) -> bool:
         return self.report.claim(self.module_names, ident, path, subject)
@@ -124,7 +133,7 @@ class TypeBuilder:
     def build_fields(
         self, spec: Mapping[str, Any], path: JsonPath, *, owner_class: str, label: str
     ) -> tuple[Field, ...]:
-        merged = property_set(self, spec, path)
+        merged = self.property_set(spec, path)
         check_renames(self.report, spec.get("properties") or {}, (*path, "properties"), "property")
         names = NameRegistry()
         fields: list[Field] = []
@@ -161,44 +170,14 @@ class TypeBuilder:
         owner_class: str,
         label: str,
     ) -> Field | None:
-        built = self.build_type(spec, path, owner_class + pascal_case(wire, prefix="Field"), label)
+        built = self.field_type(spec, path, wire, owner_class, label)
         if built is None:
             return None
         node, nullable, description = built
         deprecated = deprecation(spec.get("deprecated"), f"{label} is deprecated")
-        default = NO_DEFAULT
-        if "default" in spec:
-            value = spec["default"]
-            if required:
-                self.report.warn(
-                    (*path, "default"),
-                    "a default on a required property is never used",
-                    "drop it or make the property optional",
-                )
-            elif not takes_default(node):
-                self.report.error(
-                    (*path, "default"),
-                    "defaults are supported only for string, number, integer, boolean and enum properties",
-                )
-            else:
-                why = schema_export.check_value(value, node, nullable, self.objects)
-                if why is not None:
-                    self.report.error(
-                        (*path, "default"),
-                        f"default does not fit its own schema: {why}",
-                        bool_hint(value),
-                    )
-                else:
-                    default = value
-        examples = tuple(spec.get("examples") or ())
-        for index, example in enumerate(examples):
-            why = schema_export.check_value(example, node, nullable, self.objects)
-            if why is not None:
-                self.report.error(
-                    (*path, "examples", index),
-                    f"example does not fit its own schema: {why}",
-                    bool_hint(example),
-                )
+        default, examples = field_values(
+            self.report, spec, path, node, nullable, required, self.objects
+        )
         return Field(
             ident,
             wire,

@@ -9,8 +9,7 @@ event data keys that change how messages are addressed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Mapping
 
 from .reporting import Reporter
 from .runtime_facts import limits
@@ -32,9 +31,10 @@ ATTRIBUTE_WARNINGS = {
 }
 
 
-def check_attribute_names(report: Reporter, names: Iterable[str], path: JsonPath) -> None:
-    """The person attributes at `path` (the `attributes` section): count, length, reserved names."""
-    names = list(names)
+def check_attribute_names(report: Reporter, names: Mapping[str, JsonPath], path: JsonPath) -> None:
+    """The person attributes of the `attributes` section at `path` (each name where it is
+    written: the section's own `properties`, or a set its `allOf` names): count, length,
+    reserved names."""
     most = limits().attributes_per_call
     if len(names) > most:
         report.error(
@@ -42,8 +42,7 @@ def check_attribute_names(report: Reporter, names: Iterable[str], path: JsonPath
             f"{len(names)} attributes; Customer.io accepts at most {most} per identify call",
         )
     longest = limits().attribute_name_bytes
-    for name in names:
-        where = (*path, "properties", name)
+    for name, where in names.items():
         size = len(name.encode())
         if size > longest:
             report.error(
@@ -75,13 +74,13 @@ def check_event_name(report: Reporter, wire: str, path: JsonPath) -> None:
         )
 
 
-def check_event_keys(report: Reporter, spec: Mapping[str, Any], path: JsonPath) -> None:
-    """Reserved keys among the properties of the event at `path`."""
-    properties = spec.get("properties") or {}
+def check_event_keys(report: Reporter, properties: Mapping[str, JsonPath]) -> None:
+    """Reserved keys among an event's properties (each where it is written: the event's
+    own `properties`, or a set its `allOf` names)."""
     for key_name, why in RESERVED_EVENT_KEYS.items():
         if key_name in properties:
             report.warn(
-                (*path, "properties", key_name),
+                properties[key_name],
                 f"{key_name!r} is a reserved event data key",
                 why,
                 key=True,

@@ -20,7 +20,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, Literal, TextIO
 
-from .errors import Problem, Severity
+from .errors import Problem
 from .escape import terminal
 
 Format = Literal["text", "github", "json"]
@@ -90,7 +90,7 @@ class Console:
                 self._append("problems", _problem_record(problem))
                 continue
             if self.format == "github":
-                kind = "error" if problem.severity is Severity.ERROR else "warning"
+                kind = problem.severity.value
                 props = (
                     f"file={_annotation_property(problem.file)},line={problem.line},"
                     f"col={problem.column},title={_annotation_property('ciogen ' + problem.path)}"

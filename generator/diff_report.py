@@ -129,13 +129,22 @@ def record(result: DiffResult) -> dict[str, Any]:
 
 
 def github_problems(result: DiffResult) -> list[Problem]:
-    """One annotation per change in the head revision (base-only changes: at the base line)."""
+    """One annotation per change in the head revision (base-only changes: at the base line).
+
+    Breaking (per the enforced categories) is an error; a change in a category the user
+    does not enforce is a warning; a safe change is a notice, so a reviewer's attention
+    goes to what can break."""
     problems = []
     for change in result.reported:
         where = change.head or change.base
         if where is None:
             continue
-        severity = Severity.ERROR if result.is_breaking(change) else Severity.WARNING
+        if result.is_breaking(change):
+            severity = Severity.ERROR
+        elif change.category == "safe":
+            severity = Severity.NOTICE
+        else:
+            severity = Severity.WARNING
         problems.append(_problem(change, where, severity))
     return problems
 

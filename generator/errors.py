@@ -13,8 +13,12 @@ from collections.abc import Iterable
 
 
 class Severity(enum.Enum):
+    """How loud a problem is. NOTICE is for reports that need no action (a safe plan
+    change in `ciogen diff`): a GitHub `::notice`, not a `::warning` a reviewer must read."""
+
     ERROR = "error"
     WARNING = "warning"
+    NOTICE = "notice"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -31,7 +35,7 @@ class Problem:
 
     def format(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
-        label = "" if self.severity is Severity.ERROR else "warning: "
+        label = "" if self.severity is Severity.ERROR else f"{self.severity.value}: "
         field = f"{self.path}: " if self.path else ""
         hint = f" ({self.hint})" if self.hint else ""
         return f"{where}: {label}{field}{self.message}{hint}"

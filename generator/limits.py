@@ -11,7 +11,16 @@ located error naming the limit.
 from __future__ import annotations
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
-"""The taxonomy file, and any one file read from the output folder."""
+"""The taxonomy file (and the journal of an interrupted run). Generated files are
+compared in full, whatever their size: they are as large as the plan makes them."""
+MAX_DIFF_BYTES = 4 * 1024 * 1024
+"""A changed file larger than this (on disk or generated) gets no line diff from
+`check`, only where it first differs: difflib's time grows with the product of the
+differing lines, and a 39 MB file took minutes."""
+MAX_DIFF_LINES = 10_000
+"""Differing lines (both sides, after the common start and end) difflib is given."""
+MAX_DIFF_OUTPUT_LINES = 2_000
+"""Lines of diff `check` prints per file; the rest is counted, not shown."""
 MAX_OUTPUT_ENTRIES = 100_000
 """Entries scanned in an output folder (a generated package has a few dozen)."""
 

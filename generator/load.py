@@ -1,7 +1,8 @@
 """Read a taxonomy file and return the typed model, or every problem with it.
 
 Three stages, all reported in one run: YAML syntax (with positions), the
-published meta-schema (`taxonomy.schema.json`, via jsonschema), then the
+published meta-schema (`taxonomy.schema.json`: a fast verdict from
+`meta_fast`, the errors from jsonschema), then the
 semantic checks in `build_model`. The semantic checks rely on the shape the
 meta-schema guarantees, so after schema errors they read a copy of the document
 with the condemned nodes cut out (`schema_prune`), and every other part is still
@@ -32,6 +33,7 @@ from .limits import (
     MAX_FILE_BYTES,
     MAX_PROPERTIES,
 )
+from .meta_fast import Check, compile_schema
 from .model import Taxonomy
 from .schema_prune import Hidden, prune
 from .source import JsonPath, Source, bool_hint, load_source
@@ -70,6 +72,12 @@ def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(_inline_refs(schema, schema["$defs"], 4))
 
 
+@functools.cache
+def _is_valid() -> Check:
+    """The meta-schema's verdict alone (meta_fast.py): a valid plan never reaches jsonschema."""
+    return compile_schema(meta_schema())
+
+
 def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
     """For oneOf/anyOf failures, the sub-error that got furthest into the document."""
     while error.context:
@@ -83,10 +91,16 @@ def meta_problems(src: Source) -> list[Problem]:
 
 
 def located_meta_problems(src: Source, data: Any = None) -> list[tuple[JsonPath, Problem]]:
-    """`meta_problems` of `data` (default: the document), each with the path it condemns."""
-    validator = _validator()
+    """`meta_problems` of `data` (default: the document), each with the path it condemns.
+
+    Only a document the fast verdict rejects is walked by jsonschema, which
+    writes every message: the messages are the reference implementation's.
+    """
+    document = src.data if data is None else data
+    if _is_valid()(document):
+        return []
     problems: list[tuple[JsonPath, Problem]] = []
-    for raw in validator.iter_errors(src.data if data is None else data):
+    for raw in _validator().iter_errors(document):
         error = raw if raw.validator not in ("oneOf", "anyOf") or not raw.context else _deepest(raw)
         path: JsonPath = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):

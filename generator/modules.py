@@ -32,6 +32,10 @@ from .model import (
 SHARED = ""
 """The owner of what lives in `models.py` itself."""
 
+APP = "<app>"
+"""The owner of what only transactional messages and broadcasts use: `_app_models.py`,
+loaded on first use like an event's module (no event method can have this name)."""
+
 
 def _names(node: TypeNode) -> Iterator[str]:
     """Enum aliases and object class names `node` refers to directly."""
@@ -68,14 +72,16 @@ class Placement:
 
     owner: dict[str, str]
     reached: frozenset[str] = frozenset()
-    """Every enum and object some event or the person attributes use."""
+    """Every enum and object some event, the person attributes or App data use."""
 
     def module_of(self, name: str) -> str:
         return self.owner.get(name, SHARED)
 
 
 def place(taxonomy: Taxonomy) -> Placement:
-    """An object or enum reached from exactly one event goes to that event's module."""
+    """An object or enum reached from exactly one event, and from nothing else, goes to that
+    event's module; one reached only from message and broadcast data, to `_app_models.py`;
+    the rest (shared, or named by the person attributes) stays in `models.py`."""
     objects = {m.class_name: m for m in taxonomy.objects}
     reached: dict[str, set[str]] = {}
 
@@ -90,9 +96,16 @@ def place(taxonomy: Taxonomy) -> Placement:
         walk(event.model, event.method_name, set())
     for people in (taxonomy.attributes, taxonomy.attributes_update):
         walk(people, SHARED, set())
+    # What App data (messages, broadcasts) and an event both name is shared: it lives in
+    # models.py, which both lazy modules import from.
+    app = [m.model for m in taxonomy.messages] + [b.model for b in taxonomy.broadcasts]
+    for model in app:
+        walk(model, APP, set())
     owner: dict[str, str] = {}
     for event in taxonomy.events:
         owner[event.model.class_name] = event.method_name
+    for model in app:
+        owner[model.class_name] = APP
     for name, roots in reached.items():
         if len(roots) == 1:
             (root,) = roots

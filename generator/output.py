@@ -12,28 +12,40 @@ set:
   ones no write can get past (a folder or a link where a file goes).
 - **A journal.** Every new file is staged beside its target (a temporary
   name), every file about to be replaced or removed is kept as a hard link,
-  and `.ciogen-journal.json` lists them all before the first rename. A failure
+  and `.ciogen-journal.json` lists them all before the first rename; every
+  staged file is synced to disk (all together, in threads) before it. A failure
   rolls everything back; a kill leaves the journal, and the next run rolls the
   interrupted one back (and says so) before it plans. `check` reports a
   journal or a temporary file as drift.
 - **Only changes.** Unchanged files are not opened for writing (their mode
   and mtime stay); replaced files keep their mode; new files and folders get
   the umask's permissions.
-- **Exact comparison.** Bytes, not text: CRLF line ends are drift.
+- **Exact comparison.** Bytes, not text: CRLF line ends are drift. A file is
+  compared in full whatever its size (streamed, never read past the length
+  ciogen would write); the diff `check` prints is bounded (`output_diff`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import difflib
 import json
 import os
 import stat
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .output_scan import JOURNAL, TEMP_MARK, Entry, classify, read_regular, walk
+from .output_scan import (
+    HEAD_BYTES,
+    JOURNAL,
+    TEMP_MARK,
+    Entry,
+    classify,
+    differs_at,
+    read_regular,
+    walk,
+)
 from .render import is_generated
 
 
@@ -108,13 +120,13 @@ def plan(root: Path, files: Mapping[str, str]) -> Plan:
             what = "a link" if stat.S_ISLNK(entry.st_mode) else "not a regular file"
             result.blocked.append(Entry(rel, "blocked", f"{what} where ciogen writes a file"))
         else:
-            current = read_regular(root / rel)
             expected = files[rel].encode("utf-8")
-            if current == expected:
+            if entry.st_size == len(expected) and differs_at(root / rel, expected) is None:
                 result.unchanged.append(rel)
                 continue
             result.changed.append(rel)
-            if current is None or not is_generated(current[:4096].decode("utf-8", "replace")):
+            head = read_regular(root / rel, HEAD_BYTES)
+            if head is None or not is_generated(head.decode("utf-8", "replace")):
                 result.headerless.append(rel)
     expected_set = frozenset(files)
     for rel, entry_info in walk(root):
@@ -132,23 +144,6 @@ def plan(root: Path, files: Mapping[str, str]) -> Plan:
         elif found.kind == "hazard":
             result.hazards.append(found)
     return result
-
-
-def unified_diff(root: Path, files: Mapping[str, str], result: Plan, display: str) -> str:
-    """The changed files as a unified diff (CR shown, so CRLF drift is visible)."""
-    chunks: list[str] = []
-    for rel in result.changed:
-        old = (read_regular(root / rel) or b"").decode("utf-8", "replace")
-        chunks.extend(
-            difflib.unified_diff(
-                old.split("\n"),
-                files[rel].split("\n"),
-                fromfile=f"{display}/{rel} (on disk)",
-                tofile=f"{display}/{rel} (from taxonomy)",
-                lineterm="",
-            )
-        )
-    return "\n".join(chunks) + ("\n" if chunks else "")
 
 
 _PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg", ".hg")
@@ -212,8 +207,9 @@ def _write_journal(root: Path, journal: dict[str, object]) -> None:
     os.replace(temp, path)
 
 
-def _write_new(path: Path, data: bytes, mode: int | None) -> None:
-    """Create `path` (never through a link, never over a file) holding `data`."""
+def _write_new(path: Path, data: bytes, mode: int | None, *, sync: bool = True) -> None:
+    """Create `path` (never through a link, never over a file) holding `data`; on disk
+    before it returns unless `sync` is off (the caller then runs `_sync_all`)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     fd = os.open(path, flags, 0o666)  # the umask decides, as for any new file
     try:
@@ -222,7 +218,8 @@ def _write_new(path: Path, data: bytes, mode: int | None) -> None:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
-        os.fsync(fd)
+        if sync:
+            os.fsync(fd)
     except OSError as exc:
         # os.write and os.fsync name no file: a full disk must still say where.
         if exc.filename is None:
@@ -232,12 +229,36 @@ def _write_new(path: Path, data: bytes, mode: int | None) -> None:
         os.close(fd)
 
 
+def _sync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        raise
+    finally:
+        os.close(fd)
+
+
+# fsync waits for the disk; a few at once let it flush them together. One fsync per
+# file in turn cost a 1,000-event plan's 2,000 files 0.5-1.2 s, threads 0.15-0.3 s.
+_SYNC_THREADS = 8
+
+
+def _sync_all(paths: list[Path]) -> None:
+    """Every file of `paths` on disk (the first failure is raised, naming its file)."""
+    with ThreadPoolExecutor(max_workers=_SYNC_THREADS) as pool:
+        for _ in pool.map(_sync, paths):
+            pass
+
+
 def _backup(path: Path, backup: Path) -> None:
     """Keep the current `path` at `backup`: a hard link, or a copy where links fail."""
     try:
         os.link(path, backup, follow_symlinks=False)
     except OSError:
-        data = read_regular(path)
+        data = read_regular(path, os.lstat(path).st_size)  # the whole file, whatever its size
         if data is None:
             raise
         _write_new(backup, data, stat.S_IMODE(os.lstat(path).st_mode))
@@ -356,6 +377,7 @@ def write(root: Path, files: Mapping[str, str], *, force: bool = False) -> tuple
         for rel in result.stale:
             entries.append({"rel": rel, "backup": f"{_temp_name(rel, pid)}.old", "remove": True})
         _write_journal(root, journal)
+        staged: list[Path] = []
         for item in entries:
             rel = str(item["rel"])
             if item.get("backup"):
@@ -363,7 +385,10 @@ def write(root: Path, files: Mapping[str, str], *, force: bool = False) -> tuple
             if item.get("temp"):
                 old = _lstat(root / rel)
                 mode = stat.S_IMODE(old.st_mode) if old is not None else None
-                _write_new(root / str(item["temp"]), files[rel].encode("utf-8"), mode)
+                path = root / str(item["temp"])
+                _write_new(path, files[rel].encode("utf-8"), mode, sync=False)
+                staged.append(path)
+        _sync_all(staged)  # every staged file is on disk before the first rename
         journal["state"] = "committing"
         _write_journal(root, journal)
         for item in entries:

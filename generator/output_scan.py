@@ -5,8 +5,10 @@ folder may hold anything a commit can hold: links (to `/dev/zero`, to a folder
 outside the repository), FIFOs, a package that shadows `models.py`, a
 `conftest.py` pytest would run, bytecode Python would import instead of the
 clean source. The scan uses `lstat` only, never follows a link, opens only
-regular files (non-blocking, no-follow, at most `limits.MAX_FILE_BYTES`), and
-sorts every entry it does not expect into `Entry.kind`:
+regular files (non-blocking, no-follow), reads a file it does not expect
+only as far as its header, compares a file it writes with what it would write
+(never reading past that length, so a generated file of any size compares
+exactly), and sorts every entry it does not expect into `Entry.kind`:
 
 - ``generated``: a regular file at a path ciogen writes;
 - ``stale``: a file with ciogen's header that the taxonomy no longer produces;
@@ -34,7 +36,9 @@ TEMP_MARK = ".ciogen-tmp-"
 
 _PYTHON_SUFFIXES = (".py", ".pyw", ".pyi", ".pth")
 _NATIVE_SUFFIXES = (".so", ".pyd", ".dylib", ".dll")
-_HEAD_BYTES = 4096
+HEAD_BYTES = 4096
+"""What is read of a file ciogen does not write: enough for its header."""
+_CHUNK = 1 << 20
 
 
 class OutputTooLarge(Exception):
@@ -50,33 +54,77 @@ class Entry:
     reason: str = ""
 
 
-def read_regular(path: Path, limit: int = MAX_FILE_BYTES) -> bytes | None:
-    """The bytes of `path` if it is a regular file (not a link, FIFO or device), else None.
-
-    At most `limit + 1` bytes are read, so a caller can tell "too big" from "fits".
-    """
+def _open_regular(path: Path) -> int | None:
+    """A read descriptor on `path` if it is a regular file (not a link, FIFO or device)."""
     try:
         info = os.lstat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
     if not stat.S_ISREG(info.st_mode):
         return None
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     fd = os.open(path, flags)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped between lstat and open
+        os.close(fd)
+        return None
+    return fd
+
+
+def _chunks(fd: int, limit: int) -> Iterator[bytes]:
+    remaining = limit
+    while remaining > 0:
+        chunk = os.read(fd, min(remaining, _CHUNK))
+        if not chunk:
+            return
+        yield chunk
+        remaining -= len(chunk)
+
+
+def read_regular(path: Path, limit: int = MAX_FILE_BYTES) -> bytes | None:
+    """The bytes of `path` if it is a regular file (not a link, FIFO or device), else None.
+
+    At most `limit + 1` bytes are read, so a caller can tell "too big" from "fits".
+    """
+    fd = _open_regular(path)
+    if fd is None:
+        return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped between lstat and open
-            return None
-        chunks: list[bytes] = []
-        remaining = limit + 1
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        return b"".join(chunks)
+        return b"".join(_chunks(fd, limit + 1))
     finally:
         os.close(fd)
+
+
+def differs_at(path: Path, expected: bytes) -> int | None:
+    """Where the regular file `path` first differs from `expected` (a byte offset), or None
+    when it holds exactly `expected`; a file that is not regular differs at 0.
+
+    Streams the file and reads at most `len(expected) + 1` bytes: a generated file is
+    compared in full whatever its size (a cap here once made a 39 MB file drift forever).
+    """
+    fd = _open_regular(path)
+    if fd is None:
+        return 0
+    offset = 0
+    try:
+        for chunk in _chunks(fd, len(expected) + 1):
+            if chunk != expected[offset : offset + len(chunk)]:
+                return offset + _common_prefix(chunk, expected[offset : offset + len(chunk)])
+            offset += len(chunk)
+    finally:
+        os.close(fd)
+    return None if offset == len(expected) else offset
+
+
+def _common_prefix(left: bytes, right: bytes) -> int:
+    """The length of the common prefix of two byte strings (halving, not byte by byte)."""
+    low, high = 0, min(len(left), len(right))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if left[low:middle] == right[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def walk(root: Path) -> Iterator[tuple[str, os.stat_result]]:
@@ -157,7 +205,7 @@ def classify(root: Path, rel: str, info: os.stat_result, expected: Set[str]) -> 
         return Entry(rel, "hazard", reason) if reason else None
     if name.endswith(_NATIVE_SUFFIXES):
         return Entry(rel, "hazard", "a native extension module: Python imports it before .py")
-    head = read_regular(root / rel, _HEAD_BYTES) or b""
+    head = read_regular(root / rel, HEAD_BYTES) or b""
     if is_generated(head.decode("utf-8", "replace")):
         return Entry(rel, "stale", "generated, no longer produced")
     if name.endswith(_PYTHON_SUFFIXES):

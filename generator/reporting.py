@@ -22,8 +22,9 @@ class Reporter:
         self._seen: set[Problem] = set()
 
     def _add(self, problem: Problem) -> None:
-        # A property set (`allOf`) shared by many events is built once per event: a
-        # problem inside it is reported once, where it is written.
+        # A property set (`allOf`) is merged and typed once, but each event using it
+        # still makes its own fields (a rename warning, a default on a property one
+        # event requires): such a problem is reported once, where it is written.
         if problem not in self._seen:
             self._seen.add(problem)
             self.problems.append(problem)

@@ -401,9 +401,15 @@ def bad_exprs(node: TypeNode, names: Mapping[str, str], module: str) -> list[tup
         case UnionType():
             for member in node.members:
                 # Each member's own rules, on values of its type (the check picks the
-                # member by type). An enum member's bad values may be another member's.
-                if as_enum(member) is None:
+                # member by type). An enum member is broken by a value of its own type
+                # outside it: a value of another type may be another member's.
+                enum = as_enum(member)
+                if enum is None:
                     out += bad_exprs(member, names, module)[1:]
+                elif not (enum.base == "boolean" and {True, False} <= set(enum.values)):
+                    values = _values(enum.values)
+                    bad = f"_s.outside({values}, {py_string(enum.base)}, same_type=True)"
+                    out.append(("enum", f"_s.here({bad})"))
         case BooleanType() | ObjectType():
             pass  # no rule beyond the type
         case _:

@@ -373,8 +373,12 @@ def wrong_type(kind: str) -> st.SearchStrategy[Any]:
     return st.sampled_from(_WRONG_TYPES[kind])
 
 
-def outside(values: Sequence[Any], base: str) -> st.SearchStrategy[Any]:
-    """Values an enum of `values` (of type `base`) rejects: other values, other types."""
+def outside(values: Sequence[Any], base: str, *, same_type: bool = False) -> st.SearchStrategy[Any]:
+    """Values an enum of `values` (of type `base`) rejects: other values, other types.
+
+    `same_type` keeps to values of the enum's own type: in a union, a value of another
+    type may be another member's, while one of the enum's type can only be the enum's.
+    """
     members = frozenset(values)
     same: st.SearchStrategy[Any] | None = {
         "string": st.text(),
@@ -382,7 +386,7 @@ def outside(values: Sequence[Any], base: str) -> st.SearchStrategy[Any]:
         "number": st.floats(allow_nan=False) | st.integers(),
         "boolean": None if {True, False} <= members else st.booleans(),
     }[base]
-    wrong = wrong_type(base)
+    wrong = st.nothing() if same_type else wrong_type(base)
     if same is None:
         return wrong
     return same.filter(lambda v: v not in members) | wrong

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import sys
 import warnings
 from pathlib import Path
 
@@ -135,3 +136,20 @@ def test_the_command_line_counts_messages_and_broadcasts(tmp_path: Path) -> None
     result = ciogen("validate", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "(1 events, 0 attributes, 1 messages, 1 broadcasts)" in result.stdout
+
+
+def test_classes_an_event_shares_with_app_data_are_defined_where_the_data_is() -> None:
+    """`LineItem` and `Service` are used by one event and by a message or broadcast: they
+    live in models.py beside the data classes, not in the event's lazy module (which the
+    data classes' checks could not see: a NameError on first use)."""
+    case = "shared_classes"
+    with imported(package_root(case), package_name(case)) as package:
+        models = importlib.import_module(f"{package_name(case)}.models")
+        data = models.ReceiptMessageData.from_payload({"line_items": [{"sku": "a", "quantity": 1}]})
+        assert data.to_payload() == {"line_items": [{"quantity": 1, "sku": "a"}]}
+        assert models.OutageBroadcastData(service="api").to_payload() == {"service": "api"}
+        assert f"{package_name(case)}._events.order_completed" not in sys.modules
+        assert package.OrderCompleted(line_items=[data.line_items[0]]).service is None
+        for module in ("test_app_properties", "test_properties"):
+            tests = importlib.import_module(f"{package_name(case)}.tests.{module}")
+            assert run_generated_tests(tests) > 0

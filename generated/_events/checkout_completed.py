@@ -13,96 +13,19 @@ package); see `models.py`.
 from __future__ import annotations
 
 import decimal as _dec
-import re as _re
 import typing as _t
 
 from .. import _checks as _c
+from ..models import LineItem
 
 __all__ = [
     "CheckoutCompleted",
     "CheckoutCompletedCurrency",
-    "LineItem",
 ]
 
 _set = object.__setattr__
 CheckoutCompletedCurrency: _t.TypeAlias = _t.Literal["USD", "EUR", "GBP"]
 _CHECKOUT_COMPLETED_CURRENCY_VALUES: frozenset[object] = frozenset({"USD", "EUR", "GBP"})
-_PATTERN_0 = _re.compile("[A-Z0-9][A-Z0-9-]*")
-
-
-class LineItem(_c.Model):
-    """One product line of an order."""
-
-    __slots__ = ("name", "quantity", "sku", "unit_price")
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"quantity", "sku", "unit_price", "name"})
-    quantity: int
-    # Stock keeping unit, upper case.
-    sku: str
-    # An amount in the account's currency, in major units (12.50).
-    unit_price: float | _dec.Decimal
-    name: str | None
-
-    def __init__(
-        self, *, quantity: int, sku: str, unit_price: float | _dec.Decimal, name: str | None = None
-    ) -> None:
-        _v: _t.Any
-        _v = quantity
-        if not isinstance(_v, int) or isinstance(_v, bool):
-            raise _c.fail("line_item.quantity", "type", "must be an integer", _v)
-        if _v < 1:
-            raise _c.fail("line_item.quantity", "minimum", "must be >= 1", _v)
-        if _v > 1000:
-            raise _c.fail("line_item.quantity", "maximum", "must be <= 1000", _v)
-        _v = sku
-        if not isinstance(_v, str):
-            raise _c.fail("line_item.sku", "type", "must be a string", _v)
-        if len(_v) < 1:
-            raise _c.fail("line_item.sku", "minLength", "must be at least 1 character", _v)
-        if len(_v) > 64:
-            raise _c.fail("line_item.sku", "maxLength", "must be at most 64 characters", _v)
-        if _PATTERN_0.fullmatch(_v) is None:
-            raise _c.fail(
-                "line_item.sku", "pattern", "must match the pattern '[A-Z0-9][A-Z0-9-]*'", _v
-            )
-        _v = unit_price
-        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-            raise _c.fail("line_item.unit_price", "type", "must be a number", _v)
-        if not isinstance(_v, int) and not _c.is_finite(_v):
-            raise _c.fail("line_item.unit_price", "type", "must be a finite number", _v)
-        if _v < 0:
-            raise _c.fail("line_item.unit_price", "minimum", "must be >= 0", _v)
-        _v = name
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("line_item.name", "type", "must be a string", _v)
-            if len(_v) > 200:
-                raise _c.fail("line_item.name", "maxLength", "must be at most 200 characters", _v)
-        _set(self, "quantity", quantity)
-        _set(self, "sku", sku)
-        _set(self, "unit_price", unit_price)
-        _set(self, "name", name)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        _payload: dict[str, _t.Any] = {
-            "quantity": self.quantity, "sku": self.sku, "unit_price": self.unit_price
-        }
-        if self.name is not None:
-            _payload["name"] = self.name
-        return _payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _data = _c.check_payload_keys(
-            payload, "line_item", cls._KEYS, ("quantity", "sku", "unit_price")
-        )
-        return cls(
-            quantity=_c.load_int(_data["quantity"]),
-            sku=_data["sku"],
-            unit_price=_data["unit_price"],
-            name=_data.get("name"),
-        )
 
 
 class CheckoutCompleted(_c.Model):
@@ -115,14 +38,14 @@ class CheckoutCompleted(_c.Model):
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
         {"items", "line_items", "order_id", "total", "coupon", "currency"}
     )
-    # Number of units in the order.
     items: int
+    """Number of units in the order."""
     line_items: list[LineItem]
     order_id: str
-    # An amount in the account's currency, in major units (12.50).
     total: float | _dec.Decimal
-    # The coupon code applied, or null when none was.
+    """An amount in the account's currency, in major units (12.50)."""
     coupon: str | None
+    """The coupon code applied, or null when none was."""
     currency: CheckoutCompletedCurrency | None
 
     def __init__(

@@ -19,16 +19,16 @@ its bytes, as cheap as queueing them.
 from __future__ import annotations
 
 import gc
-import logging
 import threading
 import time
 from time import monotonic as _monotonic
 
 from .deadletters import write_dead_letters, write_items
+from .lazy import DEBUG, Logger
 from .values import _BATCH_PATH, _EVENTS_PATH, DROPPED, ErrorCallback, FailedOperation, _Dropped
 from .wire import _AnonymousEvent
 
-_log = logging.getLogger(__name__.rpartition(".")[0])
+_log = Logger(__name__.rpartition(".")[0])
 
 DEFER_BATCH = 100
 """Deferred reports go out once this many are waiting..."""
@@ -126,14 +126,14 @@ class Reporter:
 
     def needs_objects(self) -> bool:
         """Whether a report will hand out :class:`FailedOperation` objects."""
-        return self._on_error is not None or _log.isEnabledFor(logging.DEBUG)
+        return self._on_error is not None or _log.isEnabledFor(DEBUG)
 
     def writes_file(self) -> bool:
         """Whether reports are also appended to a dead-letter file."""
         return self._dead_letter_path is not None
 
     def _notify(self, failures: list[FailedOperation], reason: str) -> None:
-        if _log.isEnabledFor(logging.DEBUG):
+        if _log.isEnabledFor(DEBUG):
             for failure in failures:
                 _log.debug("failed operation (%s): %r", failure.reason, failure.operation)
         if self._on_error is not None:

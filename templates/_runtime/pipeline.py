@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 import random
 import threading
 import time
@@ -16,6 +15,7 @@ from .config import ClientConfig
 from .credentials import fail_queued
 from .errors import ClientClosedError, QueueFullError
 from .hooks import _register_pipeline
+from .lazy import Logger
 from .leftovers import close_by
 from .report_thread import hand_off_locked
 from .reporting import Reporter
@@ -25,7 +25,7 @@ from .values import DROPPED as _DROPPED
 from .values import ErrorCallback, FailedOperation, Stats
 from .wire import _BATCH_OVERHEAD, _AnonymousEvent, _path_of
 
-_log = logging.getLogger(__name__.rpartition(".")[0])
+_log = Logger(__name__.rpartition(".")[0])
 
 
 class _Inflight:

@@ -94,6 +94,6 @@ def test_safe_pull_request_passes(tmp_path: Path) -> None:
     done = run_step(pull_request_checkout(tmp_path, head))
     assert done.returncode == 0, done.stdout + done.stderr
     assert any(
-        x.startswith("::warning file=taxonomy.yaml,line=25,") and "ENUM_VALUE_ADDED" in x
+        x.startswith("::notice file=taxonomy.yaml,line=25,") and "ENUM_VALUE_ADDED" in x
         for x in done.stderr.splitlines()
     )

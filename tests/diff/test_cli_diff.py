@@ -83,10 +83,22 @@ def test_github_annotations(repo: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert cli.main(["diff", "--taxonomy", str(repo / "taxonomy.yaml"), "--format", "github"]) == 1
     err = capsys.readouterr().err.splitlines()
     assert any(
-        x.startswith("::warning file=") and "ENUM_VALUE_ADDED" in x and ",line=25," in x
+        x.startswith("::notice file=") and "ENUM_VALUE_ADDED" in x and ",line=25," in x
         for x in err
     )
+    assert not any(x.startswith("::warning") for x in err)
     assert any(x.startswith("::error file=") and "PROPERTY_REMOVED" in x for x in err)
+
+
+def test_github_unenforced_breaking_change_is_a_warning(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(repo, "      flag: {type: boolean}\n", "")
+    taxonomy = str(repo / "taxonomy.yaml")
+    assert cli.main(["diff", "--taxonomy", taxonomy, "--format", "github", "--fail-on", "none"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert any(x.startswith("::warning file=") and "PROPERTY_REMOVED" in x for x in err)
+    assert not any(x.startswith(("::error", "::notice")) for x in err)
 
 
 def test_against_a_ref_and_a_branch(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -46,7 +46,13 @@ def test_a_set_generates_no_class_and_an_unused_definition_none_either(sets: Mod
     }
     root = package_root("property_sets") / package_name("property_sets")
     schema = json.loads((root / "schemas" / "product_clicked.json").read_text(encoding="utf-8"))
-    assert sorted(schema["properties"]) == ["class", "list_position", "price", "product_id"]
+    assert sorted(schema["properties"]) == [
+        "class",
+        "dimensions",
+        "list_position",
+        "price",
+        "product_id",
+    ]
     assert schema["required"] == ["list_position", "product_id"]
 
 
@@ -67,3 +73,27 @@ def test_set_mistakes_are_located_once() -> None:
         "cyclic allOf: loop_a -> loop_b -> loop_a",
     ):
         assert expected in errors
+
+
+def test_a_nested_object_of_a_shared_set_is_one_class(sets: ModuleType) -> None:
+    """The set is built once: every event using `product` shares `ProductDimensions`."""
+    dims = sets.models.ProductDimensions(width=2.0)
+    viewed = sets.models.ProductViewed(product_id="p1", dimensions=dims)
+    shared = sets.models.ProductShared(product_id="p1", dimensions=dims, recipient="a@b.c")
+    assert viewed.to_payload()["dimensions"] == shared.to_payload()["dimensions"] == {"width": 2.0}
+    assert type(sets.models.ProductShared.from_payload(shared.to_payload()).dimensions) is (
+        sets.models.ProductDimensions
+    )
+    models = (package_root("property_sets") / package_name("property_sets")).rglob("*.py")
+    classes = [line for path in models for line in path.read_text("utf-8").splitlines()]
+    assert [c for c in classes if c.startswith("class ") and "Dimensions" in c] == [
+        "class ProductDimensions(_c.Model):"
+    ]
+
+
+def test_reserved_names_in_a_set_are_checked_where_they_are_written() -> None:
+    warnings = (GOLDEN / "property_sets" / WARNINGS).read_text(encoding="utf-8")
+    assert warnings.count("'recipient' is a reserved event data key") == 1
+    assert "definitions.messaging.properties.recipient: 'recipient'" in warnings
+    errors = (GOLDEN / "property_sets_errors" / "expected_errors.txt").read_text(encoding="utf-8")
+    assert "definitions.identity.properties.cio_id: 'cio_id' is reserved" in errors

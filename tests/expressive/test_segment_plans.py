@@ -48,7 +48,18 @@ def built(
 ) -> Iterator[tuple[str, Path, ModuleType]]:
     plan: str = request.param
     taxonomy, warnings = load_file(EXAMPLES / f"{plan}.yaml")
-    assert [w.format() for w in warnings] == []
+    # Segment's `Product Shared` / `Cart Shared` carry `recipient` (in the shared
+    # `share` set), which Customer.io reads as the To address of messages the event
+    # triggers: the one warning, located in the set, is the plan's real hazard.
+    expected = (
+        [
+            "definitions.share.properties.recipient: 'recipient' is a reserved event data key"
+            " (overrides the To address of messages this event triggers)"
+        ]
+        if plan == "segment-ecommerce-v2"
+        else []
+    )
+    assert [w.format().split(": warning: ", 1)[1] for w in warnings] == expected
     assert len(taxonomy.events) == PLANS[plan]
     root = tmp_path_factory.mktemp(plan)
     package = plan.replace("-", "_")

@@ -10,6 +10,7 @@ cannot be decided (an int is a number, two objects alike, a map and an object).
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 from collections.abc import Iterator
 from decimal import Decimal
@@ -153,3 +154,18 @@ def test_undecidable_unions_are_located_errors() -> None:
         "nested_nullable.properties.v.oneOf[0]: a union member cannot be nullable",
     ):
         assert expected in errors
+
+
+def test_an_enum_member_is_broken_by_a_value_of_its_own_type(unions: ModuleType) -> None:
+    """The generated tests mutate an enum member with values of its own type only: a value
+    of another type may be another member's (`source` takes `web`, `app` or an integer)."""
+    searched = unions.models.ProductsSearched
+    assert searched(query="q", page=1, source="web").to_payload()["source"] == "web"
+    for source, rule in (("tv", "enum"), (0, "minimum"), (1.5, "type")):
+        with pytest.raises(unions.ValidationError) as caught:
+            searched(query="q", page=1, source=source)
+        assert (caught.value.field, caught.value.rule) == ("products_searched.source", rule)
+    tests = importlib.import_module(f"{package_name('unions')}.tests.test_properties")
+    rows = [(m.field, m.rule) for group in tests.MUTATION_GROUPS for m in group.rows]
+    assert rows.count(("source", "enum")) == 1
+    assert rows.count(("ranked", "enum")) == 2  # `true` and `1.5 | 2.5`

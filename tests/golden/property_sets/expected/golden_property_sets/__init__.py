@@ -43,6 +43,8 @@ if _t.TYPE_CHECKING:
         PersonAttributes,
         PersonAttributesUpdate,
         ProductClicked,
+        ProductDimensions,
+        ProductShared,
         ProductViewed,
     )
 
@@ -64,6 +66,8 @@ __all__ = [
     "PersonAttributes",
     "PersonAttributesUpdate",
     "ProductClicked",
+    "ProductDimensions",
+    "ProductShared",
     "ProductViewed",
     "QueueFullError",
     "RecordingTransport",

@@ -14,8 +14,8 @@ JSON-safe dict Customer.io receives (wire names, timestamps as Unix seconds);
 
 Each event's class (with the nested objects and enums only it uses) lives in its
 own module under `_events/`, imported the first time the class is used, so a
-process pays for the events it sends, not for every event of the plan. This
-module holds what several events or the person attributes share.
+process pays for the events it sends, not for every event of the plan;
+This module holds what several events or the person attributes share.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from ._checks import ValidationError
 if _t.TYPE_CHECKING:
     from ._events.cart_viewed import CartViewed, LineItem
     from ._events.product_clicked import ProductClicked
+    from ._events.product_shared import ProductShared
     from ._events.product_viewed import ProductViewed
 
 __all__ = [
@@ -40,6 +41,8 @@ __all__ = [
     "PersonAttributes",
     "PersonAttributesUpdate",
     "ProductClicked",
+    "ProductDimensions",
+    "ProductShared",
     "ProductViewed",
     "ValidationError",
 ]
@@ -47,14 +50,51 @@ __all__ = [
 _set = object.__setattr__
 
 
+class ProductDimensions(_c.Model):
+    """A nested object in a shared set is one class (ProductDimensions) for all."""
+
+    __slots__ = ("width",)
+    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"width"})
+    width: float | _dec.Decimal | None
+
+    def __init__(self, *, width: float | _dec.Decimal | None = None) -> None:
+        _v: _t.Any
+        _v = width
+        if _v is not None:
+            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
+                raise _c.fail("product.dimensions.width", "type", "must be a number", _v)
+            if not isinstance(_v, int) and not _c.is_finite(_v):
+                raise _c.fail("product.dimensions.width", "type", "must be a finite number", _v)
+            if _v < 0:
+                raise _c.fail("product.dimensions.width", "minimum", "must be >= 0", _v)
+        _set(self, "width", width)
+
+    def to_payload(self) -> dict[str, _t.Any]:
+        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+        _payload: dict[str, _t.Any] = {}
+        if self.width is not None:
+            _payload["width"] = self.width
+        return _payload
+
+    @classmethod
+    def from_payload(cls, payload: _t.Any) -> _t.Self:
+        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+        _data = _c.check_payload_keys(payload, "product.dimensions", cls._KEYS, ())
+        return cls(
+            width=_data.get("width"),
+        )
+
+
 class PersonAttributes(_c.Model):
     """Person attributes sent by `identify`."""
 
-    __slots__ = ("class_", "price", "product_id")
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"product_id", "class", "price"})
+    __slots__ = ("class_", "dimensions", "price", "product_id")
+    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"product_id", "class", "dimensions", "price"})
     product_id: str
-    # A keyword: renamed once, however many events share it.
     class_: str | None
+    """A keyword: renamed once, however many events share it."""
+    dimensions: ProductDimensions | None
+    """A nested object in a shared set is one class (ProductDimensions) for all."""
     price: float | _dec.Decimal | None
 
     def __init__(
@@ -62,6 +102,7 @@ class PersonAttributes(_c.Model):
         *,
         product_id: str,
         class_: str | None = None,
+        dimensions: ProductDimensions | None = None,
         price: float | _dec.Decimal | None = None,
     ) -> None:
         _v: _t.Any
@@ -71,6 +112,9 @@ class PersonAttributes(_c.Model):
         _v = class_
         if _v is not None and (not isinstance(_v, str)):
             raise _c.fail("attributes.class", "type", "must be a string", _v)
+        _v = dimensions
+        if _v is not None and (not isinstance(_v, ProductDimensions)):
+            raise _c.fail("attributes.dimensions", "type", "must be a ProductDimensions", _v)
         _v = price
         if _v is not None:
             if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
@@ -81,6 +125,7 @@ class PersonAttributes(_c.Model):
                 raise _c.fail("attributes.price", "minimum", "must be >= 0", _v)
         _set(self, "product_id", product_id)
         _set(self, "class_", class_)
+        _set(self, "dimensions", dimensions)
         _set(self, "price", price)
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -88,6 +133,8 @@ class PersonAttributes(_c.Model):
         _payload: dict[str, _t.Any] = {"product_id": self.product_id}
         if self.class_ is not None:
             _payload["class"] = self.class_
+        if self.dimensions is not None:
+            _payload["dimensions"] = self.dimensions.to_payload()
         if self.price is not None:
             _payload["price"] = self.price
         return _payload
@@ -99,6 +146,7 @@ class PersonAttributes(_c.Model):
         return cls(
             product_id=_data["product_id"],
             class_=_data.get("class"),
+            dimensions=_c.load_object(ProductDimensions.from_payload, _data.get("dimensions")),
             price=_data.get("price"),
         )
 
@@ -106,11 +154,13 @@ class PersonAttributes(_c.Model):
 class PersonAttributesUpdate(_c.Model):
     """A partial update of person attributes: only the fields you pass are sent."""
 
-    __slots__ = ("class_", "price", "product_id")
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"product_id", "class", "price"})
+    __slots__ = ("class_", "dimensions", "price", "product_id")
+    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"product_id", "class", "dimensions", "price"})
     product_id: str | None
-    # A keyword: renamed once, however many events share it.
     class_: str | None
+    """A keyword: renamed once, however many events share it."""
+    dimensions: ProductDimensions | None
+    """A nested object in a shared set is one class (ProductDimensions) for all."""
     price: float | _dec.Decimal | None
 
     def __init__(
@@ -118,6 +168,7 @@ class PersonAttributesUpdate(_c.Model):
         *,
         product_id: str | None = None,
         class_: str | None = None,
+        dimensions: ProductDimensions | None = None,
         price: float | _dec.Decimal | None = None,
     ) -> None:
         _v: _t.Any
@@ -127,6 +178,9 @@ class PersonAttributesUpdate(_c.Model):
         _v = class_
         if _v is not None and (not isinstance(_v, str)):
             raise _c.fail("attributes.class", "type", "must be a string", _v)
+        _v = dimensions
+        if _v is not None and (not isinstance(_v, ProductDimensions)):
+            raise _c.fail("attributes.dimensions", "type", "must be a ProductDimensions", _v)
         _v = price
         if _v is not None:
             if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
@@ -137,6 +191,7 @@ class PersonAttributesUpdate(_c.Model):
                 raise _c.fail("attributes.price", "minimum", "must be >= 0", _v)
         _set(self, "product_id", product_id)
         _set(self, "class_", class_)
+        _set(self, "dimensions", dimensions)
         _set(self, "price", price)
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -146,6 +201,8 @@ class PersonAttributesUpdate(_c.Model):
             _payload["product_id"] = self.product_id
         if self.class_ is not None:
             _payload["class"] = self.class_
+        if self.dimensions is not None:
+            _payload["dimensions"] = self.dimensions.to_payload()
         if self.price is not None:
             _payload["price"] = self.price
         return _payload
@@ -157,6 +214,7 @@ class PersonAttributesUpdate(_c.Model):
         return cls(
             product_id=_data.get("product_id"),
             class_=_data.get("class"),
+            dimensions=_c.load_object(ProductDimensions.from_payload, _data.get("dimensions")),
             price=_data.get("price"),
         )
 
@@ -165,6 +223,7 @@ if _t.TYPE_CHECKING:
     AnyEvent: _t.TypeAlias = _t.Union[  # noqa: UP007
         CartViewed,
         ProductClicked,
+        ProductShared,
         ProductViewed,
     ]
     """Any event of the plan (for `Client.track`)."""
@@ -172,16 +231,18 @@ if _t.TYPE_CHECKING:
     EVENT_TYPES: dict[str, type[AnyEvent]]
     """Every event class by its Customer.io event name."""
 
-# Where each lazily loaded name is defined: `_events/<module>.py`.
+# Where each lazily loaded name is defined: `_events/<event>.py`.
 _LAZY: dict[str, str] = {
-    "LineItem": "cart_viewed",
-    "CartViewed": "cart_viewed",
-    "ProductClicked": "product_clicked",
-    "ProductViewed": "product_viewed",
+    "LineItem": "._events.cart_viewed",
+    "CartViewed": "._events.cart_viewed",
+    "ProductClicked": "._events.product_clicked",
+    "ProductShared": "._events.product_shared",
+    "ProductViewed": "._events.product_viewed",
 }
 _EVENT_CLASSES = (
     "CartViewed",
     "ProductClicked",
+    "ProductShared",
     "ProductViewed",
 )
 
@@ -190,7 +251,7 @@ if not _t.TYPE_CHECKING:  # type checkers see the imports above instead
     def __getattr__(name: str) -> _t.Any:
         """Load an event's module on first use; build `EVENT_TYPES`/`AnyEvent` on demand."""
         if name in _LAZY:
-            module = _importlib.import_module("._events." + _LAZY[name], __package__)
+            module = _importlib.import_module(_LAZY[name], __package__)
             value = getattr(module, name)
         elif name == "EVENT_TYPES":
             classes = [__getattr__(n) for n in _EVENT_CLASSES]

@@ -36,6 +36,8 @@ __all__ = [
     "person_attributes",
     "person_attributes_update",
     "product_clicked",
+    "product_dimensions",
+    "product_shared",
     "product_viewed",
 ]
 
@@ -62,6 +64,7 @@ def line_item() -> _st.SearchStrategy[_m.LineItem]:
         product_id=_st.text(),
         quantity=_s.integers(minimum=1),
         class_=_s.optional(_st.text()),
+        dimensions=_s.optional(product_dimensions()),
         price=_s.optional(_s.numbers(minimum=0)),
     )
 
@@ -76,6 +79,7 @@ def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
         _m.PersonAttributes,
         product_id=_st.text(),
         class_=_s.optional(_st.text()),
+        dimensions=_s.optional(product_dimensions()),
         price=_s.optional(_s.numbers(minimum=0)),
     ).filter(_s.fits)
 
@@ -90,6 +94,7 @@ def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
         _m.PersonAttributesUpdate,
         product_id=_s.optional(_st.text()),
         class_=_s.optional(_st.text()),
+        dimensions=_s.optional(product_dimensions()),
         price=_s.optional(_s.numbers(minimum=0)),
     ).filter(_s.fits)
 
@@ -105,7 +110,35 @@ def product_clicked() -> _st.SearchStrategy[_m.ProductClicked]:
         list_position=_s.integers(minimum=1),
         product_id=_st.text(),
         class_=_s.optional(_st.text()),
+        dimensions=_s.optional(product_dimensions()),
         price=_s.optional(_s.numbers(minimum=0)),
+    ).filter(_s.fits)
+
+
+def product_dimensions() -> _st.SearchStrategy[_m.ProductDimensions]:
+    """Valid `ProductDimensions` objects (`product.dimensions`).
+
+    Every property within its rules, optional properties both set and unset.
+    """
+    return _st.builds(
+        _m.ProductDimensions,
+        width=_s.optional(_s.numbers(minimum=0)),
+    )
+
+
+def product_shared() -> _st.SearchStrategy[_m.ProductShared]:
+    """Valid `ProductShared` events (`product_shared`).
+
+    Every property within its rules, optional properties both set and unset;
+    the data fits one Customer.io Track API operation.
+    """
+    return _st.builds(
+        _m.ProductShared,
+        product_id=_st.text(),
+        class_=_s.optional(_st.text()),
+        dimensions=_s.optional(product_dimensions()),
+        price=_s.optional(_s.numbers(minimum=0)),
+        recipient=_s.optional(_st.text()),
     ).filter(_s.fits)
 
 
@@ -119,6 +152,7 @@ def product_viewed() -> _st.SearchStrategy[_m.ProductViewed]:
         _m.ProductViewed,
         product_id=_st.text(),
         class_=_s.optional(_st.text()),
+        dimensions=_s.optional(product_dimensions()),
         price=_s.optional(_s.numbers(minimum=0)),
         value=_s.optional(_s.numbers()),
     ).filter(_s.fits)
@@ -127,6 +161,7 @@ def product_viewed() -> _st.SearchStrategy[_m.ProductViewed]:
 EVENT_STRATEGIES: dict[str, _abc.Callable[[], _st.SearchStrategy[_m.AnyEvent]]] = {
     "cart_viewed": cart_viewed,
     "product_clicked": product_clicked,
+    "product_shared": product_shared,
     "product_viewed": product_viewed,
 }
 """The strategy of every event, by its Customer.io event name."""

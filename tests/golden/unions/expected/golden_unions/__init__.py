@@ -47,6 +47,9 @@ if _t.TYPE_CHECKING:
         PersonAttributes,
         PersonAttributesUpdate,
         ProductsSearched,
+        ProductsSearchedRankedOption1,
+        ProductsSearchedRankedOption2,
+        ProductsSearchedSourceOption1,
         TextQuery,
     )
 
@@ -72,6 +75,9 @@ __all__ = [
     "PersonAttributes",
     "PersonAttributesUpdate",
     "ProductsSearched",
+    "ProductsSearchedRankedOption1",
+    "ProductsSearchedRankedOption2",
+    "ProductsSearchedSourceOption1",
     "QueueFullError",
     "RecordingTransport",
     "Response",

@@ -127,7 +127,13 @@ def products_searched() -> _st.SearchStrategy[_m.ProductsSearched]:
         _m.ProductsSearched,
         page=_s.optional(_s.integers(minimum=1)),
         query=_st.one_of(_s.strings(max_length=200), text_query(), filter_query()),
+        ranked=_s.optional(
+            _st.one_of(
+                _st.sampled_from((True,)), _st.sampled_from((1.5, 2.5)), _s.lists(_st.text())
+            ),
+        ),
         score=_s.optional(_st.one_of(_s.numbers(exclusive_minimum=0), _s.strings(format="uuid"))),
+        source=_s.optional(_st.one_of(_st.sampled_from(("web", "app")), _s.integers(minimum=1))),
         tags=_s.optional(_s.lists(_st.one_of(_st.text(), _s.integers()), unique=True)),
         when=_s.optional(_st.one_of(_s.timestamps(), _st.text())),
     ).filter(_s.fits)

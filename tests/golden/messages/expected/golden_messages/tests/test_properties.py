@@ -47,9 +47,6 @@ ULID = re.compile("[0-9A-HJKMNP-TV-Z]{26}")
 
 MODELS: list[_s.Model] = [
     _s.Model(_m.PasswordResetMessageData, strategies.password_reset_message_data, None),
-    _s.Model(
-        _m.ReceiptMessageDataLineItemsItem, strategies.receipt_message_data_line_items_item, None
-    ),
     _s.Model(_m.ReceiptMessageData, strategies.receipt_message_data, None),
     _s.Model(_m.OrderShippedMessageData, strategies.order_shipped_message_data, None),
     _s.Model(_m.LoginCodeMessageData, strategies.login_code_message_data, None),

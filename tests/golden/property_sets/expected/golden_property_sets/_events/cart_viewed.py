@@ -16,6 +16,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from ..models import ProductDimensions
 
 __all__ = [
     "CartViewed",
@@ -28,12 +29,16 @@ _set = object.__setattr__
 class LineItem(_c.Model):
     """A class of its own, whose fields come from a set."""
 
-    __slots__ = ("class_", "price", "product_id", "quantity")
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"product_id", "quantity", "class", "price"})
+    __slots__ = ("class_", "dimensions", "price", "product_id", "quantity")
+    _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
+        {"product_id", "quantity", "class", "dimensions", "price"}
+    )
     product_id: str
     quantity: int
-    # A keyword: renamed once, however many events share it.
     class_: str | None
+    """A keyword: renamed once, however many events share it."""
+    dimensions: ProductDimensions | None
+    """A nested object in a shared set is one class (ProductDimensions) for all."""
     price: float | _dec.Decimal | None
 
     def __init__(
@@ -42,6 +47,7 @@ class LineItem(_c.Model):
         product_id: str,
         quantity: int,
         class_: str | None = None,
+        dimensions: ProductDimensions | None = None,
         price: float | _dec.Decimal | None = None,
     ) -> None:
         _v: _t.Any
@@ -56,6 +62,9 @@ class LineItem(_c.Model):
         _v = class_
         if _v is not None and (not isinstance(_v, str)):
             raise _c.fail("line_item.class", "type", "must be a string", _v)
+        _v = dimensions
+        if _v is not None and (not isinstance(_v, ProductDimensions)):
+            raise _c.fail("line_item.dimensions", "type", "must be a ProductDimensions", _v)
         _v = price
         if _v is not None:
             if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
@@ -67,6 +76,7 @@ class LineItem(_c.Model):
         _set(self, "product_id", product_id)
         _set(self, "quantity", quantity)
         _set(self, "class_", class_)
+        _set(self, "dimensions", dimensions)
         _set(self, "price", price)
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -74,6 +84,8 @@ class LineItem(_c.Model):
         _payload: dict[str, _t.Any] = {"product_id": self.product_id, "quantity": self.quantity}
         if self.class_ is not None:
             _payload["class"] = self.class_
+        if self.dimensions is not None:
+            _payload["dimensions"] = self.dimensions.to_payload()
         if self.price is not None:
             _payload["price"] = self.price
         return _payload
@@ -86,6 +98,7 @@ class LineItem(_c.Model):
             product_id=_data["product_id"],
             quantity=_c.load_int(_data["quantity"]),
             class_=_data.get("class"),
+            dimensions=_c.load_object(ProductDimensions.from_payload, _data.get("dimensions")),
             price=_data.get("price"),
         )
 

@@ -16,6 +16,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from ..models import ProductDimensions
 
 __all__ = [
     "ProductClicked",
@@ -27,17 +28,19 @@ _set = object.__setattr__
 class ProductClicked(_c.Model):
     """A product in a list was clicked."""
 
-    __slots__ = ("class_", "list_position", "price", "product_id")
+    __slots__ = ("class_", "dimensions", "list_position", "price", "product_id")
     EVENT_NAME: _t.ClassVar[str] = "product_clicked"
     ANONYMOUS: _t.ClassVar[bool] = False
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
-        {"list_position", "product_id", "class", "price"}
+        {"list_position", "product_id", "class", "dimensions", "price"}
     )
     list_position: int
     product_id: str
-    # A keyword: renamed once, however many events share it.
     class_: str | None
+    """A keyword: renamed once, however many events share it."""
+    dimensions: ProductDimensions | None
+    """A nested object in a shared set is one class (ProductDimensions) for all."""
     price: float | _dec.Decimal | None
 
     def __init__(
@@ -46,6 +49,7 @@ class ProductClicked(_c.Model):
         list_position: int,
         product_id: str,
         class_: str | None = None,
+        dimensions: ProductDimensions | None = None,
         price: float | _dec.Decimal | None = None,
     ) -> None:
         _v: _t.Any
@@ -60,6 +64,9 @@ class ProductClicked(_c.Model):
         _v = class_
         if _v is not None and (not isinstance(_v, str)):
             raise _c.fail("product_clicked.class", "type", "must be a string", _v)
+        _v = dimensions
+        if _v is not None and (not isinstance(_v, ProductDimensions)):
+            raise _c.fail("product_clicked.dimensions", "type", "must be a ProductDimensions", _v)
         _v = price
         if _v is not None:
             if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
@@ -71,6 +78,7 @@ class ProductClicked(_c.Model):
         _set(self, "list_position", list_position)
         _set(self, "product_id", product_id)
         _set(self, "class_", class_)
+        _set(self, "dimensions", dimensions)
         _set(self, "price", price)
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -80,6 +88,8 @@ class ProductClicked(_c.Model):
         }
         if self.class_ is not None:
             _payload["class"] = self.class_
+        if self.dimensions is not None:
+            _payload["dimensions"] = self.dimensions.to_payload()
         if self.price is not None:
             _payload["price"] = self.price
         return _payload
@@ -94,5 +104,6 @@ class ProductClicked(_c.Model):
             list_position=_c.load_int(_data["list_position"]),
             product_id=_data["product_id"],
             class_=_data.get("class"),
+            dimensions=_c.load_object(ProductDimensions.from_payload, _data.get("dimensions")),
             price=_data.get("price"),
         )

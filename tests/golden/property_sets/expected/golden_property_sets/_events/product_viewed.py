@@ -16,6 +16,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from ..models import ProductDimensions
 
 __all__ = [
     "ProductViewed",
@@ -27,23 +28,28 @@ _set = object.__setattr__
 class ProductViewed(_c.Model):
     """A product was viewed."""
 
-    __slots__ = ("class_", "price", "product_id", "value")
+    __slots__ = ("class_", "dimensions", "price", "product_id", "value")
     EVENT_NAME: _t.ClassVar[str] = "product_viewed"
     ANONYMOUS: _t.ClassVar[bool] = False
     DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"product_id", "class", "price", "value"})
+    _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
+        {"product_id", "class", "dimensions", "price", "value"}
+    )
     product_id: str
-    # A keyword: renamed once, however many events share it.
     class_: str | None
+    """A keyword: renamed once, however many events share it."""
+    dimensions: ProductDimensions | None
+    """A nested object in a shared set is one class (ProductDimensions) for all."""
     price: float | _dec.Decimal | None
-    # Segment's core property: kept as written.
     value: float | _dec.Decimal | None
+    """Segment's core property: kept as written."""
 
     def __init__(
         self,
         *,
         product_id: str,
         class_: str | None = None,
+        dimensions: ProductDimensions | None = None,
         price: float | _dec.Decimal | None = None,
         value: float | _dec.Decimal | None = None,
     ) -> None:
@@ -54,6 +60,9 @@ class ProductViewed(_c.Model):
         _v = class_
         if _v is not None and (not isinstance(_v, str)):
             raise _c.fail("product_viewed.class", "type", "must be a string", _v)
+        _v = dimensions
+        if _v is not None and (not isinstance(_v, ProductDimensions)):
+            raise _c.fail("product_viewed.dimensions", "type", "must be a ProductDimensions", _v)
         _v = price
         if _v is not None:
             if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
@@ -70,6 +79,7 @@ class ProductViewed(_c.Model):
                 raise _c.fail("product_viewed.value", "type", "must be a finite number", _v)
         _set(self, "product_id", product_id)
         _set(self, "class_", class_)
+        _set(self, "dimensions", dimensions)
         _set(self, "price", price)
         _set(self, "value", value)
 
@@ -78,6 +88,8 @@ class ProductViewed(_c.Model):
         _payload: dict[str, _t.Any] = {"product_id": self.product_id}
         if self.class_ is not None:
             _payload["class"] = self.class_
+        if self.dimensions is not None:
+            _payload["dimensions"] = self.dimensions.to_payload()
         if self.price is not None:
             _payload["price"] = self.price
         if self.value is not None:
@@ -91,6 +103,7 @@ class ProductViewed(_c.Model):
         return cls(
             product_id=_data["product_id"],
             class_=_data.get("class"),
+            dimensions=_c.load_object(ProductDimensions.from_payload, _data.get("dimensions")),
             price=_data.get("price"),
             value=_data.get("value"),
         )

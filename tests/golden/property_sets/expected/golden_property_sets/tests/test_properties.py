@@ -55,14 +55,24 @@ MODELS: list[_s.Model] = [
     ),
     _s.Model(_m.CartViewed, strategies.cart_viewed, "cart_viewed.json"),
     _s.Model(_m.ProductClicked, strategies.product_clicked, "product_clicked.json"),
+    _s.Model(_m.ProductShared, strategies.product_shared, "product_shared.json"),
     _s.Model(_m.ProductViewed, strategies.product_viewed, "product_viewed.json"),
 ]
 EVENTS: list[_s.EventCase] = [
     _s.EventCase(_m.CartViewed, strategies.cart_viewed, "cart_viewed", None),
     _s.EventCase(_m.ProductClicked, strategies.product_clicked, "product_clicked", None),
+    _s.EventCase(_m.ProductShared, strategies.product_shared, "product_shared", None),
     _s.EventCase(_m.ProductViewed, strategies.product_viewed, "product_viewed", None),
 ]
 MUTATIONS: list[_s.Mutation] = [
+    *_s.rules(
+        _m.ProductDimensions,
+        strategies.product_dimensions,
+        "width",
+        "product.dimensions.width",
+        ("type", _s.here(_s.wrong_type("number"))),
+        ("minimum", _s.here(_s.finite_floats(max_value=0, exclude_max=True))),
+    ),
     *_s.rules(
         _m.LineItem,
         strategies.line_item,
@@ -90,6 +100,13 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.LineItem,
         strategies.line_item,
+        "dimensions",
+        "line_item.dimensions",
+        ("type", _s.here(_s.wrong_type("object"))),
+    ),
+    *_s.rules(
+        _m.LineItem,
+        strategies.line_item,
         "price",
         "line_item.price",
         ("type", _s.here(_s.wrong_type("number"))),
@@ -113,6 +130,13 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.PersonAttributes,
         strategies.person_attributes,
+        "dimensions",
+        "attributes.dimensions",
+        ("type", _s.here(_s.wrong_type("object"))),
+    ),
+    *_s.rules(
+        _m.PersonAttributes,
+        strategies.person_attributes,
         "price",
         "attributes.price",
         ("type", _s.here(_s.wrong_type("number"))),
@@ -131,6 +155,13 @@ MUTATIONS: list[_s.Mutation] = [
         "class_",
         "attributes.class",
         ("type", _s.here(_s.wrong_type("string"))),
+    ),
+    *_s.rules(
+        _m.PersonAttributesUpdate,
+        strategies.person_attributes_update,
+        "dimensions",
+        "attributes.dimensions",
+        ("type", _s.here(_s.wrong_type("object"))),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -180,10 +211,54 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.ProductClicked,
         strategies.product_clicked,
+        "dimensions",
+        "product_clicked.dimensions",
+        ("type", _s.here(_s.wrong_type("object"))),
+    ),
+    *_s.rules(
+        _m.ProductClicked,
+        strategies.product_clicked,
         "price",
         "product_clicked.price",
         ("type", _s.here(_s.wrong_type("number"))),
         ("minimum", _s.here(_s.finite_floats(max_value=0, exclude_max=True))),
+    ),
+    *_s.rules(
+        _m.ProductShared,
+        strategies.product_shared,
+        "product_id",
+        "product_shared.product_id",
+        ("type", _s.here(_st.none())),
+        ("type", _s.here(_s.wrong_type("string"))),
+    ),
+    *_s.rules(
+        _m.ProductShared,
+        strategies.product_shared,
+        "class_",
+        "product_shared.class",
+        ("type", _s.here(_s.wrong_type("string"))),
+    ),
+    *_s.rules(
+        _m.ProductShared,
+        strategies.product_shared,
+        "dimensions",
+        "product_shared.dimensions",
+        ("type", _s.here(_s.wrong_type("object"))),
+    ),
+    *_s.rules(
+        _m.ProductShared,
+        strategies.product_shared,
+        "price",
+        "product_shared.price",
+        ("type", _s.here(_s.wrong_type("number"))),
+        ("minimum", _s.here(_s.finite_floats(max_value=0, exclude_max=True))),
+    ),
+    *_s.rules(
+        _m.ProductShared,
+        strategies.product_shared,
+        "recipient",
+        "product_shared.recipient",
+        ("type", _s.here(_s.wrong_type("string"))),
     ),
     *_s.rules(
         _m.ProductViewed,
@@ -199,6 +274,13 @@ MUTATIONS: list[_s.Mutation] = [
         "class_",
         "product_viewed.class",
         ("type", _s.here(_s.wrong_type("string"))),
+    ),
+    *_s.rules(
+        _m.ProductViewed,
+        strategies.product_viewed,
+        "dimensions",
+        "product_viewed.dimensions",
+        ("type", _s.here(_s.wrong_type("object"))),
     ),
     *_s.rules(
         _m.ProductViewed,
@@ -223,6 +305,7 @@ REQUIRED: list[_s.Required] = [
     _s.Required(_m.PersonAttributes, strategies.person_attributes, "product_id"),
     _s.Required(_m.ProductClicked, strategies.product_clicked, "list_position"),
     _s.Required(_m.ProductClicked, strategies.product_clicked, "product_id"),
+    _s.Required(_m.ProductShared, strategies.product_shared, "product_id"),
     _s.Required(_m.ProductViewed, strategies.product_viewed, "product_id"),
 ]
 MUTATION_GROUPS = _s.grouped(MUTATIONS, per_field=True)

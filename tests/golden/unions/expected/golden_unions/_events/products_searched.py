@@ -21,10 +21,19 @@ from .. import _checks as _c
 __all__ = [
     "FilterQuery",
     "ProductsSearched",
+    "ProductsSearchedRankedOption1",
+    "ProductsSearchedRankedOption2",
+    "ProductsSearchedSourceOption1",
     "TextQuery",
 ]
 
 _set = object.__setattr__
+ProductsSearchedRankedOption1: _t.TypeAlias = _t.Literal[True]
+_PRODUCTS_SEARCHED_RANKED_OPTION1_VALUES: frozenset[object] = frozenset({True})
+ProductsSearchedRankedOption2: _t.TypeAlias = float
+_PRODUCTS_SEARCHED_RANKED_OPTION2_VALUES: frozenset[object] = frozenset({1.5, 2.5})
+ProductsSearchedSourceOption1: _t.TypeAlias = _t.Literal["web", "app"]
+_PRODUCTS_SEARCHED_SOURCE_OPTION1_VALUES: frozenset[object] = frozenset({"web", "app"})
 
 
 class TextQuery(_c.Model):
@@ -99,15 +108,19 @@ class FilterQuery(_c.Model):
 class ProductsSearched(_c.Model):
     """A search was run."""
 
-    __slots__ = ("page", "query", "score", "tags", "when")
+    __slots__ = ("page", "query", "ranked", "score", "source", "tags", "when")
     EVENT_NAME: _t.ClassVar[str] = "products_searched"
     ANONYMOUS: _t.ClassVar[bool] = False
     DEPRECATION: _t.ClassVar[str | None] = None
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"page", "query", "score", "tags", "when"})
+    _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
+        {"page", "query", "ranked", "score", "source", "tags", "when"}
+    )
     page: int | None
-    # What was searched for, as typed or as a structured query.
     query: str | TextQuery | FilterQuery
+    """What was searched for, as typed or as a structured query."""
+    ranked: ProductsSearchedRankedOption1 | ProductsSearchedRankedOption2 | list[str] | None
     score: float | _dec.Decimal | str | None
+    source: ProductsSearchedSourceOption1 | int | None
     tags: list[str | int] | None
     when: _dt.datetime | str | None
 
@@ -116,7 +129,11 @@ class ProductsSearched(_c.Model):
         *,
         page: int | None,
         query: str | TextQuery | FilterQuery,
+        ranked: ProductsSearchedRankedOption1 | ProductsSearchedRankedOption2 | list[
+            str
+        ] | None = None,
         score: float | _dec.Decimal | str | None = None,
+        source: ProductsSearchedSourceOption1 | int | None = None,
         tags: list[str | int] | None = None,
         when: _dt.datetime | str | None = None,
     ) -> None:
@@ -140,6 +157,29 @@ class ProductsSearched(_c.Model):
                 "must be a string, a TextQuery or a FilterQuery",
                 _v,
             )
+        _v = ranked
+        if _v is not None:
+            if isinstance(_v, bool):
+                if not isinstance(_v, bool) or _v not in _PRODUCTS_SEARCHED_RANKED_OPTION1_VALUES:
+                    raise _c.fail("products_searched.ranked", "enum", "must be one of True", _v)
+            elif isinstance(_v, int | float | _dec.Decimal) and not isinstance(_v, bool):
+                if not isinstance(_v, int | float | _dec.Decimal) or isinstance(
+                    _v, bool
+                ) or _v not in _PRODUCTS_SEARCHED_RANKED_OPTION2_VALUES:
+                    raise _c.fail("products_searched.ranked", "enum", "must be one of 1.5, 2.5", _v)
+            elif isinstance(_v, list):
+                for i0, item0 in enumerate(_v):
+                    if not isinstance(item0, str):
+                        raise _c.fail(
+                            _c.field_at("products_searched.ranked", i0),
+                            "type",
+                            "must be a string",
+                            item0,
+                        )
+            else:
+                raise _c.fail(
+                    "products_searched.ranked", "type", "must be a boolean, a number or a list", _v
+                )
         _v = score
         if _v is not None:
             if isinstance(_v, int | float | _dec.Decimal) and not isinstance(_v, bool):
@@ -152,6 +192,20 @@ class ProductsSearched(_c.Model):
                     raise _c.fail("products_searched.score", "format", "must be a valid uuid", _v)
             else:
                 raise _c.fail("products_searched.score", "type", "must be a number or a string", _v)
+        _v = source
+        if _v is not None:
+            if isinstance(_v, str):
+                if not isinstance(_v, str) or _v not in _PRODUCTS_SEARCHED_SOURCE_OPTION1_VALUES:
+                    raise _c.fail(
+                        "products_searched.source", "enum", 'must be one of "web", "app"', _v
+                    )
+            elif isinstance(_v, int) and not isinstance(_v, bool):
+                if _v < 1:
+                    raise _c.fail("products_searched.source", "minimum", "must be >= 1", _v)
+            else:
+                raise _c.fail(
+                    "products_searched.source", "type", "must be a string or an integer", _v
+                )
         _v = tags
         if _v is not None:
             if not isinstance(_v, list):
@@ -186,7 +240,9 @@ class ProductsSearched(_c.Model):
                 )
         _set(self, "page", page)
         _set(self, "query", query)
+        _set(self, "ranked", ranked)
         _set(self, "score", score)
+        _set(self, "source", source)
         _set(self, "tags", tags)
         _set(self, "when", when)
 
@@ -200,8 +256,14 @@ class ProductsSearched(_c.Model):
                 )
             ),
         }
+        if self.ranked is not None:
+            _payload["ranked"] = (
+                [x0 for x0 in self.ranked] if isinstance(self.ranked, list) else self.ranked
+            )
         if self.score is not None:
             _payload["score"] = self.score
+        if self.source is not None:
+            _payload["source"] = self.source
         if self.tags is not None:
             _payload["tags"] = [x0 for x0 in self.tags]
         if self.when is not None:
@@ -221,7 +283,9 @@ class ProductsSearched(_c.Model):
                 None,
                 (("text", TextQuery.from_payload), ("equals", FilterQuery.from_payload),),
             ),
+            ranked=_c.load_list(_data.get("ranked"), lambda x0: x0),
             score=_data.get("score"),
+            source=_c.load_int(_data.get("source")),
             tags=_c.load_list(_data.get("tags"), lambda x0: _c.load_int(x0)),
             when=_c.from_unix(_data.get("when"), "products_searched.when"),
         )

@@ -1,0 +1,1 @@
+"""Writing and checking the output folder when generated files are huge (issue #10)."""
