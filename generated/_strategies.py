@@ -454,32 +454,39 @@ def arguments(value: Any) -> dict[str, Any]:
     return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
 
 
-class Group(NamedTuple):
-    """The rows of one model (or one field of it): its tests draw one valid instance per
-    example and check every row against it, so each rule is still covered in every
-    example, at a fraction of the cost of one test (and one valid draw) per rule."""
+class FieldGroup(NamedTuple):
+    """The rows of one field of a model: its test draws one valid instance per example and
+    checks every rule of the field against it (and, for a required field, leaving it out),
+    so each rule is covered in every example at a fraction of the cost of one test (and
+    one valid draw) per rule."""
 
     cls: type[Any]
     strategy: Callable[[], st.SearchStrategy[Any]]
-    name: str
-    rows: tuple[Any, ...]
+    field: str
+    mutations: tuple[Mutation, ...]
+    required: bool
+
+    @property
+    def name(self) -> str:
+        return f"{self.cls.__name__}.{self.field}"
 
 
-def grouped(rows: list[Mutation] | list[Required], *, per_field: bool) -> list[Group]:
-    """`rows` grouped by model class (and field, for mutations), in first-seen order.
+def by_field(mutations: list[Mutation], required: list[Required]) -> list[FieldGroup]:
+    """The rows grouped by model class and field, in first-seen order.
 
-    Mutations are grouped per field, not per model: one example holding a bad value for
-    every rule of a whole model can outgrow what Hypothesis lets one example draw.
+    Per field, not per model: one example holding a bad value for every rule of a whole
+    model can outgrow what Hypothesis lets one example draw.
     """
-    groups: dict[tuple[type[Any], str], list[Any]] = {}
-    for row in rows:
-        groups.setdefault((row.cls, row.field if per_field else ""), []).append(row)
+    rows: dict[tuple[type[Any], str], list[Mutation]] = {}
+    strategies: dict[tuple[type[Any], str], Callable[[], st.SearchStrategy[Any]]] = {}
+    for mutation in mutations:
+        strategies.setdefault((mutation.cls, mutation.field), mutation.strategy)
+        rows.setdefault((mutation.cls, mutation.field), []).append(mutation)
+    for row in required:
+        strategies.setdefault((row.cls, row.field), row.strategy)
+        rows.setdefault((row.cls, row.field), [])
+    needed = {(row.cls, row.field) for row in required}
     return [
-        Group(
-            cls,
-            items[0].strategy,
-            f"{cls.__name__}.{field}" if field else cls.__name__,
-            tuple(items),
-        )
-        for (cls, field), items in groups.items()
+        FieldGroup(cls, strategies[(cls, field)], field, tuple(items), (cls, field) in needed)
+        for (cls, field), items in rows.items()
     ]
