@@ -28,7 +28,7 @@ _RULES = """\
 import importlib, json, sys
 tables = importlib.import_module(sys.argv[1] + ".tests.plan_tables")
 suite = importlib.import_module(sys.argv[1] + ".tests.test_properties")
-checked = sum(len(g.mutations) + g.required for g in suite.FIELD_GROUPS)
+checked = sum(len(g.mutations) + len(g.required) for g in suite.GROUPS)
 print(json.dumps({"rules": len(tables.MUTATIONS) + len(tables.REQUIRED), "checked": checked}))
 """
 

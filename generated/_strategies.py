@@ -430,6 +430,8 @@ class Mutation(NamedTuple):
     label: str
     rule: str
     bad: st.SearchStrategy[Bad]
+    alone: bool = False
+    """The field's bad values can be large: its rules get a test of their own."""
 
 
 def rules(
@@ -438,9 +440,10 @@ def rules(
     field: str,
     label: str,
     *bad: tuple[str, st.SearchStrategy[Bad]],
+    alone: bool = False,
 ) -> list[Mutation]:
     """The mutations of one field: `(rule, strategy of bad values)` pairs."""
-    return [Mutation(cls, strategy, field, label, rule, values) for rule, values in bad]
+    return [Mutation(cls, strategy, field, label, rule, values, alone) for rule, values in bad]
 
 
 class Required(NamedTuple):
@@ -454,39 +457,50 @@ def arguments(value: Any) -> dict[str, Any]:
     return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
 
 
-class FieldGroup(NamedTuple):
-    """The rows of one field of a model: its test draws one valid instance per example and
-    checks every rule of the field against it (and, for a required field, leaving it out),
-    so each rule is covered in every example at a fraction of the cost of one test (and
-    one valid draw) per rule."""
+_Key = tuple[type[Any], str]
+"""A group's model class and its field ('' for the group of the model's small fields)."""
+
+
+class Group(NamedTuple):
+    """Rows of one model one test checks (its small fields, or one field whose bad values
+    can be large) against one valid instance per example: every rule in every example, at
+    a fraction of the cost of one test (and one valid draw) per rule."""
 
     cls: type[Any]
     strategy: Callable[[], st.SearchStrategy[Any]]
-    field: str
+    name: str
     mutations: tuple[Mutation, ...]
-    required: bool
-
-    @property
-    def name(self) -> str:
-        return f"{self.cls.__name__}.{self.field}"
+    required: tuple[str, ...]
+    """Fields whose omission must be a `TypeError` naming them."""
 
 
-def by_field(mutations: list[Mutation], required: list[Required]) -> list[FieldGroup]:
-    """The rows grouped by model class and field, in first-seen order.
+def grouped(mutations: list[Mutation], required: list[Required]) -> list[Group]:
+    """The rows grouped by model: one group for its small fields, one for each field whose
+    bad values can be large (`Mutation.alone`), in first-seen order.
 
-    Per field, not per model: one example holding a bad value for every rule of a whole
-    model can outgrow what Hypothesis lets one example draw.
+    A field with large bad values is not grouped with others: one example holding a bad
+    value for every rule of a whole model can outgrow what Hypothesis lets one example draw.
     """
-    rows: dict[tuple[type[Any], str], list[Mutation]] = {}
-    strategies: dict[tuple[type[Any], str], Callable[[], st.SearchStrategy[Any]]] = {}
+    rows: dict[_Key, list[Mutation]] = {}
+    needed: dict[_Key, list[str]] = {}
+    strategies: dict[_Key, Callable[[], st.SearchStrategy[Any]]] = {}
+    alone = {(m.cls, m.field) for m in mutations if m.alone}
     for mutation in mutations:
-        strategies.setdefault((mutation.cls, mutation.field), mutation.strategy)
-        rows.setdefault((mutation.cls, mutation.field), []).append(mutation)
+        key = (mutation.cls, mutation.field if mutation.alone else "")
+        strategies.setdefault(key, mutation.strategy)
+        rows.setdefault(key, []).append(mutation)
     for row in required:
-        strategies.setdefault((row.cls, row.field), row.strategy)
-        rows.setdefault((row.cls, row.field), [])
-    needed = {(row.cls, row.field) for row in required}
+        key = (row.cls, row.field if (row.cls, row.field) in alone else "")
+        strategies.setdefault(key, row.strategy)
+        rows.setdefault(key, [])
+        needed.setdefault(key, []).append(row.field)
     return [
-        FieldGroup(cls, strategies[(cls, field)], field, tuple(items), (cls, field) in needed)
+        Group(
+            cls,
+            strategies[(cls, field)],
+            f"{cls.__name__}.{field}" if field else cls.__name__,
+            tuple(items),
+            tuple(needed.get((cls, field), ())),
+        )
         for (cls, field), items in rows.items()
     ]

@@ -186,9 +186,10 @@ def _test_rows(taxonomy: Taxonomy, names: Mapping[str, str]) -> dict[str, list[s
                 required.append(f"_s.Required({cls}, {strategy}, {py_string(field.name)})")
             bad = strategy_code.field_bad_exprs(field, names, module)
             rules = "".join(f"({py_string(rule)}, {expr}), " for rule, expr in bad)
+            alone = "alone=True, " if strategy_code.tested_alone(field.type) else ""
             mutations.append(
                 f"*_s.rules({cls}, {strategy}, {py_string(field.name)}, "
-                f"{py_string(field.label)}, {rules})"
+                f"{py_string(field.label)}, {rules}{alone})"
             )
     events = [
         f"_s.EventCase(_m.{e.model.class_name}, {module}{names[e.model.class_name]}, "

@@ -89,6 +89,7 @@ MUTATIONS: list[_s.Mutation] = [
         "line_item.name",
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=201, max_size=208))),
+        alone=True,
     ),
     *_s.rules(
         _m.PasswordResetMessageData,
@@ -99,6 +100,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=2049, max_size=2056))),
         ("format", _s.here(_st.sampled_from(("", "x", "0")))),
+        alone=True,
     ),
     *_s.rules(
         _m.PasswordResetMessageData,
@@ -116,6 +118,7 @@ MUTATIONS: list[_s.Mutation] = [
         "password_reset.first_name",
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=101, max_size=108))),
+        alone=True,
     ),
     *_s.rules(
         _m.ReceiptMessageData,
@@ -133,6 +136,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.here(_s.wrong_type("object")),
             ),
         ),
+        alone=True,
     ),
     *_s.rules(
         _m.ReceiptMessageData,
@@ -193,6 +197,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=2049, max_size=2056))),
         ("format", _s.here(_st.sampled_from(("", "x", "0")))),
+        alone=True,
     ),
     *_s.rules(
         _m.MaintenanceWindowBroadcastData,
@@ -230,6 +235,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.here(_s.outside(("api", "dashboard", "email", "webhooks"), "string")),
             ),
         ),
+        alone=True,
     ),
     *_s.rules(
         _m.MaintenanceWindowBroadcastData,
@@ -259,6 +265,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=255, max_size=262))),
         ("format", _s.here(_st.sampled_from(("", "x", "0")))),
+        alone=True,
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -267,6 +274,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.company",
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=201, max_size=208))),
+        alone=True,
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -283,6 +291,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.first_name",
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=101, max_size=108))),
+        alone=True,
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -291,6 +300,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.last_name",
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=101, max_size=108))),
+        alone=True,
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -315,6 +325,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=255, max_size=262))),
         ("format", _s.here(_st.sampled_from(("", "x", "0")))),
+        alone=True,
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -323,6 +334,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.company",
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=201, max_size=208))),
+        alone=True,
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -339,6 +351,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.first_name",
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=101, max_size=108))),
+        alone=True,
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -347,6 +360,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.last_name",
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=101, max_size=108))),
+        alone=True,
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -388,6 +402,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.here(_s.wrong_type("object")),
             ),
         ),
+        alone=True,
     ),
     *_s.rules(
         _m.CheckoutCompleted,
@@ -441,6 +456,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("minLength", _s.here(_st.text(max_size=0))),
         ("maxLength", _s.here(_st.text(min_size=101, max_size=108))),
         ("pattern", _s.here(_st.sampled_from(("0", "!", " ")))),
+        alone=True,
     ),
     *_s.rules(
         _m.FeatureUsed,
@@ -459,6 +475,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=2049, max_size=2056))),
         ("format", _s.here(_st.sampled_from(("", "x", "0")))),
+        alone=True,
     ),
     *_s.rules(
         _m.PageViewed,
@@ -468,6 +485,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=2049, max_size=2056))),
         ("format", _s.here(_st.sampled_from(("", "x", "0")))),
+        alone=True,
     ),
     *_s.rules(
         _m.PageViewed,
@@ -476,6 +494,7 @@ MUTATIONS: list[_s.Mutation] = [
         "page_viewed.title",
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=301, max_size=308))),
+        alone=True,
     ),
     *_s.rules(
         _m.PlanChanged,
@@ -516,6 +535,7 @@ MUTATIONS: list[_s.Mutation] = [
         "signed_up.source",
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=201, max_size=208))),
+        alone=True,
     ),
     *_s.rules(
         _m.SubscriptionCancelled,
@@ -548,6 +568,7 @@ MUTATIONS: list[_s.Mutation] = [
         "subscription_cancelled.feedback",
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=2001, max_size=2008))),
+        alone=True,
     ),
 ]
 """For each rule of each field: a strategy of values that break that rule alone."""

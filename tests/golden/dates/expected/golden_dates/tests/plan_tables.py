@@ -86,6 +86,7 @@ MUTATIONS: list[_s.Mutation] = [
         "trial_started.due",
         ("type", _s.here(_s.wrong_type("union"))),
         ("minimum", _s.here(_st.integers(max_value=-1))),
+        alone=True,
     ),
     *_s.rules(
         _m.TrialStarted,
@@ -105,6 +106,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.here(_s.wrong_type("date")),
             ),
         ),
+        alone=True,
     ),
     *_s.rules(
         _m.TrialStarted,
@@ -123,6 +125,7 @@ MUTATIONS: list[_s.Mutation] = [
             "timezone",
             _s.in_map(_s.maps(_s.aware_datetimes(), min_size=1), _s.here(_s.naive_datetimes())),
         ),
+        alone=True,
     ),
 ]
 """For each rule of each field: a strategy of values that break that rule alone."""

@@ -82,6 +82,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.here(_s.outside(("free", "pro"), "string")),
             ),
         ),
+        alone=True,
     ),
     *_s.rules(
         _m.Rated,

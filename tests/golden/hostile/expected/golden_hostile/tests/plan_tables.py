@@ -250,6 +250,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.here(_st.text(min_size=4, max_size=11)),
             ),
         ),
+        alone=True,
     ),
 ]
 """For each rule of each field: a strategy of values that break that rule alone."""

@@ -60,6 +60,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.here(_st.text(min_size=101, max_size=108)),
             ),
         ),
+        alone=True,
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -81,6 +82,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.here(_st.text(min_size=101, max_size=108)),
             ),
         ),
+        alone=True,
     ),
     *_s.rules(
         _m.PageViewed,
@@ -91,6 +93,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("type", _s.here(_s.wrong_type("map"))),
         ("type", _s.with_bad_key(_s.maps(_st.text(), min_size=1))),
         ("type", _s.in_map(_s.maps(_st.text(), min_size=1), _s.here(_s.wrong_type("string")))),
+        alone=True,
     ),
     *_s.rules(
         _m.PageViewed,
@@ -106,6 +109,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.here(_s.wrong_type("object")),
             ),
         ),
+        alone=True,
     ),
     *_s.rules(
         _m.PageViewed,
@@ -125,6 +129,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.here(_s.finite_floats(max_value=0, exclude_max=True)),
             ),
         ),
+        alone=True,
     ),
     *_s.rules(
         _m.PageViewed,
@@ -141,6 +146,7 @@ MUTATIONS: list[_s.Mutation] = [
             "timezone",
             _s.in_map(_s.maps(_s.timestamps(), min_size=1), _s.here(_s.naive_datetimes())),
         ),
+        alone=True,
     ),
     *_s.rules(
         _m.PageViewed,
@@ -186,6 +192,7 @@ MUTATIONS: list[_s.Mutation] = [
                 ),
             ),
         ),
+        alone=True,
     ),
 ]
 """For each rule of each field: a strategy of values that break that rule alone."""

@@ -103,6 +103,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.here(_s.wrong_type("object")),
             ),
         ),
+        alone=True,
     ),
     *_s.rules(
         _m.ReceiptMessageData,
@@ -217,6 +218,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.here(_s.outside(("api", "email"), "string")),
             ),
         ),
+        alone=True,
     ),
 ]
 """For each rule of each field: a strategy of values that break that rule alone."""

@@ -115,6 +115,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.here(_st.integers(max_value=0)),
             ),
         ),
+        alone=True,
     ),
     *_s.rules(
         _m.OrderShippedShipmentParcelsItem,
@@ -137,6 +138,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.here(_s.outside(("red", "green", "blue"), "string")),
             ),
         ),
+        alone=True,
     ),
     *_s.rules(
         _m.OrderShippedShipment,
@@ -156,6 +158,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.here(_s.wrong_type("object")),
             ),
         ),
+        alone=True,
     ),
     *_s.rules(
         _m.OrderShippedShipment,
@@ -233,6 +236,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.lists(_s.timestamps(), min_size=1, max_size=5), _s.here(_s.naive_datetimes())
             ),
         ),
+        alone=True,
     ),
     *_s.rules(
         _m.OrderShipped,
@@ -264,6 +268,7 @@ MUTATIONS: list[_s.Mutation] = [
                 ),
             ),
         ),
+        alone=True,
     ),
 ]
 """For each rule of each field: a strategy of values that break that rule alone."""

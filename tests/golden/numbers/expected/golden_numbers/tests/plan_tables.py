@@ -96,6 +96,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.here(_s.finite_floats(max_value=0)),
             ),
         ),
+        alone=True,
     ),
     *_s.rules(
         _m.Measured,

@@ -80,6 +80,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=255, max_size=262))),
         ("format", _s.here(_st.sampled_from(("", "x", "0")))),
+        alone=True,
     ),
     *_s.rules(
         _m.Contacted,

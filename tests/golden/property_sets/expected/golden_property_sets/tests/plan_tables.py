@@ -156,6 +156,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.lists(strategies.line_item(), min_size=1), _s.here(_s.wrong_type("object"))
             ),
         ),
+        alone=True,
     ),
     *_s.rules(
         _m.ProductClicked,

@@ -82,6 +82,7 @@ MUTATIONS: list[_s.Mutation] = [
             "type",
             _s.in_list(_s.lists(strategies.item(), min_size=1), _s.here(_s.wrong_type("object"))),
         ),
+        alone=True,
     ),
     *_s.rules(
         _m.Bought,

@@ -65,6 +65,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.lists(strategies.line_item(), min_size=1), _s.here(_s.wrong_type("object"))
             ),
         ),
+        alone=True,
     ),
     *_s.rules(
         _m.OutageBroadcastData,
@@ -87,6 +88,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.lists(strategies.line_item(), min_size=1), _s.here(_s.wrong_type("object"))
             ),
         ),
+        alone=True,
     ),
     *_s.rules(
         _m.OrderCompleted,

@@ -85,6 +85,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.lists(_s.timestamps(), min_size=1, max_size=3), _s.here(_s.naive_datetimes())
             ),
         ),
+        alone=True,
     ),
 ]
 """For each rule of each field: a strategy of values that break that rule alone."""

@@ -50,6 +50,7 @@ MUTATIONS: list[_s.Mutation] = [
         "filter_query.equals",
         ("type", _s.here(_st.none())),
         ("type", _s.here(_s.wrong_type("union"))),
+        alone=True,
     ),
     *_s.rules(
         _m.FilterQuery,
@@ -99,6 +100,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("type", _s.here(_s.wrong_type("union"))),
         ("minLength", _s.here(_st.text(max_size=0))),
         ("minimum", _s.here(_st.integers(max_value=0))),
+        alone=True,
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -108,6 +110,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("type", _s.here(_s.wrong_type("union"))),
         ("minLength", _s.here(_st.text(max_size=0))),
         ("minimum", _s.here(_st.integers(max_value=0))),
+        alone=True,
     ),
     *_s.rules(
         _m.OrderPaid,
@@ -115,6 +118,7 @@ MUTATIONS: list[_s.Mutation] = [
         "payment",
         "order_paid.payment",
         ("type", _s.here(_s.wrong_type("union"))),
+        alone=True,
     ),
     *_s.rules(
         _m.OrderPaid,
@@ -124,6 +128,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("type", _s.here(_s.wrong_type("union"))),
         ("minimum", _s.here(_s.finite_floats(max_value=0, exclude_max=True))),
         ("pattern", _s.here(_st.sampled_from(("", "x", "0")))),
+        alone=True,
     ),
     *_s.rules(
         _m.ProductsSearched,
@@ -141,6 +146,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("type", _s.here(_st.none())),
         ("type", _s.here(_s.wrong_type("union"))),
         ("maxLength", _s.here(_st.text(min_size=201, max_size=208))),
+        alone=True,
     ),
     *_s.rules(
         _m.ProductsSearched,
@@ -151,6 +157,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("enum", _s.here(_s.outside((True,), "boolean", same_type=True))),
         ("enum", _s.here(_s.outside((1.5, 2.5), "number", same_type=True))),
         ("type", _s.in_list(_s.lists(_st.text(), min_size=1), _s.here(_s.wrong_type("string")))),
+        alone=True,
     ),
     *_s.rules(
         _m.ProductsSearched,
@@ -160,6 +167,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("type", _s.here(_s.wrong_type("union"))),
         ("exclusiveMinimum", _s.here(_s.finite_floats(max_value=0))),
         ("format", _s.here(_st.sampled_from(("", "x", "0")))),
+        alone=True,
     ),
     *_s.rules(
         _m.ProductsSearched,
@@ -169,6 +177,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("type", _s.here(_s.wrong_type("union"))),
         ("enum", _s.here(_s.outside(("web", "app"), "string", same_type=True))),
         ("minimum", _s.here(_st.integers(max_value=0))),
+        alone=True,
     ),
     *_s.rules(
         _m.ProductsSearched,
@@ -191,6 +200,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.here(_s.wrong_type("union")),
             ),
         ),
+        alone=True,
     ),
     *_s.rules(
         _m.ProductsSearched,
@@ -199,6 +209,7 @@ MUTATIONS: list[_s.Mutation] = [
         "products_searched.when",
         ("type", _s.here(_s.wrong_type("union"))),
         ("timezone", _s.here(_s.naive_datetimes())),
+        alone=True,
     ),
 ]
 """For each rule of each field: a strategy of values that break that rule alone."""
