@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import functools
 import json
-import logging
 import os
 import threading
 from datetime import UTC, datetime
 
+from .lazy import Logger
 from .values import _BATCH_PATH, _EVENTS_PATH, FailedOperation
 from .wire import _AnonymousEvent, _path_of, _serialize
 
-_log = logging.getLogger(__name__.rpartition(".")[0])
+_log = Logger(__name__.rpartition(".")[0])
 
 
 def _head(stamp: str, status: int | None, reason: str, path: str) -> bytes:
@@ -82,7 +82,7 @@ def write_dead_letters(
     path: str, lock: threading.Lock, failures: list[FailedOperation], durable: bool
 ) -> None:
     """Append one JSON line per failure. ``durable`` adds an fsync; drops skip it
-    because they are written in the caller's thread, which must stay fast."""
+    (an overflow writes a group every few milliseconds)."""
     _append(path, lock, _lines(failures, _stamp()), len(failures), durable)
 
 
