@@ -10,6 +10,7 @@ that none of them reaches is named in the failure: add a golden case for it
 
 from __future__ import annotations
 
+import argparse
 import ast
 import contextlib
 import textwrap
@@ -22,7 +23,7 @@ from golden_cases import GOLDEN, cases
 from helpers import REPO
 from hostile import cases as hostile_cases
 
-from ciogen import config
+from ciogen import config, init
 from ciogen.errors import TaxonomyError
 from ciogen.load import load_file, load_text
 
@@ -70,6 +71,15 @@ def _corpus(scratch: Path) -> None:
         path.write_text(text, encoding="utf-8")
         _load(lambda path=path: config.read(path))
     _load(lambda: config.read(scratch / "missing.toml"))
+    # A folder named pyproject.toml (config.py), and a file `ciogen init` refuses (init.py).
+    (scratch / "folder" / "pyproject.toml").mkdir(parents=True)
+    _load(lambda: config.discover(scratch / "folder"))
+    (scratch / "project").mkdir()
+    (scratch / "project" / "taxonomy.yaml").write_text("", encoding="utf-8")
+    parser = argparse.ArgumentParser()
+    init.add_arguments(parser)
+    with contextlib.chdir(scratch / "project"):
+        init.plan(parser.parse_args([]))
 
 
 CONFIG_MISTAKES = [
