@@ -71,15 +71,17 @@ def _corpus(scratch: Path) -> None:
         path.write_text(text, encoding="utf-8")
         _load(lambda path=path: config.read(path))
     _load(lambda: config.read(scratch / "missing.toml"))
-    # A folder named pyproject.toml (config.py), and a file `ciogen init` refuses (init.py).
-    (scratch / "folder" / "pyproject.toml").mkdir(parents=True)
-    _load(lambda: config.discover(scratch / "folder"))
-    (scratch / "project").mkdir()
-    (scratch / "project" / "taxonomy.yaml").write_text("", encoding="utf-8")
-    parser = argparse.ArgumentParser()
-    init.add_arguments(parser)
-    with contextlib.chdir(scratch / "project"):
-        init.plan(parser.parse_args([]))
+    # A folder named pyproject.toml (config discovery) and init's refusals: init plans
+    # relative to the working folder, so it runs inside a scratch project of its own.
+    project = scratch / "project"
+    (project / "pyproject.toml").mkdir(parents=True)
+    _load(lambda: config.discover(project))
+    with contextlib.chdir(project):
+        args = argparse.Namespace(
+            taxonomy="taxonomy.yaml", out="analytics", hooks_repo=None, hooks_rev=None, force=False
+        )
+        _writes, problems, _notes = init.plan(args)
+    assert problems, "init must refuse a folder named pyproject.toml"
 
 
 CONFIG_MISTAKES = [
