@@ -177,6 +177,13 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.Class,
         strategies.class_,
+        "notes",
+        "class.notes",
+        ("type", _s.here(_s.wrong_type("string"))),
+    ),
+    *_s.rules(
+        _m.Class,
+        strategies.class_,
         "person_",
         "class.person",
         ("type", _s.here(_s.wrong_type("string"))),
