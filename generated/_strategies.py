@@ -120,6 +120,16 @@ def optional(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T | None]:
     return st.none() | strategy
 
 
+def clearable(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T | _c.ClearType | None]:
+    """A clearable attribute: `None` (not sent), `CLEAR` (sent as null) or a value."""
+    return st.none() | st.just(_c.CLEAR) | strategy
+
+
+def clear() -> st.SearchStrategy[Bad]:
+    """`CLEAR` for a field the plan does not mark clearable (rule `clearable`)."""
+    return here(st.just(_c.CLEAR))
+
+
 def _offsets() -> st.SearchStrategy[_dt.tzinfo]:
     minutes = st.integers(min_value=-23 * 60 - 59, max_value=23 * 60 + 59)
     return st.just(_dt.UTC) | minutes.map(lambda m: _dt.timezone(_dt.timedelta(minutes=m)))

@@ -109,7 +109,7 @@ class ModelBuilder:
             "PersonAttributesUpdate", "the partial person attributes class", path
         )
         fields = self.types.build_fields(
-            section, path, owner_class="PersonAttributes", label="attributes"
+            section, path, owner_class="PersonAttributes", label="attributes", attributes=True
         )
         description = section.get("description") or "Person attributes sent by `identify`."
         full = ObjectModel("PersonAttributes", "attributes", "attributes", description, fields)
@@ -126,6 +126,7 @@ class ModelBuilder:
                 f.deprecated,
                 f.examples,
                 f.renamed_from,
+                f.clearable,
             )
             for f in fields
         )

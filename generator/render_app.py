@@ -18,7 +18,7 @@ from typing import Any
 
 import jinja2
 
-from . import pycode, schema_export, strategy_code
+from . import pycode, pycode_examples, schema_export, strategy_code
 from .escape import docstring, json_text, py_string
 from .model import Broadcast, Field, Message, ObjectModel, Taxonomy
 from .runtime_facts import app_channels
@@ -215,7 +215,7 @@ def _example(taxonomy: Taxonomy) -> str:
             (),
         )
     args = [f"{o}={_EXAMPLE_OPTIONS[o]}" for o in required]
-    args += [f"{f.name}={pycode.example_value(f)}" for f in model.fields if f.required]
+    args += [f"{f.name}={pycode_examples.example_value(f)}" for f in model.fields if f.required]
     return f"{method}({', '.join(args)})"
 
 

@@ -128,6 +128,8 @@ FIELD_RESERVED = frozenset(
 # Module-level names of the generated models.py / __init__.py, and what each one is.
 MODULE_RESERVED = {
     "ValidationError": "the validation error class",
+    "CLEAR": "the value that clears an attribute",
+    "ClearType": "the type of CLEAR",
     "EVENT_TYPES": "the event registry",
     "AnyEvent": "the union of all event classes",
     "Client": "the client class",

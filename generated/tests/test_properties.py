@@ -286,6 +286,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=255, max_size=262))),
         ("format", _s.here(_st.sampled_from(("", "x", "0")))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -294,6 +295,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.company",
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=201, max_size=208))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -302,6 +304,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.created_at",
         ("type", _s.here(_s.wrong_type("timestamp"))),
         ("timezone", _s.here(_s.naive_datetimes())),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -310,6 +313,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.first_name",
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=101, max_size=108))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -318,6 +322,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.last_name",
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=101, max_size=108))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -326,6 +331,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.last_seen_at",
         ("type", _s.here(_s.wrong_type("timestamp"))),
         ("timezone", _s.here(_s.naive_datetimes())),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -333,6 +339,7 @@ MUTATIONS: list[_s.Mutation] = [
         "plan",
         "attributes.plan",
         ("enum", _s.here(_s.outside(("free", "starter", "pro", "enterprise"), "string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -342,6 +349,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=255, max_size=262))),
         ("format", _s.here(_st.sampled_from(("", "x", "0")))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -350,6 +358,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.company",
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=201, max_size=208))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -358,6 +367,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.created_at",
         ("type", _s.here(_s.wrong_type("timestamp"))),
         ("timezone", _s.here(_s.naive_datetimes())),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -366,6 +376,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.first_name",
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=101, max_size=108))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -374,6 +385,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.last_name",
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=101, max_size=108))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -382,6 +394,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.last_seen_at",
         ("type", _s.here(_s.wrong_type("timestamp"))),
         ("timezone", _s.here(_s.naive_datetimes())),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -389,6 +402,7 @@ MUTATIONS: list[_s.Mutation] = [
         "plan",
         "attributes.plan",
         ("enum", _s.here(_s.outside(("free", "starter", "pro", "enterprise"), "string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.CheckoutCompleted,

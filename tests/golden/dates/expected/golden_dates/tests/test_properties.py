@@ -65,6 +65,7 @@ MUTATIONS: list[_s.Mutation] = [
         "birthday",
         "attributes.birthday",
         ("type", _s.here(_s.wrong_type("date"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -73,6 +74,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.trial_ends_at",
         ("type", _s.here(_s.wrong_type("timestamp"))),
         ("timezone", _s.here(_s.naive_datetimes())),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -80,6 +82,7 @@ MUTATIONS: list[_s.Mutation] = [
         "birthday",
         "attributes.birthday",
         ("type", _s.here(_s.wrong_type("date"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -88,6 +91,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.trial_ends_at",
         ("type", _s.here(_s.wrong_type("timestamp"))),
         ("timezone", _s.here(_s.naive_datetimes())),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.TrialStarted,

@@ -106,6 +106,7 @@ MUTATIONS: list[_s.Mutation] = [
         "cio_subscription_preferences",
         "attributes.cio_subscription_preferences",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -113,6 +114,7 @@ MUTATIONS: list[_s.Mutation] = [
         "first_name",
         "attributes.first-name",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -120,6 +122,7 @@ MUTATIONS: list[_s.Mutation] = [
         "u65e5_u672c_u8a9e",
         "attributes.日本語",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -127,6 +130,7 @@ MUTATIONS: list[_s.Mutation] = [
         "unicode_name",
         "attributes.Ünïcödé Näme",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -134,6 +138,7 @@ MUTATIONS: list[_s.Mutation] = [
         "cio_subscription_preferences",
         "attributes.cio_subscription_preferences",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -141,6 +146,7 @@ MUTATIONS: list[_s.Mutation] = [
         "first_name",
         "attributes.first-name",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -148,6 +154,7 @@ MUTATIONS: list[_s.Mutation] = [
         "u65e5_u672c_u8a9e",
         "attributes.日本語",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -155,6 +162,7 @@ MUTATIONS: list[_s.Mutation] = [
         "unicode_name",
         "attributes.Ünïcödé Näme",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.Event2ndEvent,

@@ -87,6 +87,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.here(_st.text(min_size=101, max_size=108)),
             ),
         ),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -108,6 +109,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.here(_st.text(min_size=101, max_size=108)),
             ),
         ),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PageViewed,

@@ -71,6 +71,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.value",
         ("type", _s.here(_st.none())),
         ("type", _s.here(_s.wrong_type("number"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -78,6 +79,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes",
         "attributes.attributes",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -85,6 +87,7 @@ MUTATIONS: list[_s.Mutation] = [
         "data",
         "attributes.data",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -92,6 +95,7 @@ MUTATIONS: list[_s.Mutation] = [
         "payload",
         "attributes.payload",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -99,6 +103,7 @@ MUTATIONS: list[_s.Mutation] = [
         "value",
         "attributes.value",
         ("type", _s.here(_s.wrong_type("number"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -106,6 +111,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes",
         "attributes.attributes",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -113,6 +119,7 @@ MUTATIONS: list[_s.Mutation] = [
         "data",
         "attributes.data",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -120,6 +127,7 @@ MUTATIONS: list[_s.Mutation] = [
         "payload",
         "attributes.payload",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.OrderCompleted,

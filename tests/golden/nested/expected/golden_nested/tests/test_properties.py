@@ -200,6 +200,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("type", _s.here(_st.none())),
         ("type", _s.here(_s.wrong_type("string"))),
         ("format", _s.here(_st.sampled_from(("", "x", "0")))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -207,6 +208,7 @@ MUTATIONS: list[_s.Mutation] = [
         "home",
         "attributes.home",
         ("type", _s.here(_s.wrong_type("object"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -215,6 +217,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.email",
         ("type", _s.here(_s.wrong_type("string"))),
         ("format", _s.here(_st.sampled_from(("", "x", "0")))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -222,6 +225,7 @@ MUTATIONS: list[_s.Mutation] = [
         "home",
         "attributes.home",
         ("type", _s.here(_s.wrong_type("object"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.OrderShipped,

@@ -119,6 +119,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.product_id",
         ("type", _s.here(_st.none())),
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -126,6 +127,7 @@ MUTATIONS: list[_s.Mutation] = [
         "class_",
         "attributes.class",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -133,6 +135,7 @@ MUTATIONS: list[_s.Mutation] = [
         "dimensions",
         "attributes.dimensions",
         ("type", _s.here(_s.wrong_type("object"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -141,6 +144,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.price",
         ("type", _s.here(_s.wrong_type("number"))),
         ("minimum", _s.here(_s.finite_floats(max_value=0, exclude_max=True))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -148,6 +152,7 @@ MUTATIONS: list[_s.Mutation] = [
         "product_id",
         "attributes.product_id",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -155,6 +160,7 @@ MUTATIONS: list[_s.Mutation] = [
         "class_",
         "attributes.class",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -162,6 +168,7 @@ MUTATIONS: list[_s.Mutation] = [
         "dimensions",
         "attributes.dimensions",
         ("type", _s.here(_s.wrong_type("object"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -170,6 +177,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.price",
         ("type", _s.here(_s.wrong_type("number"))),
         ("minimum", _s.here(_s.finite_floats(max_value=0, exclude_max=True))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.CartViewed,

@@ -69,6 +69,7 @@ MUTATIONS: list[_s.Mutation] = [
         "anonymous_id_",
         "attributes.anonymous_id",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -76,6 +77,7 @@ MUTATIONS: list[_s.Mutation] = [
         "cio_language",
         "attributes.cio_language",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -83,6 +85,7 @@ MUTATIONS: list[_s.Mutation] = [
         "class_",
         "attributes.class",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -90,6 +93,7 @@ MUTATIONS: list[_s.Mutation] = [
         "anonymous_id_",
         "attributes.anonymous_id",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -97,6 +101,7 @@ MUTATIONS: list[_s.Mutation] = [
         "cio_language",
         "attributes.cio_language",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -104,6 +109,7 @@ MUTATIONS: list[_s.Mutation] = [
         "class_",
         "attributes.class",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.Flush,

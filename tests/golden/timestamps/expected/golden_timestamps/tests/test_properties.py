@@ -66,6 +66,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.created_at",
         ("type", _s.here(_s.wrong_type("timestamp"))),
         ("timezone", _s.here(_s.naive_datetimes())),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -74,6 +75,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.created_at",
         ("type", _s.here(_s.wrong_type("timestamp"))),
         ("timezone", _s.here(_s.naive_datetimes())),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.Scheduled,

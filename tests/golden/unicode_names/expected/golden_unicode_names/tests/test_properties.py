@@ -71,6 +71,7 @@ MUTATIONS: list[_s.Mutation] = [
         "prenom",
         "attributes.prénom",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -78,6 +79,7 @@ MUTATIONS: list[_s.Mutation] = [
         "strasse",
         "attributes.Straße",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -85,6 +87,7 @@ MUTATIONS: list[_s.Mutation] = [
         "prenom",
         "attributes.prénom",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -92,6 +95,7 @@ MUTATIONS: list[_s.Mutation] = [
         "strasse",
         "attributes.Straße",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.BestellungAufgegeben,

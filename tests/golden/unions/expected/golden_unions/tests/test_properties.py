@@ -126,6 +126,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("type", _s.here(_s.wrong_type("union"))),
         ("minLength", _s.here(_st.text(max_size=0))),
         ("minimum", _s.here(_st.integers(max_value=0))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -135,6 +136,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("type", _s.here(_s.wrong_type("union"))),
         ("minLength", _s.here(_st.text(max_size=0))),
         ("minimum", _s.here(_st.integers(max_value=0))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.OrderPaid,
