@@ -44,9 +44,29 @@ class Client(BaseClient):
     ) -> None:
         """Create or update a person with the plan's attributes (required ones included).
 
-        Customer.io merges attributes: omitted optional attributes keep their
-        stored values. Use `update_person` to change a few attributes of an
-        existing person without resending the required ones.
+        An `"identify"` operation of `POST /api/v2/batch`. Customer.io merges
+        attributes: omitted optional attributes keep their stored values. Use
+        `update_person` to change a few attributes of an existing person without
+        resending the required ones.
+
+        Queued, not sent before returning (`mode="sync"`: sent, `DeliveryError` on failure).
+
+        Args:
+            person: A person id (`str`) or a `Person` (id, email or cio_id).
+            email: Where lifecycle email goes.
+            company: The plan's `company` property.
+            created_at: When the account was created.
+            first_name: The plan's `first_name` property.
+            last_name: The plan's `last_name` property.
+            last_seen_at: The last time the person used the product.
+            plan: A subscription plan.
+            timestamp: When the attributes changed (timezone-aware); defaults to now.
+
+        Raises:
+            ValidationError: a value breaks a rule of the plan (`field` and `rule` say which).
+            TypeError, IdentifierError: an invalid person.
+            ValueError: more attributes than Customer.io accepts, or one too long.
+            QueueFullError, ClientClosedError: it cannot be queued.
         """
         _attributes = _m.PersonAttributes(
             email=email,
@@ -74,11 +94,31 @@ class Client(BaseClient):
     ) -> None:
         """Change only the attributes you pass, for a person who already exists.
 
-        Every attribute is optional here; each one given is checked against the
-        plan. Customer.io is told (`_update: true`) not to create a new person
-        if none matches, so a typo in an identifier cannot create a stray profile.
-        `None` (the default) leaves an attribute as it is; `CLEAR` removes an
-        attribute the plan marks `clearable: true` (it is sent as null).
+        Every attribute is optional here; each one given is checked against the plan.
+        Customer.io is told (`_update: true`) not to create a new person if none
+        matches, so a typo in an identifier cannot create a stray profile. `None` (the
+        default) leaves an attribute as it is; `CLEAR` removes an attribute the plan
+        marks `clearable: true` (it is sent as null).
+
+        Queued, not sent before returning (`mode="sync"`: sent, `DeliveryError` on failure).
+
+        Args:
+            person: A person id (`str`) or a `Person` (id, email or cio_id).
+            email: Where lifecycle email goes.
+            company: The plan's `company` property.
+            created_at: When the account was created.
+            first_name: The plan's `first_name` property.
+            last_name: The plan's `last_name` property.
+            last_seen_at: The last time the person used the product.
+            plan: A subscription plan.
+            timestamp: When the attributes changed (timezone-aware); defaults to now.
+
+        Raises:
+            ValidationError: a value breaks a rule of the plan (`field` and `rule` say which).
+            TypeError, IdentifierError: an invalid person.
+            ValueError: more attributes than Customer.io accepts, or one too long.
+            QueueFullError, ClientClosedError: it cannot be queued.
+            ValueError: no attribute given.
         """
         _attributes = _m.PersonAttributesUpdate(
             email=email,
@@ -97,7 +137,23 @@ class Client(BaseClient):
     def track(
         self, person: str | Person, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
     ) -> str:
-        """Send an event built as a dataclass; returns its ULID id."""
+        """Send an event built as one of the plan's event classes; returns its ULID.
+
+        What the event's own method does, for code that builds events first:
+        an `"event"` operation of `POST /api/v2/batch`, queued, not sent before
+        returning (`mode="sync"`: sent, `DeliveryError` on failure). The ULID is
+        sent as the event's `id`, so a retried copy is dropped as a duplicate.
+
+        Args:
+            person: A person id (`str`) or a `Person` (id, email or cio_id).
+            event: An instance of an event class of `models` (checked when built).
+            timestamp: When it happened (timezone-aware); defaults to now.
+
+        Raises:
+            TypeError, IdentifierError, ValueError: an invalid person or timestamp.
+            PayloadTooLargeError: the event data is over 100,000 bytes of JSON.
+            QueueFullError, ClientClosedError: it cannot be queued.
+        """
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
         return self._track(person, event.EVENT_NAME, event.to_payload(), timestamp)
@@ -105,7 +161,24 @@ class Client(BaseClient):
     def track_anonymous(
         self, anonymous_id: str, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
     ) -> str:
-        """Send an event for a person not identified yet; only for events marked `anonymous`."""
+        """Send an event of a visitor not identified yet; returns its ULID.
+
+        Only for events marked `anonymous: true` in the plan. Sent alone to
+        `POST /api/v1/events` (operation trackAnonymous: the v2 batch cannot carry
+        it); queued, not sent before returning. With event merging on in the
+        workspace, Customer.io links it to the person whose `anonymous_id` attribute
+        matches (within 30 days).
+
+        Args:
+            anonymous_id: The visitor's anonymous id (non-empty, at most 150 bytes).
+            event: An instance of an event class of `models`.
+            timestamp: When it happened (timezone-aware); defaults to now.
+
+        Raises:
+            ValueError: the event is not marked `anonymous`, or a bad timestamp.
+            TypeError, IdentifierError: an invalid `anonymous_id`.
+            PayloadTooLargeError, QueueFullError, ClientClosedError: as for `track`.
+        """
         if not event.ANONYMOUS:
             raise ValueError(
                 f"event {event.EVENT_NAME!r} is not marked `anonymous: true` in the tracking plan"
@@ -126,7 +199,28 @@ class Client(BaseClient):
         currency: _m.CheckoutCompletedCurrency | None = "USD",
         timestamp: _dt.datetime | None = None,
     ) -> str:
-        """A person paid for an order."""
+        """A person paid for an order.
+
+        Queued, not sent before returning (`mode="sync"`: sent, `DeliveryError` on failure).
+
+        Args:
+            person: A person id (`str`) or a `Person` (id, email or cio_id).
+            items: Number of units in the order.
+            line_items: The plan's `line_items` property.
+            order_id: The plan's `order_id` property.
+            total: An amount in the account's currency, in major units (12.50).
+            coupon: The coupon code applied, or null when none was.
+            currency: The plan's `currency` property.
+            timestamp: When it happened (timezone-aware); defaults to now.
+
+        Returns:
+            The event's ULID, sent as its `id`: a retried copy is dropped as a duplicate.
+
+        Raises:
+            ValidationError: a value breaks a rule of the plan (`field` and `rule` say which).
+            TypeError, IdentifierError: an invalid person.
+            PayloadTooLargeError, QueueFullError, ClientClosedError: as for `track`.
+        """
         _data = _m.CheckoutCompleted(
             items=items,
             line_items=line_items,
@@ -144,7 +238,23 @@ class Client(BaseClient):
         email: str,
         timestamp: _dt.datetime | None = None,
     ) -> str:
-        """A person confirmed their email address by clicking the link we sent."""
+        """A person confirmed their email address by clicking the link we sent.
+
+        Queued, not sent before returning (`mode="sync"`: sent, `DeliveryError` on failure).
+
+        Args:
+            person: A person id (`str`) or a `Person` (id, email or cio_id).
+            email: The plan's `email` property.
+            timestamp: When it happened (timezone-aware); defaults to now.
+
+        Returns:
+            The event's ULID, sent as its `id`: a retried copy is dropped as a duplicate.
+
+        Raises:
+            ValidationError: a value breaks a rule of the plan (`field` and `rule` say which).
+            TypeError, IdentifierError: an invalid person.
+            PayloadTooLargeError, QueueFullError, ClientClosedError: as for `track`.
+        """
         _data = _m.EmailVerified(
             email=email,
         ).to_payload()
@@ -158,7 +268,24 @@ class Client(BaseClient):
         duration_ms: int | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> str:
-        """A person used a product feature."""
+        """A person used a product feature.
+
+        Queued, not sent before returning (`mode="sync"`: sent, `DeliveryError` on failure).
+
+        Args:
+            person: A person id (`str`) or a `Person` (id, email or cio_id).
+            feature: Feature key, such as `reports.export`.
+            duration_ms: How long the interaction took, in milliseconds.
+            timestamp: When it happened (timezone-aware); defaults to now.
+
+        Returns:
+            The event's ULID, sent as its `id`: a retried copy is dropped as a duplicate.
+
+        Raises:
+            ValidationError: a value breaks a rule of the plan (`field` and `rule` say which).
+            TypeError, IdentifierError: an invalid person.
+            PayloadTooLargeError, QueueFullError, ClientClosedError: as for `track`.
+        """
         _data = _m.FeatureUsed(
             feature=feature,
             duration_ms=duration_ms,
@@ -174,7 +301,26 @@ class Client(BaseClient):
         title: str | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> str:
-        """A page of the web app was viewed. Deprecated: use the client's page() method, which Customer.io records as a real page view."""
+        """A page of the web app was viewed. Deprecated: use the client's page() method, which
+        Customer.io records as a real page view.
+
+        Queued, not sent before returning (`mode="sync"`: sent, `DeliveryError` on failure).
+
+        Args:
+            person: A person id (`str`) or a `Person` (id, email or cio_id).
+            url: The plan's `url` property.
+            referrer: The plan's `referrer` property.
+            title: The plan's `title` property.
+            timestamp: When it happened (timezone-aware); defaults to now.
+
+        Returns:
+            The event's ULID, sent as its `id`: a retried copy is dropped as a duplicate.
+
+        Raises:
+            ValidationError: a value breaks a rule of the plan (`field` and `rule` say which).
+            TypeError, IdentifierError: an invalid person.
+            PayloadTooLargeError, QueueFullError, ClientClosedError: as for `track`.
+        """
         _warnings.warn(
             "page_viewed is deprecated: call client.page(person, url) instead",
             DeprecationWarning,
@@ -196,9 +342,28 @@ class Client(BaseClient):
         title: str | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> str:
-        """A page of the web app was viewed. Deprecated: use the client's page() method, which Customer.io records as a real page view.
+        """A page of the web app was viewed. Deprecated: use the client's page() method, which
+        Customer.io records as a real page view.
 
-        Anonymous variant: for a visitor known only by `anonymous_id`.
+        Anonymous variant, for a visitor known only by `anonymous_id`: sent alone to
+        `POST /api/v1/events` (trackAnonymous).
+
+        Queued, not sent before returning (`mode="sync"`: sent, `DeliveryError` on failure).
+
+        Args:
+            anonymous_id: The visitor's anonymous id (non-empty, at most 150 bytes).
+            url: The plan's `url` property.
+            referrer: The plan's `referrer` property.
+            title: The plan's `title` property.
+            timestamp: When it happened (timezone-aware); defaults to now.
+
+        Returns:
+            The event's ULID, sent as its `id`: a retried copy is dropped as a duplicate.
+
+        Raises:
+            ValidationError: a value breaks a rule of the plan (`field` and `rule` say which).
+            TypeError, IdentifierError: an invalid `anonymous_id`.
+            PayloadTooLargeError, QueueFullError, ClientClosedError: as for `track`.
         """
         _warnings.warn(
             "page_viewed is deprecated: call client.page(person, url) instead",
@@ -221,7 +386,25 @@ class Client(BaseClient):
         mrr: float | _dec.Decimal | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> str:
-        """An account moved from one plan to another."""
+        """An account moved from one plan to another.
+
+        Queued, not sent before returning (`mode="sync"`: sent, `DeliveryError` on failure).
+
+        Args:
+            person: A person id (`str`) or a `Person` (id, email or cio_id).
+            from_: The plan before the change.
+            to: The plan after the change.
+            mrr: Monthly recurring revenue after the change.
+            timestamp: When it happened (timezone-aware); defaults to now.
+
+        Returns:
+            The event's ULID, sent as its `id`: a retried copy is dropped as a duplicate.
+
+        Raises:
+            ValidationError: a value breaks a rule of the plan (`field` and `rule` say which).
+            TypeError, IdentifierError: an invalid person.
+            PayloadTooLargeError, QueueFullError, ClientClosedError: as for `track`.
+        """
         _data = _m.PlanChanged(
             from_=from_,
             to=to,
@@ -237,7 +420,24 @@ class Client(BaseClient):
         source: str | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> str:
-        """A person created an account."""
+        """A person created an account.
+
+        Queued, not sent before returning (`mode="sync"`: sent, `DeliveryError` on failure).
+
+        Args:
+            person: A person id (`str`) or a `Person` (id, email or cio_id).
+            method: How the person signed up.
+            source: Marketing source (utm_source), if known.
+            timestamp: When it happened (timezone-aware); defaults to now.
+
+        Returns:
+            The event's ULID, sent as its `id`: a retried copy is dropped as a duplicate.
+
+        Raises:
+            ValidationError: a value breaks a rule of the plan (`field` and `rule` say which).
+            TypeError, IdentifierError: an invalid person.
+            PayloadTooLargeError, QueueFullError, ClientClosedError: as for `track`.
+        """
         _data = _m.SignedUp(
             method=method,
             source=source,
@@ -253,7 +453,25 @@ class Client(BaseClient):
         feedback: str | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> str:
-        """A person cancelled their subscription."""
+        """A person cancelled their subscription.
+
+        Queued, not sent before returning (`mode="sync"`: sent, `DeliveryError` on failure).
+
+        Args:
+            person: A person id (`str`) or a `Person` (id, email or cio_id).
+            reason: The plan's `reason` property.
+            cancelled_at: When the cancellation takes effect.
+            feedback: Free-text feedback from the cancellation form.
+            timestamp: When it happened (timezone-aware); defaults to now.
+
+        Returns:
+            The event's ULID, sent as its `id`: a retried copy is dropped as a duplicate.
+
+        Raises:
+            ValidationError: a value breaks a rule of the plan (`field` and `rule` say which).
+            TypeError, IdentifierError: an invalid person.
+            PayloadTooLargeError, QueueFullError, ClientClosedError: as for `track`.
+        """
         _data = _m.SubscriptionCancelled(
             reason=reason,
             cancelled_at=cancelled_at,
@@ -266,7 +484,15 @@ _singleton: Singleton[Client] = Singleton(Client, default_region=DEFAULT_REGION)
 
 
 def get_client() -> Client:
-    """The process-wide client, built on first use from CUSTOMERIO_* environment variables."""
+    """The process-wide client, built on first use from CUSTOMERIO_* environment variables.
+
+    `CUSTOMERIO_SITE_ID` and `CUSTOMERIO_TRACK_API_KEY` are required unless `configure`
+    ran first; `CUSTOMERIO_REGION` (`us`, `eu`; default: the plan's region) is optional.
+    Every call returns the same client until `reset_client` or `configure` replaces it.
+
+    Raises:
+        ConfigurationError: a credential is missing or invalid.
+    """
     return _singleton.get()
 
 
@@ -275,10 +501,18 @@ def configure(**options: _t.Any) -> Client:
 
     Takes `Client`'s arguments (`site_id`, `api_key`, `region`, `config`, ...);
     credentials not given still come from the CUSTOMERIO_* environment variables.
+    Returns the new client, which `get_client` returns from then on.
+
+    Raises:
+        ConfigurationError: a credential is missing or a value is invalid.
     """
     return _singleton.configure(**options)
 
 
 def reset_client() -> None:
-    """Close and forget the process-wide client (for tests)."""
+    """Close (flushing what is queued) and forget the process-wide client.
+
+    For tests and for code that must start over: the next `get_client` builds a
+    new client from the environment.
+    """
     _singleton.reset()

@@ -14,8 +14,10 @@ JSON-safe dict Customer.io receives (wire names, timestamps as Unix seconds);
 
 Each event's class (with the nested objects and enums only it uses) lives in its
 own module under `_events/`, imported the first time the class is used, so a
-process pays for the events it sends, not for every event of the plan. This
-module holds what several events or the person attributes share.
+process pays for the events it sends, not for every event of the plan;
+the data classes of transactional messages and broadcasts live in `_app_models.py`,
+loaded the same way.
+This module holds what several events or the person attributes share.
 """
 
 from __future__ import annotations
@@ -30,6 +32,15 @@ from . import _checks as _c
 from ._checks import ValidationError
 
 if _t.TYPE_CHECKING:
+    from ._app_models import (
+        MaintenanceWindowBroadcastData,
+        MaintenanceWindowBroadcastDataAffectedServicesItem,
+        OrderShippedMessageData,
+        OrderShippedMessageDataCarrier,
+        PasswordResetMessageData,
+        ReceiptMessageData,
+        ReceiptMessageDataCurrency,
+    )
     from ._events.checkout_completed import CheckoutCompleted, CheckoutCompletedCurrency
     from ._events.email_verified import EmailVerified
     from ._events.feature_used import FeatureUsed
@@ -66,21 +77,9 @@ __all__ = [
 ]
 
 _set = object.__setattr__
-MaintenanceWindowBroadcastDataAffectedServicesItem: _t.TypeAlias = _t.Literal[
-    "api", "dashboard", "email", "webhooks"
-]
-_MAINTENANCE_WINDOW_BROADCAST_DATA_AFFECTED_SERVICES_ITEM_VALUES: frozenset[object] = frozenset(
-    {"api", "dashboard", "email", "webhooks"}
-)
-OrderShippedMessageDataCarrier: _t.TypeAlias = _t.Literal["ups", "fedex", "dhl", "usps"]
-_ORDER_SHIPPED_MESSAGE_DATA_CARRIER_VALUES: frozenset[object] = frozenset(
-    {"ups", "fedex", "dhl", "usps"}
-)
 # A subscription plan.
 Plan: _t.TypeAlias = _t.Literal["free", "starter", "pro", "enterprise"]
 _PLAN_VALUES: frozenset[object] = frozenset({"free", "starter", "pro", "enterprise"})
-ReceiptMessageDataCurrency: _t.TypeAlias = _t.Literal["USD", "EUR", "GBP"]
-_RECEIPT_MESSAGE_DATA_CURRENCY_VALUES: frozenset[object] = frozenset({"USD", "EUR", "GBP"})
 _PATTERN_0 = _re.compile("[A-Z0-9][A-Z0-9-]*")
 
 
@@ -90,10 +89,10 @@ class LineItem(_c.Model):
     __slots__ = ("name", "quantity", "sku", "unit_price")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"quantity", "sku", "unit_price", "name"})
     quantity: int
-    # Stock keeping unit, upper case.
     sku: str
-    # An amount in the account's currency, in major units (12.50).
+    """Stock keeping unit, upper case."""
     unit_price: float | _dec.Decimal
+    """An amount in the account's currency, in major units (12.50)."""
     name: str | None
 
     def __init__(
@@ -159,318 +158,6 @@ class LineItem(_c.Model):
         )
 
 
-class PasswordResetMessageData(_c.Model):
-    """The link that lets a person choose a new password."""
-
-    __slots__ = ("expires_in_minutes", "first_name", "reset_url")
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
-        {"reset_url", "expires_in_minutes", "first_name"}
-    )
-    # The one-time link to the reset form.
-    reset_url: str
-    # How long the link stays valid.
-    expires_in_minutes: int | None
-    # Used in the greeting when known.
-    first_name: str | None
-
-    def __init__(
-        self, *, reset_url: str, expires_in_minutes: int | None = 60, first_name: str | None = None
-    ) -> None:
-        _v: _t.Any
-        _v = reset_url
-        if not isinstance(_v, str):
-            raise _c.fail("password_reset.reset_url", "type", "must be a string", _v)
-        if len(_v) > 2048:
-            raise _c.fail(
-                "password_reset.reset_url", "maxLength", "must be at most 2048 characters", _v
-            )
-        if not _c.is_uri(_v):
-            raise _c.fail("password_reset.reset_url", "format", "must be a valid uri", _v)
-        _v = expires_in_minutes
-        if _v is not None:
-            if not isinstance(_v, int) or isinstance(_v, bool):
-                raise _c.fail("password_reset.expires_in_minutes", "type", "must be an integer", _v)
-            if _v < 5:
-                raise _c.fail("password_reset.expires_in_minutes", "minimum", "must be >= 5", _v)
-            if _v > 1440:
-                raise _c.fail("password_reset.expires_in_minutes", "maximum", "must be <= 1440", _v)
-        _v = first_name
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("password_reset.first_name", "type", "must be a string", _v)
-            if len(_v) > 100:
-                raise _c.fail(
-                    "password_reset.first_name", "maxLength", "must be at most 100 characters", _v
-                )
-        _set(self, "reset_url", reset_url)
-        _set(self, "expires_in_minutes", expires_in_minutes)
-        _set(self, "first_name", first_name)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        _payload: dict[str, _t.Any] = {"reset_url": self.reset_url}
-        if self.expires_in_minutes is not None:
-            _payload["expires_in_minutes"] = self.expires_in_minutes
-        if self.first_name is not None:
-            _payload["first_name"] = self.first_name
-        return _payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _data = _c.check_payload_keys(payload, "password_reset", cls._KEYS, ("reset_url",))
-        return cls(
-            reset_url=_data["reset_url"],
-            expires_in_minutes=_c.load_int(_data.get("expires_in_minutes")),
-            first_name=_data.get("first_name"),
-        )
-
-
-class ReceiptMessageData(_c.Model):
-    """The receipt of a paid order, one row per line item."""
-
-    __slots__ = ("currency", "line_items", "order_id", "paid_at", "total")
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
-        {"line_items", "order_id", "paid_at", "total", "currency"}
-    )
-    line_items: list[LineItem]
-    order_id: str
-    # When the payment was captured.
-    paid_at: _dt.datetime
-    # An amount in the account's currency, in major units (12.50).
-    total: float | _dec.Decimal
-    currency: ReceiptMessageDataCurrency | None
-
-    def __init__(
-        self,
-        *,
-        line_items: list[LineItem],
-        order_id: str,
-        paid_at: _dt.datetime,
-        total: float | _dec.Decimal,
-        currency: ReceiptMessageDataCurrency | None = "USD",
-    ) -> None:
-        _v: _t.Any
-        _v = line_items
-        if not isinstance(_v, list):
-            raise _c.fail("receipt.line_items", "type", "must be a list", _v)
-        if len(_v) < 1:
-            raise _c.fail("receipt.line_items", "minItems", "must have at least 1 item", _v)
-        if len(_v) > 100:
-            raise _c.fail("receipt.line_items", "maxItems", "must have at most 100 items", _v)
-        for i0, item0 in enumerate(_v):
-            if not isinstance(item0, LineItem):
-                raise _c.fail(
-                    _c.field_at("receipt.line_items", i0), "type", "must be a LineItem", item0
-                )
-        _v = order_id
-        if not isinstance(_v, str):
-            raise _c.fail("receipt.order_id", "type", "must be a string", _v)
-        if not _c.is_uuid(_v):
-            raise _c.fail("receipt.order_id", "format", "must be a valid uuid", _v)
-        _v = paid_at
-        if not isinstance(_v, _dt.datetime):
-            raise _c.fail("receipt.paid_at", "type", "must be a datetime", _v)
-        if _v.utcoffset() is None:
-            raise _c.fail(
-                "receipt.paid_at",
-                "timezone",
-                "must be timezone-aware (naive datetimes are ambiguous)",
-                _v,
-            )
-        _v = total
-        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-            raise _c.fail("receipt.total", "type", "must be a number", _v)
-        if not isinstance(_v, int) and not _c.is_finite(_v):
-            raise _c.fail("receipt.total", "type", "must be a finite number", _v)
-        if _v < 0:
-            raise _c.fail("receipt.total", "minimum", "must be >= 0", _v)
-        _v = currency
-        if _v is not None and (
-            not isinstance(_v, str) or _v not in _RECEIPT_MESSAGE_DATA_CURRENCY_VALUES
-        ):
-            raise _c.fail("receipt.currency", "enum", 'must be one of "USD", "EUR", "GBP"', _v)
-        _set(self, "line_items", line_items)
-        _set(self, "order_id", order_id)
-        _set(self, "paid_at", paid_at)
-        _set(self, "total", total)
-        _set(self, "currency", currency)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        _payload: dict[str, _t.Any] = {
-            "line_items": [x0.to_payload() for x0 in self.line_items],
-            "order_id": self.order_id,
-            "paid_at": _c.unix(self.paid_at),
-            "total": self.total,
-        }
-        if self.currency is not None:
-            _payload["currency"] = self.currency
-        return _payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _data = _c.check_payload_keys(
-            payload, "receipt", cls._KEYS, ("line_items", "order_id", "paid_at", "total")
-        )
-        return cls(
-            line_items=_c.load_list(
-                _data["line_items"], lambda x0: _c.load_object(LineItem.from_payload, x0)
-            ),
-            order_id=_data["order_id"],
-            paid_at=_c.from_unix(_data["paid_at"], "receipt.paid_at"),
-            total=_data["total"],
-            currency=_data.get("currency"),
-        )
-
-
-class OrderShippedMessageData(_c.Model):
-    """A push notification that an order left the warehouse."""
-
-    __slots__ = ("carrier", "order_id", "tracking_url")
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"carrier", "order_id", "tracking_url"})
-    carrier: OrderShippedMessageDataCarrier
-    order_id: str
-    tracking_url: str | None
-
-    def __init__(
-        self,
-        *,
-        carrier: OrderShippedMessageDataCarrier,
-        order_id: str,
-        tracking_url: str | None = None,
-    ) -> None:
-        _v: _t.Any
-        _v = carrier
-        if not isinstance(_v, str) or _v not in _ORDER_SHIPPED_MESSAGE_DATA_CARRIER_VALUES:
-            raise _c.fail(
-                "order_shipped.carrier", "enum", 'must be one of "ups", "fedex", "dhl", "usps"', _v
-            )
-        _v = order_id
-        if not isinstance(_v, str):
-            raise _c.fail("order_shipped.order_id", "type", "must be a string", _v)
-        if not _c.is_uuid(_v):
-            raise _c.fail("order_shipped.order_id", "format", "must be a valid uuid", _v)
-        _v = tracking_url
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("order_shipped.tracking_url", "type", "must be a string", _v)
-            if len(_v) > 2048:
-                raise _c.fail(
-                    "order_shipped.tracking_url", "maxLength", "must be at most 2048 characters", _v
-                )
-            if not _c.is_uri(_v):
-                raise _c.fail("order_shipped.tracking_url", "format", "must be a valid uri", _v)
-        _set(self, "carrier", carrier)
-        _set(self, "order_id", order_id)
-        _set(self, "tracking_url", tracking_url)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        _payload: dict[str, _t.Any] = {"carrier": self.carrier, "order_id": self.order_id}
-        if self.tracking_url is not None:
-            _payload["tracking_url"] = self.tracking_url
-        return _payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _data = _c.check_payload_keys(payload, "order_shipped", cls._KEYS, ("carrier", "order_id"))
-        return cls(
-            carrier=_data["carrier"],
-            order_id=_data["order_id"],
-            tracking_url=_data.get("tracking_url"),
-        )
-
-
-class MaintenanceWindowBroadcastData(_c.Model):
-    """Tells every active account about planned downtime."""
-
-    __slots__ = ("affected_services", "duration_minutes", "starts_at")
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
-        {"affected_services", "duration_minutes", "starts_at"}
-    )
-    affected_services: list[MaintenanceWindowBroadcastDataAffectedServicesItem]
-    duration_minutes: int
-    # When the maintenance starts.
-    starts_at: _dt.datetime
-
-    def __init__(
-        self,
-        *,
-        affected_services: list[MaintenanceWindowBroadcastDataAffectedServicesItem],
-        duration_minutes: int,
-        starts_at: _dt.datetime,
-    ) -> None:
-        _v: _t.Any
-        _v = affected_services
-        if not isinstance(_v, list):
-            raise _c.fail("maintenance_window.affected_services", "type", "must be a list", _v)
-        if len(_v) < 1:
-            raise _c.fail(
-                "maintenance_window.affected_services", "minItems", "must have at least 1 item", _v
-            )
-        if not _c.all_unique(_v):
-            raise _c.fail(
-                "maintenance_window.affected_services", "uniqueItems", "must not repeat items", _v
-            )
-        for i0, item0 in enumerate(_v):
-            if not isinstance(
-                item0, str
-            ) or item0 not in _MAINTENANCE_WINDOW_BROADCAST_DATA_AFFECTED_SERVICES_ITEM_VALUES:
-                raise _c.fail(
-                    _c.field_at("maintenance_window.affected_services", i0),
-                    "enum",
-                    'must be one of "api", "dashboard", "email", "webhooks"',
-                    item0,
-                )
-        _v = duration_minutes
-        if not isinstance(_v, int) or isinstance(_v, bool):
-            raise _c.fail("maintenance_window.duration_minutes", "type", "must be an integer", _v)
-        if _v < 1:
-            raise _c.fail("maintenance_window.duration_minutes", "minimum", "must be >= 1", _v)
-        if _v > 720:
-            raise _c.fail("maintenance_window.duration_minutes", "maximum", "must be <= 720", _v)
-        _v = starts_at
-        if not isinstance(_v, _dt.datetime):
-            raise _c.fail("maintenance_window.starts_at", "type", "must be a datetime", _v)
-        if _v.utcoffset() is None:
-            raise _c.fail(
-                "maintenance_window.starts_at",
-                "timezone",
-                "must be timezone-aware (naive datetimes are ambiguous)",
-                _v,
-            )
-        _set(self, "affected_services", affected_services)
-        _set(self, "duration_minutes", duration_minutes)
-        _set(self, "starts_at", starts_at)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        _payload: dict[str, _t.Any] = {
-            "affected_services": [x0 for x0 in self.affected_services],
-            "duration_minutes": self.duration_minutes,
-            "starts_at": _c.unix(self.starts_at),
-        }
-        return _payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _data = _c.check_payload_keys(
-            payload,
-            "maintenance_window",
-            cls._KEYS,
-            ("affected_services", "duration_minutes", "starts_at"),
-        )
-        return cls(
-            affected_services=_c.load_list(_data["affected_services"], lambda x0: x0),
-            duration_minutes=_c.load_int(_data["duration_minutes"]),
-            starts_at=_c.from_unix(_data["starts_at"], "maintenance_window.starts_at"),
-        )
-
-
 class PersonAttributes(_c.Model):
     """What we know about a person; sent by identify() and update_person()."""
 
@@ -480,17 +167,17 @@ class PersonAttributes(_c.Model):
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
         {"email", "company", "created_at", "first_name", "last_name", "last_seen_at", "plan"}
     )
-    # Where lifecycle email goes.
     email: str
+    """Where lifecycle email goes."""
     company: str | None
-    # When the account was created.
     created_at: _dt.datetime | None
+    """When the account was created."""
     first_name: str | None
     last_name: str | None
-    # The last time the person used the product.
     last_seen_at: _dt.datetime | None
-    # A subscription plan.
+    """The last time the person used the product."""
     plan: Plan | None
+    """A subscription plan."""
 
     def __init__(
         self,
@@ -614,17 +301,17 @@ class PersonAttributesUpdate(_c.Model):
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
         {"email", "company", "created_at", "first_name", "last_name", "last_seen_at", "plan"}
     )
-    # Where lifecycle email goes.
     email: str | None
+    """Where lifecycle email goes."""
     company: str | None
-    # When the account was created.
     created_at: _dt.datetime | None
+    """When the account was created."""
     first_name: str | None
     last_name: str | None
-    # The last time the person used the product.
     last_seen_at: _dt.datetime | None
-    # A subscription plan.
+    """The last time the person used the product."""
     plan: Plan | None
+    """A subscription plan."""
 
     def __init__(
         self,
@@ -757,18 +444,25 @@ if _t.TYPE_CHECKING:
     EVENT_TYPES: dict[str, type[AnyEvent]]
     """Every event class by its Customer.io event name."""
 
-# Where each lazily loaded name is defined: `_events/<module>.py`.
+# Where each lazily loaded name is defined: `_events/<event>.py` or `_app_models.py`.
 _LAZY: dict[str, str] = {
-    "CheckoutCompletedCurrency": "checkout_completed",
-    "CheckoutCompleted": "checkout_completed",
-    "EmailVerified": "email_verified",
-    "FeatureUsed": "feature_used",
-    "PageViewed": "page_viewed",
-    "PlanChanged": "plan_changed",
-    "SignedUpMethod": "signed_up",
-    "SignedUp": "signed_up",
-    "SubscriptionCancelledReason": "subscription_cancelled",
-    "SubscriptionCancelled": "subscription_cancelled",
+    "CheckoutCompletedCurrency": "._events.checkout_completed",
+    "CheckoutCompleted": "._events.checkout_completed",
+    "EmailVerified": "._events.email_verified",
+    "FeatureUsed": "._events.feature_used",
+    "PageViewed": "._events.page_viewed",
+    "PlanChanged": "._events.plan_changed",
+    "SignedUpMethod": "._events.signed_up",
+    "SignedUp": "._events.signed_up",
+    "SubscriptionCancelledReason": "._events.subscription_cancelled",
+    "SubscriptionCancelled": "._events.subscription_cancelled",
+    "ReceiptMessageDataCurrency": "._app_models",
+    "OrderShippedMessageDataCarrier": "._app_models",
+    "MaintenanceWindowBroadcastDataAffectedServicesItem": "._app_models",
+    "PasswordResetMessageData": "._app_models",
+    "ReceiptMessageData": "._app_models",
+    "OrderShippedMessageData": "._app_models",
+    "MaintenanceWindowBroadcastData": "._app_models",
 }
 _EVENT_CLASSES = (
     "CheckoutCompleted",
@@ -785,7 +479,7 @@ if not _t.TYPE_CHECKING:  # type checkers see the imports above instead
     def __getattr__(name: str) -> _t.Any:
         """Load an event's module on first use; build `EVENT_TYPES`/`AnyEvent` on demand."""
         if name in _LAZY:
-            module = _importlib.import_module("._events." + _LAZY[name], __package__)
+            module = _importlib.import_module(_LAZY[name], __package__)
             value = getattr(module, name)
         elif name == "EVENT_TYPES":
             classes = [__getattr__(n) for n in _EVENT_CLASSES]

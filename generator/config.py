@@ -13,6 +13,7 @@ table are reported like taxonomy problems, located at the offending key.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -46,11 +47,29 @@ class Config:
 
 
 def find_pyproject(start: Path) -> Path | None:
-    """The nearest `pyproject.toml` in `start` or a folder above it."""
+    """The nearest `pyproject.toml` in `start` or a folder above it.
+
+    Something else of that name (a folder, a broken link) is an error, not a file
+    to skip: skipping it would quietly apply a configuration further up, or none.
+    """
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
             return candidate
+        if candidate.exists() or candidate.is_symlink():
+            what = "a folder" if candidate.is_dir() else "not a readable file"
+            raise TaxonomyError(
+                [
+                    Problem(
+                        os.path.relpath(candidate, start),
+                        1,
+                        1,
+                        "",
+                        f"is {what}; ciogen reads its configuration from a pyproject.toml file",
+                        "rename or remove it",
+                    )
+                ]
+            )
     return None
 
 

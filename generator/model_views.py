@@ -12,6 +12,7 @@ import dataclasses
 from typing import Any
 
 from . import pycode
+from .docstring_text import attribute_doc, field_text, fill, method_doc
 from .escape import comment, docstring, py_string
 from .layout import natural_key
 from .model import EnumType, Event, Field, ObjectModel
@@ -23,7 +24,7 @@ class FieldView:
     annotation: str
     client_annotation: str
     default: str | None
-    comment: str
+    doc: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,7 +33,7 @@ class EventView:
     method: str
     anonymous_method: str | None
     deprecation: str | None
-    docstring: str
+    anonymous_doc: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,20 +49,69 @@ class ModelView:
     from_args: list[str]
     keys: str
     required_keys: str
+    method_doc: str
     event: EventView | None = None
 
 
 def field_view(field: Field) -> FieldView:
-    text = field.description
-    if field.deprecated is not None:
-        text = f"{text} (deprecated: {field.deprecated})".strip()
     return FieldView(
         name=field.name,
         annotation=pycode.field_annotation(field),
         client_annotation=pycode.field_annotation(field, "_m."),
         default=pycode.default_source(field),
-        comment=comment(text) if text else "",
+        doc=attribute_doc(field, 4),
     )
+
+
+# The `Args:` entries and closing sections of the methods built from a model
+# (client.py): the plan's fields between the person and the timestamp.
+_PERSON = ("person", "A person id (`str`) or a `Person` (id, email or cio_id).")
+_ANONYMOUS = ("anonymous_id", "The visitor's anonymous id (non-empty, at most 150 bytes).")
+_WHEN = ("timestamp", "When it happened (timezone-aware); defaults to now.")
+_QUEUED = 'Queued, not sent before returning (`mode="sync"`: sent, `DeliveryError` on failure).'
+_EVENT_TAIL = """Returns:
+    The event's ULID, sent as its `id`: a retried copy is dropped as a duplicate.
+
+Raises:
+    ValidationError: a value breaks a rule of the plan (`field` and `rule` say which).
+    TypeError, IdentifierError: an invalid person.
+    PayloadTooLargeError, QueueFullError, ClientClosedError: as for `track`."""
+_PERSON_TAIL = """Raises:
+    ValidationError: a value breaks a rule of the plan (`field` and `rule` say which).
+    TypeError, IdentifierError: an invalid person.
+    ValueError: more attributes than Customer.io accepts, or one too long.
+    QueueFullError, ClientClosedError: it cannot be queued."""
+_SUMMARIES = {
+    "attributes": """Create or update a person with the plan's attributes (required ones included).
+
+An `"identify"` operation of `POST /api/v2/batch`. Customer.io merges
+attributes: omitted optional attributes keep their stored values. Use
+`update_person` to change a few attributes of an existing person without
+resending the required ones.""",
+    "attributes_update": """Change only the attributes you pass, for a person who already exists.
+
+Every attribute is optional here; each one given is checked against the plan.
+Customer.io is told (`_update: true`) not to create a new person if none
+matches, so a typo in an identifier cannot create a stray profile. `None` (the
+default) leaves an attribute as it is; `CLEAR` removes an attribute the plan
+marks `clearable: true` (it is sent as null).""",
+}
+
+
+def _args(model: ObjectModel, first: tuple[str, str]) -> list[tuple[str, str]]:
+    own = [(f.name, field_text(f) or f"The plan's `{f.wire_name}` property.") for f in model.fields]
+    when = ("timestamp", "When the attributes changed (timezone-aware); defaults to now.")
+    return [first, *own, _WHEN if model.kind == "event" else when]
+
+
+def _method_doc(model: ObjectModel, summary: str, first: tuple[str, str]) -> str:
+    """The docstring of the client method built from `model` (8 columns in)."""
+    tail = _EVENT_TAIL if model.kind == "event" else _PERSON_TAIL
+    if model.kind == "attributes_update":
+        tail += "\n    ValueError: no attribute given."
+    if first is _ANONYMOUS:
+        tail = tail.replace("an invalid person", "an invalid `anonymous_id`")
+    return method_doc(f"{summary}\n\n{_QUEUED}", _args(model, first), tail, 8)
 
 
 def _examples_text(model: ObjectModel) -> str:
@@ -106,13 +156,22 @@ def model_view(model: ObjectModel, consts: pycode.Constants, event: Event | None
             method=event.method_name,
             anonymous_method=event.anonymous_method_name,
             deprecation=py_string(event.deprecated) if event.deprecated else None,
-            docstring=docstring(event.description.strip() or f"The {event.wire_name} event."),
+            anonymous_doc=_method_doc(
+                model,
+                (event.description.strip() or f"The {event.wire_name} event.")
+                + "\n\nAnonymous variant, for a visitor known only by `anonymous_id`: sent"
+                " alone to\n`POST /api/v1/events` (trackAnonymous).",
+                _ANONYMOUS,
+            )
+            if event.anonymous_method_name
+            else "",
         )
     fields = [field_view(f) for f in model.fields]
     return ModelView(
         class_name=model.class_name,
         docstring=docstring(
-            (model.description or f"Data of {model.label}.").strip() + _examples_text(model)
+            "\n".join(fill((model.description or f"Data of {model.label}.").strip(), "", "    ", 7))
+            + _examples_text(model)
         ),
         label=py_string(model.label),
         fields=fields,
@@ -129,6 +188,15 @@ def model_view(model: ObjectModel, consts: pycode.Constants, event: Event | None
         from_args=pycode.from_payload_args(model),
         keys=keys,
         required_keys=_tuple(required) if required else "()",
+        method_doc=_method_doc(
+            model,
+            event.description.strip() or f"The {event.wire_name} event."
+            if event is not None
+            else _SUMMARIES.get(model.kind, ""),
+            _PERSON,
+        )
+        if event is not None or model.kind in _SUMMARIES
+        else "",
         event=event_view,
     )
 

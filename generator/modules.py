@@ -32,6 +32,10 @@ from .model import (
 SHARED = ""
 """The owner of what lives in `models.py` itself."""
 
+APP = "<app>"
+"""The owner of what only transactional messages and broadcasts use: `_app_models.py`,
+loaded on first use like an event's module (no event method can have this name)."""
+
 
 def _names(node: TypeNode) -> Iterator[str]:
     """Enum aliases and object class names `node` refers to directly."""
@@ -75,8 +79,9 @@ class Placement:
 
 
 def place(taxonomy: Taxonomy) -> Placement:
-    """An object or enum reached from exactly one event, and from nothing that lives in
-    `models.py` (person attributes, message and broadcast data), goes to that event's module."""
+    """An object or enum reached from exactly one event, and from nothing else, goes to that
+    event's module; one reached only from message and broadcast data, to `_app_models.py`;
+    the rest (shared, or named by the person attributes) stays in `models.py`."""
     objects = {m.class_name: m for m in taxonomy.objects}
     reached: dict[str, set[str]] = {}
 
@@ -89,15 +94,18 @@ def place(taxonomy: Taxonomy) -> Placement:
 
     for event in taxonomy.events:
         walk(event.model, event.method_name, set())
-    # The person attributes and the App data classes (messages, broadcasts) live in
-    # models.py: what they name must be defined there too, never in a lazy module.
-    shared = [taxonomy.attributes, taxonomy.attributes_update]
-    shared += [m.model for m in taxonomy.messages] + [b.model for b in taxonomy.broadcasts]
-    for model in shared:
-        walk(model, SHARED, set())
+    for people in (taxonomy.attributes, taxonomy.attributes_update):
+        walk(people, SHARED, set())
+    # What App data (messages, broadcasts) and an event both name is shared: it lives in
+    # models.py, which both lazy modules import from.
+    app = [m.model for m in taxonomy.messages] + [b.model for b in taxonomy.broadcasts]
+    for model in app:
+        walk(model, APP, set())
     owner: dict[str, str] = {}
     for event in taxonomy.events:
         owner[event.model.class_name] = event.method_name
+    for model in app:
+        owner[model.class_name] = APP
     for name, roots in reached.items():
         if len(roots) == 1:
             (root,) = roots

@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 
 from . import pycode, pycode_examples, schema_export, strategy_code
+from .docstring_text import field_text, method_doc
 from .escape import docstring, json_text, py_string
 from .model import Broadcast, Field, Message, ObjectModel, Taxonomy
 from .runtime_facts import app_channels
@@ -67,15 +68,13 @@ def _option_param(name: str, required: bool) -> str:
 
 def _args_doc(summary: str, fields: tuple[Field, ...], options: tuple[str, ...]) -> str:
     docs = app_channels().OPTION_DOCS
-    lines = [*summary.strip().splitlines(), "", "Args:"]
-    for field in fields:
-        text = field.description or f"`{{{{trigger.{field.wire_name}}}}}` in the template."
-        lines.append(f"    {field.name}: {' '.join(text.split())}")
-    lines += [f"    {name}: {docs[name]}" for name in options]
+    args = [
+        (f.name, field_text(f) or f"`{{{{trigger.{f.wire_name}}}}}` in the template.")
+        for f in fields
+    ]
+    args += [(name, docs[name]) for name in options]
     # Laid out as it stands in the method: indented 8, closing quotes on their own line.
-    pad = " " * 8
-    body = "\n".join(pad + line if line else "" for line in lines[1:])
-    return docstring(lines[0] + "\n" + body + "\n" + pad)
+    return method_doc(summary, args, "", 8)
 
 
 def _method(

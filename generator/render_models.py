@@ -19,7 +19,7 @@ from .escape import docstring, py_string
 from .layout import WIDTH, natural_key, sort_all, sort_imported
 from .model import EnumType, Event, ObjectModel, Taxonomy
 from .model_views import ModelView, enum_view, model_view
-from .modules import SHARED, Placement, place, refers_to
+from .modules import APP, SHARED, Placement, place, refers_to
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,16 +97,20 @@ def build_models(env: jinja2.Environment, taxonomy: Taxonomy, base: dict[str, An
         *object_views, event_view = context["views"]
         event_views.append(event_view)
         names = [e.alias for e in own_enums] + [m.class_name for m in [*objects, event.model]]
-        lazy += [(name, module) for name in names]
+        lazy += [(name, f"._events.{module}") for name in names]
         shared = _shared_names([*objects, event.model], placement, enums)
+        title = (
+            f"The {docstring(f'`{event.wire_name}`')} event of the {base['plan_name']} "
+            "tracking plan: its model, nested objects and enums."
+        )
         files[f"_events/{module}.py"] = (
             template.render(
                 {
                     **base,
                     **context,
-                    "wire_doc": docstring(f"`{event.wire_name}`"),
-                    "objects": object_views,
-                    "event": event_view,
+                    "title": title,
+                    "parent": "..",
+                    "classes": [*object_views, event_view],
                     "module_all": sort_all(names),
                     "shared_import": import_from("..models", shared, 0) if shared else "",
                 }
@@ -114,6 +118,31 @@ def build_models(env: jinja2.Environment, taxonomy: Taxonomy, base: dict[str, An
             + "\n"
         )  # the last class's macro output ends in a blank line
         type_imports.append(import_from(f"._events.{module}", names, 4))
+    app_objects, app_enums = objects_of.get(APP, []), enums_of.get(APP, [])
+    if app_objects:
+        context = _module_context([(m, None) for m in app_objects], app_enums)
+        names = [e.alias for e in app_enums] + [m.class_name for m in app_objects]
+        lazy += [(name, "._app_models") for name in names]
+        shared = _shared_names(app_objects, placement, enums)
+        title = (
+            f"The data classes of the {base['plan_name']} plan's transactional messages "
+            "and broadcasts."
+        )
+        files["_app_models.py"] = (
+            template.render(
+                {
+                    **base,
+                    **context,
+                    "title": title,
+                    "parent": ".",
+                    "classes": context["views"],
+                    "module_all": sort_all(names),
+                    "shared_import": import_from(".models", shared, 0) if shared else "",
+                }
+            ).rstrip("\n")
+            + "\n"
+        )
+        type_imports.append(import_from("._app_models", names, 4))
     if taxonomy.events:
         files["_events/__init__.py"] = (
             f"{base['header']}\n"
@@ -127,8 +156,9 @@ def build_models(env: jinja2.Environment, taxonomy: Taxonomy, base: dict[str, An
     own = [e.alias for e in shared_enums] + [m.class_name for m in shared_objects]
     own += ["PersonAttributes", "PersonAttributesUpdate"]
     names = [*own, *(name for name, _ in lazy)]
-    order = sorted(
-        range(len(type_imports)), key=lambda i: natural_key(taxonomy.events[i].method_name)
+    # `._app_models` sorts before every `._events.<event>`, as isort orders them.
+    order = ([len(taxonomy.events)] if app_objects else []) + sorted(
+        range(len(taxonomy.events)), key=lambda i: natural_key(taxonomy.events[i].method_name)
     )
     files["models.py"] = env.get_template("models.py.j2").render(
         {
@@ -138,6 +168,7 @@ def build_models(env: jinja2.Environment, taxonomy: Taxonomy, base: dict[str, An
             "people": [attributes, attributes_update],
             "events": event_views,
             "lazy": lazy,
+            "app": bool(app_objects),
             "lazy_imports": [type_imports[i] for i in order],
             "models_all": sort_all(["EVENT_TYPES", "AnyEvent", "ValidationError", *names]),
         }

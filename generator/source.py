@@ -385,7 +385,13 @@ def load_source(text: str, file: str) -> Source:
     if composer.documents == 0 and not composer.problems:
         composer.problems.append(
             Problem(
-                file, 1, 1, "", "the file is empty", "see ciogen's docs/taxonomy.md for the format"
+                file,
+                1,
+                1,
+                "",
+                "the file is empty",
+                "`ciogen init` writes a commented example plan; see the README's "
+                '"In your own project" and docs/taxonomy.md',
             )
         )
         return empty

@@ -9,17 +9,16 @@ what is the same for every taxonomy.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
 import decimal
 import enum
-import ipaddress
+import importlib
 import math
 import re
 import sys
-import uuid
 import warnings
 from collections.abc import Callable, Mapping
+from types import ModuleType
 from typing import Any, ClassVar, Final, Self, TypeVar, dataclass_transform
 
 __all__ = [
@@ -66,25 +65,28 @@ else:
         return mark
 
 
-_FIELD = getattr(dataclasses, "_FIELD")  # noqa: B009  (the marker of an ordinary field)
+def _lazy(name: str) -> ModuleType:
+    """A stdlib module loaded on first use, not at import: `dataclasses` (it imports
+    `inspect`, ~5 ms) is only needed by code that introspects or copies a model, which
+    has imported it already; `ipaddress` only by a URI with an IPv6 host (issue #10)."""
+    return importlib.import_module(name)  # waits for another thread's import of it
 
 
 class _DataclassFields:
     """`__dataclass_fields__`, built on first use, so `dataclasses.fields`, `replace`,
     `asdict` and `is_dataclass` work on models without `@dataclass` running at import."""
 
-    def __get__(self, obj: object, cls: type[Model]) -> dict[str, dataclasses.Field[Any]]:
+    def __get__(self, obj: object, cls: type[Model]) -> dict[str, Any]:
+        dataclasses = _lazy("dataclasses")
         init = cls.__init__
         defaults: dict[str, Any] = getattr(init, "__kwdefaults__", None) or {}
         hints: dict[str, Any] = getattr(cls, "__annotations__", {})
-        fields: dict[str, dataclasses.Field[Any]] = {}
+        fields: dict[str, Any] = {}
         for name in cls.__slots__:
-            field: dataclasses.Field[Any] = dataclasses.field(
-                default=defaults.get(name, dataclasses.MISSING), kw_only=True
-            )
+            field = dataclasses.field(default=defaults.get(name, dataclasses.MISSING), kw_only=True)
             field.name = name
             field.type = hints.get(name, Any)
-            setattr(field, "_field_type", _FIELD)  # noqa: B010  (private, untyped)
+            field._field_type = dataclasses._FIELD  # the marker of an ordinary field
             fields[name] = field
         type.__setattr__(cls, "__dataclass_fields__", fields)  # cached on the class
         return fields
@@ -120,10 +122,10 @@ class Model:
         return f"{type(self).__qualname__}({shown})"
 
     def __setattr__(self, name: str, value: object) -> None:
-        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+        raise _lazy("dataclasses").FrozenInstanceError(f"cannot assign to field {name!r}")
 
     def __delattr__(self, name: str) -> None:
-        raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+        raise _lazy("dataclasses").FrozenInstanceError(f"cannot delete field {name!r}")
 
     def __getstate__(self) -> tuple[Any, ...]:
         return self._values()
@@ -134,7 +136,8 @@ class Model:
 
     def __replace__(self, **changes: Any) -> Self:
         """`copy.replace` (Python 3.13): a new, checked instance with `changes` applied."""
-        return dataclasses.replace(self, **changes)
+        replaced: Self = _lazy("dataclasses").replace(self, **changes)
+        return replaced
 
 
 class ValidationError(ValueError):
@@ -216,6 +219,10 @@ _DATE_TIME = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})"
 )
 _URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
+# What `str(uuid.UUID(value)) == value.lower()` accepts (the canonical 8-4-4-4-12 hex
+# form, either case), without importing `uuid`: it pulls in `platform` and costs
+# every importing process a few milliseconds (issue #10).
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 def is_email(value: str) -> bool:
@@ -223,10 +230,7 @@ def is_email(value: str) -> bool:
 
 
 def is_uuid(value: str) -> bool:
-    try:
-        return str(uuid.UUID(value)) == value.lower()
-    except ValueError:
-        return False
+    return _UUID.fullmatch(value) is not None
 
 
 def is_date(value: str) -> bool:
@@ -262,7 +266,7 @@ def is_uri(value: str) -> bool:
         host = rest[2:].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0].rsplit("@", 1)[-1]
         if host.startswith("["):
             try:
-                ipaddress.IPv6Address(host[1 : host.index("]")])
+                _lazy("ipaddress").IPv6Address(host[1 : host.index("]")])
             except ValueError:
                 return False
     return True

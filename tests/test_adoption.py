@@ -123,6 +123,25 @@ def test_config_mistakes_are_located(tmp_path: Path) -> None:
     assert "pyproject.toml:1:" in result.stderr and "invalid TOML" in result.stderr
 
 
+def test_a_folder_named_pyproject_toml_is_a_located_error(tmp_path: Path) -> None:
+    """Config discovery must not skip it and quietly use a pyproject.toml further up."""
+    outer = _project(tmp_path / "outer", CONFIG)
+    inner = _project(outer / "inner")
+    (inner / "pyproject.toml").mkdir()
+    for verb in ("validate", "generate", "check", "diff"):
+        result = ciogen(verb, cwd=inner)
+        assert result.returncode == 2, (verb, result.stderr)
+        assert result.stderr.startswith(
+            "pyproject.toml:1:1: is a folder; ciogen reads its configuration from a "
+            "pyproject.toml file (rename or remove it)\n"
+        ), (verb, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert not (inner / "analytics").exists() and not (outer / "analytics").exists()
+    deeper = inner / "src"
+    deeper.mkdir()
+    assert ciogen("validate", cwd=deeper).stderr.startswith("../pyproject.toml:1:1: is a folder")
+
+
 def test_strict_from_config_and_no_strict_flag(tmp_path: Path) -> None:
     warned = MINIMAL.replace("enum: [email, google]}", "enum: [email, google], default: email}")
     project = _project(tmp_path / "shop", CONFIG + "strict = true\n", warned)

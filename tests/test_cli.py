@@ -73,7 +73,7 @@ def test_drift_cycle(project: Path) -> None:
     assert drift.returncode == 1
     assert "order_refunded" in drift.stdout  # the diff names the new event
     assert "missing: generated/_events/order_refunded.py" in drift.stdout
-    assert '+    "OrderRefunded": "order_refunded",' in drift.stdout  # models.py loads it
+    assert '+    "OrderRefunded": "._events.order_refunded",' in drift.stdout  # models.py loads it
     assert "missing: generated/schemas/order_refunded.json" in drift.stdout
     assert "run: ciogen generate" in drift.stderr
     again = ciogen("generate", cwd=project)

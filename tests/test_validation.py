@@ -203,7 +203,9 @@ CASES = {
     ),
     "empty_file": (
         "",
-        ["taxonomy.yaml:1:1: the file is empty (see ciogen's docs/taxonomy.md for the format)"],
+        [
+            "taxonomy.yaml:1:1: the file is empty (`ciogen init` writes a commented example plan; see the README's \"In your own project\" and docs/taxonomy.md)"
+        ],
     ),
     "not_a_mapping": (
         "- just\n- a list\n",

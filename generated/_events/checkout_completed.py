@@ -38,14 +38,14 @@ class CheckoutCompleted(_c.Model):
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
         {"items", "line_items", "order_id", "total", "coupon", "currency"}
     )
-    # Number of units in the order.
     items: int
+    """Number of units in the order."""
     line_items: list[LineItem]
     order_id: str
-    # An amount in the account's currency, in major units (12.50).
     total: float | _dec.Decimal
-    # The coupon code applied, or null when none was.
+    """An amount in the account's currency, in major units (12.50)."""
     coupon: str | None
+    """The coupon code applied, or null when none was."""
     currency: CheckoutCompletedCurrency | None
 
     def __init__(

@@ -33,10 +33,10 @@ class FeatureUsed(_c.Model):
     ANONYMOUS: _t.ClassVar[bool] = False
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"feature", "duration_ms"})
-    # Feature key, such as `reports.export`.
     feature: str
-    # How long the interaction took, in milliseconds.
+    """Feature key, such as `reports.export`."""
     duration_ms: int | None
+    """How long the interaction took, in milliseconds."""
 
     def __init__(self, *, feature: str, duration_ms: int | None = None) -> None:
         _v: _t.Any

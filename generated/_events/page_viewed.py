@@ -25,7 +25,8 @@ _set = object.__setattr__
 
 @_c.deprecated("page_viewed is deprecated: call client.page(person, url) instead", category=None)
 class PageViewed(_c.Model):
-    """A page of the web app was viewed. Deprecated: use the client's page() method, which Customer.io records as a real page view."""
+    """A page of the web app was viewed. Deprecated: use the client's page() method, which
+    Customer.io records as a real page view."""
 
     __slots__ = ("referrer", "title", "url")
     EVENT_NAME: _t.ClassVar[str] = "page_viewed"

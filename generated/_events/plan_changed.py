@@ -33,12 +33,12 @@ class PlanChanged(_c.Model):
     ANONYMOUS: _t.ClassVar[bool] = False
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"from", "to", "mrr"})
-    # The plan before the change.
     from_: Plan
-    # The plan after the change.
+    """The plan before the change."""
     to: Plan
-    # Monthly recurring revenue after the change.
+    """The plan after the change."""
     mrr: float | _dec.Decimal | None
+    """Monthly recurring revenue after the change."""
 
     def __init__(self, *, from_: Plan, to: Plan, mrr: float | _dec.Decimal | None = None) -> None:
         _v: _t.Any

@@ -35,10 +35,10 @@ class SignedUp(_c.Model):
     ANONYMOUS: _t.ClassVar[bool] = False
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"method", "source"})
-    # How the person signed up.
     method: SignedUpMethod
-    # Marketing source (utm_source), if known.
+    """How the person signed up."""
     source: str | None
+    """Marketing source (utm_source), if known."""
 
     def __init__(self, *, method: SignedUpMethod, source: str | None = None) -> None:
         _v: _t.Any

@@ -40,10 +40,10 @@ class SubscriptionCancelled(_c.Model):
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"reason", "cancelled_at", "feedback"})
     reason: SubscriptionCancelledReason
-    # When the cancellation takes effect.
     cancelled_at: _dt.datetime | None
-    # Free-text feedback from the cancellation form.
+    """When the cancellation takes effect."""
     feedback: str | None
+    """Free-text feedback from the cancellation form."""
 
     def __init__(
         self,

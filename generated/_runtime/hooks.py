@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import atexit
 import importlib
-import logging
 import os
 import signal
 import sys
@@ -33,11 +32,12 @@ from typing import TYPE_CHECKING, Any
 # customerio-cdp-analytics wheel overwrites ``customerio/__init__.py``. The package
 # ships no type information, hence the ignores.
 from .ids import _rng
+from .lazy import Logger
 
 if TYPE_CHECKING:
     from .pipeline import _Pipeline
 
-_log = logging.getLogger(__name__.rpartition(".")[0])
+_log = Logger(__name__.rpartition(".")[0])
 
 
 _registry_lock = threading.Lock()

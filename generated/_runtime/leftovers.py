@@ -20,16 +20,16 @@ lines are one vectored write of the queued bytes, nothing decoded or joined.
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
+from .lazy import Logger
 from .reporting import failures_of
 from .values import FailedOperation
 
 if TYPE_CHECKING:
     from .pipeline import _Pipeline
 
-_log = logging.getLogger(__name__.rpartition(".")[0])
+_log = Logger(__name__.rpartition(".")[0])
 
 RESERVE_PER_OPERATION = 2.5e-6
 """Seconds reserved per pending operation to build its report object (about 1 µs on

@@ -17,7 +17,8 @@ import enum
 import random
 from collections.abc import Callable
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+
+from .lazy import module
 
 
 class Outcome(enum.Enum):
@@ -73,7 +74,8 @@ def _retry_after_seconds(value: str | None) -> float | None:
     if value.isdigit():
         return float(value)
     try:
-        when = parsedate_to_datetime(value)
+        # email.utils (~7 ms to import) is loaded by the first HTTP-date seen.
+        when: datetime = module("email.utils").parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:

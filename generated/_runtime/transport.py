@@ -4,34 +4,30 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The HTTP transport: one keep-alive connection per client, reset after fork."""
+"""The HTTP transport: one keep-alive connection per client, reset after fork.
+
+This module is imported with the package, so it holds only what a client needs
+before its first request (settings checked at construction, :class:`Response`);
+the sockets and TLS live in :mod:`.connections`, loaded on the first send.
+"""
 
 from __future__ import annotations
 
-import base64
-import contextlib
-import http.client
-import logging
+import binascii
 import os
-import socket
-import ssl
 import threading
-import time
-import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Final, Protocol
-from urllib.parse import unquote, urlsplit
+from typing import TYPE_CHECKING, Final, Protocol
 
-from .errors import ConfigurationError, TransportError
+from .errors import ConfigurationError
 from .hooks import _register_fork_reset
+from .lazy import Logger, module
+from .record import Record
 
-_log = logging.getLogger(__name__.rpartition(".")[0])
+if TYPE_CHECKING:
+    from .connections import Connections
 
-
-_IDLE_RECONNECT_SECONDS: Final = 30.0
-"""Reconnect instead of reusing a keep-alive connection idle this long: load balancers
-drop idle connections silently, and the first request on a dead one would fail."""
+_log = Logger(__name__.rpartition(".")[0])
 
 _TRACK_HOSTS: Final[dict[str, str]] = {"us": "track.customer.io", "eu": "track-eu.customer.io"}
 """The Track API host of each region (``customerio.regions.Regions``), spelled out:
@@ -39,13 +35,22 @@ importing customerio pulls in requests and urllib3 (~0.3 s) for two host names.
 tests/client/test_no_customerio.py checks they still agree."""
 
 
-@dataclass(frozen=True, slots=True)
-class Response:
+class Response(Record):
     """An HTTP response as the runtime needs it. Header names should be lower-case."""
 
+    __match_args__ = ("status", "headers", "body")
+    _FIELDS = __match_args__
+    __slots__ = _FIELDS
     status: int
-    headers: Mapping[str, str] = field(default_factory=dict)
-    body: bytes = b""
+    headers: Mapping[str, str]
+    body: bytes
+
+    def __init__(
+        self, status: int, headers: Mapping[str, str] | None = None, body: bytes = b""
+    ) -> None:
+        object.__setattr__(self, "status", status)
+        object.__setattr__(self, "headers", {} if headers is None else headers)
+        object.__setattr__(self, "body", body)
 
     def header(self, name: str) -> str | None:
         value = self.headers.get(name.lower())
@@ -81,36 +86,6 @@ def region_base_url(region: str) -> str:
     return f"https://{_TRACK_HOSTS[key]}"
 
 
-class _Conn:
-    __slots__ = ("conn", "last_used", "pid", "uses")
-
-    def __init__(self, conn: http.client.HTTPConnection, pid: int) -> None:
-        self.conn = conn
-        self.pid = pid
-        self.uses = 0
-        self.last_used = time.monotonic()
-
-
-def _tune_socket(sock: Any) -> None:
-    # Like urllib3: no Nagle delay for small requests, and keepalive probes so a
-    # silently dropped connection is noticed instead of hanging until the timeout.
-    with contextlib.suppress(OSError, AttributeError):
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
-
-
-class _HTTPConnection(http.client.HTTPConnection):
-    def connect(self) -> None:
-        super().connect()
-        _tune_socket(self.sock)
-
-
-class _HTTPSConnection(http.client.HTTPSConnection):
-    def connect(self) -> None:
-        super().connect()
-        _tune_socket(self.sock)
-
-
 class HTTPTransport:
     """Track API over stdlib ``http.client`` with one keep-alive connection per thread.
 
@@ -133,53 +108,53 @@ class HTTPTransport:
         proxy: str | None = None,
         user_agent: str = "ciogen-runtime (python http.client)",
     ) -> None:
-        parts = urlsplit(base_url)
+        parse = module("urllib.parse")
+        parts = parse.urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ConfigurationError(
                 f"base_url must be an http:// or https:// URL with a host, got {base_url!r}"
             )
-        self._https = parts.scheme == "https"
-        self._host = parts.hostname
+        self._https: bool = parts.scheme == "https"
+        self._host: str = parts.hostname
         try:
-            port = parts.port
+            port: int | None = parts.port
         except ValueError:
             raise ConfigurationError(f"base_url has an invalid port: {base_url!r}") from None
         self._port = port or (443 if self._https else 80)
-        self._prefix = parts.path.rstrip("/")
+        self._prefix: str = parts.path.rstrip("/")
         self._base_url = base_url.rstrip("/")
         self._timeout = timeout
-        token = base64.b64encode(f"{site_id}:{api_key}".encode()).decode("ascii")
         # The only place the key lives after construction; never formatted anywhere.
         self._headers = {
-            "Authorization": f"Basic {token}",
+            "Authorization": f"Basic {_base64(f'{site_id}:{api_key}'.encode())}",
             "Content-Type": "application/json",
             "Accept": "application/json",
             "User-Agent": user_agent,
         }
-        self._context: ssl.SSLContext | None = None
-        if self._https:
-            self._context = _ssl_context(verify, ca_bundle)
+        self._verify = verify
+        self._ca_bundle = ca_bundle
+        if self._https and not verify:
+            _log.warning("TLS certificate verification is disabled for the Customer.io client")
+        if self._https and verify and ca_bundle is not None:
+            _check_ca_bundle(ca_bundle)
         self._proxy: tuple[str, int, dict[str, str]] | None = None
         if proxy is not None:
-            p = urlsplit(proxy)
+            p = parse.urlsplit(proxy)
             if p.scheme != "http" or not p.hostname:
                 raise ConfigurationError("proxy must be an http://host:port URL")
             proxy_headers: dict[str, str] = {}
             if p.username is not None:
-                cred = f"{unquote(p.username)}:{unquote(p.password or '')}".encode()
-                proxy_headers["Proxy-Authorization"] = "Basic " + base64.b64encode(cred).decode()
+                cred = f"{parse.unquote(p.username)}:{parse.unquote(p.password or '')}".encode()
+                proxy_headers["Proxy-Authorization"] = "Basic " + _base64(cred)
             self._proxy = (p.hostname, p.port or 8080, proxy_headers)
-        self._local = threading.local()
-        self._all_lock = threading.Lock()
-        self._all: weakref.WeakSet[http.client.HTTPConnection] = weakref.WeakSet()
+        self._connections: Connections | None = None
+        self._connections_lock = threading.Lock()
         _register_fork_reset(self)
 
     def _reset_after_fork(self) -> None:
-        # The parent's connections stay the parent's: the child opens its own (``send``
-        # also compares pids, for connections cached in thread-locals).
-        self._all_lock = threading.Lock()
-        self._all = weakref.WeakSet()
-        self._local = threading.local()
+        self._connections_lock = threading.Lock()
+        if self._connections is not None:
+            self._connections.reset_after_fork()
 
     @property
     def base_url(self) -> str:
@@ -188,91 +163,49 @@ class HTTPTransport:
     def __repr__(self) -> str:
         return f"HTTPTransport(base_url={self._base_url!r})"
 
-    def _new_connection(self) -> http.client.HTTPConnection:
-        host, port = self._host, self._port
-        if self._proxy is not None:
-            host, port = self._proxy[0], self._proxy[1]
-        conn: http.client.HTTPConnection
-        if self._https:
-            conn = _HTTPSConnection(host, port, timeout=self._timeout, context=self._context)
-        else:
-            conn = _HTTPConnection(host, port, timeout=self._timeout)
-        if self._proxy is not None:
-            conn.set_tunnel(self._host, self._port, headers=self._proxy[2])
-        with self._all_lock:
-            self._all.add(conn)
-        return conn
+    def _open(self) -> Connections:
+        """The connections, made on the first request: this is where ``http.client``
+        and ``ssl`` are imported and the TLS context is built."""
+        with self._connections_lock:
+            if self._connections is None:
+                factory: type[Connections] = module(
+                    __name__.rpartition(".")[0] + ".connections"
+                ).Connections
+                self._connections = factory(
+                    self._host,
+                    self._port,
+                    https=self._https,
+                    timeout=self._timeout,
+                    verify=self._verify,
+                    ca_bundle=self._ca_bundle,
+                    proxy=self._proxy,
+                )
+            return self._connections
 
     def send(self, method: str, path: str, body: bytes) -> Response:
-        state: _Conn | None = getattr(self._local, "state", None)
-        now = time.monotonic()
-        pid = os.getpid()
-        if state is not None and (
-            state.pid != pid or now - state.last_used > _IDLE_RECONNECT_SECONDS
-        ):
-            if state.pid == pid:  # never touch a socket inherited from the parent
-                state.conn.close()
-            state = None
-        if state is None:
-            state = self._local.state = _Conn(self._new_connection(), pid)
-        reused = state.uses > 0
-        conn = state.conn
-        try:
-            conn.request(method, self._prefix + path, body=body, headers=self._headers)
-            resp = conn.getresponse()
-            data = resp.read()
-        except (OSError, http.client.HTTPException) as exc:
-            conn.close()
-            self._local.state = None
-            raise TransportError(_describe(exc), reused_connection=reused) from exc
-        state.uses += 1
-        state.last_used = time.monotonic()
-        if resp.will_close:
-            conn.close()
-            self._local.state = None
-        headers = {k.lower(): v for k, v in resp.getheaders()}
-        return Response(resp.status, headers, data)
+        connections = self._connections or self._open()
+        status, headers, data = connections.send(method, self._prefix + path, body, self._headers)
+        return Response(status, headers, data)
 
     def close(self) -> None:
         """Close every connection this transport opened (a later send reconnects)."""
-        with self._all_lock:
-            conns = list(self._all)
-        for conn in conns:
-            with contextlib.suppress(Exception):
-                conn.close()
-        self._local = threading.local()
+        if self._connections is not None:
+            self._connections.close()
 
 
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, TimeoutError):
-        return "timed out waiting for the Track API"
-    text = str(exc) or type(exc).__name__
-    return f"{type(exc).__name__}: {text}"
+def _base64(data: bytes) -> str:
+    return binascii.b2a_base64(data, newline=False).decode("ascii")
 
 
-def _ssl_context(verify: bool, ca_bundle: str | os.PathLike[str] | None) -> ssl.SSLContext:
-    if not verify:
-        _log.warning("TLS certificate verification is disabled for the Customer.io client")
-        ctx = ssl.create_default_context()
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
-        return ctx
-    if ca_bundle is not None:
-        try:
-            return ssl.create_default_context(cafile=ca_bundle)
-        except (OSError, ssl.SSLError) as exc:
-            raise ConfigurationError(
-                f"cannot load ca_bundle {os.fspath(ca_bundle)!r}: {exc}"
-            ) from None
-    ctx = ssl.create_default_context()
-    if ctx.cert_store_stats().get("x509_ca", 0) == 0:
-        # Minimal containers and some macOS Pythons have no usable system store (or a
-        # lazily loaded directory). certifi ships with customerio's dependencies;
-        # adding it never removes trust the system already grants.
-        try:
-            import certifi
-
-            ctx.load_verify_locations(certifi.where())
-        except (ImportError, OSError):  # pragma: no cover - environment dependent
-            pass
-    return ctx
+def _check_ca_bundle(ca_bundle: str | os.PathLike[str]) -> None:
+    """A missing, unreadable or non-PEM ``ca_bundle`` fails at construction, as it did
+    when the TLS context was built there; the context itself is built on first send."""
+    try:
+        with open(ca_bundle, "rb") as f:
+            text = f.read()
+    except OSError as exc:
+        raise ConfigurationError(f"cannot load ca_bundle {os.fspath(ca_bundle)!r}: {exc}") from None
+    if b"-----BEGIN " not in text or b"CERTIFICATE-----" not in text:
+        raise ConfigurationError(
+            f"cannot load ca_bundle {os.fspath(ca_bundle)!r}: no PEM certificate in it"
+        )

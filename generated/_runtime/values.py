@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from .errors import IdentifierError
 from .limits import MAX_IDENTIFIER_BYTES
+from .record import Record
 
 _BATCH_PATH: Final = "/api/v2/batch"
 _EVENTS_PATH: Final = "/api/v1/events"
@@ -161,12 +161,12 @@ def _decode(item: bytes) -> dict[str, Any]:
 
 ErrorCallback = Callable[[list[FailedOperation], str], None]
 """``on_error(failed, reason)``: called with the operations that failed for good and a
-one-line summary. It runs in the sender thread (or the caller's thread for drops and
-in synchronous mode); exceptions it raises are logged and swallowed."""
+one-line summary. It runs in the sender thread (drops: the reporting thread, or the
+thread calling flush()/close(); synchronous mode: the caller's thread); exceptions
+it raises are logged and swallowed."""
 
 
-@dataclass(frozen=True, slots=True)
-class Stats:
+class Stats(Record):
     """Counters since the client was created (or since fork, in a child process).
 
     All counts are operations, not requests (except ``requests``). ``retried`` counts
@@ -174,6 +174,9 @@ class Stats:
     ``dropped`` operations were never queued.
     """
 
+    __match_args__ = ("queued", "sent", "retried", "failed", "dropped", "pending", "requests")
+    _FIELDS = __match_args__
+    __slots__ = _FIELDS
     queued: int
     sent: int
     retried: int
@@ -182,9 +185,27 @@ class Stats:
     pending: int
     requests: int
 
+    def __init__(
+        self,
+        queued: int,
+        sent: int,
+        retried: int,
+        failed: int,
+        dropped: int,
+        pending: int,
+        requests: int,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "queued", queued)
+        _set(self, "sent", sent)
+        _set(self, "retried", retried)
+        _set(self, "failed", failed)
+        _set(self, "dropped", dropped)
+        _set(self, "pending", pending)
+        _set(self, "requests", requests)
 
-@dataclass(frozen=True, slots=True)
-class Person:
+
+class Person(Record):
     """Who an operation is about: ``Person.id("42")``, ``Person.email(...)``,
     ``Person.cio_id(...)``. A plain ``str`` passed where a person is expected means
     ``Person.id(that)``.
@@ -193,13 +214,18 @@ class Person:
     written, not in the background thread.
     """
 
+    __match_args__ = ("kind", "value")
+    _FIELDS = __match_args__
+    __slots__ = _FIELDS
     kind: Literal["id", "email", "cio_id"]
     value: str
 
-    def __post_init__(self) -> None:
-        if self.kind not in _KINDS:
-            raise IdentifierError(f"Person kind must be one of {sorted(_KINDS)}, got {self.kind!r}")
-        _check_identifier(self.value, f"Person.{self.kind}")
+    def __init__(self, kind: Literal["id", "email", "cio_id"], value: str) -> None:
+        if kind not in _KINDS:
+            raise IdentifierError(f"Person kind must be one of {sorted(_KINDS)}, got {kind!r}")
+        _check_identifier(value, f"Person.{kind}")
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "value", value)
 
     @classmethod
     def id(cls, value: str) -> Person:

@@ -15,7 +15,9 @@ effectively-once. One daemon thread per client drains a bounded queue into
 The generator copies this package verbatim into every generated package as
 ``_runtime/``: stdlib + ``customerio`` only, no imports from outside it. One module
 per concern: ``limits``, ``errors``, ``values`` (public value types), ``config``,
-``ids`` (ULIDs), ``wire`` (encoding), ``transport`` (HTTP), ``testing``
+``record`` (their ``Record`` base), ``lazy`` (what loads on first use), ``ids``
+(ULIDs), ``wire`` (encoding), ``transport`` (HTTP settings) and ``connections``
+(sockets and TLS, loaded by the first request), ``testing``
 (``RecordingTransport``), ``retry`` (the retry policy), ``pipeline`` (the batcher),
 ``sender`` (delivery with retries), ``reporting`` (failure reports), ``credentials``
 (the 401/403 policy), ``deadletters``, ``hooks`` (fork/atexit/worker exit/SIGTERM),

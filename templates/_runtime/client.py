@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import logging
 import os
 import weakref
 from collections.abc import Callable
@@ -15,11 +13,10 @@ from typing import Any, Final, Literal, Self
 # customerio-cdp-analytics wheel overwrites ``customerio/__init__.py``. The package
 # ships no type information, hence the ignores.
 from .config import ClientConfig
+from .deadletters import read_dead_letters
 from .errors import ConfigurationError, DeliveryError, PayloadTooLargeError
 from .ids import _time_ns, _ulid_at
 from .limits import (
-    MAX_ATTRIBUTE_NAME_BYTES,
-    MAX_ATTRIBUTE_VALUE_BYTES,
     MAX_EVENT_DATA_BYTES,
     MAX_EVENT_NAME_BYTES,
     MAX_IDENTIFY_ATTRIBUTES,
@@ -27,9 +24,10 @@ from .limits import (
 )
 from .pipeline import _Pipeline
 from .transport import HTTPTransport, Transport, region_base_url
-from .values import _EVENTS_PATH, ErrorCallback, Person, Stats, _check_identifier
+from .values import ErrorCallback, Person, Stats, _check_identifier
 from .wire import (
     _AnonymousEvent,
+    _check_attribute,
     _chunks,
     _identifiers,
     _identifiers_json,
@@ -39,9 +37,6 @@ from .wire import (
     _unix_seconds,
     _utf8,
 )
-
-_log = logging.getLogger(__name__.rpartition(".")[0])
-
 
 # Per kind of timestamped operation: the data's key and its name in errors, the
 # operation's name in errors, the size limit checked at the call, and whether it
@@ -53,33 +48,6 @@ _OPERATIONS: Final[dict[str, tuple[str, str, str, int, bool]]] = {
     "page": ("attributes", "attributes", "page", MAX_OPERATION_BYTES, True),
     "identify": ("attributes", "attributes", "identify", MAX_OPERATION_BYTES, False),
 }
-
-
-def _check_attribute(key: str, value: object) -> None:
-    """An attribute name or value longer than Customer.io accepts fails here: names and
-    string values in UTF-8 bytes, nested values as JSON (the conservative reading of
-    "Max length of attribute values"). Short strings are never measured: 37 code
-    points fit in 150 UTF-8 bytes, 250 in 1,000."""
-    size = len(key.encode("utf-8", "surrogatepass"))
-    if size > MAX_ATTRIBUTE_NAME_BYTES:
-        raise ValueError(
-            f"attribute name {key[:40]!r}... is {size} bytes in UTF-8; Customer.io accepts "
-            f"at most {MAX_ATTRIBUTE_NAME_BYTES}"
-        )
-    if isinstance(value, str):
-        size = len(value.encode("utf-8", "surrogatepass"))
-    elif isinstance(value, dict | list):  # a nested value: its JSON is what is stored
-        size = (
-            len(_json_object({"v": value}, f"attribute {key!r}").encode("utf-8", "surrogatepass"))
-            - 6
-        )
-    else:
-        return
-    if size > MAX_ATTRIBUTE_VALUE_BYTES:
-        raise ValueError(
-            f"attribute {key!r} is {size:,} bytes; Customer.io accepts at most "
-            f"{MAX_ATTRIBUTE_VALUE_BYTES:,} bytes per attribute value"
-        )
 
 
 class BaseClient:
@@ -105,6 +73,22 @@ class BaseClient:
         on_error: ErrorCallback | None = None,
         dead_letter_path: str | os.PathLike[str] | None = None,
     ) -> None:
+        """Build a client; nothing is sent until the first operation.
+
+        Args:
+            site_id: The workspace's Track API site id.
+            api_key: The Track API key of that site id (never logged or shown).
+            region: ``"us"`` or ``"eu"``: the Track API host, unless ``base_url`` is given.
+            base_url: Send to this host instead (a proxy, a test server).
+            mode: ``"background"`` queues and returns; ``"sync"`` sends before returning.
+            transport: How requests are made (``RecordingTransport`` in tests).
+            config: Batching, retries, queue limits and TLS (``ClientConfig``).
+            on_error: Called with ``(failed_operations, reason)`` for what is not delivered.
+            dead_letter_path: A JSON-lines file that receives what is not delivered.
+
+        Raises:
+            ConfigurationError: an empty ``site_id``/``api_key``, a bad ``mode`` or region.
+        """
         if not isinstance(site_id, str) or not site_id.strip():
             raise ConfigurationError("site_id must be a non-empty str")
         if not isinstance(api_key, str) or not api_key.strip():
@@ -156,6 +140,7 @@ class BaseClient:
 
     @property
     def config(self) -> ClientConfig:
+        """The ``ClientConfig`` this client was built with (frozen)."""
         return self._config
 
     def __repr__(self) -> str:
@@ -166,7 +151,8 @@ class BaseClient:
         )
 
     def stats(self) -> Stats:
-        """A consistent snapshot of the delivery counters."""
+        """A consistent snapshot of the delivery counters (``Stats``: ``accepted``,
+        ``sent``, ``failed``, ``dropped``, ``pending``, ``requests``)."""
         return self._pipeline.stats()
 
     # -- operations (the hot path is _track) --------------------------------------------
@@ -292,7 +278,24 @@ class BaseClient:
         attributes: dict[str, Any] | None = None,
         timestamp: datetime | None = None,
     ) -> str:
-        """Queue a page view (``name`` is usually the URL); returns its ULID."""
+        """Record a page view: a ``"page"`` operation of ``POST /api/v2/batch``.
+
+        Queued, not sent before returning (``mode="sync"``: sent, ``DeliveryError`` on
+        failure). Returns the ULID sent as its ``id``: a retried copy is dropped as a
+        duplicate.
+
+        Args:
+            person: A person id (``str``) or a ``Person`` (id, email or cio_id).
+            name: The page, usually its URL (non-empty).
+            attributes: JSON-safe data about the view, at most 100,000 bytes of JSON.
+            timestamp: When it happened (timezone-aware); defaults to now.
+
+        Raises:
+            TypeError, IdentifierError, ValueError, PayloadTooLargeError: invalid
+                arguments, checked in the calling thread.
+            QueueFullError: the queue is full and ``overflow`` is ``"raise"``/``"block"``.
+            ClientClosedError: the client is closed.
+        """
         return self._track(
             person, name, attributes if attributes is not None else {}, timestamp, "page"
         )
@@ -310,14 +313,33 @@ class BaseClient:
         self._submit(item)
 
     def suppress(self, person: str | Person) -> None:
-        """Suppress the person: they cannot be messaged or re-added."""
+        """Suppress the person (``"suppress"`` operation of ``POST /api/v2/batch``):
+        Customer.io deletes them and ignores any later operation for that identifier.
+
+        Queued, not sent before returning; in ``mode="sync"`` failures raise
+        ``DeliveryError``. Raises ``TypeError``/``IdentifierError`` for an invalid
+        person, ``QueueFullError`` or ``ClientClosedError`` when it cannot be queued.
+        """
         self._simple(person, "suppress", {})
 
     def unsuppress(self, person: str | Person) -> None:
+        """Lift a suppression (``"unsuppress"`` operation of ``POST /api/v2/batch``):
+        the identifier can be added again; the deleted profile is not restored.
+
+        Queued, not sent before returning; in ``mode="sync"`` failures raise
+        ``DeliveryError``. Raises ``TypeError``/``IdentifierError`` for an invalid
+        person, ``QueueFullError`` or ``ClientClosedError`` when it cannot be queued.
+        """
         self._simple(person, "unsuppress", {})
 
     def delete(self, person: str | Person) -> None:
-        """Delete the person from the workspace."""
+        """Delete the person and their data (``"delete"`` operation of
+        ``POST /api/v2/batch``); a later identify creates them anew.
+
+        Queued, not sent before returning; in ``mode="sync"`` failures raise
+        ``DeliveryError``. Raises ``TypeError``/``IdentifierError`` for an invalid
+        person, ``QueueFullError`` or ``ClientClosedError`` when it cannot be queued.
+        """
         self._simple(person, "delete", {})
 
     def add_device(
@@ -329,7 +351,21 @@ class BaseClient:
         last_used: datetime | None = None,
         attributes: dict[str, str] | None = None,
     ) -> None:
-        """Add (or refresh) a push device; ``last_used`` defaults to now."""
+        """Add or refresh a push device (``"add_device"`` of ``POST /api/v2/batch``).
+
+        Queued, not sent before returning (``mode="sync"``: sent, ``DeliveryError``).
+
+        Args:
+            person: A person id (``str``) or a ``Person``.
+            token: The device token from APNs or FCM (non-empty).
+            platform: ``"ios"`` or ``"android"``.
+            last_used: When the device was last used (timezone-aware); defaults to now.
+            attributes: Device attributes, ``str`` to ``str``.
+
+        Raises:
+            TypeError, IdentifierError, ValueError: invalid arguments, at the call.
+            QueueFullError, ClientClosedError: it cannot be queued.
+        """
         if not isinstance(token, str) or not token.strip():
             raise ValueError("device token must be a non-empty str")
         if platform not in ("ios", "android"):
@@ -354,12 +390,29 @@ class BaseClient:
         self._simple(person, "add_device", {"device": device})
 
     def delete_device(self, person: str | Person, token: str) -> None:
+        """Remove a push device by its token (``"delete_device"`` of ``POST /api/v2/batch``).
+
+        Queued, not sent before returning; in ``mode="sync"`` failures raise
+        ``DeliveryError``. Raises ``TypeError``/``IdentifierError`` for an invalid
+        person, ``ValueError`` for an empty
+        token, ``QueueFullError`` or ``ClientClosedError`` when it cannot be queued.
+        """
         if not isinstance(token, str) or not token.strip():
             raise ValueError("device token must be a non-empty str")
         self._simple(person, "delete_device", {"device": {"token": token}})
 
     def merge(self, primary: str | Person, secondary: str | Person) -> None:
-        """Merge ``secondary`` into ``primary`` (which must exist); not reversible."""
+        """Merge ``secondary`` into ``primary`` (``"merge"`` of ``POST /api/v2/batch``).
+
+        ``primary`` remains and ``secondary`` is deleted; not reversible. If ``primary``
+        does not exist yet, Customer.io does nothing. Queued, not sent before returning
+        (``mode="sync"``: sent, ``DeliveryError`` on failure).
+
+        Raises:
+            TypeError, IdentifierError: an invalid identifier.
+            ValueError: both name the same person.
+            QueueFullError, ClientClosedError: it cannot be queued.
+        """
         first = _identifiers(primary, "primary")
         second = _identifiers(secondary, "secondary")
         if first == second:
@@ -398,23 +451,7 @@ class BaseClient:
         (``timeout`` per operation). Move the file aside before replaying if it is this
         client's own dead-letter file, since new failures are appended to it.
         """
-        items: list[bytes] = []
-        with open(path, encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                    op = record["operation"]
-                    if not isinstance(op, dict):
-                        raise TypeError("operation is not an object")
-                    item = _serialize(op, "dead-letter operation")
-                except (ValueError, KeyError, TypeError) as exc:
-                    _log.warning("skipping dead-letter line %d: %s", number, exc)
-                    continue
-                if record.get("path") == _EVENTS_PATH:
-                    item = _AnonymousEvent(item)
-                items.append(item)
+        items = read_dead_letters(path)
         if self._mode == "sync":
             ops = [i for i in items if type(i) is not _AnonymousEvent]
             singles = [i for i in items if type(i) is _AnonymousEvent]

@@ -11,13 +11,14 @@ working credentials (``configure()``, or a new ``Client``) can replay the file.
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
+
+from .lazy import Logger
 
 if TYPE_CHECKING:
     from .pipeline import _Pipeline
 
-_log = logging.getLogger(__name__.rpartition(".")[0])
+_log = Logger(__name__.rpartition(".")[0])
 
 
 def credentials_rejected(pipeline: _Pipeline, status: int) -> str:

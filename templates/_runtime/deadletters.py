@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import functools
 import json
-import logging
 import os
 import threading
 from datetime import UTC, datetime
 
+from .lazy import Logger
 from .values import _BATCH_PATH, _EVENTS_PATH, FailedOperation
-from .wire import _AnonymousEvent, _path_of
+from .wire import _AnonymousEvent, _path_of, _serialize
 
-_log = logging.getLogger(__name__.rpartition(".")[0])
+_log = Logger(__name__.rpartition(".")[0])
 
 
 def _head(stamp: str, status: int | None, reason: str, path: str) -> bytes:
@@ -82,7 +82,7 @@ def write_dead_letters(
     path: str, lock: threading.Lock, failures: list[FailedOperation], durable: bool
 ) -> None:
     """Append one JSON line per failure. ``durable`` adds an fsync; drops skip it
-    because they are written in the caller's thread, which must stay fast."""
+    (an overflow writes a group every few milliseconds)."""
     _append(path, lock, _lines(failures, _stamp()), len(failures), durable)
 
 
@@ -154,3 +154,27 @@ def _write_vector(fd: int, vector: list[bytes]) -> None:
         written = writev(fd, group)
         if written < sum(map(len, group)):  # a short write (a signal, a full disk)
             _write_all(fd, b"".join(group)[written:])
+
+
+def read_dead_letters(path: str | os.PathLike[str]) -> list[bytes]:
+    """The operations of a dead-letter file, ready to queue again; a line that is not
+    one (truncated by a crash, edited by hand) is skipped with a warning, so one bad
+    line cannot block the replay of the rest."""
+    items: list[bytes] = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                op = record["operation"]
+                if not isinstance(op, dict):
+                    raise TypeError("operation is not an object")
+                item = _serialize(op, "dead-letter operation")
+            except (ValueError, KeyError, TypeError) as exc:
+                _log.warning("skipping dead-letter line %d: %s", number, exc)
+                continue
+            if record.get("path") == _EVENTS_PATH:
+                item = _AnonymousEvent(item)
+            items.append(item)
+    return items

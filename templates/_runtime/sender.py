@@ -4,14 +4,13 @@ as :mod:`.retry` decides, counted in the pipeline's stats."""
 from __future__ import annotations
 
 import json
-import logging
 import threading
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .credentials import credentials_rejected
 from .errors import ClientClosedError, DeliveryError, TransportError
+from .lazy import DEBUG, Logger
 from .retry import Outcome, _retry_after_seconds, classify, delay
 from .transport import Response
 from .values import _BATCH_PATH, _EVENTS_PATH, FailedOperation
@@ -20,18 +19,26 @@ from .wire import _BATCH_CLOSE, _BATCH_OPEN, _AnonymousEvent, _path_of
 if TYPE_CHECKING:
     from .pipeline import _Pipeline
 
-_log = logging.getLogger(__name__.rpartition(".")[0])
+_log = Logger(__name__.rpartition(".")[0])
 
 
-@dataclass(slots=True)
 class _Attempted:
     """Outcome of one request after retries: ``response`` on any final HTTP answer
     that counts as delivered (2xx), else ``status``/``reason`` of the failure."""
 
-    response: Response | None
-    status: int | None = None
-    reason: str = ""
-    credentials: bool = False  # 401/403: the reason is the pipeline's, sending stops
+    __slots__ = ("credentials", "reason", "response", "status")
+
+    def __init__(
+        self,
+        response: Response | None,
+        status: int | None = None,
+        reason: str = "",
+        credentials: bool = False,  # 401/403: the reason is the pipeline's, sending stops
+    ) -> None:
+        self.response = response
+        self.status = status
+        self.reason = reason
+        self.credentials = credentials
 
 
 def deliver(
@@ -123,7 +130,7 @@ def send_with_retry(
         attempt += 1
         if abandon is not None and abandon.is_set():
             return _Attempted(None, None, "client closed before the operation was sent")
-        if _log.isEnabledFor(logging.DEBUG):
+        if _log.isEnabledFor(DEBUG):
             _log_attempt(path, attempt, n_ops, body)
         status: int | None = None
         retry_after: float | None = None

@@ -6,7 +6,6 @@ import json
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 # Import the submodules by name, never names from the top-level package: the
@@ -14,18 +13,27 @@ from typing import Any
 # ships no type information, hence the ignores.
 from .errors import TransportError
 from .hooks import _register_fork_reset
+from .record import Record
 from .transport import Response
 from .values import _BATCH_PATH, _EVENTS_PATH
 
 
-@dataclass(frozen=True, slots=True)
-class RecordedRequest:
+class RecordedRequest(Record):
     """A request seen by :class:`RecordingTransport`; ``body`` is the decoded JSON."""
 
+    __match_args__ = ("method", "path", "body", "raw")
+    _FIELDS = __match_args__
+    __slots__ = _FIELDS
     method: str
     path: str
     body: Any
     raw: bytes
+
+    def __init__(self, method: str, path: str, body: Any, raw: bytes) -> None:
+        object.__setattr__(self, "method", method)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "raw", raw)
 
     @property
     def operations(self) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from typing import Any, Final
 # Import the submodules by name, never names from the top-level package: the
 # customerio-cdp-analytics wheel overwrites ``customerio/__init__.py``. The package
 # ships no type information, hence the ignores.
+from .limits import MAX_ATTRIBUTE_NAME_BYTES, MAX_ATTRIBUTE_VALUE_BYTES
 from .values import _BATCH_PATH, _EVENTS_PATH, Person, _check_identifier
 
 _BATCH_OPEN: Final = b'{"batch":['
@@ -189,3 +190,30 @@ def _chunks(ops: list[bytes], max_ops: int, max_body: int) -> list[list[bytes]]:
     if current:
         chunks.append(current)
     return chunks
+
+
+def _check_attribute(key: str, value: object) -> None:
+    """An attribute name or value longer than Customer.io accepts fails here: names and
+    string values in UTF-8 bytes, nested values as JSON (the conservative reading of
+    "Max length of attribute values"). Short strings are never measured: 37 code
+    points fit in 150 UTF-8 bytes, 250 in 1,000."""
+    size = len(key.encode("utf-8", "surrogatepass"))
+    if size > MAX_ATTRIBUTE_NAME_BYTES:
+        raise ValueError(
+            f"attribute name {key[:40]!r}... is {size} bytes in UTF-8; Customer.io accepts "
+            f"at most {MAX_ATTRIBUTE_NAME_BYTES}"
+        )
+    if isinstance(value, str):
+        size = len(value.encode("utf-8", "surrogatepass"))
+    elif isinstance(value, dict | list):  # a nested value: its JSON is what is stored
+        size = (
+            len(_json_object({"v": value}, f"attribute {key!r}").encode("utf-8", "surrogatepass"))
+            - 6
+        )
+    else:
+        return
+    if size > MAX_ATTRIBUTE_VALUE_BYTES:
+        raise ValueError(
+            f"attribute {key!r} is {size:,} bytes; Customer.io accepts at most "
+            f"{MAX_ATTRIBUTE_VALUE_BYTES:,} bytes per attribute value"
+        )

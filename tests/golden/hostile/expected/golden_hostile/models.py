@@ -14,8 +14,8 @@ JSON-safe dict Customer.io receives (wire names, timestamps as Unix seconds);
 
 Each event's class (with the nested objects and enums only it uses) lives in its
 own module under `_events/`, imported the first time the class is used, so a
-process pays for the events it sends, not for every event of the plan. This
-module holds what several events or the person attributes share.
+process pays for the events it sends, not for every event of the plan;
+This module holds what several events or the person attributes share.
 """
 
 from __future__ import annotations
@@ -61,10 +61,12 @@ class PersonAttributes(_c.Model):
         {"cio_subscription_preferences", "first-name", "日本語", "Ünïcödé Näme"}
     )
     cio_subscription_preferences: str | None
-    # Trailing backslash \
     first_name: str | None
-    # # not a comment """ not a docstring end
+    """Trailing backslash \\"""
     u65e5_u672c_u8a9e: str | None
+    """# not a comment
+    \""" not a docstring end
+    """
     unicode_name: str | None
 
     def __init__(
@@ -126,10 +128,12 @@ class PersonAttributesUpdate(_c.Model):
         {"cio_subscription_preferences", "first-name", "日本語", "Ünïcödé Näme"}
     )
     cio_subscription_preferences: str | None
-    # Trailing backslash \
     first_name: str | None
-    # # not a comment """ not a docstring end
+    """Trailing backslash \\"""
     u65e5_u672c_u8a9e: str | None
+    """# not a comment
+    \""" not a docstring end
+    """
     unicode_name: str | None
 
     def __init__(
@@ -196,17 +200,17 @@ if _t.TYPE_CHECKING:
     EVENT_TYPES: dict[str, type[AnyEvent]]
     """Every event class by its Customer.io event name."""
 
-# Where each lazily loaded name is defined: `_events/<module>.py`.
+# Where each lazily loaded name is defined: `_events/<event>.py`.
 _LAZY: dict[str, str] = {
-    "Event2ndEventTrue_": "event_2nd_event",
-    "Event2ndEventNone_": "event_2nd_event",
-    "Event2ndEvent": "event_2nd_event",
-    "For": "class_",
-    "Model1stChoice": "class_",
-    "Class": "class_",
-    "Flush": "flush_event",
-    "Identify": "identify_event",
-    "ArgerEreignis": "arger_ereignis",
+    "Event2ndEventTrue_": "._events.event_2nd_event",
+    "Event2ndEventNone_": "._events.event_2nd_event",
+    "Event2ndEvent": "._events.event_2nd_event",
+    "For": "._events.class_",
+    "Model1stChoice": "._events.class_",
+    "Class": "._events.class_",
+    "Flush": "._events.flush_event",
+    "Identify": "._events.identify_event",
+    "ArgerEreignis": "._events.arger_ereignis",
 }
 _EVENT_CLASSES = (
     "Event2ndEvent",
@@ -221,7 +225,7 @@ if not _t.TYPE_CHECKING:  # type checkers see the imports above instead
     def __getattr__(name: str) -> _t.Any:
         """Load an event's module on first use; build `EVENT_TYPES`/`AnyEvent` on demand."""
         if name in _LAZY:
-            module = _importlib.import_module("._events." + _LAZY[name], __package__)
+            module = _importlib.import_module(_LAZY[name], __package__)
             value = getattr(module, name)
         elif name == "EVENT_TYPES":
             classes = [__getattr__(n) for n in _EVENT_CLASSES]

@@ -14,19 +14,37 @@ JSON-safe dict Customer.io receives (wire names, timestamps as Unix seconds);
 
 Each event's class (with the nested objects and enums only it uses) lives in its
 own module under `_events/`, imported the first time the class is used, so a
-process pays for the events it sends, not for every event of the plan. This
-module holds what several events or the person attributes share.
+process pays for the events it sends, not for every event of the plan;
+the data classes of transactional messages and broadcasts live in `_app_models.py`,
+loaded the same way.
+This module holds what several events or the person attributes share.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import decimal as _dec
-import re as _re
+import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
 from ._checks import ValidationError
+
+if _t.TYPE_CHECKING:
+    from ._app_models import (
+        ClassMessageData,
+        FromBroadcastData,
+        InboxNoteMessageData,
+        LoginCodeMessageData,
+        MaintenanceWindowBroadcastData,
+        MaintenanceWindowBroadcastDataServicesItem,
+        OrderShippedMessageData,
+        OrderShippedMessageDataCarrier,
+        PasswordResetMessageData,
+        PlainBroadcastBroadcastData,
+        ReceiptMessageData,
+        ReceiptMessageDataLineItemsItem,
+        WelcomeBannerMessageData,
+        WhatsappHelloMessageData,
+    )
 
 __all__ = [
     "EVENT_TYPES",
@@ -51,493 +69,6 @@ __all__ = [
 ]
 
 _set = object.__setattr__
-MaintenanceWindowBroadcastDataServicesItem: _t.TypeAlias = _t.Literal["api", "email"]
-_MAINTENANCE_WINDOW_BROADCAST_DATA_SERVICES_ITEM_VALUES: frozenset[object] = frozenset(
-    {"api", "email"}
-)
-OrderShippedMessageDataCarrier: _t.TypeAlias = _t.Literal["ups", "dhl"]
-_ORDER_SHIPPED_MESSAGE_DATA_CARRIER_VALUES: frozenset[object] = frozenset({"ups", "dhl"})
-_PATTERN_0 = _re.compile("[0-9]{6}")
-
-
-class PasswordResetMessageData(_c.Model):
-    """The password reset link."""
-
-    __slots__ = ("expires_in_minutes", "reset_url")
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"reset_url", "expires_in_minutes"})
-    reset_url: str
-    expires_in_minutes: int | None
-
-    def __init__(self, *, reset_url: str, expires_in_minutes: int | None = 60) -> None:
-        _v: _t.Any
-        _v = reset_url
-        if not isinstance(_v, str):
-            raise _c.fail("password_reset.reset_url", "type", "must be a string", _v)
-        if not _c.is_uri(_v):
-            raise _c.fail("password_reset.reset_url", "format", "must be a valid uri", _v)
-        _v = expires_in_minutes
-        if _v is not None:
-            if not isinstance(_v, int) or isinstance(_v, bool):
-                raise _c.fail("password_reset.expires_in_minutes", "type", "must be an integer", _v)
-            if _v < 5:
-                raise _c.fail("password_reset.expires_in_minutes", "minimum", "must be >= 5", _v)
-        _set(self, "reset_url", reset_url)
-        _set(self, "expires_in_minutes", expires_in_minutes)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        _payload: dict[str, _t.Any] = {"reset_url": self.reset_url}
-        if self.expires_in_minutes is not None:
-            _payload["expires_in_minutes"] = self.expires_in_minutes
-        return _payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _data = _c.check_payload_keys(payload, "password_reset", cls._KEYS, ("reset_url",))
-        return cls(
-            reset_url=_data["reset_url"],
-            expires_in_minutes=_c.load_int(_data.get("expires_in_minutes")),
-        )
-
-
-class ReceiptMessageDataLineItemsItem(_c.Model):
-    """Data of receipt.line_items[]."""
-
-    __slots__ = ("quantity", "sku", "unit_price")
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"quantity", "sku", "unit_price"})
-    quantity: int
-    sku: str
-    unit_price: float | _dec.Decimal
-
-    def __init__(self, *, quantity: int, sku: str, unit_price: float | _dec.Decimal) -> None:
-        _v: _t.Any
-        _v = quantity
-        if not isinstance(_v, int) or isinstance(_v, bool):
-            raise _c.fail("receipt.line_items[].quantity", "type", "must be an integer", _v)
-        if _v < 1:
-            raise _c.fail("receipt.line_items[].quantity", "minimum", "must be >= 1", _v)
-        _v = sku
-        if not isinstance(_v, str):
-            raise _c.fail("receipt.line_items[].sku", "type", "must be a string", _v)
-        if len(_v) < 1:
-            raise _c.fail(
-                "receipt.line_items[].sku", "minLength", "must be at least 1 character", _v
-            )
-        _v = unit_price
-        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-            raise _c.fail("receipt.line_items[].unit_price", "type", "must be a number", _v)
-        if not isinstance(_v, int) and not _c.is_finite(_v):
-            raise _c.fail("receipt.line_items[].unit_price", "type", "must be a finite number", _v)
-        if _v < 0:
-            raise _c.fail("receipt.line_items[].unit_price", "minimum", "must be >= 0", _v)
-        _set(self, "quantity", quantity)
-        _set(self, "sku", sku)
-        _set(self, "unit_price", unit_price)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        _payload: dict[str, _t.Any] = {
-            "quantity": self.quantity, "sku": self.sku, "unit_price": self.unit_price
-        }
-        return _payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _data = _c.check_payload_keys(
-            payload, "receipt.line_items[]", cls._KEYS, ("quantity", "sku", "unit_price")
-        )
-        return cls(
-            quantity=_c.load_int(_data["quantity"]),
-            sku=_data["sku"],
-            unit_price=_data["unit_price"],
-        )
-
-
-class ReceiptMessageData(_c.Model):
-    """A receipt with its line items."""
-
-    __slots__ = ("line_items", "order_id", "paid_at")
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"line_items", "order_id", "paid_at"})
-    line_items: list[ReceiptMessageDataLineItemsItem]
-    order_id: str
-    paid_at: _dt.datetime
-
-    def __init__(
-        self,
-        *,
-        line_items: list[ReceiptMessageDataLineItemsItem],
-        order_id: str,
-        paid_at: _dt.datetime,
-    ) -> None:
-        _v: _t.Any
-        _v = line_items
-        if not isinstance(_v, list):
-            raise _c.fail("receipt.line_items", "type", "must be a list", _v)
-        if len(_v) < 1:
-            raise _c.fail("receipt.line_items", "minItems", "must have at least 1 item", _v)
-        for i0, item0 in enumerate(_v):
-            if not isinstance(item0, ReceiptMessageDataLineItemsItem):
-                raise _c.fail(
-                    _c.field_at("receipt.line_items", i0),
-                    "type",
-                    "must be a ReceiptMessageDataLineItemsItem",
-                    item0,
-                )
-        _v = order_id
-        if not isinstance(_v, str):
-            raise _c.fail("receipt.order_id", "type", "must be a string", _v)
-        _v = paid_at
-        if not isinstance(_v, _dt.datetime):
-            raise _c.fail("receipt.paid_at", "type", "must be a datetime", _v)
-        if _v.utcoffset() is None:
-            raise _c.fail(
-                "receipt.paid_at",
-                "timezone",
-                "must be timezone-aware (naive datetimes are ambiguous)",
-                _v,
-            )
-        _set(self, "line_items", line_items)
-        _set(self, "order_id", order_id)
-        _set(self, "paid_at", paid_at)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        _payload: dict[str, _t.Any] = {
-            "line_items": [x0.to_payload() for x0 in self.line_items],
-            "order_id": self.order_id,
-            "paid_at": _c.unix(self.paid_at),
-        }
-        return _payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _data = _c.check_payload_keys(
-            payload, "receipt", cls._KEYS, ("line_items", "order_id", "paid_at")
-        )
-        return cls(
-            line_items=_c.load_list(
-                _data["line_items"],
-                lambda x0: _c.load_object(ReceiptMessageDataLineItemsItem.from_payload, x0),
-            ),
-            order_id=_data["order_id"],
-            paid_at=_c.from_unix(_data["paid_at"], "receipt.paid_at"),
-        )
-
-
-class OrderShippedMessageData(_c.Model):
-    """A push when the order ships."""
-
-    __slots__ = ("carrier",)
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"carrier"})
-    carrier: OrderShippedMessageDataCarrier
-
-    def __init__(self, *, carrier: OrderShippedMessageDataCarrier) -> None:
-        _v: _t.Any
-        _v = carrier
-        if not isinstance(_v, str) or _v not in _ORDER_SHIPPED_MESSAGE_DATA_CARRIER_VALUES:
-            raise _c.fail("order_shipped.carrier", "enum", 'must be one of "ups", "dhl"', _v)
-        _set(self, "carrier", carrier)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        _payload: dict[str, _t.Any] = {"carrier": self.carrier}
-        return _payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _data = _c.check_payload_keys(payload, "order_shipped", cls._KEYS, ("carrier",))
-        return cls(
-            carrier=_data["carrier"],
-        )
-
-
-class LoginCodeMessageData(_c.Model):
-    """A one-time login code by SMS."""
-
-    __slots__ = ("code",)
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"code"})
-    code: str
-
-    def __init__(self, *, code: str) -> None:
-        _v: _t.Any
-        _v = code
-        if not isinstance(_v, str):
-            raise _c.fail("login_code.code", "type", "must be a string", _v)
-        if _PATTERN_0.fullmatch(_v) is None:
-            raise _c.fail("login_code.code", "pattern", "must match the pattern '[0-9]{6}'", _v)
-        _set(self, "code", code)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        _payload: dict[str, _t.Any] = {"code": self.code}
-        return _payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _data = _c.check_payload_keys(payload, "login_code", cls._KEYS, ("code",))
-        return cls(
-            code=_data["code"],
-        )
-
-
-class WelcomeBannerMessageData(_c.Model):
-    """An in-app welcome."""
-
-    __slots__ = ()
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
-
-    def __init__(self) -> None:
-        pass
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        _payload: dict[str, _t.Any] = {}
-        return _payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _c.check_payload_keys(payload, "welcome_banner", cls._KEYS, ())
-        return cls()
-
-
-class InboxNoteMessageData(_c.Model):
-    """A note in the inbox; deprecated."""
-
-    __slots__ = ()
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
-
-    def __init__(self) -> None:
-        pass
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        _payload: dict[str, _t.Any] = {}
-        return _payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _c.check_payload_keys(payload, "inbox_note", cls._KEYS, ())
-        return cls()
-
-
-class WhatsappHelloMessageData(_c.Model):
-    """A WhatsApp hello."""
-
-    __slots__ = ("name",)
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"name"})
-    name: str | None
-
-    def __init__(self, *, name: str | None = None) -> None:
-        _v: _t.Any
-        _v = name
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("whatsapp_hello.name", "type", "must be a string", _v)
-        _set(self, "name", name)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        _payload: dict[str, _t.Any] = {}
-        if self.name is not None:
-            _payload["name"] = self.name
-        return _payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _data = _c.check_payload_keys(payload, "whatsapp_hello", cls._KEYS, ())
-        return cls(
-            name=_data.get("name"),
-        )
-
-
-class ClassMessageData(_c.Model):
-    """Hostile: a keyword name, \"""quotes\""" and a \\ backslash; an id with quotes."""
-
-    __slots__ = ("data", "from_", "options", "self_")
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"data", "from", "options", "self"})
-    data: str | None
-    from_: str | None
-    options: str | None
-    self_: int | None
-
-    def __init__(
-        self,
-        *,
-        data: str | None = None,
-        from_: str | None = None,
-        options: str | None = None,
-        self_: int | None = None,
-    ) -> None:
-        _v: _t.Any
-        _v = data
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("class.data", "type", "must be a string", _v)
-        _v = from_
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("class.from", "type", "must be a string", _v)
-        _v = options
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("class.options", "type", "must be a string", _v)
-        _v = self_
-        if _v is not None and (not isinstance(_v, int) or isinstance(_v, bool)):
-            raise _c.fail("class.self", "type", "must be an integer", _v)
-        _set(self, "data", data)
-        _set(self, "from_", from_)
-        _set(self, "options", options)
-        _set(self, "self_", self_)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        _payload: dict[str, _t.Any] = {}
-        if self.data is not None:
-            _payload["data"] = self.data
-        if self.from_ is not None:
-            _payload["from"] = self.from_
-        if self.options is not None:
-            _payload["options"] = self.options
-        if self.self_ is not None:
-            _payload["self"] = self.self_
-        return _payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _data = _c.check_payload_keys(payload, "class", cls._KEYS, ())
-        return cls(
-            data=_data.get("data"),
-            from_=_data.get("from"),
-            options=_data.get("options"),
-            self_=_c.load_int(_data.get("self")),
-        )
-
-
-class FromBroadcastData(_c.Model):
-    """A broadcast whose name is a keyword; its data reuses the method's locals."""
-
-    __slots__ = ("data", "options")
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"_data", "options"})
-    data: str | None
-    options: bool | None
-
-    def __init__(self, *, data: str | None = None, options: bool | None = None) -> None:
-        _v: _t.Any
-        _v = data
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("from._data", "type", "must be a string", _v)
-        _v = options
-        if _v is not None and (not isinstance(_v, bool)):
-            raise _c.fail("from.options", "type", "must be a boolean", _v)
-        _set(self, "data", data)
-        _set(self, "options", options)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        _payload: dict[str, _t.Any] = {}
-        if self.data is not None:
-            _payload["_data"] = self.data
-        if self.options is not None:
-            _payload["options"] = self.options
-        return _payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _data = _c.check_payload_keys(payload, "from", cls._KEYS, ())
-        return cls(
-            data=_data.get("_data"),
-            options=_data.get("options"),
-        )
-
-
-class MaintenanceWindowBroadcastData(_c.Model):
-    """Planned downtime."""
-
-    __slots__ = ("services", "starts_at")
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"starts_at", "services"})
-    starts_at: _dt.datetime
-    services: list[MaintenanceWindowBroadcastDataServicesItem] | None
-
-    def __init__(
-        self,
-        *,
-        starts_at: _dt.datetime,
-        services: list[MaintenanceWindowBroadcastDataServicesItem] | None = None,
-    ) -> None:
-        _v: _t.Any
-        _v = starts_at
-        if not isinstance(_v, _dt.datetime):
-            raise _c.fail("maintenance_window.starts_at", "type", "must be a datetime", _v)
-        if _v.utcoffset() is None:
-            raise _c.fail(
-                "maintenance_window.starts_at",
-                "timezone",
-                "must be timezone-aware (naive datetimes are ambiguous)",
-                _v,
-            )
-        _v = services
-        if _v is not None:
-            if not isinstance(_v, list):
-                raise _c.fail("maintenance_window.services", "type", "must be a list", _v)
-            if not _c.all_unique(_v):
-                raise _c.fail(
-                    "maintenance_window.services", "uniqueItems", "must not repeat items", _v
-                )
-            for i0, item0 in enumerate(_v):
-                if not isinstance(
-                    item0, str
-                ) or item0 not in _MAINTENANCE_WINDOW_BROADCAST_DATA_SERVICES_ITEM_VALUES:
-                    raise _c.fail(
-                        _c.field_at("maintenance_window.services", i0),
-                        "enum",
-                        'must be one of "api", "email"',
-                        item0,
-                    )
-        _set(self, "starts_at", starts_at)
-        _set(self, "services", services)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        _payload: dict[str, _t.Any] = {"starts_at": _c.unix(self.starts_at)}
-        if self.services is not None:
-            _payload["services"] = [x0 for x0 in self.services]
-        return _payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _data = _c.check_payload_keys(payload, "maintenance_window", cls._KEYS, ("starts_at",))
-        return cls(
-            starts_at=_c.from_unix(_data["starts_at"], "maintenance_window.starts_at"),
-            services=_c.load_list(_data.get("services"), lambda x0: x0),
-        )
-
-
-class PlainBroadcastBroadcastData(_c.Model):
-    """A broadcast without data."""
-
-    __slots__ = ()
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
-
-    def __init__(self) -> None:
-        pass
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        _payload: dict[str, _t.Any] = {}
-        return _payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _c.check_payload_keys(payload, "plain_broadcast", cls._KEYS, ())
-        return cls()
 
 
 class PersonAttributes(_c.Model):
@@ -587,3 +118,33 @@ AnyEvent: _t.TypeAlias = _t.Never
 
 EVENT_TYPES: dict[str, type[AnyEvent]] = {}
 """Every event class by its Customer.io event name."""
+
+# Where each lazily loaded name is defined: `_events/<event>.py` or `_app_models.py`.
+_LAZY: dict[str, str] = {
+    "OrderShippedMessageDataCarrier": "._app_models",
+    "MaintenanceWindowBroadcastDataServicesItem": "._app_models",
+    "PasswordResetMessageData": "._app_models",
+    "ReceiptMessageDataLineItemsItem": "._app_models",
+    "ReceiptMessageData": "._app_models",
+    "OrderShippedMessageData": "._app_models",
+    "LoginCodeMessageData": "._app_models",
+    "WelcomeBannerMessageData": "._app_models",
+    "InboxNoteMessageData": "._app_models",
+    "WhatsappHelloMessageData": "._app_models",
+    "ClassMessageData": "._app_models",
+    "FromBroadcastData": "._app_models",
+    "MaintenanceWindowBroadcastData": "._app_models",
+    "PlainBroadcastBroadcastData": "._app_models",
+}
+
+if not _t.TYPE_CHECKING:  # type checkers see the imports above instead
+
+    def __getattr__(name: str) -> _t.Any:
+        """Load an event's module on first use; build `EVENT_TYPES`/`AnyEvent` on demand."""
+        if name in _LAZY:
+            module = _importlib.import_module(_LAZY[name], __package__)
+            value = getattr(module, name)
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        globals()[name] = value
+        return value

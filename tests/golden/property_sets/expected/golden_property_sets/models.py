@@ -14,8 +14,8 @@ JSON-safe dict Customer.io receives (wire names, timestamps as Unix seconds);
 
 Each event's class (with the nested objects and enums only it uses) lives in its
 own module under `_events/`, imported the first time the class is used, so a
-process pays for the events it sends, not for every event of the plan. This
-module holds what several events or the person attributes share.
+process pays for the events it sends, not for every event of the plan;
+This module holds what several events or the person attributes share.
 """
 
 from __future__ import annotations
@@ -91,10 +91,10 @@ class PersonAttributes(_c.Model):
     __slots__ = ("class_", "dimensions", "price", "product_id")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"product_id", "class", "dimensions", "price"})
     product_id: str
-    # A keyword: renamed once, however many events share it.
     class_: str | None
-    # A nested object in a shared set is one class (ProductDimensions) for all.
+    """A keyword: renamed once, however many events share it."""
     dimensions: ProductDimensions | None
+    """A nested object in a shared set is one class (ProductDimensions) for all."""
     price: float | _dec.Decimal | None
 
     def __init__(
@@ -157,10 +157,10 @@ class PersonAttributesUpdate(_c.Model):
     __slots__ = ("class_", "dimensions", "price", "product_id")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"product_id", "class", "dimensions", "price"})
     product_id: str | None
-    # A keyword: renamed once, however many events share it.
     class_: str | None
-    # A nested object in a shared set is one class (ProductDimensions) for all.
+    """A keyword: renamed once, however many events share it."""
     dimensions: ProductDimensions | None
+    """A nested object in a shared set is one class (ProductDimensions) for all."""
     price: float | _dec.Decimal | None
 
     def __init__(
@@ -231,13 +231,13 @@ if _t.TYPE_CHECKING:
     EVENT_TYPES: dict[str, type[AnyEvent]]
     """Every event class by its Customer.io event name."""
 
-# Where each lazily loaded name is defined: `_events/<module>.py`.
+# Where each lazily loaded name is defined: `_events/<event>.py`.
 _LAZY: dict[str, str] = {
-    "LineItem": "cart_viewed",
-    "CartViewed": "cart_viewed",
-    "ProductClicked": "product_clicked",
-    "ProductShared": "product_shared",
-    "ProductViewed": "product_viewed",
+    "LineItem": "._events.cart_viewed",
+    "CartViewed": "._events.cart_viewed",
+    "ProductClicked": "._events.product_clicked",
+    "ProductShared": "._events.product_shared",
+    "ProductViewed": "._events.product_viewed",
 }
 _EVENT_CLASSES = (
     "CartViewed",
@@ -251,7 +251,7 @@ if not _t.TYPE_CHECKING:  # type checkers see the imports above instead
     def __getattr__(name: str) -> _t.Any:
         """Load an event's module on first use; build `EVENT_TYPES`/`AnyEvent` on demand."""
         if name in _LAZY:
-            module = _importlib.import_module("._events." + _LAZY[name], __package__)
+            module = _importlib.import_module(_LAZY[name], __package__)
             value = getattr(module, name)
         elif name == "EVENT_TYPES":
             classes = [__getattr__(n) for n in _EVENT_CLASSES]

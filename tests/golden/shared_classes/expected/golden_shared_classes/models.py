@@ -14,8 +14,10 @@ JSON-safe dict Customer.io receives (wire names, timestamps as Unix seconds);
 
 Each event's class (with the nested objects and enums only it uses) lives in its
 own module under `_events/`, imported the first time the class is used, so a
-process pays for the events it sends, not for every event of the plan. This
-module holds what several events or the person attributes share.
+process pays for the events it sends, not for every event of the plan;
+the data classes of transactional messages and broadcasts live in `_app_models.py`,
+loaded the same way.
+This module holds what several events or the person attributes share.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from . import _checks as _c
 from ._checks import ValidationError
 
 if _t.TYPE_CHECKING:
+    from ._app_models import OutageBroadcastData, ReceiptMessageData
     from ._events.order_completed import OrderCompleted
 
 __all__ = [
@@ -85,69 +88,6 @@ class LineItem(_c.Model):
         )
 
 
-class ReceiptMessageData(_c.Model):
-    """The receipt of an order."""
-
-    __slots__ = ("line_items",)
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"line_items"})
-    line_items: list[LineItem]
-
-    def __init__(self, *, line_items: list[LineItem]) -> None:
-        _v: _t.Any
-        _v = line_items
-        if not isinstance(_v, list):
-            raise _c.fail("receipt.line_items", "type", "must be a list", _v)
-        for i0, item0 in enumerate(_v):
-            if not isinstance(item0, LineItem):
-                raise _c.fail(
-                    _c.field_at("receipt.line_items", i0), "type", "must be a LineItem", item0
-                )
-        _set(self, "line_items", line_items)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        _payload: dict[str, _t.Any] = {"line_items": [x0.to_payload() for x0 in self.line_items]}
-        return _payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _data = _c.check_payload_keys(payload, "receipt", cls._KEYS, ("line_items",))
-        return cls(
-            line_items=_c.load_list(
-                _data["line_items"], lambda x0: _c.load_object(LineItem.from_payload, x0)
-            ),
-        )
-
-
-class OutageBroadcastData(_c.Model):
-    """A service is down."""
-
-    __slots__ = ("service",)
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"service"})
-    service: Service
-
-    def __init__(self, *, service: Service) -> None:
-        _v: _t.Any
-        _v = service
-        if not isinstance(_v, str) or _v not in _SERVICE_VALUES:
-            raise _c.fail("outage.service", "enum", 'must be one of "api", "email"', _v)
-        _set(self, "service", service)
-
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        _payload: dict[str, _t.Any] = {"service": self.service}
-        return _payload
-
-    @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
-        _data = _c.check_payload_keys(payload, "outage", cls._KEYS, ("service",))
-        return cls(
-            service=_data["service"],
-        )
-
-
 class PersonAttributes(_c.Model):
     """Person attributes sent by `identify`."""
 
@@ -199,9 +139,11 @@ if _t.TYPE_CHECKING:
     EVENT_TYPES: dict[str, type[AnyEvent]]
     """Every event class by its Customer.io event name."""
 
-# Where each lazily loaded name is defined: `_events/<module>.py`.
+# Where each lazily loaded name is defined: `_events/<event>.py` or `_app_models.py`.
 _LAZY: dict[str, str] = {
-    "OrderCompleted": "order_completed",
+    "OrderCompleted": "._events.order_completed",
+    "ReceiptMessageData": "._app_models",
+    "OutageBroadcastData": "._app_models",
 }
 _EVENT_CLASSES = (
     "OrderCompleted",
@@ -212,7 +154,7 @@ if not _t.TYPE_CHECKING:  # type checkers see the imports above instead
     def __getattr__(name: str) -> _t.Any:
         """Load an event's module on first use; build `EVENT_TYPES`/`AnyEvent` on demand."""
         if name in _LAZY:
-            module = _importlib.import_module("._events." + _LAZY[name], __package__)
+            module = _importlib.import_module(_LAZY[name], __package__)
             value = getattr(module, name)
         elif name == "EVENT_TYPES":
             classes = [__getattr__(n) for n in _EVENT_CLASSES]

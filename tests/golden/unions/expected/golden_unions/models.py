@@ -14,8 +14,8 @@ JSON-safe dict Customer.io receives (wire names, timestamps as Unix seconds);
 
 Each event's class (with the nested objects and enums only it uses) lives in its
 own module under `_events/`, imported the first time the class is used, so a
-process pays for the events it sends, not for every event of the plan. This
-module holds what several events or the person attributes share.
+process pays for the events it sends, not for every event of the plan;
+This module holds what several events or the person attributes share.
 """
 
 from __future__ import annotations
@@ -64,8 +64,8 @@ class PersonAttributes(_c.Model):
 
     __slots__ = ("company_id",)
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"company_id"})
-    # The company's id in the CRM (numbers in older accounts).
     company_id: str | int | None
+    """The company's id in the CRM (numbers in older accounts)."""
 
     def __init__(self, *, company_id: str | int | None = None) -> None:
         _v: _t.Any
@@ -104,8 +104,8 @@ class PersonAttributesUpdate(_c.Model):
 
     __slots__ = ("company_id",)
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"company_id"})
-    # The company's id in the CRM (numbers in older accounts).
     company_id: str | int | None
+    """The company's id in the CRM (numbers in older accounts)."""
 
     def __init__(self, *, company_id: str | int | None = None) -> None:
         _v: _t.Any
@@ -149,19 +149,19 @@ if _t.TYPE_CHECKING:
     EVENT_TYPES: dict[str, type[AnyEvent]]
     """Every event class by its Customer.io event name."""
 
-# Where each lazily loaded name is defined: `_events/<module>.py`.
+# Where each lazily loaded name is defined: `_events/<event>.py`.
 _LAZY: dict[str, str] = {
-    "CardMethod": "order_paid",
-    "InvoiceMethod": "order_paid",
-    "Card": "order_paid",
-    "Invoice": "order_paid",
-    "OrderPaid": "order_paid",
-    "ProductsSearchedSourceOption1": "products_searched",
-    "ProductsSearchedRankedOption1": "products_searched",
-    "ProductsSearchedRankedOption2": "products_searched",
-    "TextQuery": "products_searched",
-    "FilterQuery": "products_searched",
-    "ProductsSearched": "products_searched",
+    "CardMethod": "._events.order_paid",
+    "InvoiceMethod": "._events.order_paid",
+    "Card": "._events.order_paid",
+    "Invoice": "._events.order_paid",
+    "OrderPaid": "._events.order_paid",
+    "ProductsSearchedSourceOption1": "._events.products_searched",
+    "ProductsSearchedRankedOption1": "._events.products_searched",
+    "ProductsSearchedRankedOption2": "._events.products_searched",
+    "TextQuery": "._events.products_searched",
+    "FilterQuery": "._events.products_searched",
+    "ProductsSearched": "._events.products_searched",
 }
 _EVENT_CLASSES = (
     "OrderPaid",
@@ -173,7 +173,7 @@ if not _t.TYPE_CHECKING:  # type checkers see the imports above instead
     def __getattr__(name: str) -> _t.Any:
         """Load an event's module on first use; build `EVENT_TYPES`/`AnyEvent` on demand."""
         if name in _LAZY:
-            module = _importlib.import_module("._events." + _LAZY[name], __package__)
+            module = _importlib.import_module(_LAZY[name], __package__)
             value = getattr(module, name)
         elif name == "EVENT_TYPES":
             classes = [__getattr__(n) for n in _EVENT_CLASSES]

@@ -32,8 +32,8 @@ class LegacySignup(_c.Model):
     ANONYMOUS: _t.ClassVar[bool] = False
     DEPRECATION: _t.ClassVar[str | None] = "send signed_up instead"
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"source"})
-    # (deprecated: legacy_signup.source is deprecated)
     source: str | None
+    """Deprecated: legacy_signup.source is deprecated"""
 
     def __init__(self, *, source: str | None = None) -> None:
         _v: _t.Any

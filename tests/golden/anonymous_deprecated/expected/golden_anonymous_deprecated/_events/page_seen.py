@@ -32,8 +32,8 @@ class PageSeen(_c.Model):
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"url", "referrer"})
     url: str
-    # (deprecated: use url's query instead)
     referrer: str | None
+    """Deprecated: use url's query instead"""
 
     def __init__(self, *, url: str, referrer: str | None = None) -> None:
         _v: _t.Any

@@ -54,12 +54,12 @@ class Rated(_c.Model):
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
         {"channel", "stars", "agreed", "tier", "tiers", "version", "weight"}
     )
-    # null in the values makes it nullable
     channel: RatedChannel | None
+    """null in the values makes it nullable"""
     stars: RatedStars
     agreed: RatedAgreed | None
-    # A shared enum, one alias.
     tier: Tier | None
+    """A shared enum, one alias."""
     tiers: list[Tier] | None
     version: RatedVersion | None
     weight: RatedWeight | None

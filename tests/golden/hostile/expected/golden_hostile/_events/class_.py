@@ -111,12 +111,12 @@ class Class(_c.Model):
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
         {"def", "1st", "lambda", "person", "recipient", "timestamp", "with-dash"}
     )
-    # An enum named like a keyword; values that break naive quoting. """
     def_: For
-    # pattern of quotes and backslashes
+    """An enum named like a keyword; values that break naive quoting. \"\"\""""
     field_1st: str
-    # A definition with a leading digit and a dash.\
+    """pattern of quotes and backslashes"""
     lambda_: Model1stChoice | None
+    """A definition with a leading digit and a dash.\\"""
     person_: str | None
     recipient: str | None
     timestamp_: _dt.datetime | None

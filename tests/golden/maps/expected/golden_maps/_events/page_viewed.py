@@ -62,8 +62,8 @@ class PageViewed(_c.Model):
     ANONYMOUS: _t.ClassVar[bool] = False
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"context", "blocks", "prices", "seen", "tags"})
-    # Where the view happened; keys vary by source.
     context: _t.Mapping[str, str]
+    """Where the view happened; keys vary by source."""
     blocks: _t.Mapping[str, PageViewedBlocksValue] | None
     prices: _t.Mapping[str, float | _dec.Decimal] | None
     seen: _t.Mapping[str, _dt.datetime] | None

@@ -202,8 +202,8 @@ class OrderShipped(_c.Model):
     ANONYMOUS: _t.ClassVar[bool] = False
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"shipment", "shipped_at", "history", "matrix"})
-    # Where it goes.
     shipment: OrderShippedShipment
+    """Where it goes."""
     shipped_at: _dt.datetime
     history: list[_dt.datetime] | None
     matrix: list[list[float | _dec.Decimal]] | None

@@ -46,8 +46,10 @@ class Configured(_c.Model):
     required_with_default: str
     count: int | None
     label: str | None
+    """Examples: "hello"."""
     mode: ConfiguredMode | None
     retries: int | None
+    """Examples: 0, 5."""
     verbose: bool | None
 
     def __init__(

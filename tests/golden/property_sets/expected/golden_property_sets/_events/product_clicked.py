@@ -37,10 +37,10 @@ class ProductClicked(_c.Model):
     )
     list_position: int
     product_id: str
-    # A keyword: renamed once, however many events share it.
     class_: str | None
-    # A nested object in a shared set is one class (ProductDimensions) for all.
+    """A keyword: renamed once, however many events share it."""
     dimensions: ProductDimensions | None
+    """A nested object in a shared set is one class (ProductDimensions) for all."""
     price: float | _dec.Decimal | None
 
     def __init__(

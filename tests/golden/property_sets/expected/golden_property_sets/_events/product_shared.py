@@ -36,10 +36,10 @@ class ProductShared(_c.Model):
         {"product_id", "class", "dimensions", "price", "recipient"}
     )
     product_id: str
-    # A keyword: renamed once, however many events share it.
     class_: str | None
-    # A nested object in a shared set is one class (ProductDimensions) for all.
+    """A keyword: renamed once, however many events share it."""
     dimensions: ProductDimensions | None
+    """A nested object in a shared set is one class (ProductDimensions) for all."""
     price: float | _dec.Decimal | None
     recipient: str | None
 

@@ -36,13 +36,13 @@ class ProductViewed(_c.Model):
         {"product_id", "class", "dimensions", "price", "value"}
     )
     product_id: str
-    # A keyword: renamed once, however many events share it.
     class_: str | None
-    # A nested object in a shared set is one class (ProductDimensions) for all.
+    """A keyword: renamed once, however many events share it."""
     dimensions: ProductDimensions | None
+    """A nested object in a shared set is one class (ProductDimensions) for all."""
     price: float | _dec.Decimal | None
-    # Segment's core property: kept as written.
     value: float | _dec.Decimal | None
+    """Segment's core property: kept as written."""
 
     def __init__(
         self,

@@ -31,8 +31,8 @@ class Item(_c.Model):
     __slots__ = ("price", "sku")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"sku", "price"})
     sku: str
-    # A price is an amount.
     price: float | _dec.Decimal | None
+    """A price is an amount."""
 
     def __init__(self, *, sku: str, price: float | _dec.Decimal | None = None) -> None:
         _v: _t.Any
@@ -77,8 +77,8 @@ class Bought(_c.Model):
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"item", "items", "total"})
     item: Item
     items: list[Item] | None
-    # The order total.
     total: float | _dec.Decimal | None
+    """The order total."""
 
     def __init__(
         self,

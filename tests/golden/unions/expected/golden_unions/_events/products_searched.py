@@ -116,8 +116,8 @@ class ProductsSearched(_c.Model):
         {"page", "query", "ranked", "score", "source", "tags", "when"}
     )
     page: int | None
-    # What was searched for, as typed or as a structured query.
     query: str | TextQuery | FilterQuery
+    """What was searched for, as typed or as a structured query."""
     ranked: ProductsSearchedRankedOption1 | ProductsSearchedRankedOption2 | list[str] | None
     score: float | _dec.Decimal | str | None
     source: ProductsSearchedSourceOption1 | int | None
