@@ -89,7 +89,7 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.Model1stChoice,
         strategies.model1st_choice,
-        "self_",
+        "self",
         "1st-choice.self",
         ("type", _s.here(_s.wrong_type("boolean"))),
     ),
@@ -212,7 +212,7 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.Class,
         strategies.class_,
-        "person_",
+        "person",
         "class.person",
         ("type", _s.here(_s.wrong_type("string"))),
     ),
@@ -227,7 +227,7 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.Class,
         strategies.class_,
-        "timestamp_",
+        "timestamp",
         "class.timestamp",
         ("type", _s.here(_s.wrong_type("timestamp"))),
         ("timezone", _s.here(_s.naive_datetimes())),

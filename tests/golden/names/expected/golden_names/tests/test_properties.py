@@ -184,7 +184,7 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.OrderCompleted,
         strategies.order_completed,
-        "self_",
+        "self",
         "Order Completed.self",
         ("type", _s.here(_s.wrong_type("string"))),
     ),

@@ -66,7 +66,7 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.PersonAttributes,
         strategies.person_attributes,
-        "anonymous_id_",
+        "anonymous_id",
         "attributes.anonymous_id",
         ("type", _s.here(_s.wrong_type("string"))),
         ("clearable", _s.clear()),
@@ -90,7 +90,7 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.PersonAttributesUpdate,
         strategies.person_attributes_update,
-        "anonymous_id_",
+        "anonymous_id",
         "attributes.anonymous_id",
         ("type", _s.here(_s.wrong_type("string"))),
         ("clearable", _s.clear()),
@@ -143,7 +143,7 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.Flush,
         strategies.flush_event,
-        "self_",
+        "self",
         "flush.self",
         ("type", _s.here(_s.wrong_type("integer"))),
     ),
