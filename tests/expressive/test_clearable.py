@@ -105,7 +105,7 @@ def test_null_reads_back_as_clear_and_validates_in_the_schema(pkg: ModuleType) -
 def test_the_generated_tests_draw_clear_and_mutate_with_it(pkg: ModuleType) -> None:
     source = (ROOT / PACKAGE / "strategies.py").read_text(encoding="utf-8")
     assert source.count("_s.clearable(") == 2 * 6  # six clearable attributes, two models
-    tests = (ROOT / PACKAGE / "tests" / "test_properties.py").read_text(encoding="utf-8")
+    tests = (ROOT / PACKAGE / "tests" / "plan_tables.py").read_text(encoding="utf-8")
     assert tests.count('("clearable", _s.clear())') == 2 * 2  # email and seats, two models
 
 
