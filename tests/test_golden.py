@@ -161,6 +161,10 @@ def test_hostile_package_runs(golden: ModuleType) -> None:
     assert payload["def"] == '"""' and payload["1st"] == "'\\\"" and payload["person"] == "p"
     assert m.Class.from_payload(payload) == event
     assert m.Class.EVENT_NAME == "class"
+    # Descriptions reach the method docstring as written (the golden plan's `notes`).
+    assert "notes: \\N{BULLET} not a bullet; bell\x07, escape\x1b[31m" in (
+        m.Client.class_.__doc__ or ""
+    )
     _rejects(m.Class, "enum", "class.def", def_="nope", field_1st="'")
     _rejects(m.Class, "pattern", "class.1st", def_="{}", field_1st="abc")
     _rejects(m.Class, "minimum", "class.with-dash", def_="{}", field_1st="'", with_dash=-1)

@@ -214,6 +214,7 @@ class Client(BaseClient):
         def_: _m.For,
         field_1st: str,
         lambda_: _m.Model1stChoice | None = None,
+        notes: str | None = None,
         person: str | None = None,
         recipient: str | None = None,
         timestamp: _dt.datetime | None = None,
@@ -229,6 +230,11 @@ class Client(BaseClient):
             def_: An enum named like a keyword; values that break naive quoting. \"""
             field_1st: pattern of quotes and backslashes
             lambda_: A definition with a leading digit and a dash.\\
+            notes: \\N{BULLET} not a bullet; bell\x07, escape\x1b[31m, bidi \u202eevil\u202c,
+                zero\u200bwidth, blank\u3164 and a line that goes on and on well past the margin of
+                one hundred columns so that it must be wrapped, ending in quotes \"""
+                Deprecated: notes move to the person \""" \\
+                Examples: '\"""', "\\\\".
             person: The plan's `person` property.
             recipient: The plan's `recipient` property.
             timestamp: The plan's `timestamp` property.
@@ -247,6 +253,7 @@ class Client(BaseClient):
             def_=def_,
             field_1st=field_1st,
             lambda_=lambda_,
+            notes=notes,
             person=person,
             recipient=recipient,
             timestamp=timestamp,

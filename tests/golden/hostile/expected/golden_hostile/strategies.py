@@ -68,6 +68,7 @@ def class_() -> _st.SearchStrategy[_m.Class]:
         ),
         field_1st=_s.strings(pattern='["\'\\\\]+'),
         lambda_=_s.optional(model1st_choice()),
+        notes=_s.optional(_st.one_of(_st.sampled_from(('"""', "\\")), _st.text())),
         person=_s.optional(_st.text()),
         recipient=_s.optional(_s.strings(format="email")),
         timestamp=_s.optional(_s.timestamps()),

@@ -102,14 +102,21 @@ class Model1stChoice(_c.Model):
 
 
 class Class(_c.Model):
-    """An event named `class`: \""" closes nothing. \\ \\\\ \\n {braces} {{jinja}} {% raw %}"""
+    """An event named `class`: \""" closes nothing. \\ \\\\ \\n {braces} {{jinja}} {% raw %}
 
-    __slots__ = ("def_", "field_1st", "lambda_", "person", "recipient", "timestamp", "with_dash")
+    Examples from the plan:
+
+    * notes: '\"""', "\\\\"
+    """
+
+    __slots__ = (
+        "def_", "field_1st", "lambda_", "notes", "person", "recipient", "timestamp", "with_dash"
+    )
     EVENT_NAME: _t.ClassVar[str] = "class"
     ANONYMOUS: _t.ClassVar[bool] = False
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
-        {"def", "1st", "lambda", "person", "recipient", "timestamp", "with-dash"}
+        {"def", "1st", "lambda", "notes", "person", "recipient", "timestamp", "with-dash"}
     )
     def_: For
     """An enum named like a keyword; values that break naive quoting. \"\"\""""
@@ -117,6 +124,13 @@ class Class(_c.Model):
     """pattern of quotes and backslashes"""
     lambda_: Model1stChoice | None
     """A definition with a leading digit and a dash.\\"""
+    notes: str | None
+    """\\N{BULLET} not a bullet; bell\x07, escape\x1b[31m, bidi \u202eevil\u202c, zero\u200bwidth,
+    blank\u3164 and a line that goes on and on well past the margin of one hundred columns so that
+    it must be wrapped, ending in quotes \"""
+    Deprecated: notes move to the person \""" \\
+    Examples: '\"""', "\\\\".
+    """
     person: str | None
     recipient: str | None
     timestamp: _dt.datetime | None
@@ -128,6 +142,7 @@ class Class(_c.Model):
         def_: For,
         field_1st: str,
         lambda_: Model1stChoice | None = None,
+        notes: str | None = None,
         person: str | None = None,
         recipient: str | None = None,
         timestamp: _dt.datetime | None = None,
@@ -150,6 +165,11 @@ class Class(_c.Model):
         _v = lambda_
         if _v is not None and (not isinstance(_v, Model1stChoice)):
             raise _c.fail("class.lambda", "type", "must be a Model1stChoice", _v)
+        _v = notes
+        if _v is not None and (not isinstance(_v, str)):
+            raise _c.fail("class.notes", "type", "must be a string", _v)
+        if notes is not None:
+            _c.warn_deprecated('notes move to the person """ \\', 3)
         _v = person
         if _v is not None and (not isinstance(_v, str)):
             raise _c.fail("class.person", "type", "must be a string", _v)
@@ -179,6 +199,7 @@ class Class(_c.Model):
         _set(self, "def_", def_)
         _set(self, "field_1st", field_1st)
         _set(self, "lambda_", lambda_)
+        _set(self, "notes", notes)
         _set(self, "person", person)
         _set(self, "recipient", recipient)
         _set(self, "timestamp", timestamp)
@@ -189,6 +210,8 @@ class Class(_c.Model):
         _payload: dict[str, _t.Any] = {"def": self.def_, "1st": self.field_1st}
         if self.lambda_ is not None:
             _payload["lambda"] = self.lambda_.to_payload()
+        if self.notes is not None:
+            _payload["notes"] = self.notes
         if self.person is not None:
             _payload["person"] = self.person
         if self.recipient is not None:
@@ -207,6 +230,7 @@ class Class(_c.Model):
             def_=_data["def"],
             field_1st=_data["1st"],
             lambda_=_c.load_object(Model1stChoice.from_payload, _data.get("lambda")),
+            notes=_data.get("notes"),
             person=_data.get("person"),
             recipient=_data.get("recipient"),
             timestamp=_c.from_unix(_data.get("timestamp"), "class.timestamp"),

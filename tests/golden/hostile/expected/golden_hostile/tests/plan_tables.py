@@ -185,6 +185,13 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.Class,
         strategies.class_,
+        "notes",
+        "class.notes",
+        ("type", _s.here(_s.wrong_type("string"))),
+    ),
+    *_s.rules(
+        _m.Class,
+        strategies.class_,
         "person",
         "class.person",
         ("type", _s.here(_s.wrong_type("string"))),
