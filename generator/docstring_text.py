@@ -31,6 +31,8 @@ def field_text(field: Field) -> str:
         parts.append(f"Deprecated: {field.deprecated}" if field.deprecated else "Deprecated.")
     if field.examples:
         parts.append("Examples: " + ", ".join(pycode.literal(e) for e in field.examples) + ".")
+    if field.clearable:
+        parts.append("`CLEAR` removes it from the profile (sent as null); `None` sends nothing.")
     return "\n".join(parts)
 
 
