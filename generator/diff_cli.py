@@ -4,7 +4,9 @@ Loads both revisions (the base from git or a file, through `diff_cache` so a
 revision already seen costs an unpickle), compares the typed models
 (diff_compare.py) and reports. It never renders code. Exit 0 when nothing in
 an enforced category changed, 1 when something did, 2 on invalid input (either
-revision invalid, a bad ref, bad configuration).
+revision invalid, a bad ref, bad configuration). In a repository with no commit
+yet the default base is an empty plan (everything added), so the pre-commit hook
+passes a first commit; an explicit `--against REF` must still resolve.
 
 Configuration, from the nearest pyproject.toml above the taxonomy:
 
@@ -118,12 +120,24 @@ def settings(args: argparse.Namespace) -> tuple[frozenset[Category], frozenset[s
     return fail, ignore | _rules(list(args.ignore), "--ignore")
 
 
-def _base(args: argparse.Namespace) -> tuple[Revision | None, str]:
+NO_COMMIT_NOTE = (
+    "note: the repository has no commit yet; comparing with an empty plan "
+    "(everything is added)"
+)
+
+
+def _base(args: argparse.Namespace, console: Console) -> tuple[Revision | None, str]:
     against: str | None = args.against
     if against is not None and Path(against).is_file():
         return diff_cache.load_file(Path(against)), against
     try:
-        ref = against or gitrev.default_base(gitrev.repo_root(args.taxonomy.resolve()))
+        if against is None:
+            root = gitrev.repo_root(args.taxonomy.resolve())
+            # A user's first commit, with the diff hook installed: nothing to break yet.
+            if not gitrev.has_commits(root):
+                console.info(NO_COMMIT_NOTE)
+                return None, "no commit yet (empty plan)"
+        ref = against or gitrev.default_base(root)
         text, label = gitrev.read_at(ref, args.taxonomy)
     except gitrev.GitError as exc:
         where = f"--against {against}" if against else "no base revision to compare with"
@@ -142,7 +156,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
         return EXIT_INVALID
     try:
         head = diff_cache.load_file(args.taxonomy)
-        base, base_label = _base(args)
+        base, base_label = _base(args, console)
     except DiffInputError as exc:
         console.failure(str(exc))
         return EXIT_INVALID

@@ -80,6 +80,13 @@ def _candidates(root: Path) -> list[str]:
     return [ref for ref in refs if ref]
 
 
+def has_commits(root: Path) -> bool:
+    """Whether the repository holds any commit (a fresh `git init` holds none)."""
+    if _exists("HEAD", root):
+        return True
+    return bool(_git(["for-each-ref", "--count=1", "--format=%(refname)"], root).strip())
+
+
 def default_base(root: Path) -> str:
     """The merge base of HEAD with the default branch, as a commit id."""
     if not _exists("HEAD", root):

@@ -131,15 +131,29 @@ def test_not_a_git_repository(tmp_path: Path, env: dict[str, str]) -> None:
     assert "not in a git repository" in one_line_error(folder, env, "--against", "main")
 
 
-def test_no_commit_yet(tmp_path: Path, env: dict[str, str]) -> None:
+def test_no_commit_yet_compares_with_an_empty_plan(tmp_path: Path, env: dict[str, str]) -> None:
+    """A first commit: the default base is an empty plan (all added, safe), said in one note."""
     folder = tmp_path / "fresh"
     folder.mkdir()
     git(folder, "init", "-q", "-b", "main")
     (folder / "taxonomy.yaml").write_text(BASE, encoding="utf-8")
-    assert one_line_error(folder, env) == (
-        "ciogen: no base revision to compare with: the repository has no commit yet; "
-        "pass --against PATH"
+    done = ciogen("diff", cwd=folder, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    note = (
+        "note: the repository has no commit yet; comparing with an empty plan "
+        "(everything is added)"
     )
+    assert done.stdout.splitlines()[0] == note and done.stderr == ""
+    assert "EVENT_ADDED" in done.stdout and "BREAKING" not in done.stdout
+    code, found, base = rules(folder, env)
+    assert code == 0 and base == "no commit yet (empty plan)"
+    assert {"EVENT_ADDED", "MESSAGE_ADDED", "BROADCAST_ADDED"} <= set(found)
+    assert all(rule.endswith("_ADDED") for rule in found), found
+    # Even with every category enforced, an empty base breaks nothing.
+    assert ciogen("diff", "--fail-on", "workspace,code", cwd=folder, env=env).returncode == 0
+    # An explicit ref must still resolve: there is no main to compare with yet.
+    line = one_line_error(folder, env, "--against", "main")
+    assert line.startswith("ciogen: --against main: unknown revision 'main'"), line
 
 
 def test_no_merge_base(repo: Path, env: dict[str, str]) -> None:

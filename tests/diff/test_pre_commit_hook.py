@@ -143,3 +143,34 @@ def test_plan_at_another_path_with_files_set_in_the_config(
     stage(root, "plan/tracking.yaml", SAFE)
     done = pre_commit(root, env, "run", "ciogen-diff")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.slow
+def test_first_commit_of_a_fresh_repository_passes(
+    hooks_repo: tuple[Path, str, dict[str, str]], tmp_path: Path
+) -> None:
+    """`pre-commit install` before any commit: the hook compares with an empty plan, the commit lands."""
+    clone, rev, env = hooks_repo
+    root = tmp_path / "fresh"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    (root / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {clone}\n    rev: {rev}\n    hooks:\n      - id: ciogen-diff\n",
+        encoding="utf-8",
+    )
+    stage(root, "taxonomy.yaml", PLAN)
+    git(root, "add", ".pre-commit-config.yaml")
+    done = pre_commit(root, env, "install")
+    assert done.returncode == 0, done.stdout + done.stderr
+    done = subprocess.run(
+        ["git", "commit", "-m", "first"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Passed" in done.stdout + done.stderr
+    assert git(root, "rev-list", "--count", "HEAD").strip() == "1"
