@@ -81,7 +81,10 @@ def key(text: str, label: str, package: str, command: str) -> str:
 
 
 def _path(entry: str) -> Path | None:
-    folder = cache_dir()
+    try:
+        folder = cache_dir()
+    except RuntimeError:  # no home folder to put it in (a user without one): no cache
+        return None
     return None if folder is None else folder / f"{PREFIX}{entry}.pickle.z"
 
 
