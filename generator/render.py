@@ -19,7 +19,16 @@ from typing import Any
 
 import jinja2
 
-from . import __version__, escape, modules, pycode, render_app, schema_export, strategy_code
+from . import (
+    __version__,
+    escape,
+    modules,
+    pycode,
+    pycode_examples,
+    render_app,
+    schema_export,
+    strategy_code,
+)
 from .escape import comment, docstring, py_string
 from .layout import sort_all, wrap
 from .model import Taxonomy
@@ -46,6 +55,8 @@ PACKAGE_NAMES = (
     "Stats",
     "TransportError",
     "ValidationError",
+    "CLEAR",
+    "ClearType",
     "configure",
     "get_client",
     "install_sigterm_handler",
@@ -184,7 +195,8 @@ def _test_rows(taxonomy: Taxonomy, names: Mapping[str, str]) -> dict[str, list[s
         for field in model.fields:
             if field.required:
                 required.append(f"_s.Required({cls}, {strategy}, {py_string(field.name)})")
-            bad = strategy_code.field_bad_exprs(field, names, module)
+            person = model.kind in ("attributes", "attributes_update")
+            bad = strategy_code.field_bad_exprs(field, names, module, person=person)
             rules = "".join(f"({py_string(rule)}, {expr}), " for rule, expr in bad)
             alone = "alone=True, " if strategy_code.tested_alone(field.type) else ""
             mutations.append(
@@ -246,7 +258,7 @@ def build_output(
     models = build_models(env, taxonomy, base)
     context = {
         **base,
-        "example_call": docstring(pycode.example_call(taxonomy)),
+        "example_call": docstring(pycode_examples.example_call(taxonomy)),
         "taxonomy_doc": docstring(
             f"Typed Customer.io client for the {taxonomy.name!s} tracking plan."
         ),
@@ -258,6 +270,7 @@ def build_output(
         "attributes_update": models.people[1],
         "app": render_app.has_app(taxonomy),
         "app_exports": sorted(render_app.APP_EXPORTS.items()),
+        "client_uses_clear": any(f.clearable for f in taxonomy.attributes.fields),
         "client_uses_decimal": "decimal"
         in pycode.modules_used(
             [taxonomy.attributes, *(e.model for e in taxonomy.events)], checks=False

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal
+import enum
 import importlib
 import math
 import re
@@ -18,13 +19,16 @@ import sys
 import warnings
 from collections.abc import Callable, Mapping
 from types import ModuleType
-from typing import Any, ClassVar, Self, TypeVar, dataclass_transform
+from typing import Any, ClassVar, Final, Self, TypeVar, dataclass_transform
 
 __all__ = [
+    "CLEAR",
+    "ClearType",
     "Model",
     "ValidationError",
     "all_unique",
     "check_payload_keys",
+    "cleared",
     "deprecated",
     "fail",
     "from_unix",
@@ -150,11 +154,42 @@ class ValidationError(ValueError):
         self.message = message
 
 
+class ClearType(enum.Enum):
+    """The type of `CLEAR`, its one value (an enum, so type checkers know there is one).
+
+    Only attributes the plan marks `clearable: true` are typed `X | ClearType | None`,
+    so mypy rejects `CLEAR` anywhere else; at run time it is rejected there too.
+    """
+
+    CLEAR = "CLEAR"
+
+    def __repr__(self) -> str:
+        return "CLEAR"
+
+
+CLEAR: Final = ClearType.CLEAR
+"""Pass as a clearable attribute (`update_person(person, trial_ends_at=CLEAR)`) to remove
+it from the profile: it is sent as `null`, which Customer.io reads as "remove this
+attribute". `None` still means "not sent": the stored value stays."""
+
+
+def cleared(payload: Mapping[str, Any], key: str) -> bool:
+    """Whether a payload read back sends `key` as null: a clearable attribute's `CLEAR`."""
+    return key in payload and payload[key] is None
+
+
 _REPR_LIMIT = 60
 
 
 def fail(field: str, rule: str, message: str, value: Any) -> ValidationError:
-    """Build (not raise) the error, so call sites read `raise fail(...)` and type-check."""
+    """Build (not raise) the error, so call sites read `raise fail(...)` and type-check.
+
+    `CLEAR` where it does not belong fails every type check; it is reported as what it
+    is, under its own rule, whichever check met it first."""
+    if value is CLEAR:
+        return ValidationError(
+            field, "clearable", "cannot be CLEAR: the plan does not mark it `clearable: true`"
+        )
     shown = repr(value)
     if len(shown) > _REPR_LIMIT:
         shown = shown[: _REPR_LIMIT - 3] + "..."

@@ -346,20 +346,20 @@ class WhatsappHelloMessageData(_c.Model):
 class ClassMessageData(_c.Model):
     """Hostile: a keyword name, \"""quotes\""" and a \\ backslash; an id with quotes."""
 
-    __slots__ = ("data", "from_", "options", "self_")
+    __slots__ = ("data", "from_", "options", "self")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"data", "from", "options", "self"})
     data: str | None
     from_: str | None
     options: str | None
-    self_: int | None
+    self: int | None
 
     def __init__(
-        self,
+        _self,
         *,
         data: str | None = None,
         from_: str | None = None,
         options: str | None = None,
-        self_: int | None = None,
+        self: int | None = None,
     ) -> None:
         _v: _t.Any
         _v = data
@@ -371,13 +371,13 @@ class ClassMessageData(_c.Model):
         _v = options
         if _v is not None and (not isinstance(_v, str)):
             raise _c.fail("class.options", "type", "must be a string", _v)
-        _v = self_
+        _v = self
         if _v is not None and (not isinstance(_v, int) or isinstance(_v, bool)):
             raise _c.fail("class.self", "type", "must be an integer", _v)
-        _set(self, "data", data)
-        _set(self, "from_", from_)
-        _set(self, "options", options)
-        _set(self, "self_", self_)
+        _set(_self, "data", data)
+        _set(_self, "from_", from_)
+        _set(_self, "options", options)
+        _set(_self, "self", self)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -388,8 +388,8 @@ class ClassMessageData(_c.Model):
             _payload["from"] = self.from_
         if self.options is not None:
             _payload["options"] = self.options
-        if self.self_ is not None:
-            _payload["self"] = self.self_
+        if self.self is not None:
+            _payload["self"] = self.self
         return _payload
 
     @classmethod
@@ -400,7 +400,7 @@ class ClassMessageData(_c.Model):
             data=_data.get("data"),
             from_=_data.get("from"),
             options=_data.get("options"),
-            self_=_c.load_int(_data.get("self")),
+            self=_c.load_int(_data.get("self")),
         )
 
 

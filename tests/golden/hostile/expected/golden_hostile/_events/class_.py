@@ -37,19 +37,19 @@ _PATTERN_0 = _re.compile('["\'\\\\]+')
 class Model1stChoice(_c.Model):
     """A definition with a leading digit and a dash.\\"""
 
-    __slots__ = ("from_", "import_", "self_", "to_payload_")
+    __slots__ = ("from_", "import_", "self", "to_payload_")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"from", "import", "self", "to_payload"})
     from_: str
     import_: int | None
-    self_: bool | None
+    self: bool | None
     to_payload_: float | _dec.Decimal | None
 
     def __init__(
-        self,
+        _self,
         *,
         from_: str,
         import_: int | None = None,
-        self_: bool | None = None,
+        self: bool | None = None,
         to_payload_: float | _dec.Decimal | None = None,
     ) -> None:
         _v: _t.Any
@@ -64,7 +64,7 @@ class Model1stChoice(_c.Model):
                 raise _c.fail("1st-choice.import", "minimum", "must be >= -5", _v)
             if _v >= 10:
                 raise _c.fail("1st-choice.import", "exclusiveMaximum", "must be < 10", _v)
-        _v = self_
+        _v = self
         if _v is not None and (not isinstance(_v, bool)):
             raise _c.fail("1st-choice.self", "type", "must be a boolean", _v)
         _v = to_payload_
@@ -73,18 +73,18 @@ class Model1stChoice(_c.Model):
                 raise _c.fail("1st-choice.to_payload", "type", "must be a number", _v)
             if not isinstance(_v, int) and not _c.is_finite(_v):
                 raise _c.fail("1st-choice.to_payload", "type", "must be a finite number", _v)
-        _set(self, "from_", from_)
-        _set(self, "import_", import_)
-        _set(self, "self_", self_)
-        _set(self, "to_payload_", to_payload_)
+        _set(_self, "from_", from_)
+        _set(_self, "import_", import_)
+        _set(_self, "self", self)
+        _set(_self, "to_payload_", to_payload_)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"from": self.from_}
         if self.import_ is not None:
             _payload["import"] = self.import_
-        if self.self_ is not None:
-            _payload["self"] = self.self_
+        if self.self is not None:
+            _payload["self"] = self.self
         if self.to_payload_ is not None:
             _payload["to_payload"] = self.to_payload_
         return _payload
@@ -96,7 +96,7 @@ class Model1stChoice(_c.Model):
         return cls(
             from_=_data["from"],
             import_=_c.load_int(_data.get("import")),
-            self_=_data.get("self"),
+            self=_data.get("self"),
             to_payload_=_data.get("to_payload"),
         )
 
@@ -110,7 +110,7 @@ class Class(_c.Model):
     """
 
     __slots__ = (
-        "def_", "field_1st", "lambda_", "notes", "person_", "recipient", "timestamp_", "with_dash"
+        "def_", "field_1st", "lambda_", "notes", "person", "recipient", "timestamp", "with_dash"
     )
     EVENT_NAME: _t.ClassVar[str] = "class"
     ANONYMOUS: _t.ClassVar[bool] = False
@@ -131,9 +131,9 @@ class Class(_c.Model):
     Deprecated: notes move to the person \""" \\
     Examples: '\"""', "\\\\".
     """
-    person_: str | None
+    person: str | None
     recipient: str | None
-    timestamp_: _dt.datetime | None
+    timestamp: _dt.datetime | None
     with_dash: int | None
 
     def __init__(
@@ -143,9 +143,9 @@ class Class(_c.Model):
         field_1st: str,
         lambda_: Model1stChoice | None = None,
         notes: str | None = None,
-        person_: str | None = None,
+        person: str | None = None,
         recipient: str | None = None,
-        timestamp_: _dt.datetime | None = None,
+        timestamp: _dt.datetime | None = None,
         with_dash: int | None = None,
     ) -> None:
         _v: _t.Any
@@ -170,7 +170,7 @@ class Class(_c.Model):
             raise _c.fail("class.notes", "type", "must be a string", _v)
         if notes is not None:
             _c.warn_deprecated('notes move to the person """ \\', 3)
-        _v = person_
+        _v = person
         if _v is not None and (not isinstance(_v, str)):
             raise _c.fail("class.person", "type", "must be a string", _v)
         _v = recipient
@@ -179,7 +179,7 @@ class Class(_c.Model):
                 raise _c.fail("class.recipient", "type", "must be a string", _v)
             if not _c.is_email(_v):
                 raise _c.fail("class.recipient", "format", "must be a valid email", _v)
-        _v = timestamp_
+        _v = timestamp
         if _v is not None:
             if not isinstance(_v, _dt.datetime):
                 raise _c.fail("class.timestamp", "type", "must be a datetime", _v)
@@ -200,9 +200,9 @@ class Class(_c.Model):
         _set(self, "field_1st", field_1st)
         _set(self, "lambda_", lambda_)
         _set(self, "notes", notes)
-        _set(self, "person_", person_)
+        _set(self, "person", person)
         _set(self, "recipient", recipient)
-        _set(self, "timestamp_", timestamp_)
+        _set(self, "timestamp", timestamp)
         _set(self, "with_dash", with_dash)
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -212,12 +212,12 @@ class Class(_c.Model):
             _payload["lambda"] = self.lambda_.to_payload()
         if self.notes is not None:
             _payload["notes"] = self.notes
-        if self.person_ is not None:
-            _payload["person"] = self.person_
+        if self.person is not None:
+            _payload["person"] = self.person
         if self.recipient is not None:
             _payload["recipient"] = self.recipient
-        if self.timestamp_ is not None:
-            _payload["timestamp"] = _c.unix(self.timestamp_)
+        if self.timestamp is not None:
+            _payload["timestamp"] = _c.unix(self.timestamp)
         if self.with_dash is not None:
             _payload["with-dash"] = self.with_dash
         return _payload
@@ -231,8 +231,8 @@ class Class(_c.Model):
             field_1st=_data["1st"],
             lambda_=_c.load_object(Model1stChoice.from_payload, _data.get("lambda")),
             notes=_data.get("notes"),
-            person_=_data.get("person"),
+            person=_data.get("person"),
             recipient=_data.get("recipient"),
-            timestamp_=_c.from_unix(_data.get("timestamp"), "class.timestamp"),
+            timestamp=_c.from_unix(_data.get("timestamp"), "class.timestamp"),
             with_dash=_c.load_int(_data.get("with-dash")),
         )

@@ -26,7 +26,7 @@ _set = object.__setattr__
 class Flush(_c.Model):
     """Named like a client method."""
 
-    __slots__ = ("l_", "lambda_", "recipient", "reply_to", "self_", "to_payload_")
+    __slots__ = ("l_", "lambda_", "recipient", "reply_to", "self", "to_payload_")
     EVENT_NAME: _t.ClassVar[str] = "flush"
     ANONYMOUS: _t.ClassVar[bool] = False
     DEPRECATION: _t.ClassVar[str | None] = None
@@ -37,17 +37,17 @@ class Flush(_c.Model):
     lambda_: str | None
     recipient: str | None
     reply_to: str | None
-    self_: int | None
+    self: int | None
     to_payload_: bool | None
 
     def __init__(
-        self,
+        _self,
         *,
         l_: str | None = None,
         lambda_: str | None = None,
         recipient: str | None = None,
         reply_to: str | None = None,
-        self_: int | None = None,
+        self: int | None = None,
         to_payload_: bool | None = None,
     ) -> None:
         _v: _t.Any
@@ -66,18 +66,18 @@ class Flush(_c.Model):
         _v = reply_to
         if _v is not None and (not isinstance(_v, str)):
             raise _c.fail("flush.reply_to", "type", "must be a string", _v)
-        _v = self_
+        _v = self
         if _v is not None and (not isinstance(_v, int) or isinstance(_v, bool)):
             raise _c.fail("flush.self", "type", "must be an integer", _v)
         _v = to_payload_
         if _v is not None and (not isinstance(_v, bool)):
             raise _c.fail("flush.to_payload", "type", "must be a boolean", _v)
-        _set(self, "l_", l_)
-        _set(self, "lambda_", lambda_)
-        _set(self, "recipient", recipient)
-        _set(self, "reply_to", reply_to)
-        _set(self, "self_", self_)
-        _set(self, "to_payload_", to_payload_)
+        _set(_self, "l_", l_)
+        _set(_self, "lambda_", lambda_)
+        _set(_self, "recipient", recipient)
+        _set(_self, "reply_to", reply_to)
+        _set(_self, "self", self)
+        _set(_self, "to_payload_", to_payload_)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -90,8 +90,8 @@ class Flush(_c.Model):
             _payload["recipient"] = self.recipient
         if self.reply_to is not None:
             _payload["reply_to"] = self.reply_to
-        if self.self_ is not None:
-            _payload["self"] = self.self_
+        if self.self is not None:
+            _payload["self"] = self.self
         if self.to_payload_ is not None:
             _payload["to_payload"] = self.to_payload_
         return _payload
@@ -105,6 +105,6 @@ class Flush(_c.Model):
             lambda_=_data.get("lambda"),
             recipient=_data.get("recipient"),
             reply_to=_data.get("reply_to"),
-            self_=_c.load_int(_data.get("self")),
+            self=_c.load_int(_data.get("self")),
             to_payload_=_data.get("to_payload"),
         )
