@@ -150,7 +150,7 @@ def test_without_a_home_folder_nothing_is_stored_and_nothing_fails(
     def no_home() -> Path:
         raise RuntimeError("Could not determine home directory.")
 
-    monkeypatch.delenv("CIOGEN_CACHE_DIR")
+    monkeypatch.delenv("CIOGEN_CACHE_DIR", raising=False)
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     monkeypatch.setattr(Path, "home", no_home)
     build_cache.store("k", build_cache.Build({}, [], 0, 0))
