@@ -121,8 +121,7 @@ def settings(args: argparse.Namespace) -> tuple[frozenset[Category], frozenset[s
 
 
 NO_COMMIT_NOTE = (
-    "note: the repository has no commit yet; comparing with an empty plan "
-    "(everything is added)"
+    "note: the repository has no commit yet; comparing with an empty plan (everything is added)"
 )
 
 

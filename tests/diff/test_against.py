@@ -140,8 +140,7 @@ def test_no_commit_yet_compares_with_an_empty_plan(tmp_path: Path, env: dict[str
     done = ciogen("diff", cwd=folder, env=env)
     assert done.returncode == 0, done.stdout + done.stderr
     note = (
-        "note: the repository has no commit yet; comparing with an empty plan "
-        "(everything is added)"
+        "note: the repository has no commit yet; comparing with an empty plan (everything is added)"
     )
     assert done.stdout.splitlines()[0] == note and done.stderr == ""
     assert "EVENT_ADDED" in done.stdout and "BREAKING" not in done.stdout
