@@ -60,16 +60,8 @@ class LineItem(_c.Model):
 
     def __init__(self, *, quantity: int, sku: str) -> None:
         _v: _t.Any
-        _v = quantity
-        if not isinstance(_v, int) or isinstance(_v, bool):
-            raise _c.fail("line_item.quantity", "type", "must be an integer", _v)
-        if _v < 1:
-            raise _c.fail("line_item.quantity", "minimum", "must be >= 1", _v)
-        _v = sku
-        if not isinstance(_v, str):
-            raise _c.fail("line_item.sku", "type", "must be a string", _v)
-        if len(_v) < 1:
-            raise _c.fail("line_item.sku", "minLength", "must be at least 1 character", _v)
+        _c.check_number(quantity, "line_item.quantity", integer=True, minimum=1)
+        _c.check_string(sku, "line_item.sku", min_length=1)
         _set(self, "quantity", quantity)
         _set(self, "sku", sku)
 

@@ -37,14 +37,9 @@ class PageSeen(_c.Model):
 
     def __init__(self, *, url: str, referrer: str | None = None) -> None:
         _v: _t.Any
-        _v = url
-        if not isinstance(_v, str):
-            raise _c.fail("page_seen.url", "type", "must be a string", _v)
-        if not _c.is_uri(_v):
-            raise _c.fail("page_seen.url", "format", "must be a valid uri", _v)
-        _v = referrer
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("page_seen.referrer", "type", "must be a string", _v)
+        _c.check_string(url, "page_seen.url", format=(_c.is_uri, "uri"))
+        if referrer is not None:
+            _c.check_string(referrer, "page_seen.referrer")
         if referrer is not None:
             _c.warn_deprecated("use url's query instead", 3)
         _set(self, "url", url)

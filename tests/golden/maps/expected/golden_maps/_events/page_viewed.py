@@ -35,9 +35,7 @@ class PageViewedBlocksValue(_c.Model):
 
     def __init__(self, *, title: str) -> None:
         _v: _t.Any
-        _v = title
-        if not isinstance(_v, str):
-            raise _c.fail("page_viewed.blocks[*].title", "type", "must be a string", _v)
+        _c.check_string(title, "page_viewed.blocks[*].title")
         _set(self, "title", title)
 
     def to_payload(self) -> dict[str, _t.Any]:

@@ -37,17 +37,7 @@ class OrderCompleted(_c.Model):
 
     def __init__(self, *, line_items: list[LineItem], service: Service | None = None) -> None:
         _v: _t.Any
-        _v = line_items
-        if not isinstance(_v, list):
-            raise _c.fail("order_completed.line_items", "type", "must be a list", _v)
-        for i0, item0 in enumerate(_v):
-            if not isinstance(item0, LineItem):
-                raise _c.fail(
-                    _c.field_at("order_completed.line_items", i0),
-                    "type",
-                    "must be a LineItem",
-                    item0,
-                )
+        _c.check_list(line_items, "order_completed.line_items", of=LineItem)
         _v = service
         if _v is not None and (not isinstance(_v, str) or _v not in _SERVICE_VALUES):
             raise _c.fail("order_completed.service", "enum", 'must be one of "api", "email"', _v)
