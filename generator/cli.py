@@ -16,6 +16,7 @@ import argparse
 import contextlib
 import dataclasses
 import errno
+import gc
 import json
 import os
 import shlex
@@ -24,11 +25,12 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import __version__, config, diff_cli, init, output, output_diff
+from . import __version__, build_cache, config, diff_cli, init, output, output_diff
 from .console import FORMATS, Console
-from .errors import TaxonomyError
-from .load import load_file, meta_schema
+from .errors import Problem, TaxonomyError
+from .load import load_text, meta_schema, read_text
 from .model import Taxonomy
+from .package_name import import_path, package_or_why
 from .render import build_output, generated_version
 
 EXIT_OK, EXIT_DRIFT, EXIT_INVALID, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -102,8 +104,17 @@ def _with_format(p: argparse.ArgumentParser) -> None:
 
 
 def _load(args: argparse.Namespace, console: Console) -> Taxonomy | None:
+    loaded = _load_text(args, console)
+    return None if loaded is None else loaded[0]
+
+
+def _load_text(
+    args: argparse.Namespace, console: Console
+) -> tuple[Taxonomy, list[Problem], str] | None:
+    """The model, its warnings and the text it was built from (None: reported, exit 2)."""
     try:
-        taxonomy, warnings = load_file(args.taxonomy)
+        text = read_text(args.taxonomy)
+        taxonomy, warnings = load_text(text, str(args.taxonomy))
     except TaxonomyError as exc:
         console.problems(exc.problems)
         count = len(exc.errors)
@@ -112,46 +123,29 @@ def _load(args: argparse.Namespace, console: Console) -> Taxonomy | None:
             file=str(args.taxonomy),
         )
         return None
+    if not _warned(args, console, warnings):
+        return None
+    return taxonomy, warnings, text
+
+
+def _warned(args: argparse.Namespace, console: Console, warnings: list[Problem]) -> bool:
+    """Print the warnings; False when `--strict` makes them fatal (reported, exit 2)."""
     console.problems(warnings)
     if args.strict and warnings:
         console.failure(
             f"{len(warnings)} warning(s) in {args.taxonomy} (--strict); nothing written",
             file=str(args.taxonomy),
         )
-        return None
-    return taxonomy
+        return False
+    return True
 
 
 def _package_name(args: argparse.Namespace, console: Console) -> str | None:
     """The dotted name the package is imported by (None: reported, exit 2)."""
-    name = args.out.resolve().name
-    if not name.isidentifier() or not name.isascii():
-        console.failure(f"--out folder name {name!r} is not a valid Python package name")
-        return None
-    if args.package is None:
-        return _import_path(args.out, name)
-    dotted: str = args.package
-    parts = dotted.split(".")
-    if not all(p.isidentifier() and p.isascii() for p in parts):
-        console.failure(f"package {dotted!r} is not a dotted Python name")
-        return None
-    if parts[-1] != name:
-        console.failure(
-            f"package {dotted!r} must end with the --out folder's name {name!r}: "
-            "the folder name is the name Python imports"
-        )
-        return None
-    return dotted
-
-
-def _import_path(out: Path, name: str) -> str:
-    """How users import the package: `app.analytics` when `--out` sits inside package `app`."""
-    parts = [name]
-    parent = out.resolve().parent
-    while (parent / "__init__.py").is_file() and parent.name.isidentifier():
-        parts.insert(0, parent.name)
-        parent = parent.parent
-    return ".".join(parts)
+    package, why = package_or_why(args.out, args.package)
+    if package is None:
+        console.failure(why)
+    return package
 
 
 def _spelled(path: Path, root: Path) -> str:
@@ -180,7 +174,7 @@ def command_line(args: argparse.Namespace) -> str:
     ):
         if _spelled(given, root) != _spelled(default, root):
             parts += [flag, _spelled(given, root)]
-    bare_package = found.package or _import_path(args.out, args.out.resolve().name)
+    bare_package = found.package or import_path(args.out, args.out.resolve().name)
     if args.package is not None and args.package != bare_package:
         parts += ["--package", args.package]
     return " ".join(shlex.quote(part) for part in parts)
@@ -194,16 +188,48 @@ def _counts(taxonomy: Taxonomy) -> str:
 
 
 def build(args: argparse.Namespace, console: Console) -> tuple[Taxonomy, dict[str, str]] | None:
-    """Load the taxonomy and build the package in memory (None: reported, exit 2)."""
-    taxonomy = _load(args, console)
-    if taxonomy is None:
+    """Load the taxonomy and build the package in memory (None: reported, exit 2).
+
+    The build is stored (build_cache.py) for a later `check` of the same inputs.
+    """
+    loaded = _load_text(args, console)
+    if loaded is None:
         return None
+    taxonomy, warnings, text = loaded
     package = _package_name(args, console)
     if package is None:
         return None
-    console.data("events", len(taxonomy.events))
-    console.data("attributes", len(taxonomy.attributes.fields))
-    return taxonomy, build_output(taxonomy, package, command_line(args))
+    events, attributes = len(taxonomy.events), len(taxonomy.attributes.fields)
+    console.data("events", events)
+    console.data("attributes", attributes)
+    command = command_line(args)
+    files = build_output(taxonomy, package, command)
+    entry = build_cache.key(text, str(args.taxonomy), package, command)
+    build_cache.store(entry, build_cache.Build(files, warnings, events, attributes))
+    return taxonomy, files
+
+
+def _stored_build(args: argparse.Namespace, console: Console) -> dict[str, str] | None:
+    """`check`'s files: those of the build stored for exactly these inputs, reported as
+    `build` reports them, else a fresh build's (None: reported, exit 2)."""
+    package, _ = package_or_why(args.out, args.package)
+    try:
+        text = read_text(args.taxonomy)
+    except TaxonomyError:
+        text = None
+    stored = None
+    if package is not None and text is not None:
+        stored = build_cache.lookup(
+            build_cache.key(text, str(args.taxonomy), package, command_line(args))
+        )
+    if stored is None:
+        built = build(args, console)
+        return None if built is None else built[1]
+    if not _warned(args, console, stored.warnings):
+        return None
+    console.data("events", stored.events)
+    console.data("attributes", stored.attributes)
+    return stored.files
 
 
 def _version_drift(out: Path, changed: Sequence[str], console: Console) -> None:
@@ -237,10 +263,9 @@ def validate(args: argparse.Namespace, console: Console) -> int:
 
 
 def check(args: argparse.Namespace, console: Console) -> int:
-    built = build(args, console)
-    if built is None:
+    files = _stored_build(args, console)
+    if files is None:
         return EXIT_INVALID
-    _, files = built
     _require_folder_or_nothing(args.out)
     for folder in output.old_leftovers(args.out):
         console.warning(f"{folder}: left by an interrupted run of an older ciogen; delete it")
@@ -399,7 +424,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = Console(
         format=getattr(args, "format", "text"), command=args.command, quiet=args.quiet
     )
-    code = _run(args, console)
+    # The compiler allocates millions of objects and frees them by reference counting;
+    # the cycle collector's passes over them cost a tenth of a big plan's run and find
+    # next to nothing. Paused for the run, as it was before afterwards.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        code = _run(args, console)
+    finally:
+        if collecting:
+            gc.enable()
     try:
         return console.finish(code)
     except OSError as exc:

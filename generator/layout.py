@@ -15,6 +15,7 @@ comma. Docstrings and comments never pass through here.
 
 from __future__ import annotations
 
+import functools
 import re
 
 WIDTH = 100
@@ -102,8 +103,12 @@ def _wrap(code: str, indent: int) -> list[str]:
     return [pad + head, *lines, pad + tail]
 
 
+@functools.cache
 def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
-    """Natural order: digit runs compare as numbers, other characters by code point."""
+    """Natural order: digit runs compare as numbers, other characters by code point.
+
+    Cached: sorting a big plan's names asks for the same keys many times over.
+    """
     key: list[tuple[int, int | str]] = []
     for i, part in enumerate(_DIGITS.split(name)):
         if i % 2:

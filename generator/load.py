@@ -262,8 +262,13 @@ def _read_taxonomy(path: Path) -> bytes:
 
 def load_file(path: Path) -> tuple[Taxonomy, list[Problem]]:
     """`load_text` for a file; unreadable files are reported as problems too."""
+    return load_text(read_text(path), str(path))
+
+
+def read_text(path: Path) -> str:
+    """The taxonomy file's text; raises `TaxonomyError` when it cannot be read."""
     try:
-        text = _read_taxonomy(path).decode("utf-8")
+        return _read_taxonomy(path).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise TaxonomyError(
             [Problem(str(path), 1, 1, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
@@ -272,4 +277,3 @@ def load_file(path: Path) -> tuple[Taxonomy, list[Problem]]:
         raise TaxonomyError(
             [Problem(str(path), 1, 1, "", f"cannot read: {exc.strerror}")]
         ) from None
-    return load_text(text, str(path))

@@ -49,6 +49,15 @@ _TRANSLITERATE = str.maketrans(
 
 def _ascii_words(name: str) -> list[str]:
     """Split `name` into ASCII words: accents are dropped, other letters spelled as code points."""
+    if name.isascii():
+        # What `_unicode_words` gives back for ASCII (NFKD and the table leave it as is),
+        # without its loop over every character: most plans' names are ASCII.
+        return [w for w in _NON_WORD.split(_CAMEL_BOUNDARY.sub(" ", name)) if w]
+    return _unicode_words(name)
+
+
+def _unicode_words(name: str) -> list[str]:
+    """`_ascii_words` of any name (tests/speed/test_fast_paths.py: the same on ASCII)."""
     decomposed = unicodedata.normalize("NFKD", name.translate(_TRANSLITERATE))
     parts: list[str] = []
     for ch in decomposed:

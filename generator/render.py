@@ -94,6 +94,8 @@ def generated_version(text: str) -> str | None:
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
+        # Templates do not change during a run: no mtime check per `get_template`.
+        auto_reload=False,
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,

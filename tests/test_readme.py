@@ -7,6 +7,8 @@ from pathlib import Path
 
 from helpers import REPO, run_doc_example
 
+from ciogen.cli import VERBS
+
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
@@ -25,3 +27,27 @@ def test_readme_opens_with_the_generate_and_test_commands() -> None:
 def test_readme_example_runs(tmp_path: Path) -> None:
     out = run_doc_example(README, "readme-example", tmp_path)
     assert out.strip() == "signed_up.method enum"
+
+
+def test_readme_lists_every_verb_with_its_exit_codes() -> None:
+    table = README.split("## The command line", 1)[1].split("\n\n", 2)[1]
+    rows = [line for line in table.splitlines() if line.startswith("| `ciogen ")]
+    listed = [row.split("`ciogen ", 1)[1].split()[0].rstrip("`") for row in rows]
+    assert sorted(v for v in listed if not v.startswith("-")) == sorted(VERBS)
+    for row in rows:
+        codes = row.rsplit("|", 2)[1]
+        assert re.search(r"\b0\b", codes), row
+
+
+def test_readme_shows_every_way_to_install_into_a_project() -> None:
+    block = re.search(r"<!-- own-install -->\n```sh\n(.*?)```", README, re.S)
+    assert block is not None
+    text = block.group(1)
+    for variant in ("pipx install ciogen", "uv tool install ciogen", "pip install", "uv add --dev"):
+        assert variant in text, variant
+    steps = re.search(r"<!-- own-project -->\n```sh\n(.*?)```", README, re.S)
+    assert steps is not None
+    commands = [line.split("  #", 1)[0].strip() for line in steps.group(1).splitlines()]
+    assert commands[:2] == ["ciogen init", "ciogen generate"]
+    assert "pre-commit install" in commands
+    assert "tests/adoption/test_walkthrough.py" in README  # the test that runs these steps

@@ -88,7 +88,7 @@ def write_dead_letters(
     path: str, lock: threading.Lock, failures: list[FailedOperation], durable: bool
 ) -> None:
     """Append one JSON line per failure. ``durable`` adds an fsync; drops skip it
-    because they are written in the caller's thread, which must stay fast."""
+    (an overflow writes a group every few milliseconds)."""
     _append(path, lock, _lines(failures, _stamp()), len(failures), durable)
 
 

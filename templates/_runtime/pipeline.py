@@ -17,6 +17,7 @@ from .errors import ClientClosedError, QueueFullError
 from .hooks import _register_pipeline
 from .lazy import Logger
 from .leftovers import close_by
+from .report_thread import hand_off_locked
 from .reporting import Reporter
 from .sender import _summary, deliver, send_now
 from .transport import Transport
@@ -73,6 +74,10 @@ class _Pipeline:
         self._wake = threading.Condition(self._lock)  # the sender waits here
         self._space = threading.Condition(self._lock)  # "block" producers wait here
         self._done = threading.Condition(self._lock)  # flush()/close() wait here
+        self._reports = threading.Condition(self._lock)  # the reporting thread waits here
+        self._report_lock = threading.RLock()  # held by whoever reports deferred groups
+        self._report_due = False
+        self._report_thread: threading.Thread | None = None
         self._reporter.reset()
         self._queue: deque[bytes] = deque()
         self._queue_bytes = 0
@@ -135,7 +140,7 @@ class _Pipeline:
                 due = None
             else:  # the queue is full: drop, under the same lock, as cheaply as queueing
                 self._dropped += 1
-                due = self._defer_drop(item)
+                due = self._defer_drop(item) and not hand_off_locked(self)
         if due is None:
             self._not_queued(item, size)
         elif due:
@@ -219,7 +224,7 @@ class _Pipeline:
                     self._append_locked(item, size)
                     return
                 self._dropped += 1
-                due = self._defer_drop(item)
+                due = self._defer_drop(item) and not hand_off_locked(self)
         if policy == "drop":
             if due:
                 self._report_deferred()
@@ -232,11 +237,12 @@ class _Pipeline:
         )
 
     def _report_deferred(self) -> None:
-        with self._lock:
-            if not self._reporter.has_deferred():
-                return
-            taken = self._reporter.take()
-        self._reporter.report_taken(taken)
+        with self._report_lock:  # one group at a time, in order (see report_thread)
+            with self._lock:
+                if not self._reporter.has_deferred():
+                    return
+                taken = self._reporter.take()
+            self._reporter.report_taken(taken)
 
     # -- sender thread --------------------------------------------------------------------
 
@@ -357,9 +363,10 @@ class _Pipeline:
     # -- flush / close ------------------------------------------------------------------
 
     def _not_from_sender(self, what: str) -> None:
-        if self._thread is not None and threading.current_thread() is self._thread:
+        if threading.current_thread() in (self._thread, self._report_thread):
             raise RuntimeError(
-                f"{what}() called from the sender thread (inside on_error?) would wait for itself"
+                f"{what}() called from the sender or reporting thread (inside on_error?) "
+                "would wait for itself"
             )
 
     def flush(self, timeout: float | None) -> bool:
@@ -419,6 +426,7 @@ class _Pipeline:
                 self._ensure_sender_locked()
             self._wake.notify_all()
             self._space.notify_all()
+            self._reports.notify_all()
 
     def close(self, timeout: float | None) -> None:
         self._not_from_sender("close")

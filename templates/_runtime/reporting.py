@@ -5,8 +5,9 @@ Reports are built from the queued bytes (:meth:`FailedOperation._of` decodes not
 so reporting what a deadline left over costs a small object per operation, never a
 JSON decode. Calls that are not queued (a full queue under ``overflow="drop"``,
 credentials the API rejected) are reported in groups rather than one by one: one
-``on_error`` call and one dead-letter write per group keep such a call as cheap as a
-queued one.
+``on_error`` call and one dead-letter write per group. A group of drops is reported
+by the client's reporting thread (``report_thread``), so a dropped call only keeps
+its bytes, as cheap as queueing them.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ DEFER_BATCH = 100
 DEFER_AGE = 1.0
 """...or once the oldest has waited this long (seconds), at the next deferred call,
 after the sender's next batch, or at ``flush()``/``close()``/exit, whichever is first."""
+DEFER_BACKLOG = 10_000
+"""...and past this many waiting (the reporting thread stuck in a slow ``on_error``),
+the dropping call reports them itself: back-pressure, and a bound on the memory."""
 _DROP_LOG_EVERY = 10.0
 _GC_PAUSE_ABOVE = 10_000
 
@@ -146,10 +150,19 @@ class Reporter:
         more than queueing: the bare bytes, one clock reading."""
         deferred = self._deferred
         deferred.append(item)
-        if len(deferred) == 1:
+        count = len(deferred)
+        if count == 1:
             self._deferred_since = _monotonic()
             return False
-        return len(deferred) >= DEFER_BATCH or _monotonic() - self._deferred_since >= DEFER_AGE
+        return (
+            count == DEFER_BATCH
+            or count >= DEFER_BACKLOG
+            or _monotonic() - self._deferred_since >= DEFER_AGE
+        )
+
+    def backlogged(self) -> bool:
+        """Whether the reporting thread is so far behind that the caller must report."""
+        return len(self._deferred) >= DEFER_BACKLOG
 
     def has_deferred(self) -> bool:
         return bool(self._deferred)

@@ -155,8 +155,9 @@ def _decode(item: bytes) -> dict[str, Any]:
 
 ErrorCallback = Callable[[list[FailedOperation], str], None]
 """``on_error(failed, reason)``: called with the operations that failed for good and a
-one-line summary. It runs in the sender thread (or the caller's thread for drops and
-in synchronous mode); exceptions it raises are logged and swallowed."""
+one-line summary. It runs in the sender thread (drops: the reporting thread, or the
+thread calling flush()/close(); synchronous mode: the caller's thread); exceptions
+it raises are logged and swallowed."""
 
 
 class Stats(Record):

@@ -115,11 +115,22 @@ def test_drops_are_logged_without_payloads(
     client.close(5)
 
 
+def wait_until(condition: Any, seconds: float = 5.0) -> bool:
+    """Poll ``condition`` every 10 ms for at most ``seconds``: for what the reporting
+    thread does in its own time."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
 def test_drops_are_reported_in_groups(
     rt: ModuleType, gated: GatedTransport, failures: Failures, tmp_path: Any
 ) -> None:
-    """A dropped call costs no more than a queued one: one on_error call and one
-    dead-letter write per group of 100, nothing decoded; the rest at the next flush."""
+    """A dropped call costs no more than a queued one: groups of 100 or more, each one
+    on_error call and one dead-letter write, nothing decoded; the rest at flush()."""
     dead = tmp_path / "dead.jsonl"
     settings = {"batch_size": 1, "max_queue_events": 5, "flush_interval": 0.01}
     client = rt.BaseClient(
@@ -131,13 +142,96 @@ def test_drops_are_reported_in_groups(
     for i in range(5):
         client._track("42", "queued", {"i": i}, None)
     ids = [client._track("42", "dropped", {"i": i}, None) for i in range(250)]
-    assert [len(batch) for batch, _ in failures.calls] == [100, 100]
+    assert wait_until(lambda: len(failures.calls) > 0)  # the reporting thread's group(s)
     assert all(f._operation is None for f in failures.operations)  # not decoded yet
-    assert len(dead.read_text().splitlines()) == 200
-    client.flush(0)
-    assert [len(batch) for batch, _ in failures.calls] == [100, 100, 50]
-    assert failures.ids == ids
+    client.flush(0)  # waits for a group in progress, then reports what is left
+    sizes = [len(batch) for batch, _ in failures.calls]
+    assert sum(sizes) == 250 and len(sizes) <= 3 and all(n >= 100 for n in sizes[:-1])
+    assert failures.ids == ids  # one group at a time, in call order
     assert [json.loads(line)["operation"]["id"] for line in dead.read_text().splitlines()] == ids
+    gated.release()
+    client.close(5)
+
+
+def test_drop_reports_run_off_the_calling_thread(
+    rt: ModuleType, gated: GatedTransport, failures: Failures
+) -> None:
+    """The call that completes a group hands it to the client's reporting thread and
+    returns: a slow on_error slows no call. flush() waits for the group in progress;
+    flush() from inside on_error raises instead of waiting for itself."""
+    entered, release = threading.Event(), threading.Event()
+    seen: list[tuple[str, str]] = []
+
+    def on_error(failed: list[Any], reason: str) -> None:
+        try:
+            client.flush(0)
+        except RuntimeError as exc:
+            seen.append((threading.current_thread().name, str(exc)))
+        entered.set()
+        release.wait(5)
+        failures(failed, reason)
+
+    settings = {"batch_size": 1, "max_queue_events": 5, "flush_interval": 0.01}
+    client = rt.BaseClient(
+        "s", "k", transport=gated, on_error=on_error, config=rt.ClientConfig(**settings)
+    )
+    client._track("42", "in-flight", {}, None)
+    assert gated.wait_entered()
+    for i in range(5):
+        client._track("42", "queued", {"i": i}, None)
+    ids = [client._track("42", "dropped", {"i": i}, None) for i in range(100)]
+    assert entered.wait(5)  # the group is being reported...
+    ids.append(client._track("42", "dropped", {"i": 100}, None))  # ...and calls go on
+    assert not release.is_set() and failures.calls == []
+    release.set()
+    assert client.flush(0) is False  # the sender is still stuck; every drop is reported
+    assert failures.ids == ids
+    [(thread, message)] = seen[:1]
+    assert thread == "ciogen-reporter" and "inside on_error" in message
+    gated.release()
+    client.close(5)
+
+
+def test_a_reporting_thread_far_behind_makes_the_calls_report(
+    rt: ModuleType, gated: GatedTransport, failures: Failures, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past DEFER_BACKLOG drops waiting (made 150 here), the dropping call reports
+    them itself, waiting for the group in progress: memory stays bounded, and a slow
+    on_error slows the calls that drop, as it would without the thread. (Once the
+    group is out, the thread or the waiting call reports the rest, whichever is first.)"""
+    monkeypatch.setattr(rt.reporting, "DEFER_BACKLOG", 150)
+    entered, release = threading.Event(), threading.Event()
+    callers: list[str] = []
+
+    def on_error(failed: list[Any], reason: str) -> None:
+        callers.append(threading.current_thread().name)
+        entered.set()
+        release.wait(5)
+        failures(failed, reason)
+
+    settings = {"batch_size": 1, "max_queue_events": 5, "flush_interval": 0.01}
+    client = rt.BaseClient(
+        "s", "k", transport=gated, on_error=on_error, config=rt.ClientConfig(**settings)
+    )
+    client._track("42", "in-flight", {}, None)
+    assert gated.wait_entered()
+    for i in range(5):
+        client._track("42", "queued", {"i": i}, None)
+    ids = [client._track("42", "dropped", {"i": i}, None) for i in range(100)]
+    assert entered.wait(5)
+    more = threading.Thread(
+        target=lambda: ids.extend(client._track("42", "more", {"i": i}, None) for i in range(150)),
+        name="caller",
+    )
+    more.start()
+    more.join(0.3)
+    assert more.is_alive()  # its 150th drop waits for the group in progress...
+    assert len(client._pipeline._reporter._deferred) == 150  # ...and no more pile up
+    release.set()
+    more.join(5)
+    assert not more.is_alive() and callers[0] == "ciogen-reporter"
+    client.flush(0)
+    assert failures.ids == ids
     gated.release()
     client.close(5)
 
@@ -146,12 +240,13 @@ def test_a_drop_report_waits_at_most_a_second(
     rt: ModuleType, gated: GatedTransport, failures: Failures, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The oldest waiting drop is reported at the next drop once DEFER_AGE has passed
-    (made 0 here, so no clock is involved)."""
+    (made 0 here, so no clock is involved), by the reporting thread."""
     client = held_client(rt, gated, failures, overflow="drop")
     client._track("42", "first", {}, None)
     assert failures.calls == []
     monkeypatch.setattr(rt.reporting, "DEFER_AGE", 0.0)
     client._track("42", "second", {}, None)
+    assert wait_until(lambda: len(failures.operations) == 2)
     assert [f.operation["name"] for f in failures.operations] == ["first", "second"]
     gated.release()
     client.close(5)

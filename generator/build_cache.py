@@ -1,0 +1,123 @@
+"""Built packages kept by their inputs, so `check` need not rebuild an unchanged plan.
+
+A pre-commit `check` of a plan that has not changed since the last `generate`
+rebuilds every file (two seconds for 1,000 events) only to find them equal. So
+each successful build is stored under a key of everything the build reads:
+the taxonomy's text and the name it is shown by, the package name, the
+regenerate command written into the headers, the bytes of every ciogen module
+and template, and the versions of Python, Jinja and PyYAML. `check` with a
+stored build for its key compares that with the disk, through the same
+`output.plan` as a fresh build, prints the same warnings, and builds nothing; a
+missing, unreadable or damaged entry means a fresh build. The entries live in
+the diff cache's folder (`diff_cache.cache_dir`, private to the user, because
+a pickle is only as trustworthy as whoever can write it), zlib-compressed;
+`CIOGEN_CACHE_DIR=off` turns both caches off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+import zlib
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from . import __version__
+from .diff_cache import cache_dir
+from .errors import Problem
+from .runtime_facts import templates_dir
+
+KEEP = 4
+"""Stored builds kept (the newest); a 1,000-event plan's is about 2 MB."""
+PREFIX = "build-"
+
+
+@dataclasses.dataclass(frozen=True)
+class Build:
+    """What `check` needs of a build: the files, the warnings, the counts it reports."""
+
+    files: dict[str, str]
+    warnings: list[Problem]
+    events: int
+    attributes: int
+
+
+def _tree(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def digest_of(folders: tuple[Path, ...]) -> bytes:
+    """One digest of every file's name and bytes in `folders` (caches left out)."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in _tree(folder):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.digest()
+
+
+@functools.cache
+def _fingerprint() -> bytes:
+    """The generator's own inputs: its modules, templates and the libraries that shape text."""
+    digest = hashlib.sha256(digest_of((Path(__file__).resolve().parent, templates_dir())))
+    for part in (__version__, sys.version, jinja2.__version__, yaml.__version__):
+        digest.update(part.encode() + b"\0")
+    return digest.digest()
+
+
+def key(text: str, label: str, package: str, command: str) -> str:
+    digest = hashlib.sha256(_fingerprint())
+    for part in (label, package, command, text):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()
+
+
+def _path(entry: str) -> Path | None:
+    folder = cache_dir()
+    return None if folder is None else folder / f"{PREFIX}{entry}.pickle.z"
+
+
+def lookup(entry: str) -> Build | None:
+    """The build stored under `entry` (a `key`), or None."""
+    path = _path(entry)
+    if path is None:
+        return None
+    try:
+        value = pickle.loads(zlib.decompress(path.read_bytes()))
+    except (OSError, zlib.error, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    except (TypeError, ValueError, IndexError):
+        return None  # a damaged entry: rebuilt as if it were missing
+    return value if isinstance(value, Build) else None
+
+
+def store(entry: str, build: Build) -> None:
+    """Keep `build` under `entry`; a cache that cannot be written is ignored."""
+    path = _path(entry)
+    if path is None:
+        return
+    tmp = ""
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(zlib.compress(pickle.dumps(build, pickle.HIGHEST_PROTOCOL), 1))
+        os.replace(tmp, path)
+        tmp = ""
+        entries = sorted(
+            path.parent.glob(f"{PREFIX}*.pickle.z"), key=lambda p: p.stat().st_mtime_ns
+        )
+        for old in entries[:-KEEP]:
+            old.unlink()
+    except OSError:
+        if tmp:
+            with contextlib.suppress(OSError):
+                Path(tmp).unlink()

@@ -1,0 +1,72 @@
+"""Each shortcut the generator takes for speed gives what the general path gives.
+
+The shortcuts: ASCII names skip the Unicode walk (`names._ascii_words`), plain
+docstring text skips the escaper's loop (`escape.docstring`), string literals
+and natural sort keys come from caches (`escape.py_string`, `layout.natural_key`),
+and the command line pauses the cycle collector for its run (`cli.main`).
+Each is checked against the path it short-cuts, on generated text that hits the
+edges (controls, quotes, backslashes, tabs, newlines, digits, case changes).
+"""
+
+from __future__ import annotations
+
+import gc
+import string
+from pathlib import Path
+
+from helpers import MINIMAL
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ciogen import cli, escape, layout, names
+
+ASCII = st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=40)
+# Mostly what plans hold (letters, digits, separators, quotes), with every ASCII control.
+PLAIN = st.text(alphabet=st.sampled_from(string.printable + '"\\\x00\x07\x1b\x7f'), max_size=60)
+
+
+@given(st.one_of(ASCII, PLAIN))
+def test_ascii_names_split_as_the_unicode_walk_splits_them(name: str) -> None:
+    assert names._ascii_words(name) == names._unicode_words(name)
+
+
+def test_the_unicode_walk_still_serves_other_names() -> None:
+    assert names._ascii_words("Café Straße 日本") == names._unicode_words("Café Straße 日本")
+    assert names.snake_case("Café Straße", prefix="f") == "cafe_strasse"
+
+
+@given(st.one_of(ASCII, PLAIN, st.text(max_size=20)))
+def test_docstring_shortcut_gives_the_escapers_text(text: str) -> None:
+    assert escape.docstring(text) == escape._escaped_docstring(text)
+
+
+@given(st.one_of(ASCII, PLAIN, st.text(max_size=20)))
+def test_cached_literals_and_keys_are_the_computed_ones(text: str) -> None:
+    assert escape.py_string(text) == escape._py_string(text)
+    assert escape.py_string(text) == escape._py_string(text)  # a second ask hits the cache
+    assert eval(escape.py_string(text)) == text  # the literal ciogen wrote, read back
+    assert layout.natural_key(text) == layout.natural_key.__wrapped__(text)
+
+
+def test_a_str_subclass_is_not_answered_from_the_cache() -> None:
+    class Shown(str):
+        def __repr__(self) -> str:
+            return "'shown'"
+
+    assert escape.py_string("plain") == '"plain"'
+    assert escape.py_string(Shown("plain")) == '"shown"'
+
+
+def test_the_command_line_restores_the_cycle_collector(tmp_path: Path) -> None:
+    plan = tmp_path / "taxonomy.yaml"
+    plan.write_text(MINIMAL, encoding="utf-8")
+    out = tmp_path / "pkg"
+    assert gc.isenabled()
+    assert cli.main(["generate", "--taxonomy", str(plan), "--out", str(out), "--quiet"]) == 0
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert cli.main(["check", "--taxonomy", str(plan), "--out", str(out), "--quiet"]) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
