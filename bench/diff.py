@@ -10,7 +10,7 @@ with only the base cached (a pre-commit run after an edit) and fully cached.
 Reports medians and spread of `--repeats` runs; on a shared machine read the
 stage shares and the ratios, not the absolute seconds.
 
-    python -m bench.diff [--events 1000] [--repeats 5]
+    python -m bench.diff [--events 1000] [--repeats 5] [--write-docs]
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import footprint_plan
+from bench import footprint_plan, report_diff
 
 # The source folder `generator/` (import name `ciogen` when installed) is imported by its
 # folder name so mypy can follow it; every module below comes from that one package.
@@ -38,6 +38,10 @@ from generator.build_model import ModelBuilder
 from generator.diff_compare import compare
 from generator.diff_model import Change, DiffResult, sort_changes
 from generator.diff_revision import Revision
+
+REPO = Path(__file__).resolve().parent.parent
+MD = REPO / "BENCHMARKS.md"
+RESULTS = REPO / "bench" / "results" / "diff.json"
 
 
 def edited(text: str, n_events: int) -> str:
@@ -189,8 +193,17 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--write-docs",
+        action="store_true",
+        help="also write bench/results/diff.json and the diff block of BENCHMARKS.md",
+    )
     args = parser.parse_args(argv)
-    print(json.dumps(measure(args.events, args.repeats), indent=2))
+    results = measure(args.events, args.repeats)
+    print(json.dumps(results, indent=2))
+    if args.write_docs:
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        report_diff.update_markdown(MD, report_diff.markdown(results))
 
 
 if __name__ == "__main__":

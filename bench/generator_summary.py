@@ -14,7 +14,7 @@ from bench.stats import median_range
 
 
 def _is_drift(r: dict[str, Any]) -> bool:
-    return bool(r.get("drift")) or (r["tool"] == "ciogen check" and r.get("rc") == 1)
+    return bool(r.get("drift")) or (str(r["tool"]).startswith("ciogen check") and r.get("rc") == 1)
 
 
 def _per_tool_and_size(runs: list[dict[str, Any]]) -> dict[str, Any]:

@@ -49,6 +49,12 @@ def _header(results: Results) -> list[str]:
         f"{env.get('cpus', '?')} CPUs ({env.get('cpu_model', '?')}) · {env.get('platform', '?')}",
         "",
     ]
+    for name, when in sorted(env.get("carried_over", {}).items()):
+        lines += [
+            f"> The {name} benchmark was skipped in this run (`--skip-{name}`): "
+            f"its figures are those of the run of {when}.",
+            "",
+        ]
     if env.get("quick"):
         lines += [
             "> **Quick mode** (small N, one repetition): smoke numbers only, not comparable.",

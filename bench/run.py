@@ -239,6 +239,16 @@ def _resummarize(results: dict[str, Any]) -> None:
         g["summary"] = gbench.summarize(g["runs"])
 
 
+def _previous(path: str) -> dict[str, Any]:
+    """The results this run replaces (a skipped benchmark's are carried over), or {}."""
+    try:
+        with open(path) as f:
+            found: dict[str, Any] = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    return found
+
+
 def _save(results: dict[str, Any], path: str) -> None:
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path + ".tmp", "w") as f:
@@ -258,11 +268,20 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     results_path = a.results or os.path.join(RESULTS, "quick.json" if a.quick else "latest.json")
     results = {"env": env_info(argv, a.quick)}
+    previous = _previous(results_path) if not a.quick else {}
     t_start = time.monotonic()
     for name, run in BENCHMARKS.items():
         if not getattr(a, f"skip_{name}"):
             log(f"== {name}")
             results[name] = run(a)
+        elif name in previous:
+            # A skipped benchmark keeps its last results (the docs say from when).
+            results[name] = previous[name]
+            old = previous.get("env", {})
+            when = old.get("carried_over", {}).get(name) or (
+                f"{old.get('date', '?')}, commit {old.get('commit', '?')}"
+            )
+            results["env"].setdefault("carried_over", {})[name] = when
     results["env"]["duration_s"] = round(time.monotonic() - t_start, 1)
     _save(results, results_path)
     if not a.no_docs and (not a.quick or a.write_docs):

@@ -8,7 +8,7 @@
 
 from generated import get_client
 
-get_client().checkout_completed("42", items=..., line_items=..., order_id=..., total=...)
+get_client().checkout_completed("42", items=..., line_items=..., order_id=..., total=12.5)
 """
 
 import importlib as _importlib

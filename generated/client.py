@@ -54,10 +54,11 @@ class Client(BaseClient):
         Args:
             person: A person id (`str`) or a `Person` (id, email or cio_id).
             email: Where lifecycle email goes.
-            company: The plan's `company` property.
+            company: The organisation the person works for, if they told us.
             created_at: When the account was created.
-            first_name: The plan's `first_name` property.
-            last_name: The plan's `last_name` property.
+            first_name: Given name, used to greet the person in messages.
+                Examples: "Ada".
+            last_name: Family name.
             last_seen_at: The last time the person used the product.
             plan: A subscription plan.
             timestamp: When the attributes changed (timezone-aware); defaults to now.
@@ -103,10 +104,11 @@ class Client(BaseClient):
         Args:
             person: A person id (`str`) or a `Person` (id, email or cio_id).
             email: Where lifecycle email goes.
-            company: The plan's `company` property.
+            company: The organisation the person works for, if they told us.
             created_at: When the account was created.
-            first_name: The plan's `first_name` property.
-            last_name: The plan's `last_name` property.
+            first_name: Given name, used to greet the person in messages.
+                Examples: "Ada".
+            last_name: Family name.
             last_seen_at: The last time the person used the product.
             plan: A subscription plan.
             timestamp: When the attributes changed (timezone-aware); defaults to now.
@@ -204,11 +206,12 @@ class Client(BaseClient):
         Args:
             person: A person id (`str`) or a `Person` (id, email or cio_id).
             items: Number of units in the order.
-            line_items: The plan's `line_items` property.
-            order_id: The plan's `order_id` property.
-            total: An amount in the account's currency, in major units (12.50).
+            line_items: The products ordered, one entry per product.
+            order_id: The order's id in the shop, a UUID.
+            total: What the person paid, taxes included.
+                Examples: 12.5.
             coupon: The coupon code applied, or null when none was.
-            currency: The plan's `currency` property.
+            currency: ISO 4217 code of the currency `total` is in.
             timestamp: When it happened (timezone-aware); defaults to now.
 
         Returns:
@@ -242,7 +245,7 @@ class Client(BaseClient):
 
         Args:
             person: A person id (`str`) or a `Person` (id, email or cio_id).
-            email: The plan's `email` property.
+            email: The address that was confirmed.
             timestamp: When it happened (timezone-aware); defaults to now.
 
         Returns:
@@ -306,9 +309,10 @@ class Client(BaseClient):
 
         Args:
             person: A person id (`str`) or a `Person` (id, email or cio_id).
-            url: The plan's `url` property.
-            referrer: The plan's `referrer` property.
-            title: The plan's `title` property.
+            url: The address of the page.
+                Examples: "https://app.example.com/billing".
+            referrer: The page the visitor came from, if the browser said.
+            title: The page's title.
             timestamp: When it happened (timezone-aware); defaults to now.
 
         Returns:
@@ -350,9 +354,10 @@ class Client(BaseClient):
 
         Args:
             anonymous_id: The visitor's anonymous id (non-empty, at most 150 bytes).
-            url: The plan's `url` property.
-            referrer: The plan's `referrer` property.
-            title: The plan's `title` property.
+            url: The address of the page.
+                Examples: "https://app.example.com/billing".
+            referrer: The page the visitor came from, if the browser said.
+            title: The page's title.
             timestamp: When it happened (timezone-aware); defaults to now.
 
         Returns:
@@ -457,7 +462,7 @@ class Client(BaseClient):
 
         Args:
             person: A person id (`str`) or a `Person` (id, email or cio_id).
-            reason: The plan's `reason` property.
+            reason: The reason the person picked on the cancellation form.
             cancelled_at: When the cancellation takes effect.
             feedback: Free-text feedback from the cancellation form.
             timestamp: When it happened (timezone-aware); defaults to now.

@@ -89,11 +89,13 @@ class LineItem(_c.Model):
     __slots__ = ("name", "quantity", "sku", "unit_price")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"quantity", "sku", "unit_price", "name"})
     quantity: int
+    """How many units of this product."""
     sku: str
     """Stock keeping unit, upper case."""
     unit_price: float | _dec.Decimal
     """An amount in the account's currency, in major units (12.50)."""
     name: str | None
+    """The product name shown on the receipt."""
 
     def __init__(
         self, *, quantity: int, sku: str, unit_price: float | _dec.Decimal, name: str | None = None
@@ -133,7 +135,12 @@ class LineItem(_c.Model):
 
 
 class PersonAttributes(_c.Model):
-    """What we know about a person; sent by identify() and update_person()."""
+    """What we know about a person; sent by identify() and update_person().
+
+    Examples from the plan:
+
+    * first_name: "Ada"
+    """
 
     __slots__ = (
         "company", "created_at", "email", "first_name", "last_name", "last_seen_at", "plan"
@@ -144,10 +151,15 @@ class PersonAttributes(_c.Model):
     email: str
     """Where lifecycle email goes."""
     company: str | None
+    """The organisation the person works for, if they told us."""
     created_at: _dt.datetime | None
     """When the account was created."""
     first_name: str | None
+    """Given name, used to greet the person in messages.
+    Examples: "Ada".
+    """
     last_name: str | None
+    """Family name."""
     last_seen_at: _dt.datetime | None
     """The last time the person used the product."""
     plan: Plan | None
@@ -243,7 +255,12 @@ class PersonAttributes(_c.Model):
 
 
 class PersonAttributesUpdate(_c.Model):
-    """A partial update of person attributes: only the fields you pass are sent."""
+    """A partial update of person attributes: only the fields you pass are sent.
+
+    Examples from the plan:
+
+    * first_name: "Ada"
+    """
 
     __slots__ = (
         "company", "created_at", "email", "first_name", "last_name", "last_seen_at", "plan"
@@ -254,10 +271,15 @@ class PersonAttributesUpdate(_c.Model):
     email: str | None
     """Where lifecycle email goes."""
     company: str | None
+    """The organisation the person works for, if they told us."""
     created_at: _dt.datetime | None
     """When the account was created."""
     first_name: str | None
+    """Given name, used to greet the person in messages.
+    Examples: "Ada".
+    """
     last_name: str | None
+    """Family name."""
     last_seen_at: _dt.datetime | None
     """The last time the person used the product."""
     plan: Plan | None

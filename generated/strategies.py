@@ -59,7 +59,7 @@ def checkout_completed() -> _st.SearchStrategy[_m.CheckoutCompleted]:
         items=_s.integers(minimum=1),
         line_items=_s.lists(line_item(), min_size=1, max_size=100),
         order_id=_s.strings(format="uuid"),
-        total=_s.numbers(minimum=0),
+        total=_st.one_of(_st.sampled_from((12.5,)), _s.numbers(minimum=0)),
         coupon=_s.optional(_s.strings(max_length=40)),
         currency=_s.optional(_st.sampled_from(("USD", "EUR", "GBP"))),
     ).filter(_s.fits)
@@ -140,7 +140,10 @@ def page_viewed() -> _st.SearchStrategy[_m.PageViewed]:
     """
     return _st.builds(
         _m.PageViewed,
-        url=_s.strings(max_length=2048, format="uri"),
+        url=_st.one_of(
+            _st.sampled_from(("https://app.example.com/billing",)),
+            _s.strings(max_length=2048, format="uri"),
+        ),
         referrer=_s.optional(_s.strings(max_length=2048, format="uri")),
         title=_s.optional(_s.strings(max_length=300)),
     ).filter(_s.fits)
@@ -170,7 +173,7 @@ def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
         email=_s.strings(max_length=254, format="email"),
         company=_s.optional(_s.strings(max_length=200)),
         created_at=_s.optional(_s.timestamps()),
-        first_name=_s.optional(_s.strings(max_length=100)),
+        first_name=_s.optional(_st.one_of(_st.sampled_from(("Ada",)), _s.strings(max_length=100))),
         last_name=_s.optional(_s.strings(max_length=100)),
         last_seen_at=_s.optional(_s.timestamps()),
         plan=_s.optional(_st.sampled_from(("free", "starter", "pro", "enterprise"))),
@@ -188,7 +191,7 @@ def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
         email=_s.optional(_s.strings(max_length=254, format="email")),
         company=_s.optional(_s.strings(max_length=200)),
         created_at=_s.optional(_s.timestamps()),
-        first_name=_s.optional(_s.strings(max_length=100)),
+        first_name=_s.optional(_st.one_of(_st.sampled_from(("Ada",)), _s.strings(max_length=100))),
         last_name=_s.optional(_s.strings(max_length=100)),
         last_seen_at=_s.optional(_s.timestamps()),
         plan=_s.optional(_st.sampled_from(("free", "starter", "pro", "enterprise"))),

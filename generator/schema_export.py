@@ -116,6 +116,10 @@ def field_schema(field: Field, objects: Mapping[str, ObjectModel]) -> dict[str, 
             "description": field.description,
             **{k: v for k, v in inner.items() if k != "description"},
         }
+    if field.examples:
+        # The plan's examples are wire values already (checked against this very
+        # schema in build_values): editors offer them as completions.
+        inner["examples"] = list(field.examples)
     if field.deprecated is not None:
         inner["deprecated"] = True
     return inner

@@ -29,6 +29,7 @@ from bench import generator as gbench  # noqa: E402
 from bench import (  # noqa: E402
     lifecycle,
     report,
+    report_diff,
     sink_client,
     synthetic,
     venvs,
@@ -161,7 +162,8 @@ def test_generator_bench_tiny() -> None:
     )
     assert "ciogen" not in res["skipped"], res["skipped"]
     by_tool = {r["tool"]: r for r in res["runs"]}
-    for tool in ["ciogen generate", "ciogen check"] + (["datamodel-codegen"] if with_dm else []):
+    checks = ["ciogen check", "ciogen check, no stored build"]
+    for tool in ["ciogen generate", *checks] + (["datamodel-codegen"] if with_dm else []):
         assert by_tool[tool]["rc"] == 0, by_tool[tool]
         assert by_tool[tool]["wall_s"] > 0 and by_tool[tool]["peak_rss_mb"] > 0
     assert by_tool["ciogen generate"]["files"] > 0
@@ -303,3 +305,5 @@ def test_diff_bench_tiny() -> None:
     result = dbench.measure(8, 1)
     assert result["changes_found"] >= 4  # rename, removal, enum value, addition
     assert result["stages"]["compare"]["median_s"] >= 0
+    block = report_diff.markdown(result)
+    assert "besides reading the git blob" in block and "| whole run, base cached" in block

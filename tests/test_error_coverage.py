@@ -10,6 +10,7 @@ that none of them reaches is named in the failure: add a golden case for it
 
 from __future__ import annotations
 
+import argparse
 import ast
 import contextlib
 import textwrap
@@ -22,7 +23,7 @@ from golden_cases import GOLDEN, cases
 from helpers import REPO
 from hostile import cases as hostile_cases
 
-from ciogen import config
+from ciogen import config, init
 from ciogen.errors import TaxonomyError
 from ciogen.load import load_file, load_text
 
@@ -70,6 +71,17 @@ def _corpus(scratch: Path) -> None:
         path.write_text(text, encoding="utf-8")
         _load(lambda path=path: config.read(path))
     _load(lambda: config.read(scratch / "missing.toml"))
+    # A folder named pyproject.toml (config discovery) and init's refusals: init plans
+    # relative to the working folder, so it runs inside a scratch project of its own.
+    project = scratch / "project"
+    (project / "pyproject.toml").mkdir(parents=True)
+    _load(lambda: config.discover(project))
+    with contextlib.chdir(project):
+        args = argparse.Namespace(
+            taxonomy="taxonomy.yaml", out="analytics", hooks_repo=None, hooks_rev=None, force=False
+        )
+        _writes, problems, _notes = init.plan(args)
+    assert problems, "init must refuse a folder named pyproject.toml"
 
 
 CONFIG_MISTAKES = [

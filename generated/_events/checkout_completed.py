@@ -24,12 +24,18 @@ __all__ = [
 ]
 
 _set = object.__setattr__
+# ISO 4217 code of the currency `total` is in.
 CheckoutCompletedCurrency: _t.TypeAlias = _t.Literal["USD", "EUR", "GBP"]
 _CHECKOUT_COMPLETED_CURRENCY_VALUES: frozenset[object] = frozenset({"USD", "EUR", "GBP"})
 
 
 class CheckoutCompleted(_c.Model):
-    """A person paid for an order."""
+    """A person paid for an order.
+
+    Examples from the plan:
+
+    * total: 12.5
+    """
 
     __slots__ = ("coupon", "currency", "items", "line_items", "order_id", "total")
     EVENT_NAME: _t.ClassVar[str] = "checkout_completed"
@@ -41,12 +47,17 @@ class CheckoutCompleted(_c.Model):
     items: int
     """Number of units in the order."""
     line_items: list[LineItem]
+    """The products ordered, one entry per product."""
     order_id: str
+    """The order's id in the shop, a UUID."""
     total: float | _dec.Decimal
-    """An amount in the account's currency, in major units (12.50)."""
+    """What the person paid, taxes included.
+    Examples: 12.5.
+    """
     coupon: str | None
     """The coupon code applied, or null when none was."""
     currency: CheckoutCompletedCurrency | None
+    """ISO 4217 code of the currency `total` is in."""
 
     def __init__(
         self,

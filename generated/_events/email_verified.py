@@ -32,6 +32,7 @@ class EmailVerified(_c.Model):
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"email"})
     email: str
+    """The address that was confirmed."""
 
     def __init__(self, *, email: str) -> None:
         _v: _t.Any

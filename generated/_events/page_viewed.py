@@ -26,7 +26,12 @@ _set = object.__setattr__
 @_c.deprecated("page_viewed is deprecated: call client.page(person, url) instead", category=None)
 class PageViewed(_c.Model):
     """A page of the web app was viewed. Deprecated: use the client's page() method, which
-    Customer.io records as a real page view."""
+    Customer.io records as a real page view.
+
+    Examples from the plan:
+
+    * url: "https://app.example.com/billing"
+    """
 
     __slots__ = ("referrer", "title", "url")
     EVENT_NAME: _t.ClassVar[str] = "page_viewed"
@@ -34,8 +39,13 @@ class PageViewed(_c.Model):
     DEPRECATION: _t.ClassVar[str | None] = "page_viewed is deprecated: call client.page(person, url) instead"
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"url", "referrer", "title"})
     url: str
+    """The address of the page.
+    Examples: "https://app.example.com/billing".
+    """
     referrer: str | None
+    """The page the visitor came from, if the browser said."""
     title: str | None
+    """The page's title."""
 
     def __init__(self, *, url: str, referrer: str | None = None, title: str | None = None) -> None:
         _v: _t.Any

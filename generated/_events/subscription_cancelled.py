@@ -23,6 +23,7 @@ __all__ = [
 ]
 
 _set = object.__setattr__
+# The reason the person picked on the cancellation form.
 SubscriptionCancelledReason: _t.TypeAlias = _t.Literal[
     "too_expensive", "missing_features", "switched_service", "unused", "other"
 ]
@@ -40,6 +41,7 @@ class SubscriptionCancelled(_c.Model):
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"reason", "cancelled_at", "feedback"})
     reason: SubscriptionCancelledReason
+    """The reason the person picked on the cancellation form."""
     cancelled_at: _dt.datetime | None
     """When the cancellation takes effect."""
     feedback: str | None

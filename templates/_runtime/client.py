@@ -151,8 +151,8 @@ class BaseClient:
         )
 
     def stats(self) -> Stats:
-        """A consistent snapshot of the delivery counters (``Stats``: ``accepted``,
-        ``sent``, ``failed``, ``dropped``, ``pending``, ``requests``)."""
+        """A consistent snapshot of the delivery counters (``Stats``: ``queued``,
+        ``sent``, ``retried``, ``failed``, ``dropped``, ``pending``, ``requests``)."""
         return self._pipeline.stats()
 
     # -- operations (the hot path is _track) --------------------------------------------
