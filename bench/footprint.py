@@ -2,6 +2,7 @@
 
     python -m bench.footprint            # full run; rewrites its block of BENCHMARKS.md
     python -m bench.footprint --quick    # tiny sizes, one repetition (the smoke test's run)
+    python -m bench.footprint --only tests   # re-measure the generated tests alone
 
 Every figure is measured in this run next to its peers (see bench/footprint_peers.py):
 the bare interpreter, the generator before issue #10, datamodel-code-generator's
@@ -15,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from bench import footprint_peers as peers
-from bench import report_footprint, venvs
+from bench import footprint_tests, report_footprint, venvs
 from bench.measure import measure
 
 CHILD = os.path.join(peers.BENCH_DIR, "footprint_child.py")
@@ -144,19 +144,6 @@ def _datamodel_generation(schema: str, work: str) -> dict[str, Any] | None:
     return {"wall_s": got.get("wall_s"), "bytes": os.path.getsize(target)}
 
 
-def _generated_tests(taxonomy: str, work: str) -> dict[str, Any]:
-    """Wall time of the generated property tests (default profile) and how many ran."""
-    root = os.path.join(work, "tests-plan")
-    c = peers.build_ciogen(root, taxonomy, "t")
-    tests = os.path.join(c.path, c.module, "tests")
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", tests]
-    t0 = time.perf_counter()
-    p = subprocess.run(cmd, cwd=c.path, capture_output=True, text=True, env=_env(), timeout=1800)
-    wall = time.perf_counter() - t0
-    passed = re.search(r"(\d+) passed", p.stdout)
-    return {"wall_s": wall, "rc": p.returncode, "tests": int(passed.group(1)) if passed else 0}
-
-
 def _typed_call(
     now: peers.Contestant, before: peers.Contestant, reps: int, n: int
 ) -> dict[str, Any]:
@@ -218,8 +205,7 @@ def run(quick: bool) -> dict[str, Any]:
             contestants["ciogen"], contestants["ciogen_before"], reps, 200 if quick else 3_000
         )
         log("== generated tests")
-        tests_tax, _ = peers.write_plan(work, tests_n)
-        tests = _generated_tests(tests_tax, work) | {"events": tests_n}
+        tests = footprint_tests.measure(work, tests_n)
         del big_schema
         return {
             "quick": quick,
@@ -240,11 +226,25 @@ def main(
     p.add_argument("--quick", action="store_true", help="tiny sizes, one repetition, no docs")
     p.add_argument("--results", default=RESULTS)
     p.add_argument("--from-results", action="store_true", help="only re-render BENCHMARKS.md")
+    p.add_argument(
+        "--only",
+        choices=["tests"],
+        help="re-measure one figure (the generated tests of a 40-event plan, or 1 with"
+        " --quick) into the results file, keep the others, and re-render",
+    )
     a = p.parse_args(argv)
-    if a.from_results:
+    if a.from_results or a.only:
         with open(a.results) as f:
             results = json.load(f)
-    else:
+    if a.only:
+        work = peers.scratch()
+        try:
+            results["generated_tests"] = footprint_tests.measure(work, 1 if a.quick else 40)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        with open(a.results, "w") as f:
+            json.dump(results, f, indent=1)
+    elif not a.from_results:
         results = run(a.quick)
         os.makedirs(os.path.dirname(a.results), exist_ok=True)
         with open(a.results, "w") as f:

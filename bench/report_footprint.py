@@ -72,15 +72,29 @@ def targets(r: dict[str, Any]) -> list[Target]:
             per_big <= 1.25 * per_small,
         ),
         _target("source ≤ 4 KB per event", f"{size / 1024:.1f} KB", size <= 4096),
-        _target(
-            f"generated tests of a {tests['events']}-event plan < 30 s (default profile)",
-            f"{tests['wall_s']:.1f} s, {tests['tests']} tests, rc {tests['rc']}",
-            tests["wall_s"] < 30 and tests["rc"] == 0,
-        ),
+        _tests_target(tests),
         _target(
             "typed call ≤ 1.1x its cost before #10", f"{_m(ratio, 2)}x", ratio["median"] <= 1.1
         ),
     ]
+
+
+def _tests_target(tests: dict[str, Any]) -> Target:
+    """Wall time on this 2-core machine; when other jobs kept it busier than its cores
+    (1-minute load above the core count), wall time measures them too, and the
+    suite's own CPU time (single-threaded: its wall time on an idle machine) decides."""
+    text = f"generated tests of a {tests['events']}-event plan < 30 s (default profile)"
+    if "cpu_s" not in tests:
+        return _target(text, f"{tests['wall_s']:.1f} s, {tests['tests']} tests", None)
+    busy = max(tests["load_1min"]) > tests["cores"]
+    seconds = tests["cpu_s"] if busy else tests["wall_s"]
+    measured = (
+        f"{tests['wall_s']:.1f} s wall at load {max(tests['load_1min']):.1f} on"
+        f" {tests['cores']} cores, {tests['cpu_s']:.1f} s CPU; {tests['tests']} tests, rc"
+        f" {tests['rc']}; {tests['checked']} of {tests['rules']} rules checked"
+    )
+    met = seconds < 30 and tests["rc"] == 0 and tests["checked"] == tests["rules"]
+    return _target(f"{text}, every rule of every field checked", measured, met)
 
 
 def _import_table(imports: dict[str, Any], use: int) -> list[str]:
@@ -153,12 +167,29 @@ def render(r: dict[str, Any]) -> list[str]:
         f"{_m(call['ciogen'], 2)} µs now, {_m(call['ciogen_before'], 2)} µs before #10 "
         f"(ratio {_m(call['ratio'], 2)}).",
         "",
-        f"Generated tests of a {tests['events']}-event plan: {tests['tests']} tests in "
-        f"{tests['wall_s']:.1f} s (default profile, rc {tests['rc']}).",
+        *_tests_lines(tests),
         "",
         END,
     ]
     return lines
+
+
+def _tests_lines(tests: dict[str, Any]) -> list[str]:
+    line = (
+        f"Generated tests of a {tests['events']}-event plan: {tests['tests']} tests in "
+        f"{tests['wall_s']:.1f} s (default profile, rc {tests['rc']})"
+    )
+    if "cpu_s" not in tests:
+        return [line + "."]
+    low, high = tests["load_1min"]
+    return [
+        f"{line}, {tests['cpu_s']:.1f} s of CPU; collecting them alone (imports, no example"
+        f" drawn) {tests['collect_wall_s']:.1f} s wall, {tests['collect_cpu_s']:.1f} s CPU."
+        f" {tests['checked']} of the plan's {tests['rules']} rules and required fields are"
+        f" checked. Measured {tests['measured_at']} on {tests['cores']} cores, load average"
+        f" {low:.1f} before and {high:.1f} after (`python -m bench.footprint --only tests`"
+        " re-measures this line alone)."
+    ]
 
 
 def update(path: str, r: dict[str, Any]) -> None:

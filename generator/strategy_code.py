@@ -443,6 +443,26 @@ def _array_bad(node: ArrayType, names: Mapping[str, str], module: str) -> list[t
     return out
 
 
+_SMALL_LENGTH = 64
+"""A string field whose length bounds are at most this shares its model's mutation test."""
+
+
+def tested_alone(node: TypeNode) -> bool:
+    """Whether a field's bad values can be large (lists, maps, long strings): such a field
+    gets a mutation test of its own, so that no example draws bad values for every rule of
+    a model at once (Hypothesis caps what one example may draw). Small fields share one
+    test per model, and one valid value per example."""
+    match node:
+        case StringType():
+            return max(node.min_length or 0, node.max_length or 0) > _SMALL_LENGTH
+        case ArrayType() | MapType() | UnionType():
+            return True
+        case NumericType() | BooleanType() | TimestampType() | EnumType() | ObjectType():
+            return False
+        case _:
+            assert_never(node)
+
+
 def field_bad_exprs(field: Field, names: Mapping[str, str], module: str) -> list[tuple[str, str]]:
     """`bad_exprs` for a field, plus `None` when the field is required and not nullable."""
     out = bad_exprs(field.type, names, module)

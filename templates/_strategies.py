@@ -424,6 +424,8 @@ class Mutation(NamedTuple):
     label: str
     rule: str
     bad: st.SearchStrategy[Bad]
+    alone: bool = False
+    """The field's bad values can be large: its rules get a test of their own."""
 
 
 def rules(
@@ -432,9 +434,10 @@ def rules(
     field: str,
     label: str,
     *bad: tuple[str, st.SearchStrategy[Bad]],
+    alone: bool = False,
 ) -> list[Mutation]:
     """The mutations of one field: `(rule, strategy of bad values)` pairs."""
-    return [Mutation(cls, strategy, field, label, rule, values) for rule, values in bad]
+    return [Mutation(cls, strategy, field, label, rule, values, alone) for rule, values in bad]
 
 
 class Required(NamedTuple):
@@ -448,32 +451,50 @@ def arguments(value: Any) -> dict[str, Any]:
     return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
 
 
+_Key = tuple[type[Any], str]
+"""A group's model class and its field ('' for the group of the model's small fields)."""
+
+
 class Group(NamedTuple):
-    """The rows of one model (or one field of it): its tests draw one valid instance per
-    example and check every row against it, so each rule is still covered in every
-    example, at a fraction of the cost of one test (and one valid draw) per rule."""
+    """Rows of one model one test checks (its small fields, or one field whose bad values
+    can be large) against one valid instance per example: every rule in every example, at
+    a fraction of the cost of one test (and one valid draw) per rule."""
 
     cls: type[Any]
     strategy: Callable[[], st.SearchStrategy[Any]]
     name: str
-    rows: tuple[Any, ...]
+    mutations: tuple[Mutation, ...]
+    required: tuple[str, ...]
+    """Fields whose omission must be a `TypeError` naming them."""
 
 
-def grouped(rows: list[Mutation] | list[Required], *, per_field: bool) -> list[Group]:
-    """`rows` grouped by model class (and field, for mutations), in first-seen order.
+def grouped(mutations: list[Mutation], required: list[Required]) -> list[Group]:
+    """The rows grouped by model: one group for its small fields, one for each field whose
+    bad values can be large (`Mutation.alone`), in first-seen order.
 
-    Mutations are grouped per field, not per model: one example holding a bad value for
-    every rule of a whole model can outgrow what Hypothesis lets one example draw.
+    A field with large bad values is not grouped with others: one example holding a bad
+    value for every rule of a whole model can outgrow what Hypothesis lets one example draw.
     """
-    groups: dict[tuple[type[Any], str], list[Any]] = {}
-    for row in rows:
-        groups.setdefault((row.cls, row.field if per_field else ""), []).append(row)
+    rows: dict[_Key, list[Mutation]] = {}
+    needed: dict[_Key, list[str]] = {}
+    strategies: dict[_Key, Callable[[], st.SearchStrategy[Any]]] = {}
+    alone = {(m.cls, m.field) for m in mutations if m.alone}
+    for mutation in mutations:
+        key = (mutation.cls, mutation.field if mutation.alone else "")
+        strategies.setdefault(key, mutation.strategy)
+        rows.setdefault(key, []).append(mutation)
+    for row in required:
+        key = (row.cls, row.field if (row.cls, row.field) in alone else "")
+        strategies.setdefault(key, row.strategy)
+        rows.setdefault(key, [])
+        needed.setdefault(key, []).append(row.field)
     return [
         Group(
             cls,
-            items[0].strategy,
+            strategies[(cls, field)],
             f"{cls.__name__}.{field}" if field else cls.__name__,
             tuple(items),
+            tuple(needed.get((cls, field), ())),
         )
-        for (cls, field), items in groups.items()
+        for (cls, field), items in rows.items()
     ]

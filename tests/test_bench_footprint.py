@@ -33,7 +33,10 @@ def test_footprint_benchmark_runs_tiny(tmp_path: Path) -> None:
     rows = report_footprint.targets(results)
     assert len(rows) == 10 and all(row["measured"] for row in rows)
     assert results["typed_call"]["ratio"]["median"] > 0
-    assert results["generated_tests"]["rc"] == 0 and results["generated_tests"]["tests"] > 0
+    tests = results["generated_tests"]
+    assert tests["rc"] == 0 and tests["tests"] > 0
+    assert tests["checked"] == tests["rules"] > 0, "a rule no generated test checks"
+    assert tests["cpu_s"] > 0 and tests["collect_wall_s"] > 0
     plan = results["imports"]["plan"]
     assert {"ciogen", "ciogen_before", "floor"} <= set(plan)
 
@@ -45,3 +48,18 @@ def test_footprint_benchmark_runs_tiny(tmp_path: Path) -> None:
     again = md.read_text(encoding="utf-8")
     assert once.count(report_footprint.START) == again.count(report_footprint.START) == 1
     assert again.startswith("# Benchmarks\n\nprose\n") and "| target | measured | status |" in again
+
+    # `--only tests` re-measures that figure alone and keeps every other one.
+    again_seen: list[dict[str, Any]] = []
+    assert (
+        footprint.main(
+            ["--quick", "--only", "tests", "--results", str(results_path)], write=again_seen.append
+        )
+        == 0
+    )
+    [updated] = again_seen
+    assert updated["generated_tests"]["measured_at"] and updated["generated_tests"]["rc"] == 0
+    assert {k: v for k, v in updated.items() if k != "generated_tests"} == {
+        k: v for k, v in results.items() if k != "generated_tests"
+    }
+    assert json.loads(results_path.read_text(encoding="utf-8")) == updated

@@ -166,6 +166,6 @@ def test_an_enum_member_is_broken_by_a_value_of_its_own_type(unions: ModuleType)
             searched(query="q", page=1, source=source)
         assert (caught.value.field, caught.value.rule) == ("products_searched.source", rule)
     tests = importlib.import_module(f"{package_name('unions')}.tests.test_properties")
-    rows = [(m.field, m.rule) for group in tests.MUTATION_GROUPS for m in group.rows]
+    rows = [(m.field, m.rule) for group in tests.GROUPS for m in group.mutations]
     assert rows.count(("source", "enum")) == 1
     assert rows.count(("ranked", "enum")) == 2  # `true` and `1.5 | 2.5`

@@ -4,46 +4,17 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""Property tests generated from the 'property_sets' tracking plan.
+"""The 'property_sets' tracking plan's rows for the property tests.
 
-For every event, every nested object and the person attributes:
-
-* valid values (from `strategies.py`) construct, serialize to JSON that
-  validates against the exported schema and fits Customer.io's limits, and read
-  back equal (`from_payload(to_payload(x)) == x`) — a nested object inside the
-  events that use it;
-* for every rule, a value that breaks exactly that rule is rejected when the
-  model is built, with a `ValidationError` naming the field and the rule; a
-  missing required argument is a `TypeError` naming it (the tables are grouped
-  by field and by model, so one valid value serves every rule of a test);
-* the client sends each event as exactly one operation, with the wire names and
-  a ULID id, through the in-memory `RecordingTransport`.
+`test_properties.py` (the same for every plan) is parametrized with these
+tables: this file holds only what the plan decides.
 """
 
-import contextlib
-import functools
-import json
-import pathlib
-import re
-import warnings
-from collections.abc import Iterator
-from typing import Any
-
-import jsonschema
-import pytest
-from hypothesis import given
 from hypothesis import strategies as _st
 
 from .. import _strategies as _s
 from .. import models as _m
 from .. import strategies
-from .._checks import ValidationError
-from .._runtime import MAX_EVENT_DATA_BYTES, MAX_OPERATION_BYTES, RecordingTransport
-from ..client import Client
-from . import PER_RULE, PROFILE
-
-SCHEMAS = pathlib.Path(__file__).resolve().parent.parent / "schemas"
-ULID = re.compile("[0-9A-HJKMNP-TV-Z]{26}")
 
 MODELS: list[_s.Model] = [
     _s.Model(_m.PersonAttributes, strategies.person_attributes, "person_attributes.json"),
@@ -58,12 +29,14 @@ MODELS: list[_s.Model] = [
     _s.Model(_m.ProductShared, strategies.product_shared, "product_shared.json"),
     _s.Model(_m.ProductViewed, strategies.product_viewed, "product_viewed.json"),
 ]
+"""Every model whose valid values round-trip on their own (events, attributes, unused objects)."""
 EVENTS: list[_s.EventCase] = [
     _s.EventCase(_m.CartViewed, strategies.cart_viewed, "cart_viewed", None),
     _s.EventCase(_m.ProductClicked, strategies.product_clicked, "product_clicked", None),
     _s.EventCase(_m.ProductShared, strategies.product_shared, "product_shared", None),
     _s.EventCase(_m.ProductViewed, strategies.product_viewed, "product_viewed", None),
 ]
+"""The client methods of each event."""
 MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.ProductDimensions,
@@ -183,6 +156,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.lists(strategies.line_item(), min_size=1), _s.here(_s.wrong_type("object"))
             ),
         ),
+        alone=True,
     ),
     *_s.rules(
         _m.ProductClicked,
@@ -308,159 +282,4 @@ REQUIRED: list[_s.Required] = [
     _s.Required(_m.ProductShared, strategies.product_shared, "product_id"),
     _s.Required(_m.ProductViewed, strategies.product_viewed, "product_id"),
 ]
-MUTATION_GROUPS = _s.grouped(MUTATIONS, per_field=True)
-REQUIRED_GROUPS = _s.grouped(REQUIRED, per_field=False)
-
-
-@contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    """Deprecated events and fields warn when used; these tests use all of them."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        yield
-
-
-@functools.cache
-def _validator(schema: str, partial: bool) -> jsonschema.Draft202012Validator:
-    document = json.loads((SCHEMAS / schema).read_text(encoding="utf-8"))
-    if partial:
-        document.pop("required", None)
-    return jsonschema.Draft202012Validator(document, format_checker=jsonschema.FormatChecker())
-
-
-def _wire(payload: dict[str, Any]) -> Any:
-    """What Customer.io receives: the payload through compact JSON and back."""
-    return json.loads(_s.wire_json(payload))
-
-
-@pytest.mark.parametrize("model", MODELS, ids=[m.cls.__name__ for m in MODELS])
-@PROFILE
-@given(data=_st.data())
-def test_valid_values_serialize_validate_and_round_trip(
-    model: _s.Model, data: _st.DataObject
-) -> None:
-    with _quiet():
-        value = data.draw(model.strategy())
-        payload = value.to_payload()
-        text = _s.wire_json(payload)
-        decoded = json.loads(text)
-        # A Decimal reads back as a float (the wire carries its exact digits).
-        assert decoded == _s.as_json(payload)
-        assert model.cls.from_payload(payload) == value
-        assert _s.as_json(model.cls.from_payload(decoded).to_payload()) == decoded
-    if model.schema is not None:
-        _validator(model.schema, model.partial).validate(decoded)
-        assert len(text.encode("utf-8")) <= min(MAX_EVENT_DATA_BYTES, MAX_OPERATION_BYTES)
-
-
-@pytest.mark.parametrize("model", MODELS, ids=[m.cls.__name__ for m in MODELS])
-@PER_RULE
-@given(data=_st.data())
-def test_unknown_payload_keys_are_rejected(model: _s.Model, data: _st.DataObject) -> None:
-    with _quiet():
-        payload = data.draw(model.strategy()).to_payload()
-    key = data.draw(_st.text().filter(lambda k: k not in model.cls._KEYS))
-    with pytest.raises(ValidationError) as info:
-        model.cls.from_payload({**payload, key: None})
-    assert info.value.rule == "unknown"
-
-
-@pytest.mark.parametrize("group", MUTATION_GROUPS, ids=[g.name for g in MUTATION_GROUPS])
-@PER_RULE
-@given(data=_st.data())
-def test_breaking_one_rule_is_rejected_naming_field_and_rule(
-    group: _s.Group, data: _st.DataObject
-) -> None:
-    """Every rule of the field, in every example: a value breaking that rule alone is
-    rejected with a ValidationError naming the field and the rule."""
-    with _quiet():
-        valid = _s.arguments(data.draw(group.strategy()))
-        for mutation in group.rows:
-            arguments = dict(valid)
-            arguments[mutation.field], where = data.draw(mutation.bad)
-            with pytest.raises(ValidationError) as info:
-                mutation.cls(**arguments)
-            got = (info.value.field, info.value.rule)
-            assert got == (mutation.label + where, mutation.rule), mutation
-
-
-@pytest.mark.parametrize("group", REQUIRED_GROUPS, ids=[g.name for g in REQUIRED_GROUPS])
-@PER_RULE
-@given(data=_st.data())
-def test_missing_required_argument_is_a_type_error(
-    group: _s.Group, data: _st.DataObject
-) -> None:
-    """Every required field of the model, in every example."""
-    with _quiet():
-        valid = _s.arguments(data.draw(group.strategy()))
-        for required in group.rows:
-            arguments = dict(valid)
-            del arguments[required.field]
-            with pytest.raises(TypeError, match=re.escape(repr(required.field))):
-                required.cls(**arguments)
-
-
-@pytest.mark.parametrize("case", EVENTS, ids=[e.method for e in EVENTS])
-@PROFILE
-@given(data=_st.data())
-def test_client_sends_each_event_as_one_operation(
-    case: _s.EventCase, data: _st.DataObject
-) -> None:
-    with _quiet():
-        event = data.draw(case.strategy())
-    arguments = _s.arguments(event)
-    sends = [(case.method, {"id": "person-1"})]
-    if case.anonymous_method is not None:
-        sends.append((case.anonymous_method, {"anonymous_id": "anonymous-1"}))
-    for method, identifiers in sends:
-        transport = RecordingTransport()
-        client = Client("site", "key", transport=transport, mode="sync")
-        [who] = identifiers.values()
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                event_id = getattr(client, method)(who, **arguments)
-        finally:
-            client.close()
-        # One shape for every event, anonymous ones included (RecordingTransport).
-        [operation] = transport.operations()
-        assert operation["name"] == case.cls.EVENT_NAME
-        assert operation["id"] == event_id
-        assert ULID.fullmatch(event_id)
-        assert operation["attributes"] == _wire(event.to_payload())
-        assert operation["type"] == "person"
-        assert operation["action"] == "event"
-        assert operation["identifiers"] == identifiers
-        assert len(_s.wire_json(operation).encode("utf-8")) <= MAX_OPERATION_BYTES
-        if case.cls.DEPRECATION is not None:
-            messages = [str(w.message) for w in caught if w.category is DeprecationWarning]
-            assert case.cls.DEPRECATION in messages
-
-
-@PROFILE
-@given(data=_st.data())
-def test_client_identify_and_update_person_send_the_attributes(data: _st.DataObject) -> None:
-    with _quiet():
-        attributes = data.draw(strategies.person_attributes())
-        update = data.draw(strategies.person_attributes_update())
-    changes = update.to_payload()
-    transport = RecordingTransport()
-    client = Client("site", "key", transport=transport, mode="sync")
-    try:
-        with _quiet():
-            client.identify("person-1", **_s.arguments(attributes))
-            if changes:
-                client.update_person("person-1", **_s.arguments(update))
-            else:
-                with pytest.raises(ValueError):
-                    client.update_person("person-1", **_s.arguments(update))
-    finally:
-        client.close()
-    operations = transport.operations()
-    assert [op["action"] for op in operations] == ["identify"] * (2 if changes else 1)
-    assert operations[0]["attributes"] == _wire(attributes.to_payload())
-    if changes:
-        assert operations[1]["attributes"] == {**_wire(changes), "_update": True}
-    for operation in operations:
-        assert operation["identifiers"] == {"id": "person-1"}
-        assert len(_s.wire_json(operation).encode("utf-8")) <= MAX_OPERATION_BYTES
+"""The required fields of each model."""

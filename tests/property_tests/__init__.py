@@ -1,0 +1,1 @@
+"""The generated property tests themselves: how their rows are grouped (issue #10)."""
