@@ -15,7 +15,7 @@ import importlib as _importlib
 import typing as _t
 
 from . import models as _models
-from ._checks import ValidationError
+from ._checks import CLEAR, ClearType, ValidationError
 from ._runtime import (
     ClientClosedError,
     ClientConfig,
@@ -68,6 +68,7 @@ if _t.TYPE_CHECKING:
     )
 
 __all__ = [
+    "CLEAR",
     "EVENT_TYPES",
     "AnswerLost",
     "AnyEvent",
@@ -77,6 +78,7 @@ __all__ = [
     "AppResponse",
     "CheckoutCompleted",
     "CheckoutCompletedCurrency",
+    "ClearType",
     "Client",
     "ClientClosedError",
     "ClientConfig",

@@ -17,6 +17,7 @@ import decimal as _dec
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 from .models import LineItem
 
 __all__ = [
@@ -62,11 +63,11 @@ class PasswordResetMessageData(_c.Model):
         self, *, reset_url: str, expires_in_minutes: int | None = 60, first_name: str | None = None
     ) -> None:
         _v: _t.Any
-        _c.check_string(
+        _r.check_string(
             reset_url, "password_reset.reset_url", max_length=2048, format=(_c.is_uri, "uri")
         )
         if expires_in_minutes is not None:
-            _c.check_number(
+            _r.check_number(
                 expires_in_minutes,
                 "password_reset.expires_in_minutes",
                 integer=True,
@@ -74,7 +75,7 @@ class PasswordResetMessageData(_c.Model):
                 maximum=1440,
             )
         if first_name is not None:
-            _c.check_string(first_name, "password_reset.first_name", max_length=100)
+            _r.check_string(first_name, "password_reset.first_name", max_length=100)
         _set(self, "reset_url", reset_url)
         _set(self, "expires_in_minutes", expires_in_minutes)
         _set(self, "first_name", first_name)
@@ -124,8 +125,8 @@ class ReceiptMessageData(_c.Model):
         currency: ReceiptMessageDataCurrency | None = "USD",
     ) -> None:
         _v: _t.Any
-        _c.check_list(line_items, "receipt.line_items", min_items=1, max_items=100, of=LineItem)
-        _c.check_string(order_id, "receipt.order_id", format=(_c.is_uuid, "uuid"))
+        _r.check_list(line_items, "receipt.line_items", min_items=1, max_items=100, of=LineItem)
+        _r.check_string(order_id, "receipt.order_id", format=(_c.is_uuid, "uuid"))
         _v = paid_at
         if not isinstance(_v, _dt.datetime):
             raise _c.fail("receipt.paid_at", "type", "must be a datetime", _v)
@@ -136,7 +137,7 @@ class ReceiptMessageData(_c.Model):
                 "must be timezone-aware (naive datetimes are ambiguous)",
                 _v,
             )
-        _c.check_number(total, "receipt.total", minimum=0)
+        _r.check_number(total, "receipt.total", minimum=0)
         _v = currency
         if _v is not None and (
             not isinstance(_v, str) or _v not in _RECEIPT_MESSAGE_DATA_CURRENCY_VALUES
@@ -199,9 +200,9 @@ class OrderShippedMessageData(_c.Model):
             raise _c.fail(
                 "order_shipped.carrier", "enum", 'must be one of "ups", "fedex", "dhl", "usps"', _v
             )
-        _c.check_string(order_id, "order_shipped.order_id", format=(_c.is_uuid, "uuid"))
+        _r.check_string(order_id, "order_shipped.order_id", format=(_c.is_uuid, "uuid"))
         if tracking_url is not None:
-            _c.check_string(
+            _r.check_string(
                 tracking_url,
                 "order_shipped.tracking_url",
                 max_length=2048,
@@ -270,7 +271,7 @@ class MaintenanceWindowBroadcastData(_c.Model):
                     'must be one of "api", "dashboard", "email", "webhooks"',
                     item0,
                 )
-        _c.check_number(
+        _r.check_number(
             duration_minutes,
             "maintenance_window.duration_minutes",
             integer=True,

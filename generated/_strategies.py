@@ -30,6 +30,7 @@ from typing import Any, NamedTuple, TypeVar
 from hypothesis import strategies as st
 
 from . import _checks as _c
+from . import _strategies_containers as _sc
 from ._runtime import MAX_EVENT_DATA_BYTES, MAX_OPERATION_BYTES
 from ._runtime.wire import _encode_any
 from ._strategies_containers import in_list, in_map, lists, maps, with_bad_key, with_duplicate
@@ -71,6 +72,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+clear, clearable = _sc.clear, _sc.clearable  # a clearable attribute's values (`CLEAR`)
 
 Bad = tuple[Any, str]
 """An invalid value and where the error is reported, relative to the field: `""`
@@ -380,11 +382,7 @@ def wrong_type(kind: str) -> st.SearchStrategy[Any]:
 
 
 def outside(values: Sequence[Any], base: str, *, same_type: bool = False) -> st.SearchStrategy[Any]:
-    """Values an enum of `values` (of type `base`) rejects: other values, other types.
-
-    `same_type` keeps to values of the enum's own type: in a union, a value of another
-    type may be another member's, while one of the enum's type can only be the enum's.
-    """
+    """Values an enum of `values` (of `base`) rejects; `same_type`: of that type only (union)."""
     members = frozenset(values)
     same: st.SearchStrategy[Any] | None = {
         "string": st.text(),

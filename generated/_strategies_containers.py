@@ -10,6 +10,7 @@
 Copied verbatim into every generated package beside `_strategies.py`, which
 re-exports these names: the generated strategies and tests call them as `_s.lists`,
 `_s.maps`, `_s.in_list`, `_s.in_map`, ... Test-time only, like `_strategies.py`.
+Clearable attributes' values (`CLEAR` besides `None` and a value) live here too.
 """
 
 from __future__ import annotations
@@ -99,3 +100,13 @@ def in_list(
         return st.tuples(st.integers(0, len(items) - 1), bad).map(put)
 
     return valid.flatmap(replace)
+
+
+def clearable(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T | _c.ClearType | None]:
+    """A clearable attribute: `None` (not sent), `CLEAR` (sent as null) or a value."""
+    return st.none() | st.just(_c.CLEAR) | strategy
+
+
+def clear() -> st.SearchStrategy[Bad]:
+    """`CLEAR` for a field the plan does not mark clearable (rule `clearable`)."""
+    return st.just((_c.CLEAR, ""))

@@ -29,6 +29,7 @@ import re as _re
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 from ._checks import ValidationError
 
 if _t.TYPE_CHECKING:
@@ -101,11 +102,11 @@ class LineItem(_c.Model):
         self, *, quantity: int, sku: str, unit_price: float | _dec.Decimal, name: str | None = None
     ) -> None:
         _v: _t.Any
-        _c.check_number(quantity, "line_item.quantity", integer=True, minimum=1, maximum=1000)
-        _c.check_string(sku, "line_item.sku", min_length=1, max_length=64, pattern=_PATTERN_0)
-        _c.check_number(unit_price, "line_item.unit_price", minimum=0)
+        _r.check_number(quantity, "line_item.quantity", integer=True, minimum=1, maximum=1000)
+        _r.check_string(sku, "line_item.sku", min_length=1, max_length=64, pattern=_PATTERN_0)
+        _r.check_number(unit_price, "line_item.unit_price", minimum=0)
         if name is not None:
-            _c.check_string(name, "line_item.name", max_length=200)
+            _r.check_string(name, "line_item.name", max_length=200)
         _set(self, "quantity", quantity)
         _set(self, "sku", sku)
         _set(self, "unit_price", unit_price)
@@ -177,9 +178,9 @@ class PersonAttributes(_c.Model):
         plan: Plan | None = None,
     ) -> None:
         _v: _t.Any
-        _c.check_string(email, "attributes.email", max_length=254, format=(_c.is_email, "email"))
+        _r.check_string(email, "attributes.email", max_length=254, format=(_c.is_email, "email"))
         if company is not None:
-            _c.check_string(company, "attributes.company", max_length=200)
+            _r.check_string(company, "attributes.company", max_length=200)
         _v = created_at
         if _v is not None:
             if not isinstance(_v, _dt.datetime):
@@ -192,9 +193,9 @@ class PersonAttributes(_c.Model):
                     _v,
                 )
         if first_name is not None:
-            _c.check_string(first_name, "attributes.first_name", max_length=100)
+            _r.check_string(first_name, "attributes.first_name", max_length=100)
         if last_name is not None:
-            _c.check_string(last_name, "attributes.last_name", max_length=100)
+            _r.check_string(last_name, "attributes.last_name", max_length=100)
         _v = last_seen_at
         if _v is not None:
             if not isinstance(_v, _dt.datetime):
@@ -298,11 +299,11 @@ class PersonAttributesUpdate(_c.Model):
     ) -> None:
         _v: _t.Any
         if email is not None:
-            _c.check_string(
+            _r.check_string(
                 email, "attributes.email", max_length=254, format=(_c.is_email, "email")
             )
         if company is not None:
-            _c.check_string(company, "attributes.company", max_length=200)
+            _r.check_string(company, "attributes.company", max_length=200)
         _v = created_at
         if _v is not None:
             if not isinstance(_v, _dt.datetime):
@@ -315,9 +316,9 @@ class PersonAttributesUpdate(_c.Model):
                     _v,
                 )
         if first_name is not None:
-            _c.check_string(first_name, "attributes.first_name", max_length=100)
+            _r.check_string(first_name, "attributes.first_name", max_length=100)
         if last_name is not None:
-            _c.check_string(last_name, "attributes.last_name", max_length=100)
+            _r.check_string(last_name, "attributes.last_name", max_length=100)
         _v = last_seen_at
         if _v is not None:
             if not isinstance(_v, _dt.datetime):

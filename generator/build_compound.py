@@ -109,6 +109,7 @@ _UNION_SIBLINGS = {
     "deprecated",
     "renamed_from",
     "default",
+    "clearable",
 }
 
 

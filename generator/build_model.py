@@ -43,6 +43,23 @@ def _where(props: Mapping[str, tuple[Any, JsonPath]]) -> dict[str, JsonPath]:
     return {wire: where for wire, (_, where) in props.items()}
 
 
+def _note_timestamp_option(
+    report: Reporter,
+    fields: tuple[Field, ...],
+    props: Mapping[str, tuple[Any, JsonPath]],
+    method: str,
+) -> None:
+    """A field named `timestamp` keeps its name; the client method's own option gives way."""
+    for field in fields:
+        if field.name == "timestamp":
+            report.warn(
+                props[field.wire_name][1],
+                f"property {field.wire_name!r} is `timestamp=` of {method}; the method's own"
+                " timestamp option is `timestamp_=` there",
+                "the property keeps its name; pass the time of the call as timestamp_=",
+            )
+
+
 class ModelBuilder:
     """Builds the model for one taxonomy; `problems` holds everything found wrong."""
 
@@ -109,7 +126,10 @@ class ModelBuilder:
             "PersonAttributesUpdate", "the partial person attributes class", path
         )
         fields = self.types.build_fields(
-            section, path, owner_class="PersonAttributes", label="attributes"
+            section, path, owner_class="PersonAttributes", label="attributes", attributes=True
+        )
+        _note_timestamp_option(
+            self.report, fields, self.types.property_set(section, path).props, "identify()"
         )
         description = section.get("description") or "Person attributes sent by `identify`."
         full = ObjectModel("PersonAttributes", "attributes", "attributes", description, fields)
@@ -126,6 +146,7 @@ class ModelBuilder:
                 f.deprecated,
                 f.examples,
                 f.renamed_from,
+                f.clearable,
             )
             for f in fields
         )
@@ -177,6 +198,8 @@ class ModelBuilder:
                 self.report, _where(self.types.property_set(spec, path).props)
             )
             fields = self.types.build_fields(spec, path, owner_class=class_name, label=wire)
+            props = self.types.property_set(spec, path).props
+            _note_timestamp_option(self.report, fields, props, f"{method}()")
             deprecated = deprecation(spec.get("deprecated"), f"event {wire!r} is deprecated")
             model = ObjectModel(class_name, wire, "event", spec.get("description", ""), fields)
             events.append(

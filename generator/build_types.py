@@ -12,6 +12,7 @@ nested classes. Defaults and examples are checked in `build_values`.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from typing import Any, assert_never
@@ -34,7 +35,7 @@ from .build_scalars import (
     distinct_values,
     size,
 )
-from .build_values import field_values
+from .build_values import clearable, field_values
 from .errors import format_path
 from .limits import (
     MAX_ARRAY_DEPTH,
@@ -62,7 +63,15 @@ from .runtime_facts import FIELD_RESERVED
 from .source import JsonPath
 from .suggest import Suggester
 
-_REF_SIBLINGS = {"$ref", "description", "deprecated", "title", "examples", "renamed_from"}
+_REF_SIBLINGS = {
+    "$ref",
+    "description",
+    "deprecated",
+    "title",
+    "examples",
+    "renamed_from",
+    "clearable",
+}
 _REF_PATTERN = re.compile(r"#/definitions/(?P<name>.+)")
 
 
@@ -131,8 +140,16 @@ class TypeBuilder:
 
     # -- objects and fields ---------------------------------------------------
     def build_fields(
-        self, spec: Mapping[str, Any], path: JsonPath, *, owner_class: str, label: str
+        self,
+        spec: Mapping[str, Any],
+        path: JsonPath,
+        *,
+        owner_class: str,
+        label: str,
+        attributes: bool = False,
     ) -> tuple[Field, ...]:
+        """The fields of an object; `attributes`: they are the person attributes (the only
+        fields that may be `clearable`)."""
         merged = self.property_set(spec, path)
         check_renames(self.report, spec.get("properties") or {}, (*path, "properties"), "property")
         names = NameRegistry()
@@ -155,6 +172,10 @@ class TypeBuilder:
                 owner_class,
                 f"{label}.{wire}",
             )
+            if field is not None and clearable(
+                self.report, prop_spec, prop_path, attributes, field
+            ):
+                field = dataclasses.replace(field, clearable=True)
             if field is not None:
                 fields.append(field)
         # Required fields first keeps the dataclass signature readable; both groups stay sorted.
@@ -271,8 +292,13 @@ class TypeBuilder:
             self._scratch._definition_types = dict(self._definition_types)
         spec, path = self.definitions[name], ("definitions", name)
         if isinstance(spec, Mapping) and is_property_set(spec):
+            # A set nothing uses could become the person attributes': clearable is allowed.
             self._scratch.build_fields(
-                spec, path, owner_class=pascal_case(name, prefix="Model"), label=name
+                spec,
+                path,
+                owner_class=pascal_case(name, prefix="Model"),
+                label=name,
+                attributes=True,
             )
         else:
             self._scratch.definition_type(name, path)

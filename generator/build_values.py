@@ -1,9 +1,11 @@
-"""A property's `default` and `examples`, checked against the property's own schema.
+"""What a property may be set to besides its type's values, and its examples.
 
-Both are checked with `schema_export.check_value`, the exported JSON Schema plus
+A `default` and `examples` are checked against the property's own schema; both are
+checked with `schema_export.check_value`, the exported JSON Schema plus
 the generated model's own string rules, so a default the plan accepts is one
 every call that omits the argument can send, and an example shown in a
-docstring or drawn by a strategy is one the model takes.
+docstring or drawn by a strategy is one the model takes. `clearable: true` (the
+value `CLEAR`, sent as null) is allowed on optional person attributes only.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from .model import (
     ArrayType,
     BooleanType,
     EnumType,
+    Field,
     MapType,
     NumericType,
     ObjectModel,
@@ -90,3 +93,27 @@ def field_values(
                 bool_hint(example),
             )
     return default, examples
+
+
+def clearable(report: Reporter, spec: Any, path: JsonPath, attributes: bool, field: Field) -> bool:
+    """Whether the property is marked `clearable: true`, where that can mean something."""
+    if not isinstance(spec, Mapping) or spec.get("clearable") is not True:
+        return False
+    if not attributes:
+        report.error(
+            (*path, "clearable"),
+            "only a person attribute can be clearable",
+            "clearable lets update_person remove an attribute; an event or object"
+            " property is simply not sent",
+            key=True,
+        )
+        return False
+    if field.required:
+        report.error(
+            (*path, "clearable"),
+            f"attribute {field.wire_name!r} is required, so it cannot be clearable",
+            "identify must always send it: make it optional, or drop clearable",
+            key=True,
+        )
+        return False
+    return True

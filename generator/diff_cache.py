@@ -14,13 +14,11 @@ disables it. A cache that cannot be read or written is ignored, never fatal.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import gc
 import hashlib
 import os
 import pickle
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +27,6 @@ from . import __version__
 from .diff_model import DiffInputError
 from .diff_revision import Revision
 from .load import load_located
-from .source import JsonPath
 
 
 def cache_dir() -> Path | None:
@@ -90,35 +87,14 @@ KEEP = 16
 """Cache entries kept (the newest); a big plan's entry is a few megabytes."""
 
 
-def _interned(table: dict[JsonPath, tuple[int, int]]) -> dict[JsonPath, tuple[int, int]]:
-    return {
-        tuple(sys.intern(p) if isinstance(p, str) else p for p in path): where
-        for path, where in table.items()
-    }
-
-
-def _compact(revision: Revision) -> Revision:
-    """The revision with the path keys of its positions interned.
-
-    A big plan has tens of thousands of paths made of a few hundred distinct
-    names (`events`, `properties`, `type`...); as separate strings each is
-    pickled and unpickled again, as one interned string it is a memo reference
-    (a third smaller, and faster to read).
-    """
-    src = revision.source
-    compact = dataclasses.replace(
-        src, positions=_interned(src.positions), key_positions=_interned(src.key_positions)
-    )
-    return Revision(revision.taxonomy, compact)
-
-
 def _write(folder: Path, path: Path, revision: Revision) -> None:
     tmp = ""
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(_compact(revision), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            # The source's keys are interned (source.py), so each is pickled once.
+            pickle.dump(revision, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
         entries = sorted(folder.glob("diff-*.pickle"), key=lambda p: p.stat().st_mtime_ns)
         for old in entries[:-KEEP]:

@@ -312,6 +312,12 @@ class Comparer:
             self.add("NULL_NO_LONGER_ALLOWED", subject, f"{subject} no longer accepts null", *both)
         elif h.nullable and not b.nullable:
             self.add("NULL_ALLOWED", subject, f"{subject} now accepts null", *both)
+        if b.clearable and not h.clearable:
+            message = f"{subject} is no longer clearable: {h.name}=CLEAR no longer works"
+            self.add("ATTRIBUTE_NO_LONGER_CLEARABLE", subject, message, *both)
+        elif h.clearable and not b.clearable:
+            message = f"{subject} is now clearable: {h.name}=CLEAR removes it"
+            self.add("ATTRIBUTE_BECAME_CLEARABLE", subject, message, *both)
         self.deprecation(f"{noun}_DEPRECATED", subject, b.deprecated, h.deprecated, both)
         if not h.required and (b.has_default, b.default) != (h.has_default, h.default):
             self.add(

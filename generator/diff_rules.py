@@ -192,6 +192,11 @@ _RULES = (
         "The event's *_anonymous method is gone, so anonymous callers break.",
     ),
     Rule(
+        "ATTRIBUTE_NO_LONGER_CLEARABLE",
+        "code",
+        "Calls passing CLEAR for the attribute now fail to type-check and raise.",
+    ),
+    Rule(
         "DEFAULT_CHANGED",
         "code",
         "Callers that omit the property now send a different value (or none).",
@@ -309,6 +314,11 @@ _RULES = (
         "A type accepts more than before (enum to string, integer to number).",
     ),
     Rule("NULL_ALLOWED", "safe", "null is now accepted as well."),
+    Rule(
+        "ATTRIBUTE_BECAME_CLEARABLE",
+        "safe",
+        "update_person() may now remove the attribute (CLEAR, sent as null).",
+    ),
     Rule("ANONYMOUS_ADDED", "safe", "The event may now also be sent for anonymous visitors."),
     Rule(
         "DEPRECATION_WITHDRAWN", "safe", "Something deprecated in the base revision no longer is."

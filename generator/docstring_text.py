@@ -13,6 +13,8 @@ line stands alone on one.
 
 from __future__ import annotations
 
+import functools
+
 from . import pycode
 from .escape import docstring
 from .layout import WIDTH
@@ -29,12 +31,16 @@ def field_text(field: Field) -> str:
         parts.append(f"Deprecated: {field.deprecated}" if field.deprecated else "Deprecated.")
     if field.examples:
         parts.append("Examples: " + ", ".join(pycode.literal(e) for e in field.examples) + ".")
+    if field.clearable:
+        parts.append("`CLEAR` removes it from the profile (sent as null); `None` sends nothing.")
     return "\n".join(parts)
 
 
-def _width(text: str) -> int:
-    """Columns `text` takes once escaped for a docstring."""
-    return len(docstring(text))
+@functools.lru_cache(maxsize=65536)
+def _width(word: str) -> int:
+    """Columns `word` takes once escaped for a docstring (measured once per word: a
+    plan repeats its descriptions in attribute docstrings and in every `Args:`)."""
+    return len(docstring(word))
 
 
 def fill(text: str, first: str, rest: str, first_width: int = 0) -> list[str]:
@@ -51,18 +57,19 @@ def fill(text: str, first: str, rest: str, first_width: int = 0) -> list[str]:
             continue
         lead = source[: len(source) - len(source.lstrip(" "))]
         words = [w for w in source.split(" ") if w]
-        prefix = first if not lines else rest
-        current = prefix + lead + words[0]
-        taken = first_width if not lines else 0
+        prefix = (first if not lines else rest) + lead
+        used = (first_width if not lines else 0) + len(prefix) + _width(words[0])
+        current = [prefix + words[0]]
         for word in words[1:]:
-            candidate = current + " " + word
-            if taken + len(prefix) + _width(candidate[len(prefix) :]) <= WIDTH:
-                current = candidate
+            width = _width(word)
+            if used + 1 + width <= WIDTH:
+                current.append(word)
+                used += 1 + width
                 continue
-            lines.append(current)
-            prefix, taken = rest + lead, 0
-            current = prefix + word
-        lines.append(current)
+            lines.append(" ".join(current))
+            prefix = rest + lead
+            current, used = [prefix + word], len(prefix) + width
+        lines.append(" ".join(current))
     return lines
 
 

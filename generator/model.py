@@ -221,6 +221,9 @@ class Field:
     examples: tuple[Any, ...] = ()
     renamed_from: str | None = None
     """The wire name this property had before (`ciogen diff` reports a rename)."""
+    clearable: bool = False
+    """An optional person attribute `identify`/`update_person` may send as null (`CLEAR`),
+    which Customer.io reads as "remove this attribute"; never set on other fields."""
 
     @property
     def has_default(self) -> bool:

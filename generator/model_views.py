@@ -12,6 +12,7 @@ import dataclasses
 from typing import Any
 
 from . import pycode, pycode_fields
+from .call_names import CallNames, call_names
 from .docstring_text import attribute_doc, field_text, fill, method_doc
 from .escape import comment, docstring, py_string
 from .layout import natural_key
@@ -50,6 +51,7 @@ class ModelView:
     keys: str
     required_keys: str
     method_doc: str
+    call: CallNames
     event: EventView | None = None
 
 
@@ -92,14 +94,20 @@ resending the required ones.""",
 
 Every attribute is optional here; each one given is checked against the plan.
 Customer.io is told (`_update: true`) not to create a new person if none
-matches, so a typo in an identifier cannot create a stray profile.""",
+matches, so a typo in an identifier cannot create a stray profile. `None` (the
+default) leaves an attribute as it is; `CLEAR` removes an attribute the plan
+marks `clearable: true` (it is sent as null).""",
 }
 
 
 def _args(model: ObjectModel, first: tuple[str, str]) -> list[tuple[str, str]]:
     own = [(f.name, field_text(f) or f"The plan's `{f.wire_name}` property.") for f in model.fields]
     when = ("timestamp", "When the attributes changed (timezone-aware); defaults to now.")
-    return [first, *own, _WHEN if model.kind == "event" else when]
+    when = _WHEN if model.kind == "event" else when
+    # The method's own parameters under the names they take next to these fields.
+    call = call_names(f.name for f in model.fields)
+    first = (call.anonymous_id if first is _ANONYMOUS else call.person, first[1])
+    return [first, *own, (call.timestamp, when[1])]
 
 
 def _method_doc(model: ObjectModel, summary: str, first: tuple[str, str]) -> str:
@@ -128,14 +136,14 @@ def _tuple(items: list[str]) -> str:
     return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
 
 
-def _signature(fields: list[FieldView]) -> str:
+def _signature(fields: list[FieldView], self_name: str) -> str:
     """`def __init__(self, *, a: int, b: str | None = None) -> None:` (keyword-only, like
-    the `kw_only` dataclasses these models replace)."""
+    the `kw_only` dataclasses these models replace); `_self` when a field is `self`."""
     params = [
         f"{f.name}: {f.annotation}" + ("" if f.default is None else f" = {f.default}")
         for f in fields
     ]
-    inner = ", ".join(["self", "*", *params]) if params else "self"
+    inner = ", ".join([self_name, "*", *params]) if params else self_name
     return f"def __init__({inner}) -> None:"
 
 
@@ -165,6 +173,7 @@ def model_view(model: ObjectModel, consts: pycode.Constants, event: Event | None
             else "",
         )
     fields = [field_view(f) for f in model.fields]
+    call = call_names(f.name for f in model.fields)
     return ModelView(
         class_name=model.class_name,
         docstring=docstring(
@@ -180,7 +189,7 @@ def model_view(model: ObjectModel, consts: pycode.Constants, event: Event | None
         )
         if model.fields
         else "()",
-        signature=_signature(fields),
+        signature=_signature(fields, call.self),
         checks=checks,
         payload=pycode.payload_lines(model),
         from_args=pycode.from_payload_args(model),
@@ -195,6 +204,7 @@ def model_view(model: ObjectModel, consts: pycode.Constants, event: Event | None
         )
         if event is not None or model.kind in _SUMMARIES
         else "",
+        call=call,
         event=event_view,
     )
 

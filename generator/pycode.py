@@ -24,7 +24,6 @@ from .model import (
     ObjectModel,
     ObjectType,
     StringType,
-    Taxonomy,
     TimestampType,
     TypeNode,
     UnionType,
@@ -62,7 +61,11 @@ def annotation(node: TypeNode, module: str = "") -> str:
 
 
 def field_annotation(field: Field, module: str = "") -> str:
+    """The field's annotation; a clearable attribute also takes `CLEAR` (both the models
+    and client.py import `_checks` as `_c`)."""
     base = annotation(field.type, module)
+    if field.clearable:
+        return f"{base} | _c.ClearType | None"
     optional = field.nullable or not field.required
     return f"{base} | None" if optional else base
 
@@ -385,9 +388,12 @@ def payload_lines(model: ObjectModel) -> list[str]:
         items.append(f"{py_string(f.wire_name)}: {value}")
     lines = ["_payload: dict[str, _t.Any] = {" + ", ".join(items) + "}"]
     for f in optional:
+        value = to_wire(f.type, f"self.{f.name}")
+        if f.clearable:  # `CLEAR` is sent as null: Customer.io removes the attribute
+            value = f"None if self.{f.name} is _c.CLEAR else {value}"
         lines += [
             f"if self.{f.name} is not None:",
-            f"    _payload[{py_string(f.wire_name)}] = {to_wire(f.type, f'self.{f.name}')}",
+            f"    _payload[{py_string(f.wire_name)}] = {value}",
         ]
     lines.append("return _payload")
     return lines
@@ -402,7 +408,10 @@ def from_payload_args(model: ObjectModel) -> list[str]:
         # default: None is how `to_payload` leaves a field out, so this keeps
         # `from_payload(x.to_payload()) == x` for every x.
         raw = f"_data[{key}]" if f.required else f"_data.get({key})"
-        args.append(f"{f.name}={from_wire(f.type, raw, py_string(f.label))}")
+        value = from_wire(f.type, raw, py_string(f.label))
+        if f.clearable:  # a null reads back as the `CLEAR` that sent it
+            value = f"_c.CLEAR if _c.cleared(_data, {key}) else {value}"
+        args.append(f"{f.name}={value}")
     return args
 
 
@@ -432,44 +441,3 @@ def modules_used(models: list[ObjectModel], *, checks: bool = True) -> frozenset
                 assert_never(node)
 
     return frozenset(m for model in models for f in model.fields for m in walk(f.type))
-
-
-_DATE_NODES = (StringType(format="date"), StringType(format="date-time"))
-
-
-def example_value(field: Field) -> str:
-    """A value to show for `field` in documentation: the plan's own example, an enum's
-    first value, or `...` where the plan gives none (never an invented value)."""
-    if field.type in _DATE_NODES:
-        return "..."  # the plan's examples are ISO strings; the argument is a date object
-    if field.examples:
-        return literal(field.examples[0])
-    if field.has_default:
-        return literal(field.default)
-    match field.type:
-        case EnumType():
-            return literal(field.type.values[0])
-        case (
-            StringType()
-            | NumericType()
-            | BooleanType()
-            | TimestampType()
-            | ArrayType()
-            | ObjectType()
-            | MapType()
-            | UnionType()
-        ):
-            return "..."
-        case _:
-            assert_never(field.type)
-
-
-def example_call(taxonomy: Taxonomy) -> str:
-    """The client call the package docstring shows: the plan's first event, its required
-    properties as keywords; `flush()` for a plan without events."""
-    if not taxonomy.events:
-        return "flush()"
-    event = taxonomy.events[0]
-    args = ['"42"']
-    args += [f"{f.name}={example_value(f)}" for f in event.model.fields if f.required]
-    return f"{event.method_name}({', '.join(args)})"

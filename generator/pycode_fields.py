@@ -1,7 +1,7 @@
 """One field's checks in a model's `__init__`: its rules as data where its type allows.
 
 A string, number, nested object or list of nested objects at the top of a field is
-checked by one call, `_c.check_string(name, label, max_length=16, pattern=...)`,
+checked by one call, `_r.check_string(name, label, max_length=16, pattern=...)`,
 whose keyword arguments are the field's rules and whose messages are the ones the
 spelled-out checks raise (issue #10: the per-field `if`/`raise` pairs were most of
 each event's source). Every other type, and every value inside a list, map or
@@ -31,8 +31,8 @@ from .pycode import Constants, check_lines
 
 
 def _rules_call(node: TypeNode, var: str, label: str, consts: Constants) -> str | None:
-    """A string or number field's rules as one `_c.check_*` call (rules as data, checked by
-    `_checks`), or None for a type whose checks are spelled out."""
+    """A field's rules as one `_r.check_*` call (rules as data, checked by `_rules.py`), or
+    None for a type whose checks are spelled out."""
     args: list[tuple[str, str]] = []
     match node:
         case StringType(format="date" | "date-time"):
@@ -61,7 +61,7 @@ def _rules_call(node: TypeNode, var: str, label: str, consts: Constants) -> str 
                 if bound is not None:
                     args.append((name, repr(bound)))
         case ObjectType():
-            return f"_c.check_instance({var}, {label}, {node.class_name})"
+            return f"_r.check_instance({var}, {label}, {node.class_name})"
         case ArrayType():
             function = "check_list"
             if node.min_items is not None:
@@ -90,20 +90,24 @@ def _rules_call(node: TypeNode, var: str, label: str, consts: Constants) -> str 
             return None
         case _:
             assert_never(node)
-    return f"_c.{function}({var}, {label}{''.join(f', {k}={v}' for k, v in args)})"
+    return f"_r.{function}({var}, {label}{''.join(f', {k}={v}' for k, v in args)})"
 
 
 def field_checks(field: Field, consts: Constants) -> list[str]:
     """The `__init__` statements that check one field (its parameter, before it is set)."""
     var = field.name
     label = py_string(field.label)
-    call = _rules_call(field.type, var, label, consts)
-    if call is not None:  # the parameter itself: `_v` is for the narrowing checks below
-        optional = field.nullable or not field.required
-        lines = [f"if {var} is not None:", "    " + call] if optional else [call]
+    # `CLEAR` has no rules to check: it is checked as a field left out (None).
+    first = f"_v = None if {var} is _c.CLEAR else {var}" if field.clearable else f"_v = {var}"
+    checked = "_v" if field.clearable else var
+    call = _rules_call(field.type, checked, label, consts)
+    if call is not None:  # the parameter itself unless `_v` stands for it
+        optional = field.nullable or not field.required or field.clearable
+        lines = [first] if field.clearable else []
+        lines += [f"if {checked} is not None:", "    " + call] if optional else [call]
         return lines + _deprecation_lines(field)
     body = check_lines(field.type, "_v", label, 0, consts)
-    lines = [f"_v = {var}"]
+    lines = [first]
     if (field.nullable or not field.required) and len(body) == 2 and body[0].startswith("if "):
         # One rule: fold the None test into it (what ruff's SIM102 asks for).
         lines += [f"if _v is not None and ({body[0][3:-1]}):", body[1]]

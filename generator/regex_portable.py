@@ -21,6 +21,7 @@ also refuses `\\r`, U+2028 and U+2029). `portable` is what the schema gets.
 
 from __future__ import annotations
 
+import functools
 import re
 from re import _constants as sre_c  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -46,8 +47,12 @@ _LETTERS = set("dDwWsSbBfnrtvxuc0")
 _QUANTIFIER = re.compile(r"\{[0-9]+(?:,[0-9]*)?\}")
 
 
+@functools.cache
 def problem(pattern: str) -> str | None:
-    """Why `pattern` (which compiles in Python) cannot mean the same in ECMA-262, or None."""
+    """Why `pattern` (which compiles in Python) cannot mean the same in ECMA-262, or None.
+
+    Cached, as `regex_safety.analyse` is: the answer depends on the text alone.
+    """
     parsed = sre_parse.parse(pattern)
     if parsed.state.flags & _FLAG_MASK:
         return "inline flags like `(?i)` are Python-only (ECMA-262 has none)"

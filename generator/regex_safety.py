@@ -30,6 +30,7 @@ without a bound. Character classes are compared on representative characters
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import math
 from collections.abc import Callable
@@ -243,8 +244,13 @@ def _samples(pattern: str) -> str:
     return _SAMPLES + "".join(sorted(extra))
 
 
+@functools.cache
 def analyse(pattern: str) -> Verdict:
-    """The worst-case shape of `pattern` (which must compile)."""
+    """The worst-case shape of `pattern` (which must compile).
+
+    Cached: a plan repeats its patterns (a shared SKU or id format on every event),
+    and the verdict depends on the text alone.
+    """
     tree = _parser.parse(pattern)
     ignore_case = bool(tree.state.flags & _c.SRE_FLAG_IGNORECASE)
     info = _Analysis(_samples(pattern), ignore_case).sequence(list(tree), [])

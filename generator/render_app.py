@@ -18,7 +18,8 @@ from typing import Any
 
 import jinja2
 
-from . import pycode, schema_export, strategy_code
+from . import pycode, pycode_examples, schema_export, strategy_code
+from .call_names import call_names
 from .docstring_text import field_text, method_doc
 from .escape import docstring, json_text, py_string
 from .model import Broadcast, Field, Message, ObjectModel, Taxonomy
@@ -35,6 +36,7 @@ class AppMethodView:
     """One generated `send_*` / `trigger_*` method."""
 
     name: str
+    self_name: str
     docstring: str
     params: list[str]
     data_class: str
@@ -91,14 +93,16 @@ def _method(
     params += [_field_param(f) for f in fields if f.required]
     params += [_field_param(f) for f in fields if not f.required]
     params += [_option_param(o, False) for o in options if o not in required]
+    me = call_names(f.name for f in fields).self  # `_self` when a data key is `self`
     return AppMethodView(
         name=name,
+        self_name=me,
         docstring=_args_doc(summary, fields, options),
         params=params,
         data_class=model.class_name,
         data_args=[f.name for f in fields],
         options=list(options),
-        call=call,
+        call=f"{me}.{call}",
         deprecation=py_string(deprecated) if deprecated else None,
     )
 
@@ -108,7 +112,7 @@ def _message_method(message: Message) -> AppMethodView:
     summary = message.description or f"Send the {message.name} message."
     summary += f"\n\nChannel: {message.channel}; returns Customer.io's delivery id."
     call = (
-        f"self._send_message({py_string(message.channel)}, "
+        f"_send_message({py_string(message.channel)}, "
         f"{pycode.literal(message.message_id)}, _data, _options)"
     )
     return _method(
@@ -125,7 +129,7 @@ def _message_method(message: Message) -> AppMethodView:
 def _broadcast_method(broadcast: Broadcast) -> AppMethodView:
     summary = broadcast.description or f"Trigger the {broadcast.name} broadcast."
     summary += "\n\nReturns the trigger id. Customer.io allows one trigger per 10 seconds."
-    call = f"self._trigger_broadcast({broadcast.campaign_id}, _data, _options)"
+    call = f"_trigger_broadcast({broadcast.campaign_id}, _data, _options)"
     return _method(
         broadcast.method_name,
         broadcast.model,
@@ -214,7 +218,7 @@ def _example(taxonomy: Taxonomy) -> str:
             (),
         )
     args = [f"{o}={_EXAMPLE_OPTIONS[o]}" for o in required]
-    args += [f"{f.name}={pycode.example_value(f)}" for f in model.fields if f.required]
+    args += [f"{f.name}={pycode_examples.example_value(f)}" for f in model.fields if f.required]
     return f"{method}({', '.join(args)})"
 
 

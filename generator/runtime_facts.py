@@ -107,27 +107,21 @@ def client_reserved() -> frozenset[str]:
 
 
 # Names a field cannot take because the generated code needs them in the same
-# namespace: `self` (the first parameter of every method), the two methods every
-# model has, the client methods' own parameters (`person`, `anonymous_id`,
-# `timestamp`), and the builtin types that field annotations refer to (a field
-# named `list` would shadow `list[...]` in its class). Generated locals and
-# parameters never take a user's name: they are private (`_data`, `_v`), so
-# `value`, `data` and `payload` stay what the plan calls them.
+# namespace: the two methods every model has, and the builtin types that field
+# annotations and checks refer to (a field named `list` would shadow `list[...]`
+# in its class). The parameters the generated methods have of their own (`self`,
+# `person`, `anonymous_id`, `timestamp`) give way to a field instead (call_names.py),
+# and generated locals are private (`_v`, `_data`), so `self`, `value`, `data` and
+# `payload` stay what the plan calls them.
 FIELD_RESERVED = frozenset(
-    {
-        "self",
-        "to_payload",
-        "from_payload",
-        "person",
-        "timestamp",
-        "anonymous_id",
-    }
-    | {"str", "int", "float", "bool", "list", "dict", "object"}
+    {"to_payload", "from_payload"} | {"str", "int", "float", "bool", "list", "dict", "object"}
 )
 
 # Module-level names of the generated models.py / __init__.py, and what each one is.
 MODULE_RESERVED = {
     "ValidationError": "the validation error class",
+    "CLEAR": "the value that clears an attribute",
+    "ClearType": "the type of CLEAR",
     "EVENT_TYPES": "the event registry",
     "AnyEvent": "the union of all event classes",
     "Client": "the client class",

@@ -107,7 +107,8 @@ def field_schema(field: Field, objects: Mapping[str, ObjectModel]) -> dict[str, 
     # Only a required property is ever sent as null: an optional one set to
     # None is left out, so allowing null there would describe payloads that
     # `to_payload()` never produces and `from_payload()` cannot round-trip.
-    if field.nullable and field.required:
+    # A clearable attribute is sent as null to remove it (`CLEAR`).
+    if (field.nullable and field.required) or field.clearable:
         inner = {"anyOf": [inner, {"type": "null"}]}
     if field.description:
         # The property's own description wins over its definition's (a `$ref`

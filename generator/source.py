@@ -11,6 +11,7 @@ located problems instead of surprises.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from typing import Any
 
 import yaml
@@ -325,7 +326,10 @@ class _Composer:
                     )
                 )
                 value = str(value) if not isinstance(value, (dict, list)) else f"<key {mark[0]}>"
-            parent.key, parent.key_mark = value, mark
+            # Interned: a plan spells a few hundred distinct keys tens of thousands of times,
+            # and every path and mapping then shares one string per key (faster lookups, and
+            # a cached revision pickles each key once: diff_cache.py).
+            parent.key, parent.key_mark = sys.intern(value), mark
             return
         key = parent.key
         parent.key = None

@@ -201,6 +201,8 @@ def field_expr(field: Field, names: Mapping[str, str], module: str = "") -> str:
     examples = _explicit_examples(field)
     if examples:
         inner = f"_st.one_of(_st.sampled_from({_values(examples)}), {inner})"
+    if field.clearable:
+        return f"_s.clearable({inner})"
     if field.required and not field.nullable:
         return inner
     return f"_s.optional({inner})"
@@ -463,11 +465,16 @@ def tested_alone(node: TypeNode) -> bool:
             assert_never(node)
 
 
-def field_bad_exprs(field: Field, names: Mapping[str, str], module: str) -> list[tuple[str, str]]:
-    """`bad_exprs` for a field, plus `None` when the field is required and not nullable."""
+def field_bad_exprs(
+    field: Field, names: Mapping[str, str], module: str, *, person: bool = False
+) -> list[tuple[str, str]]:
+    """`bad_exprs` for a field, plus `None` when the field is required and not nullable,
+    and `CLEAR` for a person attribute (`person`) the plan does not mark clearable."""
     out = bad_exprs(field.type, names, module)
     if field.required and not field.nullable:
         out.insert(0, (type_rule(field.type), "_s.here(_st.none())"))
+    if person and not field.clearable:
+        out.append(("clearable", "_s.clear()"))
     return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal
+import enum
 import importlib
 import math
 import re
@@ -18,17 +19,16 @@ import sys
 import warnings
 from collections.abc import Callable, Mapping
 from types import ModuleType
-from typing import Any, ClassVar, Self, TypeVar, dataclass_transform
+from typing import Any, ClassVar, Final, Self, TypeVar, dataclass_transform
 
 __all__ = [
+    "CLEAR",
+    "ClearType",
     "Model",
     "ValidationError",
     "all_unique",
-    "check_instance",
-    "check_list",
-    "check_number",
     "check_payload_keys",
-    "check_string",
+    "cleared",
     "deprecated",
     "fail",
     "from_unix",
@@ -154,130 +154,46 @@ class ValidationError(ValueError):
         self.message = message
 
 
+class ClearType(enum.Enum):
+    """The type of `CLEAR`, its one value (an enum, so type checkers know there is one).
+
+    Only attributes the plan marks `clearable: true` are typed `X | ClearType | None`,
+    so mypy rejects `CLEAR` anywhere else; at run time it is rejected there too.
+    """
+
+    CLEAR = "CLEAR"
+
+    def __repr__(self) -> str:
+        return "CLEAR"
+
+
+CLEAR: Final = ClearType.CLEAR
+"""Pass as a clearable attribute (`update_person(person, trial_ends_at=CLEAR)`) to remove
+it from the profile: it is sent as `null`, which Customer.io reads as "remove this
+attribute". `None` still means "not sent": the stored value stays."""
+
+
+def cleared(payload: Mapping[str, Any], key: str) -> bool:
+    """Whether a payload read back sends `key` as null: a clearable attribute's `CLEAR`."""
+    return key in payload and payload[key] is None
+
+
 _REPR_LIMIT = 60
 
 
 def fail(field: str, rule: str, message: str, value: Any) -> ValidationError:
-    """Build (not raise) the error, so call sites read `raise fail(...)` and type-check."""
+    """Build (not raise) the error, so call sites read `raise fail(...)` and type-check.
+
+    `CLEAR` where it does not belong fails every type check; it is reported as what it
+    is, under its own rule, whichever check met it first."""
+    if value is CLEAR:
+        return ValidationError(
+            field, "clearable", "cannot be CLEAR: the plan does not mark it `clearable: true`"
+        )
     shown = repr(value)
     if len(shown) > _REPR_LIMIT:
         shown = shown[: _REPR_LIMIT - 3] + "..."
     return ValidationError(field, rule, f"{message} (got {shown})")
-
-
-# -- one field's rules, as data ------------------------------------------------
-# A string or number field's rules are the arguments of one call instead of an
-# `if`/`raise` pair per rule spelled out in every model (issue #10: source size);
-# the messages are the ones those pairs raised.
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def check_string(
-    value: Any,
-    label: str,
-    *,
-    min_length: int | None = None,
-    max_length: int | None = None,
-    pattern: re.Pattern[str] | None = None,
-    format: tuple[Callable[[str], bool], str] | None = None,
-) -> None:
-    """A `str` within its lengths that fully matches `pattern` and is valid in `format`
-    (the format's check and its name)."""
-    if not isinstance(value, str):
-        raise fail(label, "type", "must be a string", value)
-    if min_length is not None and len(value) < min_length:
-        raise fail(label, "minLength", f"must be at least {_count(min_length, 'character')}", value)
-    if max_length is not None and len(value) > max_length:
-        raise fail(label, "maxLength", f"must be at most {_count(max_length, 'character')}", value)
-    if pattern is not None and pattern.fullmatch(value) is None:
-        raise fail(label, "pattern", f"must match the pattern {pattern.pattern!r}", value)
-    if format is not None and not format[0](value):
-        raise fail(label, "format", f"must be a valid {format[1]}", value)
-
-
-def check_number(
-    value: Any,
-    label: str,
-    *,
-    integer: bool = False,
-    minimum: int | float | None = None,
-    exclusive_minimum: int | float | None = None,
-    maximum: int | float | None = None,
-    exclusive_maximum: int | float | None = None,
-) -> None:
-    """An `int` (if `integer`), else a finite `int`, `float` or `Decimal`; never a `bool`;
-    within its bounds."""
-    if integer:
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise fail(label, "type", "must be an integer", value)
-    elif not isinstance(value, int | float | decimal.Decimal) or isinstance(value, bool):
-        raise fail(label, "type", "must be a number", value)
-    elif not isinstance(value, int) and not is_finite(value):
-        raise fail(label, "type", "must be a finite number", value)
-    _bounds(value, label, minimum, exclusive_minimum, maximum, exclusive_maximum)
-
-
-def check_instance(value: Any, label: str, cls: type) -> None:
-    """An instance of the nested object's class (it checked its own fields)."""
-    if not isinstance(value, cls):
-        raise fail(label, "type", f"must be a {cls.__name__}", value)
-
-
-def check_list(
-    value: Any,
-    label: str,
-    *,
-    min_items: int | None = None,
-    max_items: int | None = None,
-    unique_items: bool = False,
-    of: type | None = None,
-) -> None:
-    """A `list` within its sizes, without repeats if `unique_items`, and (given `of`, a
-    nested object's class) of instances of `of`; other items are checked by the caller."""
-    if not isinstance(value, list):
-        raise fail(label, "type", "must be a list", value)
-    if min_items is not None and len(value) < min_items:
-        raise fail(label, "minItems", f"must have at least {_count(min_items, 'item')}", value)
-    if max_items is not None and len(value) > max_items:
-        raise fail(label, "maxItems", f"must have at most {_count(max_items, 'item')}", value)
-    if unique_items and not all_unique(value):
-        raise fail(label, "uniqueItems", "must not repeat items", value)
-    if of is not None:
-        for index, item in enumerate(value):
-            if not isinstance(item, of):
-                raise fail(field_at(label, index), "type", f"must be a {of.__name__}", item)
-
-
-def _exact(bound: int | float) -> Any:
-    """A bound as a Decimal compares with it: exactly as written (`0.1`, not the float
-    nearest to it, which is larger), so `Decimal("0.10")` meets `minimum: 0.1`."""
-    return decimal.Decimal(repr(bound)) if isinstance(bound, float) else bound
-
-
-def _bounds(
-    value: Any,
-    label: str,
-    minimum: int | float | None,
-    exclusive_minimum: int | float | None,
-    maximum: int | float | None,
-    exclusive_maximum: int | float | None,
-) -> None:
-    exact = isinstance(value, decimal.Decimal)
-    if minimum is not None and value < (_exact(minimum) if exact else minimum):
-        raise fail(label, "minimum", f"must be >= {minimum}", value)
-    if exclusive_minimum is not None and value <= (
-        _exact(exclusive_minimum) if exact else exclusive_minimum
-    ):
-        raise fail(label, "exclusiveMinimum", f"must be > {exclusive_minimum}", value)
-    if maximum is not None and value > (_exact(maximum) if exact else maximum):
-        raise fail(label, "maximum", f"must be <= {maximum}", value)
-    if exclusive_maximum is not None and value >= (
-        _exact(exclusive_maximum) if exact else exclusive_maximum
-    ):
-        raise fail(label, "exclusiveMaximum", f"must be < {exclusive_maximum}", value)
 
 
 def field_at(label: str, index: int) -> str:

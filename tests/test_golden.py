@@ -154,13 +154,17 @@ def _rejects(fn: object, rule: str, field: str, **kwargs: object) -> None:
 @pytest.mark.parametrize("golden", ["hostile"], indirect=True)
 def test_hostile_package_runs(golden: ModuleType) -> None:
     m = golden
-    choice = m.Model1stChoice(from_="x", import_=-5, self_=True, to_payload_=1.5)
+    choice = m.Model1stChoice(from_="x", import_=-5, self=True, to_payload_=1.5)
     assert choice.to_payload() == {"from": "x", "import": -5, "self": True, "to_payload": 1.5}
-    event = m.Class(def_='"""', field_1st="'\\\"", lambda_=choice, with_dash=None, person_="p")
+    event = m.Class(def_='"""', field_1st="'\\\"", lambda_=choice, with_dash=None, person="p")
     payload = event.to_payload()
     assert payload["def"] == '"""' and payload["1st"] == "'\\\"" and payload["person"] == "p"
     assert m.Class.from_payload(payload) == event
     assert m.Class.EVENT_NAME == "class"
+    # Descriptions reach the method docstring as written (the golden plan's `notes`).
+    assert "notes: \\N{BULLET} not a bullet; bell\x07, escape\x1b[31m" in (
+        m.Client.class_.__doc__ or ""
+    )
     _rejects(m.Class, "enum", "class.def", def_="nope", field_1st="'")
     _rejects(m.Class, "pattern", "class.1st", def_="{}", field_1st="abc")
     _rejects(m.Class, "minimum", "class.with-dash", def_="{}", field_1st="'", with_dash=-1)
@@ -170,7 +174,7 @@ def test_hostile_package_runs(golden: ModuleType) -> None:
         "class.timestamp",
         def_="{}",
         field_1st="'",
-        timestamp_=dt.datetime(2020, 1, 1),
+        timestamp=dt.datetime(2020, 1, 1),
     )
     _rejects(m.Model1stChoice, "exclusiveMaximum", "1st-choice.import", from_="x", import_=10)
     ev = m.ArgerEreignis(grosse=1.5, list_=["a", "b"])

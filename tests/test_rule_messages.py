@@ -1,4 +1,4 @@
-"""A field's rules checked as data (`_c.check_*`) raise what the spelled-out checks raise.
+"""A field's rules checked as data (`_r.check_*`) raise what the spelled-out checks raise.
 
 A string, number, nested object or list of nested objects at the top of a field is
 checked by one `_checks` call (issue #10: source size); the same type inside a list
@@ -26,7 +26,7 @@ version: 1
 name: rules
 events:
   e:
-    description: every rule a `_c.check_*` call takes, at the top and inside a list
+    description: every rule a `_r.check_*` call takes, at the top and inside a list
     properties:
       text: {type: string, minLength: 2, maxLength: 4, pattern: "^[a-z]+$"}
       texts: {type: array, items: {type: string, minLength: 2, maxLength: 4, pattern: "^[a-z]+$"}}
@@ -57,9 +57,9 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     source = (root / "rules_pkg" / "_events" / "e.py").read_text(encoding="utf-8")
-    for call in ("_c.check_string(text,", "_c.check_number(count,", "_c.check_instance(obj,"):
+    for call in ("_r.check_string(text,", "_r.check_number(count,", "_r.check_instance(obj,"):
         assert call in source  # the top-level fields do take the data path
-    assert "_c.check_list(lst," in source and "_c.check_list(lsts," not in source
+    assert "_r.check_list(lst," in source and "_r.check_list(lsts," not in source
     sys.path.insert(0, str(Path(root)))
     try:
         yield importlib.import_module("rules_pkg")

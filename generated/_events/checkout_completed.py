@@ -16,6 +16,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 from ..models import LineItem
 
 __all__ = [
@@ -70,14 +71,14 @@ class CheckoutCompleted(_c.Model):
         currency: CheckoutCompletedCurrency | None = "USD",
     ) -> None:
         _v: _t.Any
-        _c.check_number(items, "checkout_completed.items", integer=True, minimum=1)
-        _c.check_list(
+        _r.check_number(items, "checkout_completed.items", integer=True, minimum=1)
+        _r.check_list(
             line_items, "checkout_completed.line_items", min_items=1, max_items=100, of=LineItem
         )
-        _c.check_string(order_id, "checkout_completed.order_id", format=(_c.is_uuid, "uuid"))
-        _c.check_number(total, "checkout_completed.total", minimum=0)
+        _r.check_string(order_id, "checkout_completed.order_id", format=(_c.is_uuid, "uuid"))
+        _r.check_number(total, "checkout_completed.total", minimum=0)
         if coupon is not None:
-            _c.check_string(coupon, "checkout_completed.coupon", max_length=40)
+            _r.check_string(coupon, "checkout_completed.coupon", max_length=40)
         _v = currency
         if _v is not None and (
             not isinstance(_v, str) or _v not in _CHECKOUT_COMPLETED_CURRENCY_VALUES

@@ -16,6 +16,7 @@ import re as _re
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "FeatureUsed",
@@ -40,11 +41,11 @@ class FeatureUsed(_c.Model):
 
     def __init__(self, *, feature: str, duration_ms: int | None = None) -> None:
         _v: _t.Any
-        _c.check_string(
+        _r.check_string(
             feature, "feature_used.feature", min_length=1, max_length=100, pattern=_PATTERN_0
         )
         if duration_ms is not None:
-            _c.check_number(duration_ms, "feature_used.duration_ms", integer=True, minimum=0)
+            _r.check_number(duration_ms, "feature_used.duration_ms", integer=True, minimum=0)
         _set(self, "feature", feature)
         _set(self, "duration_ms", duration_ms)
 

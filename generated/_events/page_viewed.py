@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "PageViewed",
@@ -49,13 +50,13 @@ class PageViewed(_c.Model):
 
     def __init__(self, *, url: str, referrer: str | None = None, title: str | None = None) -> None:
         _v: _t.Any
-        _c.check_string(url, "page_viewed.url", max_length=2048, format=(_c.is_uri, "uri"))
+        _r.check_string(url, "page_viewed.url", max_length=2048, format=(_c.is_uri, "uri"))
         if referrer is not None:
-            _c.check_string(
+            _r.check_string(
                 referrer, "page_viewed.referrer", max_length=2048, format=(_c.is_uri, "uri")
             )
         if title is not None:
-            _c.check_string(title, "page_viewed.title", max_length=300)
+            _r.check_string(title, "page_viewed.title", max_length=300)
         _set(self, "url", url)
         _set(self, "referrer", referrer)
         _set(self, "title", title)

@@ -16,6 +16,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 from ..models import _PLAN_VALUES, Plan
 
 __all__ = [
@@ -59,7 +60,7 @@ class PlanChanged(_c.Model):
                 _v,
             )
         if mrr is not None:
-            _c.check_number(mrr, "plan_changed.mrr", minimum=0)
+            _r.check_number(mrr, "plan_changed.mrr", minimum=0)
         _set(self, "from_", from_)
         _set(self, "to", to)
         _set(self, "mrr", mrr)

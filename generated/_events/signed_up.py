@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "SignedUp",
@@ -48,7 +49,7 @@ class SignedUp(_c.Model):
                 "signed_up.method", "enum", 'must be one of "email", "google", "github"', _v
             )
         if source is not None:
-            _c.check_string(source, "signed_up.source", max_length=200)
+            _r.check_string(source, "signed_up.source", max_length=200)
         _set(self, "method", method)
         _set(self, "source", source)
 

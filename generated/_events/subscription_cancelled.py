@@ -16,6 +16,7 @@ import datetime as _dt
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "SubscriptionCancelled",
@@ -77,7 +78,7 @@ class SubscriptionCancelled(_c.Model):
                     _v,
                 )
         if feedback is not None:
-            _c.check_string(feedback, "subscription_cancelled.feedback", max_length=2000)
+            _r.check_string(feedback, "subscription_cancelled.feedback", max_length=2000)
         _set(self, "reason", reason)
         _set(self, "cancelled_at", cancelled_at)
         _set(self, "feedback", feedback)

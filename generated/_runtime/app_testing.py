@@ -56,10 +56,12 @@ class RecordingAppTransport:
         self.attempts = 0
 
     def push(self, *answers: AppResponse | ConnectFailed | AnswerLost) -> None:
+        """Answer the next sends with these, in order (a failure in the list is raised)."""
         with self._lock:
             self._script.extend(answers)
 
     def post(self, path: str, body: dict[str, Any]) -> AppResponse:
+        """Record one App API request and answer it (what the App client calls)."""
         # A JSON round trip: what is recorded is what would be on the wire.
         decoded = json.loads(_encode_any(body))
         with self._lock:
@@ -79,4 +81,4 @@ class RecordingAppTransport:
         return AppResponse(200, json.dumps({"delivery_id": f"test-{n}", "queued_at": 0}).encode())
 
     def close(self) -> None:
-        pass
+        """Nothing to release: the transport holds no connection."""

@@ -113,11 +113,13 @@ class RecordingTransport:
         _register_fork_reset(self)
 
     def respond_with(self, *responses: Response | TransportError) -> None:
+        """Answer the next requests with these, in order (a ``TransportError`` is raised)."""
         with self._lock:
             self._script.extend(responses)
 
     @property
     def requests(self) -> list[RecordedRequest]:
+        """Every request made so far, retries included, in order."""
         with self._lock:
             return list(self._requests)
 
@@ -126,11 +128,13 @@ class RecordingTransport:
         return [op for request in self.requests for op in request.operations]
 
     def clear(self) -> None:
+        """Forget the recorded requests and any scripted responses not used yet."""
         with self._lock:
             self._requests.clear()
             self._script.clear()
 
     def send(self, method: str, path: str, body: bytes) -> Response:
+        """Record one request and answer it (the ``Transport`` protocol the client calls)."""
         try:
             decoded: Any = json.loads(body) if body else None
         except ValueError:
@@ -148,6 +152,7 @@ class RecordingTransport:
         return Response(200, {"content-type": "application/json"}, b"{}")
 
     def close(self) -> None:
+        """Mark the transport closed (the client closes it in ``close()``)."""
         self.closed = True
 
     def _reset_after_fork(self) -> None:

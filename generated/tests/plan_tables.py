@@ -265,6 +265,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=255, max_size=262))),
         ("format", _s.here(_st.sampled_from(("", "x", "0")))),
+        ("clearable", _s.clear()),
         alone=True,
     ),
     *_s.rules(
@@ -274,6 +275,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.company",
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=201, max_size=208))),
+        ("clearable", _s.clear()),
         alone=True,
     ),
     *_s.rules(
@@ -283,6 +285,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.created_at",
         ("type", _s.here(_s.wrong_type("timestamp"))),
         ("timezone", _s.here(_s.naive_datetimes())),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -291,6 +294,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.first_name",
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=101, max_size=108))),
+        ("clearable", _s.clear()),
         alone=True,
     ),
     *_s.rules(
@@ -300,6 +304,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.last_name",
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=101, max_size=108))),
+        ("clearable", _s.clear()),
         alone=True,
     ),
     *_s.rules(
@@ -309,6 +314,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.last_seen_at",
         ("type", _s.here(_s.wrong_type("timestamp"))),
         ("timezone", _s.here(_s.naive_datetimes())),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -316,6 +322,7 @@ MUTATIONS: list[_s.Mutation] = [
         "plan",
         "attributes.plan",
         ("enum", _s.here(_s.outside(("free", "starter", "pro", "enterprise"), "string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -325,6 +332,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=255, max_size=262))),
         ("format", _s.here(_st.sampled_from(("", "x", "0")))),
+        ("clearable", _s.clear()),
         alone=True,
     ),
     *_s.rules(
@@ -334,6 +342,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.company",
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=201, max_size=208))),
+        ("clearable", _s.clear()),
         alone=True,
     ),
     *_s.rules(
@@ -343,6 +352,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.created_at",
         ("type", _s.here(_s.wrong_type("timestamp"))),
         ("timezone", _s.here(_s.naive_datetimes())),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -351,6 +361,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.first_name",
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=101, max_size=108))),
+        ("clearable", _s.clear()),
         alone=True,
     ),
     *_s.rules(
@@ -360,6 +371,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.last_name",
         ("type", _s.here(_s.wrong_type("string"))),
         ("maxLength", _s.here(_st.text(min_size=101, max_size=108))),
+        ("clearable", _s.clear()),
         alone=True,
     ),
     *_s.rules(
@@ -369,6 +381,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.last_seen_at",
         ("type", _s.here(_s.wrong_type("timestamp"))),
         ("timezone", _s.here(_s.naive_datetimes())),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -376,6 +389,7 @@ MUTATIONS: list[_s.Mutation] = [
         "plan",
         "attributes.plan",
         ("enum", _s.here(_s.outside(("free", "starter", "pro", "enterprise"), "string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.CheckoutCompleted,

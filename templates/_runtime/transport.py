@@ -47,6 +47,7 @@ class Response(Record):
         object.__setattr__(self, "body", body)
 
     def header(self, name: str) -> str | None:
+        """The value of header ``name`` (any case), or None."""
         value = self.headers.get(name.lower())
         if value is not None:
             return value

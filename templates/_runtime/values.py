@@ -77,6 +77,7 @@ class FailedOperation:
 
     @property
     def operation(self) -> dict[str, Any]:
+        """The operation as a dict, in the v2 batch shape (decoded on first access)."""
         value = self._operation
         if value is None:
             value = self._operation = _decode(self._raw)
@@ -89,6 +90,7 @@ class FailedOperation:
 
     @property
     def reason(self) -> str:
+        """Why it was not delivered, e.g. ``rejected by the Track API (HTTP 400): ...``."""
         return self._reason
 
     @property
@@ -223,14 +225,17 @@ class Person(Record):
 
     @classmethod
     def id(cls, value: str) -> Person:
+        """The person whose ``id`` is ``value`` (what a plain ``str`` means)."""
         return cls("id", value)
 
     @classmethod
     def email(cls, value: str) -> Person:
+        """The person whose ``email`` is ``value``."""
         return cls("email", value)
 
     @classmethod
     def cio_id(cls, value: str) -> Person:
+        """The person whose Customer.io id (``cio_id``) is ``value``."""
         return cls("cio_id", value)
 
     def identifiers(self) -> dict[str, str]:

@@ -187,3 +187,47 @@ def test_a_new_user_goes_from_pip_install_to_hooks_and_ci_that_fail_on_drift(
     done = run("git add -A && git commit -m 'a gift note'", project, env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert run(["bash", str(script)], project, env).returncode == 0
+
+
+@pytest.mark.slow
+def test_hooks_taken_from_a_git_repository_of_ciogen(tmp_path: Path) -> None:
+    """`ciogen init --hooks-repo URL --hooks-rev REV`: the shipped .pre-commit-hooks.yaml."""
+    clone = tmp_path / "ciogen"
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "CIOGEN_CACHE_DIR": "off",
+        "GIT_AUTHOR_NAME": "Ada",
+        "GIT_AUTHOR_EMAIL": "ada@example.com",
+        "GIT_COMMITTER_NAME": "Ada",
+        "GIT_COMMITTER_EMAIL": "ada@example.com",
+        **{k: v for k, v in os.environ.items() if k.startswith("PIP_")},
+    }
+    # pre-commit clones the rev it is given: a commit holding this checkout's files as they are.
+    assert run(["git", "clone", "-q", str(REPO), str(clone)], tmp_path, env).returncode == 0
+    for name in ("pyproject.toml", ".pre-commit-hooks.yaml", "README.md"):
+        shutil.copy(REPO / name, clone / name)
+    for folder in ("generator", "templates"):
+        shutil.rmtree(clone / folder)
+        shutil.copytree(REPO / folder, clone / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    assert run("git add -A && git commit -qm wip --allow-empty", clone, env).returncode == 0
+    rev = run("git rev-parse HEAD", clone, env).stdout.strip()
+    project = tmp_path / "shop"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    for command in (
+        "git init -q -b main && git add -A && git commit -qm 'the shop'",
+        f"ciogen init --hooks-repo {clone} --hooks-rev {rev}",
+        "ciogen generate -q",
+        "git add -A && git commit -qm plan",
+        "pre-commit run --all-files",
+    ):
+        done = run(command, project, env)
+        assert done.returncode == 0, (command, done.stdout[-3000:] + done.stderr[-3000:])
+    plan = project / "taxonomy.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(*EDIT), encoding="utf-8")
+    done = run("pre-commit run --all-files", project, env)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert re.search(r"ciogen check \(generated package up to date\)\.+Failed", done.stdout)
+    assert "analytics is out of date with taxonomy.yaml" in done.stdout

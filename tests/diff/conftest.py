@@ -25,7 +25,7 @@ attributes:
   properties:
     email: {type: string, format: email}
     nickname: {type: string}
-    old_score: {type: integer, deprecated: "use score"}
+    old_score: {type: integer, deprecated: "use score", clearable: true}
     plan: {$ref: "#/definitions/plan"}
   required: [email]
 events:

@@ -181,6 +181,11 @@ CASES: dict[str, tuple[list[tuple[str, str]], str | None, str | None]] = {
         "enum: [free, pro]",
     ),
     "ANONYMOUS_REMOVED": ([("    anonymous: true\n", "")], "  order_placed:", "  order_placed:"),
+    "ATTRIBUTE_NO_LONGER_CLEARABLE": (
+        [(', clearable: true}', "}")],
+        "old_score:",
+        "old_score:",
+    ),
     "DEFAULT_CHANGED": ([("default: web", "default: app")], "channel:", "channel:"),
     "EVENT_DEPRECATED": (
         [
@@ -213,7 +218,7 @@ CASES: dict[str, tuple[list[tuple[str, str]], str | None, str | None]] = {
         None,
     ),
     "ATTRIBUTE_DEPRECATION_ENDED": (
-        [('    old_score: {type: integer, deprecated: "use score"}\n', "")],
+        [('    old_score: {type: integer, deprecated: "use score", clearable: true}\n', "")],
         "old_score:",
         None,
     ),
@@ -258,6 +263,11 @@ CASES: dict[str, tuple[list[tuple[str, str]], str | None, str | None]] = {
         [("code: {type: string}", 'code: {type: [string, "null"]}')],
         "code:",
         "code:",
+    ),
+    "ATTRIBUTE_BECAME_CLEARABLE": (
+        [("    nickname: {type: string}", "    nickname: {type: string, clearable: true}")],
+        "nickname:",
+        "nickname:",
     ),
     "ANONYMOUS_ADDED": (
         [

@@ -125,4 +125,4 @@ def test_value_data_and_payload_keep_their_names(names: ModuleType) -> None:
 def test_every_rename_is_reported() -> None:
     warnings = (GOLDEN / "names" / WARNINGS).read_text(encoding="utf-8")
     renamed = re.findall(r"property '([^']+)' is '([^']+)' in Python", warnings)
-    assert renamed == [("class", "class_"), ("2fa", "field_2fa"), ("self", "self_")]
+    assert renamed == [("class", "class_"), ("2fa", "field_2fa")]

@@ -1,9 +1,11 @@
 """Each shortcut the generator takes for speed gives what the general path gives.
 
 The shortcuts: ASCII names skip the Unicode walk (`names._ascii_words`), plain
-docstring text skips the escaper's loop (`escape.docstring`), string literals
-and natural sort keys come from caches (`escape.py_string`, `layout.natural_key`),
-and the command line pauses the cycle collector for its run (`cli.main`).
+docstring text skips the escaper's loop (`escape.docstring`), string literals,
+natural sort keys and pattern verdicts come from caches (`escape.py_string`,
+`layout.natural_key`, `regex_safety.analyse`, `regex_portable.problem`), YAML
+mapping keys are interned (`source.py`, which diff's cache relies on instead of
+re-interning paths), and the command line pauses the cycle collector (`cli.main`).
 Each is checked against the path it short-cuts, on generated text that hits the
 edges (controls, quotes, backslashes, tabs, newlines, digits, case changes).
 """
@@ -14,11 +16,13 @@ import gc
 import string
 from pathlib import Path
 
+import pytest
 from helpers import MINIMAL
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ciogen import cli, escape, layout, names
+from ciogen import cli, diff_cache, escape, layout, names, regex_portable, regex_safety
+from ciogen.source import load_source
 
 ASCII = st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=40)
 # Mostly what plans hold (letters, digits, separators, quotes), with every ASCII control.
@@ -70,3 +74,29 @@ def test_the_command_line_restores_the_cycle_collector(tmp_path: Path) -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+PATTERNS = ["^[A-Z]{3}-[0-9]+$", "(a+)+$", "^(?P<x>a)$", "(?i)abc", "[a-z]*[a-z]*x", ".*"]
+
+
+def test_cached_pattern_verdicts_are_the_analysed_ones() -> None:
+    for pattern in PATTERNS * 2:  # the second round is answered from the caches
+        assert regex_safety.analyse(pattern) == regex_safety.analyse.__wrapped__(pattern)
+        assert regex_portable.problem(pattern) == regex_portable.problem.__wrapped__(pattern)
+    assert regex_safety.problem("(a+)+$", None) is not None  # still refused when cached
+
+
+def test_mapping_keys_are_interned_and_diff_reads_the_same_from_its_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = MINIMAL.replace("  signed_up:", "  signed_up:\n    deprecated: true") + (
+        "  logged_in:\n    description: x\n    properties:\n      method: {type: string}\n"
+    )
+    src = load_source(text, "taxonomy.yaml")
+    first, second = src.data["events"]["signed_up"], src.data["events"]["logged_in"]
+    assert next(k for k in first["properties"]) is next(k for k in second["properties"])
+    monkeypatch.setenv("CIOGEN_CACHE_DIR", str(tmp_path))
+    built = diff_cache.load_text(text, "taxonomy.yaml")  # built, then stored
+    cached = diff_cache.load_text(text, "taxonomy.yaml")  # read back
+    assert list(tmp_path.glob("diff-*.pickle"))
+    assert cached == built

@@ -14,7 +14,7 @@ get_client().event_2nd_event("42")
 import typing as _t
 
 from . import models as _models
-from ._checks import ValidationError
+from ._checks import CLEAR, ClearType, ValidationError
 from ._runtime import (
     ClientClosedError,
     ClientConfig,
@@ -52,10 +52,12 @@ if _t.TYPE_CHECKING:
     )
 
 __all__ = [
+    "CLEAR",
     "EVENT_TYPES",
     "AnyEvent",
     "ArgerEreignis",
     "Class",
+    "ClearType",
     "Client",
     "ClientClosedError",
     "ClientConfig",

@@ -85,7 +85,9 @@ class Client(BaseClient):
 
         Every attribute is optional here; each one given is checked against the plan.
         Customer.io is told (`_update: true`) not to create a new person if none
-        matches, so a typo in an identifier cannot create a stray profile.
+        matches, so a typo in an identifier cannot create a stray profile. `None` (the
+        default) leaves an attribute as it is; `CLEAR` removes an attribute the plan
+        marks `clearable: true` (it is sent as null).
 
         Queued, not sent before returning (`mode="sync"`: sent, `DeliveryError` on failure).
 
@@ -206,31 +208,38 @@ class Client(BaseClient):
 
     def class_(
         self,
-        person: str | Person,
+        _person: str | Person,
+        /,
         *,
         def_: _m.For,
         field_1st: str,
         lambda_: _m.Model1stChoice | None = None,
-        person_: str | None = None,
+        notes: str | None = None,
+        person: str | None = None,
         recipient: str | None = None,
-        timestamp_: _dt.datetime | None = None,
-        with_dash: int | None = None,
         timestamp: _dt.datetime | None = None,
+        with_dash: int | None = None,
+        timestamp_: _dt.datetime | None = None,
     ) -> str:
         """An event named `class`: \""" closes nothing. \\ \\\\ \\n {braces} {{jinja}} {% raw %}
 
         Queued, not sent before returning (`mode="sync"`: sent, `DeliveryError` on failure).
 
         Args:
-            person: A person id (`str`) or a `Person` (id, email or cio_id).
+            _person: A person id (`str`) or a `Person` (id, email or cio_id).
             def_: An enum named like a keyword; values that break naive quoting. \"""
             field_1st: pattern of quotes and backslashes
             lambda_: A definition with a leading digit and a dash.\\
-            person_: The plan's `person` property.
+            notes: \\N{BULLET} not a bullet; bell\x07, escape\x1b[31m, bidi \u202eevil\u202c,
+                zero\u200bwidth, blank\u3164 and a line that goes on and on well past the margin of
+                one hundred columns so that it must be wrapped, ending in quotes \"""
+                Deprecated: notes move to the person \""" \\
+                Examples: '\"""', "\\\\".
+            person: The plan's `person` property.
             recipient: The plan's `recipient` property.
-            timestamp_: The plan's `timestamp` property.
+            timestamp: The plan's `timestamp` property.
             with_dash: The plan's `with-dash` property.
-            timestamp: When it happened (timezone-aware); defaults to now.
+            timestamp_: When it happened (timezone-aware); defaults to now.
 
         Returns:
             The event's ULID, sent as its `id`: a retried copy is dropped as a duplicate.
@@ -244,12 +253,13 @@ class Client(BaseClient):
             def_=def_,
             field_1st=field_1st,
             lambda_=lambda_,
-            person_=person_,
+            notes=notes,
+            person=person,
             recipient=recipient,
-            timestamp_=timestamp_,
+            timestamp=timestamp,
             with_dash=with_dash,
         ).to_payload()
-        return self._track(person, "class", _data, timestamp)
+        return self._track(_person, "class", _data, timestamp_)
 
     def flush_event(
         self,

@@ -24,6 +24,7 @@ import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 from ._checks import ValidationError
 
 if _t.TYPE_CHECKING:
@@ -79,13 +80,13 @@ class PersonAttributes(_c.Model):
     ) -> None:
         _v: _t.Any
         if cio_subscription_preferences is not None:
-            _c.check_string(cio_subscription_preferences, "attributes.cio_subscription_preferences")
+            _r.check_string(cio_subscription_preferences, "attributes.cio_subscription_preferences")
         if first_name is not None:
-            _c.check_string(first_name, "attributes.first-name")
+            _r.check_string(first_name, "attributes.first-name")
         if u65e5_u672c_u8a9e is not None:
-            _c.check_string(u65e5_u672c_u8a9e, "attributes.日本語")
+            _r.check_string(u65e5_u672c_u8a9e, "attributes.日本語")
         if unicode_name is not None:
-            _c.check_string(unicode_name, "attributes.Ünïcödé Näme")
+            _r.check_string(unicode_name, "attributes.Ünïcödé Näme")
         _set(self, "cio_subscription_preferences", cio_subscription_preferences)
         _set(self, "first_name", first_name)
         _set(self, "u65e5_u672c_u8a9e", u65e5_u672c_u8a9e)
@@ -142,13 +143,13 @@ class PersonAttributesUpdate(_c.Model):
     ) -> None:
         _v: _t.Any
         if cio_subscription_preferences is not None:
-            _c.check_string(cio_subscription_preferences, "attributes.cio_subscription_preferences")
+            _r.check_string(cio_subscription_preferences, "attributes.cio_subscription_preferences")
         if first_name is not None:
-            _c.check_string(first_name, "attributes.first-name")
+            _r.check_string(first_name, "attributes.first-name")
         if u65e5_u672c_u8a9e is not None:
-            _c.check_string(u65e5_u672c_u8a9e, "attributes.日本語")
+            _r.check_string(u65e5_u672c_u8a9e, "attributes.日本語")
         if unicode_name is not None:
-            _c.check_string(unicode_name, "attributes.Ünïcödé Näme")
+            _r.check_string(unicode_name, "attributes.Ünïcödé Näme")
         _set(self, "cio_subscription_preferences", cio_subscription_preferences)
         _set(self, "first_name", first_name)
         _set(self, "u65e5_u672c_u8a9e", u65e5_u672c_u8a9e)

@@ -68,9 +68,10 @@ def class_() -> _st.SearchStrategy[_m.Class]:
         ),
         field_1st=_s.strings(pattern='["\'\\\\]+'),
         lambda_=_s.optional(model1st_choice()),
-        person_=_s.optional(_st.text()),
+        notes=_s.optional(_st.one_of(_st.sampled_from(('"""', "\\")), _st.text())),
+        person=_s.optional(_st.text()),
         recipient=_s.optional(_s.strings(format="email")),
-        timestamp_=_s.optional(_s.timestamps()),
+        timestamp=_s.optional(_s.timestamps()),
         with_dash=_s.optional(_s.integers(minimum=0)),
     ).filter(_s.fits)
 
@@ -118,7 +119,7 @@ def model1st_choice() -> _st.SearchStrategy[_m.Model1stChoice]:
         _m.Model1stChoice,
         from_=_st.text(),
         import_=_s.optional(_s.integers(minimum=-5, exclusive_maximum=10)),
-        self_=_s.optional(_st.booleans()),
+        self=_s.optional(_st.booleans()),
         to_payload_=_s.optional(_s.numbers()),
     )
 

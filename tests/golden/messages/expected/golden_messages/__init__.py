@@ -15,7 +15,7 @@ import importlib as _importlib
 import typing as _t
 
 from . import models as _models
-from ._checks import ValidationError
+from ._checks import CLEAR, ClearType, ValidationError
 from ._runtime import (
     ClientClosedError,
     ClientConfig,
@@ -63,6 +63,7 @@ if _t.TYPE_CHECKING:
     )
 
 __all__ = [
+    "CLEAR",
     "EVENT_TYPES",
     "AnswerLost",
     "AnyEvent",
@@ -71,6 +72,7 @@ __all__ = [
     "AppError",
     "AppResponse",
     "ClassMessageData",
+    "ClearType",
     "Client",
     "ClientClosedError",
     "ClientConfig",

@@ -18,6 +18,7 @@ import re as _re
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 
 __all__ = [
     "ClassMessageData",
@@ -56,9 +57,9 @@ class PasswordResetMessageData(_c.Model):
 
     def __init__(self, *, reset_url: str, expires_in_minutes: int | None = 60) -> None:
         _v: _t.Any
-        _c.check_string(reset_url, "password_reset.reset_url", format=(_c.is_uri, "uri"))
+        _r.check_string(reset_url, "password_reset.reset_url", format=(_c.is_uri, "uri"))
         if expires_in_minutes is not None:
-            _c.check_number(
+            _r.check_number(
                 expires_in_minutes, "password_reset.expires_in_minutes", integer=True, minimum=5
             )
         _set(self, "reset_url", reset_url)
@@ -92,9 +93,9 @@ class ReceiptMessageDataLineItemsItem(_c.Model):
 
     def __init__(self, *, quantity: int, sku: str, unit_price: float | _dec.Decimal) -> None:
         _v: _t.Any
-        _c.check_number(quantity, "receipt.line_items[].quantity", integer=True, minimum=1)
-        _c.check_string(sku, "receipt.line_items[].sku", min_length=1)
-        _c.check_number(unit_price, "receipt.line_items[].unit_price", minimum=0)
+        _r.check_number(quantity, "receipt.line_items[].quantity", integer=True, minimum=1)
+        _r.check_string(sku, "receipt.line_items[].sku", min_length=1)
+        _r.check_number(unit_price, "receipt.line_items[].unit_price", minimum=0)
         _set(self, "quantity", quantity)
         _set(self, "sku", sku)
         _set(self, "unit_price", unit_price)
@@ -136,10 +137,10 @@ class ReceiptMessageData(_c.Model):
         paid_at: _dt.datetime,
     ) -> None:
         _v: _t.Any
-        _c.check_list(
+        _r.check_list(
             line_items, "receipt.line_items", min_items=1, of=ReceiptMessageDataLineItemsItem
         )
-        _c.check_string(order_id, "receipt.order_id")
+        _r.check_string(order_id, "receipt.order_id")
         _v = paid_at
         if not isinstance(_v, _dt.datetime):
             raise _c.fail("receipt.paid_at", "type", "must be a datetime", _v)
@@ -216,7 +217,7 @@ class LoginCodeMessageData(_c.Model):
 
     def __init__(self, *, code: str) -> None:
         _v: _t.Any
-        _c.check_string(code, "login_code.code", pattern=_PATTERN_0)
+        _r.check_string(code, "login_code.code", pattern=_PATTERN_0)
         _set(self, "code", code)
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -285,7 +286,7 @@ class WhatsappHelloMessageData(_c.Model):
     def __init__(self, *, name: str | None = None) -> None:
         _v: _t.Any
         if name is not None:
-            _c.check_string(name, "whatsapp_hello.name")
+            _r.check_string(name, "whatsapp_hello.name")
         _set(self, "name", name)
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -307,34 +308,34 @@ class WhatsappHelloMessageData(_c.Model):
 class ClassMessageData(_c.Model):
     """Hostile: a keyword name, \"""quotes\""" and a \\ backslash; an id with quotes."""
 
-    __slots__ = ("data", "from_", "options", "self_")
+    __slots__ = ("data", "from_", "options", "self")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"data", "from", "options", "self"})
     data: str | None
     from_: str | None
     options: str | None
-    self_: int | None
+    self: int | None
 
     def __init__(
-        self,
+        _self,
         *,
         data: str | None = None,
         from_: str | None = None,
         options: str | None = None,
-        self_: int | None = None,
+        self: int | None = None,
     ) -> None:
         _v: _t.Any
         if data is not None:
-            _c.check_string(data, "class.data")
+            _r.check_string(data, "class.data")
         if from_ is not None:
-            _c.check_string(from_, "class.from")
+            _r.check_string(from_, "class.from")
         if options is not None:
-            _c.check_string(options, "class.options")
-        if self_ is not None:
-            _c.check_number(self_, "class.self", integer=True)
-        _set(self, "data", data)
-        _set(self, "from_", from_)
-        _set(self, "options", options)
-        _set(self, "self_", self_)
+            _r.check_string(options, "class.options")
+        if self is not None:
+            _r.check_number(self, "class.self", integer=True)
+        _set(_self, "data", data)
+        _set(_self, "from_", from_)
+        _set(_self, "options", options)
+        _set(_self, "self", self)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -345,8 +346,8 @@ class ClassMessageData(_c.Model):
             _payload["from"] = self.from_
         if self.options is not None:
             _payload["options"] = self.options
-        if self.self_ is not None:
-            _payload["self"] = self.self_
+        if self.self is not None:
+            _payload["self"] = self.self
         return _payload
 
     @classmethod
@@ -357,7 +358,7 @@ class ClassMessageData(_c.Model):
             data=_data.get("data"),
             from_=_data.get("from"),
             options=_data.get("options"),
-            self_=_c.load_int(_data.get("self")),
+            self=_c.load_int(_data.get("self")),
         )
 
 
@@ -372,7 +373,7 @@ class FromBroadcastData(_c.Model):
     def __init__(self, *, data: str | None = None, options: bool | None = None) -> None:
         _v: _t.Any
         if data is not None:
-            _c.check_string(data, "from._data")
+            _r.check_string(data, "from._data")
         _v = options
         if _v is not None and (not isinstance(_v, bool)):
             raise _c.fail("from.options", "type", "must be a boolean", _v)

@@ -38,13 +38,13 @@ class AppClient(BaseAppClient):
     """Typed App API client of the Messages plan: messages and broadcasts."""
 
     def send_class(
-        self,
+        _self,
         *,
         identifiers: Person,
         data: str | None = None,
         from_: str | None = None,
         options: str | None = None,
-        self_: int | None = None,
+        self: int | None = None,
         send_at: _dt.datetime | None = None,
         language: str | None = None,
         disable_message_retention: bool | None = None,
@@ -60,7 +60,7 @@ class AppClient(BaseAppClient):
             data: `{{trigger.data}}` in the template.
             from_: `{{trigger.from}}` in the template.
             options: `{{trigger.options}}` in the template.
-            self_: `{{trigger.self}}` in the template.
+            self: `{{trigger.self}}` in the template.
             identifiers: The person the message is for (Person.id(...), Person.email(...)).
             send_at: Send later, at this aware datetime (Unix seconds on the wire).
             language: The template translation to use, e.g. 'fr'.
@@ -73,7 +73,7 @@ class AppClient(BaseAppClient):
             data=data,
             from_=from_,
             options=options,
-            self_=self_,
+            self=self,
         ).to_payload()
         _options: dict[str, object] = {
             "identifiers": identifiers,
@@ -84,7 +84,7 @@ class AppClient(BaseAppClient):
             "to": to,
             "send_to_unsubscribed": send_to_unsubscribed,
         }
-        return self._send_message("sms", 'it\'s "odd" \\ id', _data, _options)
+        return _self._send_message("sms", 'it\'s "odd" \\ id', _data, _options)
 
     def send_inbox_note(
         self,

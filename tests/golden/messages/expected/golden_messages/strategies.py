@@ -58,7 +58,7 @@ def class_message_data() -> _st.SearchStrategy[_m.ClassMessageData]:
         data=_s.optional(_st.text()),
         from_=_s.optional(_st.text()),
         options=_s.optional(_st.text()),
-        self_=_s.optional(_s.integers()),
+        self=_s.optional(_s.integers()),
     )
 
 

@@ -84,7 +84,9 @@ class Client(BaseClient):
 
         Every attribute is optional here; each one given is checked against the plan.
         Customer.io is told (`_update: true`) not to create a new person if none
-        matches, so a typo in an identifier cannot create a stray profile.
+        matches, so a typo in an identifier cannot create a stray profile. `None` (the
+        default) leaves an attribute as it is; `CLEAR` removes an attribute the plan
+        marks `clearable: true` (it is sent as null).
 
         Queued, not sent before returning (`mode="sync"`: sent, `DeliveryError` on failure).
 
@@ -168,7 +170,7 @@ class Client(BaseClient):
         return self._track_anonymous(anonymous_id, event.EVENT_NAME, event.to_payload(), timestamp)
 
     def order_completed(
-        self,
+        _self,
         person: str | Person,
         *,
         data: str,
@@ -178,7 +180,7 @@ class Client(BaseClient):
         event: str | None = None,
         field_2fa: bool | None = None,
         payload: str | None = None,
-        self_: str | None = None,
+        self: str | None = None,
         v: bool | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> str:
@@ -195,7 +197,7 @@ class Client(BaseClient):
             event: The plan's `event` property.
             field_2fa: The plan's `2fa` property.
             payload: The plan's `payload` property.
-            self_: The plan's `self` property.
+            self: The plan's `self` property.
             v: The plan's `_v` property.
             timestamp: When it happened (timezone-aware); defaults to now.
 
@@ -215,13 +217,13 @@ class Client(BaseClient):
             event=event,
             field_2fa=field_2fa,
             payload=payload,
-            self_=self_,
+            self=self,
             v=v,
         ).to_payload()
-        return self._track(person, "Order Completed", _data, timestamp)
+        return _self._track(person, "Order Completed", _data, timestamp)
 
     def order_completed_anonymous(
-        self,
+        _self,
         anonymous_id: str,
         *,
         data: str,
@@ -231,7 +233,7 @@ class Client(BaseClient):
         event: str | None = None,
         field_2fa: bool | None = None,
         payload: str | None = None,
-        self_: str | None = None,
+        self: str | None = None,
         v: bool | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> str:
@@ -251,7 +253,7 @@ class Client(BaseClient):
             event: The plan's `event` property.
             field_2fa: The plan's `2fa` property.
             payload: The plan's `payload` property.
-            self_: The plan's `self` property.
+            self: The plan's `self` property.
             v: The plan's `_v` property.
             timestamp: When it happened (timezone-aware); defaults to now.
 
@@ -271,10 +273,10 @@ class Client(BaseClient):
             event=event,
             field_2fa=field_2fa,
             payload=payload,
-            self_=self_,
+            self=self,
             v=v,
         ).to_payload()
-        return self._track_anonymous(anonymous_id, "Order Completed", _data, timestamp)
+        return _self._track_anonymous(anonymous_id, "Order Completed", _data, timestamp)
 
 
 _singleton: Singleton[Client] = Singleton(Client, default_region=DEFAULT_REGION)

@@ -25,6 +25,7 @@ import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 from ._checks import ValidationError
 
 if _t.TYPE_CHECKING:
@@ -61,13 +62,13 @@ class PersonAttributes(_c.Model):
         payload: str | None = None,
     ) -> None:
         _v: _t.Any
-        _c.check_number(value, "attributes.value")
+        _r.check_number(value, "attributes.value")
         if attributes is not None:
-            _c.check_string(attributes, "attributes.attributes")
+            _r.check_string(attributes, "attributes.attributes")
         if data is not None:
-            _c.check_string(data, "attributes.data")
+            _r.check_string(data, "attributes.data")
         if payload is not None:
-            _c.check_string(payload, "attributes.payload")
+            _r.check_string(payload, "attributes.payload")
         _set(self, "value", value)
         _set(self, "attributes", attributes)
         _set(self, "data", data)
@@ -116,13 +117,13 @@ class PersonAttributesUpdate(_c.Model):
     ) -> None:
         _v: _t.Any
         if value is not None:
-            _c.check_number(value, "attributes.value")
+            _r.check_number(value, "attributes.value")
         if attributes is not None:
-            _c.check_string(attributes, "attributes.attributes")
+            _r.check_string(attributes, "attributes.attributes")
         if data is not None:
-            _c.check_string(data, "attributes.data")
+            _r.check_string(data, "attributes.data")
         if payload is not None:
-            _c.check_string(payload, "attributes.payload")
+            _r.check_string(payload, "attributes.payload")
         _set(self, "value", value)
         _set(self, "attributes", attributes)
         _set(self, "data", data)

@@ -52,7 +52,7 @@ def order_completed() -> _st.SearchStrategy[_m.OrderCompleted]:
         event=_s.optional(_st.text()),
         field_2fa=_s.optional(_st.booleans()),
         payload=_s.optional(_st.text()),
-        self_=_s.optional(_st.text()),
+        self=_s.optional(_st.text()),
         v=_s.optional(_st.booleans()),
     ).filter(_s.fits)
 

@@ -14,7 +14,7 @@ get_client().order_shipped("42", shipment=..., shipped_at=...)
 import typing as _t
 
 from . import models as _models
-from ._checks import ValidationError
+from ._checks import CLEAR, ClearType, ValidationError
 from ._runtime import (
     ClientClosedError,
     ClientConfig,
@@ -49,10 +49,12 @@ if _t.TYPE_CHECKING:
     )
 
 __all__ = [
+    "CLEAR",
     "EVENT_TYPES",
     "Address",
     "AddressGeo",
     "AnyEvent",
+    "ClearType",
     "Client",
     "ClientClosedError",
     "ClientConfig",

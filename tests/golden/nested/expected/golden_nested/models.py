@@ -26,6 +26,7 @@ import re as _re
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 from ._checks import ValidationError
 
 if _t.TYPE_CHECKING:
@@ -64,8 +65,8 @@ class AddressGeo(_c.Model):
 
     def __init__(self, *, lat: float | _dec.Decimal, lon: float | _dec.Decimal) -> None:
         _v: _t.Any
-        _c.check_number(lat, "address.geo.lat", minimum=-90, maximum=90)
-        _c.check_number(lon, "address.geo.lon", minimum=-180, maximum=180)
+        _r.check_number(lat, "address.geo.lat", minimum=-90, maximum=90)
+        _r.check_number(lon, "address.geo.lon", minimum=-180, maximum=180)
         _set(self, "lat", lat)
         _set(self, "lon", lon)
 
@@ -98,12 +99,12 @@ class Address(_c.Model):
         self, *, country: str, street: str, city: str | None = None, geo: AddressGeo | None = None
     ) -> None:
         _v: _t.Any
-        _c.check_string(country, "address.country", pattern=_PATTERN_0)
-        _c.check_string(street, "address.street", min_length=1)
+        _r.check_string(country, "address.country", pattern=_PATTERN_0)
+        _r.check_string(street, "address.street", min_length=1)
         if city is not None:
-            _c.check_string(city, "address.city")
+            _r.check_string(city, "address.city")
         if geo is not None:
-            _c.check_instance(geo, "address.geo", AddressGeo)
+            _r.check_instance(geo, "address.geo", AddressGeo)
         _set(self, "country", country)
         _set(self, "street", street)
         _set(self, "city", city)
@@ -140,9 +141,9 @@ class PersonAttributes(_c.Model):
 
     def __init__(self, *, email: str, home: Address | None = None) -> None:
         _v: _t.Any
-        _c.check_string(email, "attributes.email", format=(_c.is_email, "email"))
+        _r.check_string(email, "attributes.email", format=(_c.is_email, "email"))
         if home is not None:
-            _c.check_instance(home, "attributes.home", Address)
+            _r.check_instance(home, "attributes.home", Address)
         _set(self, "email", email)
         _set(self, "home", home)
 
@@ -174,9 +175,9 @@ class PersonAttributesUpdate(_c.Model):
     def __init__(self, *, email: str | None = None, home: Address | None = None) -> None:
         _v: _t.Any
         if email is not None:
-            _c.check_string(email, "attributes.email", format=(_c.is_email, "email"))
+            _r.check_string(email, "attributes.email", format=(_c.is_email, "email"))
         if home is not None:
-            _c.check_instance(home, "attributes.home", Address)
+            _r.check_instance(home, "attributes.home", Address)
         _set(self, "email", email)
         _set(self, "home", home)
 

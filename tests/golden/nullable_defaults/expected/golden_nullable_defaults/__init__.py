@@ -14,7 +14,7 @@ get_client().configured("42", note=..., required_with_default=...)
 import typing as _t
 
 from . import models as _models
-from ._checks import ValidationError
+from ._checks import CLEAR, ClearType, ValidationError
 from ._runtime import (
     ClientClosedError,
     ClientConfig,
@@ -45,8 +45,10 @@ if _t.TYPE_CHECKING:
     )
 
 __all__ = [
+    "CLEAR",
     "EVENT_TYPES",
     "AnyEvent",
+    "ClearType",
     "Client",
     "ClientClosedError",
     "ClientConfig",

@@ -14,7 +14,7 @@ get_client().measured("42", count=...)
 import typing as _t
 
 from . import models as _models
-from ._checks import ValidationError
+from ._checks import CLEAR, ClearType, ValidationError
 from ._runtime import (
     ClientClosedError,
     ClientConfig,
@@ -38,8 +38,10 @@ if _t.TYPE_CHECKING:
     from .models import EVENT_TYPES, AnyEvent, Measured, PersonAttributes, PersonAttributesUpdate
 
 __all__ = [
+    "CLEAR",
     "EVENT_TYPES",
     "AnyEvent",
+    "ClearType",
     "Client",
     "ClientClosedError",
     "ClientConfig",

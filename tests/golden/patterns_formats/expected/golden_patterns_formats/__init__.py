@@ -14,7 +14,7 @@ get_client().contacted("42", code=...)
 import typing as _t
 
 from . import models as _models
-from ._checks import ValidationError
+from ._checks import CLEAR, ClearType, ValidationError
 from ._runtime import (
     ClientClosedError,
     ClientConfig,
@@ -38,8 +38,10 @@ if _t.TYPE_CHECKING:
     from .models import EVENT_TYPES, AnyEvent, Contacted, PersonAttributes, PersonAttributesUpdate
 
 __all__ = [
+    "CLEAR",
     "EVENT_TYPES",
     "AnyEvent",
+    "ClearType",
     "Client",
     "ClientClosedError",
     "ClientConfig",

@@ -14,7 +14,7 @@ get_client().cart_viewed("42")
 import typing as _t
 
 from . import models as _models
-from ._checks import ValidationError
+from ._checks import CLEAR, ClearType, ValidationError
 from ._runtime import (
     ClientClosedError,
     ClientConfig,
@@ -49,9 +49,11 @@ if _t.TYPE_CHECKING:
     )
 
 __all__ = [
+    "CLEAR",
     "EVENT_TYPES",
     "AnyEvent",
     "CartViewed",
+    "ClearType",
     "Client",
     "ClientClosedError",
     "ClientConfig",

@@ -25,6 +25,7 @@ import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 from ._checks import ValidationError
 
 if _t.TYPE_CHECKING:
@@ -60,7 +61,7 @@ class ProductDimensions(_c.Model):
     def __init__(self, *, width: float | _dec.Decimal | None = None) -> None:
         _v: _t.Any
         if width is not None:
-            _c.check_number(width, "product.dimensions.width", minimum=0)
+            _r.check_number(width, "product.dimensions.width", minimum=0)
         _set(self, "width", width)
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -100,13 +101,13 @@ class PersonAttributes(_c.Model):
         price: float | _dec.Decimal | None = None,
     ) -> None:
         _v: _t.Any
-        _c.check_string(product_id, "attributes.product_id")
+        _r.check_string(product_id, "attributes.product_id")
         if class_ is not None:
-            _c.check_string(class_, "attributes.class")
+            _r.check_string(class_, "attributes.class")
         if dimensions is not None:
-            _c.check_instance(dimensions, "attributes.dimensions", ProductDimensions)
+            _r.check_instance(dimensions, "attributes.dimensions", ProductDimensions)
         if price is not None:
-            _c.check_number(price, "attributes.price", minimum=0)
+            _r.check_number(price, "attributes.price", minimum=0)
         _set(self, "product_id", product_id)
         _set(self, "class_", class_)
         _set(self, "dimensions", dimensions)
@@ -157,13 +158,13 @@ class PersonAttributesUpdate(_c.Model):
     ) -> None:
         _v: _t.Any
         if product_id is not None:
-            _c.check_string(product_id, "attributes.product_id")
+            _r.check_string(product_id, "attributes.product_id")
         if class_ is not None:
-            _c.check_string(class_, "attributes.class")
+            _r.check_string(class_, "attributes.class")
         if dimensions is not None:
-            _c.check_instance(dimensions, "attributes.dimensions", ProductDimensions)
+            _r.check_instance(dimensions, "attributes.dimensions", ProductDimensions)
         if price is not None:
-            _c.check_number(price, "attributes.price", minimum=0)
+            _r.check_number(price, "attributes.price", minimum=0)
         _set(self, "product_id", product_id)
         _set(self, "class_", class_)
         _set(self, "dimensions", dimensions)

@@ -14,7 +14,7 @@ get_client().bought("42", item=...)
 import typing as _t
 
 from . import models as _models
-from ._checks import ValidationError
+from ._checks import CLEAR, ClearType, ValidationError
 from ._runtime import (
     ClientClosedError,
     ClientConfig,
@@ -45,9 +45,11 @@ if _t.TYPE_CHECKING:
     )
 
 __all__ = [
+    "CLEAR",
     "EVENT_TYPES",
     "AnyEvent",
     "Bought",
+    "ClearType",
     "Client",
     "ClientClosedError",
     "ClientConfig",

@@ -72,7 +72,9 @@ class Client(BaseClient):
 
         Every attribute is optional here; each one given is checked against the plan.
         Customer.io is told (`_update: true`) not to create a new person if none
-        matches, so a typo in an identifier cannot create a stray profile.
+        matches, so a typo in an identifier cannot create a stray profile. `None` (the
+        default) leaves an attribute as it is; `CLEAR` removes an attribute the plan
+        marks `clearable: true` (it is sent as null).
 
         Queued, not sent before returning (`mode="sync"`: sent, `DeliveryError` on failure).
 

@@ -25,6 +25,7 @@ import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 from ._checks import ValidationError
 
 if _t.TYPE_CHECKING:
@@ -54,7 +55,7 @@ class PersonAttributes(_c.Model):
     def __init__(self, *, balance: float | _dec.Decimal | None = None) -> None:
         _v: _t.Any
         if balance is not None:
-            _c.check_number(balance, "attributes.balance", minimum=0)
+            _r.check_number(balance, "attributes.balance", minimum=0)
         _set(self, "balance", balance)
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -84,7 +85,7 @@ class PersonAttributesUpdate(_c.Model):
     def __init__(self, *, balance: float | _dec.Decimal | None = None) -> None:
         _v: _t.Any
         if balance is not None:
-            _c.check_number(balance, "attributes.balance", minimum=0)
+            _r.check_number(balance, "attributes.balance", minimum=0)
         _set(self, "balance", balance)
 
     def to_payload(self) -> dict[str, _t.Any]:

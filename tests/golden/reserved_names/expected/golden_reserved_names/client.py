@@ -32,7 +32,7 @@ class Client(BaseClient):
         self,
         person: str | Person,
         *,
-        anonymous_id_: str | None = None,
+        anonymous_id: str | None = None,
         cio_language: str | None = None,
         class_: str | None = None,
         timestamp: _dt.datetime | None = None,
@@ -48,7 +48,7 @@ class Client(BaseClient):
 
         Args:
             person: A person id (`str`) or a `Person` (id, email or cio_id).
-            anonymous_id_: The plan's `anonymous_id` property.
+            anonymous_id: The plan's `anonymous_id` property.
             cio_language: The plan's `cio_language` property.
             class_: The plan's `class` property.
             timestamp: When the attributes changed (timezone-aware); defaults to now.
@@ -60,7 +60,7 @@ class Client(BaseClient):
             QueueFullError, ClientClosedError: it cannot be queued.
         """
         _attributes = _m.PersonAttributes(
-            anonymous_id_=anonymous_id_,
+            anonymous_id=anonymous_id,
             cio_language=cio_language,
             class_=class_,
         )
@@ -70,7 +70,7 @@ class Client(BaseClient):
         self,
         person: str | Person,
         *,
-        anonymous_id_: str | None = None,
+        anonymous_id: str | None = None,
         cio_language: str | None = None,
         class_: str | None = None,
         timestamp: _dt.datetime | None = None,
@@ -79,13 +79,15 @@ class Client(BaseClient):
 
         Every attribute is optional here; each one given is checked against the plan.
         Customer.io is told (`_update: true`) not to create a new person if none
-        matches, so a typo in an identifier cannot create a stray profile.
+        matches, so a typo in an identifier cannot create a stray profile. `None` (the
+        default) leaves an attribute as it is; `CLEAR` removes an attribute the plan
+        marks `clearable: true` (it is sent as null).
 
         Queued, not sent before returning (`mode="sync"`: sent, `DeliveryError` on failure).
 
         Args:
             person: A person id (`str`) or a `Person` (id, email or cio_id).
-            anonymous_id_: The plan's `anonymous_id` property.
+            anonymous_id: The plan's `anonymous_id` property.
             cio_language: The plan's `cio_language` property.
             class_: The plan's `class` property.
             timestamp: When the attributes changed (timezone-aware); defaults to now.
@@ -98,7 +100,7 @@ class Client(BaseClient):
             ValueError: no attribute given.
         """
         _attributes = _m.PersonAttributesUpdate(
-            anonymous_id_=anonymous_id_,
+            anonymous_id=anonymous_id,
             cio_language=cio_language,
             class_=class_,
         ).to_payload()
@@ -187,14 +189,14 @@ class Client(BaseClient):
         return self._track(person, "1st login", _data, timestamp)
 
     def flush_event(
-        self,
+        _self,
         person: str | Person,
         *,
         l_: str | None = None,
         lambda_: str | None = None,
         recipient: str | None = None,
         reply_to: str | None = None,
-        self_: int | None = None,
+        self: int | None = None,
         to_payload_: bool | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> str:
@@ -208,7 +210,7 @@ class Client(BaseClient):
             lambda_: The plan's `lambda` property.
             recipient: The plan's `recipient` property.
             reply_to: The plan's `reply_to` property.
-            self_: The plan's `self` property.
+            self: The plan's `self` property.
             to_payload_: The plan's `to_payload` property.
             timestamp: When it happened (timezone-aware); defaults to now.
 
@@ -225,10 +227,10 @@ class Client(BaseClient):
             lambda_=lambda_,
             recipient=recipient,
             reply_to=reply_to,
-            self_=self_,
+            self=self,
             to_payload_=to_payload_,
         ).to_payload()
-        return self._track(person, "flush", _data, timestamp)
+        return _self._track(person, "flush", _data, timestamp)
 
     def import_(
         self,

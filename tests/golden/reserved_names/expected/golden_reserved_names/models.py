@@ -24,6 +24,7 @@ import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 from ._checks import ValidationError
 
 if _t.TYPE_CHECKING:
@@ -48,35 +49,35 @@ _set = object.__setattr__
 class PersonAttributes(_c.Model):
     """Person attributes sent by `identify`."""
 
-    __slots__ = ("anonymous_id_", "cio_language", "class_")
+    __slots__ = ("anonymous_id", "cio_language", "class_")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"anonymous_id", "cio_language", "class"})
-    anonymous_id_: str | None
+    anonymous_id: str | None
     cio_language: str | None
     class_: str | None
 
     def __init__(
         self,
         *,
-        anonymous_id_: str | None = None,
+        anonymous_id: str | None = None,
         cio_language: str | None = None,
         class_: str | None = None,
     ) -> None:
         _v: _t.Any
-        if anonymous_id_ is not None:
-            _c.check_string(anonymous_id_, "attributes.anonymous_id")
+        if anonymous_id is not None:
+            _r.check_string(anonymous_id, "attributes.anonymous_id")
         if cio_language is not None:
-            _c.check_string(cio_language, "attributes.cio_language")
+            _r.check_string(cio_language, "attributes.cio_language")
         if class_ is not None:
-            _c.check_string(class_, "attributes.class")
-        _set(self, "anonymous_id_", anonymous_id_)
+            _r.check_string(class_, "attributes.class")
+        _set(self, "anonymous_id", anonymous_id)
         _set(self, "cio_language", cio_language)
         _set(self, "class_", class_)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
-        if self.anonymous_id_ is not None:
-            _payload["anonymous_id"] = self.anonymous_id_
+        if self.anonymous_id is not None:
+            _payload["anonymous_id"] = self.anonymous_id
         if self.cio_language is not None:
             _payload["cio_language"] = self.cio_language
         if self.class_ is not None:
@@ -88,7 +89,7 @@ class PersonAttributes(_c.Model):
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
-            anonymous_id_=_data.get("anonymous_id"),
+            anonymous_id=_data.get("anonymous_id"),
             cio_language=_data.get("cio_language"),
             class_=_data.get("class"),
         )
@@ -97,35 +98,35 @@ class PersonAttributes(_c.Model):
 class PersonAttributesUpdate(_c.Model):
     """A partial update of person attributes: only the fields you pass are sent."""
 
-    __slots__ = ("anonymous_id_", "cio_language", "class_")
+    __slots__ = ("anonymous_id", "cio_language", "class_")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"anonymous_id", "cio_language", "class"})
-    anonymous_id_: str | None
+    anonymous_id: str | None
     cio_language: str | None
     class_: str | None
 
     def __init__(
         self,
         *,
-        anonymous_id_: str | None = None,
+        anonymous_id: str | None = None,
         cio_language: str | None = None,
         class_: str | None = None,
     ) -> None:
         _v: _t.Any
-        if anonymous_id_ is not None:
-            _c.check_string(anonymous_id_, "attributes.anonymous_id")
+        if anonymous_id is not None:
+            _r.check_string(anonymous_id, "attributes.anonymous_id")
         if cio_language is not None:
-            _c.check_string(cio_language, "attributes.cio_language")
+            _r.check_string(cio_language, "attributes.cio_language")
         if class_ is not None:
-            _c.check_string(class_, "attributes.class")
-        _set(self, "anonymous_id_", anonymous_id_)
+            _r.check_string(class_, "attributes.class")
+        _set(self, "anonymous_id", anonymous_id)
         _set(self, "cio_language", cio_language)
         _set(self, "class_", class_)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
-        if self.anonymous_id_ is not None:
-            _payload["anonymous_id"] = self.anonymous_id_
+        if self.anonymous_id is not None:
+            _payload["anonymous_id"] = self.anonymous_id
         if self.cio_language is not None:
             _payload["cio_language"] = self.cio_language
         if self.class_ is not None:
@@ -137,7 +138,7 @@ class PersonAttributesUpdate(_c.Model):
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
-            anonymous_id_=_data.get("anonymous_id"),
+            anonymous_id=_data.get("anonymous_id"),
             cio_language=_data.get("cio_language"),
             class_=_data.get("class"),
         )

@@ -60,7 +60,7 @@ def flush_event() -> _st.SearchStrategy[_m.Flush]:
         lambda_=_s.optional(_st.text()),
         recipient=_s.optional(_s.strings(format="email")),
         reply_to=_s.optional(_st.text()),
-        self_=_s.optional(_s.integers()),
+        self=_s.optional(_s.integers()),
         to_payload_=_s.optional(_st.booleans()),
     ).filter(_s.fits)
 
@@ -82,7 +82,7 @@ def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
     """
     return _st.builds(
         _m.PersonAttributes,
-        anonymous_id_=_s.optional(_st.text()),
+        anonymous_id=_s.optional(_st.text()),
         cio_language=_s.optional(_st.text()),
         class_=_s.optional(_st.text()),
     ).filter(_s.fits)
@@ -96,7 +96,7 @@ def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
     """
     return _st.builds(
         _m.PersonAttributesUpdate,
-        anonymous_id_=_s.optional(_st.text()),
+        anonymous_id=_s.optional(_st.text()),
         cio_language=_s.optional(_st.text()),
         class_=_s.optional(_st.text()),
     ).filter(_s.fits)

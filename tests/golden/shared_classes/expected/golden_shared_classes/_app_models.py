@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 from .models import _SERVICE_VALUES, LineItem, Service
 
 __all__ = [
@@ -34,7 +35,7 @@ class ReceiptMessageData(_c.Model):
 
     def __init__(self, *, line_items: list[LineItem]) -> None:
         _v: _t.Any
-        _c.check_list(line_items, "receipt.line_items", of=LineItem)
+        _r.check_list(line_items, "receipt.line_items", of=LineItem)
         _set(self, "line_items", line_items)
 
     def to_payload(self) -> dict[str, _t.Any]:

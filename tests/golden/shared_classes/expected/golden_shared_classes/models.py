@@ -26,6 +26,7 @@ import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 from ._checks import ValidationError
 
 if _t.TYPE_CHECKING:
@@ -60,8 +61,8 @@ class LineItem(_c.Model):
 
     def __init__(self, *, quantity: int, sku: str) -> None:
         _v: _t.Any
-        _c.check_number(quantity, "line_item.quantity", integer=True, minimum=1)
-        _c.check_string(sku, "line_item.sku", min_length=1)
+        _r.check_number(quantity, "line_item.quantity", integer=True, minimum=1)
+        _r.check_string(sku, "line_item.sku", min_length=1)
         _set(self, "quantity", quantity)
         _set(self, "sku", sku)
 

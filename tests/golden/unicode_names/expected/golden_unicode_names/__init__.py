@@ -14,7 +14,7 @@ get_client().bestellung_aufgegeben("42")
 import typing as _t
 
 from . import models as _models
-from ._checks import ValidationError
+from ._checks import CLEAR, ClearType, ValidationError
 from ._runtime import (
     ClientClosedError,
     ClientConfig,
@@ -45,9 +45,11 @@ if _t.TYPE_CHECKING:
     )
 
 __all__ = [
+    "CLEAR",
     "EVENT_TYPES",
     "AnyEvent",
     "BestellungAufgegeben",
+    "ClearType",
     "Client",
     "ClientClosedError",
     "ClientConfig",

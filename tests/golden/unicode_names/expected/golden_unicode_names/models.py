@@ -24,6 +24,7 @@ import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 from ._checks import ValidationError
 
 if _t.TYPE_CHECKING:
@@ -54,9 +55,9 @@ class PersonAttributes(_c.Model):
     def __init__(self, *, prenom: str | None = None, strasse: str | None = None) -> None:
         _v: _t.Any
         if prenom is not None:
-            _c.check_string(prenom, "attributes.prénom")
+            _r.check_string(prenom, "attributes.prénom")
         if strasse is not None:
-            _c.check_string(strasse, "attributes.Straße")
+            _r.check_string(strasse, "attributes.Straße")
         _set(self, "prenom", prenom)
         _set(self, "strasse", strasse)
 
@@ -90,9 +91,9 @@ class PersonAttributesUpdate(_c.Model):
     def __init__(self, *, prenom: str | None = None, strasse: str | None = None) -> None:
         _v: _t.Any
         if prenom is not None:
-            _c.check_string(prenom, "attributes.prénom")
+            _r.check_string(prenom, "attributes.prénom")
         if strasse is not None:
-            _c.check_string(strasse, "attributes.Straße")
+            _r.check_string(strasse, "attributes.Straße")
         _set(self, "prenom", prenom)
         _set(self, "strasse", strasse)
 

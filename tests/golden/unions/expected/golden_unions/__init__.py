@@ -14,7 +14,7 @@ get_client().order_paid("42", payment=...)
 import typing as _t
 
 from . import models as _models
-from ._checks import ValidationError
+from ._checks import CLEAR, ClearType, ValidationError
 from ._runtime import (
     ClientClosedError,
     ClientConfig,
@@ -54,10 +54,12 @@ if _t.TYPE_CHECKING:
     )
 
 __all__ = [
+    "CLEAR",
     "EVENT_TYPES",
     "AnyEvent",
     "Card",
     "CardMethod",
+    "ClearType",
     "Client",
     "ClientClosedError",
     "ClientConfig",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "LegacySignup",
@@ -38,7 +39,7 @@ class LegacySignup(_c.Model):
     def __init__(self, *, source: str | None = None) -> None:
         _v: _t.Any
         if source is not None:
-            _c.check_string(source, "legacy_signup.source")
+            _r.check_string(source, "legacy_signup.source")
         if source is not None:
             _c.warn_deprecated("legacy_signup.source is deprecated", 3)
         _set(self, "source", source)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "PageSeen",
@@ -37,9 +38,9 @@ class PageSeen(_c.Model):
 
     def __init__(self, *, url: str, referrer: str | None = None) -> None:
         _v: _t.Any
-        _c.check_string(url, "page_seen.url", format=(_c.is_uri, "uri"))
+        _r.check_string(url, "page_seen.url", format=(_c.is_uri, "uri"))
         if referrer is not None:
-            _c.check_string(referrer, "page_seen.referrer")
+            _r.check_string(referrer, "page_seen.referrer")
         if referrer is not None:
             _c.warn_deprecated("use url's query instead", 3)
         _set(self, "url", url)

@@ -38,6 +38,7 @@ MUTATIONS: list[_s.Mutation] = [
         "birthday",
         "attributes.birthday",
         ("type", _s.here(_s.wrong_type("date"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -46,6 +47,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.trial_ends_at",
         ("type", _s.here(_s.wrong_type("timestamp"))),
         ("timezone", _s.here(_s.naive_datetimes())),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -53,6 +55,7 @@ MUTATIONS: list[_s.Mutation] = [
         "birthday",
         "attributes.birthday",
         ("type", _s.here(_s.wrong_type("date"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -61,6 +64,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.trial_ends_at",
         ("type", _s.here(_s.wrong_type("timestamp"))),
         ("timezone", _s.here(_s.naive_datetimes())),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.TrialStarted,

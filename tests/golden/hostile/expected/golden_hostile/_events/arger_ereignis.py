@@ -16,6 +16,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "ArgerEreignis",
@@ -40,7 +41,7 @@ class ArgerEreignis(_c.Model):
     ) -> None:
         _v: _t.Any
         if grosse is not None:
-            _c.check_number(grosse, "Ärger-Ereignis.größe", exclusive_minimum=0, maximum=1.5)
+            _r.check_number(grosse, "Ärger-Ereignis.größe", exclusive_minimum=0, maximum=1.5)
         _v = list_
         if _v is not None:
             if not isinstance(_v, list):

@@ -18,6 +18,7 @@ import re as _re
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "Class",
@@ -37,44 +38,44 @@ _PATTERN_0 = _re.compile('["\'\\\\]+')
 class Model1stChoice(_c.Model):
     """A definition with a leading digit and a dash.\\"""
 
-    __slots__ = ("from_", "import_", "self_", "to_payload_")
+    __slots__ = ("from_", "import_", "self", "to_payload_")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"from", "import", "self", "to_payload"})
     from_: str
     import_: int | None
-    self_: bool | None
+    self: bool | None
     to_payload_: float | _dec.Decimal | None
 
     def __init__(
-        self,
+        _self,
         *,
         from_: str,
         import_: int | None = None,
-        self_: bool | None = None,
+        self: bool | None = None,
         to_payload_: float | _dec.Decimal | None = None,
     ) -> None:
         _v: _t.Any
-        _c.check_string(from_, "1st-choice.from")
+        _r.check_string(from_, "1st-choice.from")
         if import_ is not None:
-            _c.check_number(
+            _r.check_number(
                 import_, "1st-choice.import", integer=True, minimum=-5, exclusive_maximum=10
             )
-        _v = self_
+        _v = self
         if _v is not None and (not isinstance(_v, bool)):
             raise _c.fail("1st-choice.self", "type", "must be a boolean", _v)
         if to_payload_ is not None:
-            _c.check_number(to_payload_, "1st-choice.to_payload")
-        _set(self, "from_", from_)
-        _set(self, "import_", import_)
-        _set(self, "self_", self_)
-        _set(self, "to_payload_", to_payload_)
+            _r.check_number(to_payload_, "1st-choice.to_payload")
+        _set(_self, "from_", from_)
+        _set(_self, "import_", import_)
+        _set(_self, "self", self)
+        _set(_self, "to_payload_", to_payload_)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"from": self.from_}
         if self.import_ is not None:
             _payload["import"] = self.import_
-        if self.self_ is not None:
-            _payload["self"] = self.self_
+        if self.self is not None:
+            _payload["self"] = self.self
         if self.to_payload_ is not None:
             _payload["to_payload"] = self.to_payload_
         return _payload
@@ -86,20 +87,27 @@ class Model1stChoice(_c.Model):
         return cls(
             from_=_data["from"],
             import_=_c.load_int(_data.get("import")),
-            self_=_data.get("self"),
+            self=_data.get("self"),
             to_payload_=_data.get("to_payload"),
         )
 
 
 class Class(_c.Model):
-    """An event named `class`: \""" closes nothing. \\ \\\\ \\n {braces} {{jinja}} {% raw %}"""
+    """An event named `class`: \""" closes nothing. \\ \\\\ \\n {braces} {{jinja}} {% raw %}
 
-    __slots__ = ("def_", "field_1st", "lambda_", "person_", "recipient", "timestamp_", "with_dash")
+    Examples from the plan:
+
+    * notes: '\"""', "\\\\"
+    """
+
+    __slots__ = (
+        "def_", "field_1st", "lambda_", "notes", "person", "recipient", "timestamp", "with_dash"
+    )
     EVENT_NAME: _t.ClassVar[str] = "class"
     ANONYMOUS: _t.ClassVar[bool] = False
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
-        {"def", "1st", "lambda", "person", "recipient", "timestamp", "with-dash"}
+        {"def", "1st", "lambda", "notes", "person", "recipient", "timestamp", "with-dash"}
     )
     def_: For
     """An enum named like a keyword; values that break naive quoting. \"\"\""""
@@ -107,9 +115,16 @@ class Class(_c.Model):
     """pattern of quotes and backslashes"""
     lambda_: Model1stChoice | None
     """A definition with a leading digit and a dash.\\"""
-    person_: str | None
+    notes: str | None
+    """\\N{BULLET} not a bullet; bell\x07, escape\x1b[31m, bidi \u202eevil\u202c, zero\u200bwidth,
+    blank\u3164 and a line that goes on and on well past the margin of one hundred columns so that
+    it must be wrapped, ending in quotes \"""
+    Deprecated: notes move to the person \""" \\
+    Examples: '\"""', "\\\\".
+    """
+    person: str | None
     recipient: str | None
-    timestamp_: _dt.datetime | None
+    timestamp: _dt.datetime | None
     with_dash: int | None
 
     def __init__(
@@ -118,9 +133,10 @@ class Class(_c.Model):
         def_: For,
         field_1st: str,
         lambda_: Model1stChoice | None = None,
-        person_: str | None = None,
+        notes: str | None = None,
+        person: str | None = None,
         recipient: str | None = None,
-        timestamp_: _dt.datetime | None = None,
+        timestamp: _dt.datetime | None = None,
         with_dash: int | None = None,
     ) -> None:
         _v: _t.Any
@@ -132,14 +148,18 @@ class Class(_c.Model):
                 'must be one of \'a"b\', "c\'d", "e\\\\f", \'"""\', "{}", "line\\nbreak", "", "ünï", "None"',
                 _v,
             )
-        _c.check_string(field_1st, "class.1st", pattern=_PATTERN_0)
+        _r.check_string(field_1st, "class.1st", pattern=_PATTERN_0)
         if lambda_ is not None:
-            _c.check_instance(lambda_, "class.lambda", Model1stChoice)
-        if person_ is not None:
-            _c.check_string(person_, "class.person")
+            _r.check_instance(lambda_, "class.lambda", Model1stChoice)
+        if notes is not None:
+            _r.check_string(notes, "class.notes")
+        if notes is not None:
+            _c.warn_deprecated('notes move to the person """ \\', 3)
+        if person is not None:
+            _r.check_string(person, "class.person")
         if recipient is not None:
-            _c.check_string(recipient, "class.recipient", format=(_c.is_email, "email"))
-        _v = timestamp_
+            _r.check_string(recipient, "class.recipient", format=(_c.is_email, "email"))
+        _v = timestamp
         if _v is not None:
             if not isinstance(_v, _dt.datetime):
                 raise _c.fail("class.timestamp", "type", "must be a datetime", _v)
@@ -151,13 +171,14 @@ class Class(_c.Model):
                     _v,
                 )
         if with_dash is not None:
-            _c.check_number(with_dash, "class.with-dash", integer=True, minimum=0)
+            _r.check_number(with_dash, "class.with-dash", integer=True, minimum=0)
         _set(self, "def_", def_)
         _set(self, "field_1st", field_1st)
         _set(self, "lambda_", lambda_)
-        _set(self, "person_", person_)
+        _set(self, "notes", notes)
+        _set(self, "person", person)
         _set(self, "recipient", recipient)
-        _set(self, "timestamp_", timestamp_)
+        _set(self, "timestamp", timestamp)
         _set(self, "with_dash", with_dash)
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -165,12 +186,14 @@ class Class(_c.Model):
         _payload: dict[str, _t.Any] = {"def": self.def_, "1st": self.field_1st}
         if self.lambda_ is not None:
             _payload["lambda"] = self.lambda_.to_payload()
-        if self.person_ is not None:
-            _payload["person"] = self.person_
+        if self.notes is not None:
+            _payload["notes"] = self.notes
+        if self.person is not None:
+            _payload["person"] = self.person
         if self.recipient is not None:
             _payload["recipient"] = self.recipient
-        if self.timestamp_ is not None:
-            _payload["timestamp"] = _c.unix(self.timestamp_)
+        if self.timestamp is not None:
+            _payload["timestamp"] = _c.unix(self.timestamp)
         if self.with_dash is not None:
             _payload["with-dash"] = self.with_dash
         return _payload
@@ -183,8 +206,9 @@ class Class(_c.Model):
             def_=_data["def"],
             field_1st=_data["1st"],
             lambda_=_c.load_object(Model1stChoice.from_payload, _data.get("lambda")),
-            person_=_data.get("person"),
+            notes=_data.get("notes"),
+            person=_data.get("person"),
             recipient=_data.get("recipient"),
-            timestamp_=_c.from_unix(_data.get("timestamp"), "class.timestamp"),
+            timestamp=_c.from_unix(_data.get("timestamp"), "class.timestamp"),
             with_dash=_c.load_int(_data.get("with-dash")),
         )

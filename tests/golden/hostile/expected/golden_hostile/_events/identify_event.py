@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "Identify",
@@ -36,7 +37,7 @@ class Identify(_c.Model):
     def __init__(self, *, payload: str | None = None) -> None:
         _v: _t.Any
         if payload is not None:
-            _c.check_string(payload, "identify.payload")
+            _r.check_string(payload, "identify.payload")
         _set(self, "payload", payload)
 
     def to_payload(self) -> dict[str, _t.Any]:

@@ -62,7 +62,7 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.Model1stChoice,
         strategies.model1st_choice,
-        "self_",
+        "self",
         "1st-choice.self",
         ("type", _s.here(_s.wrong_type("boolean"))),
     ),
@@ -79,6 +79,7 @@ MUTATIONS: list[_s.Mutation] = [
         "cio_subscription_preferences",
         "attributes.cio_subscription_preferences",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -86,6 +87,7 @@ MUTATIONS: list[_s.Mutation] = [
         "first_name",
         "attributes.first-name",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -93,6 +95,7 @@ MUTATIONS: list[_s.Mutation] = [
         "u65e5_u672c_u8a9e",
         "attributes.日本語",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -100,6 +103,7 @@ MUTATIONS: list[_s.Mutation] = [
         "unicode_name",
         "attributes.Ünïcödé Näme",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -107,6 +111,7 @@ MUTATIONS: list[_s.Mutation] = [
         "cio_subscription_preferences",
         "attributes.cio_subscription_preferences",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -114,6 +119,7 @@ MUTATIONS: list[_s.Mutation] = [
         "first_name",
         "attributes.first-name",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -121,6 +127,7 @@ MUTATIONS: list[_s.Mutation] = [
         "u65e5_u672c_u8a9e",
         "attributes.日本語",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -128,6 +135,7 @@ MUTATIONS: list[_s.Mutation] = [
         "unicode_name",
         "attributes.Ünïcödé Näme",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.Event2ndEvent,
@@ -177,7 +185,14 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.Class,
         strategies.class_,
-        "person_",
+        "notes",
+        "class.notes",
+        ("type", _s.here(_s.wrong_type("string"))),
+    ),
+    *_s.rules(
+        _m.Class,
+        strategies.class_,
+        "person",
         "class.person",
         ("type", _s.here(_s.wrong_type("string"))),
     ),
@@ -192,7 +207,7 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.Class,
         strategies.class_,
-        "timestamp_",
+        "timestamp",
         "class.timestamp",
         ("type", _s.here(_s.wrong_type("timestamp"))),
         ("timezone", _s.here(_s.naive_datetimes())),

@@ -60,6 +60,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.here(_st.text(min_size=101, max_size=108)),
             ),
         ),
+        ("clearable", _s.clear()),
         alone=True,
     ),
     *_s.rules(
@@ -82,6 +83,7 @@ MUTATIONS: list[_s.Mutation] = [
                 _s.here(_st.text(min_size=101, max_size=108)),
             ),
         ),
+        ("clearable", _s.clear()),
         alone=True,
     ),
     *_s.rules(

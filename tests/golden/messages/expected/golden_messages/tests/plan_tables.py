@@ -170,7 +170,7 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.ClassMessageData,
         strategies.class_message_data,
-        "self_",
+        "self",
         "class.self",
         ("type", _s.here(_s.wrong_type("integer"))),
     ),

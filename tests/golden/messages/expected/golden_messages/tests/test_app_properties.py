@@ -45,7 +45,7 @@ class Case:
 
 
 CASES: list[Case] = [
-    Case(strategies.class_message_data, lambda app, d: app.send_class(identifiers=Person.id("42"), data=d.data, from_=d.from_, options=d.options, self_=d.self_), "/v1/send/sms", "send_class.json", 'it\'s "odd" \\ id'),
+    Case(strategies.class_message_data, lambda app, d: app.send_class(identifiers=Person.id("42"), data=d.data, from_=d.from_, options=d.options, self=d.self), "/v1/send/sms", "send_class.json", 'it\'s "odd" \\ id'),
     Case(strategies.inbox_note_message_data, lambda app, d: app.send_inbox_note(identifiers=Person.id("42")), "/v1/send/inbox_message", "send_inbox_note.json", "inbox_note"),
     Case(strategies.login_code_message_data, lambda app, d: app.send_login_code(identifiers=Person.id("42"), code=d.code), "/v1/send/sms", "send_login_code.json", 40),
     Case(strategies.order_shipped_message_data, lambda app, d: app.send_order_shipped(identifiers=Person.id("42"), carrier=d.carrier), "/v1/send/push", "send_order_shipped.json", 31),

@@ -16,6 +16,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "OrderCompleted",
@@ -27,7 +28,7 @@ _set = object.__setattr__
 class OrderCompleted(_c.Model):
     """Segment's `value` is a core property."""
 
-    __slots__ = ("class_", "cls", "data", "event", "field_2fa", "payload", "self_", "v", "value")
+    __slots__ = ("class_", "cls", "data", "event", "field_2fa", "payload", "self", "v", "value")
     EVENT_NAME: _t.ClassVar[str] = "Order Completed"
     ANONYMOUS: _t.ClassVar[bool] = True
     DEPRECATION: _t.ClassVar[str | None] = None
@@ -41,11 +42,11 @@ class OrderCompleted(_c.Model):
     event: str | None
     field_2fa: bool | None
     payload: str | None
-    self_: str | None
+    self: str | None
     v: bool | None
 
     def __init__(
-        self,
+        _self,
         *,
         data: str,
         value: float | _dec.Decimal,
@@ -54,37 +55,37 @@ class OrderCompleted(_c.Model):
         event: str | None = None,
         field_2fa: bool | None = None,
         payload: str | None = None,
-        self_: str | None = None,
+        self: str | None = None,
         v: bool | None = None,
     ) -> None:
         _v: _t.Any
-        _c.check_string(data, "Order Completed.data")
-        _c.check_number(value, "Order Completed.value", minimum=0)
+        _r.check_string(data, "Order Completed.data")
+        _r.check_number(value, "Order Completed.value", minimum=0)
         if class_ is not None:
-            _c.check_string(class_, "Order Completed.class")
+            _r.check_string(class_, "Order Completed.class")
         if cls is not None:
-            _c.check_number(cls, "Order Completed.cls", integer=True)
+            _r.check_number(cls, "Order Completed.cls", integer=True)
         if event is not None:
-            _c.check_string(event, "Order Completed.event")
+            _r.check_string(event, "Order Completed.event")
         _v = field_2fa
         if _v is not None and (not isinstance(_v, bool)):
             raise _c.fail("Order Completed.2fa", "type", "must be a boolean", _v)
         if payload is not None:
-            _c.check_string(payload, "Order Completed.payload")
-        if self_ is not None:
-            _c.check_string(self_, "Order Completed.self")
+            _r.check_string(payload, "Order Completed.payload")
+        if self is not None:
+            _r.check_string(self, "Order Completed.self")
         _v = v
         if _v is not None and (not isinstance(_v, bool)):
             raise _c.fail("Order Completed._v", "type", "must be a boolean", _v)
-        _set(self, "data", data)
-        _set(self, "value", value)
-        _set(self, "class_", class_)
-        _set(self, "cls", cls)
-        _set(self, "event", event)
-        _set(self, "field_2fa", field_2fa)
-        _set(self, "payload", payload)
-        _set(self, "self_", self_)
-        _set(self, "v", v)
+        _set(_self, "data", data)
+        _set(_self, "value", value)
+        _set(_self, "class_", class_)
+        _set(_self, "cls", cls)
+        _set(_self, "event", event)
+        _set(_self, "field_2fa", field_2fa)
+        _set(_self, "payload", payload)
+        _set(_self, "self", self)
+        _set(_self, "v", v)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -99,8 +100,8 @@ class OrderCompleted(_c.Model):
             _payload["2fa"] = self.field_2fa
         if self.payload is not None:
             _payload["payload"] = self.payload
-        if self.self_ is not None:
-            _payload["self"] = self.self_
+        if self.self is not None:
+            _payload["self"] = self.self
         if self.v is not None:
             _payload["_v"] = self.v
         return _payload
@@ -117,6 +118,6 @@ class OrderCompleted(_c.Model):
             event=_data.get("event"),
             field_2fa=_data.get("2fa"),
             payload=_data.get("payload"),
-            self_=_data.get("self"),
+            self=_data.get("self"),
             v=_data.get("_v"),
         )

@@ -44,6 +44,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.value",
         ("type", _s.here(_st.none())),
         ("type", _s.here(_s.wrong_type("number"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -51,6 +52,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes",
         "attributes.attributes",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -58,6 +60,7 @@ MUTATIONS: list[_s.Mutation] = [
         "data",
         "attributes.data",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -65,6 +68,7 @@ MUTATIONS: list[_s.Mutation] = [
         "payload",
         "attributes.payload",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -72,6 +76,7 @@ MUTATIONS: list[_s.Mutation] = [
         "value",
         "attributes.value",
         ("type", _s.here(_s.wrong_type("number"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -79,6 +84,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes",
         "attributes.attributes",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -86,6 +92,7 @@ MUTATIONS: list[_s.Mutation] = [
         "data",
         "attributes.data",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -93,6 +100,7 @@ MUTATIONS: list[_s.Mutation] = [
         "payload",
         "attributes.payload",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.OrderCompleted,
@@ -149,7 +157,7 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.OrderCompleted,
         strategies.order_completed,
-        "self_",
+        "self",
         "Order Completed.self",
         ("type", _s.here(_s.wrong_type("string"))),
     ),

@@ -17,6 +17,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 from ..models import Address
 
 __all__ = [
@@ -48,7 +49,7 @@ class OrderShippedShipmentParcelsItem(_c.Model):
         tags: list[Tag] | None = None,
     ) -> None:
         _v: _t.Any
-        _c.check_number(
+        _r.check_number(
             weight_kg, "order_shipped.shipment.parcels[].weight_kg", exclusive_minimum=0
         )
         _v = dimensions
@@ -141,13 +142,13 @@ class OrderShippedShipment(_c.Model):
 
     def __init__(self, *, parcels: list[OrderShippedShipmentParcelsItem], to: Address) -> None:
         _v: _t.Any
-        _c.check_list(
+        _r.check_list(
             parcels,
             "order_shipped.shipment.parcels",
             min_items=1,
             of=OrderShippedShipmentParcelsItem,
         )
-        _c.check_instance(to, "order_shipped.shipment.to", Address)
+        _r.check_instance(to, "order_shipped.shipment.to", Address)
         _set(self, "parcels", parcels)
         _set(self, "to", to)
 
@@ -196,7 +197,7 @@ class OrderShipped(_c.Model):
         matrix: list[list[float | _dec.Decimal]] | None = None,
     ) -> None:
         _v: _t.Any
-        _c.check_instance(shipment, "order_shipped.shipment", OrderShippedShipment)
+        _r.check_instance(shipment, "order_shipped.shipment", OrderShippedShipment)
         _v = shipped_at
         if not isinstance(_v, _dt.datetime):
             raise _c.fail("order_shipped.shipped_at", "type", "must be a datetime", _v)

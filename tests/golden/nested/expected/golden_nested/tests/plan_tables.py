@@ -176,6 +176,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("type", _s.here(_st.none())),
         ("type", _s.here(_s.wrong_type("string"))),
         ("format", _s.here(_st.sampled_from(("", "x", "0")))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -183,6 +184,7 @@ MUTATIONS: list[_s.Mutation] = [
         "home",
         "attributes.home",
         ("type", _s.here(_s.wrong_type("object"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -191,6 +193,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.email",
         ("type", _s.here(_s.wrong_type("string"))),
         ("format", _s.here(_st.sampled_from(("", "x", "0")))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -198,6 +201,7 @@ MUTATIONS: list[_s.Mutation] = [
         "home",
         "attributes.home",
         ("type", _s.here(_s.wrong_type("object"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.OrderShipped,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "Configured",
@@ -65,17 +66,17 @@ class Configured(_c.Model):
     ) -> None:
         _v: _t.Any
         if note is not None:
-            _c.check_string(note, "configured.note", max_length=10)
-        _c.check_string(required_with_default, "configured.required_with_default")
+            _r.check_string(note, "configured.note", max_length=10)
+        _r.check_string(required_with_default, "configured.required_with_default")
         if count is not None:
-            _c.check_number(count, "configured.count", integer=True, minimum=0)
+            _r.check_number(count, "configured.count", integer=True, minimum=0)
         if label is not None:
-            _c.check_string(label, "configured.label")
+            _r.check_string(label, "configured.label")
         _v = mode
         if _v is not None and (not isinstance(_v, str) or _v not in _CONFIGURED_MODE_VALUES):
             raise _c.fail("configured.mode", "enum", 'must be one of "fast", "safe"', _v)
         if retries is not None:
-            _c.check_number(retries, "configured.retries", integer=True, minimum=0)
+            _r.check_number(retries, "configured.retries", integer=True, minimum=0)
         _v = verbose
         if _v is not None and (not isinstance(_v, bool)):
             raise _c.fail("configured.verbose", "type", "must be a boolean", _v)

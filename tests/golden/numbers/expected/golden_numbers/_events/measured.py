@@ -16,6 +16,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "Measured",
@@ -60,17 +61,17 @@ class Measured(_c.Model):
         written_as_float: int | None = None,
     ) -> None:
         _v: _t.Any
-        _c.check_number(count, "measured.count", integer=True, minimum=0, maximum=100)
+        _r.check_number(count, "measured.count", integer=True, minimum=0, maximum=100)
         if any is not None:
-            _c.check_number(any, "measured.any")
+            _r.check_number(any, "measured.any")
         if offset is not None:
-            _c.check_number(offset, "measured.offset", exclusive_minimum=-1.5, maximum=2.5)
+            _r.check_number(offset, "measured.offset", exclusive_minimum=-1.5, maximum=2.5)
         if open is not None:
-            _c.check_number(
+            _r.check_number(
                 open, "measured.open", integer=True, exclusive_minimum=0, exclusive_maximum=10
             )
         if price is not None:
-            _c.check_number(price, "measured.price", minimum=0.1, exclusive_maximum=1000000.5)
+            _r.check_number(price, "measured.price", minimum=0.1, exclusive_maximum=1000000.5)
         _v = prices
         if _v is not None:
             if not isinstance(_v, list):
@@ -89,11 +90,11 @@ class Measured(_c.Model):
                         _c.field_at("measured.prices", i0), "exclusiveMinimum", "must be > 0", item0
                     )
         if ratio is not None:
-            _c.check_number(ratio, "measured.ratio", minimum=0, exclusive_maximum=1)
+            _r.check_number(ratio, "measured.ratio", minimum=0, exclusive_maximum=1)
         if tag is not None:
-            _c.check_string(tag, "measured.tag", min_length=2)
+            _r.check_string(tag, "measured.tag", min_length=2)
         if written_as_float is not None:
-            _c.check_number(
+            _r.check_number(
                 written_as_float, "measured.written_as_float", integer=True, minimum=1, maximum=5
             )
         _set(self, "count", count)

@@ -17,6 +17,7 @@ import re as _re
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "Contacted",
@@ -68,7 +69,7 @@ class Contacted(_c.Model):
         word: str | None = None,
     ) -> None:
         _v: _t.Any
-        _c.check_string(code, "contacted.code", pattern=_PATTERN_0)
+        _r.check_string(code, "contacted.code", pattern=_PATTERN_0)
         _v = at
         if _v is not None:
             if not isinstance(_v, _dt.datetime):
@@ -81,18 +82,18 @@ class Contacted(_c.Model):
                     _v,
                 )
         if braces is not None:
-            _c.check_string(braces, "contacted.braces", pattern=_PATTERN_1)
+            _r.check_string(braces, "contacted.braces", pattern=_PATTERN_1)
         _v = day
         if _v is not None and (not isinstance(_v, _dt.date) or isinstance(_v, _dt.datetime)):
             raise _c.fail("contacted.day", "type", "must be a date", _v)
         if dotted is not None:
-            _c.check_string(dotted, "contacted.dotted", pattern=_PATTERN_2)
+            _r.check_string(dotted, "contacted.dotted", pattern=_PATTERN_2)
         if email is not None:
-            _c.check_string(email, "contacted.email", max_length=254, format=(_c.is_email, "email"))
+            _r.check_string(email, "contacted.email", max_length=254, format=(_c.is_email, "email"))
         if ref is not None:
-            _c.check_string(ref, "contacted.ref", format=(_c.is_uuid, "uuid"))
+            _r.check_string(ref, "contacted.ref", format=(_c.is_uuid, "uuid"))
         if short_email is not None:
-            _c.check_string(
+            _r.check_string(
                 short_email,
                 "contacted.short_email",
                 min_length=6,
@@ -100,9 +101,9 @@ class Contacted(_c.Model):
                 format=(_c.is_email, "email"),
             )
         if site is not None:
-            _c.check_string(site, "contacted.site", format=(_c.is_uri, "uri"))
+            _r.check_string(site, "contacted.site", format=(_c.is_uri, "uri"))
         if word is not None:
-            _c.check_string(word, "contacted.word", pattern=_PATTERN_4)
+            _r.check_string(word, "contacted.word", pattern=_PATTERN_4)
         _set(self, "code", code)
         _set(self, "at", at)
         _set(self, "braces", braces)

@@ -16,6 +16,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 from ..models import ProductDimensions
 
 __all__ = [
@@ -51,14 +52,14 @@ class LineItem(_c.Model):
         price: float | _dec.Decimal | None = None,
     ) -> None:
         _v: _t.Any
-        _c.check_string(product_id, "line_item.product_id")
-        _c.check_number(quantity, "line_item.quantity", integer=True, minimum=1)
+        _r.check_string(product_id, "line_item.product_id")
+        _r.check_number(quantity, "line_item.quantity", integer=True, minimum=1)
         if class_ is not None:
-            _c.check_string(class_, "line_item.class")
+            _r.check_string(class_, "line_item.class")
         if dimensions is not None:
-            _c.check_instance(dimensions, "line_item.dimensions", ProductDimensions)
+            _r.check_instance(dimensions, "line_item.dimensions", ProductDimensions)
         if price is not None:
-            _c.check_number(price, "line_item.price", minimum=0)
+            _r.check_number(price, "line_item.price", minimum=0)
         _set(self, "product_id", product_id)
         _set(self, "quantity", quantity)
         _set(self, "class_", class_)
@@ -102,7 +103,7 @@ class CartViewed(_c.Model):
     def __init__(self, *, items: list[LineItem] | None = None) -> None:
         _v: _t.Any
         if items is not None:
-            _c.check_list(items, "cart_viewed.items", of=LineItem)
+            _r.check_list(items, "cart_viewed.items", of=LineItem)
         _set(self, "items", items)
 
     def to_payload(self) -> dict[str, _t.Any]:

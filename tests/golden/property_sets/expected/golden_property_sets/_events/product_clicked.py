@@ -16,6 +16,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 from ..models import ProductDimensions
 
 __all__ = [
@@ -53,14 +54,14 @@ class ProductClicked(_c.Model):
         price: float | _dec.Decimal | None = None,
     ) -> None:
         _v: _t.Any
-        _c.check_number(list_position, "product_clicked.list_position", integer=True, minimum=1)
-        _c.check_string(product_id, "product_clicked.product_id")
+        _r.check_number(list_position, "product_clicked.list_position", integer=True, minimum=1)
+        _r.check_string(product_id, "product_clicked.product_id")
         if class_ is not None:
-            _c.check_string(class_, "product_clicked.class")
+            _r.check_string(class_, "product_clicked.class")
         if dimensions is not None:
-            _c.check_instance(dimensions, "product_clicked.dimensions", ProductDimensions)
+            _r.check_instance(dimensions, "product_clicked.dimensions", ProductDimensions)
         if price is not None:
-            _c.check_number(price, "product_clicked.price", minimum=0)
+            _r.check_number(price, "product_clicked.price", minimum=0)
         _set(self, "list_position", list_position)
         _set(self, "product_id", product_id)
         _set(self, "class_", class_)

@@ -16,6 +16,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 from ..models import ProductDimensions
 
 __all__ = [
@@ -53,15 +54,15 @@ class ProductShared(_c.Model):
         recipient: str | None = None,
     ) -> None:
         _v: _t.Any
-        _c.check_string(product_id, "product_shared.product_id")
+        _r.check_string(product_id, "product_shared.product_id")
         if class_ is not None:
-            _c.check_string(class_, "product_shared.class")
+            _r.check_string(class_, "product_shared.class")
         if dimensions is not None:
-            _c.check_instance(dimensions, "product_shared.dimensions", ProductDimensions)
+            _r.check_instance(dimensions, "product_shared.dimensions", ProductDimensions)
         if price is not None:
-            _c.check_number(price, "product_shared.price", minimum=0)
+            _r.check_number(price, "product_shared.price", minimum=0)
         if recipient is not None:
-            _c.check_string(recipient, "product_shared.recipient")
+            _r.check_string(recipient, "product_shared.recipient")
         _set(self, "product_id", product_id)
         _set(self, "class_", class_)
         _set(self, "dimensions", dimensions)

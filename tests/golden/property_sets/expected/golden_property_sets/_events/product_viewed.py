@@ -16,6 +16,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 from ..models import ProductDimensions
 
 __all__ = [
@@ -54,15 +55,15 @@ class ProductViewed(_c.Model):
         value: float | _dec.Decimal | None = None,
     ) -> None:
         _v: _t.Any
-        _c.check_string(product_id, "product_viewed.product_id")
+        _r.check_string(product_id, "product_viewed.product_id")
         if class_ is not None:
-            _c.check_string(class_, "product_viewed.class")
+            _r.check_string(class_, "product_viewed.class")
         if dimensions is not None:
-            _c.check_instance(dimensions, "product_viewed.dimensions", ProductDimensions)
+            _r.check_instance(dimensions, "product_viewed.dimensions", ProductDimensions)
         if price is not None:
-            _c.check_number(price, "product_viewed.price", minimum=0)
+            _r.check_number(price, "product_viewed.price", minimum=0)
         if value is not None:
-            _c.check_number(value, "product_viewed.value")
+            _r.check_number(value, "product_viewed.value")
         _set(self, "product_id", product_id)
         _set(self, "class_", class_)
         _set(self, "dimensions", dimensions)

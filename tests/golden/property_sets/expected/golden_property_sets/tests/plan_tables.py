@@ -92,6 +92,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.product_id",
         ("type", _s.here(_st.none())),
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -99,6 +100,7 @@ MUTATIONS: list[_s.Mutation] = [
         "class_",
         "attributes.class",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -106,6 +108,7 @@ MUTATIONS: list[_s.Mutation] = [
         "dimensions",
         "attributes.dimensions",
         ("type", _s.here(_s.wrong_type("object"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -114,6 +117,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.price",
         ("type", _s.here(_s.wrong_type("number"))),
         ("minimum", _s.here(_s.finite_floats(max_value=0, exclude_max=True))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -121,6 +125,7 @@ MUTATIONS: list[_s.Mutation] = [
         "product_id",
         "attributes.product_id",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -128,6 +133,7 @@ MUTATIONS: list[_s.Mutation] = [
         "class_",
         "attributes.class",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -135,6 +141,7 @@ MUTATIONS: list[_s.Mutation] = [
         "dimensions",
         "attributes.dimensions",
         ("type", _s.here(_s.wrong_type("object"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -143,6 +150,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.price",
         ("type", _s.here(_s.wrong_type("number"))),
         ("minimum", _s.here(_s.finite_floats(max_value=0, exclude_max=True))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.CartViewed,

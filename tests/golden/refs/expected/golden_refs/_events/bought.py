@@ -16,6 +16,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "Bought",
@@ -36,9 +37,9 @@ class Item(_c.Model):
 
     def __init__(self, *, sku: str, price: float | _dec.Decimal | None = None) -> None:
         _v: _t.Any
-        _c.check_string(sku, "item.sku")
+        _r.check_string(sku, "item.sku")
         if price is not None:
-            _c.check_number(price, "item.price", minimum=0)
+            _r.check_number(price, "item.price", minimum=0)
         _set(self, "sku", sku)
         _set(self, "price", price)
 
@@ -80,11 +81,11 @@ class Bought(_c.Model):
         total: float | _dec.Decimal | None = None,
     ) -> None:
         _v: _t.Any
-        _c.check_instance(item, "bought.item", Item)
+        _r.check_instance(item, "bought.item", Item)
         if items is not None:
-            _c.check_list(items, "bought.items", of=Item)
+            _r.check_list(items, "bought.items", of=Item)
         if total is not None:
-            _c.check_number(total, "bought.total", minimum=0)
+            _r.check_number(total, "bought.total", minimum=0)
         _set(self, "item", item)
         _set(self, "items", items)
         _set(self, "total", total)

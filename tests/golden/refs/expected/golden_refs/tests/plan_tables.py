@@ -55,6 +55,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.balance",
         ("type", _s.here(_s.wrong_type("number"))),
         ("minimum", _s.here(_s.finite_floats(max_value=0, exclude_max=True))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -63,6 +64,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.balance",
         ("type", _s.here(_s.wrong_type("number"))),
         ("minimum", _s.here(_s.finite_floats(max_value=0, exclude_max=True))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.Bought,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "Flush",
@@ -26,7 +27,7 @@ _set = object.__setattr__
 class Flush(_c.Model):
     """Named like a client method."""
 
-    __slots__ = ("l_", "lambda_", "recipient", "reply_to", "self_", "to_payload_")
+    __slots__ = ("l_", "lambda_", "recipient", "reply_to", "self", "to_payload_")
     EVENT_NAME: _t.ClassVar[str] = "flush"
     ANONYMOUS: _t.ClassVar[bool] = False
     DEPRECATION: _t.ClassVar[str | None] = None
@@ -37,39 +38,39 @@ class Flush(_c.Model):
     lambda_: str | None
     recipient: str | None
     reply_to: str | None
-    self_: int | None
+    self: int | None
     to_payload_: bool | None
 
     def __init__(
-        self,
+        _self,
         *,
         l_: str | None = None,
         lambda_: str | None = None,
         recipient: str | None = None,
         reply_to: str | None = None,
-        self_: int | None = None,
+        self: int | None = None,
         to_payload_: bool | None = None,
     ) -> None:
         _v: _t.Any
         if l_ is not None:
-            _c.check_string(l_, "flush.l")
+            _r.check_string(l_, "flush.l")
         if lambda_ is not None:
-            _c.check_string(lambda_, "flush.lambda")
+            _r.check_string(lambda_, "flush.lambda")
         if recipient is not None:
-            _c.check_string(recipient, "flush.recipient", format=(_c.is_email, "email"))
+            _r.check_string(recipient, "flush.recipient", format=(_c.is_email, "email"))
         if reply_to is not None:
-            _c.check_string(reply_to, "flush.reply_to")
-        if self_ is not None:
-            _c.check_number(self_, "flush.self", integer=True)
+            _r.check_string(reply_to, "flush.reply_to")
+        if self is not None:
+            _r.check_number(self, "flush.self", integer=True)
         _v = to_payload_
         if _v is not None and (not isinstance(_v, bool)):
             raise _c.fail("flush.to_payload", "type", "must be a boolean", _v)
-        _set(self, "l_", l_)
-        _set(self, "lambda_", lambda_)
-        _set(self, "recipient", recipient)
-        _set(self, "reply_to", reply_to)
-        _set(self, "self_", self_)
-        _set(self, "to_payload_", to_payload_)
+        _set(_self, "l_", l_)
+        _set(_self, "lambda_", lambda_)
+        _set(_self, "recipient", recipient)
+        _set(_self, "reply_to", reply_to)
+        _set(_self, "self", self)
+        _set(_self, "to_payload_", to_payload_)
 
     def to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
@@ -82,8 +83,8 @@ class Flush(_c.Model):
             _payload["recipient"] = self.recipient
         if self.reply_to is not None:
             _payload["reply_to"] = self.reply_to
-        if self.self_ is not None:
-            _payload["self"] = self.self_
+        if self.self is not None:
+            _payload["self"] = self.self
         if self.to_payload_ is not None:
             _payload["to_payload"] = self.to_payload_
         return _payload
@@ -97,6 +98,6 @@ class Flush(_c.Model):
             lambda_=_data.get("lambda"),
             recipient=_data.get("recipient"),
             reply_to=_data.get("reply_to"),
-            self_=_c.load_int(_data.get("self")),
+            self=_c.load_int(_data.get("self")),
             to_payload_=_data.get("to_payload"),
         )

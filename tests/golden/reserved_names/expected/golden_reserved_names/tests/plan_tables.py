@@ -39,9 +39,10 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.PersonAttributes,
         strategies.person_attributes,
-        "anonymous_id_",
+        "anonymous_id",
         "attributes.anonymous_id",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -49,6 +50,7 @@ MUTATIONS: list[_s.Mutation] = [
         "cio_language",
         "attributes.cio_language",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -56,13 +58,15 @@ MUTATIONS: list[_s.Mutation] = [
         "class_",
         "attributes.class",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
         strategies.person_attributes_update,
-        "anonymous_id_",
+        "anonymous_id",
         "attributes.anonymous_id",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -70,6 +74,7 @@ MUTATIONS: list[_s.Mutation] = [
         "cio_language",
         "attributes.cio_language",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -77,6 +82,7 @@ MUTATIONS: list[_s.Mutation] = [
         "class_",
         "attributes.class",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.Flush,
@@ -110,7 +116,7 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.Flush,
         strategies.flush_event,
-        "self_",
+        "self",
         "flush.self",
         ("type", _s.here(_s.wrong_type("integer"))),
     ),

@@ -39,6 +39,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.created_at",
         ("type", _s.here(_s.wrong_type("timestamp"))),
         ("timezone", _s.here(_s.naive_datetimes())),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -47,6 +48,7 @@ MUTATIONS: list[_s.Mutation] = [
         "attributes.created_at",
         ("type", _s.here(_s.wrong_type("timestamp"))),
         ("timezone", _s.here(_s.naive_datetimes())),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.Scheduled,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "BestellungAufgegeben",
@@ -37,9 +38,9 @@ class BestellungAufgegeben(_c.Model):
     def __init__(self, *, a_eble: str | None = None, grosse: int | None = None) -> None:
         _v: _t.Any
         if a_eble is not None:
-            _c.check_string(a_eble, "Bestellung aufgegeben.Æble")
+            _r.check_string(a_eble, "Bestellung aufgegeben.Æble")
         if grosse is not None:
-            _c.check_number(grosse, "Bestellung aufgegeben.größe", integer=True, minimum=0)
+            _r.check_number(grosse, "Bestellung aufgegeben.größe", integer=True, minimum=0)
         _set(self, "a_eble", a_eble)
         _set(self, "grosse", grosse)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "U6ce8U6587",
@@ -36,7 +37,7 @@ class U6ce8U6587(_c.Model):
     def __init__(self, *, u6570_u91cf: int | None = None) -> None:
         _v: _t.Any
         if u6570_u91cf is not None:
-            _c.check_number(u6570_u91cf, "注文.数量", integer=True)
+            _r.check_number(u6570_u91cf, "注文.数量", integer=True)
         _set(self, "u6570_u91cf", u6570_u91cf)
 
     def to_payload(self) -> dict[str, _t.Any]:

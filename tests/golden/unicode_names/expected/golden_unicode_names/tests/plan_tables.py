@@ -44,6 +44,7 @@ MUTATIONS: list[_s.Mutation] = [
         "prenom",
         "attributes.prénom",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributes,
@@ -51,6 +52,7 @@ MUTATIONS: list[_s.Mutation] = [
         "strasse",
         "attributes.Straße",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -58,6 +60,7 @@ MUTATIONS: list[_s.Mutation] = [
         "prenom",
         "attributes.prénom",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.PersonAttributesUpdate,
@@ -65,6 +68,7 @@ MUTATIONS: list[_s.Mutation] = [
         "strasse",
         "attributes.Straße",
         ("type", _s.here(_s.wrong_type("string"))),
+        ("clearable", _s.clear()),
     ),
     *_s.rules(
         _m.BestellungAufgegeben,

@@ -17,6 +17,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "FilterQuery",
@@ -45,7 +46,7 @@ class TextQuery(_c.Model):
 
     def __init__(self, *, text: str) -> None:
         _v: _t.Any
-        _c.check_string(text, "text_query.text", min_length=1)
+        _r.check_string(text, "text_query.text", min_length=1)
         _set(self, "text", text)
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -80,7 +81,7 @@ class FilterQuery(_c.Model):
             raise _c.fail(
                 "filter_query.equals", "type", "must be a string, a number or a boolean", _v
             )
-        _c.check_string(field, "filter_query.field")
+        _r.check_string(field, "filter_query.field")
         _set(self, "equals", equals)
         _set(self, "field", field)
 
@@ -133,7 +134,7 @@ class ProductsSearched(_c.Model):
     ) -> None:
         _v: _t.Any
         if page is not None:
-            _c.check_number(page, "products_searched.page", integer=True, minimum=1)
+            _r.check_number(page, "products_searched.page", integer=True, minimum=1)
         _v = query
         if isinstance(_v, str):
             if len(_v) > 200:

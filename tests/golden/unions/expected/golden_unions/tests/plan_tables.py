@@ -100,6 +100,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("type", _s.here(_s.wrong_type("union"))),
         ("minLength", _s.here(_st.text(max_size=0))),
         ("minimum", _s.here(_st.integers(max_value=0))),
+        ("clearable", _s.clear()),
         alone=True,
     ),
     *_s.rules(
@@ -110,6 +111,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("type", _s.here(_s.wrong_type("union"))),
         ("minLength", _s.here(_st.text(max_size=0))),
         ("minimum", _s.here(_st.integers(max_value=0))),
+        ("clearable", _s.clear()),
         alone=True,
     ),
     *_s.rules(
