@@ -81,7 +81,10 @@ def key(text: str, label: str, package: str, command: str) -> str:
 
 
 def _path(entry: str) -> Path | None:
-    folder = cache_dir()
+    try:
+        folder = cache_dir()
+    except RuntimeError:  # no home folder to put it in (a user without one): no cache
+        return None
     return None if folder is None else folder / f"{PREFIX}{entry}.pickle.z"
 
 
@@ -110,7 +113,11 @@ def store(entry: str, build: Build) -> None:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:
             handle.write(zlib.compress(pickle.dumps(build, pickle.HIGHEST_PROTOCOL), 1))
-        os.replace(tmp, path)
+        # `rename`, not `replace`: in a run, `os.replace` is the output journal's alone
+        # (tests/hostile/test_writes.py kills a generate at its Nth call).
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()  # where rename will not overwrite (Windows)
+        os.rename(tmp, path)
         tmp = ""
         entries = sorted(
             path.parent.glob(f"{PREFIX}*.pickle.z"), key=lambda p: p.stat().st_mtime_ns
@@ -118,6 +125,7 @@ def store(entry: str, build: Build) -> None:
         for old in entries[:-KEEP]:
             old.unlink()
     except OSError:
-        if tmp:
-            with contextlib.suppress(OSError):
-                Path(tmp).unlink()
+        pass
+    if tmp:
+        with contextlib.suppress(OSError):
+            Path(tmp).unlink()

@@ -22,7 +22,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from . import diff_cache, diff_report, gitrev
+from . import config, diff_cache, diff_report, gitrev
 from .console import Console
 from .diff_compare import compare
 from .diff_model import DiffInputError, DiffResult, sort_changes
@@ -92,20 +92,12 @@ def _rules(values: Any, where: str) -> frozenset[str]:
     return frozenset(values)
 
 
-def find_pyproject(taxonomy: Path) -> Path | None:
-    for folder in [taxonomy.resolve().parent, *taxonomy.resolve().parents]:
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            return candidate
-        if (folder / ".git").exists():
-            return None
-    return None
-
-
 def settings(args: argparse.Namespace) -> tuple[frozenset[Category], frozenset[str]]:
     """The enforced categories and ignored rules: pyproject.toml, then the command line."""
     fail, ignore = frozenset(DEFAULT_FAIL), frozenset[str]()
-    pyproject = find_pyproject(args.taxonomy)
+    # config.py's search: a folder named pyproject.toml is an error (TaxonomyError, reported
+    # by cli.py as a configuration problem), not something to skip.
+    pyproject = config.find_pyproject(args.taxonomy.resolve().parent)
     if pyproject is not None:
         try:
             document = tomllib.loads(pyproject.read_text(encoding="utf-8"))
@@ -145,6 +137,10 @@ def run(args: argparse.Namespace, console: Console) -> int:
     fmt = args.format
     try:
         fail, ignore = settings(args)
+    except DiffInputError as exc:
+        console.failure(str(exc))
+        return EXIT_INVALID
+    try:
         head = diff_cache.load_file(args.taxonomy)
         base, base_label = _base(args)
     except DiffInputError as exc:

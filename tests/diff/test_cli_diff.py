@@ -147,6 +147,23 @@ def test_configuration_and_flags(repo: Path, capsys: pytest.CaptureFixture[str])
     assert cli.main(["diff", "--taxonomy", taxonomy, "--ignore", "PROPERTY_REMOVED"]) == 0
 
 
+def test_pyproject_folder_beside_taxonomy_is_a_located_error(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """diff searches pyproject.toml the way every verb does: a folder of that name is an error.
+
+    Skipping it would quietly apply another configuration, or none.
+    """
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # cwd has no pyproject.toml; the taxonomy's folder has a folder
+    (repo / "pyproject.toml").mkdir()
+    assert cli.main(["diff", "--taxonomy", str(repo / "taxonomy.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "pyproject.toml:1:1" in err and "is a folder" in err, err
+    assert "Traceback" not in err
+
+
 def test_invalid_revisions_exit_2(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     taxonomy = repo / "taxonomy.yaml"
     taxonomy.write_text(BASE.replace("    description: Going away.\n", ""), encoding="utf-8")

@@ -142,3 +142,16 @@ def test_off_stores_nothing(
     assert _run(capsys, "generate")[0] == 0
     assert _run(capsys, "check")[0] == 0
     assert not (project / "cache").exists()
+
+
+def test_without_a_home_folder_nothing_is_stored_and_nothing_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("CIOGEN_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", no_home)
+    build_cache.store("k", build_cache.Build({}, [], 0, 0))
+    assert build_cache.lookup("k") is None
