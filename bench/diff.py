@@ -117,6 +117,7 @@ def measure(n_events: int, repeats: int) -> dict[str, Any]:
         head_text = edited(base_text, n_events)
         taxonomy.write_text(head_text, encoding="utf-8")
         cache = Path(work) / "cache"
+        outer = os.environ.get("CIOGEN_CACHE_DIR")  # restored after: the caller's setting
         os.environ["CIOGEN_CACHE_DIR"] = str(cache)
         changes = 0
         for _ in range(repeats):
@@ -154,7 +155,10 @@ def measure(n_events: int, repeats: int) -> dict[str, Any]:
             record("run_base_cached", t)  # the head was built and cached too
             t, _ = _time(lambda: _run_cli(taxonomy))
             record("run_all_cached", t)
-        os.environ.pop("CIOGEN_CACHE_DIR", None)
+        if outer is None:
+            os.environ.pop("CIOGEN_CACHE_DIR", None)
+        else:
+            os.environ["CIOGEN_CACHE_DIR"] = outer
 
     def stats(values: list[float]) -> dict[str, float]:
         return {

@@ -106,7 +106,7 @@ def _import_table(imports: dict[str, Any], use: int) -> list[str]:
     for name, row in imports.items():
         if name.startswith("bare:"):
             lines.append(
-                f"| bare interpreter ({name[5:]}) "
+                f"| bare interpreter ({name[5:]}) | {_m(row['process_ms'])} "
                 f"| {_m(row['import_ms'])} | {_m(row['rss_mb'])} | | | |"
             )
             continue

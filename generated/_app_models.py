@@ -17,6 +17,7 @@ import decimal as _dec
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 from .models import LineItem
 
 __all__ = [
@@ -62,31 +63,19 @@ class PasswordResetMessageData(_c.Model):
         self, *, reset_url: str, expires_in_minutes: int | None = 60, first_name: str | None = None
     ) -> None:
         _v: _t.Any
-        _v = reset_url
-        if not isinstance(_v, str):
-            raise _c.fail("password_reset.reset_url", "type", "must be a string", _v)
-        if len(_v) > 2048:
-            raise _c.fail(
-                "password_reset.reset_url", "maxLength", "must be at most 2048 characters", _v
+        _r.check_string(
+            reset_url, "password_reset.reset_url", max_length=2048, format=(_c.is_uri, "uri")
+        )
+        if expires_in_minutes is not None:
+            _r.check_number(
+                expires_in_minutes,
+                "password_reset.expires_in_minutes",
+                integer=True,
+                minimum=5,
+                maximum=1440,
             )
-        if not _c.is_uri(_v):
-            raise _c.fail("password_reset.reset_url", "format", "must be a valid uri", _v)
-        _v = expires_in_minutes
-        if _v is not None:
-            if not isinstance(_v, int) or isinstance(_v, bool):
-                raise _c.fail("password_reset.expires_in_minutes", "type", "must be an integer", _v)
-            if _v < 5:
-                raise _c.fail("password_reset.expires_in_minutes", "minimum", "must be >= 5", _v)
-            if _v > 1440:
-                raise _c.fail("password_reset.expires_in_minutes", "maximum", "must be <= 1440", _v)
-        _v = first_name
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("password_reset.first_name", "type", "must be a string", _v)
-            if len(_v) > 100:
-                raise _c.fail(
-                    "password_reset.first_name", "maxLength", "must be at most 100 characters", _v
-                )
+        if first_name is not None:
+            _r.check_string(first_name, "password_reset.first_name", max_length=100)
         _set(self, "reset_url", reset_url)
         _set(self, "expires_in_minutes", expires_in_minutes)
         _set(self, "first_name", first_name)
@@ -136,23 +125,8 @@ class ReceiptMessageData(_c.Model):
         currency: ReceiptMessageDataCurrency | None = "USD",
     ) -> None:
         _v: _t.Any
-        _v = line_items
-        if not isinstance(_v, list):
-            raise _c.fail("receipt.line_items", "type", "must be a list", _v)
-        if len(_v) < 1:
-            raise _c.fail("receipt.line_items", "minItems", "must have at least 1 item", _v)
-        if len(_v) > 100:
-            raise _c.fail("receipt.line_items", "maxItems", "must have at most 100 items", _v)
-        for i0, item0 in enumerate(_v):
-            if not isinstance(item0, LineItem):
-                raise _c.fail(
-                    _c.field_at("receipt.line_items", i0), "type", "must be a LineItem", item0
-                )
-        _v = order_id
-        if not isinstance(_v, str):
-            raise _c.fail("receipt.order_id", "type", "must be a string", _v)
-        if not _c.is_uuid(_v):
-            raise _c.fail("receipt.order_id", "format", "must be a valid uuid", _v)
+        _r.check_list(line_items, "receipt.line_items", min_items=1, max_items=100, of=LineItem)
+        _r.check_string(order_id, "receipt.order_id", format=(_c.is_uuid, "uuid"))
         _v = paid_at
         if not isinstance(_v, _dt.datetime):
             raise _c.fail("receipt.paid_at", "type", "must be a datetime", _v)
@@ -163,13 +137,7 @@ class ReceiptMessageData(_c.Model):
                 "must be timezone-aware (naive datetimes are ambiguous)",
                 _v,
             )
-        _v = total
-        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-            raise _c.fail("receipt.total", "type", "must be a number", _v)
-        if not isinstance(_v, int) and not _c.is_finite(_v):
-            raise _c.fail("receipt.total", "type", "must be a finite number", _v)
-        if _v < 0:
-            raise _c.fail("receipt.total", "minimum", "must be >= 0", _v)
+        _r.check_number(total, "receipt.total", minimum=0)
         _v = currency
         if _v is not None and (
             not isinstance(_v, str) or _v not in _RECEIPT_MESSAGE_DATA_CURRENCY_VALUES
@@ -232,21 +200,14 @@ class OrderShippedMessageData(_c.Model):
             raise _c.fail(
                 "order_shipped.carrier", "enum", 'must be one of "ups", "fedex", "dhl", "usps"', _v
             )
-        _v = order_id
-        if not isinstance(_v, str):
-            raise _c.fail("order_shipped.order_id", "type", "must be a string", _v)
-        if not _c.is_uuid(_v):
-            raise _c.fail("order_shipped.order_id", "format", "must be a valid uuid", _v)
-        _v = tracking_url
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("order_shipped.tracking_url", "type", "must be a string", _v)
-            if len(_v) > 2048:
-                raise _c.fail(
-                    "order_shipped.tracking_url", "maxLength", "must be at most 2048 characters", _v
-                )
-            if not _c.is_uri(_v):
-                raise _c.fail("order_shipped.tracking_url", "format", "must be a valid uri", _v)
+        _r.check_string(order_id, "order_shipped.order_id", format=(_c.is_uuid, "uuid"))
+        if tracking_url is not None:
+            _r.check_string(
+                tracking_url,
+                "order_shipped.tracking_url",
+                max_length=2048,
+                format=(_c.is_uri, "uri"),
+            )
         _set(self, "carrier", carrier)
         _set(self, "order_id", order_id)
         _set(self, "tracking_url", tracking_url)
@@ -310,13 +271,13 @@ class MaintenanceWindowBroadcastData(_c.Model):
                     'must be one of "api", "dashboard", "email", "webhooks"',
                     item0,
                 )
-        _v = duration_minutes
-        if not isinstance(_v, int) or isinstance(_v, bool):
-            raise _c.fail("maintenance_window.duration_minutes", "type", "must be an integer", _v)
-        if _v < 1:
-            raise _c.fail("maintenance_window.duration_minutes", "minimum", "must be >= 1", _v)
-        if _v > 720:
-            raise _c.fail("maintenance_window.duration_minutes", "maximum", "must be <= 720", _v)
+        _r.check_number(
+            duration_minutes,
+            "maintenance_window.duration_minutes",
+            integer=True,
+            minimum=1,
+            maximum=720,
+        )
         _v = starts_at
         if not isinstance(_v, _dt.datetime):
             raise _c.fail("maintenance_window.starts_at", "type", "must be a datetime", _v)

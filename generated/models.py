@@ -29,6 +29,7 @@ import re as _re
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 from ._checks import ValidationError
 
 if _t.TYPE_CHECKING:
@@ -101,37 +102,11 @@ class LineItem(_c.Model):
         self, *, quantity: int, sku: str, unit_price: float | _dec.Decimal, name: str | None = None
     ) -> None:
         _v: _t.Any
-        _v = quantity
-        if not isinstance(_v, int) or isinstance(_v, bool):
-            raise _c.fail("line_item.quantity", "type", "must be an integer", _v)
-        if _v < 1:
-            raise _c.fail("line_item.quantity", "minimum", "must be >= 1", _v)
-        if _v > 1000:
-            raise _c.fail("line_item.quantity", "maximum", "must be <= 1000", _v)
-        _v = sku
-        if not isinstance(_v, str):
-            raise _c.fail("line_item.sku", "type", "must be a string", _v)
-        if len(_v) < 1:
-            raise _c.fail("line_item.sku", "minLength", "must be at least 1 character", _v)
-        if len(_v) > 64:
-            raise _c.fail("line_item.sku", "maxLength", "must be at most 64 characters", _v)
-        if _PATTERN_0.fullmatch(_v) is None:
-            raise _c.fail(
-                "line_item.sku", "pattern", "must match the pattern '[A-Z0-9][A-Z0-9-]*'", _v
-            )
-        _v = unit_price
-        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-            raise _c.fail("line_item.unit_price", "type", "must be a number", _v)
-        if not isinstance(_v, int) and not _c.is_finite(_v):
-            raise _c.fail("line_item.unit_price", "type", "must be a finite number", _v)
-        if _v < 0:
-            raise _c.fail("line_item.unit_price", "minimum", "must be >= 0", _v)
-        _v = name
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("line_item.name", "type", "must be a string", _v)
-            if len(_v) > 200:
-                raise _c.fail("line_item.name", "maxLength", "must be at most 200 characters", _v)
+        _r.check_number(quantity, "line_item.quantity", integer=True, minimum=1, maximum=1000)
+        _r.check_string(sku, "line_item.sku", min_length=1, max_length=64, pattern=_PATTERN_0)
+        _r.check_number(unit_price, "line_item.unit_price", minimum=0)
+        if name is not None:
+            _r.check_string(name, "line_item.name", max_length=200)
         _set(self, "quantity", quantity)
         _set(self, "sku", sku)
         _set(self, "unit_price", unit_price)
@@ -203,21 +178,9 @@ class PersonAttributes(_c.Model):
         plan: Plan | None = None,
     ) -> None:
         _v: _t.Any
-        _v = email
-        if not isinstance(_v, str):
-            raise _c.fail("attributes.email", "type", "must be a string", _v)
-        if len(_v) > 254:
-            raise _c.fail("attributes.email", "maxLength", "must be at most 254 characters", _v)
-        if not _c.is_email(_v):
-            raise _c.fail("attributes.email", "format", "must be a valid email", _v)
-        _v = company
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("attributes.company", "type", "must be a string", _v)
-            if len(_v) > 200:
-                raise _c.fail(
-                    "attributes.company", "maxLength", "must be at most 200 characters", _v
-                )
+        _r.check_string(email, "attributes.email", max_length=254, format=(_c.is_email, "email"))
+        if company is not None:
+            _r.check_string(company, "attributes.company", max_length=200)
         _v = created_at
         if _v is not None:
             if not isinstance(_v, _dt.datetime):
@@ -229,22 +192,10 @@ class PersonAttributes(_c.Model):
                     "must be timezone-aware (naive datetimes are ambiguous)",
                     _v,
                 )
-        _v = first_name
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("attributes.first_name", "type", "must be a string", _v)
-            if len(_v) > 100:
-                raise _c.fail(
-                    "attributes.first_name", "maxLength", "must be at most 100 characters", _v
-                )
-        _v = last_name
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("attributes.last_name", "type", "must be a string", _v)
-            if len(_v) > 100:
-                raise _c.fail(
-                    "attributes.last_name", "maxLength", "must be at most 100 characters", _v
-                )
+        if first_name is not None:
+            _r.check_string(first_name, "attributes.first_name", max_length=100)
+        if last_name is not None:
+            _r.check_string(last_name, "attributes.last_name", max_length=100)
         _v = last_seen_at
         if _v is not None:
             if not isinstance(_v, _dt.datetime):
@@ -347,22 +298,12 @@ class PersonAttributesUpdate(_c.Model):
         plan: Plan | None = None,
     ) -> None:
         _v: _t.Any
-        _v = email
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("attributes.email", "type", "must be a string", _v)
-            if len(_v) > 254:
-                raise _c.fail("attributes.email", "maxLength", "must be at most 254 characters", _v)
-            if not _c.is_email(_v):
-                raise _c.fail("attributes.email", "format", "must be a valid email", _v)
-        _v = company
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("attributes.company", "type", "must be a string", _v)
-            if len(_v) > 200:
-                raise _c.fail(
-                    "attributes.company", "maxLength", "must be at most 200 characters", _v
-                )
+        if email is not None:
+            _r.check_string(
+                email, "attributes.email", max_length=254, format=(_c.is_email, "email")
+            )
+        if company is not None:
+            _r.check_string(company, "attributes.company", max_length=200)
         _v = created_at
         if _v is not None:
             if not isinstance(_v, _dt.datetime):
@@ -374,22 +315,10 @@ class PersonAttributesUpdate(_c.Model):
                     "must be timezone-aware (naive datetimes are ambiguous)",
                     _v,
                 )
-        _v = first_name
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("attributes.first_name", "type", "must be a string", _v)
-            if len(_v) > 100:
-                raise _c.fail(
-                    "attributes.first_name", "maxLength", "must be at most 100 characters", _v
-                )
-        _v = last_name
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("attributes.last_name", "type", "must be a string", _v)
-            if len(_v) > 100:
-                raise _c.fail(
-                    "attributes.last_name", "maxLength", "must be at most 100 characters", _v
-                )
+        if first_name is not None:
+            _r.check_string(first_name, "attributes.first_name", max_length=100)
+        if last_name is not None:
+            _r.check_string(last_name, "attributes.last_name", max_length=100)
         _v = last_seen_at
         if _v is not None:
             if not isinstance(_v, _dt.datetime):

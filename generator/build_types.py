@@ -276,6 +276,13 @@ class TypeBuilder:
             if done is None:
                 return None
             return done, _nullable(spec), spec.get("description", "")
+        if isinstance(spec, Mapping) and "clearable" in spec:
+            self.report.error(
+                (*path, "clearable"),
+                "clearable has no effect on a definition",
+                "put it on the attribute that uses it: `{$ref: ..., clearable: true}`",
+                key=True,
+            )
         self._definition_stack.append(name)
         try:
             built = self.build_type(spec, path, pascal_case(name, prefix="Model"), name)

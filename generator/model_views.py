@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from . import pycode
+from . import pycode, pycode_fields
 from .call_names import CallNames, call_names
 from .docstring_text import attribute_doc, field_text, fill, method_doc
 from .escape import comment, docstring, py_string
@@ -152,7 +152,7 @@ def model_view(model: ObjectModel, consts: pycode.Constants, event: Event | None
     # not match the annotations, so the type checker must not narrow them away.
     checks: list[str] = ["_v: _t.Any"] if model.fields else []
     for field in model.fields:
-        checks += pycode.field_checks(field, consts)
+        checks += pycode_fields.field_checks(field, consts)
     keys = "frozenset({" + ", ".join(py_string(f.wire_name) for f in model.fields) + "})"
     required = [py_string(f.wire_name) for f in model.fields if f.required]
     event_view = None

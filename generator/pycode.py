@@ -320,28 +320,6 @@ def _map_lines(node: MapType, var: str, label: str, depth: int, consts: Constant
     ]
 
 
-def field_checks(field: Field, consts: Constants) -> list[str]:
-    """The `__init__` statements that check one field (its parameter, before it is set)."""
-    var = field.name
-    label = py_string(field.label)
-    body = check_lines(field.type, "_v", label, 0, consts)
-    # `CLEAR` has no rules to check: it is checked as a field left out (None).
-    lines = [f"_v = None if {var} is _c.CLEAR else {var}" if field.clearable else f"_v = {var}"]
-    if (field.nullable or not field.required) and len(body) == 2 and body[0].startswith("if "):
-        # One rule: fold the None test into it (what ruff's SIM102 asks for).
-        lines += [f"if _v is not None and ({body[0][3:-1]}):", body[1]]
-    elif field.nullable or not field.required:
-        lines += ["if _v is not None:", *("    " + line for line in body)]
-    else:
-        lines += body
-    if field.deprecated is not None:
-        lines += [
-            f"if {var} is not None:",
-            f"    _c.warn_deprecated({py_string(field.deprecated)}, 3)",
-        ]
-    return lines
-
-
 def to_wire(node: TypeNode, expr: str, depth: int = 0) -> str:
     """An expression turning the Python value `expr` into its JSON-safe wire form."""
     match node:

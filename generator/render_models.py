@@ -55,6 +55,7 @@ def _module_context(
         "views": views,
         "enums": [enum_view(e) for e in sorted(enums, key=lambda e: e.alias)],
         "patterns": {name: py_string(regex) for name, regex in consts.patterns.items()},
+        "uses_rules": any(line.lstrip().startswith("_r.") for v in views for line in v.checks),
         "uses_datetime": "datetime" in modules,
         "uses_decimal": "decimal" in modules,
     }

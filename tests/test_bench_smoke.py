@@ -302,7 +302,9 @@ def test_chart_renders(tmp_path: Path) -> None:
 
 
 def test_diff_bench_tiny() -> None:
+    before = os.environ.get("CIOGEN_CACHE_DIR")
     result = dbench.measure(8, 1)
+    assert os.environ.get("CIOGEN_CACHE_DIR") == before  # the session's cache folder kept
     assert result["changes_found"] >= 4  # rename, removal, enum value, addition
     assert result["stages"]["compare"]["median_s"] >= 0
     block = report_diff.markdown(result)

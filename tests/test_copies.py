@@ -19,6 +19,7 @@ TEMPLATES = REPO / "templates"
 # What render.py copies verbatim: single modules and whole template packages.
 COPIED = [
     "_checks.py",
+    "_rules.py",
     "_strategies.py",
     "_strategies_containers.py",
     "tests/test_properties.py",

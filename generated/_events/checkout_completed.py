@@ -16,6 +16,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 from ..models import LineItem
 
 __all__ = [
@@ -70,50 +71,14 @@ class CheckoutCompleted(_c.Model):
         currency: CheckoutCompletedCurrency | None = "USD",
     ) -> None:
         _v: _t.Any
-        _v = items
-        if not isinstance(_v, int) or isinstance(_v, bool):
-            raise _c.fail("checkout_completed.items", "type", "must be an integer", _v)
-        if _v < 1:
-            raise _c.fail("checkout_completed.items", "minimum", "must be >= 1", _v)
-        _v = line_items
-        if not isinstance(_v, list):
-            raise _c.fail("checkout_completed.line_items", "type", "must be a list", _v)
-        if len(_v) < 1:
-            raise _c.fail(
-                "checkout_completed.line_items", "minItems", "must have at least 1 item", _v
-            )
-        if len(_v) > 100:
-            raise _c.fail(
-                "checkout_completed.line_items", "maxItems", "must have at most 100 items", _v
-            )
-        for i0, item0 in enumerate(_v):
-            if not isinstance(item0, LineItem):
-                raise _c.fail(
-                    _c.field_at("checkout_completed.line_items", i0),
-                    "type",
-                    "must be a LineItem",
-                    item0,
-                )
-        _v = order_id
-        if not isinstance(_v, str):
-            raise _c.fail("checkout_completed.order_id", "type", "must be a string", _v)
-        if not _c.is_uuid(_v):
-            raise _c.fail("checkout_completed.order_id", "format", "must be a valid uuid", _v)
-        _v = total
-        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-            raise _c.fail("checkout_completed.total", "type", "must be a number", _v)
-        if not isinstance(_v, int) and not _c.is_finite(_v):
-            raise _c.fail("checkout_completed.total", "type", "must be a finite number", _v)
-        if _v < 0:
-            raise _c.fail("checkout_completed.total", "minimum", "must be >= 0", _v)
-        _v = coupon
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("checkout_completed.coupon", "type", "must be a string", _v)
-            if len(_v) > 40:
-                raise _c.fail(
-                    "checkout_completed.coupon", "maxLength", "must be at most 40 characters", _v
-                )
+        _r.check_number(items, "checkout_completed.items", integer=True, minimum=1)
+        _r.check_list(
+            line_items, "checkout_completed.line_items", min_items=1, max_items=100, of=LineItem
+        )
+        _r.check_string(order_id, "checkout_completed.order_id", format=(_c.is_uuid, "uuid"))
+        _r.check_number(total, "checkout_completed.total", minimum=0)
+        if coupon is not None:
+            _r.check_string(coupon, "checkout_completed.coupon", max_length=40)
         _v = currency
         if _v is not None and (
             not isinstance(_v, str) or _v not in _CHECKOUT_COMPLETED_CURRENCY_VALUES

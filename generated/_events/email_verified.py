@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "EmailVerified",
@@ -36,11 +37,7 @@ class EmailVerified(_c.Model):
 
     def __init__(self, *, email: str) -> None:
         _v: _t.Any
-        _v = email
-        if not isinstance(_v, str):
-            raise _c.fail("email_verified.email", "type", "must be a string", _v)
-        if not _c.is_email(_v):
-            raise _c.fail("email_verified.email", "format", "must be a valid email", _v)
+        _r.check_string(email, "email_verified.email", format=(_c.is_email, "email"))
         _set(self, "email", email)
 
     def to_payload(self) -> dict[str, _t.Any]:

@@ -16,6 +16,7 @@ import re as _re
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "FeatureUsed",
@@ -40,23 +41,11 @@ class FeatureUsed(_c.Model):
 
     def __init__(self, *, feature: str, duration_ms: int | None = None) -> None:
         _v: _t.Any
-        _v = feature
-        if not isinstance(_v, str):
-            raise _c.fail("feature_used.feature", "type", "must be a string", _v)
-        if len(_v) < 1:
-            raise _c.fail("feature_used.feature", "minLength", "must be at least 1 character", _v)
-        if len(_v) > 100:
-            raise _c.fail("feature_used.feature", "maxLength", "must be at most 100 characters", _v)
-        if _PATTERN_0.fullmatch(_v) is None:
-            raise _c.fail(
-                "feature_used.feature", "pattern", "must match the pattern '[a-z][a-z0-9_.]*'", _v
-            )
-        _v = duration_ms
-        if _v is not None:
-            if not isinstance(_v, int) or isinstance(_v, bool):
-                raise _c.fail("feature_used.duration_ms", "type", "must be an integer", _v)
-            if _v < 0:
-                raise _c.fail("feature_used.duration_ms", "minimum", "must be >= 0", _v)
+        _r.check_string(
+            feature, "feature_used.feature", min_length=1, max_length=100, pattern=_PATTERN_0
+        )
+        if duration_ms is not None:
+            _r.check_number(duration_ms, "feature_used.duration_ms", integer=True, minimum=0)
         _set(self, "feature", feature)
         _set(self, "duration_ms", duration_ms)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "PageViewed",
@@ -49,31 +50,13 @@ class PageViewed(_c.Model):
 
     def __init__(self, *, url: str, referrer: str | None = None, title: str | None = None) -> None:
         _v: _t.Any
-        _v = url
-        if not isinstance(_v, str):
-            raise _c.fail("page_viewed.url", "type", "must be a string", _v)
-        if len(_v) > 2048:
-            raise _c.fail("page_viewed.url", "maxLength", "must be at most 2048 characters", _v)
-        if not _c.is_uri(_v):
-            raise _c.fail("page_viewed.url", "format", "must be a valid uri", _v)
-        _v = referrer
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("page_viewed.referrer", "type", "must be a string", _v)
-            if len(_v) > 2048:
-                raise _c.fail(
-                    "page_viewed.referrer", "maxLength", "must be at most 2048 characters", _v
-                )
-            if not _c.is_uri(_v):
-                raise _c.fail("page_viewed.referrer", "format", "must be a valid uri", _v)
-        _v = title
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("page_viewed.title", "type", "must be a string", _v)
-            if len(_v) > 300:
-                raise _c.fail(
-                    "page_viewed.title", "maxLength", "must be at most 300 characters", _v
-                )
+        _r.check_string(url, "page_viewed.url", max_length=2048, format=(_c.is_uri, "uri"))
+        if referrer is not None:
+            _r.check_string(
+                referrer, "page_viewed.referrer", max_length=2048, format=(_c.is_uri, "uri")
+            )
+        if title is not None:
+            _r.check_string(title, "page_viewed.title", max_length=300)
         _set(self, "url", url)
         _set(self, "referrer", referrer)
         _set(self, "title", title)

@@ -16,6 +16,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 from ..models import _PLAN_VALUES, Plan
 
 __all__ = [
@@ -58,14 +59,8 @@ class PlanChanged(_c.Model):
                 'must be one of "free", "starter", "pro", "enterprise"',
                 _v,
             )
-        _v = mrr
-        if _v is not None:
-            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-                raise _c.fail("plan_changed.mrr", "type", "must be a number", _v)
-            if not isinstance(_v, int) and not _c.is_finite(_v):
-                raise _c.fail("plan_changed.mrr", "type", "must be a finite number", _v)
-            if _v < 0:
-                raise _c.fail("plan_changed.mrr", "minimum", "must be >= 0", _v)
+        if mrr is not None:
+            _r.check_number(mrr, "plan_changed.mrr", minimum=0)
         _set(self, "from_", from_)
         _set(self, "to", to)
         _set(self, "mrr", mrr)

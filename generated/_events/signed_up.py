@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "SignedUp",
@@ -47,12 +48,8 @@ class SignedUp(_c.Model):
             raise _c.fail(
                 "signed_up.method", "enum", 'must be one of "email", "google", "github"', _v
             )
-        _v = source
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("signed_up.source", "type", "must be a string", _v)
-            if len(_v) > 200:
-                raise _c.fail("signed_up.source", "maxLength", "must be at most 200 characters", _v)
+        if source is not None:
+            _r.check_string(source, "signed_up.source", max_length=200)
         _set(self, "method", method)
         _set(self, "source", source)
 

@@ -16,6 +16,7 @@ import datetime as _dt
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "SubscriptionCancelled",
@@ -76,17 +77,8 @@ class SubscriptionCancelled(_c.Model):
                     "must be timezone-aware (naive datetimes are ambiguous)",
                     _v,
                 )
-        _v = feedback
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("subscription_cancelled.feedback", "type", "must be a string", _v)
-            if len(_v) > 2000:
-                raise _c.fail(
-                    "subscription_cancelled.feedback",
-                    "maxLength",
-                    "must be at most 2000 characters",
-                    _v,
-                )
+        if feedback is not None:
+            _r.check_string(feedback, "subscription_cancelled.feedback", max_length=2000)
         _set(self, "reason", reason)
         _set(self, "cancelled_at", cancelled_at)
         _set(self, "feedback", feedback)

@@ -22,16 +22,16 @@ after the group in progress is written and ``on_error`` has seen it.
 
 from __future__ import annotations
 
-import logging
 import threading
 from typing import TYPE_CHECKING
 
+from .lazy import Logger
 from .reporting import DEFER_AGE
 
 if TYPE_CHECKING:
     from .pipeline import _Pipeline
 
-_log = logging.getLogger(__name__.rpartition(".")[0])
+_log = Logger(__name__.rpartition(".")[0])
 
 
 def hand_off_locked(pipeline: _Pipeline) -> bool:

@@ -150,8 +150,9 @@ def test_mypy_takes_clear_only_for_clearable_attributes(tmp_path: Path) -> None:
 def test_clearable_where_it_means_nothing_is_a_located_error() -> None:
     errors = (GOLDEN / "clearable_errors" / "expected_errors.txt").read_text(encoding="utf-8")
     for expected in (
-        "7:30: definitions.shared.properties.coupon.clearable: only a person attribute",
-        "10:27: attributes.properties.email.clearable: attribute 'email' is required, so it"
+        "7:5: definitions.when.clearable: clearable has no effect on a definition",
+        "10:30: definitions.shared.properties.coupon.clearable: only a person attribute",
+        "13:27: attributes.properties.email.clearable: attribute 'email' is required, so it"
         " cannot be clearable",
         "attributes.properties.address.properties.city.clearable: only a person attribute",
         "attributes.properties.flag.clearable: 'yes' is not of type 'boolean'",

@@ -27,6 +27,7 @@ import re as _re
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 from ._checks import ValidationError
 
 if _t.TYPE_CHECKING:
@@ -58,9 +59,7 @@ class Address(_c.Model):
 
     def __init__(self, *, city: str) -> None:
         _v: _t.Any
-        _v = city
-        if not isinstance(_v, str):
-            raise _c.fail("address.city", "type", "must be a string", _v)
+        _r.check_string(city, "address.city")
         _set(self, "city", city)
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -116,30 +115,16 @@ class PersonAttributes(_c.Model):
         trial_ends_at: _dt.datetime | _c.ClearType | None = None,
     ) -> None:
         _v: _t.Any
-        _v = email
-        if not isinstance(_v, str):
-            raise _c.fail("attributes.email", "type", "must be a string", _v)
-        if not _c.is_email(_v):
-            raise _c.fail("attributes.email", "format", "must be a valid email", _v)
+        _r.check_string(email, "attributes.email", format=(_c.is_email, "email"))
         _v = None if address is _c.CLEAR else address
-        if _v is not None and (not isinstance(_v, Address)):
-            raise _c.fail("attributes.address", "type", "must be a Address", _v)
+        if _v is not None:
+            _r.check_instance(_v, "attributes.address", Address)
         _v = None if card_last4 is _c.CLEAR else card_last4
         if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("attributes.card_last4", "type", "must be a string", _v)
-            if _PATTERN_0.fullmatch(_v) is None:
-                raise _c.fail(
-                    "attributes.card_last4", "pattern", "must match the pattern '[0-9]{4}'", _v
-                )
+            _r.check_string(_v, "attributes.card_last4", pattern=_PATTERN_0)
         _v = None if nickname is _c.CLEAR else nickname
         if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("attributes.nickname", "type", "must be a string", _v)
-            if len(_v) > 20:
-                raise _c.fail(
-                    "attributes.nickname", "maxLength", "must be at most 20 characters", _v
-                )
+            _r.check_string(_v, "attributes.nickname", max_length=20)
         _v = None if plan is _c.CLEAR else plan
         if _v is not None and (not isinstance(_v, str) or _v not in _PERSON_ATTRIBUTES_PLAN_VALUES):
             raise _c.fail("attributes.plan", "enum", 'must be one of "free", "pro"', _v)
@@ -150,12 +135,8 @@ class PersonAttributes(_c.Model):
                     raise _c.fail("attributes.score", "type", "must be a finite number", _v)
             elif not isinstance(_v, str):
                 raise _c.fail("attributes.score", "type", "must be a string or a number", _v)
-        _v = seats
-        if _v is not None:
-            if not isinstance(_v, int) or isinstance(_v, bool):
-                raise _c.fail("attributes.seats", "type", "must be an integer", _v)
-            if _v < 1:
-                raise _c.fail("attributes.seats", "minimum", "must be >= 1", _v)
+        if seats is not None:
+            _r.check_number(seats, "attributes.seats", integer=True, minimum=1)
         _v = None if trial_ends_at is _c.CLEAR else trial_ends_at
         if _v is not None:
             if not isinstance(_v, _dt.datetime):
@@ -256,31 +237,17 @@ class PersonAttributesUpdate(_c.Model):
         trial_ends_at: _dt.datetime | _c.ClearType | None = None,
     ) -> None:
         _v: _t.Any
-        _v = email
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("attributes.email", "type", "must be a string", _v)
-            if not _c.is_email(_v):
-                raise _c.fail("attributes.email", "format", "must be a valid email", _v)
+        if email is not None:
+            _r.check_string(email, "attributes.email", format=(_c.is_email, "email"))
         _v = None if address is _c.CLEAR else address
-        if _v is not None and (not isinstance(_v, Address)):
-            raise _c.fail("attributes.address", "type", "must be a Address", _v)
+        if _v is not None:
+            _r.check_instance(_v, "attributes.address", Address)
         _v = None if card_last4 is _c.CLEAR else card_last4
         if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("attributes.card_last4", "type", "must be a string", _v)
-            if _PATTERN_0.fullmatch(_v) is None:
-                raise _c.fail(
-                    "attributes.card_last4", "pattern", "must match the pattern '[0-9]{4}'", _v
-                )
+            _r.check_string(_v, "attributes.card_last4", pattern=_PATTERN_0)
         _v = None if nickname is _c.CLEAR else nickname
         if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("attributes.nickname", "type", "must be a string", _v)
-            if len(_v) > 20:
-                raise _c.fail(
-                    "attributes.nickname", "maxLength", "must be at most 20 characters", _v
-                )
+            _r.check_string(_v, "attributes.nickname", max_length=20)
         _v = None if plan is _c.CLEAR else plan
         if _v is not None and (not isinstance(_v, str) or _v not in _PERSON_ATTRIBUTES_PLAN_VALUES):
             raise _c.fail("attributes.plan", "enum", 'must be one of "free", "pro"', _v)
@@ -291,12 +258,8 @@ class PersonAttributesUpdate(_c.Model):
                     raise _c.fail("attributes.score", "type", "must be a finite number", _v)
             elif not isinstance(_v, str):
                 raise _c.fail("attributes.score", "type", "must be a string or a number", _v)
-        _v = seats
-        if _v is not None:
-            if not isinstance(_v, int) or isinstance(_v, bool):
-                raise _c.fail("attributes.seats", "type", "must be an integer", _v)
-            if _v < 1:
-                raise _c.fail("attributes.seats", "minimum", "must be >= 1", _v)
+        if seats is not None:
+            _r.check_number(seats, "attributes.seats", integer=True, minimum=1)
         _v = None if trial_ends_at is _c.CLEAR else trial_ends_at
         if _v is not None:
             if not isinstance(_v, _dt.datetime):

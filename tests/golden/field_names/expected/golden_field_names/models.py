@@ -26,6 +26,7 @@ import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 from ._checks import ValidationError
 
 if _t.TYPE_CHECKING:
@@ -71,15 +72,10 @@ class PersonAttributes(_c.Model):
         value: float | _dec.Decimal | None = None,
     ) -> None:
         _v: _t.Any
-        _v = email
-        if not isinstance(_v, str):
-            raise _c.fail("attributes.email", "type", "must be a string", _v)
-        _v = self
-        if not isinstance(_v, str):
-            raise _c.fail("attributes.self", "type", "must be a string", _v)
-        _v = person
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.person", "type", "must be a string", _v)
+        _r.check_string(email, "attributes.email")
+        _r.check_string(self, "attributes.self")
+        if person is not None:
+            _r.check_string(person, "attributes.person")
         _v = timestamp
         if _v is not None:
             if not isinstance(_v, _dt.datetime):
@@ -91,12 +87,8 @@ class PersonAttributes(_c.Model):
                     "must be timezone-aware (naive datetimes are ambiguous)",
                     _v,
                 )
-        _v = value
-        if _v is not None:
-            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-                raise _c.fail("attributes.value", "type", "must be a number", _v)
-            if not isinstance(_v, int) and not _c.is_finite(_v):
-                raise _c.fail("attributes.value", "type", "must be a finite number", _v)
+        if value is not None:
+            _r.check_number(value, "attributes.value")
         _set(_self, "email", email)
         _set(_self, "self", self)
         _set(_self, "person", person)
@@ -152,15 +144,12 @@ class PersonAttributesUpdate(_c.Model):
         value: float | _dec.Decimal | None = None,
     ) -> None:
         _v: _t.Any
-        _v = email
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.email", "type", "must be a string", _v)
-        _v = self
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.self", "type", "must be a string", _v)
-        _v = person
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.person", "type", "must be a string", _v)
+        if email is not None:
+            _r.check_string(email, "attributes.email")
+        if self is not None:
+            _r.check_string(self, "attributes.self")
+        if person is not None:
+            _r.check_string(person, "attributes.person")
         _v = timestamp
         if _v is not None:
             if not isinstance(_v, _dt.datetime):
@@ -172,12 +161,8 @@ class PersonAttributesUpdate(_c.Model):
                     "must be timezone-aware (naive datetimes are ambiguous)",
                     _v,
                 )
-        _v = value
-        if _v is not None:
-            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-                raise _c.fail("attributes.value", "type", "must be a number", _v)
-            if not isinstance(_v, int) and not _c.is_finite(_v):
-                raise _c.fail("attributes.value", "type", "must be a finite number", _v)
+        if value is not None:
+            _r.check_number(value, "attributes.value")
         _set(_self, "email", email)
         _set(_self, "self", self)
         _set(_self, "person", person)

@@ -24,6 +24,7 @@ import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 from ._checks import ValidationError
 
 if _t.TYPE_CHECKING:
@@ -78,18 +79,14 @@ class PersonAttributes(_c.Model):
         unicode_name: str | None = None,
     ) -> None:
         _v: _t.Any
-        _v = cio_subscription_preferences
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.cio_subscription_preferences", "type", "must be a string", _v)
-        _v = first_name
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.first-name", "type", "must be a string", _v)
-        _v = u65e5_u672c_u8a9e
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.日本語", "type", "must be a string", _v)
-        _v = unicode_name
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.Ünïcödé Näme", "type", "must be a string", _v)
+        if cio_subscription_preferences is not None:
+            _r.check_string(cio_subscription_preferences, "attributes.cio_subscription_preferences")
+        if first_name is not None:
+            _r.check_string(first_name, "attributes.first-name")
+        if u65e5_u672c_u8a9e is not None:
+            _r.check_string(u65e5_u672c_u8a9e, "attributes.日本語")
+        if unicode_name is not None:
+            _r.check_string(unicode_name, "attributes.Ünïcödé Näme")
         _set(self, "cio_subscription_preferences", cio_subscription_preferences)
         _set(self, "first_name", first_name)
         _set(self, "u65e5_u672c_u8a9e", u65e5_u672c_u8a9e)
@@ -145,18 +142,14 @@ class PersonAttributesUpdate(_c.Model):
         unicode_name: str | None = None,
     ) -> None:
         _v: _t.Any
-        _v = cio_subscription_preferences
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.cio_subscription_preferences", "type", "must be a string", _v)
-        _v = first_name
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.first-name", "type", "must be a string", _v)
-        _v = u65e5_u672c_u8a9e
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.日本語", "type", "must be a string", _v)
-        _v = unicode_name
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.Ünïcödé Näme", "type", "must be a string", _v)
+        if cio_subscription_preferences is not None:
+            _r.check_string(cio_subscription_preferences, "attributes.cio_subscription_preferences")
+        if first_name is not None:
+            _r.check_string(first_name, "attributes.first-name")
+        if u65e5_u672c_u8a9e is not None:
+            _r.check_string(u65e5_u672c_u8a9e, "attributes.日本語")
+        if unicode_name is not None:
+            _r.check_string(unicode_name, "attributes.Ünïcödé Näme")
         _set(self, "cio_subscription_preferences", cio_subscription_preferences)
         _set(self, "first_name", first_name)
         _set(self, "u65e5_u672c_u8a9e", u65e5_u672c_u8a9e)

@@ -18,6 +18,7 @@ import re as _re
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 
 __all__ = [
     "ClassMessageData",
@@ -56,17 +57,11 @@ class PasswordResetMessageData(_c.Model):
 
     def __init__(self, *, reset_url: str, expires_in_minutes: int | None = 60) -> None:
         _v: _t.Any
-        _v = reset_url
-        if not isinstance(_v, str):
-            raise _c.fail("password_reset.reset_url", "type", "must be a string", _v)
-        if not _c.is_uri(_v):
-            raise _c.fail("password_reset.reset_url", "format", "must be a valid uri", _v)
-        _v = expires_in_minutes
-        if _v is not None:
-            if not isinstance(_v, int) or isinstance(_v, bool):
-                raise _c.fail("password_reset.expires_in_minutes", "type", "must be an integer", _v)
-            if _v < 5:
-                raise _c.fail("password_reset.expires_in_minutes", "minimum", "must be >= 5", _v)
+        _r.check_string(reset_url, "password_reset.reset_url", format=(_c.is_uri, "uri"))
+        if expires_in_minutes is not None:
+            _r.check_number(
+                expires_in_minutes, "password_reset.expires_in_minutes", integer=True, minimum=5
+            )
         _set(self, "reset_url", reset_url)
         _set(self, "expires_in_minutes", expires_in_minutes)
 
@@ -98,25 +93,9 @@ class ReceiptMessageDataLineItemsItem(_c.Model):
 
     def __init__(self, *, quantity: int, sku: str, unit_price: float | _dec.Decimal) -> None:
         _v: _t.Any
-        _v = quantity
-        if not isinstance(_v, int) or isinstance(_v, bool):
-            raise _c.fail("receipt.line_items[].quantity", "type", "must be an integer", _v)
-        if _v < 1:
-            raise _c.fail("receipt.line_items[].quantity", "minimum", "must be >= 1", _v)
-        _v = sku
-        if not isinstance(_v, str):
-            raise _c.fail("receipt.line_items[].sku", "type", "must be a string", _v)
-        if len(_v) < 1:
-            raise _c.fail(
-                "receipt.line_items[].sku", "minLength", "must be at least 1 character", _v
-            )
-        _v = unit_price
-        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-            raise _c.fail("receipt.line_items[].unit_price", "type", "must be a number", _v)
-        if not isinstance(_v, int) and not _c.is_finite(_v):
-            raise _c.fail("receipt.line_items[].unit_price", "type", "must be a finite number", _v)
-        if _v < 0:
-            raise _c.fail("receipt.line_items[].unit_price", "minimum", "must be >= 0", _v)
+        _r.check_number(quantity, "receipt.line_items[].quantity", integer=True, minimum=1)
+        _r.check_string(sku, "receipt.line_items[].sku", min_length=1)
+        _r.check_number(unit_price, "receipt.line_items[].unit_price", minimum=0)
         _set(self, "quantity", quantity)
         _set(self, "sku", sku)
         _set(self, "unit_price", unit_price)
@@ -158,22 +137,10 @@ class ReceiptMessageData(_c.Model):
         paid_at: _dt.datetime,
     ) -> None:
         _v: _t.Any
-        _v = line_items
-        if not isinstance(_v, list):
-            raise _c.fail("receipt.line_items", "type", "must be a list", _v)
-        if len(_v) < 1:
-            raise _c.fail("receipt.line_items", "minItems", "must have at least 1 item", _v)
-        for i0, item0 in enumerate(_v):
-            if not isinstance(item0, ReceiptMessageDataLineItemsItem):
-                raise _c.fail(
-                    _c.field_at("receipt.line_items", i0),
-                    "type",
-                    "must be a ReceiptMessageDataLineItemsItem",
-                    item0,
-                )
-        _v = order_id
-        if not isinstance(_v, str):
-            raise _c.fail("receipt.order_id", "type", "must be a string", _v)
+        _r.check_list(
+            line_items, "receipt.line_items", min_items=1, of=ReceiptMessageDataLineItemsItem
+        )
+        _r.check_string(order_id, "receipt.order_id")
         _v = paid_at
         if not isinstance(_v, _dt.datetime):
             raise _c.fail("receipt.paid_at", "type", "must be a datetime", _v)
@@ -250,11 +217,7 @@ class LoginCodeMessageData(_c.Model):
 
     def __init__(self, *, code: str) -> None:
         _v: _t.Any
-        _v = code
-        if not isinstance(_v, str):
-            raise _c.fail("login_code.code", "type", "must be a string", _v)
-        if _PATTERN_0.fullmatch(_v) is None:
-            raise _c.fail("login_code.code", "pattern", "must match the pattern '[0-9]{6}'", _v)
+        _r.check_string(code, "login_code.code", pattern=_PATTERN_0)
         _set(self, "code", code)
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -322,9 +285,8 @@ class WhatsappHelloMessageData(_c.Model):
 
     def __init__(self, *, name: str | None = None) -> None:
         _v: _t.Any
-        _v = name
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("whatsapp_hello.name", "type", "must be a string", _v)
+        if name is not None:
+            _r.check_string(name, "whatsapp_hello.name")
         _set(self, "name", name)
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -362,18 +324,14 @@ class ClassMessageData(_c.Model):
         self: int | None = None,
     ) -> None:
         _v: _t.Any
-        _v = data
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("class.data", "type", "must be a string", _v)
-        _v = from_
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("class.from", "type", "must be a string", _v)
-        _v = options
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("class.options", "type", "must be a string", _v)
-        _v = self
-        if _v is not None and (not isinstance(_v, int) or isinstance(_v, bool)):
-            raise _c.fail("class.self", "type", "must be an integer", _v)
+        if data is not None:
+            _r.check_string(data, "class.data")
+        if from_ is not None:
+            _r.check_string(from_, "class.from")
+        if options is not None:
+            _r.check_string(options, "class.options")
+        if self is not None:
+            _r.check_number(self, "class.self", integer=True)
         _set(_self, "data", data)
         _set(_self, "from_", from_)
         _set(_self, "options", options)
@@ -414,9 +372,8 @@ class FromBroadcastData(_c.Model):
 
     def __init__(self, *, data: str | None = None, options: bool | None = None) -> None:
         _v: _t.Any
-        _v = data
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("from._data", "type", "must be a string", _v)
+        if data is not None:
+            _r.check_string(data, "from._data")
         _v = options
         if _v is not None and (not isinstance(_v, bool)):
             raise _c.fail("from.options", "type", "must be a boolean", _v)

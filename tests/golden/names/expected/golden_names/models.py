@@ -25,6 +25,7 @@ import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 from ._checks import ValidationError
 
 if _t.TYPE_CHECKING:
@@ -61,20 +62,13 @@ class PersonAttributes(_c.Model):
         payload: str | None = None,
     ) -> None:
         _v: _t.Any
-        _v = value
-        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-            raise _c.fail("attributes.value", "type", "must be a number", _v)
-        if not isinstance(_v, int) and not _c.is_finite(_v):
-            raise _c.fail("attributes.value", "type", "must be a finite number", _v)
-        _v = attributes
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.attributes", "type", "must be a string", _v)
-        _v = data
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.data", "type", "must be a string", _v)
-        _v = payload
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.payload", "type", "must be a string", _v)
+        _r.check_number(value, "attributes.value")
+        if attributes is not None:
+            _r.check_string(attributes, "attributes.attributes")
+        if data is not None:
+            _r.check_string(data, "attributes.data")
+        if payload is not None:
+            _r.check_string(payload, "attributes.payload")
         _set(self, "value", value)
         _set(self, "attributes", attributes)
         _set(self, "data", data)
@@ -122,21 +116,14 @@ class PersonAttributesUpdate(_c.Model):
         payload: str | None = None,
     ) -> None:
         _v: _t.Any
-        _v = value
-        if _v is not None:
-            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-                raise _c.fail("attributes.value", "type", "must be a number", _v)
-            if not isinstance(_v, int) and not _c.is_finite(_v):
-                raise _c.fail("attributes.value", "type", "must be a finite number", _v)
-        _v = attributes
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.attributes", "type", "must be a string", _v)
-        _v = data
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.data", "type", "must be a string", _v)
-        _v = payload
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.payload", "type", "must be a string", _v)
+        if value is not None:
+            _r.check_number(value, "attributes.value")
+        if attributes is not None:
+            _r.check_string(attributes, "attributes.attributes")
+        if data is not None:
+            _r.check_string(data, "attributes.data")
+        if payload is not None:
+            _r.check_string(payload, "attributes.payload")
         _set(self, "value", value)
         _set(self, "attributes", attributes)
         _set(self, "data", data)

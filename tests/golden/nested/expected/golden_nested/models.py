@@ -26,6 +26,7 @@ import re as _re
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 from ._checks import ValidationError
 
 if _t.TYPE_CHECKING:
@@ -64,24 +65,8 @@ class AddressGeo(_c.Model):
 
     def __init__(self, *, lat: float | _dec.Decimal, lon: float | _dec.Decimal) -> None:
         _v: _t.Any
-        _v = lat
-        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-            raise _c.fail("address.geo.lat", "type", "must be a number", _v)
-        if not isinstance(_v, int) and not _c.is_finite(_v):
-            raise _c.fail("address.geo.lat", "type", "must be a finite number", _v)
-        if _v < -90:
-            raise _c.fail("address.geo.lat", "minimum", "must be >= -90", _v)
-        if _v > 90:
-            raise _c.fail("address.geo.lat", "maximum", "must be <= 90", _v)
-        _v = lon
-        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-            raise _c.fail("address.geo.lon", "type", "must be a number", _v)
-        if not isinstance(_v, int) and not _c.is_finite(_v):
-            raise _c.fail("address.geo.lon", "type", "must be a finite number", _v)
-        if _v < -180:
-            raise _c.fail("address.geo.lon", "minimum", "must be >= -180", _v)
-        if _v > 180:
-            raise _c.fail("address.geo.lon", "maximum", "must be <= 180", _v)
+        _r.check_number(lat, "address.geo.lat", minimum=-90, maximum=90)
+        _r.check_number(lon, "address.geo.lon", minimum=-180, maximum=180)
         _set(self, "lat", lat)
         _set(self, "lon", lon)
 
@@ -114,22 +99,12 @@ class Address(_c.Model):
         self, *, country: str, street: str, city: str | None = None, geo: AddressGeo | None = None
     ) -> None:
         _v: _t.Any
-        _v = country
-        if not isinstance(_v, str):
-            raise _c.fail("address.country", "type", "must be a string", _v)
-        if _PATTERN_0.fullmatch(_v) is None:
-            raise _c.fail("address.country", "pattern", "must match the pattern '[A-Z]{2}'", _v)
-        _v = street
-        if not isinstance(_v, str):
-            raise _c.fail("address.street", "type", "must be a string", _v)
-        if len(_v) < 1:
-            raise _c.fail("address.street", "minLength", "must be at least 1 character", _v)
-        _v = city
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("address.city", "type", "must be a string", _v)
-        _v = geo
-        if _v is not None and (not isinstance(_v, AddressGeo)):
-            raise _c.fail("address.geo", "type", "must be a AddressGeo", _v)
+        _r.check_string(country, "address.country", pattern=_PATTERN_0)
+        _r.check_string(street, "address.street", min_length=1)
+        if city is not None:
+            _r.check_string(city, "address.city")
+        if geo is not None:
+            _r.check_instance(geo, "address.geo", AddressGeo)
         _set(self, "country", country)
         _set(self, "street", street)
         _set(self, "city", city)
@@ -166,14 +141,9 @@ class PersonAttributes(_c.Model):
 
     def __init__(self, *, email: str, home: Address | None = None) -> None:
         _v: _t.Any
-        _v = email
-        if not isinstance(_v, str):
-            raise _c.fail("attributes.email", "type", "must be a string", _v)
-        if not _c.is_email(_v):
-            raise _c.fail("attributes.email", "format", "must be a valid email", _v)
-        _v = home
-        if _v is not None and (not isinstance(_v, Address)):
-            raise _c.fail("attributes.home", "type", "must be a Address", _v)
+        _r.check_string(email, "attributes.email", format=(_c.is_email, "email"))
+        if home is not None:
+            _r.check_instance(home, "attributes.home", Address)
         _set(self, "email", email)
         _set(self, "home", home)
 
@@ -204,15 +174,10 @@ class PersonAttributesUpdate(_c.Model):
 
     def __init__(self, *, email: str | None = None, home: Address | None = None) -> None:
         _v: _t.Any
-        _v = email
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("attributes.email", "type", "must be a string", _v)
-            if not _c.is_email(_v):
-                raise _c.fail("attributes.email", "format", "must be a valid email", _v)
-        _v = home
-        if _v is not None and (not isinstance(_v, Address)):
-            raise _c.fail("attributes.home", "type", "must be a Address", _v)
+        if email is not None:
+            _r.check_string(email, "attributes.email", format=(_c.is_email, "email"))
+        if home is not None:
+            _r.check_instance(home, "attributes.home", Address)
         _set(self, "email", email)
         _set(self, "home", home)
 

@@ -25,6 +25,7 @@ import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 from ._checks import ValidationError
 
 if _t.TYPE_CHECKING:
@@ -59,14 +60,8 @@ class ProductDimensions(_c.Model):
 
     def __init__(self, *, width: float | _dec.Decimal | None = None) -> None:
         _v: _t.Any
-        _v = width
-        if _v is not None:
-            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-                raise _c.fail("product.dimensions.width", "type", "must be a number", _v)
-            if not isinstance(_v, int) and not _c.is_finite(_v):
-                raise _c.fail("product.dimensions.width", "type", "must be a finite number", _v)
-            if _v < 0:
-                raise _c.fail("product.dimensions.width", "minimum", "must be >= 0", _v)
+        if width is not None:
+            _r.check_number(width, "product.dimensions.width", minimum=0)
         _set(self, "width", width)
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -106,23 +101,13 @@ class PersonAttributes(_c.Model):
         price: float | _dec.Decimal | None = None,
     ) -> None:
         _v: _t.Any
-        _v = product_id
-        if not isinstance(_v, str):
-            raise _c.fail("attributes.product_id", "type", "must be a string", _v)
-        _v = class_
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.class", "type", "must be a string", _v)
-        _v = dimensions
-        if _v is not None and (not isinstance(_v, ProductDimensions)):
-            raise _c.fail("attributes.dimensions", "type", "must be a ProductDimensions", _v)
-        _v = price
-        if _v is not None:
-            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-                raise _c.fail("attributes.price", "type", "must be a number", _v)
-            if not isinstance(_v, int) and not _c.is_finite(_v):
-                raise _c.fail("attributes.price", "type", "must be a finite number", _v)
-            if _v < 0:
-                raise _c.fail("attributes.price", "minimum", "must be >= 0", _v)
+        _r.check_string(product_id, "attributes.product_id")
+        if class_ is not None:
+            _r.check_string(class_, "attributes.class")
+        if dimensions is not None:
+            _r.check_instance(dimensions, "attributes.dimensions", ProductDimensions)
+        if price is not None:
+            _r.check_number(price, "attributes.price", minimum=0)
         _set(self, "product_id", product_id)
         _set(self, "class_", class_)
         _set(self, "dimensions", dimensions)
@@ -172,23 +157,14 @@ class PersonAttributesUpdate(_c.Model):
         price: float | _dec.Decimal | None = None,
     ) -> None:
         _v: _t.Any
-        _v = product_id
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.product_id", "type", "must be a string", _v)
-        _v = class_
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.class", "type", "must be a string", _v)
-        _v = dimensions
-        if _v is not None and (not isinstance(_v, ProductDimensions)):
-            raise _c.fail("attributes.dimensions", "type", "must be a ProductDimensions", _v)
-        _v = price
-        if _v is not None:
-            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-                raise _c.fail("attributes.price", "type", "must be a number", _v)
-            if not isinstance(_v, int) and not _c.is_finite(_v):
-                raise _c.fail("attributes.price", "type", "must be a finite number", _v)
-            if _v < 0:
-                raise _c.fail("attributes.price", "minimum", "must be >= 0", _v)
+        if product_id is not None:
+            _r.check_string(product_id, "attributes.product_id")
+        if class_ is not None:
+            _r.check_string(class_, "attributes.class")
+        if dimensions is not None:
+            _r.check_instance(dimensions, "attributes.dimensions", ProductDimensions)
+        if price is not None:
+            _r.check_number(price, "attributes.price", minimum=0)
         _set(self, "product_id", product_id)
         _set(self, "class_", class_)
         _set(self, "dimensions", dimensions)

@@ -25,6 +25,7 @@ import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 from ._checks import ValidationError
 
 if _t.TYPE_CHECKING:
@@ -53,14 +54,8 @@ class PersonAttributes(_c.Model):
 
     def __init__(self, *, balance: float | _dec.Decimal | None = None) -> None:
         _v: _t.Any
-        _v = balance
-        if _v is not None:
-            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-                raise _c.fail("attributes.balance", "type", "must be a number", _v)
-            if not isinstance(_v, int) and not _c.is_finite(_v):
-                raise _c.fail("attributes.balance", "type", "must be a finite number", _v)
-            if _v < 0:
-                raise _c.fail("attributes.balance", "minimum", "must be >= 0", _v)
+        if balance is not None:
+            _r.check_number(balance, "attributes.balance", minimum=0)
         _set(self, "balance", balance)
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -89,14 +84,8 @@ class PersonAttributesUpdate(_c.Model):
 
     def __init__(self, *, balance: float | _dec.Decimal | None = None) -> None:
         _v: _t.Any
-        _v = balance
-        if _v is not None:
-            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-                raise _c.fail("attributes.balance", "type", "must be a number", _v)
-            if not isinstance(_v, int) and not _c.is_finite(_v):
-                raise _c.fail("attributes.balance", "type", "must be a finite number", _v)
-            if _v < 0:
-                raise _c.fail("attributes.balance", "minimum", "must be >= 0", _v)
+        if balance is not None:
+            _r.check_number(balance, "attributes.balance", minimum=0)
         _set(self, "balance", balance)
 
     def to_payload(self) -> dict[str, _t.Any]:

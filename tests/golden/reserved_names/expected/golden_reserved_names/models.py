@@ -24,6 +24,7 @@ import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 from ._checks import ValidationError
 
 if _t.TYPE_CHECKING:
@@ -62,15 +63,12 @@ class PersonAttributes(_c.Model):
         class_: str | None = None,
     ) -> None:
         _v: _t.Any
-        _v = anonymous_id
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.anonymous_id", "type", "must be a string", _v)
-        _v = cio_language
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.cio_language", "type", "must be a string", _v)
-        _v = class_
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.class", "type", "must be a string", _v)
+        if anonymous_id is not None:
+            _r.check_string(anonymous_id, "attributes.anonymous_id")
+        if cio_language is not None:
+            _r.check_string(cio_language, "attributes.cio_language")
+        if class_ is not None:
+            _r.check_string(class_, "attributes.class")
         _set(self, "anonymous_id", anonymous_id)
         _set(self, "cio_language", cio_language)
         _set(self, "class_", class_)
@@ -114,15 +112,12 @@ class PersonAttributesUpdate(_c.Model):
         class_: str | None = None,
     ) -> None:
         _v: _t.Any
-        _v = anonymous_id
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.anonymous_id", "type", "must be a string", _v)
-        _v = cio_language
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.cio_language", "type", "must be a string", _v)
-        _v = class_
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.class", "type", "must be a string", _v)
+        if anonymous_id is not None:
+            _r.check_string(anonymous_id, "attributes.anonymous_id")
+        if cio_language is not None:
+            _r.check_string(cio_language, "attributes.cio_language")
+        if class_ is not None:
+            _r.check_string(class_, "attributes.class")
         _set(self, "anonymous_id", anonymous_id)
         _set(self, "cio_language", cio_language)
         _set(self, "class_", class_)

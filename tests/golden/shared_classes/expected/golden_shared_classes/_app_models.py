@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 from .models import _SERVICE_VALUES, LineItem, Service
 
 __all__ = [
@@ -34,14 +35,7 @@ class ReceiptMessageData(_c.Model):
 
     def __init__(self, *, line_items: list[LineItem]) -> None:
         _v: _t.Any
-        _v = line_items
-        if not isinstance(_v, list):
-            raise _c.fail("receipt.line_items", "type", "must be a list", _v)
-        for i0, item0 in enumerate(_v):
-            if not isinstance(item0, LineItem):
-                raise _c.fail(
-                    _c.field_at("receipt.line_items", i0), "type", "must be a LineItem", item0
-                )
+        _r.check_list(line_items, "receipt.line_items", of=LineItem)
         _set(self, "line_items", line_items)
 
     def to_payload(self) -> dict[str, _t.Any]:

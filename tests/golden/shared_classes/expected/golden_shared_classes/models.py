@@ -26,6 +26,7 @@ import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 from ._checks import ValidationError
 
 if _t.TYPE_CHECKING:
@@ -60,16 +61,8 @@ class LineItem(_c.Model):
 
     def __init__(self, *, quantity: int, sku: str) -> None:
         _v: _t.Any
-        _v = quantity
-        if not isinstance(_v, int) or isinstance(_v, bool):
-            raise _c.fail("line_item.quantity", "type", "must be an integer", _v)
-        if _v < 1:
-            raise _c.fail("line_item.quantity", "minimum", "must be >= 1", _v)
-        _v = sku
-        if not isinstance(_v, str):
-            raise _c.fail("line_item.sku", "type", "must be a string", _v)
-        if len(_v) < 1:
-            raise _c.fail("line_item.sku", "minLength", "must be at least 1 character", _v)
+        _r.check_number(quantity, "line_item.quantity", integer=True, minimum=1)
+        _r.check_string(sku, "line_item.sku", min_length=1)
         _set(self, "quantity", quantity)
         _set(self, "sku", sku)
 

@@ -24,6 +24,7 @@ import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
+from . import _rules as _r
 from ._checks import ValidationError
 
 if _t.TYPE_CHECKING:
@@ -53,12 +54,10 @@ class PersonAttributes(_c.Model):
 
     def __init__(self, *, prenom: str | None = None, strasse: str | None = None) -> None:
         _v: _t.Any
-        _v = prenom
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.prénom", "type", "must be a string", _v)
-        _v = strasse
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.Straße", "type", "must be a string", _v)
+        if prenom is not None:
+            _r.check_string(prenom, "attributes.prénom")
+        if strasse is not None:
+            _r.check_string(strasse, "attributes.Straße")
         _set(self, "prenom", prenom)
         _set(self, "strasse", strasse)
 
@@ -91,12 +90,10 @@ class PersonAttributesUpdate(_c.Model):
 
     def __init__(self, *, prenom: str | None = None, strasse: str | None = None) -> None:
         _v: _t.Any
-        _v = prenom
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.prénom", "type", "must be a string", _v)
-        _v = strasse
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("attributes.Straße", "type", "must be a string", _v)
+        if prenom is not None:
+            _r.check_string(prenom, "attributes.prénom")
+        if strasse is not None:
+            _r.check_string(strasse, "attributes.Straße")
         _set(self, "prenom", prenom)
         _set(self, "strasse", strasse)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "LegacySignup",
@@ -37,9 +38,8 @@ class LegacySignup(_c.Model):
 
     def __init__(self, *, source: str | None = None) -> None:
         _v: _t.Any
-        _v = source
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("legacy_signup.source", "type", "must be a string", _v)
+        if source is not None:
+            _r.check_string(source, "legacy_signup.source")
         if source is not None:
             _c.warn_deprecated("legacy_signup.source is deprecated", 3)
         _set(self, "source", source)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "PageSeen",
@@ -37,14 +38,9 @@ class PageSeen(_c.Model):
 
     def __init__(self, *, url: str, referrer: str | None = None) -> None:
         _v: _t.Any
-        _v = url
-        if not isinstance(_v, str):
-            raise _c.fail("page_seen.url", "type", "must be a string", _v)
-        if not _c.is_uri(_v):
-            raise _c.fail("page_seen.url", "format", "must be a valid uri", _v)
-        _v = referrer
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("page_seen.referrer", "type", "must be a string", _v)
+        _r.check_string(url, "page_seen.url", format=(_c.is_uri, "uri"))
+        if referrer is not None:
+            _r.check_string(referrer, "page_seen.referrer")
         if referrer is not None:
             _c.warn_deprecated("use url's query instead", 3)
         _set(self, "url", url)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "SignedUp",
@@ -35,9 +36,8 @@ class SignedUp(_c.Model):
 
     def __init__(self, *, method: str | None = None) -> None:
         _v: _t.Any
-        _v = method
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("signed_up.method", "type", "must be a string", _v)
+        if method is not None:
+            _r.check_string(method, "signed_up.method")
         _set(self, "method", method)
 
     def to_payload(self) -> dict[str, _t.Any]:

@@ -16,6 +16,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "Internals",
@@ -122,44 +123,26 @@ class Internals(_c.Model):
         type: InternalsType | None = None,
     ) -> None:
         _v: _t.Any
-        _v = person
-        if not isinstance(_v, str):
-            raise _c.fail("internals.person", "type", "must be a string", _v)
-        _v = self
-        if not isinstance(_v, str):
-            raise _c.fail("internals.self", "type", "must be a string", _v)
-        _v = timestamp
-        if not isinstance(_v, str):
-            raise _c.fail("internals.timestamp", "type", "must be a string", _v)
-        _v = value
-        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-            raise _c.fail("internals.value", "type", "must be a number", _v)
-        if not isinstance(_v, int) and not _c.is_finite(_v):
-            raise _c.fail("internals.value", "type", "must be a finite number", _v)
-        _v = anonymous_id
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("internals.anonymous_id", "type", "must be a string", _v)
-        _v = attributes
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("internals.attributes", "type", "must be a string", _v)
-        _v = case
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("internals.case", "type", "must be a string", _v)
-        _v = class_
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("internals.class", "type", "must be a string", _v)
-        _v = cls
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("internals.cls", "type", "must be a string", _v)
-        _v = data
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("internals.data", "type", "must be a string", _v)
-        _v = event
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("internals.event", "type", "must be a string", _v)
-        _v = id
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("internals.id", "type", "must be a string", _v)
+        _r.check_string(person, "internals.person")
+        _r.check_string(self, "internals.self")
+        _r.check_string(timestamp, "internals.timestamp")
+        _r.check_number(value, "internals.value")
+        if anonymous_id is not None:
+            _r.check_string(anonymous_id, "internals.anonymous_id")
+        if attributes is not None:
+            _r.check_string(attributes, "internals.attributes")
+        if case is not None:
+            _r.check_string(case, "internals.case")
+        if class_ is not None:
+            _r.check_string(class_, "internals.class")
+        if cls is not None:
+            _r.check_string(cls, "internals.cls")
+        if data is not None:
+            _r.check_string(data, "internals.data")
+        if event is not None:
+            _r.check_string(event, "internals.event")
+        if id is not None:
+            _r.check_string(id, "internals.id")
         _v = list_
         if _v is not None:
             if not isinstance(_v, list):
@@ -169,24 +152,17 @@ class Internals(_c.Model):
                     raise _c.fail(
                         _c.field_at("internals.list", i0), "type", "must be a string", item0
                     )
-        _v = match
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("internals.match", "type", "must be a string", _v)
-        _v = payload
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("internals.payload", "type", "must be a string", _v)
+        if match is not None:
+            _r.check_string(match, "internals.match")
+        if payload is not None:
+            _r.check_string(payload, "internals.payload")
         _v = print
         if _v is not None and (not isinstance(_v, bool)):
             raise _c.fail("internals.print", "type", "must be a boolean", _v)
-        _v = timeout
-        if _v is not None:
-            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-                raise _c.fail("internals.timeout", "type", "must be a number", _v)
-            if not isinstance(_v, int) and not _c.is_finite(_v):
-                raise _c.fail("internals.timeout", "type", "must be a finite number", _v)
-        _v = to_payload_
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("internals.to_payload", "type", "must be a string", _v)
+        if timeout is not None:
+            _r.check_number(timeout, "internals.timeout")
+        if to_payload_ is not None:
+            _r.check_string(to_payload_, "internals.to_payload")
         _v = type
         if _v is not None and (not isinstance(_v, str) or _v not in _INTERNALS_TYPE_VALUES):
             raise _c.fail("internals.type", "enum", 'must be one of "a", "b"', _v)

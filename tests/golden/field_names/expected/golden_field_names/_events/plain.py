@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "Plain",
@@ -35,9 +36,8 @@ class Plain(_c.Model):
 
     def __init__(self, *, note: str | None = None) -> None:
         _v: _t.Any
-        _v = note
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("plain.note", "type", "must be a string", _v)
+        if note is not None:
+            _r.check_string(note, "plain.note")
         _set(self, "note", note)
 
     def to_payload(self) -> dict[str, _t.Any]:

@@ -16,6 +16,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "ArgerEreignis",
@@ -39,16 +40,8 @@ class ArgerEreignis(_c.Model):
         self, *, grosse: float | _dec.Decimal | None = None, list_: list[str] | None = None
     ) -> None:
         _v: _t.Any
-        _v = grosse
-        if _v is not None:
-            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-                raise _c.fail("Ärger-Ereignis.größe", "type", "must be a number", _v)
-            if not isinstance(_v, int) and not _c.is_finite(_v):
-                raise _c.fail("Ärger-Ereignis.größe", "type", "must be a finite number", _v)
-            if _v <= 0:
-                raise _c.fail("Ärger-Ereignis.größe", "exclusiveMinimum", "must be > 0", _v)
-            if _v > (_dec.Decimal("1.5") if isinstance(_v, _dec.Decimal) else 1.5):
-                raise _c.fail("Ärger-Ereignis.größe", "maximum", "must be <= 1.5", _v)
+        if grosse is not None:
+            _r.check_number(grosse, "Ärger-Ereignis.größe", exclusive_minimum=0, maximum=1.5)
         _v = list_
         if _v is not None:
             if not isinstance(_v, list):

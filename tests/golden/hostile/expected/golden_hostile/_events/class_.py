@@ -18,6 +18,7 @@ import re as _re
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "Class",
@@ -53,26 +54,16 @@ class Model1stChoice(_c.Model):
         to_payload_: float | _dec.Decimal | None = None,
     ) -> None:
         _v: _t.Any
-        _v = from_
-        if not isinstance(_v, str):
-            raise _c.fail("1st-choice.from", "type", "must be a string", _v)
-        _v = import_
-        if _v is not None:
-            if not isinstance(_v, int) or isinstance(_v, bool):
-                raise _c.fail("1st-choice.import", "type", "must be an integer", _v)
-            if _v < -5:
-                raise _c.fail("1st-choice.import", "minimum", "must be >= -5", _v)
-            if _v >= 10:
-                raise _c.fail("1st-choice.import", "exclusiveMaximum", "must be < 10", _v)
+        _r.check_string(from_, "1st-choice.from")
+        if import_ is not None:
+            _r.check_number(
+                import_, "1st-choice.import", integer=True, minimum=-5, exclusive_maximum=10
+            )
         _v = self
         if _v is not None and (not isinstance(_v, bool)):
             raise _c.fail("1st-choice.self", "type", "must be a boolean", _v)
-        _v = to_payload_
-        if _v is not None:
-            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-                raise _c.fail("1st-choice.to_payload", "type", "must be a number", _v)
-            if not isinstance(_v, int) and not _c.is_finite(_v):
-                raise _c.fail("1st-choice.to_payload", "type", "must be a finite number", _v)
+        if to_payload_ is not None:
+            _r.check_number(to_payload_, "1st-choice.to_payload")
         _set(_self, "from_", from_)
         _set(_self, "import_", import_)
         _set(_self, "self", self)
@@ -157,28 +148,17 @@ class Class(_c.Model):
                 'must be one of \'a"b\', "c\'d", "e\\\\f", \'"""\', "{}", "line\\nbreak", "", "ünï", "None"',
                 _v,
             )
-        _v = field_1st
-        if not isinstance(_v, str):
-            raise _c.fail("class.1st", "type", "must be a string", _v)
-        if _PATTERN_0.fullmatch(_v) is None:
-            raise _c.fail("class.1st", "pattern", 'must match the pattern \'["\\\'\\\\\\\\]+\'', _v)
-        _v = lambda_
-        if _v is not None and (not isinstance(_v, Model1stChoice)):
-            raise _c.fail("class.lambda", "type", "must be a Model1stChoice", _v)
-        _v = notes
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("class.notes", "type", "must be a string", _v)
+        _r.check_string(field_1st, "class.1st", pattern=_PATTERN_0)
+        if lambda_ is not None:
+            _r.check_instance(lambda_, "class.lambda", Model1stChoice)
+        if notes is not None:
+            _r.check_string(notes, "class.notes")
         if notes is not None:
             _c.warn_deprecated('notes move to the person """ \\', 3)
-        _v = person
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("class.person", "type", "must be a string", _v)
-        _v = recipient
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("class.recipient", "type", "must be a string", _v)
-            if not _c.is_email(_v):
-                raise _c.fail("class.recipient", "format", "must be a valid email", _v)
+        if person is not None:
+            _r.check_string(person, "class.person")
+        if recipient is not None:
+            _r.check_string(recipient, "class.recipient", format=(_c.is_email, "email"))
         _v = timestamp
         if _v is not None:
             if not isinstance(_v, _dt.datetime):
@@ -190,12 +170,8 @@ class Class(_c.Model):
                     "must be timezone-aware (naive datetimes are ambiguous)",
                     _v,
                 )
-        _v = with_dash
-        if _v is not None:
-            if not isinstance(_v, int) or isinstance(_v, bool):
-                raise _c.fail("class.with-dash", "type", "must be an integer", _v)
-            if _v < 0:
-                raise _c.fail("class.with-dash", "minimum", "must be >= 0", _v)
+        if with_dash is not None:
+            _r.check_number(with_dash, "class.with-dash", integer=True, minimum=0)
         _set(self, "def_", def_)
         _set(self, "field_1st", field_1st)
         _set(self, "lambda_", lambda_)

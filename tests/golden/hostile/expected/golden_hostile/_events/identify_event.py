@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "Identify",
@@ -35,9 +36,8 @@ class Identify(_c.Model):
 
     def __init__(self, *, payload: str | None = None) -> None:
         _v: _t.Any
-        _v = payload
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("identify.payload", "type", "must be a string", _v)
+        if payload is not None:
+            _r.check_string(payload, "identify.payload")
         _set(self, "payload", payload)
 
     def to_payload(self) -> dict[str, _t.Any]:

@@ -17,6 +17,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "PageViewed",
@@ -35,9 +36,7 @@ class PageViewedBlocksValue(_c.Model):
 
     def __init__(self, *, title: str) -> None:
         _v: _t.Any
-        _v = title
-        if not isinstance(_v, str):
-            raise _c.fail("page_viewed.blocks[*].title", "type", "must be a string", _v)
+        _r.check_string(title, "page_viewed.blocks[*].title")
         _set(self, "title", title)
 
     def to_payload(self) -> dict[str, _t.Any]:

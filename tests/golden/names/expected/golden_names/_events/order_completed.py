@@ -16,6 +16,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "OrderCompleted",
@@ -58,34 +59,21 @@ class OrderCompleted(_c.Model):
         v: bool | None = None,
     ) -> None:
         _v: _t.Any
-        _v = data
-        if not isinstance(_v, str):
-            raise _c.fail("Order Completed.data", "type", "must be a string", _v)
-        _v = value
-        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-            raise _c.fail("Order Completed.value", "type", "must be a number", _v)
-        if not isinstance(_v, int) and not _c.is_finite(_v):
-            raise _c.fail("Order Completed.value", "type", "must be a finite number", _v)
-        if _v < 0:
-            raise _c.fail("Order Completed.value", "minimum", "must be >= 0", _v)
-        _v = class_
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("Order Completed.class", "type", "must be a string", _v)
-        _v = cls
-        if _v is not None and (not isinstance(_v, int) or isinstance(_v, bool)):
-            raise _c.fail("Order Completed.cls", "type", "must be an integer", _v)
-        _v = event
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("Order Completed.event", "type", "must be a string", _v)
+        _r.check_string(data, "Order Completed.data")
+        _r.check_number(value, "Order Completed.value", minimum=0)
+        if class_ is not None:
+            _r.check_string(class_, "Order Completed.class")
+        if cls is not None:
+            _r.check_number(cls, "Order Completed.cls", integer=True)
+        if event is not None:
+            _r.check_string(event, "Order Completed.event")
         _v = field_2fa
         if _v is not None and (not isinstance(_v, bool)):
             raise _c.fail("Order Completed.2fa", "type", "must be a boolean", _v)
-        _v = payload
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("Order Completed.payload", "type", "must be a string", _v)
-        _v = self
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("Order Completed.self", "type", "must be a string", _v)
+        if payload is not None:
+            _r.check_string(payload, "Order Completed.payload")
+        if self is not None:
+            _r.check_string(self, "Order Completed.self")
         _v = v
         if _v is not None and (not isinstance(_v, bool)):
             raise _c.fail("Order Completed._v", "type", "must be a boolean", _v)

@@ -17,6 +17,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 from ..models import Address
 
 __all__ = [
@@ -48,19 +49,9 @@ class OrderShippedShipmentParcelsItem(_c.Model):
         tags: list[Tag] | None = None,
     ) -> None:
         _v: _t.Any
-        _v = weight_kg
-        if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-            raise _c.fail(
-                "order_shipped.shipment.parcels[].weight_kg", "type", "must be a number", _v
-            )
-        if not isinstance(_v, int) and not _c.is_finite(_v):
-            raise _c.fail(
-                "order_shipped.shipment.parcels[].weight_kg", "type", "must be a finite number", _v
-            )
-        if _v <= 0:
-            raise _c.fail(
-                "order_shipped.shipment.parcels[].weight_kg", "exclusiveMinimum", "must be > 0", _v
-            )
+        _r.check_number(
+            weight_kg, "order_shipped.shipment.parcels[].weight_kg", exclusive_minimum=0
+        )
         _v = dimensions
         if _v is not None:
             if not isinstance(_v, list):
@@ -151,24 +142,13 @@ class OrderShippedShipment(_c.Model):
 
     def __init__(self, *, parcels: list[OrderShippedShipmentParcelsItem], to: Address) -> None:
         _v: _t.Any
-        _v = parcels
-        if not isinstance(_v, list):
-            raise _c.fail("order_shipped.shipment.parcels", "type", "must be a list", _v)
-        if len(_v) < 1:
-            raise _c.fail(
-                "order_shipped.shipment.parcels", "minItems", "must have at least 1 item", _v
-            )
-        for i0, item0 in enumerate(_v):
-            if not isinstance(item0, OrderShippedShipmentParcelsItem):
-                raise _c.fail(
-                    _c.field_at("order_shipped.shipment.parcels", i0),
-                    "type",
-                    "must be a OrderShippedShipmentParcelsItem",
-                    item0,
-                )
-        _v = to
-        if not isinstance(_v, Address):
-            raise _c.fail("order_shipped.shipment.to", "type", "must be a Address", _v)
+        _r.check_list(
+            parcels,
+            "order_shipped.shipment.parcels",
+            min_items=1,
+            of=OrderShippedShipmentParcelsItem,
+        )
+        _r.check_instance(to, "order_shipped.shipment.to", Address)
         _set(self, "parcels", parcels)
         _set(self, "to", to)
 
@@ -217,9 +197,7 @@ class OrderShipped(_c.Model):
         matrix: list[list[float | _dec.Decimal]] | None = None,
     ) -> None:
         _v: _t.Any
-        _v = shipment
-        if not isinstance(_v, OrderShippedShipment):
-            raise _c.fail("order_shipped.shipment", "type", "must be a OrderShippedShipment", _v)
+        _r.check_instance(shipment, "order_shipped.shipment", OrderShippedShipment)
         _v = shipped_at
         if not isinstance(_v, _dt.datetime):
             raise _c.fail("order_shipped.shipped_at", "type", "must be a datetime", _v)

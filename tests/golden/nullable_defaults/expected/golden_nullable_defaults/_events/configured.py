@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "Configured",
@@ -64,33 +65,18 @@ class Configured(_c.Model):
         verbose: bool | None = False,
     ) -> None:
         _v: _t.Any
-        _v = note
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("configured.note", "type", "must be a string", _v)
-            if len(_v) > 10:
-                raise _c.fail("configured.note", "maxLength", "must be at most 10 characters", _v)
-        _v = required_with_default
-        if not isinstance(_v, str):
-            raise _c.fail("configured.required_with_default", "type", "must be a string", _v)
-        _v = count
-        if _v is not None:
-            if not isinstance(_v, int) or isinstance(_v, bool):
-                raise _c.fail("configured.count", "type", "must be an integer", _v)
-            if _v < 0:
-                raise _c.fail("configured.count", "minimum", "must be >= 0", _v)
-        _v = label
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("configured.label", "type", "must be a string", _v)
+        if note is not None:
+            _r.check_string(note, "configured.note", max_length=10)
+        _r.check_string(required_with_default, "configured.required_with_default")
+        if count is not None:
+            _r.check_number(count, "configured.count", integer=True, minimum=0)
+        if label is not None:
+            _r.check_string(label, "configured.label")
         _v = mode
         if _v is not None and (not isinstance(_v, str) or _v not in _CONFIGURED_MODE_VALUES):
             raise _c.fail("configured.mode", "enum", 'must be one of "fast", "safe"', _v)
-        _v = retries
-        if _v is not None:
-            if not isinstance(_v, int) or isinstance(_v, bool):
-                raise _c.fail("configured.retries", "type", "must be an integer", _v)
-            if _v < 0:
-                raise _c.fail("configured.retries", "minimum", "must be >= 0", _v)
+        if retries is not None:
+            _r.check_number(retries, "configured.retries", integer=True, minimum=0)
         _v = verbose
         if _v is not None and (not isinstance(_v, bool)):
             raise _c.fail("configured.verbose", "type", "must be a boolean", _v)

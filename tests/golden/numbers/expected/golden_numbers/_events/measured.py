@@ -16,6 +16,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "Measured",
@@ -60,47 +61,17 @@ class Measured(_c.Model):
         written_as_float: int | None = None,
     ) -> None:
         _v: _t.Any
-        _v = count
-        if not isinstance(_v, int) or isinstance(_v, bool):
-            raise _c.fail("measured.count", "type", "must be an integer", _v)
-        if _v < 0:
-            raise _c.fail("measured.count", "minimum", "must be >= 0", _v)
-        if _v > 100:
-            raise _c.fail("measured.count", "maximum", "must be <= 100", _v)
-        _v = any
-        if _v is not None:
-            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-                raise _c.fail("measured.any", "type", "must be a number", _v)
-            if not isinstance(_v, int) and not _c.is_finite(_v):
-                raise _c.fail("measured.any", "type", "must be a finite number", _v)
-        _v = offset
-        if _v is not None:
-            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-                raise _c.fail("measured.offset", "type", "must be a number", _v)
-            if not isinstance(_v, int) and not _c.is_finite(_v):
-                raise _c.fail("measured.offset", "type", "must be a finite number", _v)
-            if _v <= (_dec.Decimal("-1.5") if isinstance(_v, _dec.Decimal) else -1.5):
-                raise _c.fail("measured.offset", "exclusiveMinimum", "must be > -1.5", _v)
-            if _v > (_dec.Decimal("2.5") if isinstance(_v, _dec.Decimal) else 2.5):
-                raise _c.fail("measured.offset", "maximum", "must be <= 2.5", _v)
-        _v = open
-        if _v is not None:
-            if not isinstance(_v, int) or isinstance(_v, bool):
-                raise _c.fail("measured.open", "type", "must be an integer", _v)
-            if _v <= 0:
-                raise _c.fail("measured.open", "exclusiveMinimum", "must be > 0", _v)
-            if _v >= 10:
-                raise _c.fail("measured.open", "exclusiveMaximum", "must be < 10", _v)
-        _v = price
-        if _v is not None:
-            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-                raise _c.fail("measured.price", "type", "must be a number", _v)
-            if not isinstance(_v, int) and not _c.is_finite(_v):
-                raise _c.fail("measured.price", "type", "must be a finite number", _v)
-            if _v < (_dec.Decimal("0.1") if isinstance(_v, _dec.Decimal) else 0.1):
-                raise _c.fail("measured.price", "minimum", "must be >= 0.1", _v)
-            if _v >= (_dec.Decimal("1000000.5") if isinstance(_v, _dec.Decimal) else 1000000.5):
-                raise _c.fail("measured.price", "exclusiveMaximum", "must be < 1000000.5", _v)
+        _r.check_number(count, "measured.count", integer=True, minimum=0, maximum=100)
+        if any is not None:
+            _r.check_number(any, "measured.any")
+        if offset is not None:
+            _r.check_number(offset, "measured.offset", exclusive_minimum=-1.5, maximum=2.5)
+        if open is not None:
+            _r.check_number(
+                open, "measured.open", integer=True, exclusive_minimum=0, exclusive_maximum=10
+            )
+        if price is not None:
+            _r.check_number(price, "measured.price", minimum=0.1, exclusive_maximum=1000000.5)
         _v = prices
         if _v is not None:
             if not isinstance(_v, list):
@@ -118,30 +89,14 @@ class Measured(_c.Model):
                     raise _c.fail(
                         _c.field_at("measured.prices", i0), "exclusiveMinimum", "must be > 0", item0
                     )
-        _v = ratio
-        if _v is not None:
-            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-                raise _c.fail("measured.ratio", "type", "must be a number", _v)
-            if not isinstance(_v, int) and not _c.is_finite(_v):
-                raise _c.fail("measured.ratio", "type", "must be a finite number", _v)
-            if _v < 0:
-                raise _c.fail("measured.ratio", "minimum", "must be >= 0", _v)
-            if _v >= 1:
-                raise _c.fail("measured.ratio", "exclusiveMaximum", "must be < 1", _v)
-        _v = tag
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("measured.tag", "type", "must be a string", _v)
-            if len(_v) < 2:
-                raise _c.fail("measured.tag", "minLength", "must be at least 2 characters", _v)
-        _v = written_as_float
-        if _v is not None:
-            if not isinstance(_v, int) or isinstance(_v, bool):
-                raise _c.fail("measured.written_as_float", "type", "must be an integer", _v)
-            if _v < 1:
-                raise _c.fail("measured.written_as_float", "minimum", "must be >= 1", _v)
-            if _v > 5:
-                raise _c.fail("measured.written_as_float", "maximum", "must be <= 5", _v)
+        if ratio is not None:
+            _r.check_number(ratio, "measured.ratio", minimum=0, exclusive_maximum=1)
+        if tag is not None:
+            _r.check_string(tag, "measured.tag", min_length=2)
+        if written_as_float is not None:
+            _r.check_number(
+                written_as_float, "measured.written_as_float", integer=True, minimum=1, maximum=5
+            )
         _set(self, "count", count)
         _set(self, "any", any)
         _set(self, "offset", offset)

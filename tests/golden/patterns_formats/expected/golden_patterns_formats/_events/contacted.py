@@ -17,6 +17,7 @@ import re as _re
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "Contacted",
@@ -68,13 +69,7 @@ class Contacted(_c.Model):
         word: str | None = None,
     ) -> None:
         _v: _t.Any
-        _v = code
-        if not isinstance(_v, str):
-            raise _c.fail("contacted.code", "type", "must be a string", _v)
-        if _PATTERN_0.fullmatch(_v) is None:
-            raise _c.fail(
-                "contacted.code", "pattern", "must match the pattern '[A-Z]{3}-[0-9]+'", _v
-            )
+        _r.check_string(code, "contacted.code", pattern=_PATTERN_0)
         _v = at
         if _v is not None:
             if not isinstance(_v, _dt.datetime):
@@ -86,79 +81,29 @@ class Contacted(_c.Model):
                     "must be timezone-aware (naive datetimes are ambiguous)",
                     _v,
                 )
-        _v = braces
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("contacted.braces", "type", "must be a string", _v)
-            if _PATTERN_1.fullmatch(_v) is None:
-                raise _c.fail(
-                    "contacted.braces",
-                    "pattern",
-                    "must match the pattern '\\\\{[a-z]{1,3}\\\\}'",
-                    _v,
-                )
+        if braces is not None:
+            _r.check_string(braces, "contacted.braces", pattern=_PATTERN_1)
         _v = day
         if _v is not None and (not isinstance(_v, _dt.date) or isinstance(_v, _dt.datetime)):
             raise _c.fail("contacted.day", "type", "must be a date", _v)
-        _v = dotted
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("contacted.dotted", "type", "must be a string", _v)
-            if _PATTERN_2.fullmatch(_v) is None:
-                raise _c.fail(
-                    "contacted.dotted",
-                    "pattern",
-                    "must match the pattern 'a.c|(?=x)x(?<!y)[.]\\\\.?'",
-                    _v,
-                )
-        _v = email
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("contacted.email", "type", "must be a string", _v)
-            if len(_v) > 254:
-                raise _c.fail("contacted.email", "maxLength", "must be at most 254 characters", _v)
-            if not _c.is_email(_v):
-                raise _c.fail("contacted.email", "format", "must be a valid email", _v)
-        _v = ref
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("contacted.ref", "type", "must be a string", _v)
-            if not _c.is_uuid(_v):
-                raise _c.fail("contacted.ref", "format", "must be a valid uuid", _v)
-        _v = short_email
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("contacted.short_email", "type", "must be a string", _v)
-            if len(_v) < 6:
-                raise _c.fail(
-                    "contacted.short_email", "minLength", "must be at least 6 characters", _v
-                )
-            if _PATTERN_3.fullmatch(_v) is None:
-                raise _c.fail(
-                    "contacted.short_email",
-                    "pattern",
-                    "must match the pattern '[a-z]+@[a-z]+\\\\.io'",
-                    _v,
-                )
-            if not _c.is_email(_v):
-                raise _c.fail("contacted.short_email", "format", "must be a valid email", _v)
-        _v = site
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("contacted.site", "type", "must be a string", _v)
-            if not _c.is_uri(_v):
-                raise _c.fail("contacted.site", "format", "must be a valid uri", _v)
-        _v = word
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("contacted.word", "type", "must be a string", _v)
-            if _PATTERN_4.fullmatch(_v) is None:
-                raise _c.fail(
-                    "contacted.word",
-                    "pattern",
-                    "must match the pattern '[Yy][Ee][Ss]|[Nn][Oo]'",
-                    _v,
-                )
+        if dotted is not None:
+            _r.check_string(dotted, "contacted.dotted", pattern=_PATTERN_2)
+        if email is not None:
+            _r.check_string(email, "contacted.email", max_length=254, format=(_c.is_email, "email"))
+        if ref is not None:
+            _r.check_string(ref, "contacted.ref", format=(_c.is_uuid, "uuid"))
+        if short_email is not None:
+            _r.check_string(
+                short_email,
+                "contacted.short_email",
+                min_length=6,
+                pattern=_PATTERN_3,
+                format=(_c.is_email, "email"),
+            )
+        if site is not None:
+            _r.check_string(site, "contacted.site", format=(_c.is_uri, "uri"))
+        if word is not None:
+            _r.check_string(word, "contacted.word", pattern=_PATTERN_4)
         _set(self, "code", code)
         _set(self, "at", at)
         _set(self, "braces", braces)

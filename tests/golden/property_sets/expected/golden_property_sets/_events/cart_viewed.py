@@ -16,6 +16,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 from ..models import ProductDimensions
 
 __all__ = [
@@ -51,28 +52,14 @@ class LineItem(_c.Model):
         price: float | _dec.Decimal | None = None,
     ) -> None:
         _v: _t.Any
-        _v = product_id
-        if not isinstance(_v, str):
-            raise _c.fail("line_item.product_id", "type", "must be a string", _v)
-        _v = quantity
-        if not isinstance(_v, int) or isinstance(_v, bool):
-            raise _c.fail("line_item.quantity", "type", "must be an integer", _v)
-        if _v < 1:
-            raise _c.fail("line_item.quantity", "minimum", "must be >= 1", _v)
-        _v = class_
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("line_item.class", "type", "must be a string", _v)
-        _v = dimensions
-        if _v is not None and (not isinstance(_v, ProductDimensions)):
-            raise _c.fail("line_item.dimensions", "type", "must be a ProductDimensions", _v)
-        _v = price
-        if _v is not None:
-            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-                raise _c.fail("line_item.price", "type", "must be a number", _v)
-            if not isinstance(_v, int) and not _c.is_finite(_v):
-                raise _c.fail("line_item.price", "type", "must be a finite number", _v)
-            if _v < 0:
-                raise _c.fail("line_item.price", "minimum", "must be >= 0", _v)
+        _r.check_string(product_id, "line_item.product_id")
+        _r.check_number(quantity, "line_item.quantity", integer=True, minimum=1)
+        if class_ is not None:
+            _r.check_string(class_, "line_item.class")
+        if dimensions is not None:
+            _r.check_instance(dimensions, "line_item.dimensions", ProductDimensions)
+        if price is not None:
+            _r.check_number(price, "line_item.price", minimum=0)
         _set(self, "product_id", product_id)
         _set(self, "quantity", quantity)
         _set(self, "class_", class_)
@@ -115,15 +102,8 @@ class CartViewed(_c.Model):
 
     def __init__(self, *, items: list[LineItem] | None = None) -> None:
         _v: _t.Any
-        _v = items
-        if _v is not None:
-            if not isinstance(_v, list):
-                raise _c.fail("cart_viewed.items", "type", "must be a list", _v)
-            for i0, item0 in enumerate(_v):
-                if not isinstance(item0, LineItem):
-                    raise _c.fail(
-                        _c.field_at("cart_viewed.items", i0), "type", "must be a LineItem", item0
-                    )
+        if items is not None:
+            _r.check_list(items, "cart_viewed.items", of=LineItem)
         _set(self, "items", items)
 
     def to_payload(self) -> dict[str, _t.Any]:

@@ -16,6 +16,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 from ..models import ProductDimensions
 
 __all__ = [
@@ -53,28 +54,14 @@ class ProductClicked(_c.Model):
         price: float | _dec.Decimal | None = None,
     ) -> None:
         _v: _t.Any
-        _v = list_position
-        if not isinstance(_v, int) or isinstance(_v, bool):
-            raise _c.fail("product_clicked.list_position", "type", "must be an integer", _v)
-        if _v < 1:
-            raise _c.fail("product_clicked.list_position", "minimum", "must be >= 1", _v)
-        _v = product_id
-        if not isinstance(_v, str):
-            raise _c.fail("product_clicked.product_id", "type", "must be a string", _v)
-        _v = class_
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("product_clicked.class", "type", "must be a string", _v)
-        _v = dimensions
-        if _v is not None and (not isinstance(_v, ProductDimensions)):
-            raise _c.fail("product_clicked.dimensions", "type", "must be a ProductDimensions", _v)
-        _v = price
-        if _v is not None:
-            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-                raise _c.fail("product_clicked.price", "type", "must be a number", _v)
-            if not isinstance(_v, int) and not _c.is_finite(_v):
-                raise _c.fail("product_clicked.price", "type", "must be a finite number", _v)
-            if _v < 0:
-                raise _c.fail("product_clicked.price", "minimum", "must be >= 0", _v)
+        _r.check_number(list_position, "product_clicked.list_position", integer=True, minimum=1)
+        _r.check_string(product_id, "product_clicked.product_id")
+        if class_ is not None:
+            _r.check_string(class_, "product_clicked.class")
+        if dimensions is not None:
+            _r.check_instance(dimensions, "product_clicked.dimensions", ProductDimensions)
+        if price is not None:
+            _r.check_number(price, "product_clicked.price", minimum=0)
         _set(self, "list_position", list_position)
         _set(self, "product_id", product_id)
         _set(self, "class_", class_)

@@ -16,6 +16,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 from ..models import ProductDimensions
 
 __all__ = [
@@ -53,26 +54,15 @@ class ProductShared(_c.Model):
         recipient: str | None = None,
     ) -> None:
         _v: _t.Any
-        _v = product_id
-        if not isinstance(_v, str):
-            raise _c.fail("product_shared.product_id", "type", "must be a string", _v)
-        _v = class_
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("product_shared.class", "type", "must be a string", _v)
-        _v = dimensions
-        if _v is not None and (not isinstance(_v, ProductDimensions)):
-            raise _c.fail("product_shared.dimensions", "type", "must be a ProductDimensions", _v)
-        _v = price
-        if _v is not None:
-            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-                raise _c.fail("product_shared.price", "type", "must be a number", _v)
-            if not isinstance(_v, int) and not _c.is_finite(_v):
-                raise _c.fail("product_shared.price", "type", "must be a finite number", _v)
-            if _v < 0:
-                raise _c.fail("product_shared.price", "minimum", "must be >= 0", _v)
-        _v = recipient
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("product_shared.recipient", "type", "must be a string", _v)
+        _r.check_string(product_id, "product_shared.product_id")
+        if class_ is not None:
+            _r.check_string(class_, "product_shared.class")
+        if dimensions is not None:
+            _r.check_instance(dimensions, "product_shared.dimensions", ProductDimensions)
+        if price is not None:
+            _r.check_number(price, "product_shared.price", minimum=0)
+        if recipient is not None:
+            _r.check_string(recipient, "product_shared.recipient")
         _set(self, "product_id", product_id)
         _set(self, "class_", class_)
         _set(self, "dimensions", dimensions)

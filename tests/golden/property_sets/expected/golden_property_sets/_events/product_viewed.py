@@ -16,6 +16,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 from ..models import ProductDimensions
 
 __all__ = [
@@ -54,29 +55,15 @@ class ProductViewed(_c.Model):
         value: float | _dec.Decimal | None = None,
     ) -> None:
         _v: _t.Any
-        _v = product_id
-        if not isinstance(_v, str):
-            raise _c.fail("product_viewed.product_id", "type", "must be a string", _v)
-        _v = class_
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("product_viewed.class", "type", "must be a string", _v)
-        _v = dimensions
-        if _v is not None and (not isinstance(_v, ProductDimensions)):
-            raise _c.fail("product_viewed.dimensions", "type", "must be a ProductDimensions", _v)
-        _v = price
-        if _v is not None:
-            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-                raise _c.fail("product_viewed.price", "type", "must be a number", _v)
-            if not isinstance(_v, int) and not _c.is_finite(_v):
-                raise _c.fail("product_viewed.price", "type", "must be a finite number", _v)
-            if _v < 0:
-                raise _c.fail("product_viewed.price", "minimum", "must be >= 0", _v)
-        _v = value
-        if _v is not None:
-            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-                raise _c.fail("product_viewed.value", "type", "must be a number", _v)
-            if not isinstance(_v, int) and not _c.is_finite(_v):
-                raise _c.fail("product_viewed.value", "type", "must be a finite number", _v)
+        _r.check_string(product_id, "product_viewed.product_id")
+        if class_ is not None:
+            _r.check_string(class_, "product_viewed.class")
+        if dimensions is not None:
+            _r.check_instance(dimensions, "product_viewed.dimensions", ProductDimensions)
+        if price is not None:
+            _r.check_number(price, "product_viewed.price", minimum=0)
+        if value is not None:
+            _r.check_number(value, "product_viewed.value")
         _set(self, "product_id", product_id)
         _set(self, "class_", class_)
         _set(self, "dimensions", dimensions)

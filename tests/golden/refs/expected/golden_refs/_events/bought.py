@@ -16,6 +16,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "Bought",
@@ -36,17 +37,9 @@ class Item(_c.Model):
 
     def __init__(self, *, sku: str, price: float | _dec.Decimal | None = None) -> None:
         _v: _t.Any
-        _v = sku
-        if not isinstance(_v, str):
-            raise _c.fail("item.sku", "type", "must be a string", _v)
-        _v = price
-        if _v is not None:
-            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-                raise _c.fail("item.price", "type", "must be a number", _v)
-            if not isinstance(_v, int) and not _c.is_finite(_v):
-                raise _c.fail("item.price", "type", "must be a finite number", _v)
-            if _v < 0:
-                raise _c.fail("item.price", "minimum", "must be >= 0", _v)
+        _r.check_string(sku, "item.sku")
+        if price is not None:
+            _r.check_number(price, "item.price", minimum=0)
         _set(self, "sku", sku)
         _set(self, "price", price)
 
@@ -88,24 +81,11 @@ class Bought(_c.Model):
         total: float | _dec.Decimal | None = None,
     ) -> None:
         _v: _t.Any
-        _v = item
-        if not isinstance(_v, Item):
-            raise _c.fail("bought.item", "type", "must be a Item", _v)
-        _v = items
-        if _v is not None:
-            if not isinstance(_v, list):
-                raise _c.fail("bought.items", "type", "must be a list", _v)
-            for i0, item0 in enumerate(_v):
-                if not isinstance(item0, Item):
-                    raise _c.fail(_c.field_at("bought.items", i0), "type", "must be a Item", item0)
-        _v = total
-        if _v is not None:
-            if not isinstance(_v, int | float | _dec.Decimal) or isinstance(_v, bool):
-                raise _c.fail("bought.total", "type", "must be a number", _v)
-            if not isinstance(_v, int) and not _c.is_finite(_v):
-                raise _c.fail("bought.total", "type", "must be a finite number", _v)
-            if _v < 0:
-                raise _c.fail("bought.total", "minimum", "must be >= 0", _v)
+        _r.check_instance(item, "bought.item", Item)
+        if items is not None:
+            _r.check_list(items, "bought.items", of=Item)
+        if total is not None:
+            _r.check_number(total, "bought.total", minimum=0)
         _set(self, "item", item)
         _set(self, "items", items)
         _set(self, "total", total)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "Flush",
@@ -51,24 +52,16 @@ class Flush(_c.Model):
         to_payload_: bool | None = None,
     ) -> None:
         _v: _t.Any
-        _v = l_
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("flush.l", "type", "must be a string", _v)
-        _v = lambda_
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("flush.lambda", "type", "must be a string", _v)
-        _v = recipient
-        if _v is not None:
-            if not isinstance(_v, str):
-                raise _c.fail("flush.recipient", "type", "must be a string", _v)
-            if not _c.is_email(_v):
-                raise _c.fail("flush.recipient", "format", "must be a valid email", _v)
-        _v = reply_to
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("flush.reply_to", "type", "must be a string", _v)
-        _v = self
-        if _v is not None and (not isinstance(_v, int) or isinstance(_v, bool)):
-            raise _c.fail("flush.self", "type", "must be an integer", _v)
+        if l_ is not None:
+            _r.check_string(l_, "flush.l")
+        if lambda_ is not None:
+            _r.check_string(lambda_, "flush.lambda")
+        if recipient is not None:
+            _r.check_string(recipient, "flush.recipient", format=(_c.is_email, "email"))
+        if reply_to is not None:
+            _r.check_string(reply_to, "flush.reply_to")
+        if self is not None:
+            _r.check_number(self, "flush.self", integer=True)
         _v = to_payload_
         if _v is not None and (not isinstance(_v, bool)):
             raise _c.fail("flush.to_payload", "type", "must be a boolean", _v)

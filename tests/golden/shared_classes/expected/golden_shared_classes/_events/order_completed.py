@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 from ..models import _SERVICE_VALUES, LineItem, Service
 
 __all__ = [
@@ -37,17 +38,7 @@ class OrderCompleted(_c.Model):
 
     def __init__(self, *, line_items: list[LineItem], service: Service | None = None) -> None:
         _v: _t.Any
-        _v = line_items
-        if not isinstance(_v, list):
-            raise _c.fail("order_completed.line_items", "type", "must be a list", _v)
-        for i0, item0 in enumerate(_v):
-            if not isinstance(item0, LineItem):
-                raise _c.fail(
-                    _c.field_at("order_completed.line_items", i0),
-                    "type",
-                    "must be a LineItem",
-                    item0,
-                )
+        _r.check_list(line_items, "order_completed.line_items", of=LineItem)
         _v = service
         if _v is not None and (not isinstance(_v, str) or _v not in _SERVICE_VALUES):
             raise _c.fail("order_completed.service", "enum", 'must be one of "api", "email"', _v)

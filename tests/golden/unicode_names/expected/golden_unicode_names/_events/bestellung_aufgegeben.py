@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "BestellungAufgegeben",
@@ -36,15 +37,10 @@ class BestellungAufgegeben(_c.Model):
 
     def __init__(self, *, a_eble: str | None = None, grosse: int | None = None) -> None:
         _v: _t.Any
-        _v = a_eble
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("Bestellung aufgegeben.Æble", "type", "must be a string", _v)
-        _v = grosse
-        if _v is not None:
-            if not isinstance(_v, int) or isinstance(_v, bool):
-                raise _c.fail("Bestellung aufgegeben.größe", "type", "must be an integer", _v)
-            if _v < 0:
-                raise _c.fail("Bestellung aufgegeben.größe", "minimum", "must be >= 0", _v)
+        if a_eble is not None:
+            _r.check_string(a_eble, "Bestellung aufgegeben.Æble")
+        if grosse is not None:
+            _r.check_number(grosse, "Bestellung aufgegeben.größe", integer=True, minimum=0)
         _set(self, "a_eble", a_eble)
         _set(self, "grosse", grosse)
 

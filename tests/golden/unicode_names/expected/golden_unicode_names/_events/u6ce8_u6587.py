@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "U6ce8U6587",
@@ -35,9 +36,8 @@ class U6ce8U6587(_c.Model):
 
     def __init__(self, *, u6570_u91cf: int | None = None) -> None:
         _v: _t.Any
-        _v = u6570_u91cf
-        if _v is not None and (not isinstance(_v, int) or isinstance(_v, bool)):
-            raise _c.fail("注文.数量", "type", "must be an integer", _v)
+        if u6570_u91cf is not None:
+            _r.check_number(u6570_u91cf, "注文.数量", integer=True)
         _set(self, "u6570_u91cf", u6570_u91cf)
 
     def to_payload(self) -> dict[str, _t.Any]:

@@ -17,6 +17,7 @@ import re as _re
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "Card",
@@ -45,11 +46,7 @@ class Card(_c.Model):
 
     def __init__(self, *, last4: str, method: CardMethod) -> None:
         _v: _t.Any
-        _v = last4
-        if not isinstance(_v, str):
-            raise _c.fail("card.last4", "type", "must be a string", _v)
-        if _PATTERN_0.fullmatch(_v) is None:
-            raise _c.fail("card.last4", "pattern", "must match the pattern '[0-9]{4}'", _v)
+        _r.check_string(last4, "card.last4", pattern=_PATTERN_0)
         _v = method
         if not isinstance(_v, str) or _v not in _CARD_METHOD_VALUES:
             raise _c.fail("card.method", "enum", 'must be one of "card"', _v)
@@ -84,9 +81,8 @@ class Invoice(_c.Model):
         _v = method
         if not isinstance(_v, str) or _v not in _INVOICE_METHOD_VALUES:
             raise _c.fail("invoice.method", "enum", 'must be one of "invoice"', _v)
-        _v = po_number
-        if _v is not None and (not isinstance(_v, str)):
-            raise _c.fail("invoice.po_number", "type", "must be a string", _v)
+        if po_number is not None:
+            _r.check_string(po_number, "invoice.po_number")
         _set(self, "method", method)
         _set(self, "po_number", po_number)
 

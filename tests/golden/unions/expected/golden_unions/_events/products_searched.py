@@ -17,6 +17,7 @@ import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
+from .. import _rules as _r
 
 __all__ = [
     "FilterQuery",
@@ -45,11 +46,7 @@ class TextQuery(_c.Model):
 
     def __init__(self, *, text: str) -> None:
         _v: _t.Any
-        _v = text
-        if not isinstance(_v, str):
-            raise _c.fail("text_query.text", "type", "must be a string", _v)
-        if len(_v) < 1:
-            raise _c.fail("text_query.text", "minLength", "must be at least 1 character", _v)
+        _r.check_string(text, "text_query.text", min_length=1)
         _set(self, "text", text)
 
     def to_payload(self) -> dict[str, _t.Any]:
@@ -84,9 +81,7 @@ class FilterQuery(_c.Model):
             raise _c.fail(
                 "filter_query.equals", "type", "must be a string, a number or a boolean", _v
             )
-        _v = field
-        if not isinstance(_v, str):
-            raise _c.fail("filter_query.field", "type", "must be a string", _v)
+        _r.check_string(field, "filter_query.field")
         _set(self, "equals", equals)
         _set(self, "field", field)
 
@@ -138,12 +133,8 @@ class ProductsSearched(_c.Model):
         when: _dt.datetime | str | None = None,
     ) -> None:
         _v: _t.Any
-        _v = page
-        if _v is not None:
-            if not isinstance(_v, int) or isinstance(_v, bool):
-                raise _c.fail("products_searched.page", "type", "must be an integer", _v)
-            if _v < 1:
-                raise _c.fail("products_searched.page", "minimum", "must be >= 1", _v)
+        if page is not None:
+            _r.check_number(page, "products_searched.page", integer=True, minimum=1)
         _v = query
         if isinstance(_v, str):
             if len(_v) > 200:
