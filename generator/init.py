@@ -52,7 +52,7 @@ HOOKS: tuple[tuple[str, str, str], ...] = (
 
 def data_file(name: str) -> str:
     """A text file shipped inside the ciogen package (the example plan, the workflow)."""
-    return importlib.resources.files("ciogen").joinpath(name).read_text(encoding="utf-8")
+    return importlib.resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

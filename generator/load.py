@@ -42,8 +42,11 @@ from .suggest import close_match
 
 @functools.cache
 def meta_schema() -> dict[str, Any]:
-    """The taxonomy format's JSON Schema, as shipped inside the package."""
-    text = resources.files("ciogen").joinpath("taxonomy.schema.json").read_text(encoding="utf-8")
+    """The taxonomy format's JSON Schema, as shipped inside the package.
+
+    Looked up by this package's own name, not by "ciogen": from a checkout the
+    README's `python -m generator` runs with no ciogen installed."""
+    text = resources.files(__package__).joinpath("taxonomy.schema.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 

@@ -312,3 +312,34 @@ def test_wheel_ships_templates_and_generates_when_installed(tmp_path: Path) -> N
     ).stdout
     assert str(site) in where and str(REPO) not in where
     assert read_tree(work / "generated") == read_tree(REPO / "generated")
+
+
+# The README's `python -m generator`, from a checkout where no `ciogen` is installed:
+# the import of the name `ciogen` is refused, so any lookup by that name fails here.
+_WITHOUT_CIOGEN = """\
+import runpy, sys
+class Refuse:
+    def find_spec(self, name, path=None, target=None):
+        if name == "ciogen" or name.startswith("ciogen."):
+            raise ModuleNotFoundError(f"No module named {name!r}")
+        return None
+sys.meta_path.insert(0, Refuse())
+sys.argv = ["generator", *sys.argv[1:]]
+runpy.run_module("generator", run_name="__main__", alter_sys=True)
+"""
+
+
+@pytest.mark.parametrize("verb", ["check", "validate"])
+def test_python_m_generator_works_from_a_checkout_without_ciogen(verb: str) -> None:
+    env = {**os.environ, "CIOGEN_CACHE_DIR": "off"}
+    done = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_CIOGEN, verb],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "internal error" not in done.stderr
