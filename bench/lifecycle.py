@@ -10,13 +10,18 @@ without a dead-letter file), and in a fresh interpreter the exit flush with
 constant, the same at every N: what was not delivered is reported from the queued
 bytes, never decoded after the deadline.
 
-**Drops.** The same call measured queued (room in the queue) and dropped (the queue
-full under ``overflow="drop"``), in alternating repetitions of one process, with and
-without ``on_error`` and a dead-letter file: wall time per call, the calling thread's
-CPU time (which other work on a shared machine disturbs less), and the process's CPU
-time (which also counts the reporting thread's work on the drops). The target: a
-dropped call costs no more than a queued one (within 10 %), as the median of the
-per-repetition ratios, in wall time and in the calling thread's CPU time.
+**Drops.** The same call measured queued (room in the queue), delivered (room in
+the queue, and a sender that delivers to the loopback sink ``bench/sink.py`` over
+HTTPS, in its own process) and dropped (the queue full under ``overflow="drop"``),
+in interleaved repetitions of one process, with and without ``on_error`` and a
+dead-letter file. During the calls: wall time, the calling thread's CPU time and the
+process's CPU time per call. For the whole operation, from the first call until
+``flush()`` returns: wall time and process CPU time, which count what each operation
+leaves to a background thread: the JSON and HTTPS of a delivered one (the sender),
+the dead-letter line and ``on_error`` of a dropped one (the reporting thread). The
+target: a dropped operation costs no more than a queued one (within 10 %) from call
+to delivery or report, in process CPU and wall time, and the call alone no more in
+the calling thread's CPU time; as the median of the per-repetition ratios.
 
 Times are medians over repetitions, with min-max; the machine may be shared, which
 is why every target is a same-run comparison. The runtime measured is the template
@@ -44,9 +49,11 @@ from types import ModuleType
 from typing import Any
 
 if __package__:
+    from . import sink_client
     from .report_lifecycle import END, START, markdown, targets, update_markdown
 else:  # python bench/lifecycle.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench import sink_client
     from bench.report_lifecycle import END, START, markdown, targets, update_markdown
 
 __all__ = ["END", "START", "markdown", "measure", "targets", "update_markdown"]
@@ -191,46 +198,91 @@ class _Stuck:
         self.gate.set()
 
 
-CLOCKS = ("", "_cpu", "_process")
-"""Suffixes of the three clocks: wall time, the calling thread's CPU time, and the
-whole process's CPU time (which also counts the reporting thread's work)."""
+CLOCKS = ("", "_cpu", "_process", "_total", "_total_process")
+"""Suffixes of the clocks. During the calls only: wall time, the calling thread's CPU
+time, the process's CPU time. For the whole operation, from the first call until
+``flush()`` returns: wall time and the process's CPU time (``_total``), which for a
+queued call include its delivery (the sender's JSON and HTTPS to a loopback server)
+and for a dropped one its report (the reporting thread's dead-letter lines and
+``on_error``)."""
 
 
-def call_costs(rt: ModuleType, calls: int, reps: int, reporting: bool) -> dict[str, list[float]]:
-    """Microseconds per call, queued vs dropped, in interleaved repetitions (queued
-    first in even ones, dropped first in odd ones) of one process."""
-    out: dict[str, list[float]] = {k + c: [] for c in CLOCKS for k in ("queued", "dropped")}
+def _one_run(
+    rt: ModuleType, kind: str, calls: int, sink: tuple[str, str | None], kwargs: dict[str, Any]
+) -> dict[str, float]:
+    """One repetition of ``calls`` calls of one kind: µs per call on every clock.
+
+    ``queued``: the queue has room and the sender is stuck in a request (nothing is
+    sent; its whole-operation clocks are not used). ``dropped``: the same, with the
+    queue full. ``delivered``: the queue has room and the sender delivers to the
+    loopback server ``sink`` (url, CA file): what a queued call really costs."""
+    room = calls + 1_000 if kind != "dropped" else 1_000
+    config = rt.ClientConfig(
+        max_queue_events=room,
+        max_queue_bytes=64 * 1024 * 1024,
+        flush_interval=60.0,
+        ca_bundle=sink[1],
+    )
+    transport = None if kind == "delivered" else _Stuck(rt.TransportError)
+    target: dict[str, Any] = (
+        {"base_url": sink[0]} if transport is None else {"transport": transport}
+    )
+    client = rt.BaseClient("s", "k", config=config, **target, **kwargs)
+    _fill(client, 100)  # a full batch: the sender takes it (and, stuck, never comes back)
+    if transport is None:
+        if not client.flush(30):  # and the connection is open before the clock starts
+            raise RuntimeError("the loopback server did not take the warm-up batch")
+    elif not transport.entered.wait(10):
+        raise RuntimeError("the sender never started")
+    _fill(client, 1_000 if kind == "dropped" else 0)  # a full queue to drop into
+    track = client._track
+    start, cpu, process = time.perf_counter(), time.thread_time(), time.process_time()
+    for i in range(calls):
+        track("person-42", "order_completed", {"order": i, "total": 12.5}, None)
+    ended, ended_cpu, ended_process = time.perf_counter(), time.thread_time(), time.process_time()
+    # Delivered: everything sent. Dropped: every drop reported (the sender is stuck).
+    if kind != "queued" and client.flush(60 if kind == "delivered" else 0) is not (
+        kind == "delivered"
+    ):
+        raise RuntimeError(f"flush() after {kind} calls did not end as expected")
+    total, total_process = time.perf_counter(), time.process_time()
+    stats = client.stats()
+    if kind == "dropped" and stats.dropped != calls:
+        raise RuntimeError(f"expected {calls} drops, got {stats.dropped}")
+    if kind == "delivered" and (stats.sent, stats.dropped) != (calls + 100, 0):
+        raise RuntimeError(f"expected {calls + 100} operations sent, got {stats}")
+    if transport is not None:
+        transport.gate.set()
+    client.close(0)
+    per = 1e6 / calls
+    return {
+        "": (ended - start) * per,
+        "_cpu": (ended_cpu - cpu) * per,
+        "_process": (ended_process - process) * per,
+        "_total": (total - start) * per,
+        "_total_process": (total_process - process) * per,
+    }
+
+
+def call_costs(
+    rt: ModuleType, calls: int, reps: int, reporting: bool, sink: tuple[str, str | None]
+) -> dict[str, list[float]]:
+    """Microseconds per call, queued, delivered and dropped, in interleaved repetitions
+    of one process (the order turns each repetition)."""
+    kinds = ("queued", "delivered", "dropped")
+    out: dict[str, list[float]] = {k + c: [] for c in CLOCKS for k in kinds}
     with tempfile.TemporaryDirectory() as tmp:
         for rep in range(reps):
-            for kind in ("queued", "dropped") if rep % 2 == 0 else ("dropped", "queued"):
-                transport = _Stuck(rt.TransportError)
-                room = calls + 1_000 if kind == "queued" else 1_000
-                config = rt.ClientConfig(
-                    max_queue_events=room, max_queue_bytes=64 * 1024 * 1024, flush_interval=60.0
-                )
+            for kind in kinds[rep % 3 :] + kinds[: rep % 3]:
                 kwargs: dict[str, Any] = {}
                 if reporting:
                     kwargs["on_error"] = lambda failed, reason: None
                     kwargs["dead_letter_path"] = os.path.join(tmp, f"dead-{rep}-{kind}.jsonl")
-                client = rt.BaseClient("s", "k", transport=transport, config=config, **kwargs)
-                _fill(client, 100)  # a full batch: the sender takes it and never comes back
-                if not transport.entered.wait(10):
-                    raise RuntimeError("the sender never started")
-                _fill(client, 1_000 if kind == "dropped" else 0)  # a full queue to drop into
-                track = client._track
-                start, cpu, process = time.perf_counter(), time.thread_time(), time.process_time()
-                for i in range(calls):
-                    track("person-42", "order_completed", {"order": i, "total": 12.5}, None)
-                out[kind].append((time.perf_counter() - start) / calls * 1e6)
-                out[f"{kind}_cpu"].append((time.thread_time() - cpu) / calls * 1e6)
-                out[f"{kind}_process"].append((time.process_time() - process) / calls * 1e6)
-                stats = client.stats()
-                if kind == "dropped" and stats.dropped != calls:
-                    raise RuntimeError(f"expected {calls} drops, got {stats.dropped}")
-                transport.gate.set()
-                client.close(0)
+                for clock, value in _one_run(rt, kind, calls, sink, kwargs).items():
+                    out[kind + clock].append(value)
                 if reporting:  # what later repetitions write must not wait behind it
-                    os.unlink(kwargs["dead_letter_path"])
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(kwargs["dead_letter_path"])
     return out
 
 
@@ -243,7 +295,10 @@ def _cost_summary(costs: dict[str, list[float]]) -> dict[str, dict[str, float]]:
     repetition (the two runs next to each other in time), summarised the same way."""
     summary = {k: _summary(v) for k, v in costs.items()}
     for clock in CLOCKS:
-        pairs = zip(costs["dropped" + clock], costs["queued" + clock], strict=True)
+        # During the calls, a drop is compared with queueing; for the whole operation,
+        # with queueing and delivering.
+        peer = "delivered" if clock.startswith("_total") else "queued"
+        pairs = zip(costs["dropped" + clock], costs[peer + clock], strict=True)
         summary["ratio" + clock] = _summary([d / q for d, q in pairs])
     return summary
 
@@ -277,9 +332,12 @@ def measure(sizes: list[int], reps: int, calls: int, timeout: float) -> dict[str
     results["deadlines"] = rows
     # Call costs are short runs: more repetitions for the same noise in the medians.
     call_reps = results["call_reps"] = 2 * reps + 1
-    for key, reporting in (("calls_plain", False), ("calls_reporting", True)):
-        costs = call_costs(rt, calls, call_reps, reporting)
-        results[key] = _cost_summary(costs)
+    with sink_client.SinkProcess(tls=True, max_seconds=1800) as sink:
+        server = (sink.tls_url or sink.url, sink.ca)
+        for key, reporting in (("calls_plain", False), ("calls_reporting", True)):
+            costs = call_costs(rt, calls, call_reps, reporting, server)
+            results[key] = _cost_summary(costs)
+    results["tls"] = bool(sink.tls_url)
     results["load"] = os.getloadavg()[0]
     results["python"] = sys.version.split()[0]
     return results
