@@ -37,7 +37,6 @@ import json
 import logging
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,10 +49,12 @@ from typing import Any
 
 if __package__:
     from . import sink_client
+    from .lifecycle_drops import call_costs, cost_summary, fill, summarize
     from .report_lifecycle import END, START, markdown, targets, update_markdown
 else:  # python bench/lifecycle.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from bench import sink_client
+    from bench.lifecycle_drops import call_costs, cost_summary, fill, summarize
     from bench.report_lifecycle import END, START, markdown, targets, update_markdown
 
 __all__ = ["END", "START", "markdown", "measure", "targets", "update_markdown"]
@@ -119,12 +120,6 @@ def _config(rt: ModuleType, n: int, **extra: Any) -> Any:
     )
 
 
-def _fill(client: Any, n: int) -> None:
-    track = client._track
-    for i in range(n):
-        track("person-42", "order_completed", {"order": i, "total": 12.5}, None)
-
-
 def close_time(rt: ModuleType, url: str, n: int, timeout: float, dead: str | None) -> float:
     """Seconds ``close(timeout)`` takes with ``n`` operations pending."""
     reported = [0]
@@ -140,7 +135,7 @@ def close_time(rt: ModuleType, url: str, n: int, timeout: float, dead: str | Non
         on_error=on_error,
         dead_letter_path=dead,
     )
-    _fill(client, n)
+    fill(client, n)
     start = time.perf_counter()
     client.close(timeout)
     elapsed = time.perf_counter() - start
@@ -181,128 +176,6 @@ def exit_time(url: str, n: int, timeout: float) -> float:
     return ended - float(line)
 
 
-class _Stuck:
-    """A transport whose requests never return (until released): the queue only grows."""
-
-    def __init__(self, error: type[Exception]) -> None:
-        self.gate = threading.Event()
-        self.entered = threading.Event()
-        self.error = error
-
-    def send(self, method: str, path: str, body: bytes) -> Any:
-        self.entered.set()
-        self.gate.wait(120)
-        raise self.error("released")
-
-    def close(self) -> None:
-        self.gate.set()
-
-
-CLOCKS = ("", "_cpu", "_process", "_total", "_total_process")
-"""Suffixes of the clocks. During the calls only: wall time, the calling thread's CPU
-time, the process's CPU time. For the whole operation, from the first call until
-``flush()`` returns: wall time and the process's CPU time (``_total``), which for a
-queued call include its delivery (the sender's JSON and HTTPS to a loopback server)
-and for a dropped one its report (the reporting thread's dead-letter lines and
-``on_error``)."""
-
-
-def _one_run(
-    rt: ModuleType, kind: str, calls: int, sink: tuple[str, str | None], kwargs: dict[str, Any]
-) -> dict[str, float]:
-    """One repetition of ``calls`` calls of one kind: µs per call on every clock.
-
-    ``queued``: the queue has room and the sender is stuck in a request (nothing is
-    sent; its whole-operation clocks are not used). ``dropped``: the same, with the
-    queue full. ``delivered``: the queue has room and the sender delivers to the
-    loopback server ``sink`` (url, CA file): what a queued call really costs."""
-    room = calls + 1_000 if kind != "dropped" else 1_000
-    config = rt.ClientConfig(
-        max_queue_events=room,
-        max_queue_bytes=64 * 1024 * 1024,
-        flush_interval=60.0,
-        ca_bundle=sink[1],
-    )
-    transport = None if kind == "delivered" else _Stuck(rt.TransportError)
-    target: dict[str, Any] = (
-        {"base_url": sink[0]} if transport is None else {"transport": transport}
-    )
-    client = rt.BaseClient("s", "k", config=config, **target, **kwargs)
-    _fill(client, 100)  # a full batch: the sender takes it (and, stuck, never comes back)
-    if transport is None:
-        if not client.flush(30):  # and the connection is open before the clock starts
-            raise RuntimeError("the loopback server did not take the warm-up batch")
-    elif not transport.entered.wait(10):
-        raise RuntimeError("the sender never started")
-    _fill(client, 1_000 if kind == "dropped" else 0)  # a full queue to drop into
-    track = client._track
-    start, cpu, process = time.perf_counter(), time.thread_time(), time.process_time()
-    for i in range(calls):
-        track("person-42", "order_completed", {"order": i, "total": 12.5}, None)
-    ended, ended_cpu, ended_process = time.perf_counter(), time.thread_time(), time.process_time()
-    # Delivered: everything sent. Dropped: every drop reported (the sender is stuck).
-    if kind != "queued" and client.flush(60 if kind == "delivered" else 0) is not (
-        kind == "delivered"
-    ):
-        raise RuntimeError(f"flush() after {kind} calls did not end as expected")
-    total, total_process = time.perf_counter(), time.process_time()
-    stats = client.stats()
-    if kind == "dropped" and stats.dropped != calls:
-        raise RuntimeError(f"expected {calls} drops, got {stats.dropped}")
-    if kind == "delivered" and (stats.sent, stats.dropped) != (calls + 100, 0):
-        raise RuntimeError(f"expected {calls + 100} operations sent, got {stats}")
-    if transport is not None:
-        transport.gate.set()
-    client.close(0)
-    per = 1e6 / calls
-    return {
-        "": (ended - start) * per,
-        "_cpu": (ended_cpu - cpu) * per,
-        "_process": (ended_process - process) * per,
-        "_total": (total - start) * per,
-        "_total_process": (total_process - process) * per,
-    }
-
-
-def call_costs(
-    rt: ModuleType, calls: int, reps: int, reporting: bool, sink: tuple[str, str | None]
-) -> dict[str, list[float]]:
-    """Microseconds per call, queued, delivered and dropped, in interleaved repetitions
-    of one process (the order turns each repetition)."""
-    kinds = ("queued", "delivered", "dropped")
-    out: dict[str, list[float]] = {k + c: [] for c in CLOCKS for k in kinds}
-    with tempfile.TemporaryDirectory() as tmp:
-        for rep in range(reps):
-            for kind in kinds[rep % 3 :] + kinds[: rep % 3]:
-                kwargs: dict[str, Any] = {}
-                if reporting:
-                    kwargs["on_error"] = lambda failed, reason: None
-                    kwargs["dead_letter_path"] = os.path.join(tmp, f"dead-{rep}-{kind}.jsonl")
-                for clock, value in _one_run(rt, kind, calls, sink, kwargs).items():
-                    out[kind + clock].append(value)
-                if reporting:  # what later repetitions write must not wait behind it
-                    with contextlib.suppress(FileNotFoundError):
-                        os.unlink(kwargs["dead_letter_path"])
-    return out
-
-
-def _summary(values: list[float]) -> dict[str, float]:
-    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
-
-
-def _cost_summary(costs: dict[str, list[float]]) -> dict[str, dict[str, float]]:
-    """Each clock's medians, and ``ratio<clock>``: the dropped / queued ratio of each
-    repetition (the two runs next to each other in time), summarised the same way."""
-    summary = {k: _summary(v) for k, v in costs.items()}
-    for clock in CLOCKS:
-        # During the calls, a drop is compared with queueing; for the whole operation,
-        # with queueing and delivering.
-        peer = "delivered" if clock.startswith("_total") else "queued"
-        pairs = zip(costs["dropped" + clock], costs[peer + clock], strict=True)
-        summary["ratio" + clock] = _summary([d / q for d, q in pairs])
-    return summary
-
-
 def measure(sizes: list[int], reps: int, calls: int, timeout: float) -> dict[str, Any]:
     rt = load_runtime()
     # The runtime warns about every undelivered operation; here that is the point.
@@ -323,9 +196,9 @@ def measure(sizes: list[int], reps: int, calls: int, timeout: float) -> dict[str
             rows.append(
                 {
                     "pending": n,
-                    "close": _summary(close_plain),
-                    "close_dead_letters": _summary(close_dead),
-                    "exit": _summary(exits),
+                    "close": summarize(close_plain),
+                    "close_dead_letters": summarize(close_dead),
+                    "exit": summarize(exits),
                 }
             )
             print(f"lifecycle: {n:>7,} pending done", file=sys.stderr, flush=True)
@@ -336,7 +209,7 @@ def measure(sizes: list[int], reps: int, calls: int, timeout: float) -> dict[str
         server = (sink.tls_url or sink.url, sink.ca)
         for key, reporting in (("calls_plain", False), ("calls_reporting", True)):
             costs = call_costs(rt, calls, call_reps, reporting, server)
-            results[key] = _cost_summary(costs)
+            results[key] = cost_summary(costs)
     results["tls"] = bool(sink.tls_url)
     results["load"] = os.getloadavg()[0]
     results["python"] = sys.version.split()[0]
