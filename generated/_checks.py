@@ -140,6 +140,17 @@ class Model:
         for name, value in zip(self.__slots__, state, strict=True):
             object.__setattr__(self, name, value)
 
+    # Each model writes out these two; their documentation lives here once (editors show
+    # it for the overrides), instead of twice in every generated class.
+    def to_payload(self) -> dict[str, Any]:
+        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+        raise NotImplementedError
+
+    @classmethod
+    def from_payload(cls, payload: Any) -> Self:
+        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+        raise NotImplementedError
+
     def __replace__(self, **changes: Any) -> Self:
         """`copy.replace` (Python 3.13): a new, checked instance with `changes` applied."""
         replaced: Self = _lazy("dataclasses").replace(self, **changes)

@@ -82,7 +82,6 @@ class PersonAttributes(_c.Model):
         _set(self, "trial_ends_at", trial_ends_at)
 
     def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.birthday is not None:
             _payload["birthday"] = self.birthday.isoformat()
@@ -92,7 +91,6 @@ class PersonAttributes(_c.Model):
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             birthday=_c.load_date(_data.get("birthday")),
@@ -140,7 +138,6 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "trial_ends_at", trial_ends_at)
 
     def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.birthday is not None:
             _payload["birthday"] = self.birthday.isoformat()
@@ -150,7 +147,6 @@ class PersonAttributesUpdate(_c.Model):
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             birthday=_c.load_date(_data.get("birthday")),

@@ -61,7 +61,6 @@ class PersonAttributes(_c.Model):
         data: str | None = None,
         payload: str | None = None,
     ) -> None:
-        _v: _t.Any
         _r.check_number(value, "attributes.value")
         if attributes is not None:
             _r.check_string(attributes, "attributes.attributes")
@@ -75,7 +74,6 @@ class PersonAttributes(_c.Model):
         _set(self, "payload", payload)
 
     def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"value": self.value}
         if self.attributes is not None:
             _payload["attributes"] = self.attributes
@@ -87,7 +85,6 @@ class PersonAttributes(_c.Model):
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("value",))
         return cls(
             value=_data["value"],
@@ -115,7 +112,6 @@ class PersonAttributesUpdate(_c.Model):
         data: str | None = None,
         payload: str | None = None,
     ) -> None:
-        _v: _t.Any
         if value is not None:
             _r.check_number(value, "attributes.value")
         if attributes is not None:
@@ -130,7 +126,6 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "payload", payload)
 
     def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.value is not None:
             _payload["value"] = self.value
@@ -144,7 +139,6 @@ class PersonAttributesUpdate(_c.Model):
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             value=_data.get("value"),

@@ -53,13 +53,11 @@ class PersonAttributes(_c.Model):
     """An amount."""
 
     def __init__(self, *, balance: float | _dec.Decimal | None = None) -> None:
-        _v: _t.Any
         if balance is not None:
             _r.check_number(balance, "attributes.balance", minimum=0)
         _set(self, "balance", balance)
 
     def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.balance is not None:
             _payload["balance"] = self.balance
@@ -67,7 +65,6 @@ class PersonAttributes(_c.Model):
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             balance=_data.get("balance"),
@@ -83,13 +80,11 @@ class PersonAttributesUpdate(_c.Model):
     """An amount."""
 
     def __init__(self, *, balance: float | _dec.Decimal | None = None) -> None:
-        _v: _t.Any
         if balance is not None:
             _r.check_number(balance, "attributes.balance", minimum=0)
         _set(self, "balance", balance)
 
     def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.balance is not None:
             _payload["balance"] = self.balance
@@ -97,7 +92,6 @@ class PersonAttributesUpdate(_c.Model):
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             balance=_data.get("balance"),

@@ -65,7 +65,6 @@ class PersonAttributes(_c.Model):
         _set(self, "created_at", created_at)
 
     def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.created_at is not None:
             _payload["created_at"] = _c.unix(self.created_at)
@@ -73,7 +72,6 @@ class PersonAttributes(_c.Model):
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             created_at=_c.from_unix(_data.get("created_at"), "attributes.created_at"),
@@ -103,7 +101,6 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "created_at", created_at)
 
     def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.created_at is not None:
             _payload["created_at"] = _c.unix(self.created_at)
@@ -111,7 +108,6 @@ class PersonAttributesUpdate(_c.Model):
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             created_at=_c.from_unix(_data.get("created_at"), "attributes.created_at"),

@@ -53,7 +53,6 @@ class PersonAttributes(_c.Model):
     strasse: str | None
 
     def __init__(self, *, prenom: str | None = None, strasse: str | None = None) -> None:
-        _v: _t.Any
         if prenom is not None:
             _r.check_string(prenom, "attributes.prénom")
         if strasse is not None:
@@ -62,7 +61,6 @@ class PersonAttributes(_c.Model):
         _set(self, "strasse", strasse)
 
     def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.prenom is not None:
             _payload["prénom"] = self.prenom
@@ -72,7 +70,6 @@ class PersonAttributes(_c.Model):
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             prenom=_data.get("prénom"),
@@ -89,7 +86,6 @@ class PersonAttributesUpdate(_c.Model):
     strasse: str | None
 
     def __init__(self, *, prenom: str | None = None, strasse: str | None = None) -> None:
-        _v: _t.Any
         if prenom is not None:
             _r.check_string(prenom, "attributes.prénom")
         if strasse is not None:
@@ -98,7 +94,6 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "strasse", strasse)
 
     def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.prenom is not None:
             _payload["prénom"] = self.prenom
@@ -108,7 +103,6 @@ class PersonAttributesUpdate(_c.Model):
 
     @classmethod
     def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             prenom=_data.get("prénom"),
