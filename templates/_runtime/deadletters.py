@@ -61,14 +61,16 @@ def _lines(failures: list[FailedOperation], stamp: str) -> bytes:
     return b"".join(chunks)
 
 
-def _chunks(items: list[bytes], reason: str, status: int | None, stamp: str) -> list[bytes]:
+def _chunks(
+    items: list[bytes], reason: str, status: int | None, stamp: str, plain: bool
+) -> list[bytes]:
     """The lines of queued operations that share a reason and a status (drops, a
     deadline's leftovers, rejected credentials), joined ``_LINES_PER_CHUNK`` at a time:
     each chunk is one join in C, no loop in Python, and small enough to be reused
     warm by the allocator (one join of 100,000 lines would map 40 MB of fresh pages;
     a buffer per line would cost more to hand to the kernel than to copy)."""
     step = _LINES_PER_CHUNK
-    if _AnonymousEvent not in map(type, items):  # a scan in C: the usual case
+    if plain or _AnonymousEvent not in map(type, items):  # a scan in C: the usual case
         head = _head(stamp, status, reason, _BATCH_PATH)
         return [_run(head, items[i : i + step]) for i in range(0, len(items), step)]
     chunks: list[bytes] = []
@@ -112,11 +114,12 @@ def write_items(
     reason: str,
     status: int | None,
     durable: bool,
+    plain: bool = False,
 ) -> None:
     """Append one JSON line per queued operation, all failed with ``reason``/``status``:
     built from the bytes alone, no report object needed; one write for a group of
-    drops (up to 100,000 lines)."""
-    _append(path, lock, _chunks(items, reason, status, _stamp()), len(items), durable)
+    drops (up to 100,000 lines). ``plain``: the caller knows none is anonymous."""
+    _append(path, lock, _chunks(items, reason, status, _stamp(), plain), len(items), durable)
 
 
 def _append(
