@@ -236,7 +236,7 @@ def exports(taxonomy: Taxonomy) -> tuple[str, ...]:
 
 
 def _json(data: Any) -> str:
-    return json_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)) + "\n"
+    return json_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"))) + "\n"
 
 
 def app_files(
