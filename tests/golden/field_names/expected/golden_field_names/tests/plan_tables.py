@@ -209,7 +209,7 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.Internals,
         strategies.internals,
-        "list_",
+        "list",
         "internals.list",
         ("type", _s.here(_s.wrong_type("array"))),
         ("type", _s.in_list(_s.lists(_st.text(), min_size=1), _s.here(_s.wrong_type("string")))),
@@ -246,7 +246,7 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.Internals,
         strategies.internals,
-        "to_payload_",
+        "to_payload",
         "internals.to_payload",
         ("type", _s.here(_s.wrong_type("string"))),
     ),

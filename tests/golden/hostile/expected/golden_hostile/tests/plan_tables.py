@@ -69,7 +69,7 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.Model1stChoice,
         strategies.model1st_choice,
-        "to_payload_",
+        "to_payload",
         "1st-choice.to_payload",
         ("type", _s.here(_s.wrong_type("number"))),
     ),
@@ -239,7 +239,7 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.ArgerEreignis,
         strategies.arger_ereignis,
-        "list_",
+        "list",
         "Ärger-Ereignis.list",
         ("type", _s.here(_s.wrong_type("array"))),
         ("maxItems", _s.here(_s.lists(_s.strings(max_length=3), min_size=5, max_size=7))),

@@ -87,7 +87,7 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.Flush,
         strategies.flush_event,
-        "l_",
+        "l",
         "flush.l",
         ("type", _s.here(_s.wrong_type("string"))),
     ),
@@ -123,7 +123,7 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.Flush,
         strategies.flush_event,
-        "to_payload_",
+        "to_payload",
         "flush.to_payload",
         ("type", _s.here(_s.wrong_type("boolean"))),
     ),
