@@ -10,13 +10,18 @@ without a dead-letter file), and in a fresh interpreter the exit flush with
 constant, the same at every N: what was not delivered is reported from the queued
 bytes, never decoded after the deadline.
 
-**Drops.** The same call measured queued (room in the queue) and dropped (the queue
-full under ``overflow="drop"``), in alternating repetitions of one process, with and
-without ``on_error`` and a dead-letter file: wall time per call, the calling thread's
-CPU time (which other work on a shared machine disturbs less), and the process's CPU
-time (which also counts the reporting thread's work on the drops). The target: a
-dropped call costs no more than a queued one (within 10 %), as the median of the
-per-repetition ratios, in wall time and in the calling thread's CPU time.
+**Drops.** The same call measured queued (room in the queue), delivered (room in
+the queue, and a sender that delivers to the loopback sink ``bench/sink.py`` over
+HTTPS, in its own process) and dropped (the queue full under ``overflow="drop"``),
+in interleaved repetitions of one process, with and without ``on_error`` and a
+dead-letter file. During the calls: wall time, the calling thread's CPU time and the
+process's CPU time per call. For the whole operation, from the first call until
+``flush()`` returns: wall time and process CPU time, which count what each operation
+leaves to a background thread: the JSON and HTTPS of a delivered one (the sender),
+the dead-letter line and ``on_error`` of a dropped one (the reporting thread). The
+target: a dropped operation costs no more than a queued one (within 10 %) from call
+to delivery or report, in process CPU and wall time, and the call alone no more in
+the calling thread's CPU time; as the median of the per-repetition ratios.
 
 Times are medians over repetitions, with min-max; the machine may be shared, which
 is why every target is a same-run comparison. The runtime measured is the template
@@ -32,7 +37,6 @@ import json
 import logging
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -44,9 +48,13 @@ from types import ModuleType
 from typing import Any
 
 if __package__:
+    from . import sink_client
+    from .lifecycle_drops import call_costs, cost_summary, fill, summarize
     from .report_lifecycle import END, START, markdown, targets, update_markdown
 else:  # python bench/lifecycle.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench import sink_client
+    from bench.lifecycle_drops import call_costs, cost_summary, fill, summarize
     from bench.report_lifecycle import END, START, markdown, targets, update_markdown
 
 __all__ = ["END", "START", "markdown", "measure", "targets", "update_markdown"]
@@ -112,12 +120,6 @@ def _config(rt: ModuleType, n: int, **extra: Any) -> Any:
     )
 
 
-def _fill(client: Any, n: int) -> None:
-    track = client._track
-    for i in range(n):
-        track("person-42", "order_completed", {"order": i, "total": 12.5}, None)
-
-
 def close_time(rt: ModuleType, url: str, n: int, timeout: float, dead: str | None) -> float:
     """Seconds ``close(timeout)`` takes with ``n`` operations pending."""
     reported = [0]
@@ -133,7 +135,7 @@ def close_time(rt: ModuleType, url: str, n: int, timeout: float, dead: str | Non
         on_error=on_error,
         dead_letter_path=dead,
     )
-    _fill(client, n)
+    fill(client, n)
     start = time.perf_counter()
     client.close(timeout)
     elapsed = time.perf_counter() - start
@@ -174,80 +176,6 @@ def exit_time(url: str, n: int, timeout: float) -> float:
     return ended - float(line)
 
 
-class _Stuck:
-    """A transport whose requests never return (until released): the queue only grows."""
-
-    def __init__(self, error: type[Exception]) -> None:
-        self.gate = threading.Event()
-        self.entered = threading.Event()
-        self.error = error
-
-    def send(self, method: str, path: str, body: bytes) -> Any:
-        self.entered.set()
-        self.gate.wait(120)
-        raise self.error("released")
-
-    def close(self) -> None:
-        self.gate.set()
-
-
-CLOCKS = ("", "_cpu", "_process")
-"""Suffixes of the three clocks: wall time, the calling thread's CPU time, and the
-whole process's CPU time (which also counts the reporting thread's work)."""
-
-
-def call_costs(rt: ModuleType, calls: int, reps: int, reporting: bool) -> dict[str, list[float]]:
-    """Microseconds per call, queued vs dropped, in interleaved repetitions (queued
-    first in even ones, dropped first in odd ones) of one process."""
-    out: dict[str, list[float]] = {k + c: [] for c in CLOCKS for k in ("queued", "dropped")}
-    with tempfile.TemporaryDirectory() as tmp:
-        for rep in range(reps):
-            for kind in ("queued", "dropped") if rep % 2 == 0 else ("dropped", "queued"):
-                transport = _Stuck(rt.TransportError)
-                room = calls + 1_000 if kind == "queued" else 1_000
-                config = rt.ClientConfig(
-                    max_queue_events=room, max_queue_bytes=64 * 1024 * 1024, flush_interval=60.0
-                )
-                kwargs: dict[str, Any] = {}
-                if reporting:
-                    kwargs["on_error"] = lambda failed, reason: None
-                    kwargs["dead_letter_path"] = os.path.join(tmp, f"dead-{rep}-{kind}.jsonl")
-                client = rt.BaseClient("s", "k", transport=transport, config=config, **kwargs)
-                _fill(client, 100)  # a full batch: the sender takes it and never comes back
-                if not transport.entered.wait(10):
-                    raise RuntimeError("the sender never started")
-                _fill(client, 1_000 if kind == "dropped" else 0)  # a full queue to drop into
-                track = client._track
-                start, cpu, process = time.perf_counter(), time.thread_time(), time.process_time()
-                for i in range(calls):
-                    track("person-42", "order_completed", {"order": i, "total": 12.5}, None)
-                out[kind].append((time.perf_counter() - start) / calls * 1e6)
-                out[f"{kind}_cpu"].append((time.thread_time() - cpu) / calls * 1e6)
-                out[f"{kind}_process"].append((time.process_time() - process) / calls * 1e6)
-                stats = client.stats()
-                if kind == "dropped" and stats.dropped != calls:
-                    raise RuntimeError(f"expected {calls} drops, got {stats.dropped}")
-                transport.gate.set()
-                client.close(0)
-                if reporting:  # what later repetitions write must not wait behind it
-                    os.unlink(kwargs["dead_letter_path"])
-    return out
-
-
-def _summary(values: list[float]) -> dict[str, float]:
-    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
-
-
-def _cost_summary(costs: dict[str, list[float]]) -> dict[str, dict[str, float]]:
-    """Each clock's medians, and ``ratio<clock>``: the dropped / queued ratio of each
-    repetition (the two runs next to each other in time), summarised the same way."""
-    summary = {k: _summary(v) for k, v in costs.items()}
-    for clock in CLOCKS:
-        pairs = zip(costs["dropped" + clock], costs["queued" + clock], strict=True)
-        summary["ratio" + clock] = _summary([d / q for d, q in pairs])
-    return summary
-
-
 def measure(sizes: list[int], reps: int, calls: int, timeout: float) -> dict[str, Any]:
     rt = load_runtime()
     # The runtime warns about every undelivered operation; here that is the point.
@@ -268,18 +196,21 @@ def measure(sizes: list[int], reps: int, calls: int, timeout: float) -> dict[str
             rows.append(
                 {
                     "pending": n,
-                    "close": _summary(close_plain),
-                    "close_dead_letters": _summary(close_dead),
-                    "exit": _summary(exits),
+                    "close": summarize(close_plain),
+                    "close_dead_letters": summarize(close_dead),
+                    "exit": summarize(exits),
                 }
             )
             print(f"lifecycle: {n:>7,} pending done", file=sys.stderr, flush=True)
     results["deadlines"] = rows
     # Call costs are short runs: more repetitions for the same noise in the medians.
     call_reps = results["call_reps"] = 2 * reps + 1
-    for key, reporting in (("calls_plain", False), ("calls_reporting", True)):
-        costs = call_costs(rt, calls, call_reps, reporting)
-        results[key] = _cost_summary(costs)
+    with sink_client.SinkProcess(tls=True, max_seconds=1800) as sink:
+        server = (sink.tls_url or sink.url, sink.ca)
+        for key, reporting in (("calls_plain", False), ("calls_reporting", True)):
+            costs = call_costs(rt, calls, call_reps, reporting, server)
+            results[key] = cost_summary(costs)
+    results["tls"] = bool(sink.tls_url)
     results["load"] = os.getloadavg()[0]
     results["python"] = sys.version.split()[0]
     return results

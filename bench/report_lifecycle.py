@@ -27,10 +27,20 @@ def targets(results: dict[str, Any]) -> list[tuple[str, bool]]:
     worst_exit = max(r["exit"]["median"] for r in rows)
     found.append((f"exit within atexit_timeout + {SLACK:g} s", worst_exit <= timeout + SLACK))
     for key, label in (("calls_plain", "no sinks"), ("calls_reporting", "on_error + dead letters")):
-        ratio = _ratio(results[key], "")
-        found.append((f"dropped call <= 1.1x a queued one ({label}): {ratio:.2f}x", ratio <= 1.1))
+        for clock, what in (
+            ("_total_process", "process CPU"),
+            ("_total", "wall time"),
+        ):
+            ratio = _ratio(results[key], clock)
+            found.append(
+                (
+                    f"dropped operation <= 1.1x a queued one, call to delivery or report "
+                    f"({label}, {what}): {ratio:.2f}x",
+                    ratio <= 1.1,
+                )
+            )
         cpu = _ratio(results[key], "_cpu")
-        found.append((f"... in CPU time of the calling thread: {cpu:.2f}x", cpu <= 1.1))
+        found.append((f"... the call alone, calling thread CPU ({label}): {cpu:.2f}x", cpu <= 1.1))
     return found
 
 
@@ -54,7 +64,11 @@ def markdown(results: dict[str, Any]) -> str:
         f"Python {results['python']}, {results['reps']} repetitions, 1-minute load average "
         f"{results['load']:.2f} at the end (2 cores, shared with other work: medians, "
         "min-max in brackets). A server that accepts connections and never answers; "
-        f"timeouts of {timeout:g} s.",
+        f"timeouts of {timeout:g} s. Operations: queued into a queue with room (the sender"
+        " stuck in a request, so the calls are measured alone), delivered to the loopback"
+        f" sink (`bench/sink.py`, {'HTTPS' if results.get('tls') else 'HTTP'}, its own"
+        " process), or dropped from a full queue; the whole operation runs from the first"
+        " call until `flush()` returns.",
         "",
         "| pending | `close()` s | `close()` + dead-letter file s | exit flush s |",
         "|---:|---:|---:|---:|",
@@ -66,15 +80,22 @@ def markdown(results: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        f"| µs per call ({results['calls']:,} calls, {results['call_reps']} interleaved"
-        " repetitions) | queued | dropped | dropped / queued, per repetition |",
+        f"| µs per operation ({results['calls']:,} calls, {results['call_reps']} interleaved"
+        " repetitions) | queued (whole operation: delivered) | dropped | dropped / queued, per repetition |",
         "|---|---:|---:|---:|",
     ]
-    clocks = (("", "wall"), ("_cpu", "calling thread CPU"), ("_process", "process CPU"))
+    clocks = (
+        ("", "the calls, wall"),
+        ("_cpu", "the calls, calling thread CPU"),
+        ("_process", "the calls, process CPU"),
+        ("_total", "call to delivery or report, wall"),
+        ("_total_process", "call to delivery or report, process CPU"),
+    )
     for key, label in (("calls_plain", "no sinks"), ("calls_reporting", "on_error + dead letters")):
         for suffix, clock in clocks:
             costs = results[key]
-            queued, dropped = costs[f"queued{suffix}"], costs[f"dropped{suffix}"]
+            peer = "delivered" if suffix.startswith("_total") else "queued"
+            queued, dropped = costs[f"{peer}{suffix}"], costs[f"dropped{suffix}"]
             lines.append(
                 f"| {label}, {clock} | {_mr(queued, 1, 2)} | {_mr(dropped, 1, 2)} "
                 f"| {_mr(costs['ratio' + suffix], 1, 2)}x |"

@@ -96,10 +96,13 @@ def docstring(text: str) -> str:
     if (
         text.isascii()
         and "\\" not in text
-        and '"' not in text
+        and '""' not in text
+        and not text.endswith('"')
         and text.translate(_TAB_AND_NEWLINE).isprintable()
     ):
-        return text  # the common case (lines of printable ASCII): nothing to escape
+        # The common case (lines of printable ASCII, lone quotes inside such as a
+        # method's `mode="sync"`): nothing to escape.
+        return text
     return _escaped_docstring(text)
 
 

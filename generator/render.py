@@ -32,7 +32,7 @@ from . import (
 from .ambiguous_names import has_ambiguous_fields, mark_ambiguous
 from .escape import comment, docstring, py_string
 from .layout import sort_all, wrap
-from .model import Taxonomy
+from .model import Field, Taxonomy
 from .render_models import build_models, import_from
 from .runtime_facts import templates_dir
 from .shadowed_builtins import qualify
@@ -79,6 +79,7 @@ STATIC_MODULES = (
     "_rules.py",
     "_strategies.py",
     "_strategies_containers.py",
+    "_test_tables.py",
     "tests/test_properties.py",
 )
 """Copied verbatim (header added); `tests/x.py` comes from `templates/tests_x.py`."""
@@ -171,6 +172,27 @@ def _strategy_views(taxonomy: Taxonomy, names: Mapping[str, str]) -> list[Strate
     return sorted(views, key=lambda v: v.name)
 
 
+# The type rule's two most common bad values, which `_s.rules` takes in shorthand.
+_NONE_BAD = "_s.here(_st.none())"
+_WRONG_TYPE_BAD = re.compile(r'_s\.here\(_s\.wrong_type\(("[a-z]+")\)\)')
+
+
+def _mutation_row(field: Field, bad: list[tuple[str, str]]) -> str:
+    """One field's tuple in `_s.rules`: name, wire name ("" when the same), alone, rules."""
+    wire = "" if field.wire_name == field.name else field.wire_name
+    cells = [py_string(field.name), py_string(wire)]
+    cells.append("True" if strategy_code.tested_alone(field.type) else "False")
+    for rule, expr in bad:
+        short = _WRONG_TYPE_BAD.fullmatch(expr) if rule == "type" else None
+        if rule == "type" and expr == _NONE_BAD:
+            cells.append("None")
+        elif short is not None:
+            cells.append(short.group(1))
+        else:
+            cells.append(f"({py_string(rule)}, {expr})")
+    return f"({', '.join(cells)})"
+
+
 def _test_rows(taxonomy: Taxonomy, names: Mapping[str, str]) -> dict[str, list[str]]:
     """The tables `tests/test_properties.py` is parametrized with (`tests/plan_tables.py`),
     one source line per row."""
@@ -199,16 +221,18 @@ def _test_rows(taxonomy: Taxonomy, names: Mapping[str, str]) -> dict[str, list[s
             models.append(
                 f"_s.Model({cls}, {strategy}, {py_string(schema) if schema else 'None'}{extra})"
             )
-        for field in model.fields:
-            if field.required:
-                required.append(f"_s.Required({cls}, {strategy}, {py_string(field.name)})")
-            person = model.kind in ("attributes", "attributes_update")
-            bad = strategy_code.field_bad_exprs(field, names, module, person=person)
-            rules = "".join(f"({py_string(rule)}, {expr}), " for rule, expr in bad)
-            alone = "alone=True, " if strategy_code.tested_alone(field.type) else ""
+        needed = [py_string(f.name) for f in model.fields if f.required]
+        if needed:
+            required.append(f"*_s.required({cls}, {strategy}, {', '.join(needed)})")
+        person = model.kind in ("attributes", "attributes_update")
+        fields = [
+            _mutation_row(field, strategy_code.field_bad_exprs(field, names, module, person=person))
+            for field in model.fields
+        ]
+        if fields:
+            lines = "".join(f"\n        {row}," for row in fields)
             mutations.append(
-                f"*_s.rules({cls}, {strategy}, {py_string(field.name)}, "
-                f"{py_string(field.label)}, {rules}{alone})"
+                f"*_s.rules(\n        {cls}, {strategy}, {py_string(model.label)},{lines}\n    )"
             )
     events = [
         f"_s.EventCase(_m.{e.model.class_name}, {module}{names[e.model.class_name]}, "
@@ -239,7 +263,9 @@ def _testing_context(taxonomy: Taxonomy) -> dict[str, Any]:
 
 
 def _json(data: Any) -> str:
-    return escape.json_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)) + "\n"
+    """Compact JSON, one line: validators and editors lay a schema out themselves, and
+    indenting cost ~45% of each schema's bytes and json's slow (pure-Python) encoder."""
+    return escape.json_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"))) + "\n"
 
 
 def build_output(

@@ -55,6 +55,7 @@ class AppCaseView:
     path: str
     schema: str
     message_id: str
+    deprecation: str
 
 
 def _field_param(field: Field) -> str:
@@ -148,7 +149,7 @@ _EXAMPLE_OPTIONS = {"identifiers": 'Person.id("42")', "to": '"recipient@example.
 def _cases(taxonomy: Taxonomy, names: Mapping[str, str]) -> list[AppCaseView]:
     channels = app_channels()
     cases: list[AppCaseView] = []
-    described: list[tuple[str, ObjectModel, str, tuple[str, ...], str]] = [
+    described: list[tuple[str, ObjectModel, str, tuple[str, ...], str, str | None]] = [
         *(
             (
                 m.method_name,
@@ -156,6 +157,7 @@ def _cases(taxonomy: Taxonomy, names: Mapping[str, str]) -> list[AppCaseView]:
                 channels.ROUTES[m.channel],
                 channels.REQUIRED_OPTIONS[m.channel],
                 pycode.literal(m.message_id),
+                m.deprecated,
             )
             for m in taxonomy.messages
         ),
@@ -166,11 +168,12 @@ def _cases(taxonomy: Taxonomy, names: Mapping[str, str]) -> list[AppCaseView]:
                 channels.BROADCAST_ROUTE.format(campaign_id=b.campaign_id),
                 (),
                 "None",
+                b.deprecated,
             )
             for b in taxonomy.broadcasts
         ),
     ]
-    for method, model, path, required, message_id in described:
+    for method, model, path, required, message_id, deprecated in described:
         args = [f"{o}={_EXAMPLE_OPTIONS[o]}" for o in required]
         args += [f"{f.name}=d.{f.name}" for f in model.fields]
         cases.append(
@@ -180,6 +183,7 @@ def _cases(taxonomy: Taxonomy, names: Mapping[str, str]) -> list[AppCaseView]:
                 path=py_string(path),
                 schema=py_string(f"{method}.json"),
                 message_id=message_id,
+                deprecation=py_string(deprecated) if deprecated else "None",
             )
         )
     return cases
@@ -192,6 +196,7 @@ APP_EXPORTS = {
     "AppError": "._runtime.app_errors",
     "AppResponse": "._runtime.app_transport",
     "ConnectFailed": "._runtime.app_transport",
+    "CustomerioMissing": "._runtime.app_dependency",
     "MessageMaybeSent": "._runtime.app_errors",
     "MessageNotSent": "._runtime.app_errors",
     "MessageRejected": "._runtime.app_errors",
@@ -231,7 +236,7 @@ def exports(taxonomy: Taxonomy) -> tuple[str, ...]:
 
 
 def _json(data: Any) -> str:
-    return json_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)) + "\n"
+    return json_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"))) + "\n"
 
 
 def app_files(

@@ -13,13 +13,12 @@ hypothesis-jsonschema, hold all three to that.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
 import decimal
 import math
 import string
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
@@ -28,11 +27,13 @@ from . import _strategies_containers as _sc
 from ._runtime import MAX_EVENT_DATA_BYTES, MAX_OPERATION_BYTES
 from ._runtime.wire import _encode_any
 from ._strategies_containers import in_list, in_map, lists, maps, with_bad_key, with_duplicate
+from ._test_tables import Bad, EventCase, Group, Model, Mutation, Required, arguments, grouped
 
 __all__ = [
     "DATA_BUDGET",
     "Bad",
     "EventCase",
+    "Group",
     "Model",
     "Mutation",
     "Required",
@@ -44,6 +45,7 @@ __all__ = [
     "emails",
     "finite_floats",
     "fits",
+    "grouped",
     "here",
     "in_list",
     "in_map",
@@ -54,6 +56,7 @@ __all__ = [
     "numbers",
     "optional",
     "outside",
+    "required",
     "rules",
     "strings",
     "timestamps",
@@ -68,9 +71,6 @@ __all__ = [
 T = TypeVar("T")
 clear, clearable = _sc.clear, _sc.clearable  # a clearable attribute's values (`CLEAR`)
 
-Bad = tuple[Any, str]
-"""An invalid value and where the error is reported, relative to the field: `""`
-for the field itself, `"[2]"` for its third item, `"[2][0]"` deeper down."""
 
 # -- Customer.io's size limits ------------------------------------------------
 OPERATION_HEADROOM = 2048
@@ -395,104 +395,32 @@ def here(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Bad]:
     return strategy.map(lambda value: (value, ""))
 
 
-# -- tables the generated tests are parametrized with ----------------------------
-class Model(NamedTuple):
-    """A generated dataclass, its strategy, and the schema file its payloads follow."""
-
-    cls: type[Any]
-    strategy: Callable[[], st.SearchStrategy[Any]]
-    schema: str | None
-    partial: bool = False
-    """The schema's `required` does not apply (`PersonAttributesUpdate`)."""
-
-
-class EventCase(NamedTuple):
-    cls: type[Any]
-    strategy: Callable[[], st.SearchStrategy[Any]]
-    method: str
-    anonymous_method: str | None
-
-
-class Mutation(NamedTuple):
-    """Setting `field` of a valid `cls` to a value from `bad` breaks exactly `rule`."""
-
-    cls: type[Any]
-    strategy: Callable[[], st.SearchStrategy[Any]]
-    field: str
-    label: str
-    rule: str
-    bad: st.SearchStrategy[Bad]
-    alone: bool = False
-    """The field's bad values can be large: its rules get a test of their own."""
-
-
+# -- the rows of `tests/plan_tables.py`, written compactly -------------------------
 def rules(
     cls: type[Any],
     strategy: Callable[[], st.SearchStrategy[Any]],
-    field: str,
     label: str,
-    *bad: tuple[str, st.SearchStrategy[Bad]],
-    alone: bool = False,
+    *fields: tuple[Any, ...],
 ) -> list[Mutation]:
-    """The mutations of one field: `(rule, strategy of bad values)` pairs."""
-    return [Mutation(cls, strategy, field, label, rule, values, alone) for rule, values in bad]
+    """The mutations of one model's fields, one tuple per field:
+    `(name, wire name or "" when it is the name, alone, *rules)`. A rule is
+    `(rule, strategy of bad values)`, or for the type rule a shorthand the generator
+    writes for the two most common ones: `None` (the value `None`) or a kind such as
+    `"string"` (values of other types). The field's label is `label.wire name`."""
+    out: list[Mutation] = []
+    for name, wire, alone, *bad in fields:
+        where = f"{label}.{wire or name}"
+        for row in bad:
+            if row is None:
+                row = ("type", here(st.none()))
+            elif isinstance(row, str):
+                row = ("type", here(wrong_type(row)))
+            out.append(Mutation(cls, strategy, name, where, row[0], row[1], alone))
+    return out
 
 
-class Required(NamedTuple):
-    cls: type[Any]
-    strategy: Callable[[], st.SearchStrategy[Any]]
-    field: str
-
-
-def arguments(value: Any) -> dict[str, Any]:
-    """The keyword arguments that rebuild a generated dataclass instance."""
-    return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-
-
-_Key = tuple[type[Any], str]
-"""A group's model class and its field ('' for the group of the model's small fields)."""
-
-
-class Group(NamedTuple):
-    """Rows of one model one test checks (its small fields, or one field whose bad values
-    can be large) against one valid instance per example: every rule in every example, at
-    a fraction of the cost of one test (and one valid draw) per rule."""
-
-    cls: type[Any]
-    strategy: Callable[[], st.SearchStrategy[Any]]
-    name: str
-    mutations: tuple[Mutation, ...]
-    required: tuple[str, ...]
-    """Fields whose omission must be a `TypeError` naming them."""
-
-
-def grouped(mutations: list[Mutation], required: list[Required]) -> list[Group]:
-    """The rows grouped by model: one group for its small fields, one for each field whose
-    bad values can be large (`Mutation.alone`), in first-seen order.
-
-    A field with large bad values is not grouped with others: one example holding a bad
-    value for every rule of a whole model can outgrow what Hypothesis lets one example draw.
-    """
-    rows: dict[_Key, list[Mutation]] = {}
-    needed: dict[_Key, list[str]] = {}
-    strategies: dict[_Key, Callable[[], st.SearchStrategy[Any]]] = {}
-    alone = {(m.cls, m.field) for m in mutations if m.alone}
-    for mutation in mutations:
-        key = (mutation.cls, mutation.field if mutation.alone else "")
-        strategies.setdefault(key, mutation.strategy)
-        rows.setdefault(key, []).append(mutation)
-    for row in required:
-        key = (row.cls, row.field if (row.cls, row.field) in alone else "")
-        strategies.setdefault(key, row.strategy)
-        rows.setdefault(key, [])
-        needed.setdefault(key, []).append(row.field)
-    return [
-        Group(
-            cls,
-            strategies[(cls, field)],
-            f"{cls.__name__}.{field}" if field else cls.__name__,
-            tuple(items),
-            tuple(needed.get((cls, field), ())),
-        )
-        for (cls, field), items in rows.items()
-    ]
+def required(
+    cls: type[Any], strategy: Callable[[], st.SearchStrategy[Any]], *fields: str
+) -> list[Required]:
+    """The required fields of one model."""
+    return [Required(cls, strategy, field) for field in fields]

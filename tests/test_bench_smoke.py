@@ -237,11 +237,11 @@ def test_lifecycle_bench_tiny(tmp_path: Path) -> None:
         # of it) against a server that never answers, and returns soon after it.
         assert 0.05 / 2 <= row["close"]["median"] < 0.05 + 1.0 and row["exit"]["median"] > 0
     costs = results["calls_reporting"]
-    for clock in ("", "_cpu", "_process"):
-        assert {"queued" + clock, "dropped" + clock, "ratio" + clock} <= set(costs)
+    for clock in ("", "_cpu", "_process", "_total", "_total_process"):
+        assert {"queued" + clock, "delivered" + clock, "dropped" + clock} <= set(costs)
         assert costs["ratio" + clock]["min"] <= costs["ratio" + clock]["max"]
     block = lifecycle.markdown(results)
-    assert "| 500 |" in block and "dropped call" in block
+    assert "| 500 |" in block and "dropped operation" in block
     md = tmp_path / "B.md"
     md.write_text("# Bench\n\nprose stays\n")
     lifecycle.update_markdown(md, block)

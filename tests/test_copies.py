@@ -22,6 +22,7 @@ COPIED = [
     "_rules.py",
     "_strategies.py",
     "_strategies_containers.py",
+    "_test_tables.py",
     "tests/test_properties.py",
     *sorted(f"_runtime/{p.name}" for p in (TEMPLATES / "_runtime").glob("*.py")),
 ]

@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 
+from .app_dependency import customerio_api
 from .wire import _encode_any
 
 
@@ -139,7 +140,7 @@ def classify_failure(exc: BaseException) -> ConnectFailed | AnswerLost:
 def _api_client_class() -> type[Any]:
     """``customerio.api.APIClient`` with its retrying session replaced (imported here,
     on first use)."""
-    api: Any = importlib.import_module("customerio.api")
+    api: Any = customerio_api()  # CustomerioMissing, with the install line, if absent
     base: Any = importlib.import_module("customerio.client_base")
     retry_module: Any = importlib.import_module("urllib3.util.retry")
 

@@ -15,7 +15,8 @@ everything pending (only if ``on_error`` or the DEBUG log will see them) while t
 sender keeps sending; then, a dead-letter file's write time before the deadline, it
 gives up on what is left. Operations only leave the queue from its front, so what is
 left is a tail of the snapshot the objects were built from: a slice. The dead-letter
-lines are one vectored write of the queued bytes, nothing decoded or joined.
+lines are the queued bytes joined a few hundred at a time and written with one
+``writev``, nothing decoded.
 """
 
 from __future__ import annotations

@@ -24,8 +24,9 @@ import time
 from time import monotonic as _monotonic
 
 from .deadletters import write_dead_letters, write_items
+from .drop_reports import DropReports
 from .lazy import DEBUG, Logger
-from .values import _BATCH_PATH, _EVENTS_PATH, DROPPED, ErrorCallback, FailedOperation, _Dropped
+from .values import _BATCH_PATH, _EVENTS_PATH, DROPPED, ErrorCallback, FailedOperation
 from .wire import _AnonymousEvent
 
 _log = Logger(__name__.rpartition(".")[0])
@@ -54,7 +55,7 @@ def failures_of(items: list[bytes], reason: str, status: int | None) -> list[Fai
     anonymous = _AnonymousEvent
     batch, events = _BATCH_PATH, _EVENTS_PATH
     if reason is DROPPED and status is None and anonymous not in map(type, items):
-        return _dropped(items)
+        return DropReports(items)
     paused = len(items) > _GC_PAUSE_ABOVE and gc.isenabled()
     if paused:
         gc.disable()
@@ -63,19 +64,6 @@ def failures_of(items: list[bytes], reason: str, status: int | None) -> list[Fai
     finally:
         if paused:
             gc.enable()
-
-
-def _dropped(items: list[bytes]) -> list[FailedOperation]:
-    """The reports of a group of drops: two stores each, the rest is the class's."""
-    new = _Dropped.__new__
-    out: list[FailedOperation] = []
-    append = out.append
-    for item in items:
-        failed = new(_Dropped)
-        failed._raw = item
-        failed._operation = None
-        append(failed)
-    return out
 
 
 class Reporter:
@@ -109,20 +97,28 @@ class Reporter:
         summary: str,
         durable: bool,
         failures: list[FailedOperation] | None = None,
+        plain: bool = False,
     ) -> None:
         """Report queued operations that failed alike (drops, a deadline's leftovers,
         rejected credentials). The dead-letter file copies their bytes; the report
         objects are built only when ``on_error`` or the DEBUG log will see them, unless
-        the caller built them already (``failures``, prepared before a deadline)."""
+        the caller built them already (``failures``, prepared before a deadline).
+        ``plain``: the caller knows they are all drops of batch operations."""
         if self._dead_letter_path is not None:
             write_items(
-                self._dead_letter_path, self._dead_letter_lock, items, reason, status, durable
+                self._dead_letter_path,
+                self._dead_letter_lock,
+                items,
+                reason,
+                status,
+                durable,
+                plain,
             )
         if not self.needs_objects():
             return
-        self._notify(
-            failures if failures is not None else failures_of(items, reason, status), summary
-        )
+        if failures is None:
+            failures = DropReports(items) if plain else failures_of(items, reason, status)
+        self._notify(failures, summary)
 
     def needs_objects(self) -> bool:
         """Whether a report will hand out :class:`FailedOperation` objects."""
@@ -180,7 +176,13 @@ class Reporter:
     def report_taken(self, taken: list[bytes | tuple[bytes, str, int | None]]) -> None:
         """Report what :meth:`take` returned: one report per reason, in call order."""
         groups: dict[tuple[str, int | None], list[bytes]] = {}
-        if tuple not in map(type, taken):  # drops only, the usual case: no regrouping
+        kinds = set(map(type, taken))  # the one scan of the group (in C)
+        if kinds == {bytes}:  # drops of batch operations, the usual case: nothing to sort
+            self._log_drops(len(taken))
+            summary = f"{len(taken)} operation(s) not queued: {DROPPED}"
+            self.report_items(taken, DROPPED, None, summary, False, plain=True)  # type: ignore[arg-type]
+            return
+        if tuple not in kinds:  # drops only: no regrouping
             groups[DROPPED, None] = taken  # type: ignore[assignment]
         else:
             for entry in taken:

@@ -9,13 +9,13 @@ Retries follow one rule (docs/messages.md): the App API has no idempotency key, 
 a request is sent again only when it provably did not arrive — the connection was
 refused or timed out, the name did not resolve, or Customer.io answered ``429``
 (with or without ``Retry-After``). Anything ambiguous raises ``MessageMaybeSent``
-at once. ``customerio`` is imported when the first client is built, not before.
+at once. ``customerio`` (3.2.0 or later) is imported when the first client is built,
+not before; without it that raises ``CustomerioMissing`` with the install line.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import importlib
 import json
 import logging
 import os
@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Generic, TypeVar
 
 from . import app_channels as _ch
+from .app_dependency import customerio_api
 from .app_errors import MessageMaybeSent, MessageNotSent, MessageRejected, scrub
 from .app_transport import AnswerLost, AppTransport, ConnectFailed, HTTPAppTransport
 from .errors import ConfigurationError
@@ -191,6 +192,9 @@ class BaseAppClient:
             raise ConfigurationError("the App API key must be a non-empty str")
         if region not in ("us", "eu"):
             raise ConfigurationError(f"region must be 'us' or 'eu', not {region!r}")
+        # Checked here, not at the first send: a missing or too old customerio shows
+        # when the client is built, with the install line (CustomerioMissing).
+        self._api: Any = customerio_api()
         self.config = config or AppConfig()
         self.region = region
         self._secrets = (api_key,)
@@ -231,7 +235,7 @@ class BaseAppClient:
         for name in _ch.REQUIRED_OPTIONS[channel]:
             if name not in checked:
                 raise TypeError(f"a {channel} message needs {name}")
-        api: Any = importlib.import_module("customerio.api")
+        api = self._api
         attachments = checked.pop("attachments", {})
         fields = {_ch.REQUEST_FIELDS.get(k, k): v for k, v in checked.items()}
         request = getattr(api, _ch.REQUEST_TYPES[channel])(

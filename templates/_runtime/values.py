@@ -159,7 +159,8 @@ ErrorCallback = Callable[[list[FailedOperation], str], None]
 """``on_error(failed, reason)``: called with the operations that failed for good and a
 one-line summary. It runs in the sender thread (drops: the reporting thread, or the
 thread calling flush()/close(); synchronous mode: the caller's thread); exceptions
-it raises are logged and swallowed."""
+it raises are logged and swallowed. For a group of drops, ``failed`` builds its report
+objects on first use (``len()`` builds none): see ``drop_reports``."""
 
 
 class Stats(Record):

@@ -162,7 +162,14 @@ def test_keep_alive_reuses_one_connection(
     assert app_server.connections == 1
 
 
-APP_MODULES = ("app.py", "app_channels.py", "app_errors.py", "app_testing.py", "app_transport.py")
+APP_MODULES = (
+    "app.py",
+    "app_channels.py",
+    "app_dependency.py",
+    "app_errors.py",
+    "app_testing.py",
+    "app_transport.py",
+)
 
 
 def test_no_app_module_imports_customerio_at_import_time() -> None:

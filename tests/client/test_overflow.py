@@ -271,3 +271,64 @@ def test_a_drop_report_is_an_ordinary_failed_operation(
         assert type(twin) is rt.FailedOperation and twin == failed and twin.raw == failed.raw
     gated.release()
     client.close(5)
+
+
+def test_a_group_of_drops_builds_its_reports_on_first_use(
+    rt: ModuleType, gated: GatedTransport
+) -> None:
+    """on_error's list for a group of drops answers len() from the queued bytes; its
+    report objects are built, all at once, the first time anything else is asked."""
+    seen: list[tuple[list[Any], int, bool]] = []
+
+    def on_error(failed: list[Any], reason: str) -> None:
+        seen.append((failed, len(failed), bool(failed) and failed._raws is not None))
+
+    settings = {"batch_size": 1, "max_queue_events": 1, "flush_interval": 0.01}
+    client = rt.BaseClient(
+        "s", "k", transport=gated, on_error=on_error, config=rt.ClientConfig(**settings)
+    )
+    client._track("42", "in-flight", {}, None)
+    assert gated.wait_entered()
+    client._track("42", "queued", {}, None)
+    ids = [client._track("42", "dropped", {"i": i}, None) for i in range(3)]
+    client.flush(0)
+    [(failed, count, lazy)] = seen
+    assert (count, lazy) == (3, True)  # len() and truth built nothing
+    assert isinstance(failed, list) and [f.id for f in failed] == ids
+    assert failed._raws is None and list.__len__(failed) == 3  # built, now a plain list
+    gated.release()
+    client.close(5)
+
+
+def _lazy_and_plain(rt: ModuleType) -> tuple[list[Any], list[Any]]:
+    raws = [json.dumps({"type": "person", "id": f"e{i}"}).encode() for i in range(3)]
+    return rt.drop_reports.DropReports(raws), rt.drop_reports.dropped(raws)
+
+
+LIST_USES = {
+    "iterate": lambda x, p: list(x),
+    "index": lambda x, p: (x[0], x[-1], x[1:]),
+    "equal": lambda x, p: (x == p, p == x, x != p, x == x[:], x < p, p <= x),
+    "concatenate": lambda x, p: (p + x, x + p, x * 2, 2 * x, [*p, *x]),
+    "search": lambda x, p: (p[1] in x, x.index(p[2]), x.count(p[0])),
+    "show": lambda x, p: (repr(x), str(x), f"{x}"),
+    "order": lambda x, p: (sorted(x, key=lambda f: f.raw, reverse=True), list(reversed(x))),
+    "copy": lambda x, p: (x.copy(), copy.copy(x), copy.deepcopy(x), tuple(x)),
+    "pickle": lambda x, p: pickle.loads(pickle.dumps(x)),
+    "two lazy lists": lambda x, p: (x == _lazy_and_plain(_RT[0])[0], x + _lazy_and_plain(_RT[0])[0]),
+}  # fmt: skip
+_RT: list[ModuleType] = []
+
+
+@pytest.mark.parametrize("use", sorted(LIST_USES))
+def test_a_lazy_group_of_drops_is_a_list_of_reports(rt: ModuleType, use: str) -> None:
+    """Whatever on_error does with the list, it sees what a plain list of the same
+    reports gives (C code that reads a list's items directly included)."""
+    _RT[:] = [rt]
+    lazy, plain = _lazy_and_plain(rt)
+    assert LIST_USES[use](lazy, plain) == LIST_USES[use](plain, list(plain))
+    lazy, _ = _lazy_and_plain(rt)
+    lazy.append(plain[0])  # changed before it was read: built first, then changed
+    lazy.sort(key=lambda f: f.raw)
+    assert [f.raw for f in lazy] == sorted([f.raw for f in plain] + [plain[0].raw])
+    assert type(pickle.loads(pickle.dumps(lazy))) is list and type(copy.copy(lazy)) is list

@@ -13,6 +13,11 @@ A failure raises `MessageNotSent` (provably not sent; safe to send again),
 `MessageMaybeSent` (may have been sent: the App API has no idempotency key) or
 `MessageRejected` (a `4xx`). See docs/messages.md of ciogen.
 
+Needs the `customerio` package, 3.2.0 or later (`pip install 'customerio>=3.2.0'`),
+imported when the first client is built; without it (or with an older release)
+building a client raises `CustomerioMissing` with that install line. The tracking
+client (`client.py`) never imports it.
+
     from golden_messages import Person, get_app_client
 
     get_app_client().send_class(identifiers=Person.id("42"))

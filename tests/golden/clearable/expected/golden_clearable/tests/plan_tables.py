@@ -7,7 +7,7 @@
 """The 'clearable' tracking plan's rows for the property tests.
 
 `test_properties.py` (the same for every plan) is parametrized with these
-tables: this file holds only what the plan decides.
+tables: this file holds only what the plan decides, one row per line.
 """
 
 from hypothesis import strategies as _st
@@ -18,12 +18,7 @@ from .. import strategies
 
 MODELS: list[_s.Model] = [
     _s.Model(_m.PersonAttributes, strategies.person_attributes, "person_attributes.json"),
-    _s.Model(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "person_attributes.json",
-        partial=True,
-    ),
+    _s.Model(_m.PersonAttributesUpdate, strategies.person_attributes_update, "person_attributes.json", partial=True),
     _s.Model(_m.SignedUp, strategies.signed_up, "signed_up.json"),
 ]
 """Every model whose valid values round-trip on their own (events, attributes, unused objects)."""
@@ -33,153 +28,39 @@ EVENTS: list[_s.EventCase] = [
 """The client methods of each event."""
 MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
-        _m.Address,
-        strategies.address,
-        "city",
-        "address.city",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("string"))),
+        _m.Address, strategies.address, "address",
+        ("city", "", False, None, "string"),
     ),
     *_s.rules(
-        _m.PersonAttributes,
-        strategies.person_attributes,
-        "email",
-        "attributes.email",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("format", _s.here(_st.sampled_from(("", "x", "0")))),
-        ("clearable", _s.clear()),
+        _m.PersonAttributes, strategies.person_attributes, "attributes",
+        ("email", "", False, None, "string", ("format", _s.here(_st.sampled_from(("", "x", "0")))), ("clearable", _s.clear())),
+        ("address", "", False, "object"),
+        ("card_last4", "", False, "string", ("pattern", _s.here(_st.sampled_from(("", "x", "0"))))),
+        ("nickname", "", False, "string", ("maxLength", _s.here(_st.text(min_size=21, max_size=28)))),
+        ("plan", "", False, ("enum", _s.here(_s.outside(("free", "pro"), "string")))),
+        ("score", "", True, "union"),
+        ("seats", "", False, "integer", ("minimum", _s.here(_st.integers(max_value=0))), ("clearable", _s.clear())),
+        ("trial_ends_at", "", False, "timestamp", ("timezone", _s.here(_s.naive_datetimes()))),
     ),
     *_s.rules(
-        _m.PersonAttributes,
-        strategies.person_attributes,
-        "address",
-        "attributes.address",
-        ("type", _s.here(_s.wrong_type("object"))),
+        _m.PersonAttributesUpdate, strategies.person_attributes_update, "attributes",
+        ("email", "", False, "string", ("format", _s.here(_st.sampled_from(("", "x", "0")))), ("clearable", _s.clear())),
+        ("address", "", False, "object"),
+        ("card_last4", "", False, "string", ("pattern", _s.here(_st.sampled_from(("", "x", "0"))))),
+        ("nickname", "", False, "string", ("maxLength", _s.here(_st.text(min_size=21, max_size=28)))),
+        ("plan", "", False, ("enum", _s.here(_s.outside(("free", "pro"), "string")))),
+        ("score", "", True, "union"),
+        ("seats", "", False, "integer", ("minimum", _s.here(_st.integers(max_value=0))), ("clearable", _s.clear())),
+        ("trial_ends_at", "", False, "timestamp", ("timezone", _s.here(_s.naive_datetimes()))),
     ),
     *_s.rules(
-        _m.PersonAttributes,
-        strategies.person_attributes,
-        "card_last4",
-        "attributes.card_last4",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("pattern", _s.here(_st.sampled_from(("", "x", "0")))),
-    ),
-    *_s.rules(
-        _m.PersonAttributes,
-        strategies.person_attributes,
-        "nickname",
-        "attributes.nickname",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("maxLength", _s.here(_st.text(min_size=21, max_size=28))),
-    ),
-    *_s.rules(
-        _m.PersonAttributes,
-        strategies.person_attributes,
-        "plan",
-        "attributes.plan",
-        ("enum", _s.here(_s.outside(("free", "pro"), "string"))),
-    ),
-    *_s.rules(
-        _m.PersonAttributes,
-        strategies.person_attributes,
-        "score",
-        "attributes.score",
-        ("type", _s.here(_s.wrong_type("union"))),
-        alone=True,
-    ),
-    *_s.rules(
-        _m.PersonAttributes,
-        strategies.person_attributes,
-        "seats",
-        "attributes.seats",
-        ("type", _s.here(_s.wrong_type("integer"))),
-        ("minimum", _s.here(_st.integers(max_value=0))),
-        ("clearable", _s.clear()),
-    ),
-    *_s.rules(
-        _m.PersonAttributes,
-        strategies.person_attributes,
-        "trial_ends_at",
-        "attributes.trial_ends_at",
-        ("type", _s.here(_s.wrong_type("timestamp"))),
-        ("timezone", _s.here(_s.naive_datetimes())),
-    ),
-    *_s.rules(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "email",
-        "attributes.email",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("format", _s.here(_st.sampled_from(("", "x", "0")))),
-        ("clearable", _s.clear()),
-    ),
-    *_s.rules(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "address",
-        "attributes.address",
-        ("type", _s.here(_s.wrong_type("object"))),
-    ),
-    *_s.rules(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "card_last4",
-        "attributes.card_last4",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("pattern", _s.here(_st.sampled_from(("", "x", "0")))),
-    ),
-    *_s.rules(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "nickname",
-        "attributes.nickname",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("maxLength", _s.here(_st.text(min_size=21, max_size=28))),
-    ),
-    *_s.rules(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "plan",
-        "attributes.plan",
-        ("enum", _s.here(_s.outside(("free", "pro"), "string"))),
-    ),
-    *_s.rules(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "score",
-        "attributes.score",
-        ("type", _s.here(_s.wrong_type("union"))),
-        alone=True,
-    ),
-    *_s.rules(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "seats",
-        "attributes.seats",
-        ("type", _s.here(_s.wrong_type("integer"))),
-        ("minimum", _s.here(_st.integers(max_value=0))),
-        ("clearable", _s.clear()),
-    ),
-    *_s.rules(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "trial_ends_at",
-        "attributes.trial_ends_at",
-        ("type", _s.here(_s.wrong_type("timestamp"))),
-        ("timezone", _s.here(_s.naive_datetimes())),
-    ),
-    *_s.rules(
-        _m.SignedUp,
-        strategies.signed_up,
-        "method",
-        "signed_up.method",
-        ("type", _s.here(_s.wrong_type("string"))),
+        _m.SignedUp, strategies.signed_up, "signed_up",
+        ("method", "", False, "string"),
     ),
 ]
 """For each rule of each field: a strategy of values that break that rule alone."""
 REQUIRED: list[_s.Required] = [
-    _s.Required(_m.Address, strategies.address, "city"),
-    _s.Required(_m.PersonAttributes, strategies.person_attributes, "email"),
+    *_s.required(_m.Address, strategies.address, "city"),
+    *_s.required(_m.PersonAttributes, strategies.person_attributes, "email"),
 ]
 """The required fields of each model."""

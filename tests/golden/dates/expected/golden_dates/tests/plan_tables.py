@@ -7,7 +7,7 @@
 """The 'dates' tracking plan's rows for the property tests.
 
 `test_properties.py` (the same for every plan) is parametrized with these
-tables: this file holds only what the plan decides.
+tables: this file holds only what the plan decides, one row per line.
 """
 
 from hypothesis import strategies as _st
@@ -18,12 +18,7 @@ from .. import strategies
 
 MODELS: list[_s.Model] = [
     _s.Model(_m.PersonAttributes, strategies.person_attributes, "person_attributes.json"),
-    _s.Model(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "person_attributes.json",
-        partial=True,
-    ),
+    _s.Model(_m.PersonAttributesUpdate, strategies.person_attributes_update, "person_attributes.json", partial=True),
     _s.Model(_m.TrialStarted, strategies.trial_started, "trial_started.json"),
 ]
 """Every model whose valid values round-trip on their own (events, attributes, unused objects)."""
@@ -33,108 +28,26 @@ EVENTS: list[_s.EventCase] = [
 """The client methods of each event."""
 MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
-        _m.PersonAttributes,
-        strategies.person_attributes,
-        "birthday",
-        "attributes.birthday",
-        ("type", _s.here(_s.wrong_type("date"))),
-        ("clearable", _s.clear()),
+        _m.PersonAttributes, strategies.person_attributes, "attributes",
+        ("birthday", "", False, "date", ("clearable", _s.clear())),
+        ("trial_ends_at", "", False, "timestamp", ("timezone", _s.here(_s.naive_datetimes())), ("clearable", _s.clear())),
     ),
     *_s.rules(
-        _m.PersonAttributes,
-        strategies.person_attributes,
-        "trial_ends_at",
-        "attributes.trial_ends_at",
-        ("type", _s.here(_s.wrong_type("timestamp"))),
-        ("timezone", _s.here(_s.naive_datetimes())),
-        ("clearable", _s.clear()),
+        _m.PersonAttributesUpdate, strategies.person_attributes_update, "attributes",
+        ("birthday", "", False, "date", ("clearable", _s.clear())),
+        ("trial_ends_at", "", False, "timestamp", ("timezone", _s.here(_s.naive_datetimes())), ("clearable", _s.clear())),
     ),
     *_s.rules(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "birthday",
-        "attributes.birthday",
-        ("type", _s.here(_s.wrong_type("date"))),
-        ("clearable", _s.clear()),
-    ),
-    *_s.rules(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "trial_ends_at",
-        "attributes.trial_ends_at",
-        ("type", _s.here(_s.wrong_type("timestamp"))),
-        ("timezone", _s.here(_s.naive_datetimes())),
-        ("clearable", _s.clear()),
-    ),
-    *_s.rules(
-        _m.TrialStarted,
-        strategies.trial_started,
-        "trial_end_date",
-        "trial_started.trial_end_date",
-        ("type", _s.here(_s.wrong_type("timestamp"))),
-        ("timezone", _s.here(_s.naive_datetimes())),
-    ),
-    *_s.rules(
-        _m.TrialStarted,
-        strategies.trial_started,
-        "trial_start_date",
-        "trial_started.trial_start_date",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("timestamp"))),
-        ("timezone", _s.here(_s.naive_datetimes())),
-    ),
-    *_s.rules(
-        _m.TrialStarted,
-        strategies.trial_started,
-        "due",
-        "trial_started.due",
-        ("type", _s.here(_s.wrong_type("union"))),
-        ("minimum", _s.here(_st.integers(max_value=-1))),
-        alone=True,
-    ),
-    *_s.rules(
-        _m.TrialStarted,
-        strategies.trial_started,
-        "holidays",
-        "trial_started.holidays",
-        ("type", _s.here(_s.wrong_type("array"))),
-        ("maxItems", _s.here(_s.lists(_st.dates(), min_size=6, max_size=8))),
-        (
-            "uniqueItems",
-            _s.here(_s.with_duplicate(_s.lists(_st.dates(), min_size=1, max_size=4, unique=True))),
-        ),
-        (
-            "type",
-            _s.in_list(
-                _s.lists(_st.dates(), min_size=1, max_size=5, unique=True),
-                _s.here(_s.wrong_type("date")),
-            ),
-        ),
-        alone=True,
-    ),
-    *_s.rules(
-        _m.TrialStarted,
-        strategies.trial_started,
-        "milestones",
-        "trial_started.milestones",
-        ("type", _s.here(_s.wrong_type("map"))),
-        ("type", _s.with_bad_key(_s.maps(_s.aware_datetimes(), min_size=1))),
-        (
-            "type",
-            _s.in_map(
-                _s.maps(_s.aware_datetimes(), min_size=1), _s.here(_s.wrong_type("timestamp"))
-            ),
-        ),
-        (
-            "timezone",
-            _s.in_map(_s.maps(_s.aware_datetimes(), min_size=1), _s.here(_s.naive_datetimes())),
-        ),
-        alone=True,
+        _m.TrialStarted, strategies.trial_started, "trial_started",
+        ("trial_end_date", "", False, "timestamp", ("timezone", _s.here(_s.naive_datetimes()))),
+        ("trial_start_date", "", False, None, "timestamp", ("timezone", _s.here(_s.naive_datetimes()))),
+        ("due", "", True, "union", ("minimum", _s.here(_st.integers(max_value=-1)))),
+        ("holidays", "", True, "array", ("maxItems", _s.here(_s.lists(_st.dates(), min_size=6, max_size=8))), ("uniqueItems", _s.here(_s.with_duplicate(_s.lists(_st.dates(), min_size=1, max_size=4, unique=True)))), ("type", _s.in_list(_s.lists(_st.dates(), min_size=1, max_size=5, unique=True), _s.here(_s.wrong_type("date"))))),
+        ("milestones", "", True, "map", ("type", _s.with_bad_key(_s.maps(_s.aware_datetimes(), min_size=1))), ("type", _s.in_map(_s.maps(_s.aware_datetimes(), min_size=1), _s.here(_s.wrong_type("timestamp")))), ("timezone", _s.in_map(_s.maps(_s.aware_datetimes(), min_size=1), _s.here(_s.naive_datetimes())))),
     ),
 ]
 """For each rule of each field: a strategy of values that break that rule alone."""
 REQUIRED: list[_s.Required] = [
-    _s.Required(_m.TrialStarted, strategies.trial_started, "trial_end_date"),
-    _s.Required(_m.TrialStarted, strategies.trial_started, "trial_start_date"),
+    *_s.required(_m.TrialStarted, strategies.trial_started, "trial_end_date", "trial_start_date"),
 ]
 """The required fields of each model."""

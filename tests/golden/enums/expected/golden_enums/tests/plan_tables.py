@@ -7,7 +7,7 @@
 """The 'enums' tracking plan's rows for the property tests.
 
 `test_properties.py` (the same for every plan) is parametrized with these
-tables: this file holds only what the plan decides.
+tables: this file holds only what the plan decides, one row per line.
 """
 
 from hypothesis import strategies as _st
@@ -18,12 +18,7 @@ from .. import strategies
 
 MODELS: list[_s.Model] = [
     _s.Model(_m.PersonAttributes, strategies.person_attributes, "person_attributes.json"),
-    _s.Model(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "person_attributes.json",
-        partial=True,
-    ),
+    _s.Model(_m.PersonAttributesUpdate, strategies.person_attributes_update, "person_attributes.json", partial=True),
     _s.Model(_m.Rated, strategies.rated, "rated.json"),
 ]
 """Every model whose valid values round-trip on their own (events, attributes, unused objects)."""
@@ -33,75 +28,18 @@ EVENTS: list[_s.EventCase] = [
 """The client methods of each event."""
 MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
-        _m.Rated,
-        strategies.rated,
-        "channel",
-        "rated.channel",
-        ("enum", _s.here(_s.outside(("web", "app"), "string"))),
-    ),
-    *_s.rules(
-        _m.Rated,
-        strategies.rated,
-        "stars",
-        "rated.stars",
-        ("enum", _s.here(_st.none())),
-        ("enum", _s.here(_s.outside((1, 2, 3, 4, 5), "integer"))),
-    ),
-    *_s.rules(
-        _m.Rated,
-        strategies.rated,
-        "agreed",
-        "rated.agreed",
-        ("enum", _s.here(_s.outside((True,), "boolean"))),
-    ),
-    *_s.rules(
-        _m.Rated,
-        strategies.rated,
-        "tier",
-        "rated.tier",
-        ("enum", _s.here(_s.outside(("free", "pro"), "string"))),
-    ),
-    *_s.rules(
-        _m.Rated,
-        strategies.rated,
-        "tiers",
-        "rated.tiers",
-        ("type", _s.here(_s.wrong_type("array"))),
-        (
-            "uniqueItems",
-            _s.here(
-                _s.with_duplicate(
-                    _s.lists(_st.sampled_from(("free", "pro")), min_size=1, unique=True)
-                ),
-            ),
-        ),
-        (
-            "enum",
-            _s.in_list(
-                _s.lists(_st.sampled_from(("free", "pro")), min_size=1, unique=True),
-                _s.here(_s.outside(("free", "pro"), "string")),
-            ),
-        ),
-        alone=True,
-    ),
-    *_s.rules(
-        _m.Rated,
-        strategies.rated,
-        "version",
-        "rated.version",
-        ("enum", _s.here(_s.outside(("v2",), "string"))),
-    ),
-    *_s.rules(
-        _m.Rated,
-        strategies.rated,
-        "weight",
-        "rated.weight",
-        ("enum", _s.here(_s.outside((0.5, 1, 1.5), "number"))),
+        _m.Rated, strategies.rated, "rated",
+        ("channel", "", False, ("enum", _s.here(_s.outside(("web", "app"), "string")))),
+        ("stars", "", False, ("enum", _s.here(_st.none())), ("enum", _s.here(_s.outside((1, 2, 3, 4, 5), "integer")))),
+        ("agreed", "", False, ("enum", _s.here(_s.outside((True,), "boolean")))),
+        ("tier", "", False, ("enum", _s.here(_s.outside(("free", "pro"), "string")))),
+        ("tiers", "", True, "array", ("uniqueItems", _s.here(_s.with_duplicate(_s.lists(_st.sampled_from(("free", "pro")), min_size=1, unique=True)))), ("enum", _s.in_list(_s.lists(_st.sampled_from(("free", "pro")), min_size=1, unique=True), _s.here(_s.outside(("free", "pro"), "string"))))),
+        ("version", "", False, ("enum", _s.here(_s.outside(("v2",), "string")))),
+        ("weight", "", False, ("enum", _s.here(_s.outside((0.5, 1, 1.5), "number")))),
     ),
 ]
 """For each rule of each field: a strategy of values that break that rule alone."""
 REQUIRED: list[_s.Required] = [
-    _s.Required(_m.Rated, strategies.rated, "channel"),
-    _s.Required(_m.Rated, strategies.rated, "stars"),
+    *_s.required(_m.Rated, strategies.rated, "channel", "stars"),
 ]
 """The required fields of each model."""

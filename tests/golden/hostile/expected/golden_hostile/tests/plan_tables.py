@@ -7,7 +7,7 @@
 """The 'Hostile "plan" with \\\\ backslashes' tracking plan's rows for the property tests.
 
 `test_properties.py` (the same for every plan) is parametrized with these
-tables: this file holds only what the plan decides.
+tables: this file holds only what the plan decides, one row per line.
 """
 
 from hypothesis import strategies as _st
@@ -18,12 +18,7 @@ from .. import strategies
 
 MODELS: list[_s.Model] = [
     _s.Model(_m.PersonAttributes, strategies.person_attributes, "person_attributes.json"),
-    _s.Model(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "person_attributes.json",
-        partial=True,
-    ),
+    _s.Model(_m.PersonAttributesUpdate, strategies.person_attributes_update, "person_attributes.json", partial=True),
     _s.Model(_m.Event2ndEvent, strategies.event_2nd_event, "event_2nd_event.json"),
     _s.Model(_m.Class, strategies.class_, "class_.json"),
     _s.Model(_m.Flush, strategies.flush_event, "flush_event.json"),
@@ -36,242 +31,60 @@ EVENTS: list[_s.EventCase] = [
     _s.EventCase(_m.Class, strategies.class_, "class_", None),
     _s.EventCase(_m.Flush, strategies.flush_event, "flush_event", None),
     _s.EventCase(_m.Identify, strategies.identify_event, "identify_event", None),
-    _s.EventCase(
-        _m.ArgerEreignis, strategies.arger_ereignis, "arger_ereignis", "arger_ereignis_anonymous"
-    ),
+    _s.EventCase(_m.ArgerEreignis, strategies.arger_ereignis, "arger_ereignis", "arger_ereignis_anonymous"),
 ]
 """The client methods of each event."""
 MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
-        _m.Model1stChoice,
-        strategies.model1st_choice,
-        "from_",
-        "1st-choice.from",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("string"))),
+        _m.Model1stChoice, strategies.model1st_choice, "1st-choice",
+        ("from_", "from", False, None, "string"),
+        ("import_", "import", False, "integer", ("minimum", _s.here(_st.integers(max_value=-6))), ("exclusiveMaximum", _s.here(_st.integers(min_value=10)))),
+        ("self", "", False, "boolean"),
+        ("to_payload", "", False, "number"),
     ),
     *_s.rules(
-        _m.Model1stChoice,
-        strategies.model1st_choice,
-        "import_",
-        "1st-choice.import",
-        ("type", _s.here(_s.wrong_type("integer"))),
-        ("minimum", _s.here(_st.integers(max_value=-6))),
-        ("exclusiveMaximum", _s.here(_st.integers(min_value=10))),
+        _m.PersonAttributes, strategies.person_attributes, "attributes",
+        ("cio_subscription_preferences", "", False, "string", ("clearable", _s.clear())),
+        ("first_name", "first-name", False, "string", ("clearable", _s.clear())),
+        ("u65e5_u672c_u8a9e", "日本語", False, "string", ("clearable", _s.clear())),
+        ("unicode_name", "Ünïcödé Näme", False, "string", ("clearable", _s.clear())),
     ),
     *_s.rules(
-        _m.Model1stChoice,
-        strategies.model1st_choice,
-        "self",
-        "1st-choice.self",
-        ("type", _s.here(_s.wrong_type("boolean"))),
+        _m.PersonAttributesUpdate, strategies.person_attributes_update, "attributes",
+        ("cio_subscription_preferences", "", False, "string", ("clearable", _s.clear())),
+        ("first_name", "first-name", False, "string", ("clearable", _s.clear())),
+        ("u65e5_u672c_u8a9e", "日本語", False, "string", ("clearable", _s.clear())),
+        ("unicode_name", "Ünïcödé Näme", False, "string", ("clearable", _s.clear())),
     ),
     *_s.rules(
-        _m.Model1stChoice,
-        strategies.model1st_choice,
-        "to_payload",
-        "1st-choice.to_payload",
-        ("type", _s.here(_s.wrong_type("number"))),
+        _m.Event2ndEvent, strategies.event_2nd_event, "2nd event",
+        ("none", "None", False, ("enum", _s.here(_s.outside(("None",), "string")))),
+        ("true", "True", False, ("enum", _s.here(_s.outside((True,), "boolean")))),
     ),
     *_s.rules(
-        _m.PersonAttributes,
-        strategies.person_attributes,
-        "cio_subscription_preferences",
-        "attributes.cio_subscription_preferences",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("clearable", _s.clear()),
+        _m.Class, strategies.class_, "class",
+        ("def_", "def", False, ("enum", _s.here(_st.none())), ("enum", _s.here(_s.outside(('a"b', "c'd", "e\\f", '"""', "{}", "line\nbreak", "", "ünï", "None"), "string")))),
+        ("field_1st", "1st", False, None, "string", ("pattern", _s.here(_st.sampled_from(("", "x", "0"))))),
+        ("lambda_", "lambda", False, "object"),
+        ("notes", "", False, "string"),
+        ("person", "", False, "string"),
+        ("recipient", "", False, "string", ("format", _s.here(_st.sampled_from(("", "x", "0"))))),
+        ("timestamp", "", False, "timestamp", ("timezone", _s.here(_s.naive_datetimes()))),
+        ("with_dash", "with-dash", False, "integer", ("minimum", _s.here(_st.integers(max_value=-1)))),
     ),
     *_s.rules(
-        _m.PersonAttributes,
-        strategies.person_attributes,
-        "first_name",
-        "attributes.first-name",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("clearable", _s.clear()),
+        _m.Identify, strategies.identify_event, "identify",
+        ("payload", "", False, "string"),
     ),
     *_s.rules(
-        _m.PersonAttributes,
-        strategies.person_attributes,
-        "u65e5_u672c_u8a9e",
-        "attributes.日本語",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("clearable", _s.clear()),
-    ),
-    *_s.rules(
-        _m.PersonAttributes,
-        strategies.person_attributes,
-        "unicode_name",
-        "attributes.Ünïcödé Näme",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("clearable", _s.clear()),
-    ),
-    *_s.rules(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "cio_subscription_preferences",
-        "attributes.cio_subscription_preferences",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("clearable", _s.clear()),
-    ),
-    *_s.rules(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "first_name",
-        "attributes.first-name",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("clearable", _s.clear()),
-    ),
-    *_s.rules(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "u65e5_u672c_u8a9e",
-        "attributes.日本語",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("clearable", _s.clear()),
-    ),
-    *_s.rules(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "unicode_name",
-        "attributes.Ünïcödé Näme",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("clearable", _s.clear()),
-    ),
-    *_s.rules(
-        _m.Event2ndEvent,
-        strategies.event_2nd_event,
-        "none",
-        "2nd event.None",
-        ("enum", _s.here(_s.outside(("None",), "string"))),
-    ),
-    *_s.rules(
-        _m.Event2ndEvent,
-        strategies.event_2nd_event,
-        "true",
-        "2nd event.True",
-        ("enum", _s.here(_s.outside((True,), "boolean"))),
-    ),
-    *_s.rules(
-        _m.Class,
-        strategies.class_,
-        "def_",
-        "class.def",
-        ("enum", _s.here(_st.none())),
-        (
-            "enum",
-            _s.here(
-                _s.outside(
-                    ('a"b', "c'd", "e\\f", '"""', "{}", "line\nbreak", "", "ünï", "None"), "string"
-                ),
-            ),
-        ),
-    ),
-    *_s.rules(
-        _m.Class,
-        strategies.class_,
-        "field_1st",
-        "class.1st",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("pattern", _s.here(_st.sampled_from(("", "x", "0")))),
-    ),
-    *_s.rules(
-        _m.Class,
-        strategies.class_,
-        "lambda_",
-        "class.lambda",
-        ("type", _s.here(_s.wrong_type("object"))),
-    ),
-    *_s.rules(
-        _m.Class,
-        strategies.class_,
-        "notes",
-        "class.notes",
-        ("type", _s.here(_s.wrong_type("string"))),
-    ),
-    *_s.rules(
-        _m.Class,
-        strategies.class_,
-        "person",
-        "class.person",
-        ("type", _s.here(_s.wrong_type("string"))),
-    ),
-    *_s.rules(
-        _m.Class,
-        strategies.class_,
-        "recipient",
-        "class.recipient",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("format", _s.here(_st.sampled_from(("", "x", "0")))),
-    ),
-    *_s.rules(
-        _m.Class,
-        strategies.class_,
-        "timestamp",
-        "class.timestamp",
-        ("type", _s.here(_s.wrong_type("timestamp"))),
-        ("timezone", _s.here(_s.naive_datetimes())),
-    ),
-    *_s.rules(
-        _m.Class,
-        strategies.class_,
-        "with_dash",
-        "class.with-dash",
-        ("type", _s.here(_s.wrong_type("integer"))),
-        ("minimum", _s.here(_st.integers(max_value=-1))),
-    ),
-    *_s.rules(
-        _m.Identify,
-        strategies.identify_event,
-        "payload",
-        "identify.payload",
-        ("type", _s.here(_s.wrong_type("string"))),
-    ),
-    *_s.rules(
-        _m.ArgerEreignis,
-        strategies.arger_ereignis,
-        "grosse",
-        "Ärger-Ereignis.größe",
-        ("type", _s.here(_s.wrong_type("number"))),
-        ("exclusiveMinimum", _s.here(_s.finite_floats(max_value=0))),
-        ("maximum", _s.here(_s.finite_floats(min_value=1.5, exclude_min=True))),
-    ),
-    *_s.rules(
-        _m.ArgerEreignis,
-        strategies.arger_ereignis,
-        "list",
-        "Ärger-Ereignis.list",
-        ("type", _s.here(_s.wrong_type("array"))),
-        ("maxItems", _s.here(_s.lists(_s.strings(max_length=3), min_size=5, max_size=7))),
-        (
-            "uniqueItems",
-            _s.here(
-                _s.with_duplicate(
-                    _s.lists(_s.strings(max_length=3), min_size=1, max_size=3, unique=True)
-                ),
-            ),
-        ),
-        (
-            "type",
-            _s.in_list(
-                _s.lists(_s.strings(max_length=3), min_size=1, max_size=4, unique=True),
-                _s.here(_s.wrong_type("string")),
-            ),
-        ),
-        (
-            "maxLength",
-            _s.in_list(
-                _s.lists(_s.strings(max_length=3), min_size=1, max_size=4, unique=True),
-                _s.here(_st.text(min_size=4, max_size=11)),
-            ),
-        ),
-        alone=True,
+        _m.ArgerEreignis, strategies.arger_ereignis, "Ärger-Ereignis",
+        ("grosse", "größe", False, "number", ("exclusiveMinimum", _s.here(_s.finite_floats(max_value=0))), ("maximum", _s.here(_s.finite_floats(min_value=1.5, exclude_min=True)))),
+        ("list", "", True, "array", ("maxItems", _s.here(_s.lists(_s.strings(max_length=3), min_size=5, max_size=7))), ("uniqueItems", _s.here(_s.with_duplicate(_s.lists(_s.strings(max_length=3), min_size=1, max_size=3, unique=True)))), ("type", _s.in_list(_s.lists(_s.strings(max_length=3), min_size=1, max_size=4, unique=True), _s.here(_s.wrong_type("string")))), ("maxLength", _s.in_list(_s.lists(_s.strings(max_length=3), min_size=1, max_size=4, unique=True), _s.here(_st.text(min_size=4, max_size=11))))),
     ),
 ]
 """For each rule of each field: a strategy of values that break that rule alone."""
 REQUIRED: list[_s.Required] = [
-    _s.Required(_m.Model1stChoice, strategies.model1st_choice, "from_"),
-    _s.Required(_m.Class, strategies.class_, "def_"),
-    _s.Required(_m.Class, strategies.class_, "field_1st"),
+    *_s.required(_m.Model1stChoice, strategies.model1st_choice, "from_"),
+    *_s.required(_m.Class, strategies.class_, "def_", "field_1st"),
 ]
 """The required fields of each model."""

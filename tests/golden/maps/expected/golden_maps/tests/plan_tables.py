@@ -7,7 +7,7 @@
 """The 'maps' tracking plan's rows for the property tests.
 
 `test_properties.py` (the same for every plan) is parametrized with these
-tables: this file holds only what the plan decides.
+tables: this file holds only what the plan decides, one row per line.
 """
 
 from hypothesis import strategies as _st
@@ -18,12 +18,7 @@ from .. import strategies
 
 MODELS: list[_s.Model] = [
     _s.Model(_m.PersonAttributes, strategies.person_attributes, "person_attributes.json"),
-    _s.Model(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "person_attributes.json",
-        partial=True,
-    ),
+    _s.Model(_m.PersonAttributesUpdate, strategies.person_attributes_update, "person_attributes.json", partial=True),
     _s.Model(_m.PageViewed, strategies.page_viewed, "page_viewed.json"),
 ]
 """Every model whose valid values round-trip on their own (events, attributes, unused objects)."""
@@ -33,173 +28,29 @@ EVENTS: list[_s.EventCase] = [
 """The client methods of each event."""
 MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
-        _m.PageViewedBlocksValue,
-        strategies.page_viewed_blocks_value,
-        "title",
-        "page_viewed.blocks[*].title",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("string"))),
+        _m.PageViewedBlocksValue, strategies.page_viewed_blocks_value, "page_viewed.blocks[*]",
+        ("title", "", False, None, "string"),
     ),
     *_s.rules(
-        _m.PersonAttributes,
-        strategies.person_attributes,
-        "traits",
-        "attributes.traits",
-        ("type", _s.here(_s.wrong_type("map"))),
-        ("type", _s.with_bad_key(_s.maps(_s.strings(max_length=100), min_size=1))),
-        (
-            "type",
-            _s.in_map(
-                _s.maps(_s.strings(max_length=100), min_size=1), _s.here(_s.wrong_type("string"))
-            ),
-        ),
-        (
-            "maxLength",
-            _s.in_map(
-                _s.maps(_s.strings(max_length=100), min_size=1),
-                _s.here(_st.text(min_size=101, max_size=108)),
-            ),
-        ),
-        ("clearable", _s.clear()),
-        alone=True,
+        _m.PersonAttributes, strategies.person_attributes, "attributes",
+        ("traits", "", True, "map", ("type", _s.with_bad_key(_s.maps(_s.strings(max_length=100), min_size=1))), ("type", _s.in_map(_s.maps(_s.strings(max_length=100), min_size=1), _s.here(_s.wrong_type("string")))), ("maxLength", _s.in_map(_s.maps(_s.strings(max_length=100), min_size=1), _s.here(_st.text(min_size=101, max_size=108)))), ("clearable", _s.clear())),
     ),
     *_s.rules(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "traits",
-        "attributes.traits",
-        ("type", _s.here(_s.wrong_type("map"))),
-        ("type", _s.with_bad_key(_s.maps(_s.strings(max_length=100), min_size=1))),
-        (
-            "type",
-            _s.in_map(
-                _s.maps(_s.strings(max_length=100), min_size=1), _s.here(_s.wrong_type("string"))
-            ),
-        ),
-        (
-            "maxLength",
-            _s.in_map(
-                _s.maps(_s.strings(max_length=100), min_size=1),
-                _s.here(_st.text(min_size=101, max_size=108)),
-            ),
-        ),
-        ("clearable", _s.clear()),
-        alone=True,
+        _m.PersonAttributesUpdate, strategies.person_attributes_update, "attributes",
+        ("traits", "", True, "map", ("type", _s.with_bad_key(_s.maps(_s.strings(max_length=100), min_size=1))), ("type", _s.in_map(_s.maps(_s.strings(max_length=100), min_size=1), _s.here(_s.wrong_type("string")))), ("maxLength", _s.in_map(_s.maps(_s.strings(max_length=100), min_size=1), _s.here(_st.text(min_size=101, max_size=108)))), ("clearable", _s.clear())),
     ),
     *_s.rules(
-        _m.PageViewed,
-        strategies.page_viewed,
-        "context",
-        "page_viewed.context",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("map"))),
-        ("type", _s.with_bad_key(_s.maps(_st.text(), min_size=1))),
-        ("type", _s.in_map(_s.maps(_st.text(), min_size=1), _s.here(_s.wrong_type("string")))),
-        alone=True,
-    ),
-    *_s.rules(
-        _m.PageViewed,
-        strategies.page_viewed,
-        "blocks",
-        "page_viewed.blocks",
-        ("type", _s.here(_s.wrong_type("map"))),
-        ("type", _s.with_bad_key(_s.maps(strategies.page_viewed_blocks_value(), min_size=1))),
-        (
-            "type",
-            _s.in_map(
-                _s.maps(strategies.page_viewed_blocks_value(), min_size=1),
-                _s.here(_s.wrong_type("object")),
-            ),
-        ),
-        alone=True,
-    ),
-    *_s.rules(
-        _m.PageViewed,
-        strategies.page_viewed,
-        "prices",
-        "page_viewed.prices",
-        ("type", _s.here(_s.wrong_type("map"))),
-        ("type", _s.with_bad_key(_s.maps(_s.numbers(minimum=0), min_size=1))),
-        (
-            "type",
-            _s.in_map(_s.maps(_s.numbers(minimum=0), min_size=1), _s.here(_s.wrong_type("number"))),
-        ),
-        (
-            "minimum",
-            _s.in_map(
-                _s.maps(_s.numbers(minimum=0), min_size=1),
-                _s.here(_s.finite_floats(max_value=0, exclude_max=True)),
-            ),
-        ),
-        alone=True,
-    ),
-    *_s.rules(
-        _m.PageViewed,
-        strategies.page_viewed,
-        "seen",
-        "page_viewed.seen",
-        ("type", _s.here(_s.wrong_type("map"))),
-        ("type", _s.with_bad_key(_s.maps(_s.timestamps(), min_size=1))),
-        (
-            "type",
-            _s.in_map(_s.maps(_s.timestamps(), min_size=1), _s.here(_s.wrong_type("timestamp"))),
-        ),
-        (
-            "timezone",
-            _s.in_map(_s.maps(_s.timestamps(), min_size=1), _s.here(_s.naive_datetimes())),
-        ),
-        alone=True,
-    ),
-    *_s.rules(
-        _m.PageViewed,
-        strategies.page_viewed,
-        "tags",
-        "page_viewed.tags",
-        ("type", _s.here(_s.wrong_type("map"))),
-        (
-            "type",
-            _s.with_bad_key(_s.maps(_s.lists(_s.strings(min_length=1), max_size=3), min_size=1)),
-        ),
-        (
-            "type",
-            _s.in_map(
-                _s.maps(_s.lists(_s.strings(min_length=1), max_size=3), min_size=1),
-                _s.here(_s.wrong_type("array")),
-            ),
-        ),
-        (
-            "maxItems",
-            _s.in_map(
-                _s.maps(_s.lists(_s.strings(min_length=1), max_size=3), min_size=1),
-                _s.here(_s.lists(_s.strings(min_length=1), min_size=4, max_size=6)),
-            ),
-        ),
-        (
-            "type",
-            _s.in_map(
-                _s.maps(_s.lists(_s.strings(min_length=1), max_size=3), min_size=1),
-                _s.in_list(
-                    _s.lists(_s.strings(min_length=1), min_size=1, max_size=3),
-                    _s.here(_s.wrong_type("string")),
-                ),
-            ),
-        ),
-        (
-            "minLength",
-            _s.in_map(
-                _s.maps(_s.lists(_s.strings(min_length=1), max_size=3), min_size=1),
-                _s.in_list(
-                    _s.lists(_s.strings(min_length=1), min_size=1, max_size=3),
-                    _s.here(_st.text(max_size=0)),
-                ),
-            ),
-        ),
-        alone=True,
+        _m.PageViewed, strategies.page_viewed, "page_viewed",
+        ("context", "", True, None, "map", ("type", _s.with_bad_key(_s.maps(_st.text(), min_size=1))), ("type", _s.in_map(_s.maps(_st.text(), min_size=1), _s.here(_s.wrong_type("string"))))),
+        ("blocks", "", True, "map", ("type", _s.with_bad_key(_s.maps(strategies.page_viewed_blocks_value(), min_size=1))), ("type", _s.in_map(_s.maps(strategies.page_viewed_blocks_value(), min_size=1), _s.here(_s.wrong_type("object"))))),
+        ("prices", "", True, "map", ("type", _s.with_bad_key(_s.maps(_s.numbers(minimum=0), min_size=1))), ("type", _s.in_map(_s.maps(_s.numbers(minimum=0), min_size=1), _s.here(_s.wrong_type("number")))), ("minimum", _s.in_map(_s.maps(_s.numbers(minimum=0), min_size=1), _s.here(_s.finite_floats(max_value=0, exclude_max=True))))),
+        ("seen", "", True, "map", ("type", _s.with_bad_key(_s.maps(_s.timestamps(), min_size=1))), ("type", _s.in_map(_s.maps(_s.timestamps(), min_size=1), _s.here(_s.wrong_type("timestamp")))), ("timezone", _s.in_map(_s.maps(_s.timestamps(), min_size=1), _s.here(_s.naive_datetimes())))),
+        ("tags", "", True, "map", ("type", _s.with_bad_key(_s.maps(_s.lists(_s.strings(min_length=1), max_size=3), min_size=1))), ("type", _s.in_map(_s.maps(_s.lists(_s.strings(min_length=1), max_size=3), min_size=1), _s.here(_s.wrong_type("array")))), ("maxItems", _s.in_map(_s.maps(_s.lists(_s.strings(min_length=1), max_size=3), min_size=1), _s.here(_s.lists(_s.strings(min_length=1), min_size=4, max_size=6)))), ("type", _s.in_map(_s.maps(_s.lists(_s.strings(min_length=1), max_size=3), min_size=1), _s.in_list(_s.lists(_s.strings(min_length=1), min_size=1, max_size=3), _s.here(_s.wrong_type("string"))))), ("minLength", _s.in_map(_s.maps(_s.lists(_s.strings(min_length=1), max_size=3), min_size=1), _s.in_list(_s.lists(_s.strings(min_length=1), min_size=1, max_size=3), _s.here(_st.text(max_size=0)))))),
     ),
 ]
 """For each rule of each field: a strategy of values that break that rule alone."""
 REQUIRED: list[_s.Required] = [
-    _s.Required(_m.PageViewedBlocksValue, strategies.page_viewed_blocks_value, "title"),
-    _s.Required(_m.PageViewed, strategies.page_viewed, "context"),
+    *_s.required(_m.PageViewedBlocksValue, strategies.page_viewed_blocks_value, "title"),
+    *_s.required(_m.PageViewed, strategies.page_viewed, "context"),
 ]
 """The required fields of each model."""

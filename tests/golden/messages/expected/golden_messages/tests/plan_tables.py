@@ -7,7 +7,7 @@
 """The 'Messages' tracking plan's rows for the property tests.
 
 `test_properties.py` (the same for every plan) is parametrized with these
-tables: this file holds only what the plan decides.
+tables: this file holds only what the plan decides, one row per line.
 """
 
 from hypothesis import strategies as _st
@@ -29,12 +29,7 @@ MODELS: list[_s.Model] = [
     _s.Model(_m.MaintenanceWindowBroadcastData, strategies.maintenance_window_broadcast_data, None),
     _s.Model(_m.PlainBroadcastBroadcastData, strategies.plain_broadcast_broadcast_data, None),
     _s.Model(_m.PersonAttributes, strategies.person_attributes, "person_attributes.json"),
-    _s.Model(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "person_attributes.json",
-        partial=True,
-    ),
+    _s.Model(_m.PersonAttributesUpdate, strategies.person_attributes_update, "person_attributes.json", partial=True),
 ]
 """Every model whose valid values round-trip on their own (events, attributes, unused objects)."""
 EVENTS: list[_s.EventCase] = [
@@ -42,208 +37,59 @@ EVENTS: list[_s.EventCase] = [
 """The client methods of each event."""
 MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
-        _m.PasswordResetMessageData,
-        strategies.password_reset_message_data,
-        "reset_url",
-        "password_reset.reset_url",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("format", _s.here(_st.sampled_from(("", "x", "0")))),
+        _m.PasswordResetMessageData, strategies.password_reset_message_data, "password_reset",
+        ("reset_url", "", False, None, "string", ("format", _s.here(_st.sampled_from(("", "x", "0"))))),
+        ("expires_in_minutes", "", False, "integer", ("minimum", _s.here(_st.integers(max_value=4)))),
     ),
     *_s.rules(
-        _m.PasswordResetMessageData,
-        strategies.password_reset_message_data,
-        "expires_in_minutes",
-        "password_reset.expires_in_minutes",
-        ("type", _s.here(_s.wrong_type("integer"))),
-        ("minimum", _s.here(_st.integers(max_value=4))),
+        _m.ReceiptMessageDataLineItemsItem, strategies.receipt_message_data_line_items_item, "receipt.line_items[]",
+        ("quantity", "", False, None, "integer", ("minimum", _s.here(_st.integers(max_value=0)))),
+        ("sku", "", False, None, "string", ("minLength", _s.here(_st.text(max_size=0)))),
+        ("unit_price", "", False, None, "number", ("minimum", _s.here(_s.finite_floats(max_value=0, exclude_max=True)))),
     ),
     *_s.rules(
-        _m.ReceiptMessageDataLineItemsItem,
-        strategies.receipt_message_data_line_items_item,
-        "quantity",
-        "receipt.line_items[].quantity",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("integer"))),
-        ("minimum", _s.here(_st.integers(max_value=0))),
+        _m.ReceiptMessageData, strategies.receipt_message_data, "receipt",
+        ("line_items", "", True, None, "array", ("minItems", _s.here(_s.lists(strategies.receipt_message_data_line_items_item(), max_size=0))), ("type", _s.in_list(_s.lists(strategies.receipt_message_data_line_items_item(), min_size=1), _s.here(_s.wrong_type("object"))))),
+        ("order_id", "", False, None, "string"),
+        ("paid_at", "", False, None, "timestamp", ("timezone", _s.here(_s.naive_datetimes()))),
     ),
     *_s.rules(
-        _m.ReceiptMessageDataLineItemsItem,
-        strategies.receipt_message_data_line_items_item,
-        "sku",
-        "receipt.line_items[].sku",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("minLength", _s.here(_st.text(max_size=0))),
+        _m.OrderShippedMessageData, strategies.order_shipped_message_data, "order_shipped",
+        ("carrier", "", False, ("enum", _s.here(_st.none())), ("enum", _s.here(_s.outside(("ups", "dhl"), "string")))),
     ),
     *_s.rules(
-        _m.ReceiptMessageDataLineItemsItem,
-        strategies.receipt_message_data_line_items_item,
-        "unit_price",
-        "receipt.line_items[].unit_price",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("number"))),
-        ("minimum", _s.here(_s.finite_floats(max_value=0, exclude_max=True))),
+        _m.LoginCodeMessageData, strategies.login_code_message_data, "login_code",
+        ("code", "", False, None, "string", ("pattern", _s.here(_st.sampled_from(("", "x", "0"))))),
     ),
     *_s.rules(
-        _m.ReceiptMessageData,
-        strategies.receipt_message_data,
-        "line_items",
-        "receipt.line_items",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("array"))),
-        (
-            "minItems",
-            _s.here(_s.lists(strategies.receipt_message_data_line_items_item(), max_size=0)),
-        ),
-        (
-            "type",
-            _s.in_list(
-                _s.lists(strategies.receipt_message_data_line_items_item(), min_size=1),
-                _s.here(_s.wrong_type("object")),
-            ),
-        ),
-        alone=True,
+        _m.WhatsappHelloMessageData, strategies.whatsapp_hello_message_data, "whatsapp_hello",
+        ("name", "", False, "string"),
     ),
     *_s.rules(
-        _m.ReceiptMessageData,
-        strategies.receipt_message_data,
-        "order_id",
-        "receipt.order_id",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("string"))),
+        _m.ClassMessageData, strategies.class_message_data, "class",
+        ("data", "", False, "string"),
+        ("from_", "from", False, "string"),
+        ("options", "", False, "string"),
+        ("self", "", False, "integer"),
     ),
     *_s.rules(
-        _m.ReceiptMessageData,
-        strategies.receipt_message_data,
-        "paid_at",
-        "receipt.paid_at",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("timestamp"))),
-        ("timezone", _s.here(_s.naive_datetimes())),
+        _m.FromBroadcastData, strategies.from_broadcast_data, "from",
+        ("data", "_data", False, "string"),
+        ("options", "", False, "boolean"),
     ),
     *_s.rules(
-        _m.OrderShippedMessageData,
-        strategies.order_shipped_message_data,
-        "carrier",
-        "order_shipped.carrier",
-        ("enum", _s.here(_st.none())),
-        ("enum", _s.here(_s.outside(("ups", "dhl"), "string"))),
-    ),
-    *_s.rules(
-        _m.LoginCodeMessageData,
-        strategies.login_code_message_data,
-        "code",
-        "login_code.code",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("pattern", _s.here(_st.sampled_from(("", "x", "0")))),
-    ),
-    *_s.rules(
-        _m.WhatsappHelloMessageData,
-        strategies.whatsapp_hello_message_data,
-        "name",
-        "whatsapp_hello.name",
-        ("type", _s.here(_s.wrong_type("string"))),
-    ),
-    *_s.rules(
-        _m.ClassMessageData,
-        strategies.class_message_data,
-        "data",
-        "class.data",
-        ("type", _s.here(_s.wrong_type("string"))),
-    ),
-    *_s.rules(
-        _m.ClassMessageData,
-        strategies.class_message_data,
-        "from_",
-        "class.from",
-        ("type", _s.here(_s.wrong_type("string"))),
-    ),
-    *_s.rules(
-        _m.ClassMessageData,
-        strategies.class_message_data,
-        "options",
-        "class.options",
-        ("type", _s.here(_s.wrong_type("string"))),
-    ),
-    *_s.rules(
-        _m.ClassMessageData,
-        strategies.class_message_data,
-        "self",
-        "class.self",
-        ("type", _s.here(_s.wrong_type("integer"))),
-    ),
-    *_s.rules(
-        _m.FromBroadcastData,
-        strategies.from_broadcast_data,
-        "data",
-        "from._data",
-        ("type", _s.here(_s.wrong_type("string"))),
-    ),
-    *_s.rules(
-        _m.FromBroadcastData,
-        strategies.from_broadcast_data,
-        "options",
-        "from.options",
-        ("type", _s.here(_s.wrong_type("boolean"))),
-    ),
-    *_s.rules(
-        _m.MaintenanceWindowBroadcastData,
-        strategies.maintenance_window_broadcast_data,
-        "starts_at",
-        "maintenance_window.starts_at",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("timestamp"))),
-        ("timezone", _s.here(_s.naive_datetimes())),
-    ),
-    *_s.rules(
-        _m.MaintenanceWindowBroadcastData,
-        strategies.maintenance_window_broadcast_data,
-        "services",
-        "maintenance_window.services",
-        ("type", _s.here(_s.wrong_type("array"))),
-        (
-            "uniqueItems",
-            _s.here(
-                _s.with_duplicate(
-                    _s.lists(_st.sampled_from(("api", "email")), min_size=1, unique=True)
-                ),
-            ),
-        ),
-        (
-            "enum",
-            _s.in_list(
-                _s.lists(_st.sampled_from(("api", "email")), min_size=1, unique=True),
-                _s.here(_s.outside(("api", "email"), "string")),
-            ),
-        ),
-        alone=True,
+        _m.MaintenanceWindowBroadcastData, strategies.maintenance_window_broadcast_data, "maintenance_window",
+        ("starts_at", "", False, None, "timestamp", ("timezone", _s.here(_s.naive_datetimes()))),
+        ("services", "", True, "array", ("uniqueItems", _s.here(_s.with_duplicate(_s.lists(_st.sampled_from(("api", "email")), min_size=1, unique=True)))), ("enum", _s.in_list(_s.lists(_st.sampled_from(("api", "email")), min_size=1, unique=True), _s.here(_s.outside(("api", "email"), "string"))))),
     ),
 ]
 """For each rule of each field: a strategy of values that break that rule alone."""
 REQUIRED: list[_s.Required] = [
-    _s.Required(_m.PasswordResetMessageData, strategies.password_reset_message_data, "reset_url"),
-    _s.Required(
-        _m.ReceiptMessageDataLineItemsItem,
-        strategies.receipt_message_data_line_items_item,
-        "quantity",
-    ),
-    _s.Required(
-        _m.ReceiptMessageDataLineItemsItem, strategies.receipt_message_data_line_items_item, "sku"
-    ),
-    _s.Required(
-        _m.ReceiptMessageDataLineItemsItem,
-        strategies.receipt_message_data_line_items_item,
-        "unit_price",
-    ),
-    _s.Required(_m.ReceiptMessageData, strategies.receipt_message_data, "line_items"),
-    _s.Required(_m.ReceiptMessageData, strategies.receipt_message_data, "order_id"),
-    _s.Required(_m.ReceiptMessageData, strategies.receipt_message_data, "paid_at"),
-    _s.Required(_m.OrderShippedMessageData, strategies.order_shipped_message_data, "carrier"),
-    _s.Required(_m.LoginCodeMessageData, strategies.login_code_message_data, "code"),
-    _s.Required(
-        _m.MaintenanceWindowBroadcastData, strategies.maintenance_window_broadcast_data, "starts_at"
-    ),
+    *_s.required(_m.PasswordResetMessageData, strategies.password_reset_message_data, "reset_url"),
+    *_s.required(_m.ReceiptMessageDataLineItemsItem, strategies.receipt_message_data_line_items_item, "quantity", "sku", "unit_price"),
+    *_s.required(_m.ReceiptMessageData, strategies.receipt_message_data, "line_items", "order_id", "paid_at"),
+    *_s.required(_m.OrderShippedMessageData, strategies.order_shipped_message_data, "carrier"),
+    *_s.required(_m.LoginCodeMessageData, strategies.login_code_message_data, "code"),
+    *_s.required(_m.MaintenanceWindowBroadcastData, strategies.maintenance_window_broadcast_data, "starts_at"),
 ]
 """The required fields of each model."""

@@ -12,11 +12,17 @@ is sent as exactly one request to the channel's route, through the in-memory
 and that data validates against the exported schema (`schemas/app/`). The rules
 of each data class are property-tested with the other classes in
 `test_properties.py`.
+
+The App client needs the `customerio` package (3.2.0 or later): without it these
+tests are skipped, with the install line as the reason. A deprecated message or
+broadcast must warn (`DeprecationWarning`) when sent; that warning, and those of
+deprecated data fields, are caught here, so the tests pass under `-W error`.
 """
 
 import dataclasses
 import json
 import pathlib
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -28,10 +34,14 @@ from hypothesis import strategies as _st
 from .. import _checks as _c
 from .. import _strategies as _s
 from .. import strategies
+from .._runtime.app_dependency import customerio_problem
 from .._runtime.app_testing import RecordingAppTransport
 from .._runtime.values import Person
 from ..app_client import AppClient
 from . import PROFILE
+
+MISSING = customerio_problem()
+pytestmark = pytest.mark.skipif(MISSING is not None, reason=str(MISSING))
 
 SCHEMAS = pathlib.Path(__file__).resolve().parent.parent / "schemas" / "app"
 
@@ -43,20 +53,21 @@ class Case:
     path: str
     schema: str
     message_id: int | str | None
+    deprecation: str | None
 
 
 CASES: list[Case] = [
-    Case(strategies.class_message_data, lambda app, d: app.send_class(identifiers=Person.id("42"), data=d.data, from_=d.from_, options=d.options, self=d.self), "/v1/send/sms", "send_class.json", 'it\'s "odd" \\ id'),
-    Case(strategies.inbox_note_message_data, lambda app, d: app.send_inbox_note(identifiers=Person.id("42")), "/v1/send/inbox_message", "send_inbox_note.json", "inbox_note"),
-    Case(strategies.login_code_message_data, lambda app, d: app.send_login_code(identifiers=Person.id("42"), code=d.code), "/v1/send/sms", "send_login_code.json", 40),
-    Case(strategies.order_shipped_message_data, lambda app, d: app.send_order_shipped(identifiers=Person.id("42"), carrier=d.carrier), "/v1/send/push", "send_order_shipped.json", 31),
-    Case(strategies.password_reset_message_data, lambda app, d: app.send_password_reset(identifiers=Person.id("42"), to="recipient@example.com", reset_url=d.reset_url, expires_in_minutes=d.expires_in_minutes), "/v1/send/email", "send_password_reset.json", "password_reset"),
-    Case(strategies.receipt_message_data, lambda app, d: app.send_receipt(identifiers=Person.id("42"), to="recipient@example.com", line_items=d.line_items, order_id=d.order_id, paid_at=d.paid_at), "/v1/send/email", "send_receipt.json", 12),
-    Case(strategies.welcome_banner_message_data, lambda app, d: app.send_welcome_banner(identifiers=Person.id("42")), "/v1/send/in_app", "send_welcome_banner.json", 41),
-    Case(strategies.whatsapp_hello_message_data, lambda app, d: app.send_whatsapp_hello(identifiers=Person.id("42"), name=d.name), "/v1/send/whatsapp", "send_whatsapp_hello.json", 42),
-    Case(strategies.from_broadcast_data, lambda app, d: app.trigger_from(data=d.data, options=d.options), "/v1/campaigns/99/triggers", "trigger_from.json", None),
-    Case(strategies.maintenance_window_broadcast_data, lambda app, d: app.trigger_maintenance_window(starts_at=d.starts_at, services=d.services), "/v1/campaigns/7/triggers", "trigger_maintenance_window.json", None),
-    Case(strategies.plain_broadcast_broadcast_data, lambda app, d: app.trigger_plain_broadcast(), "/v1/campaigns/8/triggers", "trigger_plain_broadcast.json", None),
+    Case(strategies.class_message_data, lambda app, d: app.send_class(identifiers=Person.id("42"), data=d.data, from_=d.from_, options=d.options, self=d.self), "/v1/send/sms", "send_class.json", 'it\'s "odd" \\ id', None),
+    Case(strategies.inbox_note_message_data, lambda app, d: app.send_inbox_note(identifiers=Person.id("42")), "/v1/send/inbox_message", "send_inbox_note.json", "inbox_note", "use welcome_banner"),
+    Case(strategies.login_code_message_data, lambda app, d: app.send_login_code(identifiers=Person.id("42"), code=d.code), "/v1/send/sms", "send_login_code.json", 40, None),
+    Case(strategies.order_shipped_message_data, lambda app, d: app.send_order_shipped(identifiers=Person.id("42"), carrier=d.carrier), "/v1/send/push", "send_order_shipped.json", 31, None),
+    Case(strategies.password_reset_message_data, lambda app, d: app.send_password_reset(identifiers=Person.id("42"), to="recipient@example.com", reset_url=d.reset_url, expires_in_minutes=d.expires_in_minutes), "/v1/send/email", "send_password_reset.json", "password_reset", None),
+    Case(strategies.receipt_message_data, lambda app, d: app.send_receipt(identifiers=Person.id("42"), to="recipient@example.com", line_items=d.line_items, order_id=d.order_id, paid_at=d.paid_at), "/v1/send/email", "send_receipt.json", 12, None),
+    Case(strategies.welcome_banner_message_data, lambda app, d: app.send_welcome_banner(identifiers=Person.id("42")), "/v1/send/in_app", "send_welcome_banner.json", 41, None),
+    Case(strategies.whatsapp_hello_message_data, lambda app, d: app.send_whatsapp_hello(identifiers=Person.id("42"), name=d.name), "/v1/send/whatsapp", "send_whatsapp_hello.json", 42, None),
+    Case(strategies.from_broadcast_data, lambda app, d: app.trigger_from(data=d.data, options=d.options), "/v1/campaigns/99/triggers", "trigger_from.json", None, None),
+    Case(strategies.maintenance_window_broadcast_data, lambda app, d: app.trigger_maintenance_window(starts_at=d.starts_at, services=d.services), "/v1/campaigns/7/triggers", "trigger_maintenance_window.json", None, None),
+    Case(strategies.plain_broadcast_broadcast_data, lambda app, d: app.trigger_plain_broadcast(), "/v1/campaigns/8/triggers", "trigger_plain_broadcast.json", None, None),
 ]
 
 
@@ -66,10 +77,16 @@ CASES: list[Case] = [
 def test_each_send_is_one_request_with_the_data_on_the_wire(
     case: Case, data: _st.DataObject
 ) -> None:
-    value = data.draw(case.strategy())
     transport = RecordingAppTransport()
     app = AppClient("test-app-key", transport=transport)
-    answer = case.call(app, value)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = data.draw(case.strategy())
+        answer = case.call(app, value)
+    # Deprecated messages, broadcasts and data fields warn; nothing else may.
+    assert all(issubclass(w.category, DeprecationWarning) for w in caught), caught
+    if case.deprecation is not None:
+        assert case.deprecation in [str(w.message) for w in caught]
     [sent] = transport.sent
     assert sent.path == case.path
     assert sent.message_data == json.loads(_s.wire_json(_c.to_payload(value)))

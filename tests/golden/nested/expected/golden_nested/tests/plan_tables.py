@@ -7,7 +7,7 @@
 """The 'nested' tracking plan's rows for the property tests.
 
 `test_properties.py` (the same for every plan) is parametrized with these
-tables: this file holds only what the plan decides.
+tables: this file holds only what the plan decides, one row per line.
 """
 
 from hypothesis import strategies as _st
@@ -18,12 +18,7 @@ from .. import strategies
 
 MODELS: list[_s.Model] = [
     _s.Model(_m.PersonAttributes, strategies.person_attributes, "person_attributes.json"),
-    _s.Model(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "person_attributes.json",
-        partial=True,
-    ),
+    _s.Model(_m.PersonAttributesUpdate, strategies.person_attributes_update, "person_attributes.json", partial=True),
     _s.Model(_m.OrderShipped, strategies.order_shipped, "order_shipped.json"),
 ]
 """Every model whose valid values round-trip on their own (events, attributes, unused objects)."""
@@ -33,263 +28,53 @@ EVENTS: list[_s.EventCase] = [
 """The client methods of each event."""
 MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
-        _m.AddressGeo,
-        strategies.address_geo,
-        "lat",
-        "address.geo.lat",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("number"))),
-        ("minimum", _s.here(_s.finite_floats(max_value=-90, exclude_max=True))),
-        ("maximum", _s.here(_s.finite_floats(min_value=90, exclude_min=True))),
+        _m.AddressGeo, strategies.address_geo, "address.geo",
+        ("lat", "", False, None, "number", ("minimum", _s.here(_s.finite_floats(max_value=-90, exclude_max=True))), ("maximum", _s.here(_s.finite_floats(min_value=90, exclude_min=True)))),
+        ("lon", "", False, None, "number", ("minimum", _s.here(_s.finite_floats(max_value=-180, exclude_max=True))), ("maximum", _s.here(_s.finite_floats(min_value=180, exclude_min=True)))),
     ),
     *_s.rules(
-        _m.AddressGeo,
-        strategies.address_geo,
-        "lon",
-        "address.geo.lon",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("number"))),
-        ("minimum", _s.here(_s.finite_floats(max_value=-180, exclude_max=True))),
-        ("maximum", _s.here(_s.finite_floats(min_value=180, exclude_min=True))),
+        _m.Address, strategies.address, "address",
+        ("country", "", False, None, "string", ("pattern", _s.here(_st.sampled_from(("", "x", "0"))))),
+        ("street", "", False, None, "string", ("minLength", _s.here(_st.text(max_size=0)))),
+        ("city", "", False, "string"),
+        ("geo", "", False, "object"),
     ),
     *_s.rules(
-        _m.Address,
-        strategies.address,
-        "country",
-        "address.country",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("pattern", _s.here(_st.sampled_from(("", "x", "0")))),
+        _m.OrderShippedShipmentParcelsItem, strategies.order_shipped_shipment_parcels_item, "order_shipped.shipment.parcels[]",
+        ("weight_kg", "", False, None, "number", ("exclusiveMinimum", _s.here(_s.finite_floats(max_value=0)))),
+        ("dimensions", "", True, "array", ("minItems", _s.here(_s.lists(_s.integers(minimum=1), max_size=2))), ("maxItems", _s.here(_s.lists(_s.integers(minimum=1), min_size=4, max_size=6))), ("type", _s.in_list(_s.lists(_s.integers(minimum=1), min_size=3, max_size=3), _s.here(_s.wrong_type("integer")))), ("minimum", _s.in_list(_s.lists(_s.integers(minimum=1), min_size=3, max_size=3), _s.here(_st.integers(max_value=0))))),
+        ("tags", "", True, "array", ("uniqueItems", _s.here(_s.with_duplicate(_s.lists(_st.sampled_from(("red", "green", "blue")), min_size=1, unique=True)))), ("enum", _s.in_list(_s.lists(_st.sampled_from(("red", "green", "blue")), min_size=1, unique=True), _s.here(_s.outside(("red", "green", "blue"), "string"))))),
     ),
     *_s.rules(
-        _m.Address,
-        strategies.address,
-        "street",
-        "address.street",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("minLength", _s.here(_st.text(max_size=0))),
+        _m.OrderShippedShipment, strategies.order_shipped_shipment, "order_shipped.shipment",
+        ("parcels", "", True, None, "array", ("minItems", _s.here(_s.lists(strategies.order_shipped_shipment_parcels_item(), max_size=0))), ("type", _s.in_list(_s.lists(strategies.order_shipped_shipment_parcels_item(), min_size=1), _s.here(_s.wrong_type("object"))))),
+        ("to", "", False, None, "object"),
     ),
     *_s.rules(
-        _m.Address,
-        strategies.address,
-        "city",
-        "address.city",
-        ("type", _s.here(_s.wrong_type("string"))),
+        _m.PersonAttributes, strategies.person_attributes, "attributes",
+        ("email", "", False, None, "string", ("format", _s.here(_st.sampled_from(("", "x", "0")))), ("clearable", _s.clear())),
+        ("home", "", False, "object", ("clearable", _s.clear())),
     ),
     *_s.rules(
-        _m.Address,
-        strategies.address,
-        "geo",
-        "address.geo",
-        ("type", _s.here(_s.wrong_type("object"))),
+        _m.PersonAttributesUpdate, strategies.person_attributes_update, "attributes",
+        ("email", "", False, "string", ("format", _s.here(_st.sampled_from(("", "x", "0")))), ("clearable", _s.clear())),
+        ("home", "", False, "object", ("clearable", _s.clear())),
     ),
     *_s.rules(
-        _m.OrderShippedShipmentParcelsItem,
-        strategies.order_shipped_shipment_parcels_item,
-        "weight_kg",
-        "order_shipped.shipment.parcels[].weight_kg",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("number"))),
-        ("exclusiveMinimum", _s.here(_s.finite_floats(max_value=0))),
-    ),
-    *_s.rules(
-        _m.OrderShippedShipmentParcelsItem,
-        strategies.order_shipped_shipment_parcels_item,
-        "dimensions",
-        "order_shipped.shipment.parcels[].dimensions",
-        ("type", _s.here(_s.wrong_type("array"))),
-        ("minItems", _s.here(_s.lists(_s.integers(minimum=1), max_size=2))),
-        ("maxItems", _s.here(_s.lists(_s.integers(minimum=1), min_size=4, max_size=6))),
-        (
-            "type",
-            _s.in_list(
-                _s.lists(_s.integers(minimum=1), min_size=3, max_size=3),
-                _s.here(_s.wrong_type("integer")),
-            ),
-        ),
-        (
-            "minimum",
-            _s.in_list(
-                _s.lists(_s.integers(minimum=1), min_size=3, max_size=3),
-                _s.here(_st.integers(max_value=0)),
-            ),
-        ),
-        alone=True,
-    ),
-    *_s.rules(
-        _m.OrderShippedShipmentParcelsItem,
-        strategies.order_shipped_shipment_parcels_item,
-        "tags",
-        "order_shipped.shipment.parcels[].tags",
-        ("type", _s.here(_s.wrong_type("array"))),
-        (
-            "uniqueItems",
-            _s.here(
-                _s.with_duplicate(
-                    _s.lists(_st.sampled_from(("red", "green", "blue")), min_size=1, unique=True)
-                ),
-            ),
-        ),
-        (
-            "enum",
-            _s.in_list(
-                _s.lists(_st.sampled_from(("red", "green", "blue")), min_size=1, unique=True),
-                _s.here(_s.outside(("red", "green", "blue"), "string")),
-            ),
-        ),
-        alone=True,
-    ),
-    *_s.rules(
-        _m.OrderShippedShipment,
-        strategies.order_shipped_shipment,
-        "parcels",
-        "order_shipped.shipment.parcels",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("array"))),
-        (
-            "minItems",
-            _s.here(_s.lists(strategies.order_shipped_shipment_parcels_item(), max_size=0)),
-        ),
-        (
-            "type",
-            _s.in_list(
-                _s.lists(strategies.order_shipped_shipment_parcels_item(), min_size=1),
-                _s.here(_s.wrong_type("object")),
-            ),
-        ),
-        alone=True,
-    ),
-    *_s.rules(
-        _m.OrderShippedShipment,
-        strategies.order_shipped_shipment,
-        "to",
-        "order_shipped.shipment.to",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("object"))),
-    ),
-    *_s.rules(
-        _m.PersonAttributes,
-        strategies.person_attributes,
-        "email",
-        "attributes.email",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("format", _s.here(_st.sampled_from(("", "x", "0")))),
-        ("clearable", _s.clear()),
-    ),
-    *_s.rules(
-        _m.PersonAttributes,
-        strategies.person_attributes,
-        "home",
-        "attributes.home",
-        ("type", _s.here(_s.wrong_type("object"))),
-        ("clearable", _s.clear()),
-    ),
-    *_s.rules(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "email",
-        "attributes.email",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("format", _s.here(_st.sampled_from(("", "x", "0")))),
-        ("clearable", _s.clear()),
-    ),
-    *_s.rules(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "home",
-        "attributes.home",
-        ("type", _s.here(_s.wrong_type("object"))),
-        ("clearable", _s.clear()),
-    ),
-    *_s.rules(
-        _m.OrderShipped,
-        strategies.order_shipped,
-        "shipment",
-        "order_shipped.shipment",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("object"))),
-    ),
-    *_s.rules(
-        _m.OrderShipped,
-        strategies.order_shipped,
-        "shipped_at",
-        "order_shipped.shipped_at",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("timestamp"))),
-        ("timezone", _s.here(_s.naive_datetimes())),
-    ),
-    *_s.rules(
-        _m.OrderShipped,
-        strategies.order_shipped,
-        "history",
-        "order_shipped.history",
-        ("type", _s.here(_s.wrong_type("array"))),
-        ("maxItems", _s.here(_s.lists(_s.timestamps(), min_size=6, max_size=8))),
-        (
-            "type",
-            _s.in_list(
-                _s.lists(_s.timestamps(), min_size=1, max_size=5),
-                _s.here(_s.wrong_type("timestamp")),
-            ),
-        ),
-        (
-            "timezone",
-            _s.in_list(
-                _s.lists(_s.timestamps(), min_size=1, max_size=5), _s.here(_s.naive_datetimes())
-            ),
-        ),
-        alone=True,
-    ),
-    *_s.rules(
-        _m.OrderShipped,
-        strategies.order_shipped,
-        "matrix",
-        "order_shipped.matrix",
-        ("type", _s.here(_s.wrong_type("array"))),
-        ("maxItems", _s.here(_s.lists(_s.lists(_s.numbers(), max_size=4), min_size=5, max_size=7))),
-        (
-            "type",
-            _s.in_list(
-                _s.lists(_s.lists(_s.numbers(), max_size=4), min_size=1, max_size=4),
-                _s.here(_s.wrong_type("array")),
-            ),
-        ),
-        (
-            "maxItems",
-            _s.in_list(
-                _s.lists(_s.lists(_s.numbers(), max_size=4), min_size=1, max_size=4),
-                _s.here(_s.lists(_s.numbers(), min_size=5, max_size=7)),
-            ),
-        ),
-        (
-            "type",
-            _s.in_list(
-                _s.lists(_s.lists(_s.numbers(), max_size=4), min_size=1, max_size=4),
-                _s.in_list(
-                    _s.lists(_s.numbers(), min_size=1, max_size=4), _s.here(_s.wrong_type("number"))
-                ),
-            ),
-        ),
-        alone=True,
+        _m.OrderShipped, strategies.order_shipped, "order_shipped",
+        ("shipment", "", False, None, "object"),
+        ("shipped_at", "", False, None, "timestamp", ("timezone", _s.here(_s.naive_datetimes()))),
+        ("history", "", True, "array", ("maxItems", _s.here(_s.lists(_s.timestamps(), min_size=6, max_size=8))), ("type", _s.in_list(_s.lists(_s.timestamps(), min_size=1, max_size=5), _s.here(_s.wrong_type("timestamp")))), ("timezone", _s.in_list(_s.lists(_s.timestamps(), min_size=1, max_size=5), _s.here(_s.naive_datetimes())))),
+        ("matrix", "", True, "array", ("maxItems", _s.here(_s.lists(_s.lists(_s.numbers(), max_size=4), min_size=5, max_size=7))), ("type", _s.in_list(_s.lists(_s.lists(_s.numbers(), max_size=4), min_size=1, max_size=4), _s.here(_s.wrong_type("array")))), ("maxItems", _s.in_list(_s.lists(_s.lists(_s.numbers(), max_size=4), min_size=1, max_size=4), _s.here(_s.lists(_s.numbers(), min_size=5, max_size=7)))), ("type", _s.in_list(_s.lists(_s.lists(_s.numbers(), max_size=4), min_size=1, max_size=4), _s.in_list(_s.lists(_s.numbers(), min_size=1, max_size=4), _s.here(_s.wrong_type("number")))))),
     ),
 ]
 """For each rule of each field: a strategy of values that break that rule alone."""
 REQUIRED: list[_s.Required] = [
-    _s.Required(_m.AddressGeo, strategies.address_geo, "lat"),
-    _s.Required(_m.AddressGeo, strategies.address_geo, "lon"),
-    _s.Required(_m.Address, strategies.address, "country"),
-    _s.Required(_m.Address, strategies.address, "street"),
-    _s.Required(
-        _m.OrderShippedShipmentParcelsItem,
-        strategies.order_shipped_shipment_parcels_item,
-        "weight_kg",
-    ),
-    _s.Required(_m.OrderShippedShipment, strategies.order_shipped_shipment, "parcels"),
-    _s.Required(_m.OrderShippedShipment, strategies.order_shipped_shipment, "to"),
-    _s.Required(_m.PersonAttributes, strategies.person_attributes, "email"),
-    _s.Required(_m.OrderShipped, strategies.order_shipped, "shipment"),
-    _s.Required(_m.OrderShipped, strategies.order_shipped, "shipped_at"),
+    *_s.required(_m.AddressGeo, strategies.address_geo, "lat", "lon"),
+    *_s.required(_m.Address, strategies.address, "country", "street"),
+    *_s.required(_m.OrderShippedShipmentParcelsItem, strategies.order_shipped_shipment_parcels_item, "weight_kg"),
+    *_s.required(_m.OrderShippedShipment, strategies.order_shipped_shipment, "parcels", "to"),
+    *_s.required(_m.PersonAttributes, strategies.person_attributes, "email"),
+    *_s.required(_m.OrderShipped, strategies.order_shipped, "shipment", "shipped_at"),
 ]
 """The required fields of each model."""

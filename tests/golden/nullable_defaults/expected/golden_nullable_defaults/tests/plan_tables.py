@@ -7,7 +7,7 @@
 """The 'nullable defaults' tracking plan's rows for the property tests.
 
 `test_properties.py` (the same for every plan) is parametrized with these
-tables: this file holds only what the plan decides.
+tables: this file holds only what the plan decides, one row per line.
 """
 
 from hypothesis import strategies as _st
@@ -18,12 +18,7 @@ from .. import strategies
 
 MODELS: list[_s.Model] = [
     _s.Model(_m.PersonAttributes, strategies.person_attributes, "person_attributes.json"),
-    _s.Model(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "person_attributes.json",
-        partial=True,
-    ),
+    _s.Model(_m.PersonAttributesUpdate, strategies.person_attributes_update, "person_attributes.json", partial=True),
     _s.Model(_m.Configured, strategies.configured, "configured.json"),
 ]
 """Every model whose valid values round-trip on their own (events, attributes, unused objects)."""
@@ -33,62 +28,18 @@ EVENTS: list[_s.EventCase] = [
 """The client methods of each event."""
 MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
-        _m.Configured,
-        strategies.configured,
-        "note",
-        "configured.note",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("maxLength", _s.here(_st.text(min_size=11, max_size=18))),
-    ),
-    *_s.rules(
-        _m.Configured,
-        strategies.configured,
-        "required_with_default",
-        "configured.required_with_default",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("string"))),
-    ),
-    *_s.rules(
-        _m.Configured,
-        strategies.configured,
-        "count",
-        "configured.count",
-        ("type", _s.here(_s.wrong_type("integer"))),
-        ("minimum", _s.here(_st.integers(max_value=-1))),
-    ),
-    *_s.rules(
-        _m.Configured,
-        strategies.configured,
-        "label",
-        "configured.label",
-        ("type", _s.here(_s.wrong_type("string"))),
-    ),
-    *_s.rules(
-        _m.Configured,
-        strategies.configured,
-        "mode",
-        "configured.mode",
-        ("enum", _s.here(_s.outside(("fast", "safe"), "string"))),
-    ),
-    *_s.rules(
-        _m.Configured,
-        strategies.configured,
-        "retries",
-        "configured.retries",
-        ("type", _s.here(_s.wrong_type("integer"))),
-        ("minimum", _s.here(_st.integers(max_value=-1))),
-    ),
-    *_s.rules(
-        _m.Configured,
-        strategies.configured,
-        "verbose",
-        "configured.verbose",
-        ("type", _s.here(_s.wrong_type("boolean"))),
+        _m.Configured, strategies.configured, "configured",
+        ("note", "", False, "string", ("maxLength", _s.here(_st.text(min_size=11, max_size=18)))),
+        ("required_with_default", "", False, None, "string"),
+        ("count", "", False, "integer", ("minimum", _s.here(_st.integers(max_value=-1)))),
+        ("label", "", False, "string"),
+        ("mode", "", False, ("enum", _s.here(_s.outside(("fast", "safe"), "string")))),
+        ("retries", "", False, "integer", ("minimum", _s.here(_st.integers(max_value=-1)))),
+        ("verbose", "", False, "boolean"),
     ),
 ]
 """For each rule of each field: a strategy of values that break that rule alone."""
 REQUIRED: list[_s.Required] = [
-    _s.Required(_m.Configured, strategies.configured, "note"),
-    _s.Required(_m.Configured, strategies.configured, "required_with_default"),
+    *_s.required(_m.Configured, strategies.configured, "note", "required_with_default"),
 ]
 """The required fields of each model."""

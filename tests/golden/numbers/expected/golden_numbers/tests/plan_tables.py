@@ -7,7 +7,7 @@
 """The 'numbers' tracking plan's rows for the property tests.
 
 `test_properties.py` (the same for every plan) is parametrized with these
-tables: this file holds only what the plan decides.
+tables: this file holds only what the plan decides, one row per line.
 """
 
 from hypothesis import strategies as _st
@@ -18,12 +18,7 @@ from .. import strategies
 
 MODELS: list[_s.Model] = [
     _s.Model(_m.PersonAttributes, strategies.person_attributes, "person_attributes.json"),
-    _s.Model(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "person_attributes.json",
-        partial=True,
-    ),
+    _s.Model(_m.PersonAttributesUpdate, strategies.person_attributes_update, "person_attributes.json", partial=True),
     _s.Model(_m.Measured, strategies.measured, "measured.json"),
 ]
 """Every model whose valid values round-trip on their own (events, attributes, unused objects)."""
@@ -33,100 +28,20 @@ EVENTS: list[_s.EventCase] = [
 """The client methods of each event."""
 MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
-        _m.Measured,
-        strategies.measured,
-        "count",
-        "measured.count",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("integer"))),
-        ("minimum", _s.here(_st.integers(max_value=-1))),
-        ("maximum", _s.here(_st.integers(min_value=101))),
-    ),
-    *_s.rules(
-        _m.Measured,
-        strategies.measured,
-        "any",
-        "measured.any",
-        ("type", _s.here(_s.wrong_type("number"))),
-    ),
-    *_s.rules(
-        _m.Measured,
-        strategies.measured,
-        "offset",
-        "measured.offset",
-        ("type", _s.here(_s.wrong_type("number"))),
-        ("exclusiveMinimum", _s.here(_s.finite_floats(max_value=-1.5))),
-        ("maximum", _s.here(_s.finite_floats(min_value=2.5, exclude_min=True))),
-    ),
-    *_s.rules(
-        _m.Measured,
-        strategies.measured,
-        "open",
-        "measured.open",
-        ("type", _s.here(_s.wrong_type("integer"))),
-        ("exclusiveMinimum", _s.here(_st.integers(max_value=0))),
-        ("exclusiveMaximum", _s.here(_st.integers(min_value=10))),
-    ),
-    *_s.rules(
-        _m.Measured,
-        strategies.measured,
-        "price",
-        "measured.price",
-        ("type", _s.here(_s.wrong_type("number"))),
-        ("minimum", _s.here(_s.finite_floats(max_value=0.1, exclude_max=True))),
-        ("exclusiveMaximum", _s.here(_s.finite_floats(min_value=1000000.5))),
-    ),
-    *_s.rules(
-        _m.Measured,
-        strategies.measured,
-        "prices",
-        "measured.prices",
-        ("type", _s.here(_s.wrong_type("array"))),
-        (
-            "type",
-            _s.in_list(
-                _s.lists(_s.numbers(exclusive_minimum=0), min_size=1),
-                _s.here(_s.wrong_type("number")),
-            ),
-        ),
-        (
-            "exclusiveMinimum",
-            _s.in_list(
-                _s.lists(_s.numbers(exclusive_minimum=0), min_size=1),
-                _s.here(_s.finite_floats(max_value=0)),
-            ),
-        ),
-        alone=True,
-    ),
-    *_s.rules(
-        _m.Measured,
-        strategies.measured,
-        "ratio",
-        "measured.ratio",
-        ("type", _s.here(_s.wrong_type("number"))),
-        ("minimum", _s.here(_s.finite_floats(max_value=0, exclude_max=True))),
-        ("exclusiveMaximum", _s.here(_s.finite_floats(min_value=1))),
-    ),
-    *_s.rules(
-        _m.Measured,
-        strategies.measured,
-        "tag",
-        "measured.tag",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("minLength", _s.here(_st.text(max_size=1))),
-    ),
-    *_s.rules(
-        _m.Measured,
-        strategies.measured,
-        "written_as_float",
-        "measured.written_as_float",
-        ("type", _s.here(_s.wrong_type("integer"))),
-        ("minimum", _s.here(_st.integers(max_value=0))),
-        ("maximum", _s.here(_st.integers(min_value=6))),
+        _m.Measured, strategies.measured, "measured",
+        ("count", "", False, None, "integer", ("minimum", _s.here(_st.integers(max_value=-1))), ("maximum", _s.here(_st.integers(min_value=101)))),
+        ("any", "", False, "number"),
+        ("offset", "", False, "number", ("exclusiveMinimum", _s.here(_s.finite_floats(max_value=-1.5))), ("maximum", _s.here(_s.finite_floats(min_value=2.5, exclude_min=True)))),
+        ("open", "", False, "integer", ("exclusiveMinimum", _s.here(_st.integers(max_value=0))), ("exclusiveMaximum", _s.here(_st.integers(min_value=10)))),
+        ("price", "", False, "number", ("minimum", _s.here(_s.finite_floats(max_value=0.1, exclude_max=True))), ("exclusiveMaximum", _s.here(_s.finite_floats(min_value=1000000.5)))),
+        ("prices", "", True, "array", ("type", _s.in_list(_s.lists(_s.numbers(exclusive_minimum=0), min_size=1), _s.here(_s.wrong_type("number")))), ("exclusiveMinimum", _s.in_list(_s.lists(_s.numbers(exclusive_minimum=0), min_size=1), _s.here(_s.finite_floats(max_value=0))))),
+        ("ratio", "", False, "number", ("minimum", _s.here(_s.finite_floats(max_value=0, exclude_max=True))), ("exclusiveMaximum", _s.here(_s.finite_floats(min_value=1)))),
+        ("tag", "", False, "string", ("minLength", _s.here(_st.text(max_size=1)))),
+        ("written_as_float", "", False, "integer", ("minimum", _s.here(_st.integers(max_value=0))), ("maximum", _s.here(_st.integers(min_value=6)))),
     ),
 ]
 """For each rule of each field: a strategy of values that break that rule alone."""
 REQUIRED: list[_s.Required] = [
-    _s.Required(_m.Measured, strategies.measured, "count"),
+    *_s.required(_m.Measured, strategies.measured, "count"),
 ]
 """The required fields of each model."""

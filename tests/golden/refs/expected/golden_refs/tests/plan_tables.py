@@ -7,10 +7,8 @@
 """The 'refs' tracking plan's rows for the property tests.
 
 `test_properties.py` (the same for every plan) is parametrized with these
-tables: this file holds only what the plan decides.
+tables: this file holds only what the plan decides, one row per line.
 """
-
-from hypothesis import strategies as _st
 
 from .. import _strategies as _s
 from .. import models as _m
@@ -18,12 +16,7 @@ from .. import strategies
 
 MODELS: list[_s.Model] = [
     _s.Model(_m.PersonAttributes, strategies.person_attributes, "person_attributes.json"),
-    _s.Model(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "person_attributes.json",
-        partial=True,
-    ),
+    _s.Model(_m.PersonAttributesUpdate, strategies.person_attributes_update, "person_attributes.json", partial=True),
     _s.Model(_m.Bought, strategies.bought, "bought.json"),
 ]
 """Every model whose valid values round-trip on their own (events, attributes, unused objects)."""
@@ -33,71 +26,28 @@ EVENTS: list[_s.EventCase] = [
 """The client methods of each event."""
 MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
-        _m.Item,
-        strategies.item,
-        "sku",
-        "item.sku",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("string"))),
+        _m.Item, strategies.item, "item",
+        ("sku", "", False, None, "string"),
+        ("price", "", False, "number", ("minimum", _s.here(_s.finite_floats(max_value=0, exclude_max=True)))),
     ),
     *_s.rules(
-        _m.Item,
-        strategies.item,
-        "price",
-        "item.price",
-        ("type", _s.here(_s.wrong_type("number"))),
-        ("minimum", _s.here(_s.finite_floats(max_value=0, exclude_max=True))),
+        _m.PersonAttributes, strategies.person_attributes, "attributes",
+        ("balance", "", False, "number", ("minimum", _s.here(_s.finite_floats(max_value=0, exclude_max=True))), ("clearable", _s.clear())),
     ),
     *_s.rules(
-        _m.PersonAttributes,
-        strategies.person_attributes,
-        "balance",
-        "attributes.balance",
-        ("type", _s.here(_s.wrong_type("number"))),
-        ("minimum", _s.here(_s.finite_floats(max_value=0, exclude_max=True))),
-        ("clearable", _s.clear()),
+        _m.PersonAttributesUpdate, strategies.person_attributes_update, "attributes",
+        ("balance", "", False, "number", ("minimum", _s.here(_s.finite_floats(max_value=0, exclude_max=True))), ("clearable", _s.clear())),
     ),
     *_s.rules(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "balance",
-        "attributes.balance",
-        ("type", _s.here(_s.wrong_type("number"))),
-        ("minimum", _s.here(_s.finite_floats(max_value=0, exclude_max=True))),
-        ("clearable", _s.clear()),
-    ),
-    *_s.rules(
-        _m.Bought,
-        strategies.bought,
-        "item",
-        "bought.item",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("object"))),
-    ),
-    *_s.rules(
-        _m.Bought,
-        strategies.bought,
-        "items",
-        "bought.items",
-        ("type", _s.here(_s.wrong_type("array"))),
-        (
-            "type",
-            _s.in_list(_s.lists(strategies.item(), min_size=1), _s.here(_s.wrong_type("object"))),
-        ),
-        alone=True,
-    ),
-    *_s.rules(
-        _m.Bought,
-        strategies.bought,
-        "total",
-        "bought.total",
-        ("type", _s.here(_s.wrong_type("number"))),
-        ("minimum", _s.here(_s.finite_floats(max_value=0, exclude_max=True))),
+        _m.Bought, strategies.bought, "bought",
+        ("item", "", False, None, "object"),
+        ("items", "", True, "array", ("type", _s.in_list(_s.lists(strategies.item(), min_size=1), _s.here(_s.wrong_type("object"))))),
+        ("total", "", False, "number", ("minimum", _s.here(_s.finite_floats(max_value=0, exclude_max=True)))),
     ),
 ]
 """For each rule of each field: a strategy of values that break that rule alone."""
 REQUIRED: list[_s.Required] = [
-    _s.Required(_m.Item, strategies.item, "sku"),
-    _s.Required(_m.Bought, strategies.bought, "item"),
+    *_s.required(_m.Item, strategies.item, "sku"),
+    *_s.required(_m.Bought, strategies.bought, "item"),
 ]
 """The required fields of each model."""

@@ -7,7 +7,7 @@
 """The 'reserved names' tracking plan's rows for the property tests.
 
 `test_properties.py` (the same for every plan) is parametrized with these
-tables: this file holds only what the plan decides.
+tables: this file holds only what the plan decides, one row per line.
 """
 
 from hypothesis import strategies as _st
@@ -18,12 +18,7 @@ from .. import strategies
 
 MODELS: list[_s.Model] = [
     _s.Model(_m.PersonAttributes, strategies.person_attributes, "person_attributes.json"),
-    _s.Model(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "person_attributes.json",
-        partial=True,
-    ),
+    _s.Model(_m.PersonAttributesUpdate, strategies.person_attributes_update, "person_attributes.json", partial=True),
     _s.Model(_m.Event1stLogin, strategies.event_1st_login, "event_1st_login.json"),
     _s.Model(_m.Flush, strategies.flush_event, "flush_event.json"),
     _s.Model(_m.Import, strategies.import_, "import_.json"),
@@ -37,95 +32,25 @@ EVENTS: list[_s.EventCase] = [
 """The client methods of each event."""
 MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
-        _m.PersonAttributes,
-        strategies.person_attributes,
-        "anonymous_id",
-        "attributes.anonymous_id",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("clearable", _s.clear()),
+        _m.PersonAttributes, strategies.person_attributes, "attributes",
+        ("anonymous_id", "", False, "string", ("clearable", _s.clear())),
+        ("cio_language", "", False, "string", ("clearable", _s.clear())),
+        ("class_", "class", False, "string", ("clearable", _s.clear())),
     ),
     *_s.rules(
-        _m.PersonAttributes,
-        strategies.person_attributes,
-        "cio_language",
-        "attributes.cio_language",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("clearable", _s.clear()),
+        _m.PersonAttributesUpdate, strategies.person_attributes_update, "attributes",
+        ("anonymous_id", "", False, "string", ("clearable", _s.clear())),
+        ("cio_language", "", False, "string", ("clearable", _s.clear())),
+        ("class_", "class", False, "string", ("clearable", _s.clear())),
     ),
     *_s.rules(
-        _m.PersonAttributes,
-        strategies.person_attributes,
-        "class_",
-        "attributes.class",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("clearable", _s.clear()),
-    ),
-    *_s.rules(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "anonymous_id",
-        "attributes.anonymous_id",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("clearable", _s.clear()),
-    ),
-    *_s.rules(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "cio_language",
-        "attributes.cio_language",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("clearable", _s.clear()),
-    ),
-    *_s.rules(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "class_",
-        "attributes.class",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("clearable", _s.clear()),
-    ),
-    *_s.rules(
-        _m.Flush,
-        strategies.flush_event,
-        "l",
-        "flush.l",
-        ("type", _s.here(_s.wrong_type("string"))),
-    ),
-    *_s.rules(
-        _m.Flush,
-        strategies.flush_event,
-        "lambda_",
-        "flush.lambda",
-        ("type", _s.here(_s.wrong_type("string"))),
-    ),
-    *_s.rules(
-        _m.Flush,
-        strategies.flush_event,
-        "recipient",
-        "flush.recipient",
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("format", _s.here(_st.sampled_from(("", "x", "0")))),
-    ),
-    *_s.rules(
-        _m.Flush,
-        strategies.flush_event,
-        "reply_to",
-        "flush.reply_to",
-        ("type", _s.here(_s.wrong_type("string"))),
-    ),
-    *_s.rules(
-        _m.Flush,
-        strategies.flush_event,
-        "self",
-        "flush.self",
-        ("type", _s.here(_s.wrong_type("integer"))),
-    ),
-    *_s.rules(
-        _m.Flush,
-        strategies.flush_event,
-        "to_payload",
-        "flush.to_payload",
-        ("type", _s.here(_s.wrong_type("boolean"))),
+        _m.Flush, strategies.flush_event, "flush",
+        ("l", "", False, "string"),
+        ("lambda_", "lambda", False, "string"),
+        ("recipient", "", False, "string", ("format", _s.here(_st.sampled_from(("", "x", "0"))))),
+        ("reply_to", "", False, "string"),
+        ("self", "", False, "integer"),
+        ("to_payload", "", False, "boolean"),
     ),
 ]
 """For each rule of each field: a strategy of values that break that rule alone."""

@@ -7,7 +7,7 @@
 """The 'Shared classes' tracking plan's rows for the property tests.
 
 `test_properties.py` (the same for every plan) is parametrized with these
-tables: this file holds only what the plan decides.
+tables: this file holds only what the plan decides, one row per line.
 """
 
 from hypothesis import strategies as _st
@@ -20,12 +20,7 @@ MODELS: list[_s.Model] = [
     _s.Model(_m.ReceiptMessageData, strategies.receipt_message_data, None),
     _s.Model(_m.OutageBroadcastData, strategies.outage_broadcast_data, None),
     _s.Model(_m.PersonAttributes, strategies.person_attributes, "person_attributes.json"),
-    _s.Model(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "person_attributes.json",
-        partial=True,
-    ),
+    _s.Model(_m.PersonAttributesUpdate, strategies.person_attributes_update, "person_attributes.json", partial=True),
     _s.Model(_m.OrderCompleted, strategies.order_completed, "order_completed.json"),
 ]
 """Every model whose valid values round-trip on their own (events, attributes, unused objects)."""
@@ -35,75 +30,29 @@ EVENTS: list[_s.EventCase] = [
 """The client methods of each event."""
 MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
-        _m.LineItem,
-        strategies.line_item,
-        "quantity",
-        "line_item.quantity",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("integer"))),
-        ("minimum", _s.here(_st.integers(max_value=0))),
+        _m.LineItem, strategies.line_item, "line_item",
+        ("quantity", "", False, None, "integer", ("minimum", _s.here(_st.integers(max_value=0)))),
+        ("sku", "", False, None, "string", ("minLength", _s.here(_st.text(max_size=0)))),
     ),
     *_s.rules(
-        _m.LineItem,
-        strategies.line_item,
-        "sku",
-        "line_item.sku",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("string"))),
-        ("minLength", _s.here(_st.text(max_size=0))),
+        _m.ReceiptMessageData, strategies.receipt_message_data, "receipt",
+        ("line_items", "", True, None, "array", ("type", _s.in_list(_s.lists(strategies.line_item(), min_size=1), _s.here(_s.wrong_type("object"))))),
     ),
     *_s.rules(
-        _m.ReceiptMessageData,
-        strategies.receipt_message_data,
-        "line_items",
-        "receipt.line_items",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("array"))),
-        (
-            "type",
-            _s.in_list(
-                _s.lists(strategies.line_item(), min_size=1), _s.here(_s.wrong_type("object"))
-            ),
-        ),
-        alone=True,
+        _m.OutageBroadcastData, strategies.outage_broadcast_data, "outage",
+        ("service", "", False, ("enum", _s.here(_st.none())), ("enum", _s.here(_s.outside(("api", "email"), "string")))),
     ),
     *_s.rules(
-        _m.OutageBroadcastData,
-        strategies.outage_broadcast_data,
-        "service",
-        "outage.service",
-        ("enum", _s.here(_st.none())),
-        ("enum", _s.here(_s.outside(("api", "email"), "string"))),
-    ),
-    *_s.rules(
-        _m.OrderCompleted,
-        strategies.order_completed,
-        "line_items",
-        "order_completed.line_items",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("array"))),
-        (
-            "type",
-            _s.in_list(
-                _s.lists(strategies.line_item(), min_size=1), _s.here(_s.wrong_type("object"))
-            ),
-        ),
-        alone=True,
-    ),
-    *_s.rules(
-        _m.OrderCompleted,
-        strategies.order_completed,
-        "service",
-        "order_completed.service",
-        ("enum", _s.here(_s.outside(("api", "email"), "string"))),
+        _m.OrderCompleted, strategies.order_completed, "order_completed",
+        ("line_items", "", True, None, "array", ("type", _s.in_list(_s.lists(strategies.line_item(), min_size=1), _s.here(_s.wrong_type("object"))))),
+        ("service", "", False, ("enum", _s.here(_s.outside(("api", "email"), "string")))),
     ),
 ]
 """For each rule of each field: a strategy of values that break that rule alone."""
 REQUIRED: list[_s.Required] = [
-    _s.Required(_m.LineItem, strategies.line_item, "quantity"),
-    _s.Required(_m.LineItem, strategies.line_item, "sku"),
-    _s.Required(_m.ReceiptMessageData, strategies.receipt_message_data, "line_items"),
-    _s.Required(_m.OutageBroadcastData, strategies.outage_broadcast_data, "service"),
-    _s.Required(_m.OrderCompleted, strategies.order_completed, "line_items"),
+    *_s.required(_m.LineItem, strategies.line_item, "quantity", "sku"),
+    *_s.required(_m.ReceiptMessageData, strategies.receipt_message_data, "line_items"),
+    *_s.required(_m.OutageBroadcastData, strategies.outage_broadcast_data, "service"),
+    *_s.required(_m.OrderCompleted, strategies.order_completed, "line_items"),
 ]
 """The required fields of each model."""

@@ -7,10 +7,8 @@
 """The 'timestamps' tracking plan's rows for the property tests.
 
 `test_properties.py` (the same for every plan) is parametrized with these
-tables: this file holds only what the plan decides.
+tables: this file holds only what the plan decides, one row per line.
 """
-
-from hypothesis import strategies as _st
 
 from .. import _strategies as _s
 from .. import models as _m
@@ -18,12 +16,7 @@ from .. import strategies
 
 MODELS: list[_s.Model] = [
     _s.Model(_m.PersonAttributes, strategies.person_attributes, "person_attributes.json"),
-    _s.Model(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "person_attributes.json",
-        partial=True,
-    ),
+    _s.Model(_m.PersonAttributesUpdate, strategies.person_attributes_update, "person_attributes.json", partial=True),
     _s.Model(_m.Scheduled, strategies.scheduled, "scheduled.json"),
 ]
 """Every model whose valid values round-trip on their own (events, attributes, unused objects)."""
@@ -33,66 +26,22 @@ EVENTS: list[_s.EventCase] = [
 """The client methods of each event."""
 MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
-        _m.PersonAttributes,
-        strategies.person_attributes,
-        "created_at",
-        "attributes.created_at",
-        ("type", _s.here(_s.wrong_type("timestamp"))),
-        ("timezone", _s.here(_s.naive_datetimes())),
-        ("clearable", _s.clear()),
+        _m.PersonAttributes, strategies.person_attributes, "attributes",
+        ("created_at", "", False, "timestamp", ("timezone", _s.here(_s.naive_datetimes())), ("clearable", _s.clear())),
     ),
     *_s.rules(
-        _m.PersonAttributesUpdate,
-        strategies.person_attributes_update,
-        "created_at",
-        "attributes.created_at",
-        ("type", _s.here(_s.wrong_type("timestamp"))),
-        ("timezone", _s.here(_s.naive_datetimes())),
-        ("clearable", _s.clear()),
+        _m.PersonAttributesUpdate, strategies.person_attributes_update, "attributes",
+        ("created_at", "", False, "timestamp", ("timezone", _s.here(_s.naive_datetimes())), ("clearable", _s.clear())),
     ),
     *_s.rules(
-        _m.Scheduled,
-        strategies.scheduled,
-        "at",
-        "scheduled.at",
-        ("type", _s.here(_st.none())),
-        ("type", _s.here(_s.wrong_type("timestamp"))),
-        ("timezone", _s.here(_s.naive_datetimes())),
-    ),
-    *_s.rules(
-        _m.Scheduled,
-        strategies.scheduled,
-        "until",
-        "scheduled.until",
-        ("type", _s.here(_s.wrong_type("timestamp"))),
-        ("timezone", _s.here(_s.naive_datetimes())),
-    ),
-    *_s.rules(
-        _m.Scheduled,
-        strategies.scheduled,
-        "reminders",
-        "scheduled.reminders",
-        ("type", _s.here(_s.wrong_type("array"))),
-        ("maxItems", _s.here(_s.lists(_s.timestamps(), min_size=4, max_size=6))),
-        (
-            "type",
-            _s.in_list(
-                _s.lists(_s.timestamps(), min_size=1, max_size=3),
-                _s.here(_s.wrong_type("timestamp")),
-            ),
-        ),
-        (
-            "timezone",
-            _s.in_list(
-                _s.lists(_s.timestamps(), min_size=1, max_size=3), _s.here(_s.naive_datetimes())
-            ),
-        ),
-        alone=True,
+        _m.Scheduled, strategies.scheduled, "scheduled",
+        ("at", "", False, None, "timestamp", ("timezone", _s.here(_s.naive_datetimes()))),
+        ("until", "", False, "timestamp", ("timezone", _s.here(_s.naive_datetimes()))),
+        ("reminders", "", True, "array", ("maxItems", _s.here(_s.lists(_s.timestamps(), min_size=4, max_size=6))), ("type", _s.in_list(_s.lists(_s.timestamps(), min_size=1, max_size=3), _s.here(_s.wrong_type("timestamp")))), ("timezone", _s.in_list(_s.lists(_s.timestamps(), min_size=1, max_size=3), _s.here(_s.naive_datetimes())))),
     ),
 ]
 """For each rule of each field: a strategy of values that break that rule alone."""
 REQUIRED: list[_s.Required] = [
-    _s.Required(_m.Scheduled, strategies.scheduled, "at"),
-    _s.Required(_m.Scheduled, strategies.scheduled, "until"),
+    *_s.required(_m.Scheduled, strategies.scheduled, "at", "until"),
 ]
 """The required fields of each model."""
