@@ -30,7 +30,7 @@ import typing as _t
 
 from . import _checks as _c
 from . import _rules as _r
-from ._checks import ValidationError
+from ._checks import ValidationError, from_payload, to_payload
 
 if _t.TYPE_CHECKING:
     from ._app_models import (
@@ -75,6 +75,8 @@ __all__ = [
     "SubscriptionCancelled",
     "SubscriptionCancelledReason",
     "ValidationError",
+    "from_payload",
+    "to_payload",
 ]
 
 _set = object.__setattr__
@@ -111,7 +113,7 @@ class LineItem(_c.Model):
         _set(self, "unit_price", unit_price)
         _set(self, "name", name)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {
             "quantity": self.quantity, "sku": self.sku, "unit_price": self.unit_price
         }
@@ -120,7 +122,7 @@ class LineItem(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(
             payload, "line_item", cls._KEYS, ("quantity", "sku", "unit_price")
         )
@@ -220,7 +222,7 @@ class PersonAttributes(_c.Model):
         _set(self, "last_seen_at", last_seen_at)
         _set(self, "plan", plan)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"email": self.email}
         if self.company is not None:
             _payload["company"] = self.company
@@ -237,7 +239,7 @@ class PersonAttributes(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("email",))
         return cls(
             email=_data["email"],
@@ -341,7 +343,7 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "last_seen_at", last_seen_at)
         _set(self, "plan", plan)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.email is not None:
             _payload["email"] = self.email
@@ -360,7 +362,7 @@ class PersonAttributesUpdate(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             email=_data.get("email"),

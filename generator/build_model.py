@@ -78,7 +78,8 @@ class ModelBuilder:
 
     # -- the whole document --------------------------------------------------
     def build(self) -> Taxonomy | None:
-        for path in _non_finite_numbers(self.doc, ()):
+        # The walk costs 0.05 s on a 1,000-event plan; the loader says when it can find nothing.
+        for path in _non_finite_numbers(self.doc, ()) if self.src.non_finite else ():
             self.report.error(path, "not a finite number", "JSON has no infinity or NaN")
         attributes, attributes_update = self.build_attributes()
         events = self.build_events()

@@ -11,6 +11,7 @@ located problems instead of surprises.
 from __future__ import annotations
 
 import dataclasses
+import math
 import sys
 from typing import Any
 
@@ -37,6 +38,8 @@ class Source:
     positions: dict[JsonPath, tuple[int, int]]
     key_positions: dict[JsonPath, tuple[int, int]]
     problems: list[Problem]
+    non_finite: bool = True
+    """False when no `.inf`/`.nan` (or `1e999`) was read: the model need not look for one."""
 
     def locate(self, path: JsonPath, *, key: bool = False) -> tuple[int, int]:
         """Position of `path`; for `key=True` the mapping key that names it.
@@ -128,6 +131,7 @@ class _Composer:
         self.aliases = 0
         self.expanded = 0
         self.documents = 0
+        self.non_finite = False
         self._tags: dict[tuple[str, Any], str] = {}
         self._constructed: dict[tuple[str, str], Any] = {}
 
@@ -171,6 +175,8 @@ class _Composer:
             short = tag.removeprefix("tag:yaml.org,2002:")
             shown = repr(value if len(value) <= 40 else value[:37] + "...")
             raise self.fail(mark, path, f"invalid YAML: {shown} is not a valid !!{short}") from None
+        if type(constructed) is float and not math.isfinite(constructed):
+            self.non_finite = True
         if type(constructed) in _SHARED_SCALARS:
             self._constructed[(tag, value)] = constructed
         return constructed
@@ -399,7 +405,14 @@ def load_source(text: str, file: str) -> Source:
             )
         )
         return empty
-    return Source(file, data, composer.positions, composer.key_positions, composer.problems)
+    return Source(
+        file,
+        data,
+        composer.positions,
+        composer.key_positions,
+        composer.problems,
+        composer.non_finite,
+    )
 
 
 def bool_hint(value: Any) -> str:

@@ -42,14 +42,14 @@ class FeatureUsed(_c.Model):
         _set(self, "feature", feature)
         _set(self, "duration_ms", duration_ms)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"feature": self.feature}
         if self.duration_ms is not None:
             _payload["duration_ms"] = self.duration_ms
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "feature_used", cls._KEYS, ("feature",))
         return cls(
             feature=_data["feature"],

@@ -54,7 +54,7 @@ class PageViewed(_c.Model):
         _set(self, "referrer", referrer)
         _set(self, "title", title)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"url": self.url}
         if self.referrer is not None:
             _payload["referrer"] = self.referrer
@@ -63,7 +63,7 @@ class PageViewed(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "page_viewed", cls._KEYS, ("url",))
         return cls(
             url=_data["url"],

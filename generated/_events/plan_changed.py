@@ -59,14 +59,14 @@ class PlanChanged(_c.Model):
         _set(self, "to", to)
         _set(self, "mrr", mrr)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"from": self.from_, "to": self.to}
         if self.mrr is not None:
             _payload["mrr"] = self.mrr
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "plan_changed", cls._KEYS, ("from", "to"))
         return cls(
             from_=_data["from"],

@@ -46,14 +46,14 @@ class SignedUp(_c.Model):
         _set(self, "method", method)
         _set(self, "source", source)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"method": self.method}
         if self.source is not None:
             _payload["source"] = self.source
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "signed_up", cls._KEYS, ("method",))
         return cls(
             method=_data["method"],

@@ -76,7 +76,7 @@ class SubscriptionCancelled(_c.Model):
         _set(self, "cancelled_at", cancelled_at)
         _set(self, "feedback", feedback)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"reason": self.reason}
         if self.cancelled_at is not None:
             _payload["cancelled_at"] = _c.unix(self.cancelled_at)
@@ -85,7 +85,7 @@ class SubscriptionCancelled(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "subscription_cancelled", cls._KEYS, ("reason",))
         return cls(
             reason=_data["reason"],

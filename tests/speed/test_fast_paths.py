@@ -5,7 +5,8 @@ docstring text skips the escaper's loop (`escape.docstring`), string literals,
 natural sort keys and pattern verdicts come from caches (`escape.py_string`,
 `layout.natural_key`, `regex_safety.analyse`, `regex_portable.problem`), YAML
 mapping keys are interned (`source.py`, which diff's cache relies on instead of
-re-interning paths), and the command line pauses the cycle collector (`cli.main`).
+re-interning paths), the model looks for `.inf`/`.nan` only when the loader read
+one (`Source.non_finite`), and the command line pauses the cycle collector (`cli.main`).
 Each is checked against the path it short-cuts, on generated text that hits the
 edges (controls, quotes, backslashes, tabs, newlines, digits, case changes).
 """
@@ -22,6 +23,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ciogen import cli, diff_cache, escape, layout, names, regex_portable, regex_safety
+from ciogen.build_model import _non_finite_numbers
+from ciogen.errors import TaxonomyError
+from ciogen.load import load_text
 from ciogen.source import load_source
 
 ASCII = st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=40)
@@ -100,3 +104,37 @@ def test_mapping_keys_are_interned_and_diff_reads_the_same_from_its_cache(
     cached = diff_cache.load_text(text, "taxonomy.yaml")  # read back
     assert list(tmp_path.glob("diff-*.pickle"))
     assert cached == built
+
+
+NUMBERS = [
+    "a: 1.5\nb: [1, 2e3, -0.0]\n",
+    "a: .inf\n",
+    "a: [-.Inf]\n",
+    "a: {b: .NaN}\n",
+    "a: 1.0e+999\n",  # YAML 1.1 reads it as a float, and Python's float is infinite
+    "a: !!float 1e999\n",
+    "a: &x .inf\nb: *x\n",
+    "a: &x {n: .nan}\nb: {<<: *x, m: 1}\n",
+    "a: .inf\nb: .inf\n",  # the second is the loader's cached value
+    "a: '.inf'\nb: !!str .nan\n",  # strings, not numbers
+]
+
+
+@pytest.mark.parametrize("text", NUMBERS)
+def test_the_loader_flags_every_document_the_finite_walk_would_fault(text: str) -> None:
+    src = load_source(text, "t.yaml")
+    assert src.non_finite == bool(_non_finite_numbers(src.data, ()))
+
+
+def test_a_non_finite_number_reached_through_an_alias_is_still_located() -> None:
+    text = MINIMAL.replace(
+        "{type: string, enum: [email, google]}", "&n {type: number, maximum: .inf}"
+    )
+    text += "  second:\n    properties:\n      m: *n\n"
+    with pytest.raises(TaxonomyError) as caught:
+        load_text(text, "taxonomy.yaml")
+    found = [(p.line, p.path) for p in caught.value.problems if p.message == "not a finite number"]
+    assert found == [
+        (7, "events.signed_up.properties.method.maximum"),
+        (11, "events.second.properties.m.maximum"),  # where the alias is used
+    ]

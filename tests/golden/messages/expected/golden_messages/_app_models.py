@@ -60,14 +60,14 @@ class PasswordResetMessageData(_c.Model):
         _set(self, "reset_url", reset_url)
         _set(self, "expires_in_minutes", expires_in_minutes)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"reset_url": self.reset_url}
         if self.expires_in_minutes is not None:
             _payload["expires_in_minutes"] = self.expires_in_minutes
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "password_reset", cls._KEYS, ("reset_url",))
         return cls(
             reset_url=_data["reset_url"],
@@ -92,14 +92,14 @@ class ReceiptMessageDataLineItemsItem(_c.Model):
         _set(self, "sku", sku)
         _set(self, "unit_price", unit_price)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {
             "quantity": self.quantity, "sku": self.sku, "unit_price": self.unit_price
         }
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(
             payload, "receipt.line_items[]", cls._KEYS, ("quantity", "sku", "unit_price")
         )
@@ -145,23 +145,23 @@ class ReceiptMessageData(_c.Model):
         _set(self, "order_id", order_id)
         _set(self, "paid_at", paid_at)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {
-            "line_items": [x0.to_payload() for x0 in self.line_items],
+            "line_items": [x0._to_payload() for x0 in self.line_items],
             "order_id": self.order_id,
             "paid_at": _c.unix(self.paid_at),
         }
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(
             payload, "receipt", cls._KEYS, ("line_items", "order_id", "paid_at")
         )
         return cls(
             line_items=_c.load_list(
                 _data["line_items"],
-                lambda x0: _c.load_object(ReceiptMessageDataLineItemsItem.from_payload, x0),
+                lambda x0: _c.load_object(ReceiptMessageDataLineItemsItem._from_payload, x0),
             ),
             order_id=_data["order_id"],
             paid_at=_c.from_unix(_data["paid_at"], "receipt.paid_at"),
@@ -182,12 +182,12 @@ class OrderShippedMessageData(_c.Model):
             raise _c.fail("order_shipped.carrier", "enum", 'must be one of "ups", "dhl"', _v)
         _set(self, "carrier", carrier)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"carrier": self.carrier}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "order_shipped", cls._KEYS, ("carrier",))
         return cls(
             carrier=_data["carrier"],
@@ -205,12 +205,12 @@ class LoginCodeMessageData(_c.Model):
         _r.check_string(code, "login_code.code", pattern=_PATTERN_0)
         _set(self, "code", code)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"code": self.code}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "login_code", cls._KEYS, ("code",))
         return cls(
             code=_data["code"],
@@ -226,12 +226,12 @@ class WelcomeBannerMessageData(_c.Model):
     def __init__(self) -> None:
         pass
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _c.check_payload_keys(payload, "welcome_banner", cls._KEYS, ())
         return cls()
 
@@ -245,12 +245,12 @@ class InboxNoteMessageData(_c.Model):
     def __init__(self) -> None:
         pass
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _c.check_payload_keys(payload, "inbox_note", cls._KEYS, ())
         return cls()
 
@@ -267,14 +267,14 @@ class WhatsappHelloMessageData(_c.Model):
             _r.check_string(name, "whatsapp_hello.name")
         _set(self, "name", name)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.name is not None:
             _payload["name"] = self.name
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "whatsapp_hello", cls._KEYS, ())
         return cls(
             name=_data.get("name"),
@@ -312,7 +312,7 @@ class ClassMessageData(_c.Model):
         _set(_self, "options", options)
         _set(_self, "self", self)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.data is not None:
             _payload["data"] = self.data
@@ -325,7 +325,7 @@ class ClassMessageData(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "class", cls._KEYS, ())
         return cls(
             data=_data.get("data"),
@@ -353,7 +353,7 @@ class FromBroadcastData(_c.Model):
         _set(self, "data", data)
         _set(self, "options", options)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.data is not None:
             _payload["_data"] = self.data
@@ -362,7 +362,7 @@ class FromBroadcastData(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "from", cls._KEYS, ())
         return cls(
             data=_data.get("_data"),
@@ -416,14 +416,14 @@ class MaintenanceWindowBroadcastData(_c.Model):
         _set(self, "starts_at", starts_at)
         _set(self, "services", services)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"starts_at": _c.unix(self.starts_at)}
         if self.services is not None:
             _payload["services"] = [x0 for x0 in self.services]
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "maintenance_window", cls._KEYS, ("starts_at",))
         return cls(
             starts_at=_c.from_unix(_data["starts_at"], "maintenance_window.starts_at"),
@@ -440,11 +440,11 @@ class PlainBroadcastBroadcastData(_c.Model):
     def __init__(self) -> None:
         pass
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _c.check_payload_keys(payload, "plain_broadcast", cls._KEYS, ())
         return cls()

@@ -26,7 +26,7 @@ import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
-from ._checks import ValidationError
+from ._checks import ValidationError, from_payload, to_payload
 
 if _t.TYPE_CHECKING:
     from ._app_models import (
@@ -66,6 +66,8 @@ __all__ = [
     "ValidationError",
     "WelcomeBannerMessageData",
     "WhatsappHelloMessageData",
+    "from_payload",
+    "to_payload",
 ]
 
 _set = object.__setattr__
@@ -80,12 +82,12 @@ class PersonAttributes(_c.Model):
     def __init__(self) -> None:
         pass
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls()
 
@@ -99,12 +101,12 @@ class PersonAttributesUpdate(_c.Model):
     def __init__(self) -> None:
         pass
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls()
 

@@ -26,7 +26,7 @@ import typing as _t
 
 from . import _checks as _c
 from . import _rules as _r
-from ._checks import ValidationError
+from ._checks import ValidationError, from_payload, to_payload
 
 if _t.TYPE_CHECKING:
     from ._events.order_completed import OrderCompleted
@@ -38,6 +38,8 @@ __all__ = [
     "PersonAttributes",
     "PersonAttributesUpdate",
     "ValidationError",
+    "from_payload",
+    "to_payload",
 ]
 
 _set = object.__setattr__
@@ -73,7 +75,7 @@ class PersonAttributes(_c.Model):
         _set(self, "data", data)
         _set(self, "payload", payload)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"value": self.value}
         if self.attributes is not None:
             _payload["attributes"] = self.attributes
@@ -84,7 +86,7 @@ class PersonAttributes(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("value",))
         return cls(
             value=_data["value"],
@@ -125,7 +127,7 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "data", data)
         _set(self, "payload", payload)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.value is not None:
             _payload["value"] = self.value
@@ -138,7 +140,7 @@ class PersonAttributesUpdate(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             value=_data.get("value"),

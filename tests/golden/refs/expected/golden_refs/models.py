@@ -26,7 +26,7 @@ import typing as _t
 
 from . import _checks as _c
 from . import _rules as _r
-from ._checks import ValidationError
+from ._checks import ValidationError, from_payload, to_payload
 
 if _t.TYPE_CHECKING:
     from ._events.bought import Bought, Item
@@ -39,6 +39,8 @@ __all__ = [
     "PersonAttributes",
     "PersonAttributesUpdate",
     "ValidationError",
+    "from_payload",
+    "to_payload",
 ]
 
 _set = object.__setattr__
@@ -57,14 +59,14 @@ class PersonAttributes(_c.Model):
             _r.check_number(balance, "attributes.balance", minimum=0)
         _set(self, "balance", balance)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.balance is not None:
             _payload["balance"] = self.balance
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             balance=_data.get("balance"),
@@ -84,14 +86,14 @@ class PersonAttributesUpdate(_c.Model):
             _r.check_number(balance, "attributes.balance", minimum=0)
         _set(self, "balance", balance)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.balance is not None:
             _payload["balance"] = self.balance
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             balance=_data.get("balance"),

@@ -27,7 +27,7 @@ import typing as _t
 
 from . import _checks as _c
 from . import _rules as _r
-from ._checks import ValidationError
+from ._checks import ValidationError, from_payload, to_payload
 
 if _t.TYPE_CHECKING:
     from ._app_models import OutageBroadcastData, ReceiptMessageData
@@ -44,6 +44,8 @@ __all__ = [
     "ReceiptMessageData",
     "Service",
     "ValidationError",
+    "from_payload",
+    "to_payload",
 ]
 
 _set = object.__setattr__
@@ -65,12 +67,12 @@ class LineItem(_c.Model):
         _set(self, "quantity", quantity)
         _set(self, "sku", sku)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"quantity": self.quantity, "sku": self.sku}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "line_item", cls._KEYS, ("quantity", "sku"))
         return cls(
             quantity=_c.load_int(_data["quantity"]),
@@ -87,12 +89,12 @@ class PersonAttributes(_c.Model):
     def __init__(self) -> None:
         pass
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls()
 
@@ -106,12 +108,12 @@ class PersonAttributesUpdate(_c.Model):
     def __init__(self) -> None:
         pass
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls()
 

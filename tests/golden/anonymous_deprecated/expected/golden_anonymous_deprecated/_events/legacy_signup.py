@@ -37,14 +37,14 @@ class LegacySignup(_c.Model):
             _c.warn_deprecated("legacy_signup.source is deprecated", 3)
         _set(self, "source", source)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.source is not None:
             _payload["source"] = self.source
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "legacy_signup", cls._KEYS, ())
         return cls(
             source=_data.get("source"),

@@ -39,14 +39,14 @@ class PageSeen(_c.Model):
         _set(self, "url", url)
         _set(self, "referrer", referrer)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"url": self.url}
         if self.referrer is not None:
             _payload["referrer"] = self.referrer
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "page_seen", cls._KEYS, ("url",))
         return cls(
             url=_data["url"],

@@ -33,14 +33,14 @@ class SignedUp(_c.Model):
             _r.check_string(method, "signed_up.method")
         _set(self, "method", method)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.method is not None:
             _payload["method"] = self.method
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "signed_up", cls._KEYS, ())
         return cls(
             method=_data.get("method"),

@@ -119,7 +119,7 @@ class TrialStarted(_c.Model):
         _set(self, "holidays", holidays)
         _set(self, "milestones", milestones)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {
             "trial_end_date": None if self.trial_end_date is None else self.trial_end_date.isoformat(),
             "trial_start_date": self.trial_start_date.isoformat(),
@@ -137,7 +137,7 @@ class TrialStarted(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(
             payload, "trial_started", cls._KEYS, ("trial_end_date", "trial_start_date")
         )

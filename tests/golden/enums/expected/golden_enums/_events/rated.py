@@ -110,7 +110,7 @@ class Rated(_c.Model):
         _set(self, "version", version)
         _set(self, "weight", weight)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"channel": self.channel, "stars": self.stars}
         if self.agreed is not None:
             _payload["agreed"] = self.agreed
@@ -125,7 +125,7 @@ class Rated(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "rated", cls._KEYS, ("channel", "stars"))
         return cls(
             channel=_data["channel"],

@@ -33,14 +33,14 @@ class Plain(_c.Model):
             _r.check_string(note, "plain.note")
         _set(self, "note", note)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.note is not None:
             _payload["note"] = self.note
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "plain", cls._KEYS, ())
         return cls(
             note=_data.get("note"),

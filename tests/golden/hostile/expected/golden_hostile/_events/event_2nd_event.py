@@ -46,7 +46,7 @@ class Event2ndEvent(_c.Model):
         _set(self, "none", none)
         _set(self, "true", true)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.none is not None:
             _payload["None"] = self.none
@@ -55,7 +55,7 @@ class Event2ndEvent(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "2nd event", cls._KEYS, ())
         return cls(
             none=_data.get("None"),

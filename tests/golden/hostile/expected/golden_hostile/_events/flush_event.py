@@ -29,11 +29,11 @@ class Flush(_c.Model):
     def __init__(self) -> None:
         pass
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _c.check_payload_keys(payload, "flush", cls._KEYS, ())
         return cls()

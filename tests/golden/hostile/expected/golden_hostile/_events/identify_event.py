@@ -33,14 +33,14 @@ class Identify(_c.Model):
             _r.check_string(payload, "identify.payload")
         _set(self, "payload", payload)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.payload is not None:
             _payload["payload"] = self.payload
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "identify", cls._KEYS, ())
         return cls(
             payload=_data.get("payload"),

@@ -81,7 +81,7 @@ class OrderCompleted(_c.Model):
         _set(_self, "self", self)
         _set(_self, "v", v)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"data": self.data, "value": self.value}
         if self.class_ is not None:
             _payload["class"] = self.class_
@@ -100,7 +100,7 @@ class OrderCompleted(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "Order Completed", cls._KEYS, ("data", "value"))
         return cls(
             data=_data["data"],

@@ -109,7 +109,7 @@ class Contacted(_c.Model):
         _set(self, "site", site)
         _set(self, "word", word)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"code": self.code}
         if self.at is not None:
             _payload["at"] = self.at.isoformat()
@@ -132,7 +132,7 @@ class Contacted(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "contacted", cls._KEYS, ("code",))
         return cls(
             code=_data["code"],

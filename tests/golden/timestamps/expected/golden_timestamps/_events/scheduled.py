@@ -81,7 +81,7 @@ class Scheduled(_c.Model):
         _set(self, "until", until)
         _set(self, "reminders", reminders)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {
             "at": _c.unix(self.at), "until": None if self.until is None else _c.unix(self.until)
         }
@@ -90,7 +90,7 @@ class Scheduled(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "scheduled", cls._KEYS, ("at", "until"))
         return cls(
             at=_c.from_unix(_data["at"], "scheduled.at"),

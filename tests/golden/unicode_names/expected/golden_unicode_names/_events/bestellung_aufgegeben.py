@@ -37,7 +37,7 @@ class BestellungAufgegeben(_c.Model):
         _set(self, "a_eble", a_eble)
         _set(self, "grosse", grosse)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.a_eble is not None:
             _payload["Æble"] = self.a_eble
@@ -46,7 +46,7 @@ class BestellungAufgegeben(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "Bestellung aufgegeben", cls._KEYS, ())
         return cls(
             a_eble=_data.get("Æble"),

@@ -43,12 +43,12 @@ class Card(_c.Model):
         _set(self, "last4", last4)
         _set(self, "method", method)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"last4": self.last4, "method": self.method}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "card", cls._KEYS, ("last4", "method"))
         return cls(
             last4=_data["last4"],
@@ -74,14 +74,14 @@ class Invoice(_c.Model):
         _set(self, "method", method)
         _set(self, "po_number", po_number)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"method": self.method}
         if self.po_number is not None:
             _payload["po_number"] = self.po_number
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "invoice", cls._KEYS, ("method",))
         return cls(
             method=_data["method"],
@@ -127,11 +127,13 @@ class OrderPaid(_c.Model):
         _set(self, "payment", payment)
         _set(self, "amount", amount)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {
             "payment": None if self.payment is None else (
-                self.payment.to_payload() if isinstance(self.payment, Card) else (
-                    self.payment.to_payload() if isinstance(self.payment, Invoice) else self.payment
+                self.payment._to_payload() if isinstance(self.payment, Card) else (
+                    self.payment._to_payload() if isinstance(
+                        self.payment, Invoice
+                    ) else self.payment
                 )
             ),
         }
@@ -140,13 +142,13 @@ class OrderPaid(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "order_paid", cls._KEYS, ("payment",))
         return cls(
             payment=_c.load_choice(
                 _data["payment"],
                 "method",
-                (("card", Card.from_payload), ("invoice", Invoice.from_payload),),
+                (("card", Card._from_payload), ("invoice", Invoice._from_payload),),
             ),
             amount=_data.get("amount"),
         )
