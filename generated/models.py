@@ -30,7 +30,7 @@ import typing as _t
 
 from . import _checks as _c
 from . import _rules as _r
-from ._checks import ValidationError
+from ._checks import ValidationError, from_payload, to_payload
 
 if _t.TYPE_CHECKING:
     from ._app_models import (
@@ -75,6 +75,8 @@ __all__ = [
     "SubscriptionCancelled",
     "SubscriptionCancelledReason",
     "ValidationError",
+    "from_payload",
+    "to_payload",
 ]
 
 _set = object.__setattr__
@@ -112,7 +114,7 @@ class LineItem(_c.Model):
         _set(self, "unit_price", unit_price)
         _set(self, "name", name)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {
             "quantity": self.quantity, "sku": self.sku, "unit_price": self.unit_price
@@ -122,7 +124,7 @@ class LineItem(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(
             payload, "line_item", cls._KEYS, ("quantity", "sku", "unit_price")
@@ -223,7 +225,7 @@ class PersonAttributes(_c.Model):
         _set(self, "last_seen_at", last_seen_at)
         _set(self, "plan", plan)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"email": self.email}
         if self.company is not None:
@@ -241,7 +243,7 @@ class PersonAttributes(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("email",))
         return cls(
@@ -346,7 +348,7 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "last_seen_at", last_seen_at)
         _set(self, "plan", plan)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.email is not None:
@@ -366,7 +368,7 @@ class PersonAttributesUpdate(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(

@@ -29,11 +29,13 @@ from . import (
     schema_export,
     strategy_code,
 )
+from .ambiguous_names import has_ambiguous_fields, mark_ambiguous
 from .escape import comment, docstring, py_string
 from .layout import sort_all, wrap
 from .model import Field, Taxonomy
 from .render_models import build_models, import_from
 from .runtime_facts import templates_dir
+from .shadowed_builtins import qualify
 
 # What the package's __init__ exports besides the models.
 PACKAGE_NAMES = (
@@ -61,6 +63,8 @@ PACKAGE_NAMES = (
     "get_client",
     "install_sigterm_handler",
     "reset_client",
+    "to_payload",
+    "from_payload",
 )
 # File-level suppressions for the tools a host project may run over its tree
 # (issue #11): generated code is checked by ciogen's own tests (which lint a
@@ -123,6 +127,8 @@ def environment() -> jinja2.Environment:
     )
     # `{{ statement | wrap(8) }}`: a plan-dependent statement laid out at its indent.
     env.filters["wrap"] = wrap
+    # `{{ code | qualify(m.hidden) }}`: builtins a model's fields hide, spelled `_b.<name>`.
+    env.filters["qualify"] = qualify
     return env
 
 
@@ -327,6 +333,8 @@ def build_output(
         schema_export.document(taxonomy.attributes, objects, "person attributes", head)
     )
     files.update(render_app.app_files(taxonomy, env, testing, head))
+    if has_ambiguous_fields(taxonomy):
+        files = {p: mark_ambiguous(t) if p.endswith(".py") else t for p, t in files.items()}
     return dict(sorted(files.items()))
 
 

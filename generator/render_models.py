@@ -56,6 +56,8 @@ def _module_context(
         "enums": [enum_view(e) for e in sorted(enums, key=lambda e: e.alias)],
         "patterns": {name: py_string(regex) for name, regex in consts.patterns.items()},
         "uses_rules": any(line.lstrip().startswith("_r.") for v in views for line in v.checks),
+        # A field named like a builtin hides it: that model names it `_b.<name>`.
+        "uses_builtins": any(v.hidden for v in views),
         "uses_datetime": "datetime" in modules,
         "uses_decimal": "decimal" in modules,
     }
@@ -171,7 +173,9 @@ def build_models(env: jinja2.Environment, taxonomy: Taxonomy, base: dict[str, An
             "lazy": lazy,
             "app": bool(app_objects),
             "lazy_imports": [type_imports[i] for i in order],
-            "models_all": sort_all(["EVENT_TYPES", "AnyEvent", "ValidationError", *names]),
+            "models_all": sort_all(
+                ["EVENT_TYPES", "AnyEvent", "ValidationError", "from_payload", "to_payload", *names]
+            ),
         }
     )
     return Models(files, [attributes, attributes_update], event_views, names)

@@ -93,11 +93,11 @@ class CheckoutCompleted(_c.Model):
         _set(self, "coupon", coupon)
         _set(self, "currency", currency)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {
             "items": self.items,
-            "line_items": [x0.to_payload() for x0 in self.line_items],
+            "line_items": [x0._to_payload() for x0 in self.line_items],
             "order_id": self.order_id,
             "total": self.total,
         }
@@ -108,7 +108,7 @@ class CheckoutCompleted(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(
             payload, "checkout_completed", cls._KEYS, ("items", "line_items", "order_id", "total")
@@ -116,7 +116,7 @@ class CheckoutCompleted(_c.Model):
         return cls(
             items=_c.load_int(_data["items"]),
             line_items=_c.load_list(
-                _data["line_items"], lambda x0: _c.load_object(LineItem.from_payload, x0)
+                _data["line_items"], lambda x0: _c.load_object(LineItem._from_payload, x0)
             ),
             order_id=_data["order_id"],
             total=_data["total"],

@@ -49,7 +49,7 @@ class FeatureUsed(_c.Model):
         _set(self, "feature", feature)
         _set(self, "duration_ms", duration_ms)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"feature": self.feature}
         if self.duration_ms is not None:
@@ -57,7 +57,7 @@ class FeatureUsed(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "feature_used", cls._KEYS, ("feature",))
         return cls(

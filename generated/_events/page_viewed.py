@@ -61,7 +61,7 @@ class PageViewed(_c.Model):
         _set(self, "referrer", referrer)
         _set(self, "title", title)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"url": self.url}
         if self.referrer is not None:
@@ -71,7 +71,7 @@ class PageViewed(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "page_viewed", cls._KEYS, ("url",))
         return cls(

@@ -65,7 +65,7 @@ class PlanChanged(_c.Model):
         _set(self, "to", to)
         _set(self, "mrr", mrr)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"from": self.from_, "to": self.to}
         if self.mrr is not None:
@@ -73,7 +73,7 @@ class PlanChanged(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "plan_changed", cls._KEYS, ("from", "to"))
         return cls(

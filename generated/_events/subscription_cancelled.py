@@ -83,7 +83,7 @@ class SubscriptionCancelled(_c.Model):
         _set(self, "cancelled_at", cancelled_at)
         _set(self, "feedback", feedback)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"reason": self.reason}
         if self.cancelled_at is not None:
@@ -93,7 +93,7 @@ class SubscriptionCancelled(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "subscription_cancelled", cls._KEYS, ("reason",))
         return cls(

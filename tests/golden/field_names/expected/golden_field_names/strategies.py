@@ -58,12 +58,12 @@ def internals() -> _st.SearchStrategy[_m.Internals]:
         data=_s.optional(_st.text()),
         event=_s.optional(_st.text()),
         id=_s.optional(_st.text()),
-        list_=_s.optional(_s.lists(_st.text())),
+        list=_s.optional(_s.lists(_st.text())),
         match=_s.optional(_st.text()),
         payload=_s.optional(_st.text()),
         print=_s.optional(_st.booleans()),
         timeout=_s.optional(_s.numbers()),
-        to_payload_=_s.optional(_st.text()),
+        to_payload=_s.optional(_st.text()),
         type=_s.optional(_st.sampled_from(("a", "b"))),
     ).filter(_s.fits)
 

@@ -25,7 +25,7 @@ import typing as _t
 
 from . import _checks as _c
 from . import _rules as _r
-from ._checks import ValidationError
+from ._checks import ValidationError, from_payload, to_payload
 
 if _t.TYPE_CHECKING:
     from ._events.arger_ereignis import ArgerEreignis
@@ -49,6 +49,8 @@ __all__ = [
     "PersonAttributes",
     "PersonAttributesUpdate",
     "ValidationError",
+    "from_payload",
+    "to_payload",
 ]
 
 _set = object.__setattr__
@@ -92,7 +94,7 @@ class PersonAttributes(_c.Model):
         _set(self, "u65e5_u672c_u8a9e", u65e5_u672c_u8a9e)
         _set(self, "unicode_name", unicode_name)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.cio_subscription_preferences is not None:
@@ -106,7 +108,7 @@ class PersonAttributes(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
@@ -155,7 +157,7 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "u65e5_u672c_u8a9e", u65e5_u672c_u8a9e)
         _set(self, "unicode_name", unicode_name)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.cio_subscription_preferences is not None:
@@ -169,7 +171,7 @@ class PersonAttributesUpdate(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(

@@ -51,7 +51,7 @@ def arger_ereignis() -> _st.SearchStrategy[_m.ArgerEreignis]:
     return _st.builds(
         _m.ArgerEreignis,
         grosse=_s.optional(_s.numbers(maximum=1.5, exclusive_minimum=0)),
-        list_=_s.optional(_s.lists(_s.strings(max_length=3), max_size=4, unique=True)),
+        list=_s.optional(_s.lists(_s.strings(max_length=3), max_size=4, unique=True)),
     ).filter(_s.fits)
 
 
@@ -120,7 +120,7 @@ def model1st_choice() -> _st.SearchStrategy[_m.Model1stChoice]:
         from_=_st.text(),
         import_=_s.optional(_s.integers(minimum=-5, exclusive_maximum=10)),
         self=_s.optional(_st.booleans()),
-        to_payload_=_s.optional(_s.numbers()),
+        to_payload=_s.optional(_s.numbers()),
     )
 
 

@@ -65,7 +65,7 @@ class PasswordResetMessageData(_c.Model):
         _set(self, "reset_url", reset_url)
         _set(self, "expires_in_minutes", expires_in_minutes)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"reset_url": self.reset_url}
         if self.expires_in_minutes is not None:
@@ -73,7 +73,7 @@ class PasswordResetMessageData(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "password_reset", cls._KEYS, ("reset_url",))
         return cls(
@@ -100,7 +100,7 @@ class ReceiptMessageDataLineItemsItem(_c.Model):
         _set(self, "sku", sku)
         _set(self, "unit_price", unit_price)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {
             "quantity": self.quantity, "sku": self.sku, "unit_price": self.unit_price
@@ -108,7 +108,7 @@ class ReceiptMessageDataLineItemsItem(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(
             payload, "receipt.line_items[]", cls._KEYS, ("quantity", "sku", "unit_price")
@@ -155,17 +155,17 @@ class ReceiptMessageData(_c.Model):
         _set(self, "order_id", order_id)
         _set(self, "paid_at", paid_at)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {
-            "line_items": [x0.to_payload() for x0 in self.line_items],
+            "line_items": [x0._to_payload() for x0 in self.line_items],
             "order_id": self.order_id,
             "paid_at": _c.unix(self.paid_at),
         }
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(
             payload, "receipt", cls._KEYS, ("line_items", "order_id", "paid_at")
@@ -173,7 +173,7 @@ class ReceiptMessageData(_c.Model):
         return cls(
             line_items=_c.load_list(
                 _data["line_items"],
-                lambda x0: _c.load_object(ReceiptMessageDataLineItemsItem.from_payload, x0),
+                lambda x0: _c.load_object(ReceiptMessageDataLineItemsItem._from_payload, x0),
             ),
             order_id=_data["order_id"],
             paid_at=_c.from_unix(_data["paid_at"], "receipt.paid_at"),
@@ -194,13 +194,13 @@ class OrderShippedMessageData(_c.Model):
             raise _c.fail("order_shipped.carrier", "enum", 'must be one of "ups", "dhl"', _v)
         _set(self, "carrier", carrier)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"carrier": self.carrier}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "order_shipped", cls._KEYS, ("carrier",))
         return cls(
@@ -220,13 +220,13 @@ class LoginCodeMessageData(_c.Model):
         _r.check_string(code, "login_code.code", pattern=_PATTERN_0)
         _set(self, "code", code)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"code": self.code}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "login_code", cls._KEYS, ("code",))
         return cls(
@@ -243,13 +243,13 @@ class WelcomeBannerMessageData(_c.Model):
     def __init__(self) -> None:
         pass
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "welcome_banner", cls._KEYS, ())
         return cls()
@@ -264,13 +264,13 @@ class InboxNoteMessageData(_c.Model):
     def __init__(self) -> None:
         pass
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "inbox_note", cls._KEYS, ())
         return cls()
@@ -289,7 +289,7 @@ class WhatsappHelloMessageData(_c.Model):
             _r.check_string(name, "whatsapp_hello.name")
         _set(self, "name", name)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.name is not None:
@@ -297,7 +297,7 @@ class WhatsappHelloMessageData(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "whatsapp_hello", cls._KEYS, ())
         return cls(
@@ -337,7 +337,7 @@ class ClassMessageData(_c.Model):
         _set(_self, "options", options)
         _set(_self, "self", self)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.data is not None:
@@ -351,7 +351,7 @@ class ClassMessageData(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "class", cls._KEYS, ())
         return cls(
@@ -380,7 +380,7 @@ class FromBroadcastData(_c.Model):
         _set(self, "data", data)
         _set(self, "options", options)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.data is not None:
@@ -390,7 +390,7 @@ class FromBroadcastData(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "from", cls._KEYS, ())
         return cls(
@@ -445,7 +445,7 @@ class MaintenanceWindowBroadcastData(_c.Model):
         _set(self, "starts_at", starts_at)
         _set(self, "services", services)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"starts_at": _c.unix(self.starts_at)}
         if self.services is not None:
@@ -453,7 +453,7 @@ class MaintenanceWindowBroadcastData(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "maintenance_window", cls._KEYS, ("starts_at",))
         return cls(
@@ -471,13 +471,13 @@ class PlainBroadcastBroadcastData(_c.Model):
     def __init__(self) -> None:
         pass
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "plain_broadcast", cls._KEYS, ())
         return cls()

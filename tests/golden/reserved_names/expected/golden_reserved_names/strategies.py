@@ -56,12 +56,12 @@ def flush_event() -> _st.SearchStrategy[_m.Flush]:
     """
     return _st.builds(
         _m.Flush,
-        l_=_s.optional(_st.text()),
+        l=_s.optional(_st.text()),
         lambda_=_s.optional(_st.text()),
         recipient=_s.optional(_s.strings(format="email")),
         reply_to=_s.optional(_st.text()),
         self=_s.optional(_s.integers()),
-        to_payload_=_s.optional(_st.booleans()),
+        to_payload=_s.optional(_st.booleans()),
     ).filter(_s.fits)
 
 

@@ -38,18 +38,18 @@ class ReceiptMessageData(_c.Model):
         _r.check_list(line_items, "receipt.line_items", of=LineItem)
         _set(self, "line_items", line_items)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        _payload: dict[str, _t.Any] = {"line_items": [x0.to_payload() for x0 in self.line_items]}
+        _payload: dict[str, _t.Any] = {"line_items": [x0._to_payload() for x0 in self.line_items]}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "receipt", cls._KEYS, ("line_items",))
         return cls(
             line_items=_c.load_list(
-                _data["line_items"], lambda x0: _c.load_object(LineItem.from_payload, x0)
+                _data["line_items"], lambda x0: _c.load_object(LineItem._from_payload, x0)
             ),
         )
 
@@ -68,13 +68,13 @@ class OutageBroadcastData(_c.Model):
             raise _c.fail("outage.service", "enum", 'must be one of "api", "email"', _v)
         _set(self, "service", service)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"service": self.service}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "outage", cls._KEYS, ("service",))
         return cls(

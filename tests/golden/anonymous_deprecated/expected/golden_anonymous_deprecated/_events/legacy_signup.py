@@ -44,7 +44,7 @@ class LegacySignup(_c.Model):
             _c.warn_deprecated("legacy_signup.source is deprecated", 3)
         _set(self, "source", source)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.source is not None:
@@ -52,7 +52,7 @@ class LegacySignup(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "legacy_signup", cls._KEYS, ())
         return cls(

@@ -46,7 +46,7 @@ class PageSeen(_c.Model):
         _set(self, "url", url)
         _set(self, "referrer", referrer)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"url": self.url}
         if self.referrer is not None:
@@ -54,7 +54,7 @@ class PageSeen(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "page_seen", cls._KEYS, ("url",))
         return cls(

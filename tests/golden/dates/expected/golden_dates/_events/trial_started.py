@@ -125,7 +125,7 @@ class TrialStarted(_c.Model):
         _set(self, "holidays", holidays)
         _set(self, "milestones", milestones)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {
             "trial_end_date": None if self.trial_end_date is None else self.trial_end_date.isoformat(),
@@ -144,7 +144,7 @@ class TrialStarted(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(
             payload, "trial_started", cls._KEYS, ("trial_end_date", "trial_start_date")

@@ -120,7 +120,7 @@ class Rated(_c.Model):
         _set(self, "version", version)
         _set(self, "weight", weight)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"channel": self.channel, "stars": self.stars}
         if self.agreed is not None:
@@ -136,7 +136,7 @@ class Rated(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "rated", cls._KEYS, ("channel", "stars"))
         return cls(

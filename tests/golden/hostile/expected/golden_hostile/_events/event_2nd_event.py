@@ -54,7 +54,7 @@ class Event2ndEvent(_c.Model):
         _set(self, "none", none)
         _set(self, "true", true)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.none is not None:
@@ -64,7 +64,7 @@ class Event2ndEvent(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "2nd event", cls._KEYS, ())
         return cls(

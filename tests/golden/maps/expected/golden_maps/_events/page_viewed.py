@@ -39,13 +39,13 @@ class PageViewedBlocksValue(_c.Model):
         _r.check_string(title, "page_viewed.blocks[*].title")
         _set(self, "title", title)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"title": self.title}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "page_viewed.blocks[*]", cls._KEYS, ("title",))
         return cls(
@@ -207,11 +207,11 @@ class PageViewed(_c.Model):
         _set(self, "seen", seen)
         _set(self, "tags", tags)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"context": dict(self.context)}
         if self.blocks is not None:
-            _payload["blocks"] = {k0: x0.to_payload() for k0, x0 in self.blocks.items()}
+            _payload["blocks"] = {k0: x0._to_payload() for k0, x0 in self.blocks.items()}
         if self.prices is not None:
             _payload["prices"] = dict(self.prices)
         if self.seen is not None:
@@ -221,14 +221,14 @@ class PageViewed(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "page_viewed", cls._KEYS, ("context",))
         return cls(
             context=_c.load_map(_data["context"], lambda x0: x0),
             blocks=_c.load_map(
                 _data.get("blocks"),
-                lambda x0: _c.load_object(PageViewedBlocksValue.from_payload, x0),
+                lambda x0: _c.load_object(PageViewedBlocksValue._from_payload, x0),
             ),
             prices=_c.load_map(_data.get("prices"), lambda x0: x0),
             seen=_c.load_map(_data.get("seen"), lambda x0: _c.from_unix(x0, "page_viewed.seen")),

@@ -87,7 +87,7 @@ class OrderCompleted(_c.Model):
         _set(_self, "self", self)
         _set(_self, "v", v)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"data": self.data, "value": self.value}
         if self.class_ is not None:
@@ -107,7 +107,7 @@ class OrderCompleted(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "Order Completed", cls._KEYS, ("data", "value"))
         return cls(

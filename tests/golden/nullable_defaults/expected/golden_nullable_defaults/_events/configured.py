@@ -88,7 +88,7 @@ class Configured(_c.Model):
         _set(self, "retries", retries)
         _set(self, "verbose", verbose)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {
             "note": self.note, "required_with_default": self.required_with_default
@@ -106,7 +106,7 @@ class Configured(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(
             payload, "configured", cls._KEYS, ("note", "required_with_default")

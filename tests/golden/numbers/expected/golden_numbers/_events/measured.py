@@ -107,7 +107,7 @@ class Measured(_c.Model):
         _set(self, "tag", tag)
         _set(self, "written_as_float", written_as_float)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"count": self.count}
         if self.any is not None:
@@ -129,7 +129,7 @@ class Measured(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "measured", cls._KEYS, ("count",))
         return cls(

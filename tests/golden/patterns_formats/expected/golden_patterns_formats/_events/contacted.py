@@ -115,7 +115,7 @@ class Contacted(_c.Model):
         _set(self, "site", site)
         _set(self, "word", word)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"code": self.code}
         if self.at is not None:
@@ -139,7 +139,7 @@ class Contacted(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "contacted", cls._KEYS, ("code",))
         return cls(

@@ -66,26 +66,26 @@ class LineItem(_c.Model):
         _set(self, "dimensions", dimensions)
         _set(self, "price", price)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"product_id": self.product_id, "quantity": self.quantity}
         if self.class_ is not None:
             _payload["class"] = self.class_
         if self.dimensions is not None:
-            _payload["dimensions"] = self.dimensions.to_payload()
+            _payload["dimensions"] = self.dimensions._to_payload()
         if self.price is not None:
             _payload["price"] = self.price
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "line_item", cls._KEYS, ("product_id", "quantity"))
         return cls(
             product_id=_data["product_id"],
             quantity=_c.load_int(_data["quantity"]),
             class_=_data.get("class"),
-            dimensions=_c.load_object(ProductDimensions.from_payload, _data.get("dimensions")),
+            dimensions=_c.load_object(ProductDimensions._from_payload, _data.get("dimensions")),
             price=_data.get("price"),
         )
 
@@ -106,19 +106,19 @@ class CartViewed(_c.Model):
             _r.check_list(items, "cart_viewed.items", of=LineItem)
         _set(self, "items", items)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.items is not None:
-            _payload["items"] = [x0.to_payload() for x0 in self.items]
+            _payload["items"] = [x0._to_payload() for x0 in self.items]
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "cart_viewed", cls._KEYS, ())
         return cls(
             items=_c.load_list(
-                _data.get("items"), lambda x0: _c.load_object(LineItem.from_payload, x0)
+                _data.get("items"), lambda x0: _c.load_object(LineItem._from_payload, x0)
             ),
         )

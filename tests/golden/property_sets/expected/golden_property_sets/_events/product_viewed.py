@@ -70,13 +70,13 @@ class ProductViewed(_c.Model):
         _set(self, "price", price)
         _set(self, "value", value)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"product_id": self.product_id}
         if self.class_ is not None:
             _payload["class"] = self.class_
         if self.dimensions is not None:
-            _payload["dimensions"] = self.dimensions.to_payload()
+            _payload["dimensions"] = self.dimensions._to_payload()
         if self.price is not None:
             _payload["price"] = self.price
         if self.value is not None:
@@ -84,13 +84,13 @@ class ProductViewed(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "product_viewed", cls._KEYS, ("product_id",))
         return cls(
             product_id=_data["product_id"],
             class_=_data.get("class"),
-            dimensions=_c.load_object(ProductDimensions.from_payload, _data.get("dimensions")),
+            dimensions=_c.load_object(ProductDimensions._from_payload, _data.get("dimensions")),
             price=_data.get("price"),
             value=_data.get("value"),
         )

@@ -43,7 +43,7 @@ class Item(_c.Model):
         _set(self, "sku", sku)
         _set(self, "price", price)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"sku": self.sku}
         if self.price is not None:
@@ -51,7 +51,7 @@ class Item(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "item", cls._KEYS, ("sku",))
         return cls(
@@ -90,23 +90,23 @@ class Bought(_c.Model):
         _set(self, "items", items)
         _set(self, "total", total)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        _payload: dict[str, _t.Any] = {"item": self.item.to_payload()}
+        _payload: dict[str, _t.Any] = {"item": self.item._to_payload()}
         if self.items is not None:
-            _payload["items"] = [x0.to_payload() for x0 in self.items]
+            _payload["items"] = [x0._to_payload() for x0 in self.items]
         if self.total is not None:
             _payload["total"] = self.total
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "bought", cls._KEYS, ("item",))
         return cls(
-            item=_c.load_object(Item.from_payload, _data["item"]),
+            item=_c.load_object(Item._from_payload, _data["item"]),
             items=_c.load_list(
-                _data.get("items"), lambda x0: _c.load_object(Item.from_payload, x0)
+                _data.get("items"), lambda x0: _c.load_object(Item._from_payload, x0)
             ),
             total=_data.get("total"),
         )

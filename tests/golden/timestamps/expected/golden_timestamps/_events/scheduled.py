@@ -87,7 +87,7 @@ class Scheduled(_c.Model):
         _set(self, "until", until)
         _set(self, "reminders", reminders)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {
             "at": _c.unix(self.at), "until": None if self.until is None else _c.unix(self.until)
@@ -97,7 +97,7 @@ class Scheduled(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "scheduled", cls._KEYS, ("at", "until"))
         return cls(

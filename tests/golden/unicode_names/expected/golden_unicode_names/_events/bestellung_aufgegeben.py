@@ -44,7 +44,7 @@ class BestellungAufgegeben(_c.Model):
         _set(self, "a_eble", a_eble)
         _set(self, "grosse", grosse)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.a_eble is not None:
@@ -54,7 +54,7 @@ class BestellungAufgegeben(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "Bestellung aufgegeben", cls._KEYS, ())
         return cls(

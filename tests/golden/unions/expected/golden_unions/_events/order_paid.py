@@ -53,13 +53,13 @@ class Card(_c.Model):
         _set(self, "last4", last4)
         _set(self, "method", method)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"last4": self.last4, "method": self.method}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "card", cls._KEYS, ("last4", "method"))
         return cls(
@@ -86,7 +86,7 @@ class Invoice(_c.Model):
         _set(self, "method", method)
         _set(self, "po_number", po_number)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"method": self.method}
         if self.po_number is not None:
@@ -94,7 +94,7 @@ class Invoice(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "invoice", cls._KEYS, ("method",))
         return cls(
@@ -141,12 +141,14 @@ class OrderPaid(_c.Model):
         _set(self, "payment", payment)
         _set(self, "amount", amount)
 
-    def to_payload(self) -> dict[str, _t.Any]:
+    def _to_payload(self) -> dict[str, _t.Any]:
         """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {
             "payment": None if self.payment is None else (
-                self.payment.to_payload() if isinstance(self.payment, Card) else (
-                    self.payment.to_payload() if isinstance(self.payment, Invoice) else self.payment
+                self.payment._to_payload() if isinstance(self.payment, Card) else (
+                    self.payment._to_payload() if isinstance(
+                        self.payment, Invoice
+                    ) else self.payment
                 )
             ),
         }
@@ -155,14 +157,14 @@ class OrderPaid(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "order_paid", cls._KEYS, ("payment",))
         return cls(
             payment=_c.load_choice(
                 _data["payment"],
                 "method",
-                (("card", Card.from_payload), ("invoice", Invoice.from_payload),),
+                (("card", Card._from_payload), ("invoice", Invoice._from_payload),),
             ),
             amount=_data.get("amount"),
         )
