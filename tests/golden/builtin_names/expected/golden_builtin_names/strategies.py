@@ -33,9 +33,11 @@ __all__ = [
     "EVENT_STRATEGIES",
     "builtins",
     "builtins_object",
+    "outage_broadcast_data",
     "person_attributes",
     "person_attributes_update",
     "plain",
+    "receipt_message_data",
 ]
 
 
@@ -81,6 +83,19 @@ def builtins_object() -> _st.SearchStrategy[_m.BuiltinsObject]:
     )
 
 
+def outage_broadcast_data() -> _st.SearchStrategy[_m.OutageBroadcastData]:
+    """Valid `OutageBroadcastData` objects (`outage`).
+
+    Every property within its rules, optional properties both set and unset.
+    """
+    return _st.builds(
+        _m.OutageBroadcastData,
+        dict=_s.optional(_s.maps(_st.text())),
+        isinstance=_s.optional(_st.booleans()),
+        l=_s.optional(_s.integers()),
+    )
+
+
 def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
     """Valid `PersonAttributes`, as identify() sends them."""
     return _st.builds(
@@ -111,6 +126,21 @@ def plain() -> _st.SearchStrategy[_m.Plain]:
         _m.Plain,
         note=_s.optional(_s.strings(max_length=10)),
     ).filter(_s.fits)
+
+
+def receipt_message_data() -> _st.SearchStrategy[_m.ReceiptMessageData]:
+    """Valid `ReceiptMessageData` objects (`receipt`).
+
+    Every property within its rules, optional properties both set and unset.
+    """
+    return _st.builds(
+        _m.ReceiptMessageData,
+        str=_s.strings(max_length=5),
+        l=_s.optional(_st.text()),
+        len=_s.optional(_s.integers()),
+        list=_s.optional(_s.lists(_st.text())),
+        to_payload=_s.optional(_st.text()),
+    )
 
 
 EVENT_STRATEGIES: dict[str, _abc.Callable[[], _st.SearchStrategy[_m.AnyEvent]]] = {
