@@ -84,10 +84,7 @@ def builtins_object() -> _st.SearchStrategy[_m.BuiltinsObject]:
 
 
 def outage_broadcast_data() -> _st.SearchStrategy[_m.OutageBroadcastData]:
-    """Valid `OutageBroadcastData` objects (`outage`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `OutageBroadcastData` objects (`outage`)."""
     return _st.builds(
         _m.OutageBroadcastData,
         dict=_s.optional(_s.maps(_st.text())),
@@ -129,10 +126,7 @@ def plain() -> _st.SearchStrategy[_m.Plain]:
 
 
 def receipt_message_data() -> _st.SearchStrategy[_m.ReceiptMessageData]:
-    """Valid `ReceiptMessageData` objects (`receipt`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `ReceiptMessageData` objects (`receipt`)."""
     return _st.builds(
         _m.ReceiptMessageData,
         str=_s.strings(max_length=5),
