@@ -15,14 +15,13 @@ from __future__ import annotations
 import dataclasses
 import errno
 import functools
+import importlib
 import json
 import os
 import stat
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from .build_model import ModelBuilder
 from .errors import Problem, Severity, TaxonomyError
@@ -38,6 +37,9 @@ from .model import Taxonomy
 from .schema_prune import Hidden, prune
 from .source import JsonPath, Source, bool_hint, load_source
 from .suggest import close_match
+
+if TYPE_CHECKING:
+    import jsonschema
 
 
 @functools.cache
@@ -71,8 +73,13 @@ def _inline_refs(node: Any, defs: dict[str, Any], depth: int) -> Any:
 
 @functools.cache
 def _validator() -> jsonschema.Draft202012Validator:
+    # Imported on first use (~70 ms): a valid plan gets its verdict from meta_fast alone.
+    validators: Any = importlib.import_module("jsonschema")
     schema = meta_schema()
-    return jsonschema.Draft202012Validator(_inline_refs(schema, schema["$defs"], 4))
+    validator: jsonschema.Draft202012Validator = validators.Draft202012Validator(
+        _inline_refs(schema, schema["$defs"], 4)
+    )
+    return validator
 
 
 @functools.cache

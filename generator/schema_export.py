@@ -8,10 +8,9 @@ the taxonomy are checked against their own property (`check_value`).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from typing import Any, assert_never
-
-import jsonschema
 
 from . import regex_portable, value_checks
 from .model import (
@@ -177,6 +176,9 @@ def check_value(
     schema = type_schema(node, objects)
     if nullable:
         schema = {"anyOf": [schema, {"type": "null"}]}
+    # Imported on first use: ~70 ms of start-up that a plan without defaults or
+    # examples (and every `check` answered from the stored build) never needs.
+    jsonschema: Any = importlib.import_module("jsonschema")
     validator = jsonschema.Draft202012Validator(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(value))
     return None if error is None else error.message
