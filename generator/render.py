@@ -15,9 +15,7 @@ import dataclasses
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from . import (
     __version__,
@@ -32,10 +30,16 @@ from . import (
 from .ambiguous_names import has_ambiguous_fields, mark_ambiguous
 from .escape import comment, docstring, py_string
 from .layout import sort_all, wrap
+from .lazy_modules import lazy
 from .model import Field, Taxonomy
 from .render_models import build_models, import_from
 from .runtime_facts import templates_dir
 from .shadowed_builtins import qualify
+
+if TYPE_CHECKING:
+    import jinja2
+else:
+    jinja2 = lazy("jinja2")  # `diff` and `validate` import this module and never render
 
 # What the package's __init__ exports besides the models.
 PACKAGE_NAMES = (

@@ -14,9 +14,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Mapping
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from . import pycode, pycode_examples, schema_export, strategy_code
 from .call_names import call_names
@@ -24,6 +22,9 @@ from .docstring_text import field_text, method_doc
 from .escape import docstring, json_text, py_string
 from .model import Broadcast, Field, Message, ObjectModel, Taxonomy
 from .runtime_facts import app_channels
+
+if TYPE_CHECKING:
+    import jinja2  # annotations only
 
 APP_TEMPLATES = {
     "app_client.py": "app_client.py.j2",
