@@ -146,7 +146,9 @@ class StrategyView:
 
 
 def _strategy_views(taxonomy: Taxonomy, names: Mapping[str, str]) -> list[StrategyView]:
-    fits = "the data fits one Customer.io Track API operation."
+    """One function per model. Each docstring is one line: what every strategy promises
+    (rules kept, optional fields set and unset, data that fits one operation) is said
+    once, in the module docstring, not once per function of a big plan."""
     described = [
         *(
             (e.model, f"`{e.model.class_name}` events (`{e.wire_name}`).", True)
@@ -162,13 +164,11 @@ def _strategy_views(taxonomy: Taxonomy, names: Mapping[str, str]) -> list[Strate
     ]
     views: list[StrategyView] = []
     for model, what, limited in described:
-        body = "Every property within its rules, optional properties both set and unset"
-        body += f";\n    {fits}" if limited else "."
         views.append(
             StrategyView(
                 name=names[model.class_name],
                 class_name=model.class_name,
-                docstring=docstring(f"Valid {what}\n\n    {body}\n    "),
+                docstring=docstring(f"Valid {what}"),
                 kwargs=strategy_code.model_kwargs(model, names),
                 fits=limited,
             )

@@ -22,6 +22,7 @@ from .docstring_text import field_text, method_doc
 from .escape import docstring, json_text, py_string
 from .model import Broadcast, Field, Message, ObjectModel, Taxonomy
 from .runtime_facts import app_channels
+from .shadowed_builtins import qualify, shadowed
 
 if TYPE_CHECKING:
     import jinja2  # annotations only
@@ -45,6 +46,8 @@ class AppMethodView:
     options: list[str]
     call: str
     deprecation: str | None
+    options_type: str
+    """`dict[str, object]`, its builtins spelled `_b.<name>` where a data field hides them."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -106,6 +109,7 @@ def _method(
         options=list(options),
         call=f"{me}.{call}",
         deprecation=py_string(deprecated) if deprecated else None,
+        options_type=qualify("dict[str, object]", shadowed(f.name for f in fields)),
     )
 
 
@@ -253,6 +257,7 @@ def app_files(
         **context,
         "methods": methods,
         "uses_warnings": any(m.deprecation for m in methods),
+        "app_uses_builtins": any("_b." in m.options_type for m in methods),
         "app_uses_decimal": "decimal"
         in pycode.modules_used(
             [*(m.model for m in taxonomy.messages), *(b.model for b in taxonomy.broadcasts)],

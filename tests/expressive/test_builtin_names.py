@@ -1,8 +1,9 @@
 """Fields named like builtins, payload functions and `l` keep their names (golden `builtin_names`).
 
 A plan may call its properties `str`, `list`, `len`, `to_payload` or `l`: the
-models, the client methods and the wire all use those names. The generated
-code gives way instead: a model whose fields hide builtins spells them `_b.str`
+models, the client methods, the App client's send and trigger methods and the wire
+all use those names. The generated code gives way instead: a model (or App
+method) whose fields hide builtins spells them `_b.str`
 (only that model; the plan's other models stay plain), the payload functions are
 module-level (`to_payload(event)`, `from_payload(Cls, data)`) over underscored
 methods, and a line binding `l` ends in `# noqa: E741`. Only Python keywords
@@ -140,3 +141,16 @@ def test_the_generated_tests_pass() -> None:
     root = package_root(CASE)
     with imported(root, package_name(CASE) + ".tests.test_properties") as tests:
         assert run_generated_tests(tests) > 0
+
+
+def test_the_app_client_sends_the_plan_s_names(pkg: ModuleType) -> None:
+    recorder = pkg.RecordingAppTransport()
+    app = pkg.AppClient("k", transport=recorder)
+    data = {"str": "abc", "list": ["a"], "l": "x", "to_payload": "t", "len": 2}
+    app.send_receipt(identifiers=pkg.Person.id("42"), to="a@example.com", **data)
+    app.trigger_outage(dict={"k": "v"}, isinstance=True, l=3)
+    receipt, outage = recorder.sent
+    assert receipt.body["message_data"] == data
+    assert outage.body["data"] == {"dict": {"k": "v"}, "isinstance": True, "l": 3}
+    with pytest.raises(pkg.ValidationError):
+        app.send_receipt(identifiers=pkg.Person.id("42"), to="a@example.com", str="toolong")

@@ -11,6 +11,7 @@ from golden_builtin_names import get_client
 get_client().builtins("42", int=..., l=..., str=...)
 """
 
+import importlib as _importlib
 import typing as _t
 
 from . import models as _models
@@ -35,21 +36,33 @@ from ._runtime import (
 from .client import Client, configure, get_client, reset_client
 
 if _t.TYPE_CHECKING:
+    from ._runtime.app import AppConfig
+    from ._runtime.app_errors import AppError, MessageMaybeSent, MessageNotSent, MessageRejected
+    from ._runtime.app_testing import RecordingAppTransport
+    from ._runtime.app_transport import AnswerLost, AppResponse, ConnectFailed
+    from .app_client import AppClient, configure_app, get_app_client, reset_app_client
     from .models import (
         EVENT_TYPES,
         AnyEvent,
         Builtins,
         BuiltinsObject,
         BuiltinsTuple,
+        OutageBroadcastData,
         PersonAttributes,
         PersonAttributesUpdate,
         Plain,
+        ReceiptMessageData,
     )
 
 __all__ = [
     "CLEAR",
     "EVENT_TYPES",
+    "AnswerLost",
     "AnyEvent",
+    "AppClient",
+    "AppConfig",
+    "AppError",
+    "AppResponse",
     "Builtins",
     "BuiltinsObject",
     "BuiltinsTuple",
@@ -58,35 +71,69 @@ __all__ = [
     "ClientClosedError",
     "ClientConfig",
     "ConfigurationError",
+    "ConnectFailed",
     "CustomerIOError",
+    "CustomerioMissing",
     "DeliveryError",
     "FailedOperation",
     "IdentifierError",
+    "MessageMaybeSent",
+    "MessageNotSent",
+    "MessageRejected",
+    "OutageBroadcastData",
     "PayloadTooLargeError",
     "Person",
     "PersonAttributes",
     "PersonAttributesUpdate",
     "Plain",
     "QueueFullError",
+    "ReceiptMessageData",
+    "RecordingAppTransport",
     "RecordingTransport",
     "Response",
     "Stats",
     "TransportError",
     "ValidationError",
     "configure",
+    "configure_app",
     "from_payload",
+    "get_app_client",
     "get_client",
     "install_sigterm_handler",
+    "reset_app_client",
     "reset_client",
     "to_payload",
 ]
 
+# The App API half (transactional messages, broadcasts) loads on first use too, so
+# `import golden_builtin_names` costs what a tracking-only plan's import costs.
+_APP_EXPORTS = {
+    "AnswerLost": "._runtime.app_transport",
+    "AppClient": ".app_client",
+    "AppConfig": "._runtime.app",
+    "AppError": "._runtime.app_errors",
+    "AppResponse": "._runtime.app_transport",
+    "ConnectFailed": "._runtime.app_transport",
+    "CustomerioMissing": "._runtime.app_dependency",
+    "MessageMaybeSent": "._runtime.app_errors",
+    "MessageNotSent": "._runtime.app_errors",
+    "MessageRejected": "._runtime.app_errors",
+    "RecordingAppTransport": "._runtime.app_testing",
+    "configure_app": ".app_client",
+    "get_app_client": ".app_client",
+    "reset_app_client": ".app_client",
+}
+
 if not _t.TYPE_CHECKING:  # type checkers see the imports above instead
 
     def __getattr__(name: str) -> _t.Any:
-        """Event classes load on first use (see `models.py`)."""
+        """Event classes load on first use (see `models.py`), and the App client's names."""
         if name in _models.__all__:
             value = getattr(_models, name)
+            globals()[name] = value
+            return value
+        if name in _APP_EXPORTS:
+            value = getattr(_importlib.import_module(_APP_EXPORTS[name], __name__), name)
             globals()[name] = value
             return value
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,6 +15,8 @@ JSON-safe dict Customer.io receives (wire names, timestamps as Unix seconds);
 Each event's class (with the nested objects and enums only it uses) lives in its
 own module under `_events/`, imported the first time the class is used, so a
 process pays for the events it sends, not for every event of the plan;
+the data classes of transactional messages and broadcasts live in `_app_models.py`,
+loaded the same way.
 This module holds what several events or the person attributes share.
 """
 
@@ -29,6 +31,7 @@ from . import _rules as _r
 from ._checks import ValidationError, from_payload, to_payload
 
 if _t.TYPE_CHECKING:
+    from ._app_models import OutageBroadcastData, ReceiptMessageData
     from ._events.builtins import Builtins, BuiltinsObject, BuiltinsTuple
     from ._events.plain import Plain
 
@@ -38,9 +41,11 @@ __all__ = [
     "Builtins",
     "BuiltinsObject",
     "BuiltinsTuple",
+    "OutageBroadcastData",
     "PersonAttributes",
     "PersonAttributesUpdate",
     "Plain",
+    "ReceiptMessageData",
     "ValidationError",
     "from_payload",
     "to_payload",
@@ -93,7 +98,6 @@ class PersonAttributes(_c.Model):
         _set(self, "to_payload", to_payload)
 
     def _to_payload(self) -> dict[_b.str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"email": self.email}
         if self.l is not None:
             _payload["l"] = self.l
@@ -107,7 +111,6 @@ class PersonAttributes(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("email",))
         return cls(
             email=_data["email"],
@@ -163,7 +166,6 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "to_payload", to_payload)
 
     def _to_payload(self) -> dict[_b.str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.email is not None:
             _payload["email"] = self.email
@@ -179,7 +181,6 @@ class PersonAttributesUpdate(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             email=_data.get("email"),
@@ -200,12 +201,14 @@ if _t.TYPE_CHECKING:
     EVENT_TYPES: dict[str, type[AnyEvent]]
     """Every event class by its Customer.io event name."""
 
-# Where each lazily loaded name is defined: `_events/<event>.py`.
+# Where each lazily loaded name is defined: `_events/<event>.py` or `_app_models.py`.
 _LAZY: dict[str, str] = {
     "BuiltinsTuple": "._events.builtins",
     "BuiltinsObject": "._events.builtins",
     "Builtins": "._events.builtins",
     "Plain": "._events.plain",
+    "ReceiptMessageData": "._app_models",
+    "OutageBroadcastData": "._app_models",
 }
 _EVENT_CLASSES = (
     "Builtins",

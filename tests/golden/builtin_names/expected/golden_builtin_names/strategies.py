@@ -33,18 +33,16 @@ __all__ = [
     "EVENT_STRATEGIES",
     "builtins",
     "builtins_object",
+    "outage_broadcast_data",
     "person_attributes",
     "person_attributes_update",
     "plain",
+    "receipt_message_data",
 ]
 
 
 def builtins() -> _st.SearchStrategy[_m.Builtins]:
-    """Valid `Builtins` events (`builtins`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `Builtins` events (`builtins`)."""
     return _st.builds(
         _m.Builtins,
         int=_s.integers(minimum=0, maximum=100),
@@ -76,10 +74,7 @@ def builtins() -> _st.SearchStrategy[_m.Builtins]:
 
 
 def builtins_object() -> _st.SearchStrategy[_m.BuiltinsObject]:
-    """Valid `BuiltinsObject` objects (`builtins.object`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `BuiltinsObject` objects (`builtins.object`)."""
     return _st.builds(
         _m.BuiltinsObject,
         str=_s.strings(max_length=3),
@@ -88,12 +83,18 @@ def builtins_object() -> _st.SearchStrategy[_m.BuiltinsObject]:
     )
 
 
-def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
-    """Valid `PersonAttributes`, as identify() sends them.
+def outage_broadcast_data() -> _st.SearchStrategy[_m.OutageBroadcastData]:
+    """Valid `OutageBroadcastData` objects (`outage`)."""
+    return _st.builds(
+        _m.OutageBroadcastData,
+        dict=_s.optional(_s.maps(_st.text())),
+        isinstance=_s.optional(_st.booleans()),
+        l=_s.optional(_s.integers()),
+    )
 
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+
+def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
+    """Valid `PersonAttributes`, as identify() sends them."""
     return _st.builds(
         _m.PersonAttributes,
         email=_st.text(),
@@ -105,11 +106,7 @@ def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
 
 
 def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
-    """Valid `PersonAttributesUpdate`, as update_person() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributesUpdate`, as update_person() sends them."""
     return _st.builds(
         _m.PersonAttributesUpdate,
         email=_s.optional(_st.text()),
@@ -121,15 +118,23 @@ def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
 
 
 def plain() -> _st.SearchStrategy[_m.Plain]:
-    """Valid `Plain` events (`plain`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `Plain` events (`plain`)."""
     return _st.builds(
         _m.Plain,
         note=_s.optional(_s.strings(max_length=10)),
     ).filter(_s.fits)
+
+
+def receipt_message_data() -> _st.SearchStrategy[_m.ReceiptMessageData]:
+    """Valid `ReceiptMessageData` objects (`receipt`)."""
+    return _st.builds(
+        _m.ReceiptMessageData,
+        str=_s.strings(max_length=5),
+        l=_s.optional(_st.text()),
+        len=_s.optional(_s.integers()),
+        list=_s.optional(_s.lists(_st.text())),
+        to_payload=_s.optional(_st.text()),
+    )
 
 
 EVENT_STRATEGIES: dict[str, _abc.Callable[[], _st.SearchStrategy[_m.AnyEvent]]] = {

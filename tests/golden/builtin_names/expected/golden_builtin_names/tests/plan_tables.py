@@ -17,6 +17,8 @@ from .. import models as _m
 from .. import strategies
 
 MODELS: list[_s.Model] = [
+    _s.Model(_m.ReceiptMessageData, strategies.receipt_message_data, None),
+    _s.Model(_m.OutageBroadcastData, strategies.outage_broadcast_data, None),
     _s.Model(_m.PersonAttributes, strategies.person_attributes, "person_attributes.json"),
     _s.Model(_m.PersonAttributesUpdate, strategies.person_attributes_update, "person_attributes.json", partial=True),
     _s.Model(_m.Builtins, strategies.builtins, "builtins.json"),
@@ -34,6 +36,20 @@ MUTATIONS: list[_s.Mutation] = [
         ("str", "", False, None, "string", ("maxLength", _s.here(_st.text(min_size=4, max_size=11)))),
         ("len", "", False, "integer"),
         ("list", "", True, "array", ("type", _s.in_list(_s.lists(_s.integers(), min_size=1), _s.here(_s.wrong_type("integer"))))),
+    ),
+    *_s.rules(
+        _m.ReceiptMessageData, strategies.receipt_message_data, "receipt",
+        ("str", "", False, None, "string", ("maxLength", _s.here(_st.text(min_size=6, max_size=13)))),
+        ("l", "", False, "string"),
+        ("len", "", False, "integer"),
+        ("list", "", True, "array", ("type", _s.in_list(_s.lists(_st.text(), min_size=1), _s.here(_s.wrong_type("string"))))),
+        ("to_payload", "", False, "string"),
+    ),
+    *_s.rules(
+        _m.OutageBroadcastData, strategies.outage_broadcast_data, "outage",
+        ("dict", "", True, "map", ("type", _s.with_bad_key(_s.maps(_st.text(), min_size=1))), ("type", _s.in_map(_s.maps(_st.text(), min_size=1), _s.here(_s.wrong_type("string"))))),
+        ("isinstance", "", False, "boolean"),
+        ("l", "", False, "integer"),
     ),
     *_s.rules(
         _m.PersonAttributes, strategies.person_attributes, "attributes",
@@ -87,6 +103,7 @@ MUTATIONS: list[_s.Mutation] = [
 """For each rule of each field: a strategy of values that break that rule alone."""
 REQUIRED: list[_s.Required] = [
     *_s.required(_m.BuiltinsObject, strategies.builtins_object, "str"),
+    *_s.required(_m.ReceiptMessageData, strategies.receipt_message_data, "str"),
     *_s.required(_m.PersonAttributes, strategies.person_attributes, "email"),
     *_s.required(_m.Builtins, strategies.builtins, "int", "l", "str"),
 ]
