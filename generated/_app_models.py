@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The data classes of the 'Acme Cloud' plan's transactional messages and broadcasts.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The data classes of the 'Acme Cloud' plan's transactional messages and broadcasts."""
 
 from __future__ import annotations
 
@@ -62,7 +58,6 @@ class PasswordResetMessageData(_c.Model):
     def __init__(
         self, *, reset_url: str, expires_in_minutes: int | None = 60, first_name: str | None = None
     ) -> None:
-        _v: _t.Any
         _r.check_string(
             reset_url, "password_reset.reset_url", max_length=2048, format=(_c.is_uri, "uri")
         )
@@ -81,7 +76,6 @@ class PasswordResetMessageData(_c.Model):
         _set(self, "first_name", first_name)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"reset_url": self.reset_url}
         if self.expires_in_minutes is not None:
             _payload["expires_in_minutes"] = self.expires_in_minutes
@@ -91,7 +85,6 @@ class PasswordResetMessageData(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "password_reset", cls._KEYS, ("reset_url",))
         return cls(
             reset_url=_data["reset_url"],
@@ -150,7 +143,6 @@ class ReceiptMessageData(_c.Model):
         _set(self, "currency", currency)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {
             "line_items": [x0._to_payload() for x0 in self.line_items],
             "order_id": self.order_id,
@@ -163,7 +155,6 @@ class ReceiptMessageData(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(
             payload, "receipt", cls._KEYS, ("line_items", "order_id", "paid_at", "total")
         )
@@ -213,7 +204,6 @@ class OrderShippedMessageData(_c.Model):
         _set(self, "tracking_url", tracking_url)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"carrier": self.carrier, "order_id": self.order_id}
         if self.tracking_url is not None:
             _payload["tracking_url"] = self.tracking_url
@@ -221,7 +211,6 @@ class OrderShippedMessageData(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "order_shipped", cls._KEYS, ("carrier", "order_id"))
         return cls(
             carrier=_data["carrier"],
@@ -293,7 +282,6 @@ class MaintenanceWindowBroadcastData(_c.Model):
         _set(self, "starts_at", starts_at)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {
             "affected_services": [x0 for x0 in self.affected_services],
             "duration_minutes": self.duration_minutes,
@@ -303,7 +291,6 @@ class MaintenanceWindowBroadcastData(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(
             payload,
             "maintenance_window",

@@ -103,7 +103,6 @@ class LineItem(_c.Model):
     def __init__(
         self, *, quantity: int, sku: str, unit_price: float | _dec.Decimal, name: str | None = None
     ) -> None:
-        _v: _t.Any
         _r.check_number(quantity, "line_item.quantity", integer=True, minimum=1, maximum=1000)
         _r.check_string(sku, "line_item.sku", min_length=1, max_length=64, pattern=_PATTERN_0)
         _r.check_number(unit_price, "line_item.unit_price", minimum=0)
@@ -115,7 +114,6 @@ class LineItem(_c.Model):
         _set(self, "name", name)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {
             "quantity": self.quantity, "sku": self.sku, "unit_price": self.unit_price
         }
@@ -125,7 +123,6 @@ class LineItem(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(
             payload, "line_item", cls._KEYS, ("quantity", "sku", "unit_price")
         )
@@ -226,7 +223,6 @@ class PersonAttributes(_c.Model):
         _set(self, "plan", plan)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"email": self.email}
         if self.company is not None:
             _payload["company"] = self.company
@@ -244,7 +240,6 @@ class PersonAttributes(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("email",))
         return cls(
             email=_data["email"],
@@ -349,7 +344,6 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "plan", plan)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.email is not None:
             _payload["email"] = self.email
@@ -369,7 +363,6 @@ class PersonAttributesUpdate(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             email=_data.get("email"),

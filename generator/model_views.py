@@ -9,6 +9,7 @@ template reads.
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from . import pycode, pycode_fields
@@ -184,13 +185,18 @@ def _hidden(model: ObjectModel, consts: pycode.Constants, event: bool) -> frozen
     return frozenset(n for n in candidates if named(n))
 
 
+_USES_V = re.compile(r"\b_v\b")
+
+
 def model_view(model: ObjectModel, consts: pycode.Constants, event: Event | None) -> ModelView:
     # One untyped local for every field: the checks exist for values that do
     # not match the annotations, so the type checker must not narrow them away.
     hidden = _hidden(model, consts, event is not None)
-    checks: list[str] = ["_v: _t.Any"] if model.fields else []
+    checks: list[str] = []
     for field in model.fields:
         checks += pycode_fields.field_checks(field, consts, hidden)
+    if any(_USES_V.search(line) for line in checks):
+        checks.insert(0, "_v: _t.Any")
     keys = "frozenset({" + ", ".join(py_string(f.wire_name) for f in model.fields) + "})"
     required = [py_string(f.wire_name) for f in model.fields if f.required]
     event_view = None

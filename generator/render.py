@@ -15,9 +15,7 @@ import dataclasses
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from . import (
     __version__,
@@ -32,10 +30,16 @@ from . import (
 from .ambiguous_names import has_ambiguous_fields, mark_ambiguous
 from .escape import comment, docstring, py_string
 from .layout import sort_all, wrap
+from .lazy_modules import lazy
 from .model import Field, Taxonomy
 from .render_models import build_models, import_from
 from .runtime_facts import templates_dir
 from .shadowed_builtins import qualify
+
+if TYPE_CHECKING:
+    import jinja2
+else:
+    jinja2 = lazy("jinja2")  # `diff` and `validate` import this module and never render
 
 # What the package's __init__ exports besides the models.
 PACKAGE_NAMES = (
@@ -142,7 +146,9 @@ class StrategyView:
 
 
 def _strategy_views(taxonomy: Taxonomy, names: Mapping[str, str]) -> list[StrategyView]:
-    fits = "the data fits one Customer.io Track API operation."
+    """One function per model. Each docstring is one line: what every strategy promises
+    (rules kept, optional fields set and unset, data that fits one operation) is said
+    once, in the module docstring, not once per function of a big plan."""
     described = [
         *(
             (e.model, f"`{e.model.class_name}` events (`{e.wire_name}`).", True)
@@ -158,13 +164,11 @@ def _strategy_views(taxonomy: Taxonomy, names: Mapping[str, str]) -> list[Strate
     ]
     views: list[StrategyView] = []
     for model, what, limited in described:
-        body = "Every property within its rules, optional properties both set and unset"
-        body += f";\n    {fits}" if limited else "."
         views.append(
             StrategyView(
                 name=names[model.class_name],
                 class_name=model.class_name,
-                docstring=docstring(f"Valid {what}\n\n    {body}\n    "),
+                docstring=docstring(f"Valid {what}"),
                 kwargs=strategy_code.model_kwargs(model, names),
                 fits=limited,
             )

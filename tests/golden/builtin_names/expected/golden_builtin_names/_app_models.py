@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The data classes of the 'builtin_names' plan's transactional messages and broadcasts.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The data classes of the 'builtin_names' plan's transactional messages and broadcasts."""
 
 from __future__ import annotations
 
@@ -18,10 +14,7 @@ import typing as _t
 from . import _checks as _c
 from . import _rules as _r
 
-__all__ = [
-    "OutageBroadcastData",
-    "ReceiptMessageData",
-]
+__all__ = ["OutageBroadcastData", "ReceiptMessageData"]
 
 _set = object.__setattr__
 
@@ -70,7 +63,6 @@ class ReceiptMessageData(_c.Model):
         _set(self, "to_payload", to_payload)
 
     def _to_payload(self) -> dict[_b.str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"str": self.str}
         if self.l is not None:
             _payload["l"] = self.l
@@ -84,7 +76,6 @@ class ReceiptMessageData(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "receipt", cls._KEYS, ("str",))
         return cls(
             str=_data["str"],
@@ -135,7 +126,6 @@ class OutageBroadcastData(_c.Model):
         _set(self, "l", l)
 
     def _to_payload(self) -> _b.dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.dict is not None:
             _payload["dict"] = dict(self.dict)
@@ -147,7 +137,6 @@ class OutageBroadcastData(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "outage", cls._KEYS, ())
         return cls(
             dict=_c.load_map(_data.get("dict"), lambda x0: x0),

@@ -98,7 +98,6 @@ class PersonAttributes(_c.Model):
         _set(self, "to_payload", to_payload)
 
     def _to_payload(self) -> dict[_b.str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"email": self.email}
         if self.l is not None:
             _payload["l"] = self.l
@@ -112,7 +111,6 @@ class PersonAttributes(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("email",))
         return cls(
             email=_data["email"],
@@ -168,7 +166,6 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "to_payload", to_payload)
 
     def _to_payload(self) -> dict[_b.str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.email is not None:
             _payload["email"] = self.email
@@ -184,7 +181,6 @@ class PersonAttributesUpdate(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             email=_data.get("email"),

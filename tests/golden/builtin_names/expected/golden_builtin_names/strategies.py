@@ -42,11 +42,7 @@ __all__ = [
 
 
 def builtins() -> _st.SearchStrategy[_m.Builtins]:
-    """Valid `Builtins` events (`builtins`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `Builtins` events (`builtins`)."""
     return _st.builds(
         _m.Builtins,
         int=_s.integers(minimum=0, maximum=100),
@@ -78,10 +74,7 @@ def builtins() -> _st.SearchStrategy[_m.Builtins]:
 
 
 def builtins_object() -> _st.SearchStrategy[_m.BuiltinsObject]:
-    """Valid `BuiltinsObject` objects (`builtins.object`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `BuiltinsObject` objects (`builtins.object`)."""
     return _st.builds(
         _m.BuiltinsObject,
         str=_s.strings(max_length=3),
@@ -91,10 +84,7 @@ def builtins_object() -> _st.SearchStrategy[_m.BuiltinsObject]:
 
 
 def outage_broadcast_data() -> _st.SearchStrategy[_m.OutageBroadcastData]:
-    """Valid `OutageBroadcastData` objects (`outage`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `OutageBroadcastData` objects (`outage`)."""
     return _st.builds(
         _m.OutageBroadcastData,
         dict=_s.optional(_s.maps(_st.text())),
@@ -104,11 +94,7 @@ def outage_broadcast_data() -> _st.SearchStrategy[_m.OutageBroadcastData]:
 
 
 def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
-    """Valid `PersonAttributes`, as identify() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributes`, as identify() sends them."""
     return _st.builds(
         _m.PersonAttributes,
         email=_st.text(),
@@ -120,11 +106,7 @@ def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
 
 
 def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
-    """Valid `PersonAttributesUpdate`, as update_person() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributesUpdate`, as update_person() sends them."""
     return _st.builds(
         _m.PersonAttributesUpdate,
         email=_s.optional(_st.text()),
@@ -136,11 +118,7 @@ def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
 
 
 def plain() -> _st.SearchStrategy[_m.Plain]:
-    """Valid `Plain` events (`plain`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `Plain` events (`plain`)."""
     return _st.builds(
         _m.Plain,
         note=_s.optional(_s.strings(max_length=10)),
@@ -148,10 +126,7 @@ def plain() -> _st.SearchStrategy[_m.Plain]:
 
 
 def receipt_message_data() -> _st.SearchStrategy[_m.ReceiptMessageData]:
-    """Valid `ReceiptMessageData` objects (`receipt`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `ReceiptMessageData` objects (`receipt`)."""
     return _st.builds(
         _m.ReceiptMessageData,
         str=_s.strings(max_length=5),

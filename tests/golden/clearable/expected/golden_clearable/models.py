@@ -60,18 +60,15 @@ class Address(_c.Model):
     city: str
 
     def __init__(self, *, city: str) -> None:
-        _v: _t.Any
         _r.check_string(city, "address.city")
         _set(self, "city", city)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"city": self.city}
         return _payload
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "address", cls._KEYS, ("city",))
         return cls(
             city=_data["city"],
@@ -160,7 +157,6 @@ class PersonAttributes(_c.Model):
         _set(self, "trial_ends_at", trial_ends_at)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"email": self.email}
         if self.address is not None:
             _payload["address"] = None if self.address is _c.CLEAR else self.address._to_payload()
@@ -182,7 +178,6 @@ class PersonAttributes(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("email",))
         return cls(
             email=_data["email"],
@@ -283,7 +278,6 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "trial_ends_at", trial_ends_at)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.email is not None:
             _payload["email"] = self.email
@@ -307,7 +301,6 @@ class PersonAttributesUpdate(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             email=_data.get("email"),

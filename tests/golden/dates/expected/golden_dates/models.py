@@ -84,7 +84,6 @@ class PersonAttributes(_c.Model):
         _set(self, "trial_ends_at", trial_ends_at)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.birthday is not None:
             _payload["birthday"] = self.birthday.isoformat()
@@ -94,7 +93,6 @@ class PersonAttributes(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             birthday=_c.load_date(_data.get("birthday")),
@@ -142,7 +140,6 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "trial_ends_at", trial_ends_at)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.birthday is not None:
             _payload["birthday"] = self.birthday.isoformat()
@@ -152,7 +149,6 @@ class PersonAttributesUpdate(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             birthday=_c.load_date(_data.get("birthday")),

@@ -98,7 +98,6 @@ class PersonAttributes(_c.Model):
         _set(_self, "value", value)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"email": self.email, "self": self.self}
         if self.person is not None:
             _payload["person"] = self.person
@@ -110,7 +109,6 @@ class PersonAttributes(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("email", "self"))
         return cls(
             email=_data["email"],
@@ -172,7 +170,6 @@ class PersonAttributesUpdate(_c.Model):
         _set(_self, "value", value)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.email is not None:
             _payload["email"] = self.email
@@ -188,7 +185,6 @@ class PersonAttributesUpdate(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             email=_data.get("email"),

@@ -80,7 +80,6 @@ class PersonAttributes(_c.Model):
         u65e5_u672c_u8a9e: str | None = None,
         unicode_name: str | None = None,
     ) -> None:
-        _v: _t.Any
         if cio_subscription_preferences is not None:
             _r.check_string(cio_subscription_preferences, "attributes.cio_subscription_preferences")
         if first_name is not None:
@@ -95,7 +94,6 @@ class PersonAttributes(_c.Model):
         _set(self, "unicode_name", unicode_name)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.cio_subscription_preferences is not None:
             _payload["cio_subscription_preferences"] = self.cio_subscription_preferences
@@ -109,7 +107,6 @@ class PersonAttributes(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             cio_subscription_preferences=_data.get("cio_subscription_preferences"),
@@ -143,7 +140,6 @@ class PersonAttributesUpdate(_c.Model):
         u65e5_u672c_u8a9e: str | None = None,
         unicode_name: str | None = None,
     ) -> None:
-        _v: _t.Any
         if cio_subscription_preferences is not None:
             _r.check_string(cio_subscription_preferences, "attributes.cio_subscription_preferences")
         if first_name is not None:
@@ -158,7 +154,6 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "unicode_name", unicode_name)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.cio_subscription_preferences is not None:
             _payload["cio_subscription_preferences"] = self.cio_subscription_preferences
@@ -172,7 +167,6 @@ class PersonAttributesUpdate(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             cio_subscription_preferences=_data.get("cio_subscription_preferences"),

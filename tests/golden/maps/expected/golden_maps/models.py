@@ -82,7 +82,6 @@ class PersonAttributes(_c.Model):
         _set(self, "traits", traits)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.traits is not None:
             _payload["traits"] = dict(self.traits)
@@ -90,7 +89,6 @@ class PersonAttributes(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             traits=_c.load_map(_data.get("traits"), lambda x0: x0),
@@ -135,7 +133,6 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "traits", traits)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.traits is not None:
             _payload["traits"] = dict(self.traits)
@@ -143,7 +140,6 @@ class PersonAttributesUpdate(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             traits=_c.load_map(_data.get("traits"), lambda x0: x0),

@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The data classes of the 'Messages' plan's transactional messages and broadcasts.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The data classes of the 'Messages' plan's transactional messages and broadcasts."""
 
 from __future__ import annotations
 
@@ -56,7 +52,6 @@ class PasswordResetMessageData(_c.Model):
     expires_in_minutes: int | None
 
     def __init__(self, *, reset_url: str, expires_in_minutes: int | None = 60) -> None:
-        _v: _t.Any
         _r.check_string(reset_url, "password_reset.reset_url", format=(_c.is_uri, "uri"))
         if expires_in_minutes is not None:
             _r.check_number(
@@ -66,7 +61,6 @@ class PasswordResetMessageData(_c.Model):
         _set(self, "expires_in_minutes", expires_in_minutes)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"reset_url": self.reset_url}
         if self.expires_in_minutes is not None:
             _payload["expires_in_minutes"] = self.expires_in_minutes
@@ -74,7 +68,6 @@ class PasswordResetMessageData(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "password_reset", cls._KEYS, ("reset_url",))
         return cls(
             reset_url=_data["reset_url"],
@@ -92,7 +85,6 @@ class ReceiptMessageDataLineItemsItem(_c.Model):
     unit_price: float | _dec.Decimal
 
     def __init__(self, *, quantity: int, sku: str, unit_price: float | _dec.Decimal) -> None:
-        _v: _t.Any
         _r.check_number(quantity, "receipt.line_items[].quantity", integer=True, minimum=1)
         _r.check_string(sku, "receipt.line_items[].sku", min_length=1)
         _r.check_number(unit_price, "receipt.line_items[].unit_price", minimum=0)
@@ -101,7 +93,6 @@ class ReceiptMessageDataLineItemsItem(_c.Model):
         _set(self, "unit_price", unit_price)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {
             "quantity": self.quantity, "sku": self.sku, "unit_price": self.unit_price
         }
@@ -109,7 +100,6 @@ class ReceiptMessageDataLineItemsItem(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(
             payload, "receipt.line_items[]", cls._KEYS, ("quantity", "sku", "unit_price")
         )
@@ -156,7 +146,6 @@ class ReceiptMessageData(_c.Model):
         _set(self, "paid_at", paid_at)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {
             "line_items": [x0._to_payload() for x0 in self.line_items],
             "order_id": self.order_id,
@@ -166,7 +155,6 @@ class ReceiptMessageData(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(
             payload, "receipt", cls._KEYS, ("line_items", "order_id", "paid_at")
         )
@@ -195,13 +183,11 @@ class OrderShippedMessageData(_c.Model):
         _set(self, "carrier", carrier)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"carrier": self.carrier}
         return _payload
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "order_shipped", cls._KEYS, ("carrier",))
         return cls(
             carrier=_data["carrier"],
@@ -216,18 +202,15 @@ class LoginCodeMessageData(_c.Model):
     code: str
 
     def __init__(self, *, code: str) -> None:
-        _v: _t.Any
         _r.check_string(code, "login_code.code", pattern=_PATTERN_0)
         _set(self, "code", code)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"code": self.code}
         return _payload
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "login_code", cls._KEYS, ("code",))
         return cls(
             code=_data["code"],
@@ -244,13 +227,11 @@ class WelcomeBannerMessageData(_c.Model):
         pass
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         return _payload
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "welcome_banner", cls._KEYS, ())
         return cls()
 
@@ -265,13 +246,11 @@ class InboxNoteMessageData(_c.Model):
         pass
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         return _payload
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "inbox_note", cls._KEYS, ())
         return cls()
 
@@ -284,13 +263,11 @@ class WhatsappHelloMessageData(_c.Model):
     name: str | None
 
     def __init__(self, *, name: str | None = None) -> None:
-        _v: _t.Any
         if name is not None:
             _r.check_string(name, "whatsapp_hello.name")
         _set(self, "name", name)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.name is not None:
             _payload["name"] = self.name
@@ -298,7 +275,6 @@ class WhatsappHelloMessageData(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "whatsapp_hello", cls._KEYS, ())
         return cls(
             name=_data.get("name"),
@@ -323,7 +299,6 @@ class ClassMessageData(_c.Model):
         options: str | None = None,
         self: int | None = None,
     ) -> None:
-        _v: _t.Any
         if data is not None:
             _r.check_string(data, "class.data")
         if from_ is not None:
@@ -338,7 +313,6 @@ class ClassMessageData(_c.Model):
         _set(_self, "self", self)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.data is not None:
             _payload["data"] = self.data
@@ -352,7 +326,6 @@ class ClassMessageData(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "class", cls._KEYS, ())
         return cls(
             data=_data.get("data"),
@@ -381,7 +354,6 @@ class FromBroadcastData(_c.Model):
         _set(self, "options", options)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.data is not None:
             _payload["_data"] = self.data
@@ -391,7 +363,6 @@ class FromBroadcastData(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "from", cls._KEYS, ())
         return cls(
             data=_data.get("_data"),
@@ -446,7 +417,6 @@ class MaintenanceWindowBroadcastData(_c.Model):
         _set(self, "services", services)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"starts_at": _c.unix(self.starts_at)}
         if self.services is not None:
             _payload["services"] = [x0 for x0 in self.services]
@@ -454,7 +424,6 @@ class MaintenanceWindowBroadcastData(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "maintenance_window", cls._KEYS, ("starts_at",))
         return cls(
             starts_at=_c.from_unix(_data["starts_at"], "maintenance_window.starts_at"),
@@ -472,12 +441,10 @@ class PlainBroadcastBroadcastData(_c.Model):
         pass
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         return _payload
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "plain_broadcast", cls._KEYS, ())
         return cls()

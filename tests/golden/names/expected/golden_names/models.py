@@ -63,7 +63,6 @@ class PersonAttributes(_c.Model):
         data: str | None = None,
         payload: str | None = None,
     ) -> None:
-        _v: _t.Any
         _r.check_number(value, "attributes.value")
         if attributes is not None:
             _r.check_string(attributes, "attributes.attributes")
@@ -77,7 +76,6 @@ class PersonAttributes(_c.Model):
         _set(self, "payload", payload)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"value": self.value}
         if self.attributes is not None:
             _payload["attributes"] = self.attributes
@@ -89,7 +87,6 @@ class PersonAttributes(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("value",))
         return cls(
             value=_data["value"],
@@ -117,7 +114,6 @@ class PersonAttributesUpdate(_c.Model):
         data: str | None = None,
         payload: str | None = None,
     ) -> None:
-        _v: _t.Any
         if value is not None:
             _r.check_number(value, "attributes.value")
         if attributes is not None:
@@ -132,7 +128,6 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "payload", payload)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.value is not None:
             _payload["value"] = self.value
@@ -146,7 +141,6 @@ class PersonAttributesUpdate(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             value=_data.get("value"),

@@ -66,20 +66,17 @@ class AddressGeo(_c.Model):
     lon: float | _dec.Decimal
 
     def __init__(self, *, lat: float | _dec.Decimal, lon: float | _dec.Decimal) -> None:
-        _v: _t.Any
         _r.check_number(lat, "address.geo.lat", minimum=-90, maximum=90)
         _r.check_number(lon, "address.geo.lon", minimum=-180, maximum=180)
         _set(self, "lat", lat)
         _set(self, "lon", lon)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"lat": self.lat, "lon": self.lon}
         return _payload
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "address.geo", cls._KEYS, ("lat", "lon"))
         return cls(
             lat=_data["lat"],
@@ -100,7 +97,6 @@ class Address(_c.Model):
     def __init__(
         self, *, country: str, street: str, city: str | None = None, geo: AddressGeo | None = None
     ) -> None:
-        _v: _t.Any
         _r.check_string(country, "address.country", pattern=_PATTERN_0)
         _r.check_string(street, "address.street", min_length=1)
         if city is not None:
@@ -113,7 +109,6 @@ class Address(_c.Model):
         _set(self, "geo", geo)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"country": self.country, "street": self.street}
         if self.city is not None:
             _payload["city"] = self.city
@@ -123,7 +118,6 @@ class Address(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "address", cls._KEYS, ("country", "street"))
         return cls(
             country=_data["country"],
@@ -142,7 +136,6 @@ class PersonAttributes(_c.Model):
     home: Address | None
 
     def __init__(self, *, email: str, home: Address | None = None) -> None:
-        _v: _t.Any
         _r.check_string(email, "attributes.email", format=(_c.is_email, "email"))
         if home is not None:
             _r.check_instance(home, "attributes.home", Address)
@@ -150,7 +143,6 @@ class PersonAttributes(_c.Model):
         _set(self, "home", home)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"email": self.email}
         if self.home is not None:
             _payload["home"] = self.home._to_payload()
@@ -158,7 +150,6 @@ class PersonAttributes(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("email",))
         return cls(
             email=_data["email"],
@@ -175,7 +166,6 @@ class PersonAttributesUpdate(_c.Model):
     home: Address | None
 
     def __init__(self, *, email: str | None = None, home: Address | None = None) -> None:
-        _v: _t.Any
         if email is not None:
             _r.check_string(email, "attributes.email", format=(_c.is_email, "email"))
         if home is not None:
@@ -184,7 +174,6 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "home", home)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.email is not None:
             _payload["email"] = self.email
@@ -194,7 +183,6 @@ class PersonAttributesUpdate(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             email=_data.get("email"),

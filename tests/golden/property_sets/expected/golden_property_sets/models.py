@@ -61,13 +61,11 @@ class ProductDimensions(_c.Model):
     width: float | _dec.Decimal | None
 
     def __init__(self, *, width: float | _dec.Decimal | None = None) -> None:
-        _v: _t.Any
         if width is not None:
             _r.check_number(width, "product.dimensions.width", minimum=0)
         _set(self, "width", width)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.width is not None:
             _payload["width"] = self.width
@@ -75,7 +73,6 @@ class ProductDimensions(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "product.dimensions", cls._KEYS, ())
         return cls(
             width=_data.get("width"),
@@ -102,7 +99,6 @@ class PersonAttributes(_c.Model):
         dimensions: ProductDimensions | None = None,
         price: float | _dec.Decimal | None = None,
     ) -> None:
-        _v: _t.Any
         _r.check_string(product_id, "attributes.product_id")
         if class_ is not None:
             _r.check_string(class_, "attributes.class")
@@ -116,7 +112,6 @@ class PersonAttributes(_c.Model):
         _set(self, "price", price)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"product_id": self.product_id}
         if self.class_ is not None:
             _payload["class"] = self.class_
@@ -128,7 +123,6 @@ class PersonAttributes(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("product_id",))
         return cls(
             product_id=_data["product_id"],
@@ -158,7 +152,6 @@ class PersonAttributesUpdate(_c.Model):
         dimensions: ProductDimensions | None = None,
         price: float | _dec.Decimal | None = None,
     ) -> None:
-        _v: _t.Any
         if product_id is not None:
             _r.check_string(product_id, "attributes.product_id")
         if class_ is not None:
@@ -173,7 +166,6 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "price", price)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.product_id is not None:
             _payload["product_id"] = self.product_id
@@ -187,7 +179,6 @@ class PersonAttributesUpdate(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             product_id=_data.get("product_id"),

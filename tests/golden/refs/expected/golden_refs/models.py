@@ -55,13 +55,11 @@ class PersonAttributes(_c.Model):
     """An amount."""
 
     def __init__(self, *, balance: float | _dec.Decimal | None = None) -> None:
-        _v: _t.Any
         if balance is not None:
             _r.check_number(balance, "attributes.balance", minimum=0)
         _set(self, "balance", balance)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.balance is not None:
             _payload["balance"] = self.balance
@@ -69,7 +67,6 @@ class PersonAttributes(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             balance=_data.get("balance"),
@@ -85,13 +82,11 @@ class PersonAttributesUpdate(_c.Model):
     """An amount."""
 
     def __init__(self, *, balance: float | _dec.Decimal | None = None) -> None:
-        _v: _t.Any
         if balance is not None:
             _r.check_number(balance, "attributes.balance", minimum=0)
         _set(self, "balance", balance)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.balance is not None:
             _payload["balance"] = self.balance
@@ -99,7 +94,6 @@ class PersonAttributesUpdate(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             balance=_data.get("balance"),

@@ -64,7 +64,6 @@ class PersonAttributes(_c.Model):
         cio_language: str | None = None,
         class_: str | None = None,
     ) -> None:
-        _v: _t.Any
         if anonymous_id is not None:
             _r.check_string(anonymous_id, "attributes.anonymous_id")
         if cio_language is not None:
@@ -76,7 +75,6 @@ class PersonAttributes(_c.Model):
         _set(self, "class_", class_)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.anonymous_id is not None:
             _payload["anonymous_id"] = self.anonymous_id
@@ -88,7 +86,6 @@ class PersonAttributes(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             anonymous_id=_data.get("anonymous_id"),
@@ -113,7 +110,6 @@ class PersonAttributesUpdate(_c.Model):
         cio_language: str | None = None,
         class_: str | None = None,
     ) -> None:
-        _v: _t.Any
         if anonymous_id is not None:
             _r.check_string(anonymous_id, "attributes.anonymous_id")
         if cio_language is not None:
@@ -125,7 +121,6 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "class_", class_)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.anonymous_id is not None:
             _payload["anonymous_id"] = self.anonymous_id
@@ -137,7 +132,6 @@ class PersonAttributesUpdate(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             anonymous_id=_data.get("anonymous_id"),

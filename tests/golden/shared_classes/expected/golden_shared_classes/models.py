@@ -62,20 +62,17 @@ class LineItem(_c.Model):
     sku: str
 
     def __init__(self, *, quantity: int, sku: str) -> None:
-        _v: _t.Any
         _r.check_number(quantity, "line_item.quantity", integer=True, minimum=1)
         _r.check_string(sku, "line_item.sku", min_length=1)
         _set(self, "quantity", quantity)
         _set(self, "sku", sku)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"quantity": self.quantity, "sku": self.sku}
         return _payload
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "line_item", cls._KEYS, ("quantity", "sku"))
         return cls(
             quantity=_c.load_int(_data["quantity"]),
@@ -93,13 +90,11 @@ class PersonAttributes(_c.Model):
         pass
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         return _payload
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls()
 
@@ -114,13 +109,11 @@ class PersonAttributesUpdate(_c.Model):
         pass
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         return _payload
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls()
 

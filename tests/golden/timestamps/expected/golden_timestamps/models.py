@@ -67,7 +67,6 @@ class PersonAttributes(_c.Model):
         _set(self, "created_at", created_at)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.created_at is not None:
             _payload["created_at"] = _c.unix(self.created_at)
@@ -75,7 +74,6 @@ class PersonAttributes(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             created_at=_c.from_unix(_data.get("created_at"), "attributes.created_at"),
@@ -105,7 +103,6 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "created_at", created_at)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.created_at is not None:
             _payload["created_at"] = _c.unix(self.created_at)
@@ -113,7 +110,6 @@ class PersonAttributesUpdate(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             created_at=_c.from_unix(_data.get("created_at"), "attributes.created_at"),

@@ -55,7 +55,6 @@ class PersonAttributes(_c.Model):
     strasse: str | None
 
     def __init__(self, *, prenom: str | None = None, strasse: str | None = None) -> None:
-        _v: _t.Any
         if prenom is not None:
             _r.check_string(prenom, "attributes.prénom")
         if strasse is not None:
@@ -64,7 +63,6 @@ class PersonAttributes(_c.Model):
         _set(self, "strasse", strasse)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.prenom is not None:
             _payload["prénom"] = self.prenom
@@ -74,7 +72,6 @@ class PersonAttributes(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             prenom=_data.get("prénom"),
@@ -91,7 +88,6 @@ class PersonAttributesUpdate(_c.Model):
     strasse: str | None
 
     def __init__(self, *, prenom: str | None = None, strasse: str | None = None) -> None:
-        _v: _t.Any
         if prenom is not None:
             _r.check_string(prenom, "attributes.prénom")
         if strasse is not None:
@@ -100,7 +96,6 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "strasse", strasse)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.prenom is not None:
             _payload["prénom"] = self.prenom
@@ -110,7 +105,6 @@ class PersonAttributesUpdate(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             prenom=_data.get("prénom"),

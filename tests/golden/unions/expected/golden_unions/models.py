@@ -86,7 +86,6 @@ class PersonAttributes(_c.Model):
         _set(self, "company_id", company_id)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.company_id is not None:
             _payload["company_id"] = self.company_id
@@ -94,7 +93,6 @@ class PersonAttributes(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             company_id=_c.load_int(_data.get("company_id")),
@@ -126,7 +124,6 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "company_id", company_id)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.company_id is not None:
             _payload["company_id"] = self.company_id
@@ -134,7 +131,6 @@ class PersonAttributesUpdate(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             company_id=_c.load_int(_data.get("company_id")),

@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `builtins` event of the 'builtin_names' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `builtins` event of the 'builtin_names' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -20,11 +16,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "Builtins",
-    "BuiltinsObject",
-    "BuiltinsTuple",
-]
+__all__ = ["Builtins", "BuiltinsObject", "BuiltinsTuple"]
 
 _set = object.__setattr__
 BuiltinsTuple: _t.TypeAlias = _t.Literal["a", "b"]
@@ -62,7 +54,6 @@ class BuiltinsObject(_c.Model):
         _set(self, "list", list)
 
     def _to_payload(self) -> dict[_b.str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"str": self.str}
         if self.len is not None:
             _payload["len"] = self.len
@@ -72,7 +63,6 @@ class BuiltinsObject(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "builtins.object", cls._KEYS, ("str",))
         return cls(
             str=_data["str"],
@@ -326,7 +316,6 @@ class Builtins(_c.Model):
         _set(self, "type", type)
 
     def _to_payload(self) -> _b.dict[_b.str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"int": self.int, "l": self.l, "str": self.str}
         if self.any is not None:
             _payload["any"] = self.any
@@ -376,7 +365,6 @@ class Builtins(_c.Model):
 
     @_b.classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "builtins", cls._KEYS, ("int", "l", "str"))
         return cls(
             int=_c.load_int(_data["int"]),

@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `rated` event of the 'enums' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `rated` event of the 'enums' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -18,13 +14,7 @@ import typing as _t
 from .. import _checks as _c
 
 __all__ = [
-    "Rated",
-    "RatedAgreed",
-    "RatedChannel",
-    "RatedStars",
-    "RatedVersion",
-    "RatedWeight",
-    "Tier",
+    "Rated", "RatedAgreed", "RatedChannel", "RatedStars", "RatedVersion", "RatedWeight", "Tier"
 ]
 
 _set = object.__setattr__
@@ -121,7 +111,6 @@ class Rated(_c.Model):
         _set(self, "weight", weight)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"channel": self.channel, "stars": self.stars}
         if self.agreed is not None:
             _payload["agreed"] = self.agreed
@@ -137,7 +126,6 @@ class Rated(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "rated", cls._KEYS, ("channel", "stars"))
         return cls(
             channel=_data["channel"],

@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `internals` event of the 'field_names' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `internals` event of the 'field_names' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -19,10 +15,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "Internals",
-    "InternalsType",
-]
+__all__ = ["Internals", "InternalsType"]
 
 _set = object.__setattr__
 InternalsType: _t.TypeAlias = _t.Literal["a", "b"]
@@ -188,7 +181,6 @@ class Internals(_c.Model):
         _set(_self, "type", type)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {
             "person": self.person,
             "self": self.self,
@@ -229,7 +221,6 @@ class Internals(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(
             payload, "internals", cls._KEYS, ("person", "self", "timestamp", "value")
         )

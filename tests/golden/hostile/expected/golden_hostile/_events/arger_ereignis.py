@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `Ärger-Ereignis` event of the 'Hostile "plan" with \\\\ backslashes' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `Ärger-Ereignis` event of the 'Hostile "plan" with \\\\ backslashes' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -19,9 +15,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "ArgerEreignis",
-]
+__all__ = ["ArgerEreignis"]
 
 _set = object.__setattr__
 
@@ -67,7 +61,6 @@ class ArgerEreignis(_c.Model):
         _set(self, "list", list)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.grosse is not None:
             _payload["größe"] = self.grosse
@@ -77,7 +70,6 @@ class ArgerEreignis(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "Ärger-Ereignis", cls._KEYS, ())
         return cls(
             grosse=_data.get("größe"),

@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `class` event of the 'Hostile "plan" with \\\\ backslashes' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `class` event of the 'Hostile "plan" with \\\\ backslashes' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -20,11 +16,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "Class",
-    "For",
-    "Model1stChoice",
-]
+__all__ = ["Class", "For", "Model1stChoice"]
 
 _set = object.__setattr__
 # An enum named like a keyword; values that break naive quoting. """
@@ -70,7 +62,6 @@ class Model1stChoice(_c.Model):
         _set(_self, "to_payload", to_payload)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"from": self.from_}
         if self.import_ is not None:
             _payload["import"] = self.import_
@@ -82,7 +73,6 @@ class Model1stChoice(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "1st-choice", cls._KEYS, ("from",))
         return cls(
             from_=_data["from"],
@@ -182,7 +172,6 @@ class Class(_c.Model):
         _set(self, "with_dash", with_dash)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"def": self.def_, "1st": self.field_1st}
         if self.lambda_ is not None:
             _payload["lambda"] = self.lambda_._to_payload()
@@ -200,7 +189,6 @@ class Class(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "class", cls._KEYS, ("def", "1st"))
         return cls(
             def_=_data["def"],

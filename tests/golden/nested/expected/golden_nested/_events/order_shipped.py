@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `order_shipped` event of the 'nested' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `order_shipped` event of the 'nested' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -20,12 +16,7 @@ from .. import _checks as _c
 from .. import _rules as _r
 from ..models import Address
 
-__all__ = [
-    "OrderShipped",
-    "OrderShippedShipment",
-    "OrderShippedShipmentParcelsItem",
-    "Tag",
-]
+__all__ = ["OrderShipped", "OrderShippedShipment", "OrderShippedShipmentParcelsItem", "Tag"]
 
 _set = object.__setattr__
 Tag: _t.TypeAlias = _t.Literal["red", "green", "blue"]
@@ -111,7 +102,6 @@ class OrderShippedShipmentParcelsItem(_c.Model):
         _set(self, "tags", tags)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"weight_kg": self.weight_kg}
         if self.dimensions is not None:
             _payload["dimensions"] = [x0 for x0 in self.dimensions]
@@ -121,7 +111,6 @@ class OrderShippedShipmentParcelsItem(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(
             payload, "order_shipped.shipment.parcels[]", cls._KEYS, ("weight_kg",)
         )
@@ -141,7 +130,6 @@ class OrderShippedShipment(_c.Model):
     to: Address
 
     def __init__(self, *, parcels: list[OrderShippedShipmentParcelsItem], to: Address) -> None:
-        _v: _t.Any
         _r.check_list(
             parcels,
             "order_shipped.shipment.parcels",
@@ -153,7 +141,6 @@ class OrderShippedShipment(_c.Model):
         _set(self, "to", to)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {
             "parcels": [x0._to_payload() for x0 in self.parcels], "to": self.to._to_payload()
         }
@@ -161,7 +148,6 @@ class OrderShippedShipment(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(
             payload, "order_shipped.shipment", cls._KEYS, ("parcels", "to")
         )
@@ -268,7 +254,6 @@ class OrderShipped(_c.Model):
         _set(self, "matrix", matrix)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {
             "shipment": self.shipment._to_payload(), "shipped_at": _c.unix(self.shipped_at)
         }
@@ -280,7 +265,6 @@ class OrderShipped(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(
             payload, "order_shipped", cls._KEYS, ("shipment", "shipped_at")
         )

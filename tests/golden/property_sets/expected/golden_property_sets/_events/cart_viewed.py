@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `cart_viewed` event of the 'property_sets' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `cart_viewed` event of the 'property_sets' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -19,10 +15,7 @@ from .. import _checks as _c
 from .. import _rules as _r
 from ..models import ProductDimensions
 
-__all__ = [
-    "CartViewed",
-    "LineItem",
-]
+__all__ = ["CartViewed", "LineItem"]
 
 _set = object.__setattr__
 
@@ -51,7 +44,6 @@ class LineItem(_c.Model):
         dimensions: ProductDimensions | None = None,
         price: float | _dec.Decimal | None = None,
     ) -> None:
-        _v: _t.Any
         _r.check_string(product_id, "line_item.product_id")
         _r.check_number(quantity, "line_item.quantity", integer=True, minimum=1)
         if class_ is not None:
@@ -67,7 +59,6 @@ class LineItem(_c.Model):
         _set(self, "price", price)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"product_id": self.product_id, "quantity": self.quantity}
         if self.class_ is not None:
             _payload["class"] = self.class_
@@ -79,7 +70,6 @@ class LineItem(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "line_item", cls._KEYS, ("product_id", "quantity"))
         return cls(
             product_id=_data["product_id"],
@@ -101,13 +91,11 @@ class CartViewed(_c.Model):
     items: list[LineItem] | None
 
     def __init__(self, *, items: list[LineItem] | None = None) -> None:
-        _v: _t.Any
         if items is not None:
             _r.check_list(items, "cart_viewed.items", of=LineItem)
         _set(self, "items", items)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.items is not None:
             _payload["items"] = [x0._to_payload() for x0 in self.items]
@@ -115,7 +103,6 @@ class CartViewed(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "cart_viewed", cls._KEYS, ())
         return cls(
             items=_c.load_list(

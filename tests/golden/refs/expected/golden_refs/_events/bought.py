@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `bought` event of the 'refs' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `bought` event of the 'refs' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -18,10 +14,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "Bought",
-    "Item",
-]
+__all__ = ["Bought", "Item"]
 
 _set = object.__setattr__
 
@@ -36,7 +29,6 @@ class Item(_c.Model):
     """A price is an amount."""
 
     def __init__(self, *, sku: str, price: float | _dec.Decimal | None = None) -> None:
-        _v: _t.Any
         _r.check_string(sku, "item.sku")
         if price is not None:
             _r.check_number(price, "item.price", minimum=0)
@@ -44,7 +36,6 @@ class Item(_c.Model):
         _set(self, "price", price)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"sku": self.sku}
         if self.price is not None:
             _payload["price"] = self.price
@@ -52,7 +43,6 @@ class Item(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "item", cls._KEYS, ("sku",))
         return cls(
             sku=_data["sku"],
@@ -80,7 +70,6 @@ class Bought(_c.Model):
         items: list[Item] | None = None,
         total: float | _dec.Decimal | None = None,
     ) -> None:
-        _v: _t.Any
         _r.check_instance(item, "bought.item", Item)
         if items is not None:
             _r.check_list(items, "bought.items", of=Item)
@@ -91,7 +80,6 @@ class Bought(_c.Model):
         _set(self, "total", total)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"item": self.item._to_payload()}
         if self.items is not None:
             _payload["items"] = [x0._to_payload() for x0 in self.items]
@@ -101,7 +89,6 @@ class Bought(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "bought", cls._KEYS, ("item",))
         return cls(
             item=_c.load_object(Item._from_payload, _data["item"]),

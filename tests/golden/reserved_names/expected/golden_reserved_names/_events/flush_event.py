@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `flush` event of the 'reserved names' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `flush` event of the 'reserved names' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -17,9 +13,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "Flush",
-]
+__all__ = ["Flush"]
 
 _set = object.__setattr__
 
@@ -73,7 +67,6 @@ class Flush(_c.Model):
         _set(_self, "to_payload", to_payload)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {}
         if self.l is not None:
             _payload["l"] = self.l
@@ -91,7 +84,6 @@ class Flush(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "flush", cls._KEYS, ())
         return cls(
             l=_data.get("l"),

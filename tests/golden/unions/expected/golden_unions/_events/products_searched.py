@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `products_searched` event of the 'unions' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `products_searched` event of the 'unions' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -45,18 +41,15 @@ class TextQuery(_c.Model):
     text: str
 
     def __init__(self, *, text: str) -> None:
-        _v: _t.Any
         _r.check_string(text, "text_query.text", min_length=1)
         _set(self, "text", text)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"text": self.text}
         return _payload
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "text_query", cls._KEYS, ("text",))
         return cls(
             text=_data["text"],
@@ -86,13 +79,11 @@ class FilterQuery(_c.Model):
         _set(self, "field", field)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {"equals": self.equals, "field": self.field}
         return _payload
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "filter_query", cls._KEYS, ("equals", "field"))
         return cls(
             equals=_data["equals"],
@@ -238,7 +229,6 @@ class ProductsSearched(_c.Model):
         _set(self, "when", when)
 
     def _to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
         _payload: dict[str, _t.Any] = {
             "page": self.page,
             "query": (
@@ -265,7 +255,6 @@ class ProductsSearched(_c.Model):
 
     @classmethod
     def _from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
         _data = _c.check_payload_keys(payload, "products_searched", cls._KEYS, ("page", "query"))
         return cls(
             page=_c.load_int(_data["page"]),

@@ -1,12 +1,15 @@
-"""The README's uv lines, run as written: `uv tool install ciogen`, `uv add --dev ...`.
+"""The README's tool lines, run as written: `pipx install ciogen`, `uv tool install
+ciogen`, `uv add --dev ...`.
 
 uv builds a wheel of this checkout (from a copy of its sources: a build writes
-`build/` and `*.egg-info` beside them) into a folder that `UV_FIND_LINKS` names,
-so the README's commands run word for word; ciogen's dependencies come from the
+`build/` and `*.egg-info` beside them) into a folder that `UV_FIND_LINKS` (and,
+for pipx, which installs with pip, `PIP_FIND_LINKS`) names, so the README's
+commands run word for word; ciogen's dependencies come from the
 ordinary index. Each installed `ciogen` must name this checkout's version and
 generate, from a sample plan, exactly the files this checkout's `ciogen` writes.
-uv is in the test extra (a pinned PyPI package that ships its binary); without
-it these tests skip, saying so. uv never downloads a Python here: it uses the
+uv and pipx are in the test extra (pinned PyPI packages; uv ships its binary);
+without them they are pip-installed into a scratch folder, and only when that
+fails too do these tests skip, saying so. uv never downloads a Python here: it uses the
 interpreter running the tests.
 """
 
@@ -17,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+import venv
 from pathlib import Path
 
 import pytest
@@ -189,3 +193,54 @@ def test_uv_add_dev_as_in_the_readme(world: dict[str, Path], tmp_path: Path) -> 
     done = run("uv run ciogen generate", project, env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert _files(project / "analytics") == _expected(tmp_path, PROJECT)
+
+
+@pytest.fixture(scope="module")
+def pipx_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """pipx from the test extra, else on the PATH, else the extra's pin in a scratch venv."""
+    found = shutil.which("pipx", path=str(Path(sys.executable).parent)) or shutil.which("pipx")
+    if found:
+        return Path(found)
+    pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    [pin] = re.findall(r'"(pipx==[^"]+)"', pyproject)
+    root = tmp_path_factory.mktemp("pipx-venv")
+    venv.create(root, with_pip=True)
+    done = subprocess.run(
+        [str(root / "bin" / "python"), "-m", "pip", "install", "-q", pin],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"pipx could not be obtained ({pin}): {done.stderr[-300:]}")
+    return root / "bin" / "pipx"
+
+
+@pytest.mark.slow
+def test_pipx_install_as_in_the_readme(
+    world: dict[str, Path], pipx_bin: Path, tmp_path: Path
+) -> None:
+    base = world["base"]
+    pips = {k: v for k, v in os.environ.items() if k.startswith("PIP_")}
+    env = {
+        **environment(world),
+        **pips,
+        "PATH": f"{base / 'pipx-bin'}:{pipx_bin.parent}:/usr/bin:/bin",
+        "PIPX_HOME": str(base / "pipx"),
+        "PIPX_BIN_DIR": str(base / "pipx-bin"),
+        "PIPX_MAN_DIR": str(base / "pipx-man"),
+        "PIPX_DEFAULT_PYTHON": sys.executable,
+        "PIP_FIND_LINKS": f"{world['wheels']} {pips.get('PIP_FIND_LINKS', '')}".strip(),
+    }
+    line = readme_line("pipx install")
+    assert line == "pipx install ciogen"
+    done = run(line, tmp_path, env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (base / "pipx-bin" / "ciogen").exists()
+    version = run("ciogen --version", tmp_path, env)
+    assert version.stdout.strip() == f"ciogen {__version__}", version.stdout + version.stderr
+    project = _project(tmp_path / "shop", "")
+    done = run("ciogen generate", project, env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _files(project / "analytics") == _expected(tmp_path, "")
