@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The data classes of the 'Acme Cloud' plan's transactional messages and broadcasts.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The data classes of the 'Acme Cloud' plan's transactional messages and broadcasts."""
 
 from __future__ import annotations
 
@@ -62,7 +58,6 @@ class PasswordResetMessageData(_c.Model):
     def __init__(
         self, *, reset_url: str, expires_in_minutes: int | None = 60, first_name: str | None = None
     ) -> None:
-        _v: _t.Any
         _r.check_string(
             reset_url, "password_reset.reset_url", max_length=2048, format=(_c.is_uri, "uri")
         )
@@ -80,8 +75,7 @@ class PasswordResetMessageData(_c.Model):
         _set(self, "expires_in_minutes", expires_in_minutes)
         _set(self, "first_name", first_name)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"reset_url": self.reset_url}
         if self.expires_in_minutes is not None:
             _payload["expires_in_minutes"] = self.expires_in_minutes
@@ -90,8 +84,7 @@ class PasswordResetMessageData(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "password_reset", cls._KEYS, ("reset_url",))
         return cls(
             reset_url=_data["reset_url"],
@@ -149,10 +142,9 @@ class ReceiptMessageData(_c.Model):
         _set(self, "total", total)
         _set(self, "currency", currency)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {
-            "line_items": [x0.to_payload() for x0 in self.line_items],
+            "line_items": [x0._to_payload() for x0 in self.line_items],
             "order_id": self.order_id,
             "paid_at": _c.unix(self.paid_at),
             "total": self.total,
@@ -162,14 +154,13 @@ class ReceiptMessageData(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(
             payload, "receipt", cls._KEYS, ("line_items", "order_id", "paid_at", "total")
         )
         return cls(
             line_items=_c.load_list(
-                _data["line_items"], lambda x0: _c.load_object(LineItem.from_payload, x0)
+                _data["line_items"], lambda x0: _c.load_object(LineItem._from_payload, x0)
             ),
             order_id=_data["order_id"],
             paid_at=_c.from_unix(_data["paid_at"], "receipt.paid_at"),
@@ -212,16 +203,14 @@ class OrderShippedMessageData(_c.Model):
         _set(self, "order_id", order_id)
         _set(self, "tracking_url", tracking_url)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"carrier": self.carrier, "order_id": self.order_id}
         if self.tracking_url is not None:
             _payload["tracking_url"] = self.tracking_url
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "order_shipped", cls._KEYS, ("carrier", "order_id"))
         return cls(
             carrier=_data["carrier"],
@@ -292,8 +281,7 @@ class MaintenanceWindowBroadcastData(_c.Model):
         _set(self, "duration_minutes", duration_minutes)
         _set(self, "starts_at", starts_at)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {
             "affected_services": [x0 for x0 in self.affected_services],
             "duration_minutes": self.duration_minutes,
@@ -302,8 +290,7 @@ class MaintenanceWindowBroadcastData(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(
             payload,
             "maintenance_window",

@@ -105,8 +105,8 @@ def as_json(payload: Any) -> Any:
 
 
 def fits(value: Any) -> bool:
-    """Whether `value.to_payload()` fits in one Track API operation."""
-    return len(wire_json(value.to_payload()).encode("utf-8")) <= DATA_BUDGET
+    """Whether `to_payload(value)` fits in one Track API operation."""
+    return len(wire_json(_c.to_payload(value)).encode("utf-8")) <= DATA_BUDGET
 
 
 # -- scalars -----------------------------------------------------------------

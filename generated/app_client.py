@@ -88,7 +88,7 @@ class AppClient(BaseAppClient):
             carrier=carrier,
             order_id=order_id,
             tracking_url=tracking_url,
-        ).to_payload()
+        )._to_payload()
         _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
@@ -156,7 +156,7 @@ class AppClient(BaseAppClient):
             reset_url=reset_url,
             expires_in_minutes=expires_in_minutes,
             first_name=first_name,
-        ).to_payload()
+        )._to_payload()
         _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
@@ -232,7 +232,7 @@ class AppClient(BaseAppClient):
             paid_at=paid_at,
             total=total,
             currency=currency,
-        ).to_payload()
+        )._to_payload()
         _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
@@ -280,7 +280,7 @@ class AppClient(BaseAppClient):
             affected_services=affected_services,
             duration_minutes=duration_minutes,
             starts_at=starts_at,
-        ).to_payload()
+        )._to_payload()
         _options: dict[str, object] = {
             "ids": ids,
             "emails": emails,

@@ -78,7 +78,7 @@ class Client(BaseClient):
             last_seen_at=last_seen_at,
             plan=plan,
         )
-        self._identify(person, _attributes.to_payload(), timestamp)
+        self._identify(person, _attributes._to_payload(), timestamp)
 
     def update_person(
         self,
@@ -130,7 +130,7 @@ class Client(BaseClient):
             last_name=last_name,
             last_seen_at=last_seen_at,
             plan=plan,
-        ).to_payload()
+        )._to_payload()
         if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
         _attributes["_update"] = True
@@ -158,7 +158,7 @@ class Client(BaseClient):
         """
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track(person, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track(person, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def track_anonymous(
         self, anonymous_id: str, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
@@ -187,7 +187,7 @@ class Client(BaseClient):
             )
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def checkout_completed(
         self,
@@ -231,7 +231,7 @@ class Client(BaseClient):
             total=total,
             coupon=coupon,
             currency=currency,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "checkout_completed", _data, timestamp)
 
     def email_verified(
@@ -260,7 +260,7 @@ class Client(BaseClient):
         """
         _data = _m.EmailVerified(
             email=email,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "email_verified", _data, timestamp)
 
     def feature_used(
@@ -292,7 +292,7 @@ class Client(BaseClient):
         _data = _m.FeatureUsed(
             feature=feature,
             duration_ms=duration_ms,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "feature_used", _data, timestamp)
 
     def page_viewed(
@@ -334,7 +334,7 @@ class Client(BaseClient):
             url=url,
             referrer=referrer,
             title=title,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "page_viewed", _data, timestamp)
 
     def page_viewed_anonymous(
@@ -379,7 +379,7 @@ class Client(BaseClient):
             url=url,
             referrer=referrer,
             title=title,
-        ).to_payload()
+        )._to_payload()
         return self._track_anonymous(anonymous_id, "page_viewed", _data, timestamp)
 
     def plan_changed(
@@ -414,7 +414,7 @@ class Client(BaseClient):
             from_=from_,
             to=to,
             mrr=mrr,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "plan_changed", _data, timestamp)
 
     def signed_up(
@@ -446,7 +446,7 @@ class Client(BaseClient):
         _data = _m.SignedUp(
             method=method,
             source=source,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "signed_up", _data, timestamp)
 
     def subscription_cancelled(
@@ -481,7 +481,7 @@ class Client(BaseClient):
             reason=reason,
             cancelled_at=cancelled_at,
             feedback=feedback,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "subscription_cancelled", _data, timestamp)
 
 

@@ -30,7 +30,7 @@ import typing as _t
 
 from . import _checks as _c
 from . import _rules as _r
-from ._checks import ValidationError
+from ._checks import ValidationError, from_payload, to_payload
 
 if _t.TYPE_CHECKING:
     from ._app_models import (
@@ -75,6 +75,8 @@ __all__ = [
     "SubscriptionCancelled",
     "SubscriptionCancelledReason",
     "ValidationError",
+    "from_payload",
+    "to_payload",
 ]
 
 _set = object.__setattr__
@@ -101,7 +103,6 @@ class LineItem(_c.Model):
     def __init__(
         self, *, quantity: int, sku: str, unit_price: float | _dec.Decimal, name: str | None = None
     ) -> None:
-        _v: _t.Any
         _r.check_number(quantity, "line_item.quantity", integer=True, minimum=1, maximum=1000)
         _r.check_string(sku, "line_item.sku", min_length=1, max_length=64, pattern=_PATTERN_0)
         _r.check_number(unit_price, "line_item.unit_price", minimum=0)
@@ -112,8 +113,7 @@ class LineItem(_c.Model):
         _set(self, "unit_price", unit_price)
         _set(self, "name", name)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {
             "quantity": self.quantity, "sku": self.sku, "unit_price": self.unit_price
         }
@@ -122,8 +122,7 @@ class LineItem(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(
             payload, "line_item", cls._KEYS, ("quantity", "sku", "unit_price")
         )
@@ -223,8 +222,7 @@ class PersonAttributes(_c.Model):
         _set(self, "last_seen_at", last_seen_at)
         _set(self, "plan", plan)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"email": self.email}
         if self.company is not None:
             _payload["company"] = self.company
@@ -241,8 +239,7 @@ class PersonAttributes(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("email",))
         return cls(
             email=_data["email"],
@@ -346,8 +343,7 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "last_seen_at", last_seen_at)
         _set(self, "plan", plan)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.email is not None:
             _payload["email"] = self.email
@@ -366,8 +362,7 @@ class PersonAttributesUpdate(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             email=_data.get("email"),

@@ -49,11 +49,7 @@ __all__ = [
 
 
 def checkout_completed() -> _st.SearchStrategy[_m.CheckoutCompleted]:
-    """Valid `CheckoutCompleted` events (`checkout_completed`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `CheckoutCompleted` events (`checkout_completed`)."""
     return _st.builds(
         _m.CheckoutCompleted,
         items=_s.integers(minimum=1),
@@ -66,11 +62,7 @@ def checkout_completed() -> _st.SearchStrategy[_m.CheckoutCompleted]:
 
 
 def email_verified() -> _st.SearchStrategy[_m.EmailVerified]:
-    """Valid `EmailVerified` events (`email_verified`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `EmailVerified` events (`email_verified`)."""
     return _st.builds(
         _m.EmailVerified,
         email=_s.strings(format="email"),
@@ -78,11 +70,7 @@ def email_verified() -> _st.SearchStrategy[_m.EmailVerified]:
 
 
 def feature_used() -> _st.SearchStrategy[_m.FeatureUsed]:
-    """Valid `FeatureUsed` events (`feature_used`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `FeatureUsed` events (`feature_used`)."""
     return _st.builds(
         _m.FeatureUsed,
         feature=_s.strings(min_length=1, max_length=100, pattern="[a-z][a-z0-9_.]*"),
@@ -91,10 +79,7 @@ def feature_used() -> _st.SearchStrategy[_m.FeatureUsed]:
 
 
 def line_item() -> _st.SearchStrategy[_m.LineItem]:
-    """Valid `LineItem` objects (`line_item`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `LineItem` objects (`line_item`)."""
     return _st.builds(
         _m.LineItem,
         quantity=_s.integers(minimum=1, maximum=1000),
@@ -105,10 +90,7 @@ def line_item() -> _st.SearchStrategy[_m.LineItem]:
 
 
 def maintenance_window_broadcast_data() -> _st.SearchStrategy[_m.MaintenanceWindowBroadcastData]:
-    """Valid `MaintenanceWindowBroadcastData` objects (`maintenance_window`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `MaintenanceWindowBroadcastData` objects (`maintenance_window`)."""
     return _st.builds(
         _m.MaintenanceWindowBroadcastData,
         affected_services=_s.lists(
@@ -120,10 +102,7 @@ def maintenance_window_broadcast_data() -> _st.SearchStrategy[_m.MaintenanceWind
 
 
 def order_shipped_message_data() -> _st.SearchStrategy[_m.OrderShippedMessageData]:
-    """Valid `OrderShippedMessageData` objects (`order_shipped`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `OrderShippedMessageData` objects (`order_shipped`)."""
     return _st.builds(
         _m.OrderShippedMessageData,
         carrier=_st.sampled_from(("ups", "fedex", "dhl", "usps")),
@@ -133,11 +112,7 @@ def order_shipped_message_data() -> _st.SearchStrategy[_m.OrderShippedMessageDat
 
 
 def page_viewed() -> _st.SearchStrategy[_m.PageViewed]:
-    """Valid `PageViewed` events (`page_viewed`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PageViewed` events (`page_viewed`)."""
     return _st.builds(
         _m.PageViewed,
         url=_st.one_of(
@@ -150,10 +125,7 @@ def page_viewed() -> _st.SearchStrategy[_m.PageViewed]:
 
 
 def password_reset_message_data() -> _st.SearchStrategy[_m.PasswordResetMessageData]:
-    """Valid `PasswordResetMessageData` objects (`password_reset`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `PasswordResetMessageData` objects (`password_reset`)."""
     return _st.builds(
         _m.PasswordResetMessageData,
         reset_url=_s.strings(max_length=2048, format="uri"),
@@ -163,11 +135,7 @@ def password_reset_message_data() -> _st.SearchStrategy[_m.PasswordResetMessageD
 
 
 def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
-    """Valid `PersonAttributes`, as identify() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributes`, as identify() sends them."""
     return _st.builds(
         _m.PersonAttributes,
         email=_s.strings(max_length=254, format="email"),
@@ -181,11 +149,7 @@ def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
 
 
 def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
-    """Valid `PersonAttributesUpdate`, as update_person() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributesUpdate`, as update_person() sends them."""
     return _st.builds(
         _m.PersonAttributesUpdate,
         email=_s.optional(_s.strings(max_length=254, format="email")),
@@ -199,11 +163,7 @@ def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
 
 
 def plan_changed() -> _st.SearchStrategy[_m.PlanChanged]:
-    """Valid `PlanChanged` events (`plan_changed`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PlanChanged` events (`plan_changed`)."""
     return _st.builds(
         _m.PlanChanged,
         from_=_st.sampled_from(("free", "starter", "pro", "enterprise")),
@@ -213,10 +173,7 @@ def plan_changed() -> _st.SearchStrategy[_m.PlanChanged]:
 
 
 def receipt_message_data() -> _st.SearchStrategy[_m.ReceiptMessageData]:
-    """Valid `ReceiptMessageData` objects (`receipt`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `ReceiptMessageData` objects (`receipt`)."""
     return _st.builds(
         _m.ReceiptMessageData,
         line_items=_s.lists(line_item(), min_size=1, max_size=100),
@@ -228,11 +185,7 @@ def receipt_message_data() -> _st.SearchStrategy[_m.ReceiptMessageData]:
 
 
 def signed_up() -> _st.SearchStrategy[_m.SignedUp]:
-    """Valid `SignedUp` events (`signed_up`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `SignedUp` events (`signed_up`)."""
     return _st.builds(
         _m.SignedUp,
         method=_st.sampled_from(("email", "google", "github")),
@@ -241,11 +194,7 @@ def signed_up() -> _st.SearchStrategy[_m.SignedUp]:
 
 
 def subscription_cancelled() -> _st.SearchStrategy[_m.SubscriptionCancelled]:
-    """Valid `SubscriptionCancelled` events (`subscription_cancelled`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `SubscriptionCancelled` events (`subscription_cancelled`)."""
     return _st.builds(
         _m.SubscriptionCancelled,
         reason=_st.sampled_from(

@@ -59,7 +59,6 @@ from .model import (
 from .names import NameRegistry, pascal_case, snake_case_renamed
 from .rename_checks import check_renames, refuse_renamed_from
 from .reporting import Reporter
-from .runtime_facts import FIELD_RESERVED
 from .source import JsonPath
 from .suggest import Suggester
 
@@ -155,7 +154,10 @@ class TypeBuilder:
         names = NameRegistry()
         fields: list[Field] = []
         for wire, (prop_spec, prop_path) in merged.props.items():
-            ident, why = snake_case_renamed(wire, prefix="field", reserved=FIELD_RESERVED)
+            # Only a keyword is renamed: builtins the model would hide are spelled
+            # `_b.<name>` there (shadowed_builtins.py), the payload methods are
+            # underscored, and a field `l` carries `# noqa: E741` (issue #13).
+            ident, why = snake_case_renamed(wire, prefix="field", ambiguous=True)
             if why is not None:
                 self.report.warn(
                     prop_path,

@@ -20,12 +20,11 @@ import os
 import stat
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from .build_model import ModelBuilder
 from .errors import Problem, Severity, TaxonomyError
+from .lazy_modules import lazy
 from .limits import (
     MAX_DEFINITIONS,
     MAX_ENUM_VALUES,
@@ -38,6 +37,11 @@ from .model import Taxonomy
 from .schema_prune import Hidden, prune
 from .source import JsonPath, Source, bool_hint, load_source
 from .suggest import close_match
+
+if TYPE_CHECKING:
+    import jsonschema
+else:
+    jsonschema = lazy("jsonschema")  # writes the messages of an invalid plan only
 
 
 @functools.cache

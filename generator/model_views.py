@@ -9,6 +9,7 @@ template reads.
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from . import pycode, pycode_fields
@@ -17,6 +18,7 @@ from .docstring_text import attribute_doc, field_text, fill, method_doc
 from .escape import comment, docstring, py_string
 from .layout import natural_key
 from .model import EnumType, Event, Field, ObjectModel
+from .shadowed_builtins import qualify, shadowed
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,13 +54,16 @@ class ModelView:
     required_keys: str
     method_doc: str
     call: CallNames
+    hidden: frozenset[str]
+    """The builtins this model's fields hide: the template spells them `_b.<name>`."""
     event: EventView | None = None
 
 
-def field_view(field: Field) -> FieldView:
+def field_view(field: Field, hidden: frozenset[str] = frozenset()) -> FieldView:
+    """`hidden`: the builtins the model's fields hide (its class body must not name them)."""
     return FieldView(
         name=field.name,
-        annotation=pycode.field_annotation(field),
+        annotation=qualify(pycode.field_annotation(field), hidden),
         client_annotation=pycode.field_annotation(field, "_m."),
         default=pycode.default_source(field),
         doc=attribute_doc(field, 4),
@@ -147,12 +152,51 @@ def _signature(fields: list[FieldView], self_name: str) -> str:
     return f"def __init__({inner}) -> None:"
 
 
+# The code _model_class.j2 writes around the fields (ClassVar annotations, the
+# payload methods' signatures), as far as it names builtins; an event class's too.
+_CLASS_CODE = ("_t.ClassVar[frozenset[str]]", "dict[str, _t.Any]", "classmethod")
+_EVENT_CODE = ("_t.ClassVar[str]", "_t.ClassVar[bool]", "_t.ClassVar[str | None]")
+
+
+def _hidden(model: ObjectModel, consts: pycode.Constants, event: bool) -> frozenset[str]:
+    """The builtins that the model's fields hide and that its code names: exactly
+    what the model spells `_b.<name>` (none: its module does not import `builtins`)."""
+    candidates = shadowed(f.name for f in model.fields)
+    if not candidates:
+        return candidates
+    scratch = dataclasses.replace(consts, patterns=dict(consts.patterns))
+    code = [
+        *_CLASS_CODE,
+        *(_EVENT_CODE if event else ()),
+        *map(pycode.field_annotation, model.fields),
+    ]
+    plain = [pycode_fields.field_checks(f, scratch) for f in model.fields]
+
+    def named(name: str) -> bool:
+        one = frozenset({name})
+        if any(qualify(c, one) != c for c in code):
+            return True
+        # Only the checks' own code is qualified, never a reference to the field.
+        return any(
+            pycode_fields.field_checks(f, scratch, one) != lines
+            for f, lines in zip(model.fields, plain, strict=True)
+        )
+
+    return frozenset(n for n in candidates if named(n))
+
+
+_USES_V = re.compile(r"\b_v\b")
+
+
 def model_view(model: ObjectModel, consts: pycode.Constants, event: Event | None) -> ModelView:
     # One untyped local for every field: the checks exist for values that do
     # not match the annotations, so the type checker must not narrow them away.
-    checks: list[str] = ["_v: _t.Any"] if model.fields else []
+    hidden = _hidden(model, consts, event is not None)
+    checks: list[str] = []
     for field in model.fields:
-        checks += pycode_fields.field_checks(field, consts)
+        checks += pycode_fields.field_checks(field, consts, hidden)
+    if any(_USES_V.search(line) for line in checks):
+        checks.insert(0, "_v: _t.Any")
     keys = "frozenset({" + ", ".join(py_string(f.wire_name) for f in model.fields) + "})"
     required = [py_string(f.wire_name) for f in model.fields if f.required]
     event_view = None
@@ -172,7 +216,7 @@ def model_view(model: ObjectModel, consts: pycode.Constants, event: Event | None
             if event.anonymous_method_name
             else "",
         )
-    fields = [field_view(f) for f in model.fields]
+    fields = [field_view(f, hidden) for f in model.fields]
     call = call_names(f.name for f in model.fields)
     return ModelView(
         class_name=model.class_name,
@@ -205,6 +249,7 @@ def model_view(model: ObjectModel, consts: pycode.Constants, event: Event | None
         if event is not None or model.kind in _SUMMARIES
         else "",
         call=call,
+        hidden=hidden,
         event=event_view,
     )
 

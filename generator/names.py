@@ -12,6 +12,7 @@ name both.
 from __future__ import annotations
 
 import builtins
+import functools
 import keyword
 import re
 import unicodedata
@@ -22,7 +23,8 @@ _NON_WORD = re.compile(r"[^A-Za-z0-9]+")
 RESERVED_WORDS = frozenset(keyword.kwlist)
 BUILTIN_NAMES = frozenset(dir(builtins))
 # Names pycodestyle calls ambiguous (E741-E743: `l`, `O` and `I` look like digits);
-# the generated code must pass ruff, so they get the keyword treatment.
+# the generated code must pass ruff, so an event or class of such a name gets the
+# keyword treatment. A field keeps it (its lines carry `# noqa: E741` instead).
 AMBIGUOUS_NAMES = frozenset({"l", "O", "I"})
 
 
@@ -78,11 +80,17 @@ def snake_case(name: str, *, prefix: str, reserved: frozenset[str] = frozenset()
     return snake_case_renamed(name, prefix=prefix, reserved=reserved)[0]
 
 
+# Cached: a plan spells the same few hundred property names in event after event
+# (tests/speed/test_fast_paths.py checks the cached answers against fresh ones).
+@functools.lru_cache(maxsize=8192)
 def snake_case_renamed(
-    name: str, *, prefix: str, reserved: frozenset[str] = frozenset()
+    name: str, *, prefix: str, reserved: frozenset[str] = frozenset(), ambiguous: bool = False
 ) -> tuple[str, str | None]:
     """The snake_case identifier and, when it is more than the name's own words in
-    snake_case (a prefix or a suffix was added), why: what `generate` reports."""
+    snake_case (a prefix or a suffix was added), why: what `generate` reports.
+
+    `ambiguous`: `l`, `O` and `I` stay as they are (a field: the generated lines that
+    bind it carry `# noqa: E741`, see `ambiguous_names.py`)."""
     words = _ascii_words(name)
     ident = "_".join(w.lower() for w in words) or prefix
     why: str | None = None
@@ -90,15 +98,17 @@ def snake_case_renamed(
         ident, why = f"{prefix}_{ident}", "a Python name cannot start with a digit"
     if ident in RESERVED_WORDS:
         why = f"{ident!r} is a Python keyword"
-    elif ident in AMBIGUOUS_NAMES:
+    elif ident in AMBIGUOUS_NAMES and not ambiguous:
         why = f"{ident!r} reads like a digit (ruff E741)"
     elif ident in reserved:
         why = f"{ident!r} is used by the generated code"
-    while ident in RESERVED_WORDS or ident in AMBIGUOUS_NAMES or ident in reserved:
+    renamed = reserved if ambiguous else reserved | AMBIGUOUS_NAMES
+    while ident in RESERVED_WORDS or ident in renamed:
         ident += "_"
     return ident, why
 
 
+@functools.lru_cache(maxsize=8192)
 def pascal_case(name: str, *, prefix: str, reserved: frozenset[str] = frozenset()) -> str:
     """`signed_up` → `SignedUp`; `1st login` → `{prefix}1stLogin`; builtins get `_`."""
     words = _ascii_words(name)

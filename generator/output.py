@@ -203,7 +203,7 @@ def _target_of(temp: str) -> str:
 def _write_journal(root: Path, journal: dict[str, object]) -> None:
     path = root / JOURNAL
     temp = root / f"{JOURNAL}{TEMP_MARK}{os.getpid()}"
-    _write_new(temp, json.dumps(journal, indent=1).encode("utf-8"), None)
+    _write_new(temp, json.dumps(journal, separators=(",", ":")).encode("utf-8"), None)
     os.replace(temp, path)
 
 

@@ -328,7 +328,7 @@ def to_wire(node: TypeNode, expr: str, depth: int = 0) -> str:
         case StringType(format="date" | "date-time"):
             return f"{expr}.isoformat()"
         case ObjectType():
-            return f"{expr}.to_payload()"
+            return f"{expr}._to_payload()"
         case ArrayType():
             item = f"x{depth}"
             return f"[{to_wire(node.items, item, depth + 1)} for {item} in {expr}]"
@@ -356,7 +356,7 @@ def from_wire(node: TypeNode, expr: str, label: str, depth: int = 0) -> str:
         case StringType(format="date-time"):
             return f"_c.load_date_time({expr})"
         case ObjectType():
-            return f"_c.load_object({node.class_name}.from_payload, {expr})"
+            return f"_c.load_object({node.class_name}._from_payload, {expr})"
         case NumericType(integer=True) | EnumType(base="integer"):
             # JSON decoders may hand back 3.0 for 3: the checks want an int.
             return f"_c.load_int({expr})"
@@ -377,7 +377,7 @@ def from_wire(node: TypeNode, expr: str, label: str, depth: int = 0) -> str:
 
 
 def payload_lines(model: ObjectModel) -> list[str]:
-    """The body of `to_payload()`: required keys in one dict literal, optional ones added if set."""
+    """The body of `_to_payload()`: required keys in one dict literal, optional ones added if set."""
     required = [f for f in model.fields if f.required]
     optional = [f for f in model.fields if not f.required]
     items = []
@@ -400,13 +400,13 @@ def payload_lines(model: ObjectModel) -> list[str]:
 
 
 def from_payload_args(model: ObjectModel) -> list[str]:
-    """`name=expression` arguments for `cls(...)` in `from_payload`."""
+    """`name=expression` arguments for `cls(...)` in `_from_payload`."""
     args = []
     for f in model.fields:
         key = py_string(f.wire_name)
         # A missing optional key reads back as None, also when the field has a
-        # default: None is how `to_payload` leaves a field out, so this keeps
-        # `from_payload(x.to_payload()) == x` for every x.
+        # default: None is how `_to_payload` leaves a field out, so this keeps
+        # `from_payload(X, to_payload(x)) == x` for every x.
         raw = f"_data[{key}]" if f.required else f"_data.get({key})"
         value = from_wire(f.type, raw, py_string(f.label))
         if f.clearable:  # a null reads back as the `CLEAR` that sent it

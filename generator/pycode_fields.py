@@ -28,6 +28,7 @@ from .model import (
     UnionType,
 )
 from .pycode import Constants, check_lines
+from .shadowed_builtins import qualify
 
 
 def _rules_call(node: TypeNode, var: str, label: str, consts: Constants) -> str | None:
@@ -93,8 +94,11 @@ def _rules_call(node: TypeNode, var: str, label: str, consts: Constants) -> str 
     return f"_r.{function}({var}, {label}{''.join(f', {k}={v}' for k, v in args)})"
 
 
-def field_checks(field: Field, consts: Constants) -> list[str]:
-    """The `__init__` statements that check one field (its parameter, before it is set)."""
+def field_checks(
+    field: Field, consts: Constants, hidden: frozenset[str] = frozenset()
+) -> list[str]:
+    """The `__init__` statements that check one field (its parameter, before it is set);
+    the spelled-out checks name the builtins in `hidden` (hidden by fields) as `_b.<name>`."""
     var = field.name
     label = py_string(field.label)
     # `CLEAR` has no rules to check: it is checked as a field left out (None).
@@ -106,7 +110,7 @@ def field_checks(field: Field, consts: Constants) -> list[str]:
         lines = [first] if field.clearable else []
         lines += [f"if {checked} is not None:", "    " + call] if optional else [call]
         return lines + _deprecation_lines(field)
-    body = check_lines(field.type, "_v", label, 0, consts)
+    body = [qualify(line, hidden) for line in check_lines(field.type, "_v", label, 0, consts)]
     lines = [first]
     if (field.nullable or not field.required) and len(body) == 2 and body[0].startswith("if "):
         # One rule: fold the None test into it (what ruff's SIM102 asks for).

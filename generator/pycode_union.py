@@ -145,12 +145,13 @@ def union_from_wire(
         if as_object(member) is None:
             result = from_wire(member, result, label, depth)
     if len(objects) == 1:
-        return f"_c.load_object({objects[0].class_name}.from_payload, {result})"
+        return f"_c.load_object({objects[0].class_name}._from_payload, {result})"
     if objects:
         key = "None" if node.discriminator is None else py_string(node.discriminator)
         marks = [py_literal(mark) for mark in node.markers]
         choices = ", ".join(
-            f"({mark}, {o.class_name}.from_payload)" for mark, o in zip(marks, objects, strict=True)
+            f"({mark}, {o.class_name}._from_payload)"
+            for mark, o in zip(marks, objects, strict=True)
         )
         return f"_c.load_choice({result}, {key}, ({choices},))"
     return result

@@ -15,9 +15,7 @@ import dataclasses
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from . import (
     __version__,
@@ -29,11 +27,19 @@ from . import (
     schema_export,
     strategy_code,
 )
+from .ambiguous_names import has_ambiguous_fields, mark_ambiguous
 from .escape import comment, docstring, py_string
 from .layout import sort_all, wrap
+from .lazy_modules import lazy
 from .model import Field, Taxonomy
 from .render_models import build_models, import_from
 from .runtime_facts import templates_dir
+from .shadowed_builtins import qualify
+
+if TYPE_CHECKING:
+    import jinja2
+else:
+    jinja2 = lazy("jinja2")  # `diff` and `validate` import this module and never render
 
 # What the package's __init__ exports besides the models.
 PACKAGE_NAMES = (
@@ -61,6 +67,8 @@ PACKAGE_NAMES = (
     "get_client",
     "install_sigterm_handler",
     "reset_client",
+    "to_payload",
+    "from_payload",
 )
 # File-level suppressions for the tools a host project may run over its tree
 # (issue #11): generated code is checked by ciogen's own tests (which lint a
@@ -123,6 +131,8 @@ def environment() -> jinja2.Environment:
     )
     # `{{ statement | wrap(8) }}`: a plan-dependent statement laid out at its indent.
     env.filters["wrap"] = wrap
+    # `{{ code | qualify(m.hidden) }}`: builtins a model's fields hide, spelled `_b.<name>`.
+    env.filters["qualify"] = qualify
     return env
 
 
@@ -136,7 +146,9 @@ class StrategyView:
 
 
 def _strategy_views(taxonomy: Taxonomy, names: Mapping[str, str]) -> list[StrategyView]:
-    fits = "the data fits one Customer.io Track API operation."
+    """One function per model. Each docstring is one line: what every strategy promises
+    (rules kept, optional fields set and unset, data that fits one operation) is said
+    once, in the module docstring, not once per function of a big plan."""
     described = [
         *(
             (e.model, f"`{e.model.class_name}` events (`{e.wire_name}`).", True)
@@ -152,13 +164,11 @@ def _strategy_views(taxonomy: Taxonomy, names: Mapping[str, str]) -> list[Strate
     ]
     views: list[StrategyView] = []
     for model, what, limited in described:
-        body = "Every property within its rules, optional properties both set and unset"
-        body += f";\n    {fits}" if limited else "."
         views.append(
             StrategyView(
                 name=names[model.class_name],
                 class_name=model.class_name,
-                docstring=docstring(f"Valid {what}\n\n    {body}\n    "),
+                docstring=docstring(f"Valid {what}"),
                 kwargs=strategy_code.model_kwargs(model, names),
                 fits=limited,
             )
@@ -327,6 +337,13 @@ def build_output(
         schema_export.document(taxonomy.attributes, objects, "person attributes", head)
     )
     files.update(render_app.app_files(taxonomy, env, testing, head))
+    if has_ambiguous_fields(taxonomy):
+        # The copied modules hold no plan names: only what the templates rendered.
+        copied = {*STATIC_MODULES, *(p for p in files if p.split("/", 1)[0] in STATIC_PACKAGES)}
+        files = {
+            p: mark_ambiguous(t) if p.endswith(".py") and p not in copied else t
+            for p, t in files.items()
+        }
     return dict(sorted(files.items()))
 
 

@@ -14,9 +14,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Mapping
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from . import pycode, pycode_examples, schema_export, strategy_code
 from .call_names import call_names
@@ -24,6 +22,10 @@ from .docstring_text import field_text, method_doc
 from .escape import docstring, json_text, py_string
 from .model import Broadcast, Field, Message, ObjectModel, Taxonomy
 from .runtime_facts import app_channels
+from .shadowed_builtins import qualify, shadowed
+
+if TYPE_CHECKING:
+    import jinja2  # annotations only
 
 APP_TEMPLATES = {
     "app_client.py": "app_client.py.j2",
@@ -44,6 +46,8 @@ class AppMethodView:
     options: list[str]
     call: str
     deprecation: str | None
+    options_type: str
+    """`dict[str, object]`, its builtins spelled `_b.<name>` where a data field hides them."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,6 +109,7 @@ def _method(
         options=list(options),
         call=f"{me}.{call}",
         deprecation=py_string(deprecated) if deprecated else None,
+        options_type=qualify("dict[str, object]", shadowed(f.name for f in fields)),
     )
 
 
@@ -252,6 +257,7 @@ def app_files(
         **context,
         "methods": methods,
         "uses_warnings": any(m.deprecation for m in methods),
+        "app_uses_builtins": any("_b." in m.options_type for m in methods),
         "app_uses_decimal": "decimal"
         in pycode.modules_used(
             [*(m.model for m in taxonomy.messages), *(b.model for b in taxonomy.broadcasts)],

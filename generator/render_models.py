@@ -10,9 +10,7 @@ table its module `__getattr__` loads events by (see templates/models.py.j2).
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from . import pycode
 from .escape import docstring, py_string
@@ -20,6 +18,9 @@ from .layout import WIDTH, natural_key, sort_all, sort_imported
 from .model import EnumType, Event, ObjectModel, Taxonomy
 from .model_views import ModelView, enum_view, model_view
 from .modules import APP, SHARED, Placement, place, refers_to
+
+if TYPE_CHECKING:
+    import jinja2  # annotations only
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,6 +57,8 @@ def _module_context(
         "enums": [enum_view(e) for e in sorted(enums, key=lambda e: e.alias)],
         "patterns": {name: py_string(regex) for name, regex in consts.patterns.items()},
         "uses_rules": any(line.lstrip().startswith("_r.") for v in views for line in v.checks),
+        # A field named like a builtin hides it: that model names it `_b.<name>`.
+        "uses_builtins": any(v.hidden for v in views),
         "uses_datetime": "datetime" in modules,
         "uses_decimal": "decimal" in modules,
     }
@@ -171,7 +174,9 @@ def build_models(env: jinja2.Environment, taxonomy: Taxonomy, base: dict[str, An
             "lazy": lazy,
             "app": bool(app_objects),
             "lazy_imports": [type_imports[i] for i in order],
-            "models_all": sort_all(["EVENT_TYPES", "AnyEvent", "ValidationError", *names]),
+            "models_all": sort_all(
+                ["EVENT_TYPES", "AnyEvent", "ValidationError", "from_payload", "to_payload", *names]
+            ),
         }
     )
     return Models(files, [attributes, attributes_update], event_views, names)

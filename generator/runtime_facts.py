@@ -113,21 +113,6 @@ def client_reserved() -> frozenset[str]:
     return frozenset(n for n in names if not n.startswith("_"))
 
 
-# Names a field cannot take because the generated code needs them in the same
-# namespace: the two methods every model has, the builtin types that field
-# annotations and checks refer to (a field named `list` would shadow `list[...]`
-# in its class) and the builtins the checks call (tests/test_names.py scans the
-# generated code for any other). The parameters the generated methods have of their own (`self`,
-# `person`, `anonymous_id`, `timestamp`) give way to a field instead (call_names.py),
-# and generated locals are private (`_v`, `_data`), so `self`, `value`, `data` and
-# `payload` stay what the plan calls them.
-FIELD_RESERVED = frozenset(
-    {"to_payload", "from_payload"}
-    | {"str", "int", "float", "bool", "list", "dict", "object"}
-    # Builtins the checks in `__init__` call, where the fields are parameters.
-    | {"isinstance", "len", "enumerate"}
-)
-
 # Module-level names of the generated models.py / __init__.py, and what each one is.
 MODULE_RESERVED = {
     "ValidationError": "the validation error class",

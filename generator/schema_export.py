@@ -9,11 +9,10 @@ the taxonomy are checked against their own property (`check_value`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, assert_never
-
-import jsonschema
+from typing import TYPE_CHECKING, Any, assert_never
 
 from . import regex_portable, value_checks
+from .lazy_modules import lazy
 from .model import (
     ArrayType,
     BooleanType,
@@ -28,6 +27,11 @@ from .model import (
     TypeNode,
     UnionType,
 )
+
+if TYPE_CHECKING:
+    import jsonschema
+else:
+    jsonschema = lazy("jsonschema")  # checks a default or an example only
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 # The aware datetimes Python can represent, as Unix seconds: 0001-01-01 to 9999-12-31.

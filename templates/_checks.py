@@ -31,6 +31,7 @@ __all__ = [
     "cleared",
     "deprecated",
     "fail",
+    "from_payload",
     "from_unix",
     "is_date",
     "is_date_time",
@@ -40,6 +41,7 @@ __all__ = [
     "load_int",
     "load_list",
     "load_object",
+    "to_payload",
     "unique_key",
     "unix",
 ]
@@ -97,7 +99,7 @@ class Model:
     """Base of every generated model: frozen, slotted, compared and shown by its fields.
 
     The generator writes each model's `__slots__`, checking `__init__`,
-    `to_payload` and `from_payload`; what is the same for all of them lives here,
+    `_to_payload` and `_from_payload`; what is the same for all of them lives here,
     written once, instead of being generated and `exec`ed by `@dataclass` at import
     (which cost ~4 ms per class). Type checkers see a frozen, keyword-only
     dataclass (`dataclass_transform`).
@@ -138,6 +140,32 @@ class Model:
         """`copy.replace` (Python 3.13): a new, checked instance with `changes` applied."""
         replaced: Self = _lazy("dataclasses").replace(self, **changes)
         return replaced
+
+    # Written for each model by the generator. Underscored, as a field's name never is
+    # (ciogen makes field names from the plan's words), so no plan property can hide them.
+    def _to_payload(self) -> dict[str, Any]:
+        raise NotImplementedError  # pragma: no cover - every generated model defines it
+
+    @classmethod
+    def _from_payload(cls, payload: Any) -> Self:
+        raise NotImplementedError  # pragma: no cover - every generated model defines it
+
+
+_M = TypeVar("_M", bound=Model)
+
+
+def to_payload(model: Model) -> dict[str, Any]:
+    """The JSON-safe dict sent to Customer.io for `model`, keyed by the plan's wire names.
+
+    A function, not a method: a model's attributes are the plan's field names, and a
+    plan may have a property called `to_payload`."""
+    return model._to_payload()
+
+
+def from_payload(cls: type[_M], payload: Any) -> _M:
+    """A `cls` rebuilt from a decoded payload (`from_payload(SignedUp, data)`); unknown
+    keys and broken rules raise `ValidationError`. The inverse of `to_payload`."""
+    return cls._from_payload(payload)
 
 
 class ValidationError(ValueError):
@@ -323,9 +351,8 @@ def _canonical(value: Any) -> Any:
         return ("n", unix(value)) if value.utcoffset() is not None else ("o", id(value))
     if isinstance(value, _dt.date):
         return ("s", value.isoformat())
-    to_payload = getattr(value, "to_payload", None)
-    if to_payload is not None:
-        return _canonical(to_payload())
+    if isinstance(value, Model):
+        return _canonical(value._to_payload())
     return ("o", id(value))
 
 

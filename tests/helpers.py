@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 from ciogen.errors import TaxonomyError
 from ciogen.load import load_text
@@ -52,6 +53,24 @@ def ruff_generated(packages: list[Path], scratch: Path) -> subprocess.CompletedP
         check=False,
         timeout=120,
     )
+
+
+def _package_of(cls: type) -> Any:
+    """The generated package a model class comes from (`pkg.models`, `pkg._events.x`, ...)."""
+    module = cls.__module__.split("._events.")[0]
+    for tail in (".models", "._app_models"):
+        module = module.removesuffix(tail)
+    return sys.modules[module]
+
+
+def to_payload(model: Any) -> Any:
+    """`to_payload(model)` of the generated package the model comes from (its public API)."""
+    return _package_of(type(model)).to_payload(model)
+
+
+def from_payload(cls: type, payload: Any) -> Any:
+    """`from_payload(cls, payload)` of the generated package `cls` comes from."""
+    return _package_of(cls).from_payload(cls, payload)
 
 
 MINIMAL = """\

@@ -172,7 +172,7 @@ def test_out_folder_name_is_the_package_name(project: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import tracking; print(tracking.SignedUp(method='email').to_payload())",
+            "import tracking; print(tracking.to_payload(tracking.SignedUp(method='email')))",
         ],
         cwd=project / "src",
         capture_output=True,

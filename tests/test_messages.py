@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from generated_suite import imported, run_generated_tests
 from golden_cases import package_name, package_root
-from helpers import MINIMAL, REPO, ciogen, errors_of, run_doc_example
+from helpers import MINIMAL, REPO, ciogen, errors_of, from_payload, run_doc_example, to_payload
 
 from ciogen.load import load_text, meta_schema
 from ciogen.render import build_output
@@ -145,9 +145,11 @@ def test_classes_an_event_shares_with_app_data_are_defined_where_the_data_is() -
     case = "shared_classes"
     with imported(package_root(case), package_name(case)) as package:
         models = importlib.import_module(f"{package_name(case)}.models")
-        data = models.ReceiptMessageData.from_payload({"line_items": [{"sku": "a", "quantity": 1}]})
-        assert data.to_payload() == {"line_items": [{"quantity": 1, "sku": "a"}]}
-        assert models.OutageBroadcastData(service="api").to_payload() == {"service": "api"}
+        data = from_payload(
+            models.ReceiptMessageData, {"line_items": [{"sku": "a", "quantity": 1}]}
+        )
+        assert to_payload(data) == {"line_items": [{"quantity": 1, "sku": "a"}]}
+        assert to_payload(models.OutageBroadcastData(service="api")) == {"service": "api"}
         assert f"{package_name(case)}._events.order_completed" not in sys.modules
         assert package.OrderCompleted(line_items=[data.line_items[0]]).service is None
         for module in ("test_app_properties", "test_properties"):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from helpers import REPO
 
-from generated import models
+from generated import from_payload, models, to_payload
 from generated.models import CheckoutCompleted, LineItem, PersonAttributes
 
 
@@ -65,7 +65,7 @@ def test_pickle_and_copy_round_trip() -> None:
 
 def test_from_payload_round_trip() -> None:
     order = _order()
-    assert CheckoutCompleted.from_payload(json.loads(json.dumps(order.to_payload()))) == order
+    assert from_payload(CheckoutCompleted, json.loads(json.dumps(to_payload(order)))) == order
 
 
 PROBE = """

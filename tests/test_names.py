@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from generated_suite import imported
 from golden_cases import GOLDEN
+from helpers import to_payload
 
 from ciogen.load import load_file
 from ciogen.names import NameRegistry, pascal_case, snake_case, upper_snake
 from ciogen.render import build_output
-from ciogen.runtime_facts import FIELD_RESERVED
 
 
 @pytest.mark.parametrize(
@@ -66,34 +66,49 @@ def test_registry_names_the_first_owner_case_insensitively() -> None:
 BUILTINS = frozenset(dir(builtins))
 
 
-def test_every_builtin_the_generated_methods_use_is_reserved() -> None:
-    """A field is a parameter of its model's `__init__`: one named like a builtin the
-    generated checks call (`len`, `isinstance`, ...) would shadow it there, so each such
-    builtin is reserved (and a field taking its name is renamed, reported). The scan
-    covers every golden package's models and client methods."""
+def _builtins_named(cls: ast.ClassDef) -> dict[str, int]:
+    """The builtins a generated class's code names: its fields and each method's own
+    parameters (the plan's names, in the models and the client) are not builtins there."""
+    fields = {
+        n.target.id
+        for n in cls.body
+        if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
+    }
+    found: dict[str, int] = {}
+    for statement in cls.body:
+        own = set(fields)
+        if isinstance(statement, ast.FunctionDef):
+            own |= {a.arg for a in [*statement.args.args, *statement.args.kwonlyargs]}
+            own |= {a.arg for a in statement.args.posonlyargs}
+        for n in ast.walk(statement):
+            if isinstance(n, ast.Name) and n.id in BUILTINS and n.id not in own:
+                found.setdefault(n.id, n.lineno)
+    return {k: v for k, v in found.items() if k[0].islower()}
+
+
+def test_every_builtin_the_generated_models_name_is_a_field_of_the_builtin_names_case() -> None:
+    """A field is an attribute of its class and a parameter of `__init__` and of its client
+    method: one named like a builtin the class's code names would hide it there, so such
+    a model spells it `_b.<name>` (shadowed_builtins.py). The golden case `builtin_names`
+    (type-checked, linted, its tests run) has a field for every builtin any golden
+    package's models and client name, so a new one in the templates cannot slip by."""
     used: dict[str, str] = {}
     for path in sorted(GOLDEN.glob("*/expected/*/**/*.py")):
         if "tests" in path.relative_to(GOLDEN).parts[3:] or path.name == "strategies.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(node, ast.FunctionDef) or node.name == "__getattr__":
-                continue
-            params = {a.arg for a in [*node.args.args, *node.args.kwonlyargs]}
-            # The bodies only: a signature's annotations are read outside the function.
-            for name in (n for statement in node.body for n in ast.walk(statement)):
-                if (
-                    isinstance(name, ast.Name)
-                    and name.id in BUILTINS
-                    and name.id not in params
-                    and name.id[0].islower()
-                ):
-                    used.setdefault(name.id, f"{path.relative_to(GOLDEN)}:{name.lineno}")
-    assert used, "the scan found no builtin at all"
-    unreserved = {k: v for k, v in used.items() if k not in FIELD_RESERVED | {"classmethod"}}
-    assert unreserved == {}
+            if isinstance(node, ast.ClassDef):
+                for name, line in _builtins_named(node).items():
+                    used.setdefault(name, f"{path.relative_to(GOLDEN)}:{line}")
+    assert {"str", "isinstance", "len", "enumerate", "classmethod"} <= used.keys()
+    plan = load_file(GOLDEN / "builtin_names" / "taxonomy.yaml")[0]
+    event = next(e for e in plan.events if e.wire_name == "builtins")
+    covered = {f.name for f in event.model.fields}
+    # `classmethod` and `frozenset` sit in the class body, the rest in methods too.
+    assert {k: v for k, v in used.items() if k not in covered} == {}
 
 
-def test_a_field_named_like_a_called_builtin_is_renamed_and_works(tmp_path: Path) -> None:
+def test_a_field_named_like_a_called_builtin_keeps_its_name_and_works(tmp_path: Path) -> None:
     plan = tmp_path / "taxonomy.yaml"
     plan.write_text(
         "version: 1\nname: b\nevents:\n  e:\n    description: x\n    properties:\n"
@@ -104,21 +119,21 @@ def test_a_field_named_like_a_called_builtin_is_renamed_and_works(tmp_path: Path
     )
     taxonomy, warnings = load_file(plan)
     assert sorted(f.name for f in taxonomy.events[0].model.fields) == [
-        "enumerate_",
+        "enumerate",
         "id",
-        "isinstance_",
-        "len_",
+        "isinstance",
+        "len",
         "type",
     ]
-    assert len(warnings) == 3
+    assert warnings == []
     files = build_output(taxonomy, "b_pkg")
     for rel, text in files.items():
         target = tmp_path / "b_pkg" / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     with imported(tmp_path, "b_pkg") as package:
-        event = package.models.E(len_="ab", isinstance_="x", enumerate_=["a"], id="i", type="t")
-        assert event.to_payload() == {
+        event = package.models.E(len="ab", isinstance="x", enumerate=["a"], id="i", type="t")
+        assert to_payload(event) == {
             "len": "ab",
             "isinstance": "x",
             "enumerate": ["a"],
@@ -126,4 +141,30 @@ def test_a_field_named_like_a_called_builtin_is_renamed_and_works(tmp_path: Path
             "type": "t",
         }
         with pytest.raises(package.ValidationError):
-            package.models.E(len_="abcd")
+            package.models.E(len="abcd")
+        with pytest.raises(package.ValidationError):
+            package.models.E(enumerate=["abc"])
+
+
+def test_a_hidden_builtin_the_model_never_names_imports_nothing(tmp_path: Path) -> None:
+    """A nested object's field `bool` (a string) hides `bool`, which only an event
+    class names (`ANONYMOUS: ClassVar[bool]`): the module must not import `builtins`
+    it does not use (ruff F401), and the models still work."""
+    plan = tmp_path / "taxonomy.yaml"
+    plan.write_text(
+        "version: 1\nname: b\nevents:\n  order:\n    description: x\n    properties:\n"
+        "      item: {type: object, properties: {bool: {type: string}, any: {type: integer}}}\n",
+        encoding="utf-8",
+    )
+    taxonomy, warnings = load_file(plan)
+    assert warnings == []
+    files = build_output(taxonomy, "b_pkg")
+    module = files["_events/order.py"]
+    assert "import builtins" not in module and " _b." not in module
+    for rel, text in files.items():
+        target = tmp_path / "b_pkg" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    with imported(tmp_path, "b_pkg") as package:
+        event = package.models.Order(item=package.models.OrderItem(bool="yes", any=1))
+        assert to_payload(event) == {"item": {"bool": "yes", "any": 1}}

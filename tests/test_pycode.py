@@ -91,6 +91,6 @@ def test_checks_report_the_first_broken_rule() -> None:
 def test_wire_conversions() -> None:
     assert pycode.to_wire(StringType(), "v") == "v"
     assert pycode.to_wire(TIMES, "v") == "[_c.unix(x0) for x0 in v]"
-    assert pycode.to_wire(ObjectType("A"), "v") == "v.to_payload()"
+    assert pycode.to_wire(ObjectType("A"), "v") == "v._to_payload()"
     assert pycode.from_wire(NumericType(True), "v", "'f'") == "_c.load_int(v)"
     assert pycode.from_wire(ArrayType(StringType()), "v", "'f'") == "_c.load_list(v, lambda x0: x0)"

@@ -17,6 +17,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from helpers import from_payload
 
 from ciogen.load import load_text
 from ciogen.render import build_output
@@ -107,7 +108,7 @@ def test_a_rule_says_the_same_at_the_top_and_inside_a_list(
 
 
 def _class_of(package: ModuleType, payload: dict[str, Any], pick: Callable[[Any], Any]) -> str:
-    return type(pick(package.E.from_payload(payload))).__name__
+    return type(pick(from_payload(package.E, payload))).__name__
 
 
 def test_nested_objects_and_their_lists_say_the_same(package: ModuleType) -> None:
@@ -119,8 +120,8 @@ def test_nested_objects_and_their_lists_say_the_same(package: ModuleType) -> Non
         "type",
         f"must be a {os_item} (got {{'k': 'v'}})",
     )
-    item = package.E.from_payload({"lst": [{"k": "x"}]}).lst[0]
-    inner = package.E.from_payload({"lsts": [[{"k": "x"}]]}).lsts[0][0]
+    item = from_payload(package.E, {"lst": [{"k": "x"}]}).lst[0]
+    inner = from_payload(package.E, {"lsts": [[{"k": "x"}]]}).lsts[0][0]
     for make in (lambda c: "not a list", lambda c: [], lambda c: [c, c, c], lambda c: [c, c]):
         field, rule, message = _error(package, lst=make(item))
         item_field, item_rule, item_message = _error(package, lsts=[make(inner)])

@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `checkout_completed` event of the 'Acme Cloud' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `checkout_completed` event of the 'Acme Cloud' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -19,10 +15,7 @@ from .. import _checks as _c
 from .. import _rules as _r
 from ..models import LineItem
 
-__all__ = [
-    "CheckoutCompleted",
-    "CheckoutCompletedCurrency",
-]
+__all__ = ["CheckoutCompleted", "CheckoutCompletedCurrency"]
 
 _set = object.__setattr__
 # ISO 4217 code of the currency `total` is in.
@@ -93,11 +86,10 @@ class CheckoutCompleted(_c.Model):
         _set(self, "coupon", coupon)
         _set(self, "currency", currency)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {
             "items": self.items,
-            "line_items": [x0.to_payload() for x0 in self.line_items],
+            "line_items": [x0._to_payload() for x0 in self.line_items],
             "order_id": self.order_id,
             "total": self.total,
         }
@@ -108,15 +100,14 @@ class CheckoutCompleted(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(
             payload, "checkout_completed", cls._KEYS, ("items", "line_items", "order_id", "total")
         )
         return cls(
             items=_c.load_int(_data["items"]),
             line_items=_c.load_list(
-                _data["line_items"], lambda x0: _c.load_object(LineItem.from_payload, x0)
+                _data["line_items"], lambda x0: _c.load_object(LineItem._from_payload, x0)
             ),
             order_id=_data["order_id"],
             total=_data["total"],

@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `email_verified` event of the 'Acme Cloud' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `email_verified` event of the 'Acme Cloud' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -17,9 +13,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "EmailVerified",
-]
+__all__ = ["EmailVerified"]
 
 _set = object.__setattr__
 
@@ -36,18 +30,15 @@ class EmailVerified(_c.Model):
     """The address that was confirmed."""
 
     def __init__(self, *, email: str) -> None:
-        _v: _t.Any
         _r.check_string(email, "email_verified.email", format=(_c.is_email, "email"))
         _set(self, "email", email)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"email": self.email}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "email_verified", cls._KEYS, ("email",))
         return cls(
             email=_data["email"],

@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `feature_used` event of the 'Acme Cloud' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `feature_used` event of the 'Acme Cloud' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -18,9 +14,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "FeatureUsed",
-]
+__all__ = ["FeatureUsed"]
 
 _set = object.__setattr__
 _PATTERN_0 = _re.compile("[a-z][a-z0-9_.]*")
@@ -40,7 +34,6 @@ class FeatureUsed(_c.Model):
     """How long the interaction took, in milliseconds."""
 
     def __init__(self, *, feature: str, duration_ms: int | None = None) -> None:
-        _v: _t.Any
         _r.check_string(
             feature, "feature_used.feature", min_length=1, max_length=100, pattern=_PATTERN_0
         )
@@ -49,16 +42,14 @@ class FeatureUsed(_c.Model):
         _set(self, "feature", feature)
         _set(self, "duration_ms", duration_ms)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"feature": self.feature}
         if self.duration_ms is not None:
             _payload["duration_ms"] = self.duration_ms
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "feature_used", cls._KEYS, ("feature",))
         return cls(
             feature=_data["feature"],

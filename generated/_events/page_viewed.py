@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `page_viewed` event of the 'Acme Cloud' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `page_viewed` event of the 'Acme Cloud' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -17,9 +13,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "PageViewed",
-]
+__all__ = ["PageViewed"]
 
 _set = object.__setattr__
 
@@ -49,7 +43,6 @@ class PageViewed(_c.Model):
     """The page's title."""
 
     def __init__(self, *, url: str, referrer: str | None = None, title: str | None = None) -> None:
-        _v: _t.Any
         _r.check_string(url, "page_viewed.url", max_length=2048, format=(_c.is_uri, "uri"))
         if referrer is not None:
             _r.check_string(
@@ -61,8 +54,7 @@ class PageViewed(_c.Model):
         _set(self, "referrer", referrer)
         _set(self, "title", title)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"url": self.url}
         if self.referrer is not None:
             _payload["referrer"] = self.referrer
@@ -71,8 +63,7 @@ class PageViewed(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "page_viewed", cls._KEYS, ("url",))
         return cls(
             url=_data["url"],

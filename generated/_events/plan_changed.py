@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `plan_changed` event of the 'Acme Cloud' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `plan_changed` event of the 'Acme Cloud' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -19,9 +15,7 @@ from .. import _checks as _c
 from .. import _rules as _r
 from ..models import _PLAN_VALUES, Plan
 
-__all__ = [
-    "PlanChanged",
-]
+__all__ = ["PlanChanged"]
 
 _set = object.__setattr__
 
@@ -65,16 +59,14 @@ class PlanChanged(_c.Model):
         _set(self, "to", to)
         _set(self, "mrr", mrr)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"from": self.from_, "to": self.to}
         if self.mrr is not None:
             _payload["mrr"] = self.mrr
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "plan_changed", cls._KEYS, ("from", "to"))
         return cls(
             from_=_data["from"],

@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `signed_up` event of the 'Acme Cloud' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `signed_up` event of the 'Acme Cloud' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -17,10 +13,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "SignedUp",
-    "SignedUpMethod",
-]
+__all__ = ["SignedUp", "SignedUpMethod"]
 
 _set = object.__setattr__
 # How the person signed up.
@@ -53,16 +46,14 @@ class SignedUp(_c.Model):
         _set(self, "method", method)
         _set(self, "source", source)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"method": self.method}
         if self.source is not None:
             _payload["source"] = self.source
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "signed_up", cls._KEYS, ("method",))
         return cls(
             method=_data["method"],

@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `subscription_cancelled` event of the 'Acme Cloud' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `subscription_cancelled` event of the 'Acme Cloud' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -18,10 +14,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "SubscriptionCancelled",
-    "SubscriptionCancelledReason",
-]
+__all__ = ["SubscriptionCancelled", "SubscriptionCancelledReason"]
 
 _set = object.__setattr__
 # The reason the person picked on the cancellation form.
@@ -83,8 +76,7 @@ class SubscriptionCancelled(_c.Model):
         _set(self, "cancelled_at", cancelled_at)
         _set(self, "feedback", feedback)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"reason": self.reason}
         if self.cancelled_at is not None:
             _payload["cancelled_at"] = _c.unix(self.cancelled_at)
@@ -93,8 +85,7 @@ class SubscriptionCancelled(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "subscription_cancelled", cls._KEYS, ("reason",))
         return cls(
             reason=_data["reason"],

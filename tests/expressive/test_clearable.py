@@ -24,6 +24,7 @@ import jsonschema
 import pytest
 from generated_suite import imported
 from golden_cases import GOLDEN, package_name, package_root
+from helpers import from_payload, to_payload
 
 ROOT = package_root("clearable")
 PACKAGE = package_name("clearable")
@@ -84,9 +85,9 @@ def test_clear_in_an_event_is_rejected(pkg: ModuleType) -> None:
 
 def test_null_reads_back_as_clear_and_validates_in_the_schema(pkg: ModuleType) -> None:
     update = pkg.models.PersonAttributesUpdate(trial_ends_at=pkg.CLEAR, nickname=pkg.CLEAR)
-    payload = update.to_payload()
+    payload = to_payload(update)
     assert payload == {"trial_ends_at": None, "nickname": None}
-    assert pkg.models.PersonAttributesUpdate.from_payload(payload) == update
+    assert from_payload(pkg.models.PersonAttributesUpdate, payload) == update
     schema_path = ROOT / PACKAGE / "schemas" / "person_attributes.json"
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     jsonschema.validate({"email": "a@example.com", **payload}, schema)
@@ -94,7 +95,7 @@ def test_null_reads_back_as_clear_and_validates_in_the_schema(pkg: ModuleType) -
         jsonschema.validate({"email": "a@example.com", "seats": None}, schema)
     # A value still follows its rules.
     when = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
-    assert pkg.models.PersonAttributesUpdate(trial_ends_at=when).to_payload() == {
+    assert to_payload(pkg.models.PersonAttributesUpdate(trial_ends_at=when)) == {
         "trial_ends_at": "2030-01-01T00:00:00+00:00"
     }
     with pytest.raises(pkg.ValidationError) as caught:

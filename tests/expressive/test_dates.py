@@ -18,6 +18,7 @@ import jsonschema
 import pytest
 from generated_suite import imported
 from golden_cases import GOLDEN, package_name, package_root
+from helpers import from_payload
 
 START = dt.datetime(2018, 8, 28, 4, 9, 47, tzinfo=dt.UTC)
 IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
@@ -64,12 +65,13 @@ def test_dates_travel_as_iso_text_and_come_back_as_objects(dates: ModuleType) ->
     }
     checker = jsonschema.FormatChecker()
     jsonschema.validate(event["attributes"], _schema("trial_started.json"), format_checker=checker)
-    back = dates.models.TrialStarted.from_payload(event["attributes"])
+    back = from_payload(dates.models.TrialStarted, event["attributes"])
     assert back.trial_end_date == dt.datetime(2018, 9, 20, 9, 39, 47, 5, tzinfo=IST)
     assert back.holidays == [dt.date(2018, 12, 25)]
     assert back.due == dt.date(2018, 9, 1)
-    zulu = dates.models.TrialStarted.from_payload(
-        {"trial_start_date": "2018-08-28T04:09:47Z", "trial_end_date": None}
+    zulu = from_payload(
+        dates.models.TrialStarted,
+        {"trial_start_date": "2018-08-28T04:09:47Z", "trial_end_date": None},
     )
     assert zulu.trial_start_date == START
     assert zulu.trial_start_date.utcoffset() == dt.timedelta(0)
@@ -105,8 +107,8 @@ def test_strings_datetimes_for_dates_and_naive_datetimes_are_rejected(
 
 def test_a_string_that_is_no_date_time_stays_a_type_error(dates: ModuleType) -> None:
     with pytest.raises(dates.ValidationError) as caught:
-        dates.models.TrialStarted.from_payload(
-            {"trial_start_date": "next tuesday", "trial_end_date": None}
+        from_payload(
+            dates.models.TrialStarted, {"trial_start_date": "next tuesday", "trial_end_date": None}
         )
     assert (caught.value.field, caught.value.rule) == ("trial_started.trial_start_date", "type")
 

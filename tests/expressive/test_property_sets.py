@@ -16,6 +16,7 @@ from types import ModuleType
 import pytest
 from generated_suite import imported
 from golden_cases import GOLDEN, WARNINGS, package_name, package_root
+from helpers import from_payload, to_payload
 
 
 @pytest.fixture(scope="module")
@@ -26,9 +27,9 @@ def sets() -> Iterator[ModuleType]:
 
 def test_events_get_the_fields_of_their_sets(sets: ModuleType) -> None:
     viewed = sets.models.ProductViewed(product_id="p1", price=9.5, value=9.5, class_="toy")
-    assert viewed.to_payload() == {"product_id": "p1", "price": 9.5, "value": 9.5, "class": "toy"}
+    assert to_payload(viewed) == {"product_id": "p1", "price": 9.5, "value": 9.5, "class": "toy"}
     clicked = sets.models.ProductClicked(product_id="p1", list_position=2)
-    assert clicked.to_payload() == {"product_id": "p1", "list_position": 2}
+    assert to_payload(clicked) == {"product_id": "p1", "list_position": 2}
     with pytest.raises(TypeError, match="list_position"):
         sets.models.ProductClicked(product_id="p1")  # required by the event, from the set
     with pytest.raises(sets.ValidationError) as caught:
@@ -40,7 +41,7 @@ def test_a_set_generates_no_class_and_an_unused_definition_none_either(sets: Mod
     public = set(sets.models.__all__)
     assert {"ProductViewed", "ProductClicked", "LineItem", "PersonAttributes"} <= public
     assert not {"Product", "Tracked", "Parked"} & public
-    assert sets.models.LineItem(product_id="p", quantity=1).to_payload() == {
+    assert to_payload(sets.models.LineItem(product_id="p", quantity=1)) == {
         "product_id": "p",
         "quantity": 1,
     }
@@ -80,8 +81,8 @@ def test_a_nested_object_of_a_shared_set_is_one_class(sets: ModuleType) -> None:
     dims = sets.models.ProductDimensions(width=2.0)
     viewed = sets.models.ProductViewed(product_id="p1", dimensions=dims)
     shared = sets.models.ProductShared(product_id="p1", dimensions=dims, recipient="a@b.c")
-    assert viewed.to_payload()["dimensions"] == shared.to_payload()["dimensions"] == {"width": 2.0}
-    assert type(sets.models.ProductShared.from_payload(shared.to_payload()).dimensions) is (
+    assert to_payload(viewed)["dimensions"] == to_payload(shared)["dimensions"] == {"width": 2.0}
+    assert type(from_payload(sets.models.ProductShared, to_payload(shared)).dimensions) is (
         sets.models.ProductDimensions
     )
     models = (package_root("property_sets") / package_name("property_sets")).rglob("*.py")

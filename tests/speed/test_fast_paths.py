@@ -1,12 +1,14 @@
 """Each shortcut the generator takes for speed gives what the general path gives.
 
-The shortcuts: ASCII names skip the Unicode walk (`names._ascii_words`), plain
+The shortcuts: ASCII names skip the Unicode walk (`names._ascii_words`) and
+identifiers are cached (`names.snake_case_renamed`, `names.pascal_case`), plain
 docstring text skips the escaper's loop (`escape.docstring`), string literals,
 natural sort keys and pattern verdicts come from caches (`escape.py_string`,
 `layout.natural_key`, `regex_safety.analyse`, `regex_portable.problem`), YAML
 mapping keys are interned (`source.py`, which diff's cache relies on instead of
 re-interning paths), the model looks for `.inf`/`.nan` only when the loader read
-one (`Source.non_finite`), and the command line pauses the cycle collector (`cli.main`).
+one (`Source.non_finite`), the YAML composer inlines its common events
+(`yaml_compose.Composer.fast`), and the command line pauses the cycle collector (`cli.main`).
 Each is checked against the path it short-cuts, on generated text that hits the
 edges (controls, quotes, backslashes, tabs, newlines, digits, case changes).
 """
@@ -14,6 +16,8 @@ edges (controls, quotes, backslashes, tabs, newlines, digits, case changes).
 from __future__ import annotations
 
 import gc
+import random
+import re
 import string
 from pathlib import Path
 
@@ -22,7 +26,16 @@ from helpers import MINIMAL
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ciogen import cli, diff_cache, escape, layout, names, regex_portable, regex_safety
+from ciogen import (
+    cli,
+    diff_cache,
+    escape,
+    layout,
+    names,
+    regex_portable,
+    regex_safety,
+    yaml_compose,
+)
 from ciogen.build_model import _non_finite_numbers
 from ciogen.errors import TaxonomyError
 from ciogen.load import load_text
@@ -36,6 +49,18 @@ PLAIN = st.text(alphabet=st.sampled_from(string.printable + '"\\\x00\x07\x1b\x7f
 @given(st.one_of(ASCII, PLAIN))
 def test_ascii_names_split_as_the_unicode_walk_splits_them(name: str) -> None:
     assert names._ascii_words(name) == names._unicode_words(name)
+
+
+@given(st.one_of(ASCII, PLAIN, st.text(max_size=20)), st.sampled_from(["field", "Model"]))
+def test_cached_identifiers_are_the_computed_ones(name: str, prefix: str) -> None:
+    for _ in range(2):  # the second round is answered from the caches
+        assert names.snake_case_renamed(name, prefix=prefix, ambiguous=True) == (
+            names.snake_case_renamed.__wrapped__(name, prefix=prefix, ambiguous=True)
+        )
+        reserved = frozenset({"signed_up", "SignedUp"})
+        assert names.pascal_case(name, prefix=prefix, reserved=reserved) == (
+            names.pascal_case.__wrapped__(name, prefix=prefix, reserved=reserved)
+        )
 
 
 def test_the_unicode_walk_still_serves_other_names() -> None:
@@ -138,3 +163,50 @@ def test_a_non_finite_number_reached_through_an_alias_is_still_located() -> None
         (7, "events.signed_up.properties.method.maximum"),
         (11, "events.second.properties.m.maximum"),  # where the alias is used
     ]
+
+
+SCALARS = ["a", "1", "2.5", ".inf", "yes", "'q'", '"d"', "~", "!!str 3", "!!int 7", "x y", "<<"]
+KEYS = ["k", "m", "k", "<<", "1", "true", "'k'"]
+
+
+def _node(rng: random.Random, depth: int, anchors: list[str]) -> str:
+    """Flow YAML with what the fast path must leave alone: anchors, aliases, merge keys,
+    duplicate and non-string keys, tags, repeated scalars (answered from the caches)."""
+    if depth > 3 or rng.random() < 0.4:
+        if anchors and rng.random() < 0.15:
+            return "*" + rng.choice(anchors)
+        return rng.choice([*SCALARS, "&s v"])
+    anchor = f"a{len(anchors)}" if rng.random() < 0.2 else ""
+    if rng.random() < 0.6:
+        items = [f"{rng.choice(KEYS)}: {_node(rng, depth + 1, anchors)}" for _ in range(4)]
+        body = "{" + ", ".join(items[: rng.randint(0, 4)]) + "}"
+    else:
+        body = (
+            "[" + ", ".join(_node(rng, depth + 1, anchors) for _ in range(rng.randint(0, 4))) + "]"
+        )
+    if anchor:
+        anchors.append(anchor)
+        return f"&{anchor} {body}"
+    return body
+
+
+def _seen(text: str) -> tuple[object, ...]:
+    src = load_source(text, "t.yaml")
+    data = re.sub("0x[0-9a-f]+", "", repr(src.data))  # the merge marker's address
+    positions, keys = list(src.positions.items()), list(src.key_positions.items())
+    return data, positions, keys, [str(p) for p in src.problems], src.non_finite
+
+
+def test_the_composers_fast_path_records_what_the_general_path_records(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = random.Random(12)
+    texts = [MINIMAL, MINIMAL.replace("  signed_up:", "  signed_up:\n    description: dup")]
+    for _ in range(400):
+        anchors: list[str] = []
+        lines = [f"{rng.choice(['x', 'y', 'x', '<<'])}: {_node(rng, 0, anchors)}" for _ in range(3)]
+        texts.append("\n".join(lines) + "\n")
+    fast = [_seen(text) for text in texts]
+    monkeypatch.setattr(yaml_compose.Composer, "fast", False)
+    assert [_seen(text) for text in texts] == fast
+    assert sum(1 for f in fast if f[3]) > 50  # many documents with problems were compared

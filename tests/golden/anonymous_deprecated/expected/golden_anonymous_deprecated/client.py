@@ -55,7 +55,7 @@ class Client(BaseClient):
         """
         _attributes = _m.PersonAttributes(
         )
-        self._identify(person, _attributes.to_payload(), timestamp)
+        self._identify(person, _attributes._to_payload(), timestamp)
 
     def update_person(
         self,
@@ -85,7 +85,7 @@ class Client(BaseClient):
             ValueError: no attribute given.
         """
         _attributes = _m.PersonAttributesUpdate(
-        ).to_payload()
+        )._to_payload()
         if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
         _attributes["_update"] = True
@@ -113,7 +113,7 @@ class Client(BaseClient):
         """
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track(person, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track(person, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def track_anonymous(
         self, anonymous_id: str, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
@@ -142,7 +142,7 @@ class Client(BaseClient):
             )
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def legacy_signup(
         self,
@@ -171,7 +171,7 @@ class Client(BaseClient):
         _warnings.warn("send signed_up instead", DeprecationWarning, stacklevel=2)
         _data = _m.LegacySignup(
             source=source,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "legacy_signup", _data, timestamp)
 
     def old_signup(
@@ -198,7 +198,7 @@ class Client(BaseClient):
         """
         _warnings.warn("event 'old_signup' is deprecated", DeprecationWarning, stacklevel=2)
         _data = _m.OldSignup(
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "old_signup", _data, timestamp)
 
     def page_seen(
@@ -230,7 +230,7 @@ class Client(BaseClient):
         _data = _m.PageSeen(
             url=url,
             referrer=referrer,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "page_seen", _data, timestamp)
 
     def page_seen_anonymous(
@@ -265,7 +265,7 @@ class Client(BaseClient):
         _data = _m.PageSeen(
             url=url,
             referrer=referrer,
-        ).to_payload()
+        )._to_payload()
         return self._track_anonymous(anonymous_id, "page_seen", _data, timestamp)
 
 

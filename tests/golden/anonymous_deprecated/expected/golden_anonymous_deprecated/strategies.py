@@ -40,11 +40,7 @@ __all__ = [
 
 
 def legacy_signup() -> _st.SearchStrategy[_m.LegacySignup]:
-    """Valid `LegacySignup` events (`legacy_signup`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `LegacySignup` events (`legacy_signup`)."""
     return _st.builds(
         _m.LegacySignup,
         source=_s.optional(_st.text()),
@@ -52,20 +48,12 @@ def legacy_signup() -> _st.SearchStrategy[_m.LegacySignup]:
 
 
 def old_signup() -> _st.SearchStrategy[_m.OldSignup]:
-    """Valid `OldSignup` events (`old_signup`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `OldSignup` events (`old_signup`)."""
     return _st.builds(_m.OldSignup).filter(_s.fits)
 
 
 def page_seen() -> _st.SearchStrategy[_m.PageSeen]:
-    """Valid `PageSeen` events (`page_seen`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PageSeen` events (`page_seen`)."""
     return _st.builds(
         _m.PageSeen,
         url=_s.strings(format="uri"),
@@ -74,20 +62,12 @@ def page_seen() -> _st.SearchStrategy[_m.PageSeen]:
 
 
 def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
-    """Valid `PersonAttributes`, as identify() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributes`, as identify() sends them."""
     return _st.builds(_m.PersonAttributes).filter(_s.fits)
 
 
 def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
-    """Valid `PersonAttributesUpdate`, as update_person() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributesUpdate`, as update_person() sends them."""
     return _st.builds(_m.PersonAttributesUpdate).filter(_s.fits)
 
 

@@ -82,7 +82,7 @@ class Client(BaseClient):
             seats=seats,
             trial_ends_at=trial_ends_at,
         )
-        self._identify(person, _attributes.to_payload(), timestamp)
+        self._identify(person, _attributes._to_payload(), timestamp)
 
     def update_person(
         self,
@@ -137,7 +137,7 @@ class Client(BaseClient):
             score=score,
             seats=seats,
             trial_ends_at=trial_ends_at,
-        ).to_payload()
+        )._to_payload()
         if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
         _attributes["_update"] = True
@@ -165,7 +165,7 @@ class Client(BaseClient):
         """
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track(person, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track(person, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def track_anonymous(
         self, anonymous_id: str, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
@@ -194,7 +194,7 @@ class Client(BaseClient):
             )
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def signed_up(
         self,
@@ -222,7 +222,7 @@ class Client(BaseClient):
         """
         _data = _m.SignedUp(
             method=method,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "signed_up", _data, timestamp)
 
 

@@ -28,7 +28,7 @@ import typing as _t
 
 from . import _checks as _c
 from . import _rules as _r
-from ._checks import ValidationError
+from ._checks import ValidationError, from_payload, to_payload
 
 if _t.TYPE_CHECKING:
     from ._events.signed_up import SignedUp
@@ -42,6 +42,8 @@ __all__ = [
     "PersonAttributesUpdate",
     "SignedUp",
     "ValidationError",
+    "from_payload",
+    "to_payload",
 ]
 
 _set = object.__setattr__
@@ -58,18 +60,15 @@ class Address(_c.Model):
     city: str
 
     def __init__(self, *, city: str) -> None:
-        _v: _t.Any
         _r.check_string(city, "address.city")
         _set(self, "city", city)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"city": self.city}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "address", cls._KEYS, ("city",))
         return cls(
             city=_data["city"],
@@ -157,11 +156,10 @@ class PersonAttributes(_c.Model):
         _set(self, "seats", seats)
         _set(self, "trial_ends_at", trial_ends_at)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"email": self.email}
         if self.address is not None:
-            _payload["address"] = None if self.address is _c.CLEAR else self.address.to_payload()
+            _payload["address"] = None if self.address is _c.CLEAR else self.address._to_payload()
         if self.card_last4 is not None:
             _payload["card_last4"] = None if self.card_last4 is _c.CLEAR else self.card_last4
         if self.nickname is not None:
@@ -179,13 +177,12 @@ class PersonAttributes(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("email",))
         return cls(
             email=_data["email"],
             address=_c.CLEAR if _c.cleared(_data, "address") else _c.load_object(
-                Address.from_payload, _data.get("address")
+                Address._from_payload, _data.get("address")
             ),
             card_last4=_c.CLEAR if _c.cleared(_data, "card_last4") else _data.get("card_last4"),
             nickname=_c.CLEAR if _c.cleared(_data, "nickname") else _data.get("nickname"),
@@ -280,13 +277,12 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "seats", seats)
         _set(self, "trial_ends_at", trial_ends_at)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.email is not None:
             _payload["email"] = self.email
         if self.address is not None:
-            _payload["address"] = None if self.address is _c.CLEAR else self.address.to_payload()
+            _payload["address"] = None if self.address is _c.CLEAR else self.address._to_payload()
         if self.card_last4 is not None:
             _payload["card_last4"] = None if self.card_last4 is _c.CLEAR else self.card_last4
         if self.nickname is not None:
@@ -304,13 +300,12 @@ class PersonAttributesUpdate(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             email=_data.get("email"),
             address=_c.CLEAR if _c.cleared(_data, "address") else _c.load_object(
-                Address.from_payload, _data.get("address")
+                Address._from_payload, _data.get("address")
             ),
             card_last4=_c.CLEAR if _c.cleared(_data, "card_last4") else _data.get("card_last4"),
             nickname=_c.CLEAR if _c.cleared(_data, "nickname") else _data.get("nickname"),

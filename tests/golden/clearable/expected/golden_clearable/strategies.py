@@ -39,10 +39,7 @@ __all__ = [
 
 
 def address() -> _st.SearchStrategy[_m.Address]:
-    """Valid `Address` objects (`address`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `Address` objects (`address`)."""
     return _st.builds(
         _m.Address,
         city=_st.text(),
@@ -50,11 +47,7 @@ def address() -> _st.SearchStrategy[_m.Address]:
 
 
 def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
-    """Valid `PersonAttributes`, as identify() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributes`, as identify() sends them."""
     return _st.builds(
         _m.PersonAttributes,
         email=_s.strings(format="email"),
@@ -69,11 +62,7 @@ def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
 
 
 def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
-    """Valid `PersonAttributesUpdate`, as update_person() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributesUpdate`, as update_person() sends them."""
     return _st.builds(
         _m.PersonAttributesUpdate,
         email=_s.optional(_s.strings(format="email")),
@@ -88,11 +77,7 @@ def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
 
 
 def signed_up() -> _st.SearchStrategy[_m.SignedUp]:
-    """Valid `SignedUp` events (`signed_up`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `SignedUp` events (`signed_up`)."""
     return _st.builds(
         _m.SignedUp,
         method=_s.optional(_st.text()),

@@ -62,7 +62,7 @@ class Client(BaseClient):
             birthday=birthday,
             trial_ends_at=trial_ends_at,
         )
-        self._identify(person, _attributes.to_payload(), timestamp)
+        self._identify(person, _attributes._to_payload(), timestamp)
 
     def update_person(
         self,
@@ -99,7 +99,7 @@ class Client(BaseClient):
         _attributes = _m.PersonAttributesUpdate(
             birthday=birthday,
             trial_ends_at=trial_ends_at,
-        ).to_payload()
+        )._to_payload()
         if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
         _attributes["_update"] = True
@@ -127,7 +127,7 @@ class Client(BaseClient):
         """
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track(person, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track(person, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def track_anonymous(
         self, anonymous_id: str, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
@@ -156,7 +156,7 @@ class Client(BaseClient):
             )
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def trial_started(
         self,
@@ -196,7 +196,7 @@ class Client(BaseClient):
             due=due,
             holidays=holidays,
             milestones=milestones,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "trial_started", _data, timestamp)
 
 

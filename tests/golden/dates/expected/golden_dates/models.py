@@ -25,7 +25,7 @@ import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
-from ._checks import ValidationError
+from ._checks import ValidationError, from_payload, to_payload
 
 if _t.TYPE_CHECKING:
     from ._events.trial_started import TrialStarted
@@ -37,6 +37,8 @@ __all__ = [
     "PersonAttributesUpdate",
     "TrialStarted",
     "ValidationError",
+    "from_payload",
+    "to_payload",
 ]
 
 _set = object.__setattr__
@@ -81,8 +83,7 @@ class PersonAttributes(_c.Model):
         _set(self, "birthday", birthday)
         _set(self, "trial_ends_at", trial_ends_at)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.birthday is not None:
             _payload["birthday"] = self.birthday.isoformat()
@@ -91,8 +92,7 @@ class PersonAttributes(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             birthday=_c.load_date(_data.get("birthday")),
@@ -139,8 +139,7 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "birthday", birthday)
         _set(self, "trial_ends_at", trial_ends_at)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.birthday is not None:
             _payload["birthday"] = self.birthday.isoformat()
@@ -149,8 +148,7 @@ class PersonAttributesUpdate(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             birthday=_c.load_date(_data.get("birthday")),

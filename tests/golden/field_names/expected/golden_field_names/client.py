@@ -72,7 +72,7 @@ class Client(BaseClient):
             timestamp=timestamp,
             value=value,
         )
-        _self._identify(_person, _attributes.to_payload(), timestamp_)
+        _self._identify(_person, _attributes._to_payload(), timestamp_)
 
     def update_person(
         _self,
@@ -118,7 +118,7 @@ class Client(BaseClient):
             person=person,
             timestamp=timestamp,
             value=value,
-        ).to_payload()
+        )._to_payload()
         if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
         _attributes["_update"] = True
@@ -146,7 +146,7 @@ class Client(BaseClient):
         """
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track(person, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track(person, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def track_anonymous(
         self, anonymous_id: str, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
@@ -175,7 +175,7 @@ class Client(BaseClient):
             )
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def internals(
         _self,
@@ -194,12 +194,12 @@ class Client(BaseClient):
         data: str | None = None,
         event: str | None = None,
         id: str | None = None,
-        list_: list[str] | None = None,
+        list: list[str] | None = None,
         match: str | None = None,
         payload: str | None = None,
         print: bool | None = None,
         timeout: float | _dec.Decimal | None = None,
-        to_payload_: str | None = None,
+        to_payload: str | None = None,
         type: _m.InternalsType | None = None,
         timestamp_: _dt.datetime | None = None,
     ) -> str:
@@ -221,12 +221,12 @@ class Client(BaseClient):
             data: The plan's `data` property.
             event: The plan's `event` property.
             id: The plan's `id` property.
-            list_: The plan's `list` property.
+            list: The plan's `list` property.
             match: A soft keyword: a valid name, kept.
             payload: The plan's `payload` property.
             print: The plan's `print` property.
             timeout: The plan's `timeout` property.
-            to_payload_: The plan's `to_payload` property.
+            to_payload: The plan's `to_payload` property.
             type: The plan's `type` property.
             timestamp_: When it happened (timezone-aware); defaults to now.
 
@@ -251,14 +251,14 @@ class Client(BaseClient):
             data=data,
             event=event,
             id=id,
-            list_=list_,
+            list=list,
             match=match,
             payload=payload,
             print=print,
             timeout=timeout,
-            to_payload_=to_payload_,
+            to_payload=to_payload,
             type=type,
-        ).to_payload()
+        )._to_payload()
         return _self._track(_person, "internals", _data, timestamp_)
 
     def internals_anonymous(
@@ -278,12 +278,12 @@ class Client(BaseClient):
         data: str | None = None,
         event: str | None = None,
         id: str | None = None,
-        list_: list[str] | None = None,
+        list: list[str] | None = None,
         match: str | None = None,
         payload: str | None = None,
         print: bool | None = None,
         timeout: float | _dec.Decimal | None = None,
-        to_payload_: str | None = None,
+        to_payload: str | None = None,
         type: _m.InternalsType | None = None,
         timestamp_: _dt.datetime | None = None,
     ) -> str:
@@ -308,12 +308,12 @@ class Client(BaseClient):
             data: The plan's `data` property.
             event: The plan's `event` property.
             id: The plan's `id` property.
-            list_: The plan's `list` property.
+            list: The plan's `list` property.
             match: A soft keyword: a valid name, kept.
             payload: The plan's `payload` property.
             print: The plan's `print` property.
             timeout: The plan's `timeout` property.
-            to_payload_: The plan's `to_payload` property.
+            to_payload: The plan's `to_payload` property.
             type: The plan's `type` property.
             timestamp_: When it happened (timezone-aware); defaults to now.
 
@@ -338,14 +338,14 @@ class Client(BaseClient):
             data=data,
             event=event,
             id=id,
-            list_=list_,
+            list=list,
             match=match,
             payload=payload,
             print=print,
             timeout=timeout,
-            to_payload_=to_payload_,
+            to_payload=to_payload,
             type=type,
-        ).to_payload()
+        )._to_payload()
         return _self._track_anonymous(_anonymous_id, "internals", _data, timestamp_)
 
     def plain(
@@ -374,7 +374,7 @@ class Client(BaseClient):
         """
         _data = _m.Plain(
             note=note,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "plain", _data, timestamp)
 
 

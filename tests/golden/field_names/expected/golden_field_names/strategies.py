@@ -39,11 +39,7 @@ __all__ = [
 
 
 def internals() -> _st.SearchStrategy[_m.Internals]:
-    """Valid `Internals` events (`internals`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `Internals` events (`internals`)."""
     return _st.builds(
         _m.Internals,
         person=_st.text(),
@@ -58,22 +54,18 @@ def internals() -> _st.SearchStrategy[_m.Internals]:
         data=_s.optional(_st.text()),
         event=_s.optional(_st.text()),
         id=_s.optional(_st.text()),
-        list_=_s.optional(_s.lists(_st.text())),
+        list=_s.optional(_s.lists(_st.text())),
         match=_s.optional(_st.text()),
         payload=_s.optional(_st.text()),
         print=_s.optional(_st.booleans()),
         timeout=_s.optional(_s.numbers()),
-        to_payload_=_s.optional(_st.text()),
+        to_payload=_s.optional(_st.text()),
         type=_s.optional(_st.sampled_from(("a", "b"))),
     ).filter(_s.fits)
 
 
 def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
-    """Valid `PersonAttributes`, as identify() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributes`, as identify() sends them."""
     return _st.builds(
         _m.PersonAttributes,
         email=_st.text(),
@@ -85,11 +77,7 @@ def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
 
 
 def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
-    """Valid `PersonAttributesUpdate`, as update_person() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributesUpdate`, as update_person() sends them."""
     return _st.builds(
         _m.PersonAttributesUpdate,
         email=_s.optional(_st.text()),
@@ -101,11 +89,7 @@ def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
 
 
 def plain() -> _st.SearchStrategy[_m.Plain]:
-    """Valid `Plain` events (`plain`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `Plain` events (`plain`)."""
     return _st.builds(
         _m.Plain,
         note=_s.optional(_st.text()),

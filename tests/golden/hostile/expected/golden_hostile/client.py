@@ -69,7 +69,7 @@ class Client(BaseClient):
             u65e5_u672c_u8a9e=u65e5_u672c_u8a9e,
             unicode_name=unicode_name,
         )
-        self._identify(person, _attributes.to_payload(), timestamp)
+        self._identify(person, _attributes._to_payload(), timestamp)
 
     def update_person(
         self,
@@ -112,7 +112,7 @@ class Client(BaseClient):
             first_name=first_name,
             u65e5_u672c_u8a9e=u65e5_u672c_u8a9e,
             unicode_name=unicode_name,
-        ).to_payload()
+        )._to_payload()
         if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
         _attributes["_update"] = True
@@ -140,7 +140,7 @@ class Client(BaseClient):
         """
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track(person, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track(person, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def track_anonymous(
         self, anonymous_id: str, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
@@ -169,7 +169,7 @@ class Client(BaseClient):
             )
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def event_2nd_event(
         self,
@@ -203,7 +203,7 @@ class Client(BaseClient):
         _data = _m.Event2ndEvent(
             none=none,
             true=true,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "2nd event", _data, timestamp)
 
     def class_(
@@ -258,7 +258,7 @@ class Client(BaseClient):
             recipient=recipient,
             timestamp=timestamp,
             with_dash=with_dash,
-        ).to_payload()
+        )._to_payload()
         return self._track(_person, "class", _data, timestamp_)
 
     def flush_event(
@@ -284,7 +284,7 @@ class Client(BaseClient):
             PayloadTooLargeError, QueueFullError, ClientClosedError: as for `track`.
         """
         _data = _m.Flush(
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "flush", _data, timestamp)
 
     def identify_event(
@@ -313,7 +313,7 @@ class Client(BaseClient):
         """
         _data = _m.Identify(
             payload=payload,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "identify", _data, timestamp)
 
     def arger_ereignis(
@@ -321,7 +321,7 @@ class Client(BaseClient):
         person: str | Person,
         *,
         grosse: float | _dec.Decimal | None = None,
-        list_: list[str] | None = None,
+        list: list[str] | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """Unicode event name.
@@ -331,7 +331,7 @@ class Client(BaseClient):
         Args:
             person: A person id (`str`) or a `Person` (id, email or cio_id).
             grosse: The plan's `größe` property.
-            list_: The plan's `list` property.
+            list: The plan's `list` property.
             timestamp: When it happened (timezone-aware); defaults to now.
 
         Returns:
@@ -344,8 +344,8 @@ class Client(BaseClient):
         """
         _data = _m.ArgerEreignis(
             grosse=grosse,
-            list_=list_,
-        ).to_payload()
+            list=list,
+        )._to_payload()
         return self._track(person, "Ärger-Ereignis", _data, timestamp)
 
     def arger_ereignis_anonymous(
@@ -353,7 +353,7 @@ class Client(BaseClient):
         anonymous_id: str,
         *,
         grosse: float | _dec.Decimal | None = None,
-        list_: list[str] | None = None,
+        list: list[str] | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """Unicode event name.
@@ -366,7 +366,7 @@ class Client(BaseClient):
         Args:
             anonymous_id: The visitor's anonymous id (non-empty, at most 150 bytes).
             grosse: The plan's `größe` property.
-            list_: The plan's `list` property.
+            list: The plan's `list` property.
             timestamp: When it happened (timezone-aware); defaults to now.
 
         Returns:
@@ -379,8 +379,8 @@ class Client(BaseClient):
         """
         _data = _m.ArgerEreignis(
             grosse=grosse,
-            list_=list_,
-        ).to_payload()
+            list=list,
+        )._to_payload()
         return self._track_anonymous(anonymous_id, "Ärger-Ereignis", _data, timestamp)
 
 

@@ -25,7 +25,7 @@ import typing as _t
 
 from . import _checks as _c
 from . import _rules as _r
-from ._checks import ValidationError
+from ._checks import ValidationError, from_payload, to_payload
 
 if _t.TYPE_CHECKING:
     from ._events.arger_ereignis import ArgerEreignis
@@ -49,6 +49,8 @@ __all__ = [
     "PersonAttributes",
     "PersonAttributesUpdate",
     "ValidationError",
+    "from_payload",
+    "to_payload",
 ]
 
 _set = object.__setattr__
@@ -78,7 +80,6 @@ class PersonAttributes(_c.Model):
         u65e5_u672c_u8a9e: str | None = None,
         unicode_name: str | None = None,
     ) -> None:
-        _v: _t.Any
         if cio_subscription_preferences is not None:
             _r.check_string(cio_subscription_preferences, "attributes.cio_subscription_preferences")
         if first_name is not None:
@@ -92,8 +93,7 @@ class PersonAttributes(_c.Model):
         _set(self, "u65e5_u672c_u8a9e", u65e5_u672c_u8a9e)
         _set(self, "unicode_name", unicode_name)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.cio_subscription_preferences is not None:
             _payload["cio_subscription_preferences"] = self.cio_subscription_preferences
@@ -106,8 +106,7 @@ class PersonAttributes(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             cio_subscription_preferences=_data.get("cio_subscription_preferences"),
@@ -141,7 +140,6 @@ class PersonAttributesUpdate(_c.Model):
         u65e5_u672c_u8a9e: str | None = None,
         unicode_name: str | None = None,
     ) -> None:
-        _v: _t.Any
         if cio_subscription_preferences is not None:
             _r.check_string(cio_subscription_preferences, "attributes.cio_subscription_preferences")
         if first_name is not None:
@@ -155,8 +153,7 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "u65e5_u672c_u8a9e", u65e5_u672c_u8a9e)
         _set(self, "unicode_name", unicode_name)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.cio_subscription_preferences is not None:
             _payload["cio_subscription_preferences"] = self.cio_subscription_preferences
@@ -169,8 +166,7 @@ class PersonAttributesUpdate(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             cio_subscription_preferences=_data.get("cio_subscription_preferences"),

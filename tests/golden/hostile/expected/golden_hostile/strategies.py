@@ -43,24 +43,16 @@ __all__ = [
 
 
 def arger_ereignis() -> _st.SearchStrategy[_m.ArgerEreignis]:
-    """Valid `ArgerEreignis` events (`Ärger-Ereignis`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `ArgerEreignis` events (`Ärger-Ereignis`)."""
     return _st.builds(
         _m.ArgerEreignis,
         grosse=_s.optional(_s.numbers(maximum=1.5, exclusive_minimum=0)),
-        list_=_s.optional(_s.lists(_s.strings(max_length=3), max_size=4, unique=True)),
+        list=_s.optional(_s.lists(_s.strings(max_length=3), max_size=4, unique=True)),
     ).filter(_s.fits)
 
 
 def class_() -> _st.SearchStrategy[_m.Class]:
-    """Valid `Class` events (`class`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `Class` events (`class`)."""
     return _st.builds(
         _m.Class,
         def_=_st.sampled_from(
@@ -77,11 +69,7 @@ def class_() -> _st.SearchStrategy[_m.Class]:
 
 
 def event_2nd_event() -> _st.SearchStrategy[_m.Event2ndEvent]:
-    """Valid `Event2ndEvent` events (`2nd event`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `Event2ndEvent` events (`2nd event`)."""
     return _st.builds(
         _m.Event2ndEvent,
         none=_s.optional(_st.sampled_from(("None",))),
@@ -90,20 +78,12 @@ def event_2nd_event() -> _st.SearchStrategy[_m.Event2ndEvent]:
 
 
 def flush_event() -> _st.SearchStrategy[_m.Flush]:
-    """Valid `Flush` events (`flush`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `Flush` events (`flush`)."""
     return _st.builds(_m.Flush).filter(_s.fits)
 
 
 def identify_event() -> _st.SearchStrategy[_m.Identify]:
-    """Valid `Identify` events (`identify`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `Identify` events (`identify`)."""
     return _st.builds(
         _m.Identify,
         payload=_s.optional(_st.text()),
@@ -111,25 +91,18 @@ def identify_event() -> _st.SearchStrategy[_m.Identify]:
 
 
 def model1st_choice() -> _st.SearchStrategy[_m.Model1stChoice]:
-    """Valid `Model1stChoice` objects (`1st-choice`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `Model1stChoice` objects (`1st-choice`)."""
     return _st.builds(
         _m.Model1stChoice,
         from_=_st.text(),
         import_=_s.optional(_s.integers(minimum=-5, exclusive_maximum=10)),
         self=_s.optional(_st.booleans()),
-        to_payload_=_s.optional(_s.numbers()),
+        to_payload=_s.optional(_s.numbers()),
     )
 
 
 def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
-    """Valid `PersonAttributes`, as identify() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributes`, as identify() sends them."""
     return _st.builds(
         _m.PersonAttributes,
         cio_subscription_preferences=_s.optional(_st.text()),
@@ -140,11 +113,7 @@ def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
 
 
 def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
-    """Valid `PersonAttributesUpdate`, as update_person() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributesUpdate`, as update_person() sends them."""
     return _st.builds(
         _m.PersonAttributesUpdate,
         cio_subscription_preferences=_s.optional(_st.text()),

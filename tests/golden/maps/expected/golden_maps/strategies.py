@@ -39,11 +39,7 @@ __all__ = [
 
 
 def page_viewed() -> _st.SearchStrategy[_m.PageViewed]:
-    """Valid `PageViewed` events (`page_viewed`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PageViewed` events (`page_viewed`)."""
     return _st.builds(
         _m.PageViewed,
         context=_s.maps(_st.text()),
@@ -55,10 +51,7 @@ def page_viewed() -> _st.SearchStrategy[_m.PageViewed]:
 
 
 def page_viewed_blocks_value() -> _st.SearchStrategy[_m.PageViewedBlocksValue]:
-    """Valid `PageViewedBlocksValue` objects (`page_viewed.blocks[*]`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `PageViewedBlocksValue` objects (`page_viewed.blocks[*]`)."""
     return _st.builds(
         _m.PageViewedBlocksValue,
         title=_st.text(),
@@ -66,11 +59,7 @@ def page_viewed_blocks_value() -> _st.SearchStrategy[_m.PageViewedBlocksValue]:
 
 
 def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
-    """Valid `PersonAttributes`, as identify() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributes`, as identify() sends them."""
     return _st.builds(
         _m.PersonAttributes,
         traits=_s.optional(_s.maps(_s.strings(max_length=100))),
@@ -78,11 +67,7 @@ def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
 
 
 def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
-    """Valid `PersonAttributesUpdate`, as update_person() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributesUpdate`, as update_person() sends them."""
     return _st.builds(
         _m.PersonAttributesUpdate,
         traits=_s.optional(_s.maps(_s.strings(max_length=100))),

@@ -15,7 +15,7 @@ import importlib as _importlib
 import typing as _t
 
 from . import models as _models
-from ._checks import CLEAR, ClearType, ValidationError
+from ._checks import CLEAR, ClearType, ValidationError, from_payload, to_payload
 from ._runtime import (
     ClientClosedError,
     ClientConfig,
@@ -112,11 +112,13 @@ __all__ = [
     "WhatsappHelloMessageData",
     "configure",
     "configure_app",
+    "from_payload",
     "get_app_client",
     "get_client",
     "install_sigterm_handler",
     "reset_app_client",
     "reset_client",
+    "to_payload",
 ]
 
 # The App API half (transactional messages, broadcasts) loads on first use too, so

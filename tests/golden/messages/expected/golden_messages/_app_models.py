@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The data classes of the 'Messages' plan's transactional messages and broadcasts.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The data classes of the 'Messages' plan's transactional messages and broadcasts."""
 
 from __future__ import annotations
 
@@ -56,7 +52,6 @@ class PasswordResetMessageData(_c.Model):
     expires_in_minutes: int | None
 
     def __init__(self, *, reset_url: str, expires_in_minutes: int | None = 60) -> None:
-        _v: _t.Any
         _r.check_string(reset_url, "password_reset.reset_url", format=(_c.is_uri, "uri"))
         if expires_in_minutes is not None:
             _r.check_number(
@@ -65,16 +60,14 @@ class PasswordResetMessageData(_c.Model):
         _set(self, "reset_url", reset_url)
         _set(self, "expires_in_minutes", expires_in_minutes)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"reset_url": self.reset_url}
         if self.expires_in_minutes is not None:
             _payload["expires_in_minutes"] = self.expires_in_minutes
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "password_reset", cls._KEYS, ("reset_url",))
         return cls(
             reset_url=_data["reset_url"],
@@ -92,7 +85,6 @@ class ReceiptMessageDataLineItemsItem(_c.Model):
     unit_price: float | _dec.Decimal
 
     def __init__(self, *, quantity: int, sku: str, unit_price: float | _dec.Decimal) -> None:
-        _v: _t.Any
         _r.check_number(quantity, "receipt.line_items[].quantity", integer=True, minimum=1)
         _r.check_string(sku, "receipt.line_items[].sku", min_length=1)
         _r.check_number(unit_price, "receipt.line_items[].unit_price", minimum=0)
@@ -100,16 +92,14 @@ class ReceiptMessageDataLineItemsItem(_c.Model):
         _set(self, "sku", sku)
         _set(self, "unit_price", unit_price)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {
             "quantity": self.quantity, "sku": self.sku, "unit_price": self.unit_price
         }
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(
             payload, "receipt.line_items[]", cls._KEYS, ("quantity", "sku", "unit_price")
         )
@@ -155,25 +145,23 @@ class ReceiptMessageData(_c.Model):
         _set(self, "order_id", order_id)
         _set(self, "paid_at", paid_at)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {
-            "line_items": [x0.to_payload() for x0 in self.line_items],
+            "line_items": [x0._to_payload() for x0 in self.line_items],
             "order_id": self.order_id,
             "paid_at": _c.unix(self.paid_at),
         }
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(
             payload, "receipt", cls._KEYS, ("line_items", "order_id", "paid_at")
         )
         return cls(
             line_items=_c.load_list(
                 _data["line_items"],
-                lambda x0: _c.load_object(ReceiptMessageDataLineItemsItem.from_payload, x0),
+                lambda x0: _c.load_object(ReceiptMessageDataLineItemsItem._from_payload, x0),
             ),
             order_id=_data["order_id"],
             paid_at=_c.from_unix(_data["paid_at"], "receipt.paid_at"),
@@ -194,14 +182,12 @@ class OrderShippedMessageData(_c.Model):
             raise _c.fail("order_shipped.carrier", "enum", 'must be one of "ups", "dhl"', _v)
         _set(self, "carrier", carrier)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"carrier": self.carrier}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "order_shipped", cls._KEYS, ("carrier",))
         return cls(
             carrier=_data["carrier"],
@@ -216,18 +202,15 @@ class LoginCodeMessageData(_c.Model):
     code: str
 
     def __init__(self, *, code: str) -> None:
-        _v: _t.Any
         _r.check_string(code, "login_code.code", pattern=_PATTERN_0)
         _set(self, "code", code)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"code": self.code}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "login_code", cls._KEYS, ("code",))
         return cls(
             code=_data["code"],
@@ -243,14 +226,12 @@ class WelcomeBannerMessageData(_c.Model):
     def __init__(self) -> None:
         pass
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _c.check_payload_keys(payload, "welcome_banner", cls._KEYS, ())
         return cls()
 
@@ -264,14 +245,12 @@ class InboxNoteMessageData(_c.Model):
     def __init__(self) -> None:
         pass
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _c.check_payload_keys(payload, "inbox_note", cls._KEYS, ())
         return cls()
 
@@ -279,29 +258,36 @@ class InboxNoteMessageData(_c.Model):
 class WhatsappHelloMessageData(_c.Model):
     """A WhatsApp hello."""
 
-    __slots__ = ("name",)
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"name"})
+    __slots__ = ("name", "nickname")
+    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"name", "nickname"})
     name: str | None
+    nickname: str | None
+    """Deprecated: use name"""
 
-    def __init__(self, *, name: str | None = None) -> None:
-        _v: _t.Any
+    def __init__(self, *, name: str | None = None, nickname: str | None = None) -> None:
         if name is not None:
             _r.check_string(name, "whatsapp_hello.name")
+        if nickname is not None:
+            _r.check_string(nickname, "whatsapp_hello.nickname")
+        if nickname is not None:
+            _c.warn_deprecated("use name", 3)
         _set(self, "name", name)
+        _set(self, "nickname", nickname)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.name is not None:
             _payload["name"] = self.name
+        if self.nickname is not None:
+            _payload["nickname"] = self.nickname
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "whatsapp_hello", cls._KEYS, ())
         return cls(
             name=_data.get("name"),
+            nickname=_data.get("nickname"),
         )
 
 
@@ -323,7 +309,6 @@ class ClassMessageData(_c.Model):
         options: str | None = None,
         self: int | None = None,
     ) -> None:
-        _v: _t.Any
         if data is not None:
             _r.check_string(data, "class.data")
         if from_ is not None:
@@ -337,8 +322,7 @@ class ClassMessageData(_c.Model):
         _set(_self, "options", options)
         _set(_self, "self", self)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.data is not None:
             _payload["data"] = self.data
@@ -351,8 +335,7 @@ class ClassMessageData(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "class", cls._KEYS, ())
         return cls(
             data=_data.get("data"),
@@ -380,8 +363,7 @@ class FromBroadcastData(_c.Model):
         _set(self, "data", data)
         _set(self, "options", options)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.data is not None:
             _payload["_data"] = self.data
@@ -390,8 +372,7 @@ class FromBroadcastData(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "from", cls._KEYS, ())
         return cls(
             data=_data.get("_data"),
@@ -445,16 +426,14 @@ class MaintenanceWindowBroadcastData(_c.Model):
         _set(self, "starts_at", starts_at)
         _set(self, "services", services)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"starts_at": _c.unix(self.starts_at)}
         if self.services is not None:
             _payload["services"] = [x0 for x0 in self.services]
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "maintenance_window", cls._KEYS, ("starts_at",))
         return cls(
             starts_at=_c.from_unix(_data["starts_at"], "maintenance_window.starts_at"),
@@ -463,7 +442,7 @@ class MaintenanceWindowBroadcastData(_c.Model):
 
 
 class PlainBroadcastBroadcastData(_c.Model):
-    """A broadcast without data."""
+    """A broadcast without data; deprecated (the default warning text)."""
 
     __slots__ = ()
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})
@@ -471,13 +450,11 @@ class PlainBroadcastBroadcastData(_c.Model):
     def __init__(self) -> None:
         pass
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _c.check_payload_keys(payload, "plain_broadcast", cls._KEYS, ())
         return cls()

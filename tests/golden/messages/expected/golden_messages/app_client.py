@@ -79,7 +79,7 @@ class AppClient(BaseAppClient):
             from_=from_,
             options=options,
             self=self,
-        ).to_payload()
+        )._to_payload()
         _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
@@ -113,7 +113,7 @@ class AppClient(BaseAppClient):
         """
         _warnings.warn("use welcome_banner", DeprecationWarning, stacklevel=2)
         _data = _m.InboxNoteMessageData(
-        ).to_payload()
+        )._to_payload()
         _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
@@ -151,7 +151,7 @@ class AppClient(BaseAppClient):
         """
         _data = _m.LoginCodeMessageData(
             code=code,
-        ).to_payload()
+        )._to_payload()
         _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
@@ -203,7 +203,7 @@ class AppClient(BaseAppClient):
         """
         _data = _m.OrderShippedMessageData(
             carrier=carrier,
-        ).to_payload()
+        )._to_payload()
         _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
@@ -268,7 +268,7 @@ class AppClient(BaseAppClient):
         _data = _m.PasswordResetMessageData(
             reset_url=reset_url,
             expires_in_minutes=expires_in_minutes,
-        ).to_payload()
+        )._to_payload()
         _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
@@ -338,7 +338,7 @@ class AppClient(BaseAppClient):
             line_items=line_items,
             order_id=order_id,
             paid_at=paid_at,
-        ).to_payload()
+        )._to_payload()
         _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
@@ -379,7 +379,7 @@ class AppClient(BaseAppClient):
             queue_draft: Queue the message as a draft for review instead of sending it.
         """
         _data = _m.WelcomeBannerMessageData(
-        ).to_payload()
+        )._to_payload()
         _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
@@ -394,6 +394,7 @@ class AppClient(BaseAppClient):
         *,
         identifiers: Person,
         name: str | None = None,
+        nickname: str | None = None,
         send_at: _dt.datetime | None = None,
         language: str | None = None,
         disable_message_retention: bool | None = None,
@@ -408,6 +409,7 @@ class AppClient(BaseAppClient):
 
         Args:
             name: `{{trigger.name}}` in the template.
+            nickname: Deprecated: use name
             identifiers: The person the message is for (Person.id(...), Person.email(...)).
             send_at: Send later, at this aware datetime (Unix seconds on the wire).
             language: The template translation to use, e.g. 'fr'.
@@ -419,7 +421,8 @@ class AppClient(BaseAppClient):
         """
         _data = _m.WhatsappHelloMessageData(
             name=name,
-        ).to_payload()
+            nickname=nickname,
+        )._to_payload()
         _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
@@ -457,7 +460,7 @@ class AppClient(BaseAppClient):
         _data = _m.FromBroadcastData(
             data=data,
             options=options,
-        ).to_payload()
+        )._to_payload()
         _options: dict[str, object] = {
             "ids": ids,
             "emails": emails,
@@ -491,7 +494,7 @@ class AppClient(BaseAppClient):
         _data = _m.MaintenanceWindowBroadcastData(
             starts_at=starts_at,
             services=services,
-        ).to_payload()
+        )._to_payload()
         _options: dict[str, object] = {
             "ids": ids,
             "emails": emails,
@@ -508,7 +511,7 @@ class AppClient(BaseAppClient):
         id_ignore_missing: bool | None = None,
         email_ignore_missing: bool | None = None,
     ) -> int:
-        """A broadcast without data.
+        """A broadcast without data; deprecated (the default warning text).
 
         Returns the trigger id. Customer.io allows one trigger per 10 seconds.
 
@@ -518,8 +521,9 @@ class AppClient(BaseAppClient):
             id_ignore_missing: Skip ids that match nobody instead of failing.
             email_ignore_missing: Skip email addresses that match nobody instead of failing.
         """
+        _warnings.warn("broadcast 'plain_broadcast' is deprecated", DeprecationWarning, stacklevel=2)
         _data = _m.PlainBroadcastBroadcastData(
-        ).to_payload()
+        )._to_payload()
         _options: dict[str, object] = {
             "ids": ids,
             "emails": emails,

@@ -49,10 +49,7 @@ __all__ = [
 
 
 def class_message_data() -> _st.SearchStrategy[_m.ClassMessageData]:
-    """Valid `ClassMessageData` objects (`class`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `ClassMessageData` objects (`class`)."""
     return _st.builds(
         _m.ClassMessageData,
         data=_s.optional(_st.text()),
@@ -63,10 +60,7 @@ def class_message_data() -> _st.SearchStrategy[_m.ClassMessageData]:
 
 
 def from_broadcast_data() -> _st.SearchStrategy[_m.FromBroadcastData]:
-    """Valid `FromBroadcastData` objects (`from`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `FromBroadcastData` objects (`from`)."""
     return _st.builds(
         _m.FromBroadcastData,
         data=_s.optional(_st.text()),
@@ -75,18 +69,12 @@ def from_broadcast_data() -> _st.SearchStrategy[_m.FromBroadcastData]:
 
 
 def inbox_note_message_data() -> _st.SearchStrategy[_m.InboxNoteMessageData]:
-    """Valid `InboxNoteMessageData` objects (`inbox_note`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `InboxNoteMessageData` objects (`inbox_note`)."""
     return _st.builds(_m.InboxNoteMessageData)
 
 
 def login_code_message_data() -> _st.SearchStrategy[_m.LoginCodeMessageData]:
-    """Valid `LoginCodeMessageData` objects (`login_code`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `LoginCodeMessageData` objects (`login_code`)."""
     return _st.builds(
         _m.LoginCodeMessageData,
         code=_s.strings(pattern="[0-9]{6}"),
@@ -94,10 +82,7 @@ def login_code_message_data() -> _st.SearchStrategy[_m.LoginCodeMessageData]:
 
 
 def maintenance_window_broadcast_data() -> _st.SearchStrategy[_m.MaintenanceWindowBroadcastData]:
-    """Valid `MaintenanceWindowBroadcastData` objects (`maintenance_window`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `MaintenanceWindowBroadcastData` objects (`maintenance_window`)."""
     return _st.builds(
         _m.MaintenanceWindowBroadcastData,
         starts_at=_s.timestamps(),
@@ -106,10 +91,7 @@ def maintenance_window_broadcast_data() -> _st.SearchStrategy[_m.MaintenanceWind
 
 
 def order_shipped_message_data() -> _st.SearchStrategy[_m.OrderShippedMessageData]:
-    """Valid `OrderShippedMessageData` objects (`order_shipped`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `OrderShippedMessageData` objects (`order_shipped`)."""
     return _st.builds(
         _m.OrderShippedMessageData,
         carrier=_st.sampled_from(("ups", "dhl")),
@@ -117,10 +99,7 @@ def order_shipped_message_data() -> _st.SearchStrategy[_m.OrderShippedMessageDat
 
 
 def password_reset_message_data() -> _st.SearchStrategy[_m.PasswordResetMessageData]:
-    """Valid `PasswordResetMessageData` objects (`password_reset`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `PasswordResetMessageData` objects (`password_reset`)."""
     return _st.builds(
         _m.PasswordResetMessageData,
         reset_url=_s.strings(format="uri"),
@@ -129,36 +108,22 @@ def password_reset_message_data() -> _st.SearchStrategy[_m.PasswordResetMessageD
 
 
 def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
-    """Valid `PersonAttributes`, as identify() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributes`, as identify() sends them."""
     return _st.builds(_m.PersonAttributes).filter(_s.fits)
 
 
 def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
-    """Valid `PersonAttributesUpdate`, as update_person() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributesUpdate`, as update_person() sends them."""
     return _st.builds(_m.PersonAttributesUpdate).filter(_s.fits)
 
 
 def plain_broadcast_broadcast_data() -> _st.SearchStrategy[_m.PlainBroadcastBroadcastData]:
-    """Valid `PlainBroadcastBroadcastData` objects (`plain_broadcast`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `PlainBroadcastBroadcastData` objects (`plain_broadcast`)."""
     return _st.builds(_m.PlainBroadcastBroadcastData)
 
 
 def receipt_message_data() -> _st.SearchStrategy[_m.ReceiptMessageData]:
-    """Valid `ReceiptMessageData` objects (`receipt`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `ReceiptMessageData` objects (`receipt`)."""
     return _st.builds(
         _m.ReceiptMessageData,
         line_items=_s.lists(receipt_message_data_line_items_item(), min_size=1),
@@ -168,10 +133,7 @@ def receipt_message_data() -> _st.SearchStrategy[_m.ReceiptMessageData]:
 
 
 def receipt_message_data_line_items_item() -> _st.SearchStrategy[_m.ReceiptMessageDataLineItemsItem]:
-    """Valid `ReceiptMessageDataLineItemsItem` objects (`receipt.line_items[]`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `ReceiptMessageDataLineItemsItem` objects (`receipt.line_items[]`)."""
     return _st.builds(
         _m.ReceiptMessageDataLineItemsItem,
         quantity=_s.integers(minimum=1),
@@ -181,21 +143,16 @@ def receipt_message_data_line_items_item() -> _st.SearchStrategy[_m.ReceiptMessa
 
 
 def welcome_banner_message_data() -> _st.SearchStrategy[_m.WelcomeBannerMessageData]:
-    """Valid `WelcomeBannerMessageData` objects (`welcome_banner`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `WelcomeBannerMessageData` objects (`welcome_banner`)."""
     return _st.builds(_m.WelcomeBannerMessageData)
 
 
 def whatsapp_hello_message_data() -> _st.SearchStrategy[_m.WhatsappHelloMessageData]:
-    """Valid `WhatsappHelloMessageData` objects (`whatsapp_hello`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `WhatsappHelloMessageData` objects (`whatsapp_hello`)."""
     return _st.builds(
         _m.WhatsappHelloMessageData,
         name=_s.optional(_st.text()),
+        nickname=_s.optional(_st.text()),
     )
 
 

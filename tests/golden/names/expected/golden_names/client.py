@@ -68,7 +68,7 @@ class Client(BaseClient):
             data=data,
             payload=payload,
         )
-        self._identify(person, _attributes.to_payload(), timestamp)
+        self._identify(person, _attributes._to_payload(), timestamp)
 
     def update_person(
         self,
@@ -110,7 +110,7 @@ class Client(BaseClient):
             attributes=attributes,
             data=data,
             payload=payload,
-        ).to_payload()
+        )._to_payload()
         if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
         _attributes["_update"] = True
@@ -138,7 +138,7 @@ class Client(BaseClient):
         """
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track(person, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track(person, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def track_anonymous(
         self, anonymous_id: str, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
@@ -167,7 +167,7 @@ class Client(BaseClient):
             )
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def order_completed(
         _self,
@@ -219,7 +219,7 @@ class Client(BaseClient):
             payload=payload,
             self=self,
             v=v,
-        ).to_payload()
+        )._to_payload()
         return _self._track(person, "Order Completed", _data, timestamp)
 
     def order_completed_anonymous(
@@ -275,7 +275,7 @@ class Client(BaseClient):
             payload=payload,
             self=self,
             v=v,
-        ).to_payload()
+        )._to_payload()
         return _self._track_anonymous(anonymous_id, "Order Completed", _data, timestamp)
 
 

@@ -26,7 +26,7 @@ import typing as _t
 
 from . import _checks as _c
 from . import _rules as _r
-from ._checks import ValidationError
+from ._checks import ValidationError, from_payload, to_payload
 
 if _t.TYPE_CHECKING:
     from ._events.order_completed import OrderCompleted
@@ -38,6 +38,8 @@ __all__ = [
     "PersonAttributes",
     "PersonAttributesUpdate",
     "ValidationError",
+    "from_payload",
+    "to_payload",
 ]
 
 _set = object.__setattr__
@@ -61,7 +63,6 @@ class PersonAttributes(_c.Model):
         data: str | None = None,
         payload: str | None = None,
     ) -> None:
-        _v: _t.Any
         _r.check_number(value, "attributes.value")
         if attributes is not None:
             _r.check_string(attributes, "attributes.attributes")
@@ -74,8 +75,7 @@ class PersonAttributes(_c.Model):
         _set(self, "data", data)
         _set(self, "payload", payload)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"value": self.value}
         if self.attributes is not None:
             _payload["attributes"] = self.attributes
@@ -86,8 +86,7 @@ class PersonAttributes(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("value",))
         return cls(
             value=_data["value"],
@@ -115,7 +114,6 @@ class PersonAttributesUpdate(_c.Model):
         data: str | None = None,
         payload: str | None = None,
     ) -> None:
-        _v: _t.Any
         if value is not None:
             _r.check_number(value, "attributes.value")
         if attributes is not None:
@@ -129,8 +127,7 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "data", data)
         _set(self, "payload", payload)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.value is not None:
             _payload["value"] = self.value
@@ -143,8 +140,7 @@ class PersonAttributesUpdate(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             value=_data.get("value"),

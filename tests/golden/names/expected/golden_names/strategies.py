@@ -38,11 +38,7 @@ __all__ = [
 
 
 def order_completed() -> _st.SearchStrategy[_m.OrderCompleted]:
-    """Valid `OrderCompleted` events (`Order Completed`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `OrderCompleted` events (`Order Completed`)."""
     return _st.builds(
         _m.OrderCompleted,
         data=_st.text(),
@@ -58,11 +54,7 @@ def order_completed() -> _st.SearchStrategy[_m.OrderCompleted]:
 
 
 def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
-    """Valid `PersonAttributes`, as identify() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributes`, as identify() sends them."""
     return _st.builds(
         _m.PersonAttributes,
         value=_s.numbers(),
@@ -73,11 +65,7 @@ def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
 
 
 def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
-    """Valid `PersonAttributesUpdate`, as update_person() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributesUpdate`, as update_person() sends them."""
     return _st.builds(
         _m.PersonAttributesUpdate,
         value=_s.optional(_s.numbers()),

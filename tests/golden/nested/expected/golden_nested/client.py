@@ -62,7 +62,7 @@ class Client(BaseClient):
             email=email,
             home=home,
         )
-        self._identify(person, _attributes.to_payload(), timestamp)
+        self._identify(person, _attributes._to_payload(), timestamp)
 
     def update_person(
         self,
@@ -98,7 +98,7 @@ class Client(BaseClient):
         _attributes = _m.PersonAttributesUpdate(
             email=email,
             home=home,
-        ).to_payload()
+        )._to_payload()
         if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
         _attributes["_update"] = True
@@ -126,7 +126,7 @@ class Client(BaseClient):
         """
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track(person, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track(person, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def track_anonymous(
         self, anonymous_id: str, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
@@ -155,7 +155,7 @@ class Client(BaseClient):
             )
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def order_shipped(
         self,
@@ -192,7 +192,7 @@ class Client(BaseClient):
             shipped_at=shipped_at,
             history=history,
             matrix=matrix,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "order_shipped", _data, timestamp)
 
 

@@ -27,7 +27,7 @@ import typing as _t
 
 from . import _checks as _c
 from . import _rules as _r
-from ._checks import ValidationError
+from ._checks import ValidationError, from_payload, to_payload
 
 if _t.TYPE_CHECKING:
     from ._events.order_shipped import (
@@ -49,6 +49,8 @@ __all__ = [
     "PersonAttributesUpdate",
     "Tag",
     "ValidationError",
+    "from_payload",
+    "to_payload",
 ]
 
 _set = object.__setattr__
@@ -64,20 +66,17 @@ class AddressGeo(_c.Model):
     lon: float | _dec.Decimal
 
     def __init__(self, *, lat: float | _dec.Decimal, lon: float | _dec.Decimal) -> None:
-        _v: _t.Any
         _r.check_number(lat, "address.geo.lat", minimum=-90, maximum=90)
         _r.check_number(lon, "address.geo.lon", minimum=-180, maximum=180)
         _set(self, "lat", lat)
         _set(self, "lon", lon)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"lat": self.lat, "lon": self.lon}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "address.geo", cls._KEYS, ("lat", "lon"))
         return cls(
             lat=_data["lat"],
@@ -98,7 +97,6 @@ class Address(_c.Model):
     def __init__(
         self, *, country: str, street: str, city: str | None = None, geo: AddressGeo | None = None
     ) -> None:
-        _v: _t.Any
         _r.check_string(country, "address.country", pattern=_PATTERN_0)
         _r.check_string(street, "address.street", min_length=1)
         if city is not None:
@@ -110,24 +108,22 @@ class Address(_c.Model):
         _set(self, "city", city)
         _set(self, "geo", geo)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"country": self.country, "street": self.street}
         if self.city is not None:
             _payload["city"] = self.city
         if self.geo is not None:
-            _payload["geo"] = self.geo.to_payload()
+            _payload["geo"] = self.geo._to_payload()
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "address", cls._KEYS, ("country", "street"))
         return cls(
             country=_data["country"],
             street=_data["street"],
             city=_data.get("city"),
-            geo=_c.load_object(AddressGeo.from_payload, _data.get("geo")),
+            geo=_c.load_object(AddressGeo._from_payload, _data.get("geo")),
         )
 
 
@@ -140,27 +136,24 @@ class PersonAttributes(_c.Model):
     home: Address | None
 
     def __init__(self, *, email: str, home: Address | None = None) -> None:
-        _v: _t.Any
         _r.check_string(email, "attributes.email", format=(_c.is_email, "email"))
         if home is not None:
             _r.check_instance(home, "attributes.home", Address)
         _set(self, "email", email)
         _set(self, "home", home)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"email": self.email}
         if self.home is not None:
-            _payload["home"] = self.home.to_payload()
+            _payload["home"] = self.home._to_payload()
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("email",))
         return cls(
             email=_data["email"],
-            home=_c.load_object(Address.from_payload, _data.get("home")),
+            home=_c.load_object(Address._from_payload, _data.get("home")),
         )
 
 
@@ -173,7 +166,6 @@ class PersonAttributesUpdate(_c.Model):
     home: Address | None
 
     def __init__(self, *, email: str | None = None, home: Address | None = None) -> None:
-        _v: _t.Any
         if email is not None:
             _r.check_string(email, "attributes.email", format=(_c.is_email, "email"))
         if home is not None:
@@ -181,22 +173,20 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "email", email)
         _set(self, "home", home)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.email is not None:
             _payload["email"] = self.email
         if self.home is not None:
-            _payload["home"] = self.home.to_payload()
+            _payload["home"] = self.home._to_payload()
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             email=_data.get("email"),
-            home=_c.load_object(Address.from_payload, _data.get("home")),
+            home=_c.load_object(Address._from_payload, _data.get("home")),
         )
 
 

@@ -42,10 +42,7 @@ __all__ = [
 
 
 def address() -> _st.SearchStrategy[_m.Address]:
-    """Valid `Address` objects (`address`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `Address` objects (`address`)."""
     return _st.builds(
         _m.Address,
         country=_s.strings(pattern="[A-Z]{2}"),
@@ -56,10 +53,7 @@ def address() -> _st.SearchStrategy[_m.Address]:
 
 
 def address_geo() -> _st.SearchStrategy[_m.AddressGeo]:
-    """Valid `AddressGeo` objects (`address.geo`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `AddressGeo` objects (`address.geo`)."""
     return _st.builds(
         _m.AddressGeo,
         lat=_s.numbers(minimum=-90, maximum=90),
@@ -68,11 +62,7 @@ def address_geo() -> _st.SearchStrategy[_m.AddressGeo]:
 
 
 def order_shipped() -> _st.SearchStrategy[_m.OrderShipped]:
-    """Valid `OrderShipped` events (`order_shipped`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `OrderShipped` events (`order_shipped`)."""
     return _st.builds(
         _m.OrderShipped,
         shipment=order_shipped_shipment(),
@@ -83,10 +73,7 @@ def order_shipped() -> _st.SearchStrategy[_m.OrderShipped]:
 
 
 def order_shipped_shipment() -> _st.SearchStrategy[_m.OrderShippedShipment]:
-    """Valid `OrderShippedShipment` objects (`order_shipped.shipment`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `OrderShippedShipment` objects (`order_shipped.shipment`)."""
     return _st.builds(
         _m.OrderShippedShipment,
         parcels=_s.lists(order_shipped_shipment_parcels_item(), min_size=1),
@@ -95,10 +82,7 @@ def order_shipped_shipment() -> _st.SearchStrategy[_m.OrderShippedShipment]:
 
 
 def order_shipped_shipment_parcels_item() -> _st.SearchStrategy[_m.OrderShippedShipmentParcelsItem]:
-    """Valid `OrderShippedShipmentParcelsItem` objects (`order_shipped.shipment.parcels[]`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `OrderShippedShipmentParcelsItem` objects (`order_shipped.shipment.parcels[]`)."""
     return _st.builds(
         _m.OrderShippedShipmentParcelsItem,
         weight_kg=_s.numbers(exclusive_minimum=0),
@@ -108,11 +92,7 @@ def order_shipped_shipment_parcels_item() -> _st.SearchStrategy[_m.OrderShippedS
 
 
 def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
-    """Valid `PersonAttributes`, as identify() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributes`, as identify() sends them."""
     return _st.builds(
         _m.PersonAttributes,
         email=_s.strings(format="email"),
@@ -121,11 +101,7 @@ def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
 
 
 def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
-    """Valid `PersonAttributesUpdate`, as update_person() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributesUpdate`, as update_person() sends them."""
     return _st.builds(
         _m.PersonAttributesUpdate,
         email=_s.optional(_s.strings(format="email")),

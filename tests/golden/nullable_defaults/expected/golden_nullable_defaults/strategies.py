@@ -38,11 +38,7 @@ __all__ = [
 
 
 def configured() -> _st.SearchStrategy[_m.Configured]:
-    """Valid `Configured` events (`configured`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `Configured` events (`configured`)."""
     return _st.builds(
         _m.Configured,
         note=_s.optional(_s.strings(max_length=10)),
@@ -56,20 +52,12 @@ def configured() -> _st.SearchStrategy[_m.Configured]:
 
 
 def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
-    """Valid `PersonAttributes`, as identify() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributes`, as identify() sends them."""
     return _st.builds(_m.PersonAttributes).filter(_s.fits)
 
 
 def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
-    """Valid `PersonAttributesUpdate`, as update_person() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributesUpdate`, as update_person() sends them."""
     return _st.builds(_m.PersonAttributesUpdate).filter(_s.fits)
 
 

@@ -14,7 +14,7 @@ get_client().measured("42", count=...)
 import typing as _t
 
 from . import models as _models
-from ._checks import CLEAR, ClearType, ValidationError
+from ._checks import CLEAR, ClearType, ValidationError, from_payload, to_payload
 from ._runtime import (
     ClientClosedError,
     ClientConfig,
@@ -62,9 +62,11 @@ __all__ = [
     "TransportError",
     "ValidationError",
     "configure",
+    "from_payload",
     "get_client",
     "install_sigterm_handler",
     "reset_client",
+    "to_payload",
 ]
 
 if not _t.TYPE_CHECKING:  # type checkers see the imports above instead

@@ -56,7 +56,7 @@ class Client(BaseClient):
         """
         _attributes = _m.PersonAttributes(
         )
-        self._identify(person, _attributes.to_payload(), timestamp)
+        self._identify(person, _attributes._to_payload(), timestamp)
 
     def update_person(
         self,
@@ -86,7 +86,7 @@ class Client(BaseClient):
             ValueError: no attribute given.
         """
         _attributes = _m.PersonAttributesUpdate(
-        ).to_payload()
+        )._to_payload()
         if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
         _attributes["_update"] = True
@@ -114,7 +114,7 @@ class Client(BaseClient):
         """
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track(person, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track(person, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def track_anonymous(
         self, anonymous_id: str, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
@@ -143,7 +143,7 @@ class Client(BaseClient):
             )
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def measured(
         self,
@@ -195,7 +195,7 @@ class Client(BaseClient):
             ratio=ratio,
             tag=tag,
             written_as_float=written_as_float,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "measured", _data, timestamp)
 
 

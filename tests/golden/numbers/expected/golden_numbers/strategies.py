@@ -38,11 +38,7 @@ __all__ = [
 
 
 def measured() -> _st.SearchStrategy[_m.Measured]:
-    """Valid `Measured` events (`measured`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `Measured` events (`measured`)."""
     return _st.builds(
         _m.Measured,
         count=_s.integers(minimum=0, maximum=100),
@@ -58,20 +54,12 @@ def measured() -> _st.SearchStrategy[_m.Measured]:
 
 
 def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
-    """Valid `PersonAttributes`, as identify() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributes`, as identify() sends them."""
     return _st.builds(_m.PersonAttributes).filter(_s.fits)
 
 
 def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
-    """Valid `PersonAttributesUpdate`, as update_person() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributesUpdate`, as update_person() sends them."""
     return _st.builds(_m.PersonAttributesUpdate).filter(_s.fits)
 
 

@@ -38,11 +38,7 @@ __all__ = [
 
 
 def contacted() -> _st.SearchStrategy[_m.Contacted]:
-    """Valid `Contacted` events (`contacted`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `Contacted` events (`contacted`)."""
     return _st.builds(
         _m.Contacted,
         code=_s.strings(pattern="[A-Z]{3}-[0-9]+"),
@@ -61,20 +57,12 @@ def contacted() -> _st.SearchStrategy[_m.Contacted]:
 
 
 def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
-    """Valid `PersonAttributes`, as identify() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributes`, as identify() sends them."""
     return _st.builds(_m.PersonAttributes).filter(_s.fits)
 
 
 def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
-    """Valid `PersonAttributesUpdate`, as update_person() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributesUpdate`, as update_person() sends them."""
     return _st.builds(_m.PersonAttributesUpdate).filter(_s.fits)
 
 

@@ -68,7 +68,7 @@ class Client(BaseClient):
             dimensions=dimensions,
             price=price,
         )
-        self._identify(person, _attributes.to_payload(), timestamp)
+        self._identify(person, _attributes._to_payload(), timestamp)
 
     def update_person(
         self,
@@ -110,7 +110,7 @@ class Client(BaseClient):
             class_=class_,
             dimensions=dimensions,
             price=price,
-        ).to_payload()
+        )._to_payload()
         if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
         _attributes["_update"] = True
@@ -138,7 +138,7 @@ class Client(BaseClient):
         """
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track(person, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track(person, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def track_anonymous(
         self, anonymous_id: str, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
@@ -167,7 +167,7 @@ class Client(BaseClient):
             )
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def cart_viewed(
         self,
@@ -195,7 +195,7 @@ class Client(BaseClient):
         """
         _data = _m.CartViewed(
             items=items,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "cart_viewed", _data, timestamp)
 
     def product_clicked(
@@ -236,7 +236,7 @@ class Client(BaseClient):
             class_=class_,
             dimensions=dimensions,
             price=price,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "product_clicked", _data, timestamp)
 
     def product_shared(
@@ -277,7 +277,7 @@ class Client(BaseClient):
             dimensions=dimensions,
             price=price,
             recipient=recipient,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "product_shared", _data, timestamp)
 
     def product_viewed(
@@ -318,7 +318,7 @@ class Client(BaseClient):
             dimensions=dimensions,
             price=price,
             value=value,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "product_viewed", _data, timestamp)
 
 

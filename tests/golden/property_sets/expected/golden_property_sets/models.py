@@ -26,7 +26,7 @@ import typing as _t
 
 from . import _checks as _c
 from . import _rules as _r
-from ._checks import ValidationError
+from ._checks import ValidationError, from_payload, to_payload
 
 if _t.TYPE_CHECKING:
     from ._events.cart_viewed import CartViewed, LineItem
@@ -46,6 +46,8 @@ __all__ = [
     "ProductShared",
     "ProductViewed",
     "ValidationError",
+    "from_payload",
+    "to_payload",
 ]
 
 _set = object.__setattr__
@@ -59,21 +61,18 @@ class ProductDimensions(_c.Model):
     width: float | _dec.Decimal | None
 
     def __init__(self, *, width: float | _dec.Decimal | None = None) -> None:
-        _v: _t.Any
         if width is not None:
             _r.check_number(width, "product.dimensions.width", minimum=0)
         _set(self, "width", width)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.width is not None:
             _payload["width"] = self.width
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "product.dimensions", cls._KEYS, ())
         return cls(
             width=_data.get("width"),
@@ -100,7 +99,6 @@ class PersonAttributes(_c.Model):
         dimensions: ProductDimensions | None = None,
         price: float | _dec.Decimal | None = None,
     ) -> None:
-        _v: _t.Any
         _r.check_string(product_id, "attributes.product_id")
         if class_ is not None:
             _r.check_string(class_, "attributes.class")
@@ -113,25 +111,23 @@ class PersonAttributes(_c.Model):
         _set(self, "dimensions", dimensions)
         _set(self, "price", price)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"product_id": self.product_id}
         if self.class_ is not None:
             _payload["class"] = self.class_
         if self.dimensions is not None:
-            _payload["dimensions"] = self.dimensions.to_payload()
+            _payload["dimensions"] = self.dimensions._to_payload()
         if self.price is not None:
             _payload["price"] = self.price
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ("product_id",))
         return cls(
             product_id=_data["product_id"],
             class_=_data.get("class"),
-            dimensions=_c.load_object(ProductDimensions.from_payload, _data.get("dimensions")),
+            dimensions=_c.load_object(ProductDimensions._from_payload, _data.get("dimensions")),
             price=_data.get("price"),
         )
 
@@ -156,7 +152,6 @@ class PersonAttributesUpdate(_c.Model):
         dimensions: ProductDimensions | None = None,
         price: float | _dec.Decimal | None = None,
     ) -> None:
-        _v: _t.Any
         if product_id is not None:
             _r.check_string(product_id, "attributes.product_id")
         if class_ is not None:
@@ -170,27 +165,25 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "dimensions", dimensions)
         _set(self, "price", price)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.product_id is not None:
             _payload["product_id"] = self.product_id
         if self.class_ is not None:
             _payload["class"] = self.class_
         if self.dimensions is not None:
-            _payload["dimensions"] = self.dimensions.to_payload()
+            _payload["dimensions"] = self.dimensions._to_payload()
         if self.price is not None:
             _payload["price"] = self.price
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             product_id=_data.get("product_id"),
             class_=_data.get("class"),
-            dimensions=_c.load_object(ProductDimensions.from_payload, _data.get("dimensions")),
+            dimensions=_c.load_object(ProductDimensions._from_payload, _data.get("dimensions")),
             price=_data.get("price"),
         )
 

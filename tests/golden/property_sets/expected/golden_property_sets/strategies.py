@@ -43,11 +43,7 @@ __all__ = [
 
 
 def cart_viewed() -> _st.SearchStrategy[_m.CartViewed]:
-    """Valid `CartViewed` events (`cart_viewed`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `CartViewed` events (`cart_viewed`)."""
     return _st.builds(
         _m.CartViewed,
         items=_s.optional(_s.lists(line_item())),
@@ -55,10 +51,7 @@ def cart_viewed() -> _st.SearchStrategy[_m.CartViewed]:
 
 
 def line_item() -> _st.SearchStrategy[_m.LineItem]:
-    """Valid `LineItem` objects (`line_item`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `LineItem` objects (`line_item`)."""
     return _st.builds(
         _m.LineItem,
         product_id=_st.text(),
@@ -70,11 +63,7 @@ def line_item() -> _st.SearchStrategy[_m.LineItem]:
 
 
 def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
-    """Valid `PersonAttributes`, as identify() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributes`, as identify() sends them."""
     return _st.builds(
         _m.PersonAttributes,
         product_id=_st.text(),
@@ -85,11 +74,7 @@ def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
 
 
 def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
-    """Valid `PersonAttributesUpdate`, as update_person() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributesUpdate`, as update_person() sends them."""
     return _st.builds(
         _m.PersonAttributesUpdate,
         product_id=_s.optional(_st.text()),
@@ -100,11 +85,7 @@ def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
 
 
 def product_clicked() -> _st.SearchStrategy[_m.ProductClicked]:
-    """Valid `ProductClicked` events (`product_clicked`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `ProductClicked` events (`product_clicked`)."""
     return _st.builds(
         _m.ProductClicked,
         list_position=_s.integers(minimum=1),
@@ -116,10 +97,7 @@ def product_clicked() -> _st.SearchStrategy[_m.ProductClicked]:
 
 
 def product_dimensions() -> _st.SearchStrategy[_m.ProductDimensions]:
-    """Valid `ProductDimensions` objects (`product.dimensions`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `ProductDimensions` objects (`product.dimensions`)."""
     return _st.builds(
         _m.ProductDimensions,
         width=_s.optional(_s.numbers(minimum=0)),
@@ -127,11 +105,7 @@ def product_dimensions() -> _st.SearchStrategy[_m.ProductDimensions]:
 
 
 def product_shared() -> _st.SearchStrategy[_m.ProductShared]:
-    """Valid `ProductShared` events (`product_shared`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `ProductShared` events (`product_shared`)."""
     return _st.builds(
         _m.ProductShared,
         product_id=_st.text(),
@@ -143,11 +117,7 @@ def product_shared() -> _st.SearchStrategy[_m.ProductShared]:
 
 
 def product_viewed() -> _st.SearchStrategy[_m.ProductViewed]:
-    """Valid `ProductViewed` events (`product_viewed`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `ProductViewed` events (`product_viewed`)."""
     return _st.builds(
         _m.ProductViewed,
         product_id=_st.text(),

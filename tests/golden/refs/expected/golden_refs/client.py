@@ -59,7 +59,7 @@ class Client(BaseClient):
         _attributes = _m.PersonAttributes(
             balance=balance,
         )
-        self._identify(person, _attributes.to_payload(), timestamp)
+        self._identify(person, _attributes._to_payload(), timestamp)
 
     def update_person(
         self,
@@ -92,7 +92,7 @@ class Client(BaseClient):
         """
         _attributes = _m.PersonAttributesUpdate(
             balance=balance,
-        ).to_payload()
+        )._to_payload()
         if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
         _attributes["_update"] = True
@@ -120,7 +120,7 @@ class Client(BaseClient):
         """
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track(person, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track(person, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def track_anonymous(
         self, anonymous_id: str, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
@@ -149,7 +149,7 @@ class Client(BaseClient):
             )
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def bought(
         self,
@@ -183,7 +183,7 @@ class Client(BaseClient):
             item=item,
             items=items,
             total=total,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "bought", _data, timestamp)
 
 

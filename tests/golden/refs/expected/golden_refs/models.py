@@ -26,7 +26,7 @@ import typing as _t
 
 from . import _checks as _c
 from . import _rules as _r
-from ._checks import ValidationError
+from ._checks import ValidationError, from_payload, to_payload
 
 if _t.TYPE_CHECKING:
     from ._events.bought import Bought, Item
@@ -39,6 +39,8 @@ __all__ = [
     "PersonAttributes",
     "PersonAttributesUpdate",
     "ValidationError",
+    "from_payload",
+    "to_payload",
 ]
 
 _set = object.__setattr__
@@ -53,21 +55,18 @@ class PersonAttributes(_c.Model):
     """An amount."""
 
     def __init__(self, *, balance: float | _dec.Decimal | None = None) -> None:
-        _v: _t.Any
         if balance is not None:
             _r.check_number(balance, "attributes.balance", minimum=0)
         _set(self, "balance", balance)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.balance is not None:
             _payload["balance"] = self.balance
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             balance=_data.get("balance"),
@@ -83,21 +82,18 @@ class PersonAttributesUpdate(_c.Model):
     """An amount."""
 
     def __init__(self, *, balance: float | _dec.Decimal | None = None) -> None:
-        _v: _t.Any
         if balance is not None:
             _r.check_number(balance, "attributes.balance", minimum=0)
         _set(self, "balance", balance)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.balance is not None:
             _payload["balance"] = self.balance
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             balance=_data.get("balance"),

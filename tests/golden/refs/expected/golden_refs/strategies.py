@@ -39,11 +39,7 @@ __all__ = [
 
 
 def bought() -> _st.SearchStrategy[_m.Bought]:
-    """Valid `Bought` events (`bought`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `Bought` events (`bought`)."""
     return _st.builds(
         _m.Bought,
         item=item(),
@@ -53,10 +49,7 @@ def bought() -> _st.SearchStrategy[_m.Bought]:
 
 
 def item() -> _st.SearchStrategy[_m.Item]:
-    """Valid `Item` objects (`item`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `Item` objects (`item`)."""
     return _st.builds(
         _m.Item,
         sku=_st.text(),
@@ -65,11 +58,7 @@ def item() -> _st.SearchStrategy[_m.Item]:
 
 
 def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
-    """Valid `PersonAttributes`, as identify() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributes`, as identify() sends them."""
     return _st.builds(
         _m.PersonAttributes,
         balance=_s.optional(_s.numbers(minimum=0)),
@@ -77,11 +66,7 @@ def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
 
 
 def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
-    """Valid `PersonAttributesUpdate`, as update_person() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributesUpdate`, as update_person() sends them."""
     return _st.builds(
         _m.PersonAttributesUpdate,
         balance=_s.optional(_s.numbers(minimum=0)),

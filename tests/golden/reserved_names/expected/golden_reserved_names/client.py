@@ -64,7 +64,7 @@ class Client(BaseClient):
             cio_language=cio_language,
             class_=class_,
         )
-        self._identify(person, _attributes.to_payload(), timestamp)
+        self._identify(person, _attributes._to_payload(), timestamp)
 
     def update_person(
         self,
@@ -103,7 +103,7 @@ class Client(BaseClient):
             anonymous_id=anonymous_id,
             cio_language=cio_language,
             class_=class_,
-        ).to_payload()
+        )._to_payload()
         if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
         _attributes["_update"] = True
@@ -131,7 +131,7 @@ class Client(BaseClient):
         """
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track(person, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track(person, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def track_anonymous(
         self, anonymous_id: str, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
@@ -160,7 +160,7 @@ class Client(BaseClient):
             )
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def event_1st_login(
         self,
@@ -185,19 +185,19 @@ class Client(BaseClient):
             PayloadTooLargeError, QueueFullError, ClientClosedError: as for `track`.
         """
         _data = _m.Event1stLogin(
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "1st login", _data, timestamp)
 
     def flush_event(
         _self,
         person: str | Person,
         *,
-        l_: str | None = None,
+        l: str | None = None,  # noqa: E741
         lambda_: str | None = None,
         recipient: str | None = None,
         reply_to: str | None = None,
         self: int | None = None,
-        to_payload_: bool | None = None,
+        to_payload: bool | None = None,
         timestamp: _dt.datetime | None = None,
     ) -> str:
         """Named like a client method.
@@ -206,12 +206,12 @@ class Client(BaseClient):
 
         Args:
             person: A person id (`str`) or a `Person` (id, email or cio_id).
-            l_: The plan's `l` property.
+            l: The plan's `l` property.
             lambda_: The plan's `lambda` property.
             recipient: The plan's `recipient` property.
             reply_to: The plan's `reply_to` property.
             self: The plan's `self` property.
-            to_payload_: The plan's `to_payload` property.
+            to_payload: The plan's `to_payload` property.
             timestamp: When it happened (timezone-aware); defaults to now.
 
         Returns:
@@ -223,13 +223,13 @@ class Client(BaseClient):
             PayloadTooLargeError, QueueFullError, ClientClosedError: as for `track`.
         """
         _data = _m.Flush(
-            l_=l_,
+            l=l,
             lambda_=lambda_,
             recipient=recipient,
             reply_to=reply_to,
             self=self,
-            to_payload_=to_payload_,
-        ).to_payload()
+            to_payload=to_payload,
+        )._to_payload()
         return _self._track(person, "flush", _data, timestamp)
 
     def import_(
@@ -255,7 +255,7 @@ class Client(BaseClient):
             PayloadTooLargeError, QueueFullError, ClientClosedError: as for `track`.
         """
         _data = _m.Import(
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "import", _data, timestamp)
 
 

@@ -25,7 +25,7 @@ import typing as _t
 
 from . import _checks as _c
 from . import _rules as _r
-from ._checks import ValidationError
+from ._checks import ValidationError, from_payload, to_payload
 
 if _t.TYPE_CHECKING:
     from ._events.event_1st_login import Event1stLogin
@@ -41,6 +41,8 @@ __all__ = [
     "PersonAttributes",
     "PersonAttributesUpdate",
     "ValidationError",
+    "from_payload",
+    "to_payload",
 ]
 
 _set = object.__setattr__
@@ -62,7 +64,6 @@ class PersonAttributes(_c.Model):
         cio_language: str | None = None,
         class_: str | None = None,
     ) -> None:
-        _v: _t.Any
         if anonymous_id is not None:
             _r.check_string(anonymous_id, "attributes.anonymous_id")
         if cio_language is not None:
@@ -73,8 +74,7 @@ class PersonAttributes(_c.Model):
         _set(self, "cio_language", cio_language)
         _set(self, "class_", class_)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.anonymous_id is not None:
             _payload["anonymous_id"] = self.anonymous_id
@@ -85,8 +85,7 @@ class PersonAttributes(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             anonymous_id=_data.get("anonymous_id"),
@@ -111,7 +110,6 @@ class PersonAttributesUpdate(_c.Model):
         cio_language: str | None = None,
         class_: str | None = None,
     ) -> None:
-        _v: _t.Any
         if anonymous_id is not None:
             _r.check_string(anonymous_id, "attributes.anonymous_id")
         if cio_language is not None:
@@ -122,8 +120,7 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "cio_language", cio_language)
         _set(self, "class_", class_)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.anonymous_id is not None:
             _payload["anonymous_id"] = self.anonymous_id
@@ -134,8 +131,7 @@ class PersonAttributesUpdate(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             anonymous_id=_data.get("anonymous_id"),

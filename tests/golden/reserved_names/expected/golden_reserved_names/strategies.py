@@ -40,46 +40,30 @@ __all__ = [
 
 
 def event_1st_login() -> _st.SearchStrategy[_m.Event1stLogin]:
-    """Valid `Event1stLogin` events (`1st login`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `Event1stLogin` events (`1st login`)."""
     return _st.builds(_m.Event1stLogin).filter(_s.fits)
 
 
 def flush_event() -> _st.SearchStrategy[_m.Flush]:
-    """Valid `Flush` events (`flush`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `Flush` events (`flush`)."""
     return _st.builds(
         _m.Flush,
-        l_=_s.optional(_st.text()),
+        l=_s.optional(_st.text()),
         lambda_=_s.optional(_st.text()),
         recipient=_s.optional(_s.strings(format="email")),
         reply_to=_s.optional(_st.text()),
         self=_s.optional(_s.integers()),
-        to_payload_=_s.optional(_st.booleans()),
+        to_payload=_s.optional(_st.booleans()),
     ).filter(_s.fits)
 
 
 def import_() -> _st.SearchStrategy[_m.Import]:
-    """Valid `Import` events (`import`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `Import` events (`import`)."""
     return _st.builds(_m.Import).filter(_s.fits)
 
 
 def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
-    """Valid `PersonAttributes`, as identify() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributes`, as identify() sends them."""
     return _st.builds(
         _m.PersonAttributes,
         anonymous_id=_s.optional(_st.text()),
@@ -89,11 +73,7 @@ def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
 
 
 def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
-    """Valid `PersonAttributesUpdate`, as update_person() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributesUpdate`, as update_person() sends them."""
     return _st.builds(
         _m.PersonAttributesUpdate,
         anonymous_id=_s.optional(_st.text()),

@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The data classes of the 'Shared classes' plan's transactional messages and broadcasts.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The data classes of the 'Shared classes' plan's transactional messages and broadcasts."""
 
 from __future__ import annotations
 
@@ -18,10 +14,7 @@ from . import _checks as _c
 from . import _rules as _r
 from .models import _SERVICE_VALUES, LineItem, Service
 
-__all__ = [
-    "OutageBroadcastData",
-    "ReceiptMessageData",
-]
+__all__ = ["OutageBroadcastData", "ReceiptMessageData"]
 
 _set = object.__setattr__
 
@@ -34,22 +27,19 @@ class ReceiptMessageData(_c.Model):
     line_items: list[LineItem]
 
     def __init__(self, *, line_items: list[LineItem]) -> None:
-        _v: _t.Any
         _r.check_list(line_items, "receipt.line_items", of=LineItem)
         _set(self, "line_items", line_items)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        _payload: dict[str, _t.Any] = {"line_items": [x0.to_payload() for x0 in self.line_items]}
+    def _to_payload(self) -> dict[str, _t.Any]:
+        _payload: dict[str, _t.Any] = {"line_items": [x0._to_payload() for x0 in self.line_items]}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "receipt", cls._KEYS, ("line_items",))
         return cls(
             line_items=_c.load_list(
-                _data["line_items"], lambda x0: _c.load_object(LineItem.from_payload, x0)
+                _data["line_items"], lambda x0: _c.load_object(LineItem._from_payload, x0)
             ),
         )
 
@@ -68,14 +58,12 @@ class OutageBroadcastData(_c.Model):
             raise _c.fail("outage.service", "enum", 'must be one of "api", "email"', _v)
         _set(self, "service", service)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"service": self.service}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "outage", cls._KEYS, ("service",))
         return cls(
             service=_data["service"],

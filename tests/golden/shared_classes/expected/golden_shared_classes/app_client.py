@@ -85,7 +85,7 @@ class AppClient(BaseAppClient):
         """
         _data = _m.ReceiptMessageData(
             line_items=line_items,
-        ).to_payload()
+        )._to_payload()
         _options: dict[str, object] = {
             "identifiers": identifiers,
             "send_at": send_at,
@@ -127,7 +127,7 @@ class AppClient(BaseAppClient):
         """
         _data = _m.OutageBroadcastData(
             service=service,
-        ).to_payload()
+        )._to_payload()
         _options: dict[str, object] = {
             "ids": ids,
             "emails": emails,

@@ -27,7 +27,7 @@ import typing as _t
 
 from . import _checks as _c
 from . import _rules as _r
-from ._checks import ValidationError
+from ._checks import ValidationError, from_payload, to_payload
 
 if _t.TYPE_CHECKING:
     from ._app_models import OutageBroadcastData, ReceiptMessageData
@@ -44,6 +44,8 @@ __all__ = [
     "ReceiptMessageData",
     "Service",
     "ValidationError",
+    "from_payload",
+    "to_payload",
 ]
 
 _set = object.__setattr__
@@ -60,20 +62,17 @@ class LineItem(_c.Model):
     sku: str
 
     def __init__(self, *, quantity: int, sku: str) -> None:
-        _v: _t.Any
         _r.check_number(quantity, "line_item.quantity", integer=True, minimum=1)
         _r.check_string(sku, "line_item.sku", min_length=1)
         _set(self, "quantity", quantity)
         _set(self, "sku", sku)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"quantity": self.quantity, "sku": self.sku}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "line_item", cls._KEYS, ("quantity", "sku"))
         return cls(
             quantity=_c.load_int(_data["quantity"]),
@@ -90,14 +89,12 @@ class PersonAttributes(_c.Model):
     def __init__(self) -> None:
         pass
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls()
 
@@ -111,14 +108,12 @@ class PersonAttributesUpdate(_c.Model):
     def __init__(self) -> None:
         pass
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls()
 

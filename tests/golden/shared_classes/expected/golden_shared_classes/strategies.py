@@ -41,10 +41,7 @@ __all__ = [
 
 
 def line_item() -> _st.SearchStrategy[_m.LineItem]:
-    """Valid `LineItem` objects (`line_item`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `LineItem` objects (`line_item`)."""
     return _st.builds(
         _m.LineItem,
         quantity=_s.integers(minimum=1),
@@ -53,11 +50,7 @@ def line_item() -> _st.SearchStrategy[_m.LineItem]:
 
 
 def order_completed() -> _st.SearchStrategy[_m.OrderCompleted]:
-    """Valid `OrderCompleted` events (`order_completed`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `OrderCompleted` events (`order_completed`)."""
     return _st.builds(
         _m.OrderCompleted,
         line_items=_s.lists(line_item()),
@@ -66,10 +59,7 @@ def order_completed() -> _st.SearchStrategy[_m.OrderCompleted]:
 
 
 def outage_broadcast_data() -> _st.SearchStrategy[_m.OutageBroadcastData]:
-    """Valid `OutageBroadcastData` objects (`outage`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `OutageBroadcastData` objects (`outage`)."""
     return _st.builds(
         _m.OutageBroadcastData,
         service=_st.sampled_from(("api", "email")),
@@ -77,28 +67,17 @@ def outage_broadcast_data() -> _st.SearchStrategy[_m.OutageBroadcastData]:
 
 
 def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
-    """Valid `PersonAttributes`, as identify() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributes`, as identify() sends them."""
     return _st.builds(_m.PersonAttributes).filter(_s.fits)
 
 
 def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
-    """Valid `PersonAttributesUpdate`, as update_person() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributesUpdate`, as update_person() sends them."""
     return _st.builds(_m.PersonAttributesUpdate).filter(_s.fits)
 
 
 def receipt_message_data() -> _st.SearchStrategy[_m.ReceiptMessageData]:
-    """Valid `ReceiptMessageData` objects (`receipt`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `ReceiptMessageData` objects (`receipt`)."""
     return _st.builds(
         _m.ReceiptMessageData,
         line_items=_s.lists(line_item()),

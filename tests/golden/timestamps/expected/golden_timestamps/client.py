@@ -58,7 +58,7 @@ class Client(BaseClient):
         _attributes = _m.PersonAttributes(
             created_at=created_at,
         )
-        self._identify(person, _attributes.to_payload(), timestamp)
+        self._identify(person, _attributes._to_payload(), timestamp)
 
     def update_person(
         self,
@@ -91,7 +91,7 @@ class Client(BaseClient):
         """
         _attributes = _m.PersonAttributesUpdate(
             created_at=created_at,
-        ).to_payload()
+        )._to_payload()
         if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
         _attributes["_update"] = True
@@ -119,7 +119,7 @@ class Client(BaseClient):
         """
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track(person, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track(person, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def track_anonymous(
         self, anonymous_id: str, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
@@ -148,7 +148,7 @@ class Client(BaseClient):
             )
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def scheduled(
         self,
@@ -182,7 +182,7 @@ class Client(BaseClient):
             at=at,
             until=until,
             reminders=reminders,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "scheduled", _data, timestamp)
 
 

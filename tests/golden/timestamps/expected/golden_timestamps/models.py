@@ -25,7 +25,7 @@ import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
-from ._checks import ValidationError
+from ._checks import ValidationError, from_payload, to_payload
 
 if _t.TYPE_CHECKING:
     from ._events.scheduled import Scheduled
@@ -37,6 +37,8 @@ __all__ = [
     "PersonAttributesUpdate",
     "Scheduled",
     "ValidationError",
+    "from_payload",
+    "to_payload",
 ]
 
 _set = object.__setattr__
@@ -64,16 +66,14 @@ class PersonAttributes(_c.Model):
                 )
         _set(self, "created_at", created_at)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.created_at is not None:
             _payload["created_at"] = _c.unix(self.created_at)
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             created_at=_c.from_unix(_data.get("created_at"), "attributes.created_at"),
@@ -102,16 +102,14 @@ class PersonAttributesUpdate(_c.Model):
                 )
         _set(self, "created_at", created_at)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.created_at is not None:
             _payload["created_at"] = _c.unix(self.created_at)
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             created_at=_c.from_unix(_data.get("created_at"), "attributes.created_at"),

@@ -38,11 +38,7 @@ __all__ = [
 
 
 def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
-    """Valid `PersonAttributes`, as identify() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributes`, as identify() sends them."""
     return _st.builds(
         _m.PersonAttributes,
         created_at=_s.optional(_s.timestamps()),
@@ -50,11 +46,7 @@ def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
 
 
 def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
-    """Valid `PersonAttributesUpdate`, as update_person() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributesUpdate`, as update_person() sends them."""
     return _st.builds(
         _m.PersonAttributesUpdate,
         created_at=_s.optional(_s.timestamps()),
@@ -62,11 +54,7 @@ def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
 
 
 def scheduled() -> _st.SearchStrategy[_m.Scheduled]:
-    """Valid `Scheduled` events (`scheduled`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `Scheduled` events (`scheduled`)."""
     return _st.builds(
         _m.Scheduled,
         at=_s.timestamps(),

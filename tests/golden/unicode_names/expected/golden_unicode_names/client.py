@@ -61,7 +61,7 @@ class Client(BaseClient):
             prenom=prenom,
             strasse=strasse,
         )
-        self._identify(person, _attributes.to_payload(), timestamp)
+        self._identify(person, _attributes._to_payload(), timestamp)
 
     def update_person(
         self,
@@ -97,7 +97,7 @@ class Client(BaseClient):
         _attributes = _m.PersonAttributesUpdate(
             prenom=prenom,
             strasse=strasse,
-        ).to_payload()
+        )._to_payload()
         if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
         _attributes["_update"] = True
@@ -125,7 +125,7 @@ class Client(BaseClient):
         """
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track(person, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track(person, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def track_anonymous(
         self, anonymous_id: str, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
@@ -154,7 +154,7 @@ class Client(BaseClient):
             )
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def bestellung_aufgegeben(
         self,
@@ -185,7 +185,7 @@ class Client(BaseClient):
         _data = _m.BestellungAufgegeben(
             a_eble=a_eble,
             grosse=grosse,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "Bestellung aufgegeben", _data, timestamp)
 
     def u6ce8_u6587(
@@ -214,7 +214,7 @@ class Client(BaseClient):
         """
         _data = _m.U6ce8U6587(
             u6570_u91cf=u6570_u91cf,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "注文", _data, timestamp)
 
 

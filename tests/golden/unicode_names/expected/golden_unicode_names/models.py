@@ -25,7 +25,7 @@ import typing as _t
 
 from . import _checks as _c
 from . import _rules as _r
-from ._checks import ValidationError
+from ._checks import ValidationError, from_payload, to_payload
 
 if _t.TYPE_CHECKING:
     from ._events.bestellung_aufgegeben import BestellungAufgegeben
@@ -39,6 +39,8 @@ __all__ = [
     "PersonAttributesUpdate",
     "U6ce8U6587",
     "ValidationError",
+    "from_payload",
+    "to_payload",
 ]
 
 _set = object.__setattr__
@@ -53,7 +55,6 @@ class PersonAttributes(_c.Model):
     strasse: str | None
 
     def __init__(self, *, prenom: str | None = None, strasse: str | None = None) -> None:
-        _v: _t.Any
         if prenom is not None:
             _r.check_string(prenom, "attributes.prénom")
         if strasse is not None:
@@ -61,8 +62,7 @@ class PersonAttributes(_c.Model):
         _set(self, "prenom", prenom)
         _set(self, "strasse", strasse)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.prenom is not None:
             _payload["prénom"] = self.prenom
@@ -71,8 +71,7 @@ class PersonAttributes(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             prenom=_data.get("prénom"),
@@ -89,7 +88,6 @@ class PersonAttributesUpdate(_c.Model):
     strasse: str | None
 
     def __init__(self, *, prenom: str | None = None, strasse: str | None = None) -> None:
-        _v: _t.Any
         if prenom is not None:
             _r.check_string(prenom, "attributes.prénom")
         if strasse is not None:
@@ -97,8 +95,7 @@ class PersonAttributesUpdate(_c.Model):
         _set(self, "prenom", prenom)
         _set(self, "strasse", strasse)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.prenom is not None:
             _payload["prénom"] = self.prenom
@@ -107,8 +104,7 @@ class PersonAttributesUpdate(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             prenom=_data.get("prénom"),

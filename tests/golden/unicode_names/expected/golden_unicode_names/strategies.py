@@ -39,11 +39,7 @@ __all__ = [
 
 
 def bestellung_aufgegeben() -> _st.SearchStrategy[_m.BestellungAufgegeben]:
-    """Valid `BestellungAufgegeben` events (`Bestellung aufgegeben`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `BestellungAufgegeben` events (`Bestellung aufgegeben`)."""
     return _st.builds(
         _m.BestellungAufgegeben,
         a_eble=_s.optional(_st.text()),
@@ -52,11 +48,7 @@ def bestellung_aufgegeben() -> _st.SearchStrategy[_m.BestellungAufgegeben]:
 
 
 def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
-    """Valid `PersonAttributes`, as identify() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributes`, as identify() sends them."""
     return _st.builds(
         _m.PersonAttributes,
         prenom=_s.optional(_st.text()),
@@ -65,11 +57,7 @@ def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
 
 
 def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
-    """Valid `PersonAttributesUpdate`, as update_person() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributesUpdate`, as update_person() sends them."""
     return _st.builds(
         _m.PersonAttributesUpdate,
         prenom=_s.optional(_st.text()),
@@ -78,11 +66,7 @@ def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
 
 
 def u6ce8_u6587() -> _st.SearchStrategy[_m.U6ce8U6587]:
-    """Valid `U6ce8U6587` events (`注文`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `U6ce8U6587` events (`注文`)."""
     return _st.builds(
         _m.U6ce8U6587,
         u6570_u91cf=_s.optional(_s.integers()),

@@ -59,7 +59,7 @@ class Client(BaseClient):
         _attributes = _m.PersonAttributes(
             company_id=company_id,
         )
-        self._identify(person, _attributes.to_payload(), timestamp)
+        self._identify(person, _attributes._to_payload(), timestamp)
 
     def update_person(
         self,
@@ -92,7 +92,7 @@ class Client(BaseClient):
         """
         _attributes = _m.PersonAttributesUpdate(
             company_id=company_id,
-        ).to_payload()
+        )._to_payload()
         if not _attributes:
             raise ValueError("update_person() needs at least one attribute to change")
         _attributes["_update"] = True
@@ -120,7 +120,7 @@ class Client(BaseClient):
         """
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track(person, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track(person, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def track_anonymous(
         self, anonymous_id: str, event: _m.AnyEvent, *, timestamp: _dt.datetime | None = None
@@ -149,7 +149,7 @@ class Client(BaseClient):
             )
         if event.DEPRECATION is not None:
             _warnings.warn(event.DEPRECATION, DeprecationWarning, stacklevel=2)
-        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event.to_payload(), timestamp)
+        return self._track_anonymous(anonymous_id, event.EVENT_NAME, event._to_payload(), timestamp)
 
     def order_paid(
         self,
@@ -180,7 +180,7 @@ class Client(BaseClient):
         _data = _m.OrderPaid(
             payment=payment,
             amount=amount,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "order_paid", _data, timestamp)
 
     def products_searched(
@@ -229,7 +229,7 @@ class Client(BaseClient):
             source=source,
             tags=tags,
             when=when,
-        ).to_payload()
+        )._to_payload()
         return self._track(person, "products_searched", _data, timestamp)
 
 

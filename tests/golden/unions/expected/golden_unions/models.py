@@ -24,7 +24,7 @@ import importlib as _importlib
 import typing as _t
 
 from . import _checks as _c
-from ._checks import ValidationError
+from ._checks import ValidationError, from_payload, to_payload
 
 if _t.TYPE_CHECKING:
     from ._events.order_paid import Card, CardMethod, Invoice, InvoiceMethod, OrderPaid
@@ -54,6 +54,8 @@ __all__ = [
     "ProductsSearchedSourceOption1",
     "TextQuery",
     "ValidationError",
+    "from_payload",
+    "to_payload",
 ]
 
 _set = object.__setattr__
@@ -83,16 +85,14 @@ class PersonAttributes(_c.Model):
                 raise _c.fail("attributes.company_id", "type", "must be a string or an integer", _v)
         _set(self, "company_id", company_id)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.company_id is not None:
             _payload["company_id"] = self.company_id
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             company_id=_c.load_int(_data.get("company_id")),
@@ -123,16 +123,14 @@ class PersonAttributesUpdate(_c.Model):
                 raise _c.fail("attributes.company_id", "type", "must be a string or an integer", _v)
         _set(self, "company_id", company_id)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.company_id is not None:
             _payload["company_id"] = self.company_id
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "attributes", cls._KEYS, ())
         return cls(
             company_id=_c.load_int(_data.get("company_id")),

@@ -43,10 +43,7 @@ __all__ = [
 
 
 def card() -> _st.SearchStrategy[_m.Card]:
-    """Valid `Card` objects (`card`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `Card` objects (`card`)."""
     return _st.builds(
         _m.Card,
         last4=_s.strings(pattern="[0-9]{4}"),
@@ -55,10 +52,7 @@ def card() -> _st.SearchStrategy[_m.Card]:
 
 
 def filter_query() -> _st.SearchStrategy[_m.FilterQuery]:
-    """Valid `FilterQuery` objects (`filter_query`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `FilterQuery` objects (`filter_query`)."""
     return _st.builds(
         _m.FilterQuery,
         equals=_st.one_of(_st.text(), _s.numbers(), _st.booleans()),
@@ -67,10 +61,7 @@ def filter_query() -> _st.SearchStrategy[_m.FilterQuery]:
 
 
 def invoice() -> _st.SearchStrategy[_m.Invoice]:
-    """Valid `Invoice` objects (`invoice`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `Invoice` objects (`invoice`)."""
     return _st.builds(
         _m.Invoice,
         method=_st.sampled_from(("invoice",)),
@@ -79,11 +70,7 @@ def invoice() -> _st.SearchStrategy[_m.Invoice]:
 
 
 def order_paid() -> _st.SearchStrategy[_m.OrderPaid]:
-    """Valid `OrderPaid` events (`order_paid`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `OrderPaid` events (`order_paid`)."""
     return _st.builds(
         _m.OrderPaid,
         payment=_s.optional(_st.one_of(card(), invoice())),
@@ -94,11 +81,7 @@ def order_paid() -> _st.SearchStrategy[_m.OrderPaid]:
 
 
 def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
-    """Valid `PersonAttributes`, as identify() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributes`, as identify() sends them."""
     return _st.builds(
         _m.PersonAttributes,
         company_id=_s.optional(_st.one_of(_s.strings(min_length=1), _s.integers(minimum=1))),
@@ -106,11 +89,7 @@ def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
 
 
 def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
-    """Valid `PersonAttributesUpdate`, as update_person() sends them.
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `PersonAttributesUpdate`, as update_person() sends them."""
     return _st.builds(
         _m.PersonAttributesUpdate,
         company_id=_s.optional(_st.one_of(_s.strings(min_length=1), _s.integers(minimum=1))),
@@ -118,11 +97,7 @@ def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
 
 
 def products_searched() -> _st.SearchStrategy[_m.ProductsSearched]:
-    """Valid `ProductsSearched` events (`products_searched`).
-
-    Every property within its rules, optional properties both set and unset;
-    the data fits one Customer.io Track API operation.
-    """
+    """Valid `ProductsSearched` events (`products_searched`)."""
     return _st.builds(
         _m.ProductsSearched,
         page=_s.optional(_s.integers(minimum=1)),
@@ -140,10 +115,7 @@ def products_searched() -> _st.SearchStrategy[_m.ProductsSearched]:
 
 
 def text_query() -> _st.SearchStrategy[_m.TextQuery]:
-    """Valid `TextQuery` objects (`text_query`).
-
-    Every property within its rules, optional properties both set and unset.
-    """
+    """Valid `TextQuery` objects (`text_query`)."""
     return _st.builds(
         _m.TextQuery,
         text=_s.strings(min_length=1),

@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `legacy_signup` event of the 'anonymous deprecated' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `legacy_signup` event of the 'anonymous deprecated' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -17,9 +13,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "LegacySignup",
-]
+__all__ = ["LegacySignup"]
 
 _set = object.__setattr__
 
@@ -37,23 +31,20 @@ class LegacySignup(_c.Model):
     """Deprecated: legacy_signup.source is deprecated"""
 
     def __init__(self, *, source: str | None = None) -> None:
-        _v: _t.Any
         if source is not None:
             _r.check_string(source, "legacy_signup.source")
         if source is not None:
             _c.warn_deprecated("legacy_signup.source is deprecated", 3)
         _set(self, "source", source)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.source is not None:
             _payload["source"] = self.source
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "legacy_signup", cls._KEYS, ())
         return cls(
             source=_data.get("source"),

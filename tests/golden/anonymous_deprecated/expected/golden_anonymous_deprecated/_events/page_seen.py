@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `page_seen` event of the 'anonymous deprecated' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `page_seen` event of the 'anonymous deprecated' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -17,9 +13,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "PageSeen",
-]
+__all__ = ["PageSeen"]
 
 _set = object.__setattr__
 
@@ -37,7 +31,6 @@ class PageSeen(_c.Model):
     """Deprecated: use url's query instead"""
 
     def __init__(self, *, url: str, referrer: str | None = None) -> None:
-        _v: _t.Any
         _r.check_string(url, "page_seen.url", format=(_c.is_uri, "uri"))
         if referrer is not None:
             _r.check_string(referrer, "page_seen.referrer")
@@ -46,16 +39,14 @@ class PageSeen(_c.Model):
         _set(self, "url", url)
         _set(self, "referrer", referrer)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"url": self.url}
         if self.referrer is not None:
             _payload["referrer"] = self.referrer
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "page_seen", cls._KEYS, ("url",))
         return cls(
             url=_data["url"],

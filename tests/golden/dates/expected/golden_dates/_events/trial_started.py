@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `trial_started` event of the 'dates' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `trial_started` event of the 'dates' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -17,9 +13,7 @@ import typing as _t
 
 from .. import _checks as _c
 
-__all__ = [
-    "TrialStarted",
-]
+__all__ = ["TrialStarted"]
 
 _set = object.__setattr__
 
@@ -125,8 +119,7 @@ class TrialStarted(_c.Model):
         _set(self, "holidays", holidays)
         _set(self, "milestones", milestones)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {
             "trial_end_date": None if self.trial_end_date is None else self.trial_end_date.isoformat(),
             "trial_start_date": self.trial_start_date.isoformat(),
@@ -144,8 +137,7 @@ class TrialStarted(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(
             payload, "trial_started", cls._KEYS, ("trial_end_date", "trial_start_date")
         )

@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `rated` event of the 'enums' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `rated` event of the 'enums' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -18,13 +14,7 @@ import typing as _t
 from .. import _checks as _c
 
 __all__ = [
-    "Rated",
-    "RatedAgreed",
-    "RatedChannel",
-    "RatedStars",
-    "RatedVersion",
-    "RatedWeight",
-    "Tier",
+    "Rated", "RatedAgreed", "RatedChannel", "RatedStars", "RatedVersion", "RatedWeight", "Tier"
 ]
 
 _set = object.__setattr__
@@ -120,8 +110,7 @@ class Rated(_c.Model):
         _set(self, "version", version)
         _set(self, "weight", weight)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"channel": self.channel, "stars": self.stars}
         if self.agreed is not None:
             _payload["agreed"] = self.agreed
@@ -136,8 +125,7 @@ class Rated(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "rated", cls._KEYS, ("channel", "stars"))
         return cls(
             channel=_data["channel"],

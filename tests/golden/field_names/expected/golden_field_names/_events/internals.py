@@ -4,24 +4,18 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `internals` event of the 'field_names' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `internals` event of the 'field_names' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
+import builtins as _b
 import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "Internals",
-    "InternalsType",
-]
+__all__ = ["Internals", "InternalsType"]
 
 _set = object.__setattr__
 InternalsType: _t.TypeAlias = _t.Literal["a", "b"]
@@ -40,7 +34,7 @@ class Internals(_c.Model):
         "data",
         "event",
         "id",
-        "list_",
+        "list",
         "match",
         "payload",
         "person",
@@ -48,7 +42,7 @@ class Internals(_c.Model):
         "self",
         "timeout",
         "timestamp",
-        "to_payload_",
+        "to_payload",
         "type",
         "value",
     )
@@ -90,13 +84,13 @@ class Internals(_c.Model):
     data: str | None
     event: str | None
     id: str | None
-    list_: list[str] | None
+    list: _b.list[str] | None
     match: str | None
     """A soft keyword: a valid name, kept."""
     payload: str | None
     print: bool | None
     timeout: float | _dec.Decimal | None
-    to_payload_: str | None
+    to_payload: str | None
     type: InternalsType | None
 
     def __init__(
@@ -114,12 +108,12 @@ class Internals(_c.Model):
         data: str | None = None,
         event: str | None = None,
         id: str | None = None,
-        list_: list[str] | None = None,
+        list: _b.list[str] | None = None,
         match: str | None = None,
         payload: str | None = None,
         print: bool | None = None,
         timeout: float | _dec.Decimal | None = None,
-        to_payload_: str | None = None,
+        to_payload: str | None = None,
         type: InternalsType | None = None,
     ) -> None:
         _v: _t.Any
@@ -143,9 +137,9 @@ class Internals(_c.Model):
             _r.check_string(event, "internals.event")
         if id is not None:
             _r.check_string(id, "internals.id")
-        _v = list_
+        _v = list
         if _v is not None:
-            if not isinstance(_v, list):
+            if not isinstance(_v, _b.list):
                 raise _c.fail("internals.list", "type", "must be a list", _v)
             for i0, item0 in enumerate(_v):
                 if not isinstance(item0, str):
@@ -161,8 +155,8 @@ class Internals(_c.Model):
             raise _c.fail("internals.print", "type", "must be a boolean", _v)
         if timeout is not None:
             _r.check_number(timeout, "internals.timeout")
-        if to_payload_ is not None:
-            _r.check_string(to_payload_, "internals.to_payload")
+        if to_payload is not None:
+            _r.check_string(to_payload, "internals.to_payload")
         _v = type
         if _v is not None and (not isinstance(_v, str) or _v not in _INTERNALS_TYPE_VALUES):
             raise _c.fail("internals.type", "enum", 'must be one of "a", "b"', _v)
@@ -178,16 +172,15 @@ class Internals(_c.Model):
         _set(_self, "data", data)
         _set(_self, "event", event)
         _set(_self, "id", id)
-        _set(_self, "list_", list_)
+        _set(_self, "list", list)
         _set(_self, "match", match)
         _set(_self, "payload", payload)
         _set(_self, "print", print)
         _set(_self, "timeout", timeout)
-        _set(_self, "to_payload_", to_payload_)
+        _set(_self, "to_payload", to_payload)
         _set(_self, "type", type)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {
             "person": self.person,
             "self": self.self,
@@ -210,8 +203,8 @@ class Internals(_c.Model):
             _payload["event"] = self.event
         if self.id is not None:
             _payload["id"] = self.id
-        if self.list_ is not None:
-            _payload["list"] = [x0 for x0 in self.list_]
+        if self.list is not None:
+            _payload["list"] = [x0 for x0 in self.list]
         if self.match is not None:
             _payload["match"] = self.match
         if self.payload is not None:
@@ -220,15 +213,14 @@ class Internals(_c.Model):
             _payload["print"] = self.print
         if self.timeout is not None:
             _payload["timeout"] = self.timeout
-        if self.to_payload_ is not None:
-            _payload["to_payload"] = self.to_payload_
+        if self.to_payload is not None:
+            _payload["to_payload"] = self.to_payload
         if self.type is not None:
             _payload["type"] = self.type
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(
             payload, "internals", cls._KEYS, ("person", "self", "timestamp", "value")
         )
@@ -245,11 +237,11 @@ class Internals(_c.Model):
             data=_data.get("data"),
             event=_data.get("event"),
             id=_data.get("id"),
-            list_=_c.load_list(_data.get("list"), lambda x0: x0),
+            list=_c.load_list(_data.get("list"), lambda x0: x0),
             match=_data.get("match"),
             payload=_data.get("payload"),
             print=_data.get("print"),
             timeout=_data.get("timeout"),
-            to_payload_=_data.get("to_payload"),
+            to_payload=_data.get("to_payload"),
             type=_data.get("type"),
         )

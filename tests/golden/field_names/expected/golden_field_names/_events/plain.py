@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `plain` event of the 'field_names' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `plain` event of the 'field_names' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -17,9 +13,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "Plain",
-]
+__all__ = ["Plain"]
 
 _set = object.__setattr__
 
@@ -35,21 +29,18 @@ class Plain(_c.Model):
     note: str | None
 
     def __init__(self, *, note: str | None = None) -> None:
-        _v: _t.Any
         if note is not None:
             _r.check_string(note, "plain.note")
         _set(self, "note", note)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.note is not None:
             _payload["note"] = self.note
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "plain", cls._KEYS, ())
         return cls(
             note=_data.get("note"),

@@ -4,23 +4,18 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `Ärger-Ereignis` event of the 'Hostile "plan" with \\\\ backslashes' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `Ärger-Ereignis` event of the 'Hostile "plan" with \\\\ backslashes' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
+import builtins as _b
 import decimal as _dec
 import typing as _t
 
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "ArgerEreignis",
-]
+__all__ = ["ArgerEreignis"]
 
 _set = object.__setattr__
 
@@ -28,23 +23,23 @@ _set = object.__setattr__
 class ArgerEreignis(_c.Model):
     """Unicode event name."""
 
-    __slots__ = ("grosse", "list_")
+    __slots__ = ("grosse", "list")
     EVENT_NAME: _t.ClassVar[str] = "Ärger-Ereignis"
     ANONYMOUS: _t.ClassVar[bool] = True
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"größe", "list"})
     grosse: float | _dec.Decimal | None
-    list_: list[str] | None
+    list: _b.list[str] | None
 
     def __init__(
-        self, *, grosse: float | _dec.Decimal | None = None, list_: list[str] | None = None
+        self, *, grosse: float | _dec.Decimal | None = None, list: _b.list[str] | None = None
     ) -> None:
         _v: _t.Any
         if grosse is not None:
             _r.check_number(grosse, "Ärger-Ereignis.größe", exclusive_minimum=0, maximum=1.5)
-        _v = list_
+        _v = list
         if _v is not None:
-            if not isinstance(_v, list):
+            if not isinstance(_v, _b.list):
                 raise _c.fail("Ärger-Ereignis.list", "type", "must be a list", _v)
             if len(_v) > 4:
                 raise _c.fail("Ärger-Ereignis.list", "maxItems", "must have at most 4 items", _v)
@@ -63,22 +58,20 @@ class ArgerEreignis(_c.Model):
                         item0,
                     )
         _set(self, "grosse", grosse)
-        _set(self, "list_", list_)
+        _set(self, "list", list)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.grosse is not None:
             _payload["größe"] = self.grosse
-        if self.list_ is not None:
-            _payload["list"] = [x0 for x0 in self.list_]
+        if self.list is not None:
+            _payload["list"] = [x0 for x0 in self.list]
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "Ärger-Ereignis", cls._KEYS, ())
         return cls(
             grosse=_data.get("größe"),
-            list_=_c.load_list(_data.get("list"), lambda x0: x0),
+            list=_c.load_list(_data.get("list"), lambda x0: x0),
         )

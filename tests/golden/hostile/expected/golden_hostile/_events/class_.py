@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `class` event of the 'Hostile "plan" with \\\\ backslashes' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `class` event of the 'Hostile "plan" with \\\\ backslashes' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -20,11 +16,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "Class",
-    "For",
-    "Model1stChoice",
-]
+__all__ = ["Class", "For", "Model1stChoice"]
 
 _set = object.__setattr__
 # An enum named like a keyword; values that break naive quoting. """
@@ -38,12 +30,12 @@ _PATTERN_0 = _re.compile('["\'\\\\]+')
 class Model1stChoice(_c.Model):
     """A definition with a leading digit and a dash.\\"""
 
-    __slots__ = ("from_", "import_", "self", "to_payload_")
+    __slots__ = ("from_", "import_", "self", "to_payload")
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"from", "import", "self", "to_payload"})
     from_: str
     import_: int | None
     self: bool | None
-    to_payload_: float | _dec.Decimal | None
+    to_payload: float | _dec.Decimal | None
 
     def __init__(
         _self,
@@ -51,7 +43,7 @@ class Model1stChoice(_c.Model):
         from_: str,
         import_: int | None = None,
         self: bool | None = None,
-        to_payload_: float | _dec.Decimal | None = None,
+        to_payload: float | _dec.Decimal | None = None,
     ) -> None:
         _v: _t.Any
         _r.check_string(from_, "1st-choice.from")
@@ -62,33 +54,31 @@ class Model1stChoice(_c.Model):
         _v = self
         if _v is not None and (not isinstance(_v, bool)):
             raise _c.fail("1st-choice.self", "type", "must be a boolean", _v)
-        if to_payload_ is not None:
-            _r.check_number(to_payload_, "1st-choice.to_payload")
+        if to_payload is not None:
+            _r.check_number(to_payload, "1st-choice.to_payload")
         _set(_self, "from_", from_)
         _set(_self, "import_", import_)
         _set(_self, "self", self)
-        _set(_self, "to_payload_", to_payload_)
+        _set(_self, "to_payload", to_payload)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"from": self.from_}
         if self.import_ is not None:
             _payload["import"] = self.import_
         if self.self is not None:
             _payload["self"] = self.self
-        if self.to_payload_ is not None:
-            _payload["to_payload"] = self.to_payload_
+        if self.to_payload is not None:
+            _payload["to_payload"] = self.to_payload
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "1st-choice", cls._KEYS, ("from",))
         return cls(
             from_=_data["from"],
             import_=_c.load_int(_data.get("import")),
             self=_data.get("self"),
-            to_payload_=_data.get("to_payload"),
+            to_payload=_data.get("to_payload"),
         )
 
 
@@ -181,11 +171,10 @@ class Class(_c.Model):
         _set(self, "timestamp", timestamp)
         _set(self, "with_dash", with_dash)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"def": self.def_, "1st": self.field_1st}
         if self.lambda_ is not None:
-            _payload["lambda"] = self.lambda_.to_payload()
+            _payload["lambda"] = self.lambda_._to_payload()
         if self.notes is not None:
             _payload["notes"] = self.notes
         if self.person is not None:
@@ -199,13 +188,12 @@ class Class(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "class", cls._KEYS, ("def", "1st"))
         return cls(
             def_=_data["def"],
             field_1st=_data["1st"],
-            lambda_=_c.load_object(Model1stChoice.from_payload, _data.get("lambda")),
+            lambda_=_c.load_object(Model1stChoice._from_payload, _data.get("lambda")),
             notes=_data.get("notes"),
             person=_data.get("person"),
             recipient=_data.get("recipient"),

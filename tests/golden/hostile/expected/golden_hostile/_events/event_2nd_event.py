@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `2nd event` event of the 'Hostile "plan" with \\\\ backslashes' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `2nd event` event of the 'Hostile "plan" with \\\\ backslashes' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -16,11 +12,7 @@ import typing as _t
 
 from .. import _checks as _c
 
-__all__ = [
-    "Event2ndEvent",
-    "Event2ndEventNone_",
-    "Event2ndEventTrue_",
-]
+__all__ = ["Event2ndEvent", "Event2ndEventNone_", "Event2ndEventTrue_"]
 
 _set = object.__setattr__
 Event2ndEventNone_: _t.TypeAlias = _t.Literal["None"]
@@ -54,8 +46,7 @@ class Event2ndEvent(_c.Model):
         _set(self, "none", none)
         _set(self, "true", true)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.none is not None:
             _payload["None"] = self.none
@@ -64,8 +55,7 @@ class Event2ndEvent(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "2nd event", cls._KEYS, ())
         return cls(
             none=_data.get("None"),

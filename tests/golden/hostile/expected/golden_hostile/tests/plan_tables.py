@@ -40,7 +40,7 @@ MUTATIONS: list[_s.Mutation] = [
         ("from_", "from", False, None, "string"),
         ("import_", "import", False, "integer", ("minimum", _s.here(_st.integers(max_value=-6))), ("exclusiveMaximum", _s.here(_st.integers(min_value=10)))),
         ("self", "", False, "boolean"),
-        ("to_payload_", "to_payload", False, "number"),
+        ("to_payload", "", False, "number"),
     ),
     *_s.rules(
         _m.PersonAttributes, strategies.person_attributes, "attributes",
@@ -79,7 +79,7 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.ArgerEreignis, strategies.arger_ereignis, "Ärger-Ereignis",
         ("grosse", "größe", False, "number", ("exclusiveMinimum", _s.here(_s.finite_floats(max_value=0))), ("maximum", _s.here(_s.finite_floats(min_value=1.5, exclude_min=True)))),
-        ("list_", "list", True, "array", ("maxItems", _s.here(_s.lists(_s.strings(max_length=3), min_size=5, max_size=7))), ("uniqueItems", _s.here(_s.with_duplicate(_s.lists(_s.strings(max_length=3), min_size=1, max_size=3, unique=True)))), ("type", _s.in_list(_s.lists(_s.strings(max_length=3), min_size=1, max_size=4, unique=True), _s.here(_s.wrong_type("string")))), ("maxLength", _s.in_list(_s.lists(_s.strings(max_length=3), min_size=1, max_size=4, unique=True), _s.here(_st.text(min_size=4, max_size=11))))),
+        ("list", "", True, "array", ("maxItems", _s.here(_s.lists(_s.strings(max_length=3), min_size=5, max_size=7))), ("uniqueItems", _s.here(_s.with_duplicate(_s.lists(_s.strings(max_length=3), min_size=1, max_size=3, unique=True)))), ("type", _s.in_list(_s.lists(_s.strings(max_length=3), min_size=1, max_size=4, unique=True), _s.here(_s.wrong_type("string")))), ("maxLength", _s.in_list(_s.lists(_s.strings(max_length=3), min_size=1, max_size=4, unique=True), _s.here(_st.text(min_size=4, max_size=11))))),
     ),
 ]
 """For each rule of each field: a strategy of values that break that rule alone."""

@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `page_viewed` event of the 'maps' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `page_viewed` event of the 'maps' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -19,10 +15,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "PageViewed",
-    "PageViewedBlocksValue",
-]
+__all__ = ["PageViewed", "PageViewedBlocksValue"]
 
 _set = object.__setattr__
 
@@ -35,18 +28,15 @@ class PageViewedBlocksValue(_c.Model):
     title: str
 
     def __init__(self, *, title: str) -> None:
-        _v: _t.Any
         _r.check_string(title, "page_viewed.blocks[*].title")
         _set(self, "title", title)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"title": self.title}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "page_viewed.blocks[*]", cls._KEYS, ("title",))
         return cls(
             title=_data["title"],
@@ -207,11 +197,10 @@ class PageViewed(_c.Model):
         _set(self, "seen", seen)
         _set(self, "tags", tags)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"context": dict(self.context)}
         if self.blocks is not None:
-            _payload["blocks"] = {k0: x0.to_payload() for k0, x0 in self.blocks.items()}
+            _payload["blocks"] = {k0: x0._to_payload() for k0, x0 in self.blocks.items()}
         if self.prices is not None:
             _payload["prices"] = dict(self.prices)
         if self.seen is not None:
@@ -221,14 +210,13 @@ class PageViewed(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "page_viewed", cls._KEYS, ("context",))
         return cls(
             context=_c.load_map(_data["context"], lambda x0: x0),
             blocks=_c.load_map(
                 _data.get("blocks"),
-                lambda x0: _c.load_object(PageViewedBlocksValue.from_payload, x0),
+                lambda x0: _c.load_object(PageViewedBlocksValue._from_payload, x0),
             ),
             prices=_c.load_map(_data.get("prices"), lambda x0: x0),
             seen=_c.load_map(_data.get("seen"), lambda x0: _c.from_unix(x0, "page_viewed.seen")),

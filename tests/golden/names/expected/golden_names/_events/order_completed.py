@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `Order Completed` event of the 'names' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `Order Completed` event of the 'names' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -18,9 +14,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "OrderCompleted",
-]
+__all__ = ["OrderCompleted"]
 
 _set = object.__setattr__
 
@@ -87,8 +81,7 @@ class OrderCompleted(_c.Model):
         _set(_self, "self", self)
         _set(_self, "v", v)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"data": self.data, "value": self.value}
         if self.class_ is not None:
             _payload["class"] = self.class_
@@ -107,8 +100,7 @@ class OrderCompleted(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "Order Completed", cls._KEYS, ("data", "value"))
         return cls(
             data=_data["data"],

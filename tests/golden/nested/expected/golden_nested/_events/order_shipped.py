@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `order_shipped` event of the 'nested' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `order_shipped` event of the 'nested' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -20,12 +16,7 @@ from .. import _checks as _c
 from .. import _rules as _r
 from ..models import Address
 
-__all__ = [
-    "OrderShipped",
-    "OrderShippedShipment",
-    "OrderShippedShipmentParcelsItem",
-    "Tag",
-]
+__all__ = ["OrderShipped", "OrderShippedShipment", "OrderShippedShipmentParcelsItem", "Tag"]
 
 _set = object.__setattr__
 Tag: _t.TypeAlias = _t.Literal["red", "green", "blue"]
@@ -110,8 +101,7 @@ class OrderShippedShipmentParcelsItem(_c.Model):
         _set(self, "dimensions", dimensions)
         _set(self, "tags", tags)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"weight_kg": self.weight_kg}
         if self.dimensions is not None:
             _payload["dimensions"] = [x0 for x0 in self.dimensions]
@@ -120,8 +110,7 @@ class OrderShippedShipmentParcelsItem(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(
             payload, "order_shipped.shipment.parcels[]", cls._KEYS, ("weight_kg",)
         )
@@ -141,7 +130,6 @@ class OrderShippedShipment(_c.Model):
     to: Address
 
     def __init__(self, *, parcels: list[OrderShippedShipmentParcelsItem], to: Address) -> None:
-        _v: _t.Any
         _r.check_list(
             parcels,
             "order_shipped.shipment.parcels",
@@ -152,25 +140,23 @@ class OrderShippedShipment(_c.Model):
         _set(self, "parcels", parcels)
         _set(self, "to", to)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {
-            "parcels": [x0.to_payload() for x0 in self.parcels], "to": self.to.to_payload()
+            "parcels": [x0._to_payload() for x0 in self.parcels], "to": self.to._to_payload()
         }
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(
             payload, "order_shipped.shipment", cls._KEYS, ("parcels", "to")
         )
         return cls(
             parcels=_c.load_list(
                 _data["parcels"],
-                lambda x0: _c.load_object(OrderShippedShipmentParcelsItem.from_payload, x0),
+                lambda x0: _c.load_object(OrderShippedShipmentParcelsItem._from_payload, x0),
             ),
-            to=_c.load_object(Address.from_payload, _data["to"]),
+            to=_c.load_object(Address._from_payload, _data["to"]),
         )
 
 
@@ -267,10 +253,9 @@ class OrderShipped(_c.Model):
         _set(self, "history", history)
         _set(self, "matrix", matrix)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {
-            "shipment": self.shipment.to_payload(), "shipped_at": _c.unix(self.shipped_at)
+            "shipment": self.shipment._to_payload(), "shipped_at": _c.unix(self.shipped_at)
         }
         if self.history is not None:
             _payload["history"] = [_c.unix(x0) for x0 in self.history]
@@ -279,13 +264,12 @@ class OrderShipped(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(
             payload, "order_shipped", cls._KEYS, ("shipment", "shipped_at")
         )
         return cls(
-            shipment=_c.load_object(OrderShippedShipment.from_payload, _data["shipment"]),
+            shipment=_c.load_object(OrderShippedShipment._from_payload, _data["shipment"]),
             shipped_at=_c.from_unix(_data["shipped_at"], "order_shipped.shipped_at"),
             history=_c.load_list(
                 _data.get("history"), lambda x0: _c.from_unix(x0, "order_shipped.history")

@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `configured` event of the 'nullable defaults' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `configured` event of the 'nullable defaults' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -17,10 +13,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "Configured",
-    "ConfiguredMode",
-]
+__all__ = ["Configured", "ConfiguredMode"]
 
 _set = object.__setattr__
 ConfiguredMode: _t.TypeAlias = _t.Literal["fast", "safe"]
@@ -88,8 +81,7 @@ class Configured(_c.Model):
         _set(self, "retries", retries)
         _set(self, "verbose", verbose)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {
             "note": self.note, "required_with_default": self.required_with_default
         }
@@ -106,8 +98,7 @@ class Configured(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(
             payload, "configured", cls._KEYS, ("note", "required_with_default")
         )

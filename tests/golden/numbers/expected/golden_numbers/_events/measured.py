@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `measured` event of the 'numbers' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `measured` event of the 'numbers' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -18,9 +14,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "Measured",
-]
+__all__ = ["Measured"]
 
 _set = object.__setattr__
 
@@ -107,8 +101,7 @@ class Measured(_c.Model):
         _set(self, "tag", tag)
         _set(self, "written_as_float", written_as_float)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"count": self.count}
         if self.any is not None:
             _payload["any"] = self.any
@@ -129,8 +122,7 @@ class Measured(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "measured", cls._KEYS, ("count",))
         return cls(
             count=_c.load_int(_data["count"]),

@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `contacted` event of the 'patterns formats' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `contacted` event of the 'patterns formats' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -19,9 +15,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "Contacted",
-]
+__all__ = ["Contacted"]
 
 _set = object.__setattr__
 _PATTERN_0 = _re.compile("[A-Z]{3}-[0-9]+")
@@ -115,8 +109,7 @@ class Contacted(_c.Model):
         _set(self, "site", site)
         _set(self, "word", word)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"code": self.code}
         if self.at is not None:
             _payload["at"] = self.at.isoformat()
@@ -139,8 +132,7 @@ class Contacted(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "contacted", cls._KEYS, ("code",))
         return cls(
             code=_data["code"],

@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `cart_viewed` event of the 'property_sets' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `cart_viewed` event of the 'property_sets' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -19,10 +15,7 @@ from .. import _checks as _c
 from .. import _rules as _r
 from ..models import ProductDimensions
 
-__all__ = [
-    "CartViewed",
-    "LineItem",
-]
+__all__ = ["CartViewed", "LineItem"]
 
 _set = object.__setattr__
 
@@ -51,7 +44,6 @@ class LineItem(_c.Model):
         dimensions: ProductDimensions | None = None,
         price: float | _dec.Decimal | None = None,
     ) -> None:
-        _v: _t.Any
         _r.check_string(product_id, "line_item.product_id")
         _r.check_number(quantity, "line_item.quantity", integer=True, minimum=1)
         if class_ is not None:
@@ -66,26 +58,24 @@ class LineItem(_c.Model):
         _set(self, "dimensions", dimensions)
         _set(self, "price", price)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"product_id": self.product_id, "quantity": self.quantity}
         if self.class_ is not None:
             _payload["class"] = self.class_
         if self.dimensions is not None:
-            _payload["dimensions"] = self.dimensions.to_payload()
+            _payload["dimensions"] = self.dimensions._to_payload()
         if self.price is not None:
             _payload["price"] = self.price
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "line_item", cls._KEYS, ("product_id", "quantity"))
         return cls(
             product_id=_data["product_id"],
             quantity=_c.load_int(_data["quantity"]),
             class_=_data.get("class"),
-            dimensions=_c.load_object(ProductDimensions.from_payload, _data.get("dimensions")),
+            dimensions=_c.load_object(ProductDimensions._from_payload, _data.get("dimensions")),
             price=_data.get("price"),
         )
 
@@ -101,24 +91,21 @@ class CartViewed(_c.Model):
     items: list[LineItem] | None
 
     def __init__(self, *, items: list[LineItem] | None = None) -> None:
-        _v: _t.Any
         if items is not None:
             _r.check_list(items, "cart_viewed.items", of=LineItem)
         _set(self, "items", items)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.items is not None:
-            _payload["items"] = [x0.to_payload() for x0 in self.items]
+            _payload["items"] = [x0._to_payload() for x0 in self.items]
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "cart_viewed", cls._KEYS, ())
         return cls(
             items=_c.load_list(
-                _data.get("items"), lambda x0: _c.load_object(LineItem.from_payload, x0)
+                _data.get("items"), lambda x0: _c.load_object(LineItem._from_payload, x0)
             ),
         )

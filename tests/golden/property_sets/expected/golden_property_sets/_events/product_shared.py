@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `product_shared` event of the 'property_sets' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `product_shared` event of the 'property_sets' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -19,9 +15,7 @@ from .. import _checks as _c
 from .. import _rules as _r
 from ..models import ProductDimensions
 
-__all__ = [
-    "ProductShared",
-]
+__all__ = ["ProductShared"]
 
 _set = object.__setattr__
 
@@ -53,7 +47,6 @@ class ProductShared(_c.Model):
         price: float | _dec.Decimal | None = None,
         recipient: str | None = None,
     ) -> None:
-        _v: _t.Any
         _r.check_string(product_id, "product_shared.product_id")
         if class_ is not None:
             _r.check_string(class_, "product_shared.class")
@@ -69,13 +62,12 @@ class ProductShared(_c.Model):
         _set(self, "price", price)
         _set(self, "recipient", recipient)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"product_id": self.product_id}
         if self.class_ is not None:
             _payload["class"] = self.class_
         if self.dimensions is not None:
-            _payload["dimensions"] = self.dimensions.to_payload()
+            _payload["dimensions"] = self.dimensions._to_payload()
         if self.price is not None:
             _payload["price"] = self.price
         if self.recipient is not None:
@@ -83,13 +75,12 @@ class ProductShared(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "product_shared", cls._KEYS, ("product_id",))
         return cls(
             product_id=_data["product_id"],
             class_=_data.get("class"),
-            dimensions=_c.load_object(ProductDimensions.from_payload, _data.get("dimensions")),
+            dimensions=_c.load_object(ProductDimensions._from_payload, _data.get("dimensions")),
             price=_data.get("price"),
             recipient=_data.get("recipient"),
         )

@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `bought` event of the 'refs' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `bought` event of the 'refs' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -18,10 +14,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "Bought",
-    "Item",
-]
+__all__ = ["Bought", "Item"]
 
 _set = object.__setattr__
 
@@ -36,23 +29,20 @@ class Item(_c.Model):
     """A price is an amount."""
 
     def __init__(self, *, sku: str, price: float | _dec.Decimal | None = None) -> None:
-        _v: _t.Any
         _r.check_string(sku, "item.sku")
         if price is not None:
             _r.check_number(price, "item.price", minimum=0)
         _set(self, "sku", sku)
         _set(self, "price", price)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"sku": self.sku}
         if self.price is not None:
             _payload["price"] = self.price
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "item", cls._KEYS, ("sku",))
         return cls(
             sku=_data["sku"],
@@ -80,7 +70,6 @@ class Bought(_c.Model):
         items: list[Item] | None = None,
         total: float | _dec.Decimal | None = None,
     ) -> None:
-        _v: _t.Any
         _r.check_instance(item, "bought.item", Item)
         if items is not None:
             _r.check_list(items, "bought.items", of=Item)
@@ -90,23 +79,21 @@ class Bought(_c.Model):
         _set(self, "items", items)
         _set(self, "total", total)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        _payload: dict[str, _t.Any] = {"item": self.item.to_payload()}
+    def _to_payload(self) -> dict[str, _t.Any]:
+        _payload: dict[str, _t.Any] = {"item": self.item._to_payload()}
         if self.items is not None:
-            _payload["items"] = [x0.to_payload() for x0 in self.items]
+            _payload["items"] = [x0._to_payload() for x0 in self.items]
         if self.total is not None:
             _payload["total"] = self.total
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "bought", cls._KEYS, ("item",))
         return cls(
-            item=_c.load_object(Item.from_payload, _data["item"]),
+            item=_c.load_object(Item._from_payload, _data["item"]),
             items=_c.load_list(
-                _data.get("items"), lambda x0: _c.load_object(Item.from_payload, x0)
+                _data.get("items"), lambda x0: _c.load_object(Item._from_payload, x0)
             ),
             total=_data.get("total"),
         )

@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `1st login` event of the 'reserved names' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `1st login` event of the 'reserved names' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -16,9 +12,7 @@ import typing as _t
 
 from .. import _checks as _c
 
-__all__ = [
-    "Event1stLogin",
-]
+__all__ = ["Event1stLogin"]
 
 _set = object.__setattr__
 
@@ -35,13 +29,11 @@ class Event1stLogin(_c.Model):
     def __init__(self) -> None:
         pass
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _c.check_payload_keys(payload, "1st login", cls._KEYS, ())
         return cls()

@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `flush` event of the 'reserved names' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `flush` event of the 'reserved names' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -17,9 +13,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "Flush",
-]
+__all__ = ["Flush"]
 
 _set = object.__setattr__
 
@@ -27,33 +21,33 @@ _set = object.__setattr__
 class Flush(_c.Model):
     """Named like a client method."""
 
-    __slots__ = ("l_", "lambda_", "recipient", "reply_to", "self", "to_payload_")
+    __slots__ = ("l", "lambda_", "recipient", "reply_to", "self", "to_payload")
     EVENT_NAME: _t.ClassVar[str] = "flush"
     ANONYMOUS: _t.ClassVar[bool] = False
     DEPRECATION: _t.ClassVar[str | None] = None
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset(
         {"l", "lambda", "recipient", "reply_to", "self", "to_payload"}
     )
-    l_: str | None
+    l: str | None  # noqa: E741
     lambda_: str | None
     recipient: str | None
     reply_to: str | None
     self: int | None
-    to_payload_: bool | None
+    to_payload: bool | None
 
     def __init__(
         _self,
         *,
-        l_: str | None = None,
+        l: str | None = None,  # noqa: E741
         lambda_: str | None = None,
         recipient: str | None = None,
         reply_to: str | None = None,
         self: int | None = None,
-        to_payload_: bool | None = None,
+        to_payload: bool | None = None,
     ) -> None:
         _v: _t.Any
-        if l_ is not None:
-            _r.check_string(l_, "flush.l")
+        if l is not None:
+            _r.check_string(l, "flush.l")
         if lambda_ is not None:
             _r.check_string(lambda_, "flush.lambda")
         if recipient is not None:
@@ -62,21 +56,20 @@ class Flush(_c.Model):
             _r.check_string(reply_to, "flush.reply_to")
         if self is not None:
             _r.check_number(self, "flush.self", integer=True)
-        _v = to_payload_
+        _v = to_payload
         if _v is not None and (not isinstance(_v, bool)):
             raise _c.fail("flush.to_payload", "type", "must be a boolean", _v)
-        _set(_self, "l_", l_)
+        _set(_self, "l", l)
         _set(_self, "lambda_", lambda_)
         _set(_self, "recipient", recipient)
         _set(_self, "reply_to", reply_to)
         _set(_self, "self", self)
-        _set(_self, "to_payload_", to_payload_)
+        _set(_self, "to_payload", to_payload)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
-        if self.l_ is not None:
-            _payload["l"] = self.l_
+        if self.l is not None:
+            _payload["l"] = self.l
         if self.lambda_ is not None:
             _payload["lambda"] = self.lambda_
         if self.recipient is not None:
@@ -85,19 +78,18 @@ class Flush(_c.Model):
             _payload["reply_to"] = self.reply_to
         if self.self is not None:
             _payload["self"] = self.self
-        if self.to_payload_ is not None:
-            _payload["to_payload"] = self.to_payload_
+        if self.to_payload is not None:
+            _payload["to_payload"] = self.to_payload
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "flush", cls._KEYS, ())
         return cls(
-            l_=_data.get("l"),
+            l=_data.get("l"),
             lambda_=_data.get("lambda"),
             recipient=_data.get("recipient"),
             reply_to=_data.get("reply_to"),
             self=_c.load_int(_data.get("self")),
-            to_payload_=_data.get("to_payload"),
+            to_payload=_data.get("to_payload"),
         )

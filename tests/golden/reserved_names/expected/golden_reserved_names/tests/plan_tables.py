@@ -45,12 +45,12 @@ MUTATIONS: list[_s.Mutation] = [
     ),
     *_s.rules(
         _m.Flush, strategies.flush_event, "flush",
-        ("l_", "l", False, "string"),
+        ("l", "", False, "string"),
         ("lambda_", "lambda", False, "string"),
         ("recipient", "", False, "string", ("format", _s.here(_st.sampled_from(("", "x", "0"))))),
         ("reply_to", "", False, "string"),
         ("self", "", False, "integer"),
-        ("to_payload_", "to_payload", False, "boolean"),
+        ("to_payload", "", False, "boolean"),
     ),
 ]
 """For each rule of each field: a strategy of values that break that rule alone."""

@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `order_completed` event of the 'Shared classes' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `order_completed` event of the 'Shared classes' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -18,9 +14,7 @@ from .. import _checks as _c
 from .. import _rules as _r
 from ..models import _SERVICE_VALUES, LineItem, Service
 
-__all__ = [
-    "OrderCompleted",
-]
+__all__ = ["OrderCompleted"]
 
 _set = object.__setattr__
 
@@ -45,20 +39,18 @@ class OrderCompleted(_c.Model):
         _set(self, "line_items", line_items)
         _set(self, "service", service)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
-        _payload: dict[str, _t.Any] = {"line_items": [x0.to_payload() for x0 in self.line_items]}
+    def _to_payload(self) -> dict[str, _t.Any]:
+        _payload: dict[str, _t.Any] = {"line_items": [x0._to_payload() for x0 in self.line_items]}
         if self.service is not None:
             _payload["service"] = self.service
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "order_completed", cls._KEYS, ("line_items",))
         return cls(
             line_items=_c.load_list(
-                _data["line_items"], lambda x0: _c.load_object(LineItem.from_payload, x0)
+                _data["line_items"], lambda x0: _c.load_object(LineItem._from_payload, x0)
             ),
             service=_data.get("service"),
         )

@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `scheduled` event of the 'timestamps' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `scheduled` event of the 'timestamps' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -17,9 +13,7 @@ import typing as _t
 
 from .. import _checks as _c
 
-__all__ = [
-    "Scheduled",
-]
+__all__ = ["Scheduled"]
 
 _set = object.__setattr__
 
@@ -87,8 +81,7 @@ class Scheduled(_c.Model):
         _set(self, "until", until)
         _set(self, "reminders", reminders)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {
             "at": _c.unix(self.at), "until": None if self.until is None else _c.unix(self.until)
         }
@@ -97,8 +90,7 @@ class Scheduled(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "scheduled", cls._KEYS, ("at", "until"))
         return cls(
             at=_c.from_unix(_data["at"], "scheduled.at"),

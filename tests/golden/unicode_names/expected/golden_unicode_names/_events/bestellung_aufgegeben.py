@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `Bestellung aufgegeben` event of the 'unicode names' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `Bestellung aufgegeben` event of the 'unicode names' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -17,9 +13,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "BestellungAufgegeben",
-]
+__all__ = ["BestellungAufgegeben"]
 
 _set = object.__setattr__
 
@@ -36,7 +30,6 @@ class BestellungAufgegeben(_c.Model):
     grosse: int | None
 
     def __init__(self, *, a_eble: str | None = None, grosse: int | None = None) -> None:
-        _v: _t.Any
         if a_eble is not None:
             _r.check_string(a_eble, "Bestellung aufgegeben.Æble")
         if grosse is not None:
@@ -44,8 +37,7 @@ class BestellungAufgegeben(_c.Model):
         _set(self, "a_eble", a_eble)
         _set(self, "grosse", grosse)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.a_eble is not None:
             _payload["Æble"] = self.a_eble
@@ -54,8 +46,7 @@ class BestellungAufgegeben(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "Bestellung aufgegeben", cls._KEYS, ())
         return cls(
             a_eble=_data.get("Æble"),

@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `注文` event of the 'unicode names' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `注文` event of the 'unicode names' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -17,9 +13,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "U6ce8U6587",
-]
+__all__ = ["U6ce8U6587"]
 
 _set = object.__setattr__
 
@@ -35,21 +29,18 @@ class U6ce8U6587(_c.Model):
     u6570_u91cf: int | None
 
     def __init__(self, *, u6570_u91cf: int | None = None) -> None:
-        _v: _t.Any
         if u6570_u91cf is not None:
             _r.check_number(u6570_u91cf, "注文.数量", integer=True)
         _set(self, "u6570_u91cf", u6570_u91cf)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.u6570_u91cf is not None:
             _payload["数量"] = self.u6570_u91cf
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "注文", cls._KEYS, ())
         return cls(
             u6570_u91cf=_c.load_int(_data.get("数量")),

@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `order_paid` event of the 'unions' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `order_paid` event of the 'unions' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -19,13 +15,7 @@ import typing as _t
 from .. import _checks as _c
 from .. import _rules as _r
 
-__all__ = [
-    "Card",
-    "CardMethod",
-    "Invoice",
-    "InvoiceMethod",
-    "OrderPaid",
-]
+__all__ = ["Card", "CardMethod", "Invoice", "InvoiceMethod", "OrderPaid"]
 
 _set = object.__setattr__
 CardMethod: _t.TypeAlias = _t.Literal["card"]
@@ -53,14 +43,12 @@ class Card(_c.Model):
         _set(self, "last4", last4)
         _set(self, "method", method)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"last4": self.last4, "method": self.method}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "card", cls._KEYS, ("last4", "method"))
         return cls(
             last4=_data["last4"],
@@ -86,16 +74,14 @@ class Invoice(_c.Model):
         _set(self, "method", method)
         _set(self, "po_number", po_number)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"method": self.method}
         if self.po_number is not None:
             _payload["po_number"] = self.po_number
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "invoice", cls._KEYS, ("method",))
         return cls(
             method=_data["method"],
@@ -141,12 +127,13 @@ class OrderPaid(_c.Model):
         _set(self, "payment", payment)
         _set(self, "amount", amount)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {
             "payment": None if self.payment is None else (
-                self.payment.to_payload() if isinstance(self.payment, Card) else (
-                    self.payment.to_payload() if isinstance(self.payment, Invoice) else self.payment
+                self.payment._to_payload() if isinstance(self.payment, Card) else (
+                    self.payment._to_payload() if isinstance(
+                        self.payment, Invoice
+                    ) else self.payment
                 )
             ),
         }
@@ -155,14 +142,13 @@ class OrderPaid(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "order_paid", cls._KEYS, ("payment",))
         return cls(
             payment=_c.load_choice(
                 _data["payment"],
                 "method",
-                (("card", Card.from_payload), ("invoice", Invoice.from_payload),),
+                (("card", Card._from_payload), ("invoice", Invoice._from_payload),),
             ),
             amount=_data.get("amount"),
         )

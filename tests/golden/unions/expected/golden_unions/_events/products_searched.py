@@ -4,11 +4,7 @@
 # pylint: skip-file
 # isort: skip_file
 # fmt: off
-"""The `products_searched` event of the 'unions' tracking plan: its model, nested objects and enums.
-
-Loaded on first use through `models` (import the names from there, or from the
-package); see `models.py`.
-"""
+"""The `products_searched` event of the 'unions' tracking plan: its model, nested objects and enums."""
 
 from __future__ import annotations
 
@@ -45,18 +41,15 @@ class TextQuery(_c.Model):
     text: str
 
     def __init__(self, *, text: str) -> None:
-        _v: _t.Any
         _r.check_string(text, "text_query.text", min_length=1)
         _set(self, "text", text)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"text": self.text}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "text_query", cls._KEYS, ("text",))
         return cls(
             text=_data["text"],
@@ -85,14 +78,12 @@ class FilterQuery(_c.Model):
         _set(self, "equals", equals)
         _set(self, "field", field)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {"equals": self.equals, "field": self.field}
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "filter_query", cls._KEYS, ("equals", "field"))
         return cls(
             equals=_data["equals"],
@@ -237,13 +228,12 @@ class ProductsSearched(_c.Model):
         _set(self, "tags", tags)
         _set(self, "when", when)
 
-    def to_payload(self) -> dict[str, _t.Any]:
-        """The JSON-safe dict sent to Customer.io, keyed by wire names."""
+    def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {
             "page": self.page,
             "query": (
-                self.query.to_payload() if isinstance(self.query, TextQuery) else (
-                    self.query.to_payload() if isinstance(self.query, FilterQuery) else self.query
+                self.query._to_payload() if isinstance(self.query, TextQuery) else (
+                    self.query._to_payload() if isinstance(self.query, FilterQuery) else self.query
                 )
             ),
         }
@@ -264,15 +254,14 @@ class ProductsSearched(_c.Model):
         return _payload
 
     @classmethod
-    def from_payload(cls, payload: _t.Any) -> _t.Self:
-        """Rebuild from a decoded payload; unknown keys and broken rules raise ValidationError."""
+    def _from_payload(cls, payload: _t.Any) -> _t.Self:
         _data = _c.check_payload_keys(payload, "products_searched", cls._KEYS, ("page", "query"))
         return cls(
             page=_c.load_int(_data["page"]),
             query=_c.load_choice(
                 _data["query"],
                 None,
-                (("text", TextQuery.from_payload), ("equals", FilterQuery.from_payload),),
+                (("text", TextQuery._from_payload), ("equals", FilterQuery._from_payload),),
             ),
             ranked=_c.load_list(_data.get("ranked"), lambda x0: x0),
             score=_data.get("score"),
