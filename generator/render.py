@@ -338,7 +338,12 @@ def build_output(
     )
     files.update(render_app.app_files(taxonomy, env, testing, head))
     if has_ambiguous_fields(taxonomy):
-        files = {p: mark_ambiguous(t) if p.endswith(".py") else t for p, t in files.items()}
+        # The copied modules hold no plan names: only what the templates rendered.
+        copied = {*STATIC_MODULES, *(p for p in files if p.split("/", 1)[0] in STATIC_PACKAGES)}
+        files = {
+            p: mark_ambiguous(t) if p.endswith(".py") and p not in copied else t
+            for p, t in files.items()
+        }
     return dict(sorted(files.items()))
 
 
