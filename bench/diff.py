@@ -6,7 +6,9 @@ event, a changed enum, an added event), then times each stage in-process:
 reading the git blob, the three load stages of each revision (YAML, meta-schema,
 model), reading a cached revision, the comparison and the reports (their sum,
 `diff_side_s`, is what diff adds to building the head); and whole runs with a cold cache,
-with only the base cached (a pre-commit run after an edit) and fully cached.
+with only the base cached (a pre-commit run after an edit) and fully cached;
+and the same two cached runs as a hook runs them, a fresh `python -m ciogen diff`
+process (interpreter start and imports included) on a head edited just before.
 Reports medians and spread of `--repeats` runs; on a shared machine read the
 stage shares and the ratios, not the absolute seconds.
 
@@ -23,6 +25,7 @@ import json
 import os
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -99,6 +102,17 @@ def _run_cli(taxonomy: Path) -> int:
     return code
 
 
+def _run_process(root: Path) -> int:
+    """`ciogen diff` as the pre-commit hook starts it: a new interpreter in the repository."""
+    done = subprocess.run(
+        [sys.executable, "-m", "ciogen", "diff", "--format", "json"],
+        cwd=root,
+        capture_output=True,
+        timeout=300,
+    )
+    return done.returncode
+
+
 def measure(n_events: int, repeats: int) -> dict[str, Any]:
     samples: dict[str, list[float]] = {}
 
@@ -120,7 +134,7 @@ def measure(n_events: int, repeats: int) -> dict[str, Any]:
         outer = os.environ.get("CIOGEN_CACHE_DIR")  # restored after: the caller's setting
         os.environ["CIOGEN_CACHE_DIR"] = str(cache)
         changes = 0
-        for _ in range(repeats):
+        for run in range(repeats):
             t, (blob, _) = _time(lambda: gitrev.read_at("main", taxonomy))
             record("read_git_blob", t)
             assert blob == base_text
@@ -155,6 +169,14 @@ def measure(n_events: int, repeats: int) -> dict[str, Any]:
             record("run_base_cached", t)  # the head was built and cached too
             t, _ = _time(lambda: _run_cli(taxonomy))
             record("run_all_cached", t)
+            # A head no cache has seen (as after an edit), the base cached, in a new process:
+            taxonomy.write_text(f"{head_text}# edit {run}\n", encoding="utf-8")
+            t, code = _time(lambda: _run_process(root))
+            assert code == 1
+            record("process_base_cached", t)
+            t, _ = _time(lambda: _run_process(root))
+            record("process_all_cached", t)
+            taxonomy.write_text(head_text, encoding="utf-8")
         if outer is None:
             os.environ.pop("CIOGEN_CACHE_DIR", None)
         else:

@@ -20,6 +20,8 @@ STAGES = (
     ("run_cold_cache", "whole run, nothing cached"),
     ("run_base_cached", "whole run, base cached (pre-commit after an edit)"),
     ("run_all_cached", "whole run, both cached (unchanged plan)"),
+    ("process_base_cached", "new `ciogen diff` process, base cached, head just edited (the hook)"),
+    ("process_all_cached", "new `ciogen diff` process, both cached"),
 )
 
 
@@ -43,13 +45,26 @@ def markdown(results: dict[str, Any]) -> str:
         *(f"| {label} | {_mr(stages[key])} |" for key, label in STAGES if key in stages),
         "",
     ]
-    whole = stages["run_base_cached"]["median_s"] - stages["read_git_blob"]["median_s"]
-    met = whole < TARGET_S
+    blob = stages["read_git_blob"]["median_s"]
+    whole = stages["run_base_cached"]["median_s"] - blob
+    process = stages.get("process_base_cached")
     lines += [
         "| target | measured | met |",
         "|---|---|---|",
         f"| pre-commit diff of {results['events']:,} events < {TARGET_S:g} s besides reading the"
-        f" git blob (base cached, head built) | {whole:.2f} s | {'yes' if met else '**no**'} |",
+        f" git blob (base cached, head built), in-process | {whole:.2f} s "
+        f"| {'yes' if whole < TARGET_S else '**no**'} |",
+    ]
+    if process is not None:
+        spread = f"{process['min_s'] - blob:.2f}-{process['max_s'] - blob:.2f}"
+        worst = process["max_s"] - blob
+        lines += [
+            f"| the same as a new process (interpreter start, imports) | "
+            f"{process['median_s'] - blob:.2f} s ({spread}) "
+            f"| {'yes' if process['median_s'] - blob < TARGET_S else '**no**'}"
+            f"{'' if worst < TARGET_S else ' (not in every run)'} |",
+        ]
+    lines += [
         f"| diff's own work (cached base, compare, reports) | {results['diff_side_s']:.2f} s "
         f"| {'yes' if results['diff_side_s'] < TARGET_S else '**no**'} |",
     ]

@@ -18,6 +18,9 @@ from .model import Taxonomy
 from .names import AMBIGUOUS_NAMES
 
 _NOQA = "# noqa: E741"
+# What a binding of such a name looks like in ciogen's output (`l: str`, `l=`, `l,`):
+# a module without one is not parsed at all.
+_MAYBE_BINDING = re.compile(r"(?<![\w.\"'])[lOI]\s*[:=,)]")
 _OTHER_NOQA = re.compile(r"# noqa: [A-Z]+[0-9]+(?:, *[A-Z]+[0-9]+)*$")
 
 
@@ -47,6 +50,8 @@ def _binding_lines(tree: ast.Module) -> Iterable[int]:
 def mark_ambiguous(text: str) -> str:
     """`text` (a generated module) with `# noqa: E741` ending each line that binds an
     ambiguous name; other lines, and a module without such a binding, unchanged."""
+    if not _MAYBE_BINDING.search(text):
+        return text
     numbers = sorted(set(_binding_lines(ast.parse(text))))
     if not numbers:
         return text

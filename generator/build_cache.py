@@ -26,14 +26,20 @@ import sys
 import tempfile
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
 import yaml
 
 from . import __version__
 from .diff_cache import cache_dir
 from .errors import Problem
+from .lazy_modules import lazy
 from .runtime_facts import templates_dir
+
+if TYPE_CHECKING:
+    import jinja2
+else:
+    jinja2 = lazy("jinja2")  # its version only, when a check reads the cache
 
 KEEP = 4
 """Stored builds kept (the newest); a 1,000-event plan's is about 2 MB."""

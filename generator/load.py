@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import errno
 import functools
-import importlib
 import json
 import os
 import stat
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from .build_model import ModelBuilder
 from .errors import Problem, Severity, TaxonomyError
+from .lazy_modules import lazy
 from .limits import (
     MAX_DEFINITIONS,
     MAX_ENUM_VALUES,
@@ -40,6 +40,8 @@ from .suggest import close_match
 
 if TYPE_CHECKING:
     import jsonschema
+else:
+    jsonschema = lazy("jsonschema")  # writes the messages of an invalid plan only
 
 
 @functools.cache
@@ -73,13 +75,8 @@ def _inline_refs(node: Any, defs: dict[str, Any], depth: int) -> Any:
 
 @functools.cache
 def _validator() -> jsonschema.Draft202012Validator:
-    # Imported on first use (~70 ms): a valid plan gets its verdict from meta_fast alone.
-    validators: Any = importlib.import_module("jsonschema")
     schema = meta_schema()
-    validator: jsonschema.Draft202012Validator = validators.Draft202012Validator(
-        _inline_refs(schema, schema["$defs"], 4)
-    )
-    return validator
+    return jsonschema.Draft202012Validator(_inline_refs(schema, schema["$defs"], 4))
 
 
 @functools.cache

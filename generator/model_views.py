@@ -153,23 +153,23 @@ def _signature(fields: list[FieldView], self_name: str) -> str:
 
 
 # The code _model_class.j2 writes around the fields (ClassVar annotations, the
-# payload methods' signatures), as far as it names builtins.
-_CLASS_CODE = (
-    "_t.ClassVar[frozenset[str]]",
-    "_t.ClassVar[bool]",
-    "dict[str, _t.Any]",
-    "classmethod",
-)
+# payload methods' signatures), as far as it names builtins; an event class's too.
+_CLASS_CODE = ("_t.ClassVar[frozenset[str]]", "dict[str, _t.Any]", "classmethod")
+_EVENT_CODE = ("_t.ClassVar[str]", "_t.ClassVar[bool]", "_t.ClassVar[str | None]")
 
 
-def _hidden(model: ObjectModel, consts: pycode.Constants) -> frozenset[str]:
+def _hidden(model: ObjectModel, consts: pycode.Constants, event: bool) -> frozenset[str]:
     """The builtins that the model's fields hide and that its code names: exactly
     what the model spells `_b.<name>` (none: its module does not import `builtins`)."""
     candidates = shadowed(f.name for f in model.fields)
     if not candidates:
         return candidates
     scratch = dataclasses.replace(consts, patterns=dict(consts.patterns))
-    code = [*_CLASS_CODE, *(pycode.field_annotation(f) for f in model.fields)]
+    code = [
+        *_CLASS_CODE,
+        *(_EVENT_CODE if event else ()),
+        *map(pycode.field_annotation, model.fields),
+    ]
     plain = [pycode_fields.field_checks(f, scratch) for f in model.fields]
 
     def named(name: str) -> bool:
@@ -191,7 +191,7 @@ _USES_V = re.compile(r"\b_v\b")
 def model_view(model: ObjectModel, consts: pycode.Constants, event: Event | None) -> ModelView:
     # One untyped local for every field: the checks exist for values that do
     # not match the annotations, so the type checker must not narrow them away.
-    hidden = _hidden(model, consts)
+    hidden = _hidden(model, consts, event is not None)
     checks: list[str] = []
     for field in model.fields:
         checks += pycode_fields.field_checks(field, consts, hidden)

@@ -12,6 +12,7 @@ name both.
 from __future__ import annotations
 
 import builtins
+import functools
 import keyword
 import re
 import unicodedata
@@ -79,6 +80,9 @@ def snake_case(name: str, *, prefix: str, reserved: frozenset[str] = frozenset()
     return snake_case_renamed(name, prefix=prefix, reserved=reserved)[0]
 
 
+# Cached: a plan spells the same few hundred property names in event after event
+# (tests/speed/test_fast_paths.py checks the cached answers against fresh ones).
+@functools.lru_cache(maxsize=8192)
 def snake_case_renamed(
     name: str, *, prefix: str, reserved: frozenset[str] = frozenset(), ambiguous: bool = False
 ) -> tuple[str, str | None]:
@@ -104,6 +108,7 @@ def snake_case_renamed(
     return ident, why
 
 
+@functools.lru_cache(maxsize=8192)
 def pascal_case(name: str, *, prefix: str, reserved: frozenset[str] = frozenset()) -> str:
     """`signed_up` → `SignedUp`; `1st login` → `{prefix}1stLogin`; builtins get `_`."""
     words = _ascii_words(name)

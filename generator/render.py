@@ -15,9 +15,7 @@ import dataclasses
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from . import (
     __version__,
@@ -32,10 +30,16 @@ from . import (
 from .ambiguous_names import has_ambiguous_fields, mark_ambiguous
 from .escape import comment, docstring, py_string
 from .layout import sort_all, wrap
+from .lazy_modules import lazy
 from .model import Field, Taxonomy
 from .render_models import build_models, import_from
 from .runtime_facts import templates_dir
 from .shadowed_builtins import qualify
+
+if TYPE_CHECKING:
+    import jinja2
+else:
+    jinja2 = lazy("jinja2")  # `diff` and `validate` import this module and never render
 
 # What the package's __init__ exports besides the models.
 PACKAGE_NAMES = (
@@ -334,7 +338,12 @@ def build_output(
     )
     files.update(render_app.app_files(taxonomy, env, testing, head))
     if has_ambiguous_fields(taxonomy):
-        files = {p: mark_ambiguous(t) if p.endswith(".py") else t for p, t in files.items()}
+        # The copied modules hold no plan names: only what the templates rendered.
+        copied = {*STATIC_MODULES, *(p for p in files if p.split("/", 1)[0] in STATIC_PACKAGES)}
+        files = {
+            p: mark_ambiguous(t) if p.endswith(".py") and p not in copied else t
+            for p, t in files.items()
+        }
     return dict(sorted(files.items()))
 
 

@@ -14,9 +14,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Mapping
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from . import pycode, pycode_examples, schema_export, strategy_code
 from .call_names import call_names
@@ -25,6 +23,9 @@ from .escape import docstring, json_text, py_string
 from .model import Broadcast, Field, Message, ObjectModel, Taxonomy
 from .runtime_facts import app_channels
 from .shadowed_builtins import qualify, shadowed
+
+if TYPE_CHECKING:
+    import jinja2  # annotations only
 
 APP_TEMPLATES = {
     "app_client.py": "app_client.py.j2",

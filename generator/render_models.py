@@ -10,9 +10,7 @@ table its module `__getattr__` loads events by (see templates/models.py.j2).
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from . import pycode
 from .escape import docstring, py_string
@@ -20,6 +18,9 @@ from .layout import WIDTH, natural_key, sort_all, sort_imported
 from .model import EnumType, Event, ObjectModel, Taxonomy
 from .model_views import ModelView, enum_view, model_view
 from .modules import APP, SHARED, Placement, place, refers_to
+
+if TYPE_CHECKING:
+    import jinja2  # annotations only
 
 
 @dataclasses.dataclass(frozen=True)

@@ -8,11 +8,11 @@ the taxonomy are checked against their own property (`check_value`).
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
-from typing import Any, assert_never
+from typing import TYPE_CHECKING, Any, assert_never
 
 from . import regex_portable, value_checks
+from .lazy_modules import lazy
 from .model import (
     ArrayType,
     BooleanType,
@@ -27,6 +27,11 @@ from .model import (
     TypeNode,
     UnionType,
 )
+
+if TYPE_CHECKING:
+    import jsonschema
+else:
+    jsonschema = lazy("jsonschema")  # checks a default or an example only
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 # The aware datetimes Python can represent, as Unix seconds: 0001-01-01 to 9999-12-31.
@@ -176,9 +181,6 @@ def check_value(
     schema = type_schema(node, objects)
     if nullable:
         schema = {"anyOf": [schema, {"type": "null"}]}
-    # Imported on first use: ~70 ms of start-up that a plan without defaults or
-    # examples (and every `check` answered from the stored build) never needs.
-    jsonschema: Any = importlib.import_module("jsonschema")
     validator = jsonschema.Draft202012Validator(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(value))
     return None if error is None else error.message

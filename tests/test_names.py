@@ -144,3 +144,27 @@ def test_a_field_named_like_a_called_builtin_keeps_its_name_and_works(tmp_path: 
             package.models.E(len="abcd")
         with pytest.raises(package.ValidationError):
             package.models.E(enumerate=["abc"])
+
+
+def test_a_hidden_builtin_the_model_never_names_imports_nothing(tmp_path: Path) -> None:
+    """A nested object's field `bool` (a string) hides `bool`, which only an event
+    class names (`ANONYMOUS: ClassVar[bool]`): the module must not import `builtins`
+    it does not use (ruff F401), and the models still work."""
+    plan = tmp_path / "taxonomy.yaml"
+    plan.write_text(
+        "version: 1\nname: b\nevents:\n  order:\n    description: x\n    properties:\n"
+        "      item: {type: object, properties: {bool: {type: string}, any: {type: integer}}}\n",
+        encoding="utf-8",
+    )
+    taxonomy, warnings = load_file(plan)
+    assert warnings == []
+    files = build_output(taxonomy, "b_pkg")
+    module = files["_events/order.py"]
+    assert "import builtins" not in module and " _b." not in module
+    for rel, text in files.items():
+        target = tmp_path / "b_pkg" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    with imported(tmp_path, "b_pkg") as package:
+        event = package.models.Order(item=package.models.OrderItem(bool="yes", any=1))
+        assert to_payload(event) == {"item": {"bool": "yes", "any": 1}}

@@ -9,8 +9,8 @@ virtualenv's site-packages (symlinks) without `customerio`, or with the real
 * building an App client raises `CustomerioMissing` (an `ImportError` and a
   `ConfigurationError`) naming the package, the version found and the install
   line, not a `ModuleNotFoundError` from inside the runtime;
-* the golden `messages` package's generated tests (its `inbox_note` message is
-  deprecated) run under `-W error`: the App tests skip with that install line as
+* the golden `messages` package's generated tests (a deprecated message, a
+  deprecated broadcast and a deprecated data field) run under `-W error`: the App tests skip with that install line as
   the reason when `customerio` is absent or too old, and pass, warning-clean,
   when it is present.
 """
@@ -165,7 +165,8 @@ def test_generated_app_tests_skip_with_customerio_3_1(tmp_path: Path, customerio
 
 def test_generated_app_tests_pass_warning_clean_with_customerio() -> None:
     """Under `-W error` a stray warning fails the run; the deprecated `inbox_note`
-    message is sent too, inside the test's own check that it warns."""
+    message and `plain_broadcast` broadcast are sent too, inside the test's own check
+    that they warn."""
     result = _generated_tests(Path(sysconfig.get_paths()["purelib"]))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "skipped" not in result.stdout, result.stdout

@@ -1,6 +1,7 @@
 """Each shortcut the generator takes for speed gives what the general path gives.
 
-The shortcuts: ASCII names skip the Unicode walk (`names._ascii_words`), plain
+The shortcuts: ASCII names skip the Unicode walk (`names._ascii_words`) and
+identifiers are cached (`names.snake_case_renamed`, `names.pascal_case`), plain
 docstring text skips the escaper's loop (`escape.docstring`), string literals,
 natural sort keys and pattern verdicts come from caches (`escape.py_string`,
 `layout.natural_key`, `regex_safety.analyse`, `regex_portable.problem`), YAML
@@ -52,6 +53,18 @@ PLAIN = st.text(alphabet=st.sampled_from(string.printable + '"\\\x00\x07\x1b\x7f
 @given(st.one_of(ASCII, PLAIN))
 def test_ascii_names_split_as_the_unicode_walk_splits_them(name: str) -> None:
     assert names._ascii_words(name) == names._unicode_words(name)
+
+
+@given(st.one_of(ASCII, PLAIN, st.text(max_size=20)), st.sampled_from(["field", "Model"]))
+def test_cached_identifiers_are_the_computed_ones(name: str, prefix: str) -> None:
+    for _ in range(2):  # the second round is answered from the caches
+        assert names.snake_case_renamed(name, prefix=prefix, ambiguous=True) == (
+            names.snake_case_renamed.__wrapped__(name, prefix=prefix, ambiguous=True)
+        )
+        reserved = frozenset({"signed_up", "SignedUp"})
+        assert names.pascal_case(name, prefix=prefix, reserved=reserved) == (
+            names.pascal_case.__wrapped__(name, prefix=prefix, reserved=reserved)
+        )
 
 
 def test_the_unicode_walk_still_serves_other_names() -> None:

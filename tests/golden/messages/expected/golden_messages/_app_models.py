@@ -258,19 +258,28 @@ class InboxNoteMessageData(_c.Model):
 class WhatsappHelloMessageData(_c.Model):
     """A WhatsApp hello."""
 
-    __slots__ = ("name",)
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"name"})
+    __slots__ = ("name", "nickname")
+    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"name", "nickname"})
     name: str | None
+    nickname: str | None
+    """Deprecated: use name"""
 
-    def __init__(self, *, name: str | None = None) -> None:
+    def __init__(self, *, name: str | None = None, nickname: str | None = None) -> None:
         if name is not None:
             _r.check_string(name, "whatsapp_hello.name")
+        if nickname is not None:
+            _r.check_string(nickname, "whatsapp_hello.nickname")
+        if nickname is not None:
+            _c.warn_deprecated("use name", 3)
         _set(self, "name", name)
+        _set(self, "nickname", nickname)
 
     def _to_payload(self) -> dict[str, _t.Any]:
         _payload: dict[str, _t.Any] = {}
         if self.name is not None:
             _payload["name"] = self.name
+        if self.nickname is not None:
+            _payload["nickname"] = self.nickname
         return _payload
 
     @classmethod
@@ -278,6 +287,7 @@ class WhatsappHelloMessageData(_c.Model):
         _data = _c.check_payload_keys(payload, "whatsapp_hello", cls._KEYS, ())
         return cls(
             name=_data.get("name"),
+            nickname=_data.get("nickname"),
         )
 
 
@@ -432,7 +442,7 @@ class MaintenanceWindowBroadcastData(_c.Model):
 
 
 class PlainBroadcastBroadcastData(_c.Model):
-    """A broadcast without data."""
+    """A broadcast without data; deprecated (the default warning text)."""
 
     __slots__ = ()
     _KEYS: _t.ClassVar[frozenset[str]] = frozenset({})

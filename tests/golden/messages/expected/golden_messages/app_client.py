@@ -394,6 +394,7 @@ class AppClient(BaseAppClient):
         *,
         identifiers: Person,
         name: str | None = None,
+        nickname: str | None = None,
         send_at: _dt.datetime | None = None,
         language: str | None = None,
         disable_message_retention: bool | None = None,
@@ -408,6 +409,7 @@ class AppClient(BaseAppClient):
 
         Args:
             name: `{{trigger.name}}` in the template.
+            nickname: Deprecated: use name
             identifiers: The person the message is for (Person.id(...), Person.email(...)).
             send_at: Send later, at this aware datetime (Unix seconds on the wire).
             language: The template translation to use, e.g. 'fr'.
@@ -419,6 +421,7 @@ class AppClient(BaseAppClient):
         """
         _data = _m.WhatsappHelloMessageData(
             name=name,
+            nickname=nickname,
         )._to_payload()
         _options: dict[str, object] = {
             "identifiers": identifiers,
@@ -508,7 +511,7 @@ class AppClient(BaseAppClient):
         id_ignore_missing: bool | None = None,
         email_ignore_missing: bool | None = None,
     ) -> int:
-        """A broadcast without data.
+        """A broadcast without data; deprecated (the default warning text).
 
         Returns the trigger id. Customer.io allows one trigger per 10 seconds.
 
@@ -518,6 +521,7 @@ class AppClient(BaseAppClient):
             id_ignore_missing: Skip ids that match nobody instead of failing.
             email_ignore_missing: Skip email addresses that match nobody instead of failing.
         """
+        _warnings.warn("broadcast 'plain_broadcast' is deprecated", DeprecationWarning, stacklevel=2)
         _data = _m.PlainBroadcastBroadcastData(
         )._to_payload()
         _options: dict[str, object] = {

@@ -152,6 +152,7 @@ def whatsapp_hello_message_data() -> _st.SearchStrategy[_m.WhatsappHelloMessageD
     return _st.builds(
         _m.WhatsappHelloMessageData,
         name=_s.optional(_st.text()),
+        nickname=_s.optional(_st.text()),
     )
 
 

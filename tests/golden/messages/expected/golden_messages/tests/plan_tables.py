@@ -64,6 +64,7 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.WhatsappHelloMessageData, strategies.whatsapp_hello_message_data, "whatsapp_hello",
         ("name", "", False, "string"),
+        ("nickname", "", False, "string"),
     ),
     *_s.rules(
         _m.ClassMessageData, strategies.class_message_data, "class",

@@ -64,10 +64,10 @@ CASES: list[Case] = [
     Case(strategies.password_reset_message_data, lambda app, d: app.send_password_reset(identifiers=Person.id("42"), to="recipient@example.com", reset_url=d.reset_url, expires_in_minutes=d.expires_in_minutes), "/v1/send/email", "send_password_reset.json", "password_reset", None),
     Case(strategies.receipt_message_data, lambda app, d: app.send_receipt(identifiers=Person.id("42"), to="recipient@example.com", line_items=d.line_items, order_id=d.order_id, paid_at=d.paid_at), "/v1/send/email", "send_receipt.json", 12, None),
     Case(strategies.welcome_banner_message_data, lambda app, d: app.send_welcome_banner(identifiers=Person.id("42")), "/v1/send/in_app", "send_welcome_banner.json", 41, None),
-    Case(strategies.whatsapp_hello_message_data, lambda app, d: app.send_whatsapp_hello(identifiers=Person.id("42"), name=d.name), "/v1/send/whatsapp", "send_whatsapp_hello.json", 42, None),
+    Case(strategies.whatsapp_hello_message_data, lambda app, d: app.send_whatsapp_hello(identifiers=Person.id("42"), name=d.name, nickname=d.nickname), "/v1/send/whatsapp", "send_whatsapp_hello.json", 42, None),
     Case(strategies.from_broadcast_data, lambda app, d: app.trigger_from(data=d.data, options=d.options), "/v1/campaigns/99/triggers", "trigger_from.json", None, None),
     Case(strategies.maintenance_window_broadcast_data, lambda app, d: app.trigger_maintenance_window(starts_at=d.starts_at, services=d.services), "/v1/campaigns/7/triggers", "trigger_maintenance_window.json", None, None),
-    Case(strategies.plain_broadcast_broadcast_data, lambda app, d: app.trigger_plain_broadcast(), "/v1/campaigns/8/triggers", "trigger_plain_broadcast.json", None, None),
+    Case(strategies.plain_broadcast_broadcast_data, lambda app, d: app.trigger_plain_broadcast(), "/v1/campaigns/8/triggers", "trigger_plain_broadcast.json", None, "broadcast 'plain_broadcast' is deprecated"),
 ]
 
 
