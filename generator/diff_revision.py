@@ -14,6 +14,7 @@ from typing import Any
 from .diff_model import Location
 from .model import ObjectModel, Taxonomy
 from .source import JsonPath, Source
+from .yaml_compose import unpack
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,7 +46,7 @@ class Revision:
         if keyword:
             inner = (*self.resolve(path), keyword)
             if inner in src.positions:
-                line, column = src.positions[inner]
+                line, column = unpack(src.positions[inner])
                 return Location(src.file, line, column)
         line, column = src.locate(path, key=True)
         return Location(src.file, line, column)

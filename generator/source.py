@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from .errors import Problem, format_path
-from .yaml_compose import Composer, JsonPath, Stop
+from .yaml_compose import Composer, JsonPath, Mark, Stop, unpack
 
 __all__ = ["JsonPath", "Source", "bool_hint", "load_source"]
 
@@ -27,8 +27,9 @@ class Source:
 
     file: str
     data: Any
-    positions: dict[JsonPath, tuple[int, int]]
-    key_positions: dict[JsonPath, tuple[int, int]]
+    positions: dict[JsonPath, Mark]
+    key_positions: dict[JsonPath, Mark]
+    """Where each value, and each mapping key, is written (`yaml_compose.unpack` reads a mark)."""
     problems: list[Problem]
     non_finite: bool = True
     """False when no `.inf`/`.nan` (or `1e999`) was read: the model need not look for one."""
@@ -43,9 +44,9 @@ class Source:
         probe = path
         while True:
             if probe in table:
-                return table[probe]
+                return unpack(table[probe])
             if key and probe in self.positions:
-                return self.positions[probe]
+                return unpack(self.positions[probe])
             if not probe:
                 return (1, 1)
             probe = probe[:-1]

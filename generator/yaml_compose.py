@@ -23,6 +23,16 @@ from .limits import (
 )
 
 JsonPath = tuple[str | int, ...]
+Mark = int
+"""A line and a column (both from 1) in one int, `line << 32 | column`: a big plan has
+100,000 of them, and a cached revision (diff_cache.py) stores and reads ints faster
+than pairs."""
+
+
+def unpack(mark: Mark) -> tuple[int, int]:
+    """The line and the column of `mark`."""
+    return mark >> 32, mark & 0xFFFFFFFF
+
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -47,7 +57,7 @@ class _Frame:
         self.anchor = anchor
         self.log_start = log_start
         self.key: str | None = None
-        self.key_mark: tuple[int, int] = (0, 0)
+        self.key_mark: Mark = 0
         self.merges: list[tuple[Any, int, int]] = []
 
 
@@ -79,9 +89,9 @@ class Composer:
         self.file = file
         self.loader = loader
         self.problems: list[Problem] = []
-        self.positions: dict[JsonPath, tuple[int, int]] = {}
-        self.key_positions: dict[JsonPath, tuple[int, int]] = {}
-        self.log: list[tuple[JsonPath, tuple[int, int], bool]] = []
+        self.positions: dict[JsonPath, Mark] = {}
+        self.key_positions: dict[JsonPath, Mark] = {}
+        self.log: list[tuple[JsonPath, Mark, bool]] = []
         self.anchors: dict[str, tuple[Any, int, int, int]] = {}
         self.open_anchors: set[str] = set()
         self.aliases = 0
@@ -91,16 +101,16 @@ class Composer:
         self._tags: dict[tuple[str, Any], str] = {}
         self._constructed: dict[tuple[str, str], Any] = {}
 
-    def fail(self, mark: tuple[int, int], path: JsonPath, message: str, hint: str = "") -> Stop:
-        self.problems.append(Problem(self.file, *mark, format_path(path), message, hint))
+    def fail(self, mark: Mark, path: JsonPath, message: str, hint: str = "") -> Stop:
+        self.problems.append(Problem(self.file, *unpack(mark), format_path(path), message, hint))
         return Stop()
 
-    def too_many(self, mark: tuple[int, int], path: JsonPath) -> Stop:
+    def too_many(self, mark: Mark, path: JsonPath) -> Stop:
         return self.fail(
             mark, path, f"the document has over {MAX_YAML_EVENTS} values", "split the plan"
         )
 
-    def record(self, path: JsonPath, mark: tuple[int, int], key: bool = False) -> None:
+    def record(self, path: JsonPath, mark: Mark, key: bool = False) -> None:
         self.log.append((path, mark, key))
         if len(self.log) > MAX_YAML_EVENTS:
             raise self.too_many(mark, path)
@@ -108,7 +118,7 @@ class Composer:
         if path not in table:
             table[path] = mark
 
-    def scalar(self, event: Any, path: JsonPath, mark: tuple[int, int]) -> Any:
+    def scalar(self, event: Any, path: JsonPath, mark: Mark) -> Any:
         value = event.value
         if len(value) > MAX_STRING_BYTES:
             raise self.fail(mark, path, f"a value longer than {MAX_STRING_BYTES} characters")
@@ -140,7 +150,7 @@ class Composer:
             self._constructed[(tag, value)] = constructed
         return constructed
 
-    def alias(self, event: Any, path: JsonPath, mark: tuple[int, int]) -> Any:
+    def alias(self, event: Any, path: JsonPath, mark: Mark) -> Any:
         name = event.anchor
         if name in self.open_anchors:
             self.fail(mark, path, "recursive YAML alias", "an anchor may not contain itself")
@@ -200,7 +210,7 @@ class Composer:
                     value = constructed.get((tag, text), _MISSING)
                 if value is not _MISSING and len(text) <= MAX_STRING_BYTES:
                     start = event.start_mark
-                    mark = (start.line + 1, start.column + 1)
+                    mark = (start.line + 1) << 32 | (start.column + 1)
                     if parent.is_list:
                         path = (*parent.path, len(parent.value))
                         log.append((path, mark, False))
@@ -236,7 +246,7 @@ class Composer:
                 self.documents += 1
                 if self.documents > 1:
                     start = event.start_mark
-                    mark = (start.line + 1, start.column + 1)
+                    mark = (start.line + 1) << 32 | (start.column + 1)
                     raise self.fail(mark, (), "more than one YAML document", "remove the ---")
                 continue
             if cls is _MAPPING_END or cls is _SEQUENCE_END:
@@ -262,10 +272,11 @@ class Composer:
                     parent.value[key] = frame.value  # type: ignore[call-overload]
                     continue
                 start = event.start_mark
-                self._place(parent, frame.value, (start.line + 1, start.column + 1), frame.path)
+                mark = (start.line + 1) << 32 | (start.column + 1)
+                self._place(parent, frame.value, mark, frame.path)
                 continue
             start = event.start_mark
-            mark = (start.line + 1, start.column + 1)
+            mark = (start.line + 1) << 32 | (start.column + 1)
             # The path of the node this event starts, and whether it is a mapping key.
             parent = stack[-1] if stack else None
             is_key = False
@@ -334,7 +345,7 @@ class Composer:
                 if rest:
                     self.record((*frame.path, *rest), old_mark, key)
 
-    def _place(self, parent: _Frame, value: Any, mark: tuple[int, int], path: JsonPath) -> None:
+    def _place(self, parent: _Frame, value: Any, mark: Mark, path: JsonPath) -> None:
         if isinstance(parent.value, list):
             parent.value.append(value)
             return
@@ -350,13 +361,13 @@ class Composer:
                 self.problems.append(
                     Problem(
                         self.file,
-                        *mark,
+                        *unpack(mark),
                         format_path(parent.path),
                         f"mapping key {shown} is not a string",
                         hint,
                     )
                 )
-                value = str(value) if not isinstance(value, (dict, list)) else f"<key {mark[0]}>"
+                value = str(value) if not isinstance(value, (dict, list)) else f"<key {mark >> 32}>"
             # Interned: a plan spells a few hundred distinct keys tens of thousands of times,
             # and every path and mapping then shares one string per key (faster lookups, and
             # a cached revision pickles each key once: diff_cache.py).
@@ -373,11 +384,11 @@ class Composer:
             return
         child = (*parent.path, key)
         if key in parent.value:
-            first = self.key_positions.get(child, (0, 0))
+            first = unpack(self.key_positions.get(child, 0))
             self.problems.append(
                 Problem(
                     self.file,
-                    *parent.key_mark,
+                    *unpack(parent.key_mark),
                     format_path(child),
                     f"duplicate key {key!r}",
                     f"first defined at line {first[0]}",

@@ -7,8 +7,10 @@
 """Process hooks: reset after fork, flush at exit and at worker exit, SIGTERM (opt-in).
 
 Interpreter exit runs ``atexit``; worker processes often end without it. A
-``multiprocessing`` child (fork or spawn) ends with ``os._exit()`` after running the
-finalizers of ``multiprocessing.util``, so the runtime registers one there. Celery's
+``multiprocessing`` child of the fork or forkserver start method ends with
+``os._exit()`` after running the finalizers of ``multiprocessing.util``, so the
+runtime registers one there (a spawn child ends with ``sys.exit()``: atexit and the
+finalizer both run, and whichever runs second finds nothing left to flush). Celery's
 prefork pool (billiard) ends its children with ``os._exit()`` without either, but
 sends its ``worker_process_shutdown`` signal first, so the runtime connects to that.
 Neither module is ever imported here: each hook is armed only when the application

@@ -24,7 +24,7 @@ import time
 from time import monotonic as _monotonic
 
 from .deadletters import write_dead_letters, write_items
-from .drop_reports import DropReports
+from .drop_reports import lazy_reports
 from .lazy import DEBUG, Logger
 from .values import _BATCH_PATH, _EVENTS_PATH, DROPPED, ErrorCallback, FailedOperation
 from .wire import _AnonymousEvent
@@ -55,7 +55,7 @@ def failures_of(items: list[bytes], reason: str, status: int | None) -> list[Fai
     anonymous = _AnonymousEvent
     batch, events = _BATCH_PATH, _EVENTS_PATH
     if reason is DROPPED and status is None and anonymous not in map(type, items):
-        return DropReports(items)
+        return lazy_reports(items)
     paused = len(items) > _GC_PAUSE_ABOVE and gc.isenabled()
     if paused:
         gc.disable()
@@ -117,7 +117,7 @@ class Reporter:
         if not self.needs_objects():
             return
         if failures is None:
-            failures = DropReports(items) if plain else failures_of(items, reason, status)
+            failures = lazy_reports(items) if plain else failures_of(items, reason, status)
         self._notify(failures, summary)
 
     def needs_objects(self) -> bool:

@@ -9,6 +9,8 @@ bytes it holds, and builds every report object the first time anything else is a
 of it (iteration, indexing, comparison, ``in``, ``repr``, any method): from then on
 it is an ordinary list of :class:`FailedOperation`. It copies and pickles as a
 plain ``list``; ``isinstance(failed, list)`` holds, ``type(failed) is list`` does not.
+Called like ``list`` (``type(failed)(items)``, as ``dataclasses.asdict`` does), the
+class makes a list of those items, built already.
 """
 
 from __future__ import annotations
@@ -35,14 +37,14 @@ def dropped(items: list[bytes]) -> list[FailedOperation]:
 
 
 class DropReports(list[FailedOperation]):
-    """A list of the reports of ``raws`` (dropped batch operations, in call order),
+    """A list of reports; made by :func:`lazy_reports`, those of dropped batch operations,
     built on first use."""
 
     __slots__ = ("_building", "_raws")
 
-    def __init__(self, raws: list[bytes]) -> None:
-        super().__init__()
-        self._raws: list[bytes] | None = raws
+    def __init__(self, items: Iterable[FailedOperation] = ()) -> None:
+        super().__init__(items)
+        self._raws: list[bytes] | None = None
         self._building = threading.Lock()  # on_error may hand the list to other threads
 
     def _build(self) -> DropReports:
@@ -58,13 +60,23 @@ class DropReports(list[FailedOperation]):
         raws = self._raws
         return len(raws) if raws is not None else list.__len__(self)
 
-    def __radd__(self, other: object) -> list[FailedOperation]:
-        if not isinstance(other, list):
-            return NotImplemented
-        return list.__add__(other, self._build())
+    def __radd__(self, other: object) -> object:
+        """``plain + failed`` and ``plain += failed``: ``list``'s own code does them
+        (in place for ``+=``) once the reports are built; it reads their items
+        directly."""
+        self._build()
+        return NotImplemented
 
     def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
         return (list, (list.copy(self._build()),))
+
+
+def lazy_reports(raws: list[bytes]) -> DropReports:
+    """The reports of ``raws`` (dropped batch operations, in call order), built on
+    first use."""
+    reports = DropReports()
+    reports._raws = raws
+    return reports
 
 
 def _built(method: Callable[..., Any]) -> Callable[..., Any]:

@@ -1,10 +1,11 @@
 """Process lifecycles of real deployments: every queued event is delivered or reported.
 
 Each test runs a real worker model in subprocesses (``tests/client/apps/``) against
-this test's HTTPS fake Track API: multiprocessing children (fork, spawn, a recycling
-Pool, a terminated Pool), a real Celery prefork worker, gunicorn sync workers with
-``--preload``, and user code calling ``os._exit()``. The apps keep every event queued
-until their process ends, so what arrives was delivered by the exit path under test.
+this test's HTTPS fake Track API: multiprocessing children (fork, forkserver, spawn,
+a recycling Pool of each, a terminated Pool), a real Celery prefork worker, gunicorn
+sync workers with ``--preload``, and user code calling ``os._exit()``. The apps keep
+every event queued until their process ends, so what arrives was delivered by the exit
+path under test.
 Each test then accounts for every id an app queued: delivered (seen by the server) or
 reported (in the dead-letter file); none may be missing.
 """
@@ -102,12 +103,15 @@ def assert_all_delivered(deployment: Deployment, server: TrackServer, tasks: int
     assert deployment.reported() == set()
 
 
-@pytest.mark.parametrize("model", ["fork", "spawn", "pool", "pool-terminate"])
+@pytest.mark.parametrize(
+    "model",
+    ["fork", "forkserver", "spawn", "pool", "pool-forkserver", "pool-spawn", "pool-terminate"],
+)
 def test_multiprocessing_children_deliver_at_exit(
     deployment: Deployment, server: TrackServer, model: str
 ) -> None:
-    """multiprocessing ends its children with os._exit(): atexit never runs there.
-    ``pool-terminate`` is ``with Pool(initializer=install_sigterm_handler)``, whose exit
+    """multiprocessing ends fork and forkserver children with os._exit(): atexit never
+    runs there (spawn children end with sys.exit()). ``pool-terminate`` is ``with Pool(initializer=install_sigterm_handler)``, whose exit
     SIGTERMs workers that may already be flushing: the flush must not be cut short."""
     done = deployment.run(str(APPS / "mp_app.py"), model)
     assert done.returncode == 0, done.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import pickle
 import threading
@@ -302,7 +303,7 @@ def test_a_group_of_drops_builds_its_reports_on_first_use(
 
 def _lazy_and_plain(rt: ModuleType) -> tuple[list[Any], list[Any]]:
     raws = [json.dumps({"type": "person", "id": f"e{i}"}).encode() for i in range(3)]
-    return rt.drop_reports.DropReports(raws), rt.drop_reports.dropped(raws)
+    return rt.drop_reports.lazy_reports(raws), rt.drop_reports.dropped(raws)
 
 
 LIST_USES = {
@@ -316,8 +317,26 @@ LIST_USES = {
     "copy": lambda x, p: (x.copy(), copy.copy(x), copy.deepcopy(x), tuple(x)),
     "pickle": lambda x, p: pickle.loads(pickle.dumps(x)),
     "two lazy lists": lambda x, p: (x == _lazy_and_plain(_RT[0])[0], x + _lazy_and_plain(_RT[0])[0]),
+    "add in place": lambda x, p: _added_in_place(p[:1], x),
+    "as a dataclass field": lambda x, p: dataclasses.asdict(_Report(x))["failed"][1:],
+    "rebuilt by its type": lambda x, p: (type(x)(iter(x)), type(x)(), type(x)(p) == p),
 }  # fmt: skip
 _RT: list[ModuleType] = []
+
+
+def _added_in_place(collected: list[Any], failed: list[Any]) -> tuple[bool, list[Any]]:
+    """``collected += failed``, as a callback gathering reports does: ``list`` extends
+    ``collected`` itself, so every other reference to it sees the reports."""
+    alias = collected
+    collected += failed
+    return collected is alias, alias
+
+
+@dataclasses.dataclass
+class _Report:
+    """A callback's own record of a report: ``asdict`` rebuilds the list by its type."""
+
+    failed: list[Any]
 
 
 @pytest.mark.parametrize("use", sorted(LIST_USES))

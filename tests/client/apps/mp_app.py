@@ -1,10 +1,12 @@
 """multiprocessing workers that queue events and return: ``python mp_app.py MODEL``.
 
-MODEL is ``fork`` or ``spawn`` (two Process children), ``pool`` (a Pool recycling its
-workers with ``maxtasksperchild=1``, closed and joined as the docs recommend) or
-``pool-terminate`` (``with Pool(...)``, whose exit calls ``terminate()``: the workers
-install the SIGTERM handler in their initializer). Each child ends through
-multiprocessing's ``os._exit()``, never through atexit.
+MODEL is a start method, ``fork``, ``forkserver`` or ``spawn`` (two Process
+children), ``pool``, ``pool-forkserver`` or ``pool-spawn`` (a Pool of that start method,
+fork by default, recycling its workers with ``maxtasksperchild=1``, closed and joined as
+the docs recommend) or ``pool-terminate`` (``with Pool(...)``, whose exit calls
+``terminate()``: the workers install the SIGTERM handler in their initializer). Fork
+and forkserver children end through multiprocessing's ``os._exit()``, never through
+atexit; spawn children through ``sys.exit()``.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ def work(n: int) -> int:
 
 
 def main(model: str) -> None:
-    if model in ("fork", "spawn"):
+    if model in ("fork", "spawn", "forkserver"):
         ctx = multiprocessing.get_context(model)
         children = [ctx.Process(target=work, args=(300,)) for _ in range(2)]
         for child in children:
@@ -35,8 +37,9 @@ def main(model: str) -> None:
             child.join(60)
         codes = [child.exitcode for child in children]
         assert codes == [0, 0], codes
-    elif model == "pool":
-        pool = multiprocessing.get_context("fork").Pool(2, maxtasksperchild=1)
+    elif model in ("pool", "pool-spawn", "pool-forkserver"):
+        start = model.partition("-")[2] or "fork"
+        pool = multiprocessing.get_context(start).Pool(2, maxtasksperchild=1)
         assert pool.map(work, [200] * 4) == [200] * 4
         pool.close()
         pool.join()
