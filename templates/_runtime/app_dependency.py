@@ -10,14 +10,15 @@ without this check the first App client would fail with a ``ModuleNotFoundError`
 3.2.0 has no ``__version__``: the installed version is read from the package's
 metadata, and the classes this runtime uses are then looked up (a copy installed
 without metadata is judged by those alone). Nothing here imports ``customerio``
-until ``customerio_api()`` is called.
+until ``customerio_api()`` is called, nor ``importlib.metadata`` (~50 ms, which
+``customerio``'s own imports load anyway) until the first check: naming
+``AppClient`` stays cheap.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
-import importlib.metadata
 import importlib.util
 import re
 from typing import Any, Final
@@ -59,9 +60,10 @@ def customerio_problem() -> str | None:
     Reads metadata only (no import): the generated App tests call it to skip with
     this reason when ``customerio`` is absent or too old.
     """
+    metadata: Any = importlib.import_module("importlib.metadata")
     try:
-        installed = importlib.metadata.version("customerio")
-    except importlib.metadata.PackageNotFoundError:
+        installed = metadata.version("customerio")
+    except metadata.PackageNotFoundError:
         if importlib.util.find_spec("customerio") is None:
             return (
                 "the App client (transactional messages, broadcasts) needs the customerio "

@@ -9,7 +9,8 @@ mapping keys are interned (`source.py`, which diff's cache relies on instead of
 re-interning paths), the model looks for `.inf`/`.nan` only when the loader read
 one (`Source.non_finite`), the size limits are walked only when a collection
 is big enough (`Source.largest`), the YAML composer inlines its common events
-(`yaml_compose.Composer.fast`), and the command line pauses the cycle collector (`cli.main`).
+(`yaml_compose.Composer.fast`), the command line pauses the cycle collector (`cli.main`),
+and jsonschema runs only for a plan that needs it (`lazy_modules.lazy`).
 Each is checked against the path it short-cuts, on generated text that hits the
 edges (controls, quotes, backslashes, tabs, newlines, digits, case changes).
 """
@@ -21,6 +22,8 @@ import gc
 import random
 import re
 import string
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -105,6 +108,32 @@ def test_the_command_line_restores_the_cycle_collector(tmp_path: Path) -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _generate_reports_jsonschema(tmp_path: Path, plan: str) -> list[str]:
+    (tmp_path / "taxonomy.yaml").write_text(plan, encoding="utf-8")
+    code = (
+        "import sys; from ciogen import cli; rc = cli.main(['generate', '--out', 'pkg', '-q']);"
+        " print(rc, 'jsonschema.validators' in sys.modules)"
+    )
+    got = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    return got.stdout.split()[-2:]
+
+
+def test_jsonschema_is_imported_only_for_a_plan_that_needs_it(tmp_path: Path) -> None:
+    """Importing jsonschema costs ~50-70 ms; it writes the messages of a plan the fast verdict
+    (meta_fast) rejects and checks defaults and examples. A plan with neither never runs it
+    (`lazy_modules.lazy` puts a placeholder in `sys.modules`: its submodules tell)."""
+    assert _generate_reports_jsonschema(tmp_path, MINIMAL) == ["0", "False"]
+    broken = MINIMAL.replace("type: string", "type: strng")
+    assert _generate_reports_jsonschema(tmp_path, broken) == ["2", "True"]
 
 
 PATTERNS = ["^[A-Z]{3}-[0-9]+$", "(a+)+$", "^(?P<x>a)$", "(?i)abc", "[a-z]*[a-z]*x", ".*"]
