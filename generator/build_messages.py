@@ -6,9 +6,10 @@ message's `message_data` (and each broadcast's `data`) is typed exactly like an
 event's properties, with the same `TypeBuilder`, and becomes a data class of
 `models.py` (through `TypeBuilder.objects`, so strategies and property tests come
 for free). This module adds what is particular to the App API: the template id
-and channel, the method names (`send_*`, `trigger_*`), and the rule that a data
-key must not take the name of one of the send method's own options (`to`,
-`identifiers`, `from_`, ...), which the runtime's channel table lists.
+and channel, the method names (`send_*`, `trigger_*`), and what happens when a
+data key takes the name of one of the send method's own options (`to`,
+`identifiers`, `from_`, ...; the runtime's channel table lists them): the key keeps
+its name and the option's parameter gives way (`to_=`), reported.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from .build_types import TypeBuilder, deprecation
+from .call_names import option_names
 from .model import Broadcast, Channel, Field, Message, ObjectModel
 from .names import NameRegistry, pascal_case, snake_case
 from .reporting import Reporter
@@ -91,7 +93,7 @@ class MessageBuilder:
         if not self.types.claim_module_name(class_name, subject, path):
             return None
         fields = self.types.build_fields(spec, path, owner_class=class_name, label=name)
-        self._refuse_option_names(fields, path, method, reserved)
+        self._move_option_names(fields, path, method, reserved)
         description = spec.get("description", "")
         model = ObjectModel(class_name, name, "object", description, fields)
         # Registered with the nested objects: models.py, the strategies and the
@@ -99,17 +101,19 @@ class MessageBuilder:
         self.types.objects[class_name] = model
         return model
 
-    def _refuse_option_names(
+    def _move_option_names(
         self, fields: tuple[Field, ...], path: JsonPath, method: str, reserved: tuple[str, ...]
     ) -> None:
+        """A data field keeps its name; the send option of that name gives way (reported)."""
+        moved = option_names(reserved, (f.name for f in fields))
         for field in fields:
             if field.name in reserved:
-                self.report.error(
+                option = moved[field.name]
+                self.report.warn(
                     (*path, "properties", field.wire_name),
-                    f"property {field.wire_name!r} becomes the argument {field.name!r}, "
-                    f"which the {method} method already takes as an option",
-                    f"rename the key here and in the template, e.g. {field.wire_name + '_value'!r}",
-                    key=True,
+                    f"property {field.wire_name!r} is `{field.name}=` of {method}(); the "
+                    f"method's own {field.name} option is `{option}=` there",
+                    f"the property keeps its name; pass the option as {option}=",
                 )
 
     def message(self, name: str, spec: Mapping[str, Any], path: JsonPath) -> Message | None:

@@ -8,6 +8,8 @@ the generated parameter gives way: `self` becomes `_self` (a Python name made fr
 taxonomy name never starts with `_`), the person becomes a positional-only `_person`
 / `_anonymous_id` (its name is invisible to callers), and the option becomes
 `timestamp_` (it is keyword-only, so it keeps a readable name; `generate` reports it).
+The App client's send options (`to`, `subject`, `language`, ...) give way the same
+way: `option_names`.
 """
 
 from __future__ import annotations
@@ -33,6 +35,21 @@ class CallNames:
     @property
     def anonymous_only(self) -> bool:
         return self.anonymous_id != "anonymous_id"
+
+
+def option_names(options: Iterable[str], field_names: Iterable[str]) -> dict[str, str]:
+    """The parameter of each App send option next to data fields named `field_names`:
+    the option's own name, or `<name>_` (`subject_`) when a field takes it."""
+    options = list(options)
+    taken = set(field_names)
+    names: dict[str, str] = {}
+    for option in options:
+        name = option
+        while name in taken or (name != option and name in options):
+            name += "_"
+        taken.add(name)
+        names[option] = name
+    return names
 
 
 def call_names(field_names: Iterable[str]) -> CallNames:

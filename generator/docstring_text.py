@@ -49,6 +49,13 @@ def fill(text: str, first: str, rest: str, first_width: int = 0) -> list[str]:
     `first_width` counts columns before `first` on its line (the opening quotes).
     Blank lines stay blank (no trailing whitespace); a line's own indentation is kept.
     """
+    return list(_fill(text, first, rest, first_width))
+
+
+@functools.lru_cache(maxsize=65536)
+def _fill(text: str, first: str, rest: str, first_width: int) -> tuple[str, ...]:
+    """`fill`, laid out once per text: every event method of a big plan repeats the same
+    `Args:` entries (person, timestamp, undescribed properties) and closing sections."""
     lines: list[str] = []
     for raw in text.split("\n"):
         source = raw.rstrip(" \t")
@@ -70,7 +77,7 @@ def fill(text: str, first: str, rest: str, first_width: int = 0) -> list[str]:
             prefix = rest + lead
             current, used = [prefix + word], len(prefix) + width
         lines.append(" ".join(current))
-    return lines
+    return tuple(lines)
 
 
 def _entry(name: str, text: str, pad: str) -> list[str]:

@@ -75,6 +75,14 @@ def _unicode_words(name: str) -> list[str]:
     return [w for w in _NON_WORD.split(text) if w]
 
 
+def _spells_code_points(name: str) -> bool:
+    """Whether `_unicode_words` writes a letter of `name` as its code point (`日` → `u65e5`)."""
+    decomposed = unicodedata.normalize("NFKD", name.translate(_TRANSLITERATE))
+    return any(
+        not ch.isascii() and not unicodedata.combining(ch) and ch.isalnum() for ch in decomposed
+    )
+
+
 def snake_case(name: str, *, prefix: str, reserved: frozenset[str] = frozenset()) -> str:
     """`Signed Up` → `signed_up`; `class` → `class_`; `1st` → `{prefix}_1st`."""
     return snake_case_renamed(name, prefix=prefix, reserved=reserved)[0]
@@ -87,13 +95,18 @@ def snake_case_renamed(
     name: str, *, prefix: str, reserved: frozenset[str] = frozenset(), ambiguous: bool = False
 ) -> tuple[str, str | None]:
     """The snake_case identifier and, when it is more than the name's own words in
-    snake_case (a prefix or a suffix was added), why: what `generate` reports.
+    snake_case (a prefix or a suffix was added, or letters spelled as code points),
+    why: what `generate` reports.
 
     `ambiguous`: `l`, `O` and `I` stay as they are (a field: the generated lines that
     bind it carry `# noqa: E741`, see `ambiguous_names.py`)."""
     words = _ascii_words(name)
     ident = "_".join(w.lower() for w in words) or prefix
     why: str | None = None
+    if not words:
+        why = "it has no letter or digit a Python name can use"
+    elif not name.isascii() and _spells_code_points(name):
+        why = "letters without an ASCII spelling are written as their code points"
     if ident[0].isdigit():
         ident, why = f"{prefix}_{ident}", "a Python name cannot start with a digit"
     if ident in RESERVED_WORDS:

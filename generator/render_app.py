@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import pycode, pycode_examples, schema_export, strategy_code
-from .call_names import call_names
+from .call_names import call_names, option_names
 from .docstring_text import field_text, method_doc
 from .escape import docstring, json_text, py_string
 from .model import Broadcast, Field, Message, ObjectModel, Taxonomy
@@ -43,7 +43,8 @@ class AppMethodView:
     params: list[str]
     data_class: str
     data_args: list[str]
-    options: list[str]
+    options: list[tuple[str, str]]
+    """(send option, its parameter): the parameter is `<option>_` where a data field took the name."""
     call: str
     deprecation: str | None
     options_type: str
@@ -68,18 +69,19 @@ def _field_param(field: Field) -> str:
     return f"{field.name}: {annotation}" + (f" = {default}" if default is not None else "")
 
 
-def _option_param(name: str, required: bool) -> str:
-    annotation = app_channels().OPTION_TYPES[name]
+def _option_param(option: str, name: str, required: bool) -> str:
+    """The parameter `name` of send option `option` (its own name unless a field took it)."""
+    annotation = app_channels().OPTION_TYPES[option]
     return f"{name}: {annotation}" if required else f"{name}: {annotation} | None = None"
 
 
-def _args_doc(summary: str, fields: tuple[Field, ...], options: tuple[str, ...]) -> str:
+def _args_doc(summary: str, fields: tuple[Field, ...], options: dict[str, str]) -> str:
     docs = app_channels().OPTION_DOCS
     args = [
         (f.name, field_text(f) or f"`{{{{trigger.{f.wire_name}}}}}` in the template.")
         for f in fields
     ]
-    args += [(name, docs[name]) for name in options]
+    args += [(name, docs[option]) for option, name in options.items()]
     # Laid out as it stands in the method: indented 8, closing quotes on their own line.
     return method_doc(summary, args, "", 8)
 
@@ -94,19 +96,20 @@ def _method(
     deprecated: str | None,
 ) -> AppMethodView:
     fields = model.fields
-    params = [_option_param(o, True) for o in options if o in required]
+    names = option_names(options, (f.name for f in fields))
+    params = [_option_param(o, names[o], True) for o in options if o in required]
     params += [_field_param(f) for f in fields if f.required]
     params += [_field_param(f) for f in fields if not f.required]
-    params += [_option_param(o, False) for o in options if o not in required]
+    params += [_option_param(o, names[o], False) for o in options if o not in required]
     me = call_names(f.name for f in fields).self  # `_self` when a data key is `self`
     return AppMethodView(
         name=name,
         self_name=me,
-        docstring=_args_doc(summary, fields, options),
+        docstring=_args_doc(summary, fields, names),
         params=params,
         data_class=model.class_name,
         data_args=[f.name for f in fields],
-        options=list(options),
+        options=list(names.items()),
         call=f"{me}.{call}",
         deprecation=py_string(deprecated) if deprecated else None,
         options_type=qualify("dict[str, object]", shadowed(f.name for f in fields)),
@@ -179,7 +182,8 @@ def _cases(taxonomy: Taxonomy, names: Mapping[str, str]) -> list[AppCaseView]:
         ),
     ]
     for method, model, path, required, message_id, deprecated in described:
-        args = [f"{o}={_EXAMPLE_OPTIONS[o]}" for o in required]
+        moved = option_names(required, (f.name for f in model.fields))
+        args = [f"{moved[o]}={_EXAMPLE_OPTIONS[o]}" for o in required]
         args += [f"{f.name}=d.{f.name}" for f in model.fields]
         cases.append(
             AppCaseView(

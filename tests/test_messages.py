@@ -1,7 +1,7 @@
 """The `messages:` and `broadcasts:` sections: the model they build and their located errors.
 
-Semantic mistakes (a data key named like a send option, method and class name
-clashes, undefined required keys) are golden cases (`tests/golden/messages_errors/`);
+Semantic mistakes (method and class name clashes, undefined required keys; a data
+key named like a send option, which is a warning: the option gives way) are golden cases (`tests/golden/messages_errors/`);
 this file covers the meta-schema's errors and the model itself.
 """
 

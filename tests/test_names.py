@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import builtins
 from pathlib import Path
+from typing import Any
 
 import pytest
 from generated_suite import imported
@@ -12,7 +13,7 @@ from golden_cases import GOLDEN
 from helpers import to_payload
 
 from ciogen.load import load_file
-from ciogen.names import NameRegistry, pascal_case, snake_case, upper_snake
+from ciogen.names import NameRegistry, pascal_case, snake_case, snake_case_renamed, upper_snake
 from ciogen.render import build_output
 
 
@@ -168,3 +169,24 @@ def test_a_hidden_builtin_the_model_never_names_imports_nothing(tmp_path: Path) 
     with imported(tmp_path, "b_pkg") as package:
         event = package.models.Order(item=package.models.OrderItem(bool="yes", any=1))
         assert to_payload(event) == {"item": {"bool": "yes", "any": 1}}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Signed Up", ("signed_up", None)),
+        ("café", ("cafe", None)),
+        ("größe", ("grosse", None)),
+        ("---", ("field", "it has no letter or digit a Python name can use")),
+        (
+            "日本",
+            ("u65e5_u672c", "letters without an ASCII spelling are written as their code points"),
+        ),
+        ("1st", ("field_1st", "a Python name cannot start with a digit")),
+        ("class", ("class_", "'class' is a Python keyword")),
+        ("l", ("l", None)),
+    ],
+)
+def test_a_field_name_beyond_snake_case_says_why(name: str, expected: tuple[str, Any]) -> None:
+    """What `generate` reports: every field name that is more than its words in snake_case."""
+    assert snake_case_renamed(name, prefix="field", ambiguous=True) == expected

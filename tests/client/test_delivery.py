@@ -100,6 +100,29 @@ def test_rejected_credentials_stop_sending_and_report_everything(
     assert stats.requests == 1 and stats.retried == 0
 
 
+def test_rejected_credentials_recover_by_replay_with_working_credentials(
+    make_client: Callable[..., Any], server: TrackServer, tmp_path: Path
+) -> None:
+    """The documented way back: a client with working credentials replays the
+    dead-letter file of the rejected one, and everything arrives, ids unchanged."""
+    dead = tmp_path / "dead.jsonl"
+    rejected = make_client(api_key="wrong", dead_letter_path=dead, config={"flush_interval": 30.0})
+    ids = [rejected._track("42", "e", {"i": i}, None) for i in range(250)]
+    ids.append(rejected._track_anonymous("anon", "e", {}, None))
+    rejected._identify("42", {"plan": "pro"}, None)
+    assert rejected.flush(10)
+    rejected.close(5)
+    assert server.event_ids == {} and len(dead.read_text().splitlines()) == 252
+    moved = tmp_path / "replaying.jsonl"
+    dead.rename(moved)
+    working = make_client(dead_letter_path=dead)
+    assert working.replay_dead_letters(moved) == 252
+    assert working.flush(10)
+    assert server.delivered_ids() == set(ids)
+    assert any(op["action"] == "identify" for op in server.ops)
+    assert not dead.exists()  # nothing failed this time
+
+
 def test_rejected_credentials_in_sync_mode_raise_without_requests(
     make_client: Callable[..., Any], server: TrackServer, failures: Failures, rt: ModuleType
 ) -> None:

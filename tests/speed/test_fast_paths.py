@@ -7,18 +7,23 @@ natural sort keys and pattern verdicts come from caches (`escape.py_string`,
 `layout.natural_key`, `regex_safety.analyse`, `regex_portable.problem`), YAML
 mapping keys are interned (`source.py`, which diff's cache relies on instead of
 re-interning paths), the model looks for `.inf`/`.nan` only when the loader read
-one (`Source.non_finite`), the YAML composer inlines its common events
-(`yaml_compose.Composer.fast`), and the command line pauses the cycle collector (`cli.main`).
+one (`Source.non_finite`), the size limits are walked only when a collection
+is big enough (`Source.largest`), the YAML composer inlines its common events
+(`yaml_compose.Composer.fast`), the command line pauses the cycle collector (`cli.main`),
+and jsonschema runs only for a plan that needs it (`lazy_modules.lazy`).
 Each is checked against the path it short-cuts, on generated text that hits the
 edges (controls, quotes, backslashes, tabs, newlines, digits, case changes).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import random
 import re
 import string
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,7 +43,7 @@ from ciogen import (
 )
 from ciogen.build_model import _non_finite_numbers
 from ciogen.errors import TaxonomyError
-from ciogen.load import load_text
+from ciogen.load import count_problems, load_text
 from ciogen.source import load_source
 
 ASCII = st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=40)
@@ -103,6 +108,32 @@ def test_the_command_line_restores_the_cycle_collector(tmp_path: Path) -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _generate_reports_jsonschema(tmp_path: Path, plan: str) -> list[str]:
+    (tmp_path / "taxonomy.yaml").write_text(plan, encoding="utf-8")
+    code = (
+        "import sys; from ciogen import cli; rc = cli.main(['generate', '--out', 'pkg', '-q']);"
+        " print(rc, 'jsonschema.validators' in sys.modules)"
+    )
+    got = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    return got.stdout.split()[-2:]
+
+
+def test_jsonschema_is_imported_only_for_a_plan_that_needs_it(tmp_path: Path) -> None:
+    """Importing jsonschema costs ~50-70 ms; it writes the messages of a plan the fast verdict
+    (meta_fast) rejects and checks defaults and examples. A plan with neither never runs it
+    (`lazy_modules.lazy` puts a placeholder in `sys.modules`: its submodules tell)."""
+    assert _generate_reports_jsonschema(tmp_path, MINIMAL) == ["0", "False"]
+    broken = MINIMAL.replace("type: string", "type: strng")
+    assert _generate_reports_jsonschema(tmp_path, broken) == ["2", "True"]
 
 
 PATTERNS = ["^[A-Z]{3}-[0-9]+$", "(a+)+$", "^(?P<x>a)$", "(?i)abc", "[a-z]*[a-z]*x", ".*"]
@@ -210,3 +241,27 @@ def test_the_composers_fast_path_records_what_the_general_path_records(
     monkeypatch.setattr(yaml_compose.Composer, "fast", False)
     assert [_seen(text) for text in texts] == fast
     assert sum(1 for f in fast if f[3]) > 50  # many documents with problems were compared
+
+
+def _plan_with(properties: int, enum: int, aliased: bool = False) -> str:
+    props = ", ".join(f"p{i}: {{type: string}}" for i in range(properties))
+    values = ", ".join(f"v{i}" for i in range(enum))
+    text = f"version: 1\nname: t\nevents:\n  a:\n    properties: &p {{{props}}}\n"
+    text += f"  b:\n    properties: {{kind: {{type: string, enum: [{values}]}}}}\n"
+    return text + ("  c:\n    properties: *p\n" if aliased else "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        MINIMAL,
+        _plan_with(2000, 10000),
+        _plan_with(2001, 3),
+        _plan_with(3, 10001),
+        _plan_with(2001, 3, aliased=True),
+    ],
+)
+def test_the_size_limits_find_without_the_walk_what_the_walk_finds(text: str) -> None:
+    src = load_source(text, "t.yaml")
+    assert src.largest is not None
+    assert count_problems(src) == count_problems(dataclasses.replace(src, largest=None))

@@ -22,25 +22,35 @@ _set = object.__setattr__
 class ReceiptMessageData(_c.Model):
     """A message whose data fields are named like builtins."""
 
-    __slots__ = ("l", "len", "list", "str", "to_payload")
-    _KEYS: _t.ClassVar[frozenset[_b.str]] = frozenset({"str", "l", "len", "list", "to_payload"})
+    __slots__ = ("from_", "l", "len", "list", "str", "subject", "to", "to_payload")
+    _KEYS: _t.ClassVar[frozenset[_b.str]] = frozenset(
+        {"str", "from", "l", "len", "list", "subject", "to", "to_payload"}
+    )
     str: _b.str
+    from_: _b.str | None
     l: _b.str | None  # noqa: E741
     len: int | None
     list: _b.list[_b.str] | None
+    subject: _b.str | None
+    to: _b.str | None
     to_payload: _b.str | None
 
     def __init__(
         self,
         *,
         str: _b.str,
+        from_: _b.str | None = None,
         l: _b.str | None = None,  # noqa: E741
         len: int | None = None,
         list: _b.list[_b.str] | None = None,
+        subject: _b.str | None = None,
+        to: _b.str | None = None,
         to_payload: _b.str | None = None,
     ) -> None:
         _v: _t.Any
         _r.check_string(str, "receipt.str", max_length=5)
+        if from_ is not None:
+            _r.check_string(from_, "receipt.from")
         if l is not None:
             _r.check_string(l, "receipt.l")
         if len is not None:
@@ -54,22 +64,35 @@ class ReceiptMessageData(_c.Model):
                     raise _c.fail(
                         _c.field_at("receipt.list", i0), "type", "must be a string", item0
                     )
+        if subject is not None:
+            _r.check_string(subject, "receipt.subject")
+        if to is not None:
+            _r.check_string(to, "receipt.to")
         if to_payload is not None:
             _r.check_string(to_payload, "receipt.to_payload")
         _set(self, "str", str)
+        _set(self, "from_", from_)
         _set(self, "l", l)
         _set(self, "len", len)
         _set(self, "list", list)
+        _set(self, "subject", subject)
+        _set(self, "to", to)
         _set(self, "to_payload", to_payload)
 
     def _to_payload(self) -> dict[_b.str, _t.Any]:
         _payload: dict[str, _t.Any] = {"str": self.str}
+        if self.from_ is not None:
+            _payload["from"] = self.from_
         if self.l is not None:
             _payload["l"] = self.l
         if self.len is not None:
             _payload["len"] = self.len
         if self.list is not None:
             _payload["list"] = [x0 for x0 in self.list]
+        if self.subject is not None:
+            _payload["subject"] = self.subject
+        if self.to is not None:
+            _payload["to"] = self.to
         if self.to_payload is not None:
             _payload["to_payload"] = self.to_payload
         return _payload
@@ -79,9 +102,12 @@ class ReceiptMessageData(_c.Model):
         _data = _c.check_payload_keys(payload, "receipt", cls._KEYS, ("str",))
         return cls(
             str=_data["str"],
+            from_=_data.get("from"),
             l=_data.get("l"),
             len=_c.load_int(_data.get("len")),
             list=_c.load_list(_data.get("list"), lambda x0: x0),
+            subject=_data.get("subject"),
+            to=_data.get("to"),
             to_payload=_data.get("to_payload"),
         )
 
@@ -89,9 +115,10 @@ class ReceiptMessageData(_c.Model):
 class OutageBroadcastData(_c.Model):
     """A broadcast whose data fields are named like builtins."""
 
-    __slots__ = ("dict", "isinstance", "l")
-    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"dict", "isinstance", "l"})
+    __slots__ = ("dict", "emails", "isinstance", "l")
+    _KEYS: _t.ClassVar[frozenset[str]] = frozenset({"dict", "emails", "isinstance", "l"})
     dict: _t.Mapping[str, str] | None
+    emails: list[str] | None
     isinstance: bool | None
     l: int | None  # noqa: E741
 
@@ -99,6 +126,7 @@ class OutageBroadcastData(_c.Model):
         self,
         *,
         dict: _t.Mapping[str, str] | None = None,
+        emails: list[str] | None = None,
         isinstance: bool | None = None,
         l: int | None = None,  # noqa: E741
     ) -> None:
@@ -116,12 +144,22 @@ class OutageBroadcastData(_c.Model):
                     raise _c.fail(
                         _c.field_key("outage.dict", key0), "type", "must be a string", value0
                     )
+        _v = emails
+        if _v is not None:
+            if not _b.isinstance(_v, list):
+                raise _c.fail("outage.emails", "type", "must be a list", _v)
+            for i0, item0 in enumerate(_v):
+                if not _b.isinstance(item0, str):
+                    raise _c.fail(
+                        _c.field_at("outage.emails", i0), "type", "must be a string", item0
+                    )
         _v = isinstance
         if _v is not None and (not _b.isinstance(_v, bool)):
             raise _c.fail("outage.isinstance", "type", "must be a boolean", _v)
         if l is not None:
             _r.check_number(l, "outage.l", integer=True)
         _set(self, "dict", dict)
+        _set(self, "emails", emails)
         _set(self, "isinstance", isinstance)
         _set(self, "l", l)
 
@@ -129,6 +167,8 @@ class OutageBroadcastData(_c.Model):
         _payload: dict[str, _t.Any] = {}
         if self.dict is not None:
             _payload["dict"] = dict(self.dict)
+        if self.emails is not None:
+            _payload["emails"] = [x0 for x0 in self.emails]
         if self.isinstance is not None:
             _payload["isinstance"] = self.isinstance
         if self.l is not None:
@@ -140,6 +180,7 @@ class OutageBroadcastData(_c.Model):
         _data = _c.check_payload_keys(payload, "outage", cls._KEYS, ())
         return cls(
             dict=_c.load_map(_data.get("dict"), lambda x0: x0),
+            emails=_c.load_list(_data.get("emails"), lambda x0: x0),
             isinstance=_data.get("isinstance"),
             l=_c.load_int(_data.get("l")),
         )

@@ -46,20 +46,23 @@ class AppClient(BaseAppClient):
         self,
         *,
         identifiers: Person,
-        to: str,
+        to_: str,
         str: str,
+        from_: str | None = None,
         l: str | None = None,  # noqa: E741
         len: int | None = None,
         list: list[str] | None = None,
+        subject: str | None = None,
+        to: str | None = None,
         to_payload: str | None = None,
         send_at: _dt.datetime | None = None,
         language: str | None = None,
         disable_message_retention: bool | None = None,
         queue_draft: bool | None = None,
-        from_: str | None = None,
+        from__: str | None = None,
         reply_to: str | None = None,
         bcc: str | None = None,
-        subject: str | None = None,
+        subject_: str | None = None,
         preheader: str | None = None,
         headers: _t.Mapping[str, str] | None = None,
         attachments: _t.Mapping[str, bytes | str] | None = None,
@@ -72,20 +75,23 @@ class AppClient(BaseAppClient):
 
         Args:
             str: `{{trigger.str}}` in the template.
+            from_: `{{trigger.from}}` in the template.
             l: `{{trigger.l}}` in the template.
             len: `{{trigger.len}}` in the template.
             list: `{{trigger.list}}` in the template.
+            subject: `{{trigger.subject}}` in the template.
+            to: `{{trigger.to}}` in the template.
             to_payload: `{{trigger.to_payload}}` in the template.
             identifiers: The person the message is for (Person.id(...), Person.email(...)).
             send_at: Send later, at this aware datetime (Unix seconds on the wire).
             language: The template translation to use, e.g. 'fr'.
             disable_message_retention: Do not keep the message body in Customer.io's delivery log.
             queue_draft: Queue the message as a draft for review instead of sending it.
-            to: The recipient: an email address, a device token or a phone number, by channel.
-            from_: The sender address, instead of the template's.
+            to_: The recipient: an email address, a device token or a phone number, by channel.
+            from__: The sender address, instead of the template's.
             reply_to: The Reply-To address.
             bcc: A blind-copy address.
-            subject: The subject line, instead of the template's.
+            subject_: The subject line, instead of the template's.
             preheader: The preview text, instead of the template's.
             headers: Extra email headers.
             attachments: File name to content (bytes or text); base64-encoded for you, 2 MB at most.
@@ -94,9 +100,12 @@ class AppClient(BaseAppClient):
         """
         _data = _m.ReceiptMessageData(
             str=str,
+            from_=from_,
             l=l,
             len=len,
             list=list,
+            subject=subject,
+            to=to,
             to_payload=to_payload,
         )._to_payload()
         _options: dict[_b.str, object] = {
@@ -105,11 +114,11 @@ class AppClient(BaseAppClient):
             "language": language,
             "disable_message_retention": disable_message_retention,
             "queue_draft": queue_draft,
-            "to": to,
-            "from_": from_,
+            "to": to_,
+            "from_": from__,
             "reply_to": reply_to,
             "bcc": bcc,
-            "subject": subject,
+            "subject": subject_,
             "preheader": preheader,
             "headers": headers,
             "attachments": attachments,
@@ -122,10 +131,11 @@ class AppClient(BaseAppClient):
         self,
         *,
         dict: _t.Mapping[str, str] | None = None,
+        emails: list[str] | None = None,
         isinstance: bool | None = None,
         l: int | None = None,  # noqa: E741
         ids: _t.Sequence[str] | None = None,
-        emails: _t.Sequence[str] | None = None,
+        emails_: _t.Sequence[str] | None = None,
         id_ignore_missing: bool | None = None,
         email_ignore_missing: bool | None = None,
     ) -> int:
@@ -135,21 +145,23 @@ class AppClient(BaseAppClient):
 
         Args:
             dict: `{{trigger.dict}}` in the template.
+            emails: `{{trigger.emails}}` in the template.
             isinstance: `{{trigger.isinstance}}` in the template.
             l: `{{trigger.l}}` in the template.
             ids: Send to these person ids instead of the broadcast's audience.
-            emails: Send to these email addresses instead of the broadcast's audience.
+            emails_: Send to these email addresses instead of the broadcast's audience.
             id_ignore_missing: Skip ids that match nobody instead of failing.
             email_ignore_missing: Skip email addresses that match nobody instead of failing.
         """
         _data = _m.OutageBroadcastData(
             dict=dict,
+            emails=emails,
             isinstance=isinstance,
             l=l,
         )._to_payload()
         _options: _b.dict[str, object] = {
             "ids": ids,
-            "emails": emails,
+            "emails": emails_,
             "id_ignore_missing": id_ignore_missing,
             "email_ignore_missing": email_ignore_missing,
         }

@@ -88,6 +88,7 @@ def outage_broadcast_data() -> _st.SearchStrategy[_m.OutageBroadcastData]:
     return _st.builds(
         _m.OutageBroadcastData,
         dict=_s.optional(_s.maps(_st.text())),
+        emails=_s.optional(_s.lists(_st.text())),
         isinstance=_s.optional(_st.booleans()),
         l=_s.optional(_s.integers()),
     )
@@ -130,9 +131,12 @@ def receipt_message_data() -> _st.SearchStrategy[_m.ReceiptMessageData]:
     return _st.builds(
         _m.ReceiptMessageData,
         str=_s.strings(max_length=5),
+        from_=_s.optional(_st.text()),
         l=_s.optional(_st.text()),
         len=_s.optional(_s.integers()),
         list=_s.optional(_s.lists(_st.text())),
+        subject=_s.optional(_st.text()),
+        to=_s.optional(_st.text()),
         to_payload=_s.optional(_st.text()),
     )
 

@@ -40,14 +40,18 @@ MUTATIONS: list[_s.Mutation] = [
     *_s.rules(
         _m.ReceiptMessageData, strategies.receipt_message_data, "receipt",
         ("str", "", False, None, "string", ("maxLength", _s.here(_st.text(min_size=6, max_size=13)))),
+        ("from_", "from", False, "string"),
         ("l", "", False, "string"),
         ("len", "", False, "integer"),
         ("list", "", True, "array", ("type", _s.in_list(_s.lists(_st.text(), min_size=1), _s.here(_s.wrong_type("string"))))),
+        ("subject", "", False, "string"),
+        ("to", "", False, "string"),
         ("to_payload", "", False, "string"),
     ),
     *_s.rules(
         _m.OutageBroadcastData, strategies.outage_broadcast_data, "outage",
         ("dict", "", True, "map", ("type", _s.with_bad_key(_s.maps(_st.text(), min_size=1))), ("type", _s.in_map(_s.maps(_st.text(), min_size=1), _s.here(_s.wrong_type("string"))))),
+        ("emails", "", True, "array", ("type", _s.in_list(_s.lists(_st.text(), min_size=1), _s.here(_s.wrong_type("string"))))),
         ("isinstance", "", False, "boolean"),
         ("l", "", False, "integer"),
     ),

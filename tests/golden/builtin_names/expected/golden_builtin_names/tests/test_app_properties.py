@@ -57,8 +57,8 @@ class Case:
 
 
 CASES: list[Case] = [
-    Case(strategies.receipt_message_data, lambda app, d: app.send_receipt(identifiers=Person.id("42"), to="recipient@example.com", str=d.str, l=d.l, len=d.len, list=d.list, to_payload=d.to_payload), "/v1/send/email", "send_receipt.json", 12, None),
-    Case(strategies.outage_broadcast_data, lambda app, d: app.trigger_outage(dict=d.dict, isinstance=d.isinstance, l=d.l), "/v1/campaigns/7/triggers", "trigger_outage.json", None, None),
+    Case(strategies.receipt_message_data, lambda app, d: app.send_receipt(identifiers=Person.id("42"), to_="recipient@example.com", str=d.str, from_=d.from_, l=d.l, len=d.len, list=d.list, subject=d.subject, to=d.to, to_payload=d.to_payload), "/v1/send/email", "send_receipt.json", 12, None),
+    Case(strategies.outage_broadcast_data, lambda app, d: app.trigger_outage(dict=d.dict, emails=d.emails, isinstance=d.isinstance, l=d.l), "/v1/campaigns/7/triggers", "trigger_outage.json", None, None),
 ]
 
 
