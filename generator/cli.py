@@ -30,6 +30,7 @@ from .console import FORMATS, Console
 from .errors import Problem, TaxonomyError
 from .load import load_text, meta_schema, read_text
 from .model import Taxonomy
+from .output_scan import OutputTooLarge
 from .package_name import import_path, package_or_why
 from .render import build_output, generated_version
 
@@ -457,6 +458,11 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         return EXIT_INTERRUPTED
     except OSError as exc:
         return _os_failure(console, exc)
+    except OutputTooLarge as exc:  # `--out` names a tree, not a package (`--force` on a home)
+        console.failure(
+            f"{exc}: not a package folder; name the one ciogen generates", file=exc.root
+        )
+        return EXIT_INVALID
     except Exception as exc:
         if os.environ.get("CIOGEN_DEBUG"):
             raise

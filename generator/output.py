@@ -149,30 +149,32 @@ def plan(root: Path, files: Mapping[str, str]) -> Plan:
 _PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg", ".hg")
 
 
-def refusals(root: Path, result: Plan, *, force: bool) -> list[str]:
-    """Why writing into `root` would destroy something; empty when it is safe."""
-    reasons: list[str] = [f"{e.rel}: {e.reason}" for e in result.blocked]
+def folder_refusals(root: Path, *, force: bool) -> list[str]:
+    """Why `root` itself is no package folder; checked before anything in it is read, so
+    `--out .` or `--out ~` is refused in one line, without a walk of the whole tree."""
     info = _lstat(root)
     if info is not None and not stat.S_ISDIR(info.st_mode) and not stat.S_ISLNK(info.st_mode):
-        reasons.append(f"{root} is a file, not a folder: ciogen writes a package folder")
-        return reasons
+        return [f"{root} is a file, not a folder: ciogen writes a package folder"]
     if force:
-        return reasons
-    soft: list[str] = []
+        return []
     if info is not None and stat.S_ISLNK(info.st_mode):
-        soft.append(f"{root} is a symbolic link: ciogen does not write through links")
+        return [f"{root} is a symbolic link: ciogen does not write through links"]
     resolved = root.resolve()
     if resolved == Path.cwd().resolve():
-        soft.append(f"{root} is the current folder: name a package folder, e.g. --out generated")
-    elif resolved == Path.home().resolve() or resolved == Path(resolved.anchor):
-        soft.append(f"{root} is a home or root folder")
-    elif info is not None:
-        markers = [m for m in _PROJECT_MARKERS if _lstat(root / m) is not None]
-        if markers:
-            soft.append(f"{root} is a project root (it holds {', '.join(markers)})")
-    soft += [f"{root}/{rel}: exists without ciogen's header" for rel in result.headerless]
-    soft += [f"{root}/{e.rel}: {e.reason}" for e in result.hazards]
-    return reasons + soft
+        return [f"{root} is the current folder: name a package folder, e.g. --out generated"]
+    if resolved == Path.home().resolve() or resolved == Path(resolved.anchor):
+        return [f"{root} is a home or root folder"]
+    markers = [m for m in _PROJECT_MARKERS if info is not None and _lstat(root / m) is not None]
+    return [f"{root} is a project root (it holds {', '.join(markers)})"] if markers else []
+
+
+def refusals(root: Path, result: Plan, *, force: bool) -> list[str]:
+    """Why writing `result` into the folder `root` would destroy something; empty when safe."""
+    reasons: list[str] = [f"{e.rel}: {e.reason}" for e in result.blocked]
+    if force:
+        return reasons
+    reasons += [f"{root}/{rel}: exists without ciogen's header" for rel in result.headerless]
+    return reasons + [f"{root}/{e.rel}: {e.reason}" for e in result.hazards]
 
 
 class Refused(Exception):
@@ -349,6 +351,9 @@ def write(root: Path, files: Mapping[str, str], *, force: bool = False) -> tuple
 
     Raises `Refused` (nothing touched) when the write would destroy something.
     """
+    reasons = folder_refusals(root, force=force)
+    if reasons:
+        raise Refused(reasons)
     info = _lstat(root)
     notes = recover(root) if info is not None and stat.S_ISDIR(info.st_mode) else []
     result = plan(root, files)

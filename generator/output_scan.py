@@ -44,6 +44,10 @@ _CHUNK = 1 << 20
 class OutputTooLarge(Exception):
     """The output folder holds more entries than any generated package could."""
 
+    def __init__(self, root: Path) -> None:
+        self.root = str(root)
+        super().__init__(f"{root} holds over {MAX_OUTPUT_ENTRIES} entries")
+
 
 @dataclasses.dataclass(frozen=True)
 class Entry:
@@ -138,7 +142,7 @@ def walk(root: Path) -> Iterator[tuple[str, os.stat_result]]:
         for entry in entries:
             seen += 1
             if seen > MAX_OUTPUT_ENTRIES:
-                raise OutputTooLarge(f"{root} holds over {MAX_OUTPUT_ENTRIES} entries")
+                raise OutputTooLarge(root)
             rel = f"{prefix}{entry.name}"
             info = entry.stat(follow_symlinks=False)
             yield rel, info

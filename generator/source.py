@@ -33,6 +33,9 @@ class Source:
     problems: list[Problem]
     non_finite: bool = True
     """False when no `.inf`/`.nan` (or `1e999`) was read: the model need not look for one."""
+    largest: int | None = None
+    """The most entries of any mapping or list (None: not known), so the size limits
+    (`load.count_problems`) need not walk a plan with no collection near them."""
 
     def locate(self, path: JsonPath, *, key: bool = False) -> tuple[int, int]:
         """Position of `path`; for `key=True` the mapping key that names it.
@@ -113,6 +116,7 @@ def load_source(text: str, file: str) -> Source:
         composer.key_positions,
         composer.problems,
         composer.non_finite,
+        composer.largest,
     )
 
 

@@ -98,6 +98,7 @@ class Composer:
         self.expanded = 0
         self.documents = 0
         self.non_finite = False
+        self.largest = 0
         self._tags: dict[tuple[str, Any], str] = {}
         self._constructed: dict[tuple[str, str], Any] = {}
 
@@ -187,6 +188,7 @@ class Composer:
         constructed = self._constructed
         intern = sys.intern
         fast = self.fast
+        largest = self.largest
         event: Any
         start: Any
         path: JsonPath
@@ -253,6 +255,9 @@ class Composer:
                 frame = stack.pop()
                 if frame.anchor or frame.merges:
                     self._close(frame)
+                if len(frame.value) > largest:
+                    largest = len(frame.value)
+                    self.largest = largest
                 if not stack:
                     root = frame.value
                     continue

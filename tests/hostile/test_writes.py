@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from helpers import MINIMAL
 
+from ciogen.limits import MAX_OUTPUT_ENTRIES
+
 from .conftest import Bounded
 
 EXTRA = """\
@@ -68,6 +70,8 @@ def test_out_dot_and_home_and_file_are_refused(project: Path, bounded: Bounded) 
     assert dot.returncode == 2
     assert "refusing to write: . is the current folder" in dot.stderr
     assert "pass --force" in dot.stderr and "Traceback" not in dot.stderr
+    # One reason, not a line for every file of the project (a virtualenv holds thousands).
+    assert "client.py" not in dot.stderr and len(dot.stderr.splitlines()) == 2, dot.stderr
     root = bounded(
         "generate", "--taxonomy", "../taxonomy.yaml", "--out", "..", cwd=project / "tests"
     )
@@ -260,6 +264,29 @@ def test_old_leftovers_are_reported(project: Path, generated: Path, bounded: Bou
     assert result.returncode == 0
     assert ".generated.ciogen-old-1234: left by an interrupted run" in result.stderr
     assert (project / ".generated.ciogen-old-1234").is_dir()
+
+
+def test_a_home_too_big_to_scan_is_refused_not_a_bug(project: Path, bounded: Bounded) -> None:
+    """A real home holds more than the scan limit: `--out ~` is refused before any scan,
+    and with `--force` (or in `check`) the limit is a one-line exit 2, never exit 3."""
+    home = project / "home"
+    (home / "stuff").mkdir(parents=True)
+    seeds = [home / f"seed{n}" for n in range(3)]  # a file takes at most 65,000 links
+    for seed in seeds:
+        seed.write_bytes(b"")
+    for index in range(MAX_OUTPUT_ENTRIES + 1):  # hard links: 100,001 entries in about 1 s
+        os.link(seeds[index // 50_000], home / "stuff" / str(index))
+    before = _snapshot(project)
+    env = {"HOME": str(home)}
+    refused = bounded("generate", "--out", str(home), cwd=project, env=env)
+    assert refused.returncode == 2 and "is a home or root folder" in refused.stderr
+    assert len(refused.stderr.splitlines()) == 2, refused.stderr
+    for args in (("generate", "--force"), ("check",)):
+        result = bounded(*args, "--out", str(home), cwd=project, env=env)
+        assert result.returncode == 2, (args, result.stderr)
+        (line,) = result.stderr.splitlines()
+        assert f"{home} holds over {MAX_OUTPUT_ENTRIES} entries: not a package folder" in line
+    assert _snapshot(project) == before
 
 
 def test_os_errors_are_one_located_line(project: Path, bounded: Bounded) -> None:

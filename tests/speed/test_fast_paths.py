@@ -7,7 +7,8 @@ natural sort keys and pattern verdicts come from caches (`escape.py_string`,
 `layout.natural_key`, `regex_safety.analyse`, `regex_portable.problem`), YAML
 mapping keys are interned (`source.py`, which diff's cache relies on instead of
 re-interning paths), the model looks for `.inf`/`.nan` only when the loader read
-one (`Source.non_finite`), the YAML composer inlines its common events
+one (`Source.non_finite`), the size limits are walked only when a collection
+is big enough (`Source.largest`), the YAML composer inlines its common events
 (`yaml_compose.Composer.fast`), the command line pauses the cycle collector (`cli.main`),
 and jsonschema runs only for a plan that needs it (`lazy_modules.lazy`).
 Each is checked against the path it short-cuts, on generated text that hits the
@@ -16,6 +17,7 @@ edges (controls, quotes, backslashes, tabs, newlines, digits, case changes).
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import random
 import re
@@ -41,7 +43,7 @@ from ciogen import (
 )
 from ciogen.build_model import _non_finite_numbers
 from ciogen.errors import TaxonomyError
-from ciogen.load import load_text
+from ciogen.load import count_problems, load_text
 from ciogen.source import load_source
 
 ASCII = st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=40)
@@ -239,3 +241,27 @@ def test_the_composers_fast_path_records_what_the_general_path_records(
     monkeypatch.setattr(yaml_compose.Composer, "fast", False)
     assert [_seen(text) for text in texts] == fast
     assert sum(1 for f in fast if f[3]) > 50  # many documents with problems were compared
+
+
+def _plan_with(properties: int, enum: int, aliased: bool = False) -> str:
+    props = ", ".join(f"p{i}: {{type: string}}" for i in range(properties))
+    values = ", ".join(f"v{i}" for i in range(enum))
+    text = f"version: 1\nname: t\nevents:\n  a:\n    properties: &p {{{props}}}\n"
+    text += f"  b:\n    properties: {{kind: {{type: string, enum: [{values}]}}}}\n"
+    return text + ("  c:\n    properties: *p\n" if aliased else "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        MINIMAL,
+        _plan_with(2000, 10000),
+        _plan_with(2001, 3),
+        _plan_with(3, 10001),
+        _plan_with(2001, 3, aliased=True),
+    ],
+)
+def test_the_size_limits_find_without_the_walk_what_the_walk_finds(text: str) -> None:
+    src = load_source(text, "t.yaml")
+    assert src.largest is not None
+    assert count_problems(src) == count_problems(dataclasses.replace(src, largest=None))
