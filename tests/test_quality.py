@@ -29,7 +29,9 @@ def test_ruff_check_and_format() -> None:
     paths = ["generator", "tests", "templates", "bench"]
     lint = _run("ruff", "check", "--no-cache", *paths)
     assert lint.returncode == 0, lint.stdout + lint.stderr
-    fmt = _run("ruff", "format", "--check", "--no-cache", "generator", *STATIC_TEMPLATES)
+    fmt = _run(
+        "ruff", "format", "--check", "--no-cache", "generator", "tests", "bench", *STATIC_TEMPLATES
+    )
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
 
 

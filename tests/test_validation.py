@@ -204,7 +204,7 @@ CASES = {
     "empty_file": (
         "",
         [
-            "taxonomy.yaml:1:1: the file is empty (`ciogen init` writes a commented example plan; see the README's \"In your own project\" and docs/taxonomy.md)"
+            'taxonomy.yaml:1:1: the file is empty (`ciogen init` writes a commented example plan; see the README\'s "In your own project" and docs/taxonomy.md)'
         ],
     ),
     "not_a_mapping": (

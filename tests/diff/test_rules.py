@@ -182,7 +182,7 @@ CASES: dict[str, tuple[list[tuple[str, str]], str | None, str | None]] = {
     ),
     "ANONYMOUS_REMOVED": ([("    anonymous: true\n", "")], "  order_placed:", "  order_placed:"),
     "ATTRIBUTE_NO_LONGER_CLEARABLE": (
-        [(', clearable: true}', "}")],
+        [(", clearable: true}", "}")],
         "old_score:",
         "old_score:",
     ),
