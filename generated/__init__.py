@@ -6,6 +6,8 @@
 # fmt: off
 """Typed Customer.io client for the Acme Cloud tracking plan.
 
+Product analytics and lifecycle messaging for Acme Cloud, sent to Customer.io.
+
 from generated import get_client
 
 get_client().checkout_completed("42", items=..., line_items=..., order_id=..., total=12.5)

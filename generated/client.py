@@ -27,7 +27,9 @@ DEFAULT_REGION: _t.Final = "us"
 
 
 class Client(BaseClient):
-    """Typed Customer.io client for the Acme Cloud tracking plan."""
+    """Typed Customer.io client for the Acme Cloud tracking plan.
+
+    Product analytics and lifecycle messaging for Acme Cloud, sent to Customer.io."""
 
     def identify(
         self,

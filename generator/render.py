@@ -28,6 +28,7 @@ from . import (
     strategy_code,
 )
 from .ambiguous_names import has_ambiguous_fields, mark_ambiguous
+from .docstring_text import fill
 from .escape import comment, docstring, py_string
 from .layout import sort_all, wrap
 from .lazy_modules import lazy
@@ -95,6 +96,12 @@ TESTING_TEMPLATES = {
     "tests/__init__.py": "tests__init__.py.j2",
     "tests/plan_tables.py": "tests_plan_tables.py.j2",
 }
+
+
+def _package_doc(taxonomy: Taxonomy) -> str:
+    title = f"Typed Customer.io client for the {taxonomy.name!s} tracking plan."
+    description = taxonomy.description.strip()
+    return f"{title}\n\n{description}" if description else title
 
 
 def generated_by(source: str, command: str) -> str:
@@ -296,9 +303,9 @@ def build_output(
     context = {
         **base,
         "example_call": docstring(pycode_examples.example_call(taxonomy)),
-        "taxonomy_doc": docstring(
-            f"Typed Customer.io client for the {taxonomy.name!s} tracking plan."
-        ),
+        # The plan's `description` follows the title, as the format's schema promises.
+        "taxonomy_doc": docstring("\n".join(fill(_package_doc(taxonomy), "", "", 3))),
+        "client_doc": docstring("\n".join(fill(_package_doc(taxonomy), "", "    ", 7))),
         "region": py_string(taxonomy.region),
         "events": models.events,
         "models_import": import_from(".models", ["EVENT_TYPES", "AnyEvent", *models.names], 4),

@@ -7,9 +7,13 @@ Whoever adds a property to generator/taxonomy.schema.json must describe it too.
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
-from ciogen.load import meta_schema
+from helpers import MINIMAL
+
+from ciogen.load import load_text, meta_schema
+from ciogen.render import build_output
 
 
 def _undescribed(node: Any, path: str) -> list[str]:
@@ -38,3 +42,16 @@ def test_every_schema_property_has_a_description() -> None:
 def test_the_check_finds_an_undescribed_property() -> None:
     schema = {"properties": {"a": {"description": "x", "properties": {"b": {"type": "string"}}}}}
     assert _undescribed(schema, "") == ["/properties/a/properties/b"]
+
+
+def test_the_plan_description_is_the_package_docstring_as_described() -> None:
+    """The schema (and `ciogen init`'s example) says the plan's `description` becomes the
+    package's docstring: an editor's hover on the import shows it, quotes and all."""
+    assert "package's docstring" in meta_schema()["properties"]["description"]["description"]
+    text = 'Why we track: "growth" \\ retention, in a sentence long enough to need wrapping.'
+    plan = MINIMAL.replace("name: test\n", f"name: test\ndescription: '{text}'\n")
+    taxonomy, _ = load_text(plan, "taxonomy.yaml")
+    doc = ast.get_docstring(ast.parse(build_output(taxonomy, "pkg")["__init__.py"]))
+    assert doc is not None and " ".join(doc.split()).startswith(
+        f"Typed Customer.io client for the test tracking plan. {text} from pkg import"
+    ), doc

@@ -6,6 +6,8 @@
 # fmt: off
 """Typed Customer.io client for the Hostile "plan" with \\ backslashes tracking plan.
 
+Ends with a quote\"
+
 from golden_hostile import get_client
 
 get_client().event_2nd_event("42")

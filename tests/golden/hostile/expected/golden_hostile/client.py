@@ -27,7 +27,9 @@ DEFAULT_REGION: _t.Final = "us"
 
 
 class Client(BaseClient):
-    """Typed Customer.io client for the Hostile "plan" with \\ backslashes tracking plan."""
+    """Typed Customer.io client for the Hostile "plan" with \\ backslashes tracking plan.
+
+    Ends with a quote\""""
 
     def identify(
         self,
