@@ -156,7 +156,7 @@ class TypeBuilder:
         for wire, (prop_spec, prop_path) in merged.props.items():
             # Only a keyword is renamed: builtins the model would hide are spelled
             # `_b.<name>` there (shadowed_builtins.py), the payload methods are
-            # underscored, and a field `l` carries `# noqa: E741` (issue #13).
+            # underscored, and a field `l` carries a noqa comment for E741 (issue #13).
             ident, why = snake_case_renamed(wire, prefix="field", ambiguous=True)
             if why is not None:
                 self.report.warn(

@@ -24,7 +24,7 @@ RESERVED_WORDS = frozenset(keyword.kwlist)
 BUILTIN_NAMES = frozenset(dir(builtins))
 # Names pycodestyle calls ambiguous (E741-E743: `l`, `O` and `I` look like digits);
 # the generated code must pass ruff, so an event or class of such a name gets the
-# keyword treatment. A field keeps it (its lines carry `# noqa: E741` instead).
+# keyword treatment. A field keeps it (its lines carry a noqa comment for E741 instead).
 AMBIGUOUS_NAMES = frozenset({"l", "O", "I"})
 
 
