@@ -133,6 +133,11 @@ def read(path: Path) -> Config:
         and not all(part.isidentifier() and part.isascii() for part in package.split("."))
     ):
         problems.append(_problem(path, text, "package", f"{package!r} is not a dotted Python name"))
+    out = table.get("out")
+    folder = Path(out).name if isinstance(out, str) else ""
+    if folder not in ("", "..") and not (folder.isidentifier() and folder.isascii()):
+        why = f"{out!r}: folder name {folder!r} is not a valid Python package name"
+        problems.append(_problem(path, text, "out", why, "the folder name is the import name"))
     if problems:
         raise TaxonomyError(problems)
     root = path.parent

@@ -117,6 +117,14 @@ def test_config_mistakes_are_located(tmp_path: Path) -> None:
     )
     assert "pyproject.toml:6:1: tool.ciogen.strict: 'yes' is not true or false" in result.stderr
     assert "Traceback" not in result.stderr
+    named = _project(tmp_path / "named", '[tool.ciogen]\nout = "src/my-app"\n')
+    for verb in ("generate", "check"):
+        result = ciogen(verb, cwd=named)
+        assert result.returncode == 2
+        assert (
+            "pyproject.toml:2:1: tool.ciogen.out: 'src/my-app': folder name 'my-app' is not a"
+            " valid Python package name (the folder name is the import name)" in result.stderr
+        ), result.stderr
     broken = _project(tmp_path / "broken", "[tool.ciogen\n")
     result = ciogen("validate", cwd=broken)
     assert result.returncode == 2

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from helpers import REPO, run_doc_example
@@ -51,3 +53,27 @@ def test_readme_shows_every_way_to_install_into_a_project() -> None:
     assert commands[:2] == ["ciogen init", "ciogen generate"]
     assert "pre-commit install" in commands
     assert "tests/adoption/test_walkthrough.py" in README  # the test that runs these steps
+
+
+def test_every_python_dash_m_in_the_docs_runs_outside_this_repository(tmp_path: Path) -> None:
+    """A user runs `python -m NAME` in a project of their own: the module must be what the
+    wheel installs (`ciogen`), not a folder of this checkout (`generator/`)."""
+    docs = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    names = {n for d in docs for n in re.findall(r"python3? -m ([\w.]+)", d.read_text("utf-8"))}
+    assert "ciogen" in names
+    # bench/ is ciogen's own benchmark suite, run from a checkout (docs/architecture.md).
+    for name in sorted(n for n in names if not n.startswith("bench.")):
+        found = subprocess.run(
+            [
+                sys.executable,
+                "-P",
+                "-c",
+                f"import importlib.util as u; print(u.find_spec({name!r}))",
+            ],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+        assert found.stdout.strip() != "None", f"python -m {name}: no such module outside the repo"

@@ -20,7 +20,6 @@ has already imported it, when a client is created or a process is forked.
 from __future__ import annotations
 
 import atexit
-import importlib
 import os
 import signal
 import sys
@@ -34,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 # customerio-cdp-analytics wheel overwrites ``customerio/__init__.py``. The package
 # ships no type information, hence the ignores.
 from .ids import _rng
-from .lazy import Logger
+from .lazy import Logger, module
 
 if TYPE_CHECKING:
     from .pipeline import _Pipeline
@@ -139,8 +138,8 @@ def _arm_multiprocessing() -> None:
     the after-fork callbacks (fork and spawn alike): register there, and register
     the finalizer at once when already running inside a child."""
     global _mp_armed
-    import multiprocessing.process as mp_process
-    import multiprocessing.util as mp_util
+    mp_process = module("multiprocessing.process")  # already imported by the application
+    mp_util = module("multiprocessing.util")
 
     if not _mp_armed:
         _mp_armed = True
@@ -155,8 +154,7 @@ def _on_multiprocessing_child(_token: object) -> None:
 
 def _register_mp_finalizer() -> None:
     global _mp_finalizer_pid
-    import multiprocessing.util as mp_util
-
+    mp_util = module("multiprocessing.util")
     _mp_finalizer_pid = os.getpid()
     mp_util.Finalize(None, _flush_all_at_exit, exitpriority=_EXIT_PRIORITY)
 
@@ -170,7 +168,7 @@ def _arm_celery() -> None:
     _celery_armed = True
     try:
         # By name, not a static import: celery is the application's, not a dependency.
-        signals = importlib.import_module("celery.signals")
+        signals = module("celery.signals")
         signals.worker_process_shutdown.connect(_on_celery_worker_exit, weak=False)
     except Exception:  # an unrelated or broken "celery" module: nothing to arm
         _log.debug("celery is imported but its worker_process_shutdown signal is not usable")

@@ -19,7 +19,7 @@ import weakref
 from typing import Any, Final
 
 from .errors import TransportError
-from .lazy import Logger
+from .lazy import Logger, module
 
 _log = Logger(__name__.rpartition(".")[0])
 
@@ -172,10 +172,6 @@ def _ssl_context(verify: bool, ca_bundle: str | os.PathLike[str] | None) -> ssl.
         # Minimal containers and some macOS Pythons have no usable system store (or a
         # lazily loaded directory). certifi ships with customerio's dependencies;
         # adding it never removes trust the system already grants.
-        try:
-            import certifi
-
-            ctx.load_verify_locations(certifi.where())
-        except (ImportError, OSError):  # pragma: no cover - environment dependent
-            pass
+        with contextlib.suppress(ImportError, OSError):  # certifi absent or unreadable
+            ctx.load_verify_locations(module("certifi").where())
     return ctx
