@@ -180,18 +180,27 @@ def _list_expr(node: ArrayType, names: Mapping[str, str], module: str, *, min_si
     return f"_s.lists({items}, {args})" if args else f"_s.lists({items})"
 
 
-def _explicit_examples(field: Field) -> tuple[Any, ...]:
-    """The plan's examples a strategy draws as they are: those of scalar fields (objects,
-    arrays and dates are written as JSON in the plan, not as the Python values)."""
-    match field.type:
+def _written_as_python(node: TypeNode) -> bool:
+    """Whether the plan's JSON examples of `node` are its Python values too: true of
+    scalars and of unions of them (`company.id: [string, number]`), not of objects,
+    arrays, maps, timestamps or dates (written as JSON in the plan, built otherwise)."""
+    match node:
         case StringType(format="date" | "date-time"):
-            return ()
+            return False
         case StringType() | NumericType() | BooleanType() | EnumType():
-            return field.examples
-        case TimestampType() | ArrayType() | ObjectType() | MapType() | UnionType():
-            return ()
+            return True
+        case UnionType(members=members):
+            return all(_written_as_python(member) for member in members)
+        case TimestampType() | ArrayType() | ObjectType() | MapType():
+            return False
         case _:
-            assert_never(field.type)
+            assert_never(node)
+
+
+def _explicit_examples(field: Field) -> tuple[Any, ...]:
+    """The plan's examples a strategy draws as they are: those written as their Python
+    values (see `_written_as_python`)."""
+    return field.examples if _written_as_python(field.type) else ()
 
 
 def field_expr(field: Field, names: Mapping[str, str], module: str = "") -> str:

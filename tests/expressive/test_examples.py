@@ -1,7 +1,8 @@
 """`examples:` in the plan flow into the class docstrings (editor hover) and into the
 strategies, which draw them as they are besides any other valid value (Hypothesis
 tries them early); an example that breaks its own property is a located error.
-Golden cases: `nullable_defaults` (scalar examples), `dates` (ISO strings, shown but
+Golden cases: `nullable_defaults` (scalar examples; unions of scalars are drawn too: the
+Segment B2B plan's `company.id`), `dates` (ISO strings, shown but
 not drawn: the argument is a date object), `nullable_defaults_errors` (a bad one).
 """
 
@@ -9,12 +10,17 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 
 import pytest
 from generated_suite import imported
 from golden_cases import GOLDEN, package_name, package_root
+from helpers import REPO
 from hypothesis import find, settings
+
+from ciogen.load import load_file
+from ciogen.render import build_output
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +67,21 @@ def test_an_example_that_breaks_its_property_is_located() -> None:
         "events.bad.properties.bad_example.examples[0]: example does not fit its own schema:"
         " -1 is less than the minimum of 0"
     ) in errors
+
+
+def test_the_strategies_draw_the_examples_of_a_scalar_union(tmp_path: Path) -> None:
+    """`company.id: [string, number]` with `examples: [acct_1, 123]` (Segment B2B plan)."""
+    taxonomy, _ = load_file(REPO / "examples" / "segment-b2b-saas.yaml")
+    for rel, text in build_output(taxonomy, "b2b").items():
+        path = tmp_path / "b2b" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    with imported(tmp_path, "b2b") as package:
+        strategies = importlib.import_module(package.__name__ + ".strategies")
+        for wanted in ("acct_1", 123):
+            found = find(
+                strategies.account_company(),
+                lambda c, wanted=wanted: c.id == wanted and type(c.id) is type(wanted),
+                settings=settings(max_examples=500, database=None),
+            )
+            assert found.id == wanted
