@@ -11,12 +11,13 @@ import json
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from types import ModuleType
 
 import pytest
 from generated_suite import imported
 from golden_cases import GOLDEN, WARNINGS, package_name, package_root
-from helpers import from_payload, to_payload
+from helpers import REPO, from_payload, run_doc_example, to_payload
 
 from generated import Client, RecordingTransport, ValidationError, models
 from generated._runtime import wire
@@ -127,3 +128,10 @@ def test_every_rename_is_reported() -> None:
     warnings = (GOLDEN / "names" / WARNINGS).read_text(encoding="utf-8")
     renamed = re.findall(r"property '([^']+)' is '([^']+)' in Python", warnings)
     assert renamed == [("class", "class_"), ("2fa", "field_2fa")]
+
+
+def test_testing_doc_compares_recorded_decimals_the_way_that_holds(tmp_path: Path) -> None:
+    """docs/testing.md's RecordingTransport check holds when the strategies draw a Decimal."""
+    doc = (REPO / "docs" / "testing.md").read_text(encoding="utf-8")
+    assert run_doc_example(doc, "recording-decimal-example", tmp_path).strip() == "1"
+    assert 'assert operation["attributes"] == to_payload(event)\n' not in doc
