@@ -322,7 +322,12 @@ def generate(args: argparse.Namespace, console: Console) -> int:
     except output.Refused as refused:
         for reason in refused.reasons:
             console.failure(f"refusing to write: {reason}", file=str(args.out))
-        console.failure("nothing written; move those files away, or pass --force")
+        advice = (
+            "move those files away, or pass --force"
+            if refused.forceable
+            else "choose another --out"
+        )
+        console.failure(f"nothing written; {advice}")
         return EXIT_INVALID
     for note in notes:
         console.warning(f"{args.out}: {note}")

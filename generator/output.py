@@ -178,10 +178,15 @@ def refusals(root: Path, result: Plan, *, force: bool) -> list[str]:
 
 
 class Refused(Exception):
-    """The write would overwrite, remove or run beside what ciogen did not write."""
+    """The write would overwrite, remove or run beside what ciogen did not write.
 
-    def __init__(self, reasons: list[str]) -> None:
+    `forceable` says whether `--force` would have let it through, so the advice
+    printed with the refusal never suggests a flag that cannot help.
+    """
+
+    def __init__(self, reasons: list[str], *, forceable: bool) -> None:
         self.reasons = reasons
+        self.forceable = forceable
         super().__init__("; ".join(reasons))
 
 
@@ -353,13 +358,13 @@ def write(root: Path, files: Mapping[str, str], *, force: bool = False) -> tuple
     """
     reasons = folder_refusals(root, force=force)
     if reasons:
-        raise Refused(reasons)
+        raise Refused(reasons, forceable=not force and not folder_refusals(root, force=True))
     info = _lstat(root)
     notes = recover(root) if info is not None and stat.S_ISDIR(info.st_mode) else []
     result = plan(root, files)
     reasons = refusals(root, result, force=force)
     if reasons:
-        raise Refused(reasons)
+        raise Refused(reasons, forceable=not force and not result.blocked)
     if not (result.changed or result.missing or result.stale):
         return result, notes
     if info is None:

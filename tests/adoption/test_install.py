@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from .checkout import SHOP_PLAN
+
 REPO = Path(__file__).resolve().parents[2]
 LOWEST = ["jinja2==3.1.0", "pyyaml==6.0.1", "jsonschema==4.18.0"]
 
@@ -51,16 +53,7 @@ def test_lowest_allowed_dependencies_give_byte_identical_output(lowest_venv: Pat
     assert check.returncode == 0, check.stdout[-3000:] + check.stderr
 
 
-PLAN = """\
-version: 1
-name: shop
-events:
-  order_placed:
-    description: A customer placed an order.
-    properties:
-      total: {type: number, minimum: 0, description: Order total in dollars.}
-    required: [total]
-"""
+PLAN = SHOP_PLAN
 CONFIG = '[project]\nname = "shop"\nversion = "1"\n\n[tool.ciogen]\nout = "analytics"\n'
 
 

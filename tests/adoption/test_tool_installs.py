@@ -28,17 +28,10 @@ from helpers import REPO
 
 from ciogen import __version__
 
+from .checkout import SHOP_PLAN, copy_checkout
+
 README = (REPO / "README.md").read_text(encoding="utf-8")
-PLAN = """\
-version: 1
-name: shop
-events:
-  order_placed:
-    description: A customer placed an order.
-    properties:
-      total: {type: number, minimum: 0, description: Order total in dollars.}
-    required: [total]
-"""
+PLAN = SHOP_PLAN
 CONFIG = '\n[tool.ciogen]\nout = "analytics"\n'
 # The project's own pin, not the one ciogen's tests use: `uv add` must keep it.
 PROJECT = (
@@ -91,14 +84,7 @@ def uv_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def world(uv_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A wheel of this checkout built by uv, and the environment uv runs in."""
     base = tmp_path_factory.mktemp("uv")
-    source = base / "source"
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(REPO / name, source / name)
-    for folder in ("generator", "templates"):
-        shutil.copytree(
-            REPO / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__")
-        )
+    source = copy_checkout(base / "source")
     (base / "home").mkdir()
     (base / "wheels").mkdir()
     world = {"base": base, "uv": uv_bin, "wheels": base / "wheels"}

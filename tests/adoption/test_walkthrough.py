@@ -29,6 +29,8 @@ import pytest
 import yaml
 from helpers import REPO
 
+from .checkout import copy_checkout
+
 README = (REPO / "README.md").read_text(encoding="utf-8")
 PROJECT_PINS = [
     "jinja2==3.1.5",
@@ -69,14 +71,7 @@ def run(
 def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A wheel of this checkout, and a scratch home for everything the walk creates."""
     base = tmp_path_factory.mktemp("walk")
-    source = base / "source"
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(REPO / name, source / name)
-    for folder in ("generator", "templates"):
-        shutil.copytree(
-            REPO / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__")
-        )
+    source = copy_checkout(base / "source")
     wheels = base / "wheels"
     built = subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--outdir", str(wheels), str(source)],

@@ -85,6 +85,10 @@ def test_out_dot_and_home_and_file_are_refused(project: Path, bounded: Bounded) 
     before = _snapshot(project)
     afile = bounded("generate", "--out", "afile", "--force", cwd=project)
     assert afile.returncode == 2 and "afile is a file, not a folder" in afile.stderr
+    # --force was given and cannot help: the advice must not suggest it again.
+    assert "--force" not in afile.stderr and "choose another --out" in afile.stderr
+    plain = bounded("generate", "--out", "afile", cwd=project)
+    assert plain.returncode == 2 and "--force" not in plain.stderr, plain.stderr
     assert _snapshot(project) == before
 
 
