@@ -143,6 +143,17 @@ def naive_datetimes() -> st.SearchStrategy[_dt.datetime]:
     return st.datetimes(min_value=_FIRST, max_value=_LAST)
 
 
+def date_examples(texts: Sequence[str]) -> st.SearchStrategy[_dt.date]:
+    """The plan's `format: date` examples: ISO text in the plan, date objects in the model."""
+    return st.sampled_from([_c.load_date(text) for text in texts])
+
+
+def date_time_examples(texts: Sequence[str]) -> st.SearchStrategy[_dt.datetime]:
+    """The plan's `format: date-time` examples: RFC 3339 text in the plan (checked at
+    generate time), aware datetimes in the model, read the way `from_payload` reads them."""
+    return st.sampled_from([_c.load_date_time(text) for text in texts])
+
+
 def _rfc3339(value: _dt.datetime, zulu: bool) -> str:
     text = value.isoformat()
     return text[:-6] + "Z" if zulu and text.endswith("+00:00") else text

@@ -197,19 +197,34 @@ def _written_as_python(node: TypeNode) -> bool:
             assert_never(node)
 
 
-def _explicit_examples(field: Field) -> tuple[Any, ...]:
-    """The plan's examples a strategy draws as they are: those written as their Python
-    values (see `_written_as_python`)."""
-    return field.examples if _written_as_python(field.type) else ()
+def _examples_strategy(field: Field) -> str | None:
+    """A strategy of the plan's own examples: drawn as they are where the plan writes
+    their Python values (see `_written_as_python`), built from their ISO text for dates
+    and date-times; None where the plan's JSON is not the model's value."""
+    if not field.examples:
+        return None
+    match field.type:
+        case StringType(format="date"):
+            return f"_s.date_examples({_values(field.examples)})"
+        case StringType(format="date-time"):
+            return f"_s.date_time_examples({_values(field.examples)})"
+        case StringType() | NumericType() | BooleanType() | EnumType() | UnionType():
+            if _written_as_python(field.type):
+                return f"_st.sampled_from({_values(field.examples)})"
+            return None
+        case TimestampType() | ArrayType() | ObjectType() | MapType():
+            return None
+        case _:
+            assert_never(field.type)
 
 
 def field_expr(field: Field, names: Mapping[str, str], module: str = "") -> str:
     """Valid values of a field: the plan's own examples first, then any valid value;
     `None` too when the field is optional or nullable."""
     inner = value_expr(field.type, names, module)
-    examples = _explicit_examples(field)
-    if examples:
-        inner = f"_st.one_of(_st.sampled_from({_values(examples)}), {inner})"
+    examples = _examples_strategy(field)
+    if examples is not None:
+        inner = f"_st.one_of({examples}, {inner})"
     if field.clearable:
         return f"_s.clearable({inner})"
     if field.required and not field.nullable:

@@ -2,12 +2,13 @@
 strategies, which draw them as they are besides any other valid value (Hypothesis
 tries them early); an example that breaks its own property is a located error.
 Golden cases: `nullable_defaults` (scalar examples; unions of scalars are drawn too: the
-Segment B2B plan's `company.id`), `dates` (ISO strings, shown but
-not drawn: the argument is a date object), `nullable_defaults_errors` (a bad one).
+Segment B2B plan's `company.id`), `dates` (ISO strings, shown as
+written and drawn as the date objects they stand for), `nullable_defaults_errors` (a bad one).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,15 +49,25 @@ def test_the_strategies_draw_the_examples(defaults: ModuleType) -> None:
     assert (found.label, found.retries) == ("hello", 5)
 
 
-def test_date_examples_are_shown_not_drawn() -> None:
-    source = (package_root("dates") / package_name("dates") / "strategies.py").read_text(
-        encoding="utf-8"
-    )
-    assert "1990-04-01" not in source
+def test_date_examples_are_shown_and_drawn_as_date_objects() -> None:
+    """The plan writes ISO text; the docstring shows it, the strategies draw the date and
+    the aware datetime it stands for (the argument is a date object, not the text)."""
     models = (package_root("dates") / package_name("dates") / "models.py").read_text(
         encoding="utf-8"
     )
     assert '* birthday: "1990-04-01"' in models
+    with imported(package_root("dates"), package_name("dates")) as package:
+        strategies = importlib.import_module(package.__name__ + ".strategies")
+        found = find(
+            strategies.person_attributes(),
+            lambda p: (
+                p.birthday == dt.date(1990, 4, 1)
+                and p.trial_ends_at == dt.datetime(2018, 9, 20, 4, 9, 47, tzinfo=dt.UTC)
+            ),
+            settings=settings(max_examples=2000, database=None),
+        )
+        assert type(found.birthday) is dt.date
+        assert found.trial_ends_at.utcoffset() == dt.timedelta(0)
 
 
 def test_an_example_that_breaks_its_property_is_located() -> None:

@@ -41,8 +41,10 @@ def person_attributes() -> _st.SearchStrategy[_m.PersonAttributes]:
     """Valid `PersonAttributes`, as identify() sends them."""
     return _st.builds(
         _m.PersonAttributes,
-        birthday=_s.optional(_st.dates()),
-        trial_ends_at=_s.optional(_s.aware_datetimes()),
+        birthday=_s.optional(_st.one_of(_s.date_examples(("1990-04-01",)), _st.dates())),
+        trial_ends_at=_s.optional(
+            _st.one_of(_s.date_time_examples(("2018-09-20T04:09:47Z",)), _s.aware_datetimes())
+        ),
     ).filter(_s.fits)
 
 
@@ -50,8 +52,10 @@ def person_attributes_update() -> _st.SearchStrategy[_m.PersonAttributesUpdate]:
     """Valid `PersonAttributesUpdate`, as update_person() sends them."""
     return _st.builds(
         _m.PersonAttributesUpdate,
-        birthday=_s.optional(_st.dates()),
-        trial_ends_at=_s.optional(_s.aware_datetimes()),
+        birthday=_s.optional(_st.one_of(_s.date_examples(("1990-04-01",)), _st.dates())),
+        trial_ends_at=_s.optional(
+            _st.one_of(_s.date_time_examples(("2018-09-20T04:09:47Z",)), _s.aware_datetimes())
+        ),
     ).filter(_s.fits)
 
 
