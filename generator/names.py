@@ -95,8 +95,8 @@ def snake_case_renamed(
     name: str, *, prefix: str, reserved: frozenset[str] = frozenset(), ambiguous: bool = False
 ) -> tuple[str, str | None]:
     """The snake_case identifier and, when it is more than the name's own words in
-    snake_case (a prefix or a suffix was added, or letters spelled as code points),
-    why: what `generate` reports.
+    snake_case (a prefix or a suffix was added, a leading `_` or accents dropped,
+    letters spelled as code points), why: what `generate` reports.
 
     `ambiguous`: `l`, `O` and `I` stay as they are (a field: the generated lines that
     bind it carry `# noqa: E741`, see `ambiguous_names.py`)."""
@@ -105,8 +105,14 @@ def snake_case_renamed(
     why: str | None = None
     if not words:
         why = "it has no letter or digit a Python name can use"
-    elif not name.isascii() and _spells_code_points(name):
-        why = "letters without an ASCII spelling are written as their code points"
+    elif not name.isascii():
+        why = (
+            "letters without an ASCII spelling are written as their code points"
+            if _spells_code_points(name)
+            else "its letters are spelled in ASCII"
+        )
+    elif name.startswith("_"):
+        why = "a leading '_' is dropped (names starting with '_' are the generated code's)"
     if ident[0].isdigit():
         ident, why = f"{prefix}_{ident}", "a Python name cannot start with a digit"
     if ident in RESERVED_WORDS:

@@ -175,8 +175,16 @@ def test_a_hidden_builtin_the_model_never_names_imports_nothing(tmp_path: Path) 
     ("name", "expected"),
     [
         ("Signed Up", ("signed_up", None)),
-        ("café", ("cafe", None)),
-        ("größe", ("grosse", None)),
+        ("café", ("cafe", "its letters are spelled in ASCII")),
+        ("größe", ("grosse", "its letters are spelled in ASCII")),
+        (
+            "_payload",
+            (
+                "payload",
+                "a leading '_' is dropped (names starting with '_' are the generated code's)",
+            ),
+        ),
+        ("EVENT_NAME", ("event_name", None)),
         ("---", ("field", "it has no letter or digit a Python name can use")),
         (
             "日本",

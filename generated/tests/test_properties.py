@@ -22,7 +22,9 @@ every event, every nested object and the person attributes:
   and the rule; leaving out a required argument is a `TypeError` naming it. The
   rows are grouped by model (a field whose bad values can be large, such as a
   list, has its own group): one valid value per example serves every rule of the
-  group (one test per rule would draw a valid value per rule).
+  group (one test per rule would draw a valid value per rule);
+* the schema checks check formats: jsonschema's format extras are installed
+  where the plan's schemas use `date-time` or `uri`.
 
 Each strategy is built once (building and validating a strategy costs more
 than drawing from it).
@@ -76,6 +78,38 @@ def _validator(schema: str, partial: bool) -> jsonschema.Draft202012Validator:
     if partial:
         document.pop("required", None)
     return jsonschema.Draft202012Validator(document, format_checker=jsonschema.FormatChecker())
+
+
+_FORMAT_PROBES = {"date-time": "next tuesday", "uri": "no scheme here"}
+"""Formats jsonschema checks only with its format extras installed, and a value each
+must refuse: without `rfc3339-validator` and `rfc3986-validator` any string passes."""
+
+
+def _formats(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        if isinstance(node.get("format"), str):
+            yield node["format"]
+        for value in node.values():
+            yield from _formats(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _formats(value)
+
+
+def test_the_format_checks_are_real() -> None:
+    """The schema checks above check every format the plan's schemas use (install
+    `jsonschema[format-nongpl]` with the test dependencies if this fails)."""
+    used = {
+        fmt
+        for path in sorted(SCHEMAS.glob("*.json"))
+        for fmt in _formats(json.loads(path.read_text(encoding="utf-8")))
+    }
+    checker = jsonschema.FormatChecker()
+    for fmt in sorted(used & _FORMAT_PROBES.keys()):
+        assert not checker.conforms(_FORMAT_PROBES[fmt], fmt), (
+            f"jsonschema cannot check format {fmt!r} here, so the schema checks would pass"
+            " any string for it: pip install 'jsonschema[format-nongpl]'"
+        )
 
 
 def _wire(payload: dict[str, Any]) -> Any:

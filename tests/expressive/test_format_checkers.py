@@ -7,8 +7,14 @@ nothing.
 
 from __future__ import annotations
 
+import functools
+import json
+from pathlib import Path
+
 import jsonschema
 import pytest
+
+import generated.tests.test_properties as generated_tests
 
 
 @pytest.mark.parametrize(
@@ -38,3 +44,18 @@ def test_a_schema_with_a_format_rejects_what_breaks_it() -> None:
     assert [e.message for e in validator.iter_errors({"at": "next tuesday"})] == [
         "'next tuesday' is not a 'date-time'"
     ]
+
+
+def test_the_generated_tests_fail_where_jsonschema_cannot_check_a_used_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a project without jsonschema's format extras, the generated tests say so
+    instead of passing `"next tuesday"` as a date-time."""
+    schema = {"type": "object", "properties": {"at": {"type": "string", "format": "date-time"}}}
+    (tmp_path / "e.json").write_text(json.dumps(schema), encoding="utf-8")
+    monkeypatch.setattr(generated_tests, "SCHEMAS", tmp_path)
+    generated_tests.test_the_format_checks_are_real()  # the real checkers: passes
+    without_extras = functools.partial(jsonschema.FormatChecker, formats=("date", "email"))
+    monkeypatch.setattr(generated_tests.jsonschema, "FormatChecker", without_extras)
+    with pytest.raises(AssertionError, match="cannot check format 'date-time'"):
+        generated_tests.test_the_format_checks_are_real()
