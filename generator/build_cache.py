@@ -79,6 +79,11 @@ def _fingerprint() -> bytes:
     return digest.digest()
 
 
+def fingerprint() -> bytes:
+    """What every stored build's key starts from (also the template cache's checksums)."""
+    return _fingerprint()
+
+
 def key(text: str, label: str, package: str, command: str) -> str:
     digest = hashlib.sha256(_fingerprint())
     for part in (label, package, command, text):

@@ -36,6 +36,7 @@ from .model import Field, Taxonomy
 from .render_models import build_models, import_from
 from .runtime_facts import templates_dir
 from .shadowed_builtins import qualify
+from .template_cache import template_cache
 
 if TYPE_CHECKING:
     import jinja2
@@ -135,6 +136,8 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Compiled templates from an earlier run (template_cache.py): ~0.07 s a run.
+        bytecode_cache=template_cache(),
     )
     # `{{ statement | wrap(8) }}`: a plan-dependent statement laid out at its indent.
     env.filters["wrap"] = wrap
