@@ -46,6 +46,7 @@ from .model import (
 from .names import NameRegistry, snake_case
 from .pycode import literal
 from .runtime_facts import checks
+from .strategy_examples import examples_strategy
 
 ATTRIBUTES_STRATEGY = "person_attributes"
 ATTRIBUTES_UPDATE_STRATEGY = "person_attributes_update"
@@ -180,49 +181,11 @@ def _list_expr(node: ArrayType, names: Mapping[str, str], module: str, *, min_si
     return f"_s.lists({items}, {args})" if args else f"_s.lists({items})"
 
 
-def _written_as_python(node: TypeNode) -> bool:
-    """Whether the plan's JSON examples of `node` are its Python values too: true of
-    scalars and of unions of them (`company.id: [string, number]`), not of objects,
-    arrays, maps, timestamps or dates (written as JSON in the plan, built otherwise)."""
-    match node:
-        case StringType(format="date" | "date-time"):
-            return False
-        case StringType() | NumericType() | BooleanType() | EnumType():
-            return True
-        case UnionType(members=members):
-            return all(_written_as_python(member) for member in members)
-        case TimestampType() | ArrayType() | ObjectType() | MapType():
-            return False
-        case _:
-            assert_never(node)
-
-
-def _examples_strategy(field: Field) -> str | None:
-    """A strategy of the plan's own examples: drawn as they are where the plan writes
-    their Python values (see `_written_as_python`), built from their ISO text for dates
-    and date-times; None where the plan's JSON is not the model's value."""
-    if not field.examples:
-        return None
-    match field.type:
-        case StringType(format="date"):
-            return f"_s.date_examples({_values(field.examples)})"
-        case StringType(format="date-time"):
-            return f"_s.date_time_examples({_values(field.examples)})"
-        case StringType() | NumericType() | BooleanType() | EnumType() | UnionType():
-            if _written_as_python(field.type):
-                return f"_st.sampled_from({_values(field.examples)})"
-            return None
-        case TimestampType() | ArrayType() | ObjectType() | MapType():
-            return None
-        case _:
-            assert_never(field.type)
-
-
 def field_expr(field: Field, names: Mapping[str, str], module: str = "") -> str:
     """Valid values of a field: the plan's own examples first, then any valid value;
     `None` too when the field is optional or nullable."""
     inner = value_expr(field.type, names, module)
-    examples = _examples_strategy(field)
+    examples = examples_strategy(field, _values(field.examples))
     if examples is not None:
         inner = f"_st.one_of({examples}, {inner})"
     if field.clearable:
