@@ -38,11 +38,16 @@ PROJECT_PINS = [
     "customerio==3.2.0",
     "pytest==9.1.1",
     "hypothesis==6.168.3",
+    # jsonschema's checkers for date-time and uri (what 'jsonschema[format-nongpl]' adds
+    # for the plan's formats): without them the generated tests refuse to run no-op checks.
+    "rfc3339-validator==0.1.4",
+    "rfc3986-validator==0.1.1",
 ]
 PYPROJECT = (
     '[project]\nname = "shop"\nversion = "1.0"\n'
     'dependencies = ["jinja2==3.1.5", "pyyaml==6.0.2", "customerio==3.2.0"]\n\n'
-    '[project.optional-dependencies]\ndev = ["pytest==9.1.1", "hypothesis==6.168.3"]\n'
+    '[project.optional-dependencies]\ndev = ["pytest==9.1.1", "hypothesis==6.168.3", '
+    '"rfc3339-validator==0.1.4", "rfc3986-validator==0.1.1"]\n'
 )
 # A plan change that breaks nothing in Customer.io (so `ciogen diff` passes): only
 # `ciogen check` has a reason to fail, because nobody regenerated.
