@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
 import textwrap
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -129,3 +131,15 @@ def run_doc_example(text: str, marker: str, tmp_path: Path) -> str:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
+
+
+def fork_in_test() -> int:
+    """`os.fork()` from inside the pytest process, without Python 3.12+'s warning that
+    the process is multi-threaded (other tests' clients keep sender threads alive).
+
+    Only for a child that takes no lock: it does one small thing and leaves with
+    `os._exit()`. Tests of real fork lifecycles run in subprocesses of their own.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
+        return os.fork()

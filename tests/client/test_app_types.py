@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import fork_in_test
 
 import generated
 from generated import (
@@ -211,7 +212,7 @@ def test_a_forked_child_builds_its_own_app_client() -> None:
     """The parent's keep-alive connections are not shared with a child."""
     parent = generated.configure_app(api_key="k", transport=RecordingAppTransport())
     try:
-        pid = os.fork()
+        pid = fork_in_test()
         if pid == 0:  # the child: exit at once, with the verdict as status
             os._exit(0 if generated.app_client._app._instance is None else 1)
         _, status = os.waitpid(pid, 0)
