@@ -37,11 +37,14 @@ class VenvUnavailable(Exception):
 
 
 def pins() -> dict[str, str]:
-    """``{distribution: 'name==version'}`` from pyproject (main deps + bench extra)."""
+    """``{distribution: requirement}`` from pyproject: the main dependencies' ranges,
+    overridden by the exact pins of the ``test`` extra (``customerio`` is pinned only
+    there, being the user's dependency, not ciogen's) and of the ``bench`` extra."""
     with open(os.path.join(REPO, "pyproject.toml"), "rb") as f:
         project = tomllib.load(f)["project"]
+    extras = project.get("optional-dependencies", {})
     reqs = list(project.get("dependencies", []))
-    reqs += project.get("optional-dependencies", {}).get("bench", [])
+    reqs += extras.get("test", []) + extras.get("bench", [])
     out: dict[str, str] = {}
     for r in reqs:
         name = r.split("==")[0].split("[")[0].strip().lower()

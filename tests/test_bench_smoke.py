@@ -131,6 +131,15 @@ def test_client_bench_floor_only() -> None:
     assert d["running.events_per_s"]["median"] > 1000
 
 
+@pytest.mark.parametrize("venv", sorted(venvs.PEER_DISTS))
+def test_every_peer_venv_has_exact_pins(venv: str) -> None:
+    """A peer whose distribution lost its pin (customerio moved from the main
+    dependencies to the test extra) would be reported "not measured" without failing."""
+    for requirement in venvs.requirements(venv):
+        name, _, version = requirement.partition("==")
+        assert name and version and "," not in version, requirement
+
+
 @pytest.mark.parametrize("peer", ["segment", "cdp", "customerio"])
 def test_client_bench_peer(peer: str) -> None:
     if not venvs.is_ready(peer):
