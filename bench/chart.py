@@ -28,6 +28,7 @@ COLORS = {
 GEN_COLORS = {
     "ciogen generate": "#2b6cb0",
     "ciogen check": "#63b3ed",
+    "ciogen check, no stored build": "#805ad5",
     "datamodel-codegen": "#dd6b20",
 }
 
