@@ -31,7 +31,7 @@ from typing import Any
 from bench import sink_client
 from bench.adapters import ADAPTERS
 from bench.contestants import IMPLS
-from bench.profiling import rows, total_s
+from bench.profiling import repo_relative, rows, total_s
 from bench.stats import jsonable
 
 MODES = ("idle", "running", "tracemalloc", "profile")
@@ -187,7 +187,7 @@ def profile(a: argparse.Namespace, call: Callable[[], Any], out: dict[str, Any])
     out["cprofile_top"] = sorted(rows(st), key=lambda r: r["tottime_s"], reverse=True)[:15]
     buf = io.StringIO()
     pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(25)
-    out["cprofile_text"] = buf.getvalue()
+    out["cprofile_text"] = repo_relative(buf.getvalue())
     try:
         from pyinstrument import Profiler  # type: ignore[import-not-found]
     except ImportError:
@@ -198,7 +198,7 @@ def profile(a: argparse.Namespace, call: Callable[[], Any], out: dict[str, Any])
     for _ in range(a.n):
         call()
     p.stop()
-    out["pyinstrument"] = p.output_text(unicode=False, color=False, show_all=False)
+    out["pyinstrument"] = repo_relative(p.output_text(unicode=False, color=False, show_all=False))
     return out
 
 

@@ -114,7 +114,7 @@ def profile_generate(size: int, work: str, timeout: float = 900.0, top: int = 20
         return {"events": size, "error": f"exit {p.returncode}: {(p.stderr or p.stdout)[-500:]}"}
     st = pstats.Stats(prof)
     every = rows(st, _short_path)
-    mine = os.path.join(REPO, "generator") + os.sep
+    mine = "generator" + os.sep  # rows() gives paths inside the checkout relative to it
     own = sorted(
         (r for r in every if r["file"].startswith(mine)), key=lambda r: r["cumtime_s"], reverse=True
     )

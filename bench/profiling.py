@@ -11,6 +11,14 @@ import pstats
 from collections.abc import Callable
 from typing import Any
 
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def repo_relative(text: str) -> str:
+    """`text` with this checkout's absolute path removed: the results are committed, and
+    a path of one machine says nothing on another."""
+    return text.replace(REPO + os.sep, "")
+
 
 def rows(
     stats: pstats.Stats, name: Callable[[str], str] = os.path.basename
@@ -21,7 +29,7 @@ def rows(
         out.append(
             {
                 "function": f"{name(file)}:{line}({func})" if line else func,
-                "file": file,
+                "file": repo_relative(file),
                 "calls": nc,
                 "tottime_s": tt,
                 "cumtime_s": ct,
