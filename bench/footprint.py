@@ -15,6 +15,7 @@ warm ``.pyc`` files, contestants interleaved so machine load hits all alike.
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
 import json
 import os
 import shutil
@@ -190,6 +191,7 @@ def run(quick: bool) -> dict[str, Any]:
     n, big, tests_n = (10, 50, 1) if quick else (1_000, 10_000, 40)
     reps = 1 if quick else 3
     work = peers.scratch()
+    load_before = os.getloadavg()[0]
     try:
         log(f"== footprint: {n}-event plan and peers")
         contestants = _contestants(work, n, with_peers=not quick)
@@ -220,6 +222,10 @@ def run(quick: bool) -> dict[str, Any]:
         del big_schema
         return {
             "quick": quick,
+            # When and under what load: the report prints them (a re-render keeps them).
+            "finished": f"{_dt.datetime.now(_dt.UTC):%Y-%m-%d %H:%M} UTC",
+            "load_1min": [load_before, os.getloadavg()[0]],
+            "cores": os.cpu_count(),
             "n": n,
             "imports": imports,
             "generation": generation,

@@ -120,18 +120,30 @@ def _import_table(imports: dict[str, Any], use: int) -> list[str]:
     return [*lines, ""]
 
 
+def _load_sentence(r: dict[str, Any]) -> str:
+    """What the machine was doing: absolute times on a loaded 2-core machine are inflated."""
+    load = r.get("load_1min")
+    if not load:
+        return "The load on the machine was not recorded for this run."
+    cores = r.get("cores") or "?"
+    return (
+        f"1-minute load average {load[0]:.1f} at the start and {load[1]:.1f} at the end,"
+        f" on {cores} cores: above ~1 other work shared them and absolute times are inflated."
+    )
+
+
 def render(r: dict[str, Any]) -> list[str]:
     gen, call, tests = r["generation"], r["typed_call"], r["generated_tests"]
     dm = gen.get("datamodel")
     lines = [
         START,
         "",
-        f"Last run: {_dt.datetime.now(_dt.UTC):%Y-%m-%d %H:%M UTC} · `python -m bench.footprint`"
-        + (" --quick (smoke numbers only)" if r["quick"] else ""),
+        f"Last run: {r.get('finished') or f'{_dt.datetime.now(_dt.UTC):%Y-%m-%d %H:%M} UTC'}"
+        " · `python -m bench.footprint`" + (" --quick (smoke numbers only)" if r["quick"] else ""),
         "",
         "Medians (min-max) over repetitions; each import a fresh interpreter with warm `.pyc`.",
-        "The machine was shared with other jobs while this ran: absolute times are inflated;",
-        "ratios against peers measured in the same run are the figures to trust.",
+        _load_sentence(r),
+        "Ratios against peers measured in the same run are the figures to trust.",
         "",
         "| target | measured | status |",
         "|---|---|---|",
