@@ -30,7 +30,7 @@ import yaml
 
 from bench import footprint_peers as peers
 from bench import footprint_tests, report_footprint, venvs
-from bench.measure import measure
+from bench.measure import measure, remove_settled
 
 CHILD = os.path.join(peers.BENCH_DIR, "footprint_child.py")
 RESULTS = os.path.join(peers.BENCH_DIR, "results", "footprint.json")
@@ -125,7 +125,7 @@ def _generation(
     out = os.path.join(work, f"gen{tag}", f"fpg{tag}")
     walls: dict[str, list[float]] = {verb: [] for verb in verbs}
     for _ in range(reps):
-        shutil.rmtree(os.path.dirname(out), ignore_errors=True)
+        remove_settled(os.path.dirname(out))
         for verb in verbs:
             got = measure(peers.ciogen_cmd(verb, taxonomy, out), cwd=work, env=_env())
             if got.get("rc") != 0:

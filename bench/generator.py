@@ -40,7 +40,7 @@ from bench.benchpkg import (
     generator_available,
 )
 from bench.generator_summary import summarize
-from bench.measure import measure
+from bench.measure import measure, remove_settled
 from bench.profiling import rows, total_s
 from bench.synthetic import write_inputs
 
@@ -231,7 +231,7 @@ def _run_size(
             if r.get("rc") != 0 and not r.get("drift"):
                 failed.add(tool)
             log(_progress(r, nreps))
-        shutil.rmtree(os.path.join(work, f"out_{size}_{rep}"), ignore_errors=True)
+        remove_settled(os.path.join(work, f"out_{size}_{rep}"))
     return runs
 
 

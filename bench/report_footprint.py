@@ -127,8 +127,9 @@ def _load_sentence(r: dict[str, Any]) -> str:
         return "The load on the machine was not recorded for this run."
     cores = r.get("cores") or "?"
     return (
-        f"1-minute load average {load[0]:.1f} at the start and {load[1]:.1f} at the end,"
-        f" on {cores} cores: above ~1 other work shared them and absolute times are inflated."
+        f"1-minute load average {load[0]:.1f} at the start and {load[1]:.1f} at the end, on"
+        f" {cores} cores (the benchmark's own processes count about 1; more means other work"
+        " shared the cores and absolute times are inflated)."
     )
 
 
