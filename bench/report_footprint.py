@@ -136,11 +136,13 @@ def _load_sentence(r: dict[str, Any]) -> str:
 def render(r: dict[str, Any]) -> list[str]:
     gen, call, tests = r["generation"], r["typed_call"], r["generated_tests"]
     dm = gen.get("datamodel")
+    # Results written before the run recorded its time are dated by the render.
+    finished = r.get("finished") or f"{_dt.datetime.now(_dt.UTC):%Y-%m-%d %H:%M} UTC"
+    quick = " --quick (smoke numbers only)" if r["quick"] else ""
     lines = [
         START,
         "",
-        f"Last run: {r.get('finished') or f'{_dt.datetime.now(_dt.UTC):%Y-%m-%d %H:%M} UTC'}"
-        " · `python -m bench.footprint`" + (" --quick (smoke numbers only)" if r["quick"] else ""),
+        f"Last run: {finished} · `python -m bench.footprint`{quick}",
         "",
         "Medians (min-max) over repetitions; each import a fresh interpreter with warm `.pyc`.",
         _load_sentence(r),
