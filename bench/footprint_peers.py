@@ -160,5 +160,22 @@ def tree_bytes(path: str) -> int:
     return total
 
 
+PARTS = ("_events", "client.py", "strategies.py", "tests", "schemas", "models.py", "__init__.py")
+"""The parts of a generated package whose size grows with the plan; the rest (the runtime,
+the copied support modules) is `other`."""
+
+
+def tree_parts(path: str) -> dict[str, int]:
+    """`tree_bytes` of `path` by part (`PARTS`, then `other`)."""
+    parts = dict.fromkeys((*PARTS, "other"), 0)
+    for folder, dirs, files in os.walk(path):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in files:
+            file = os.path.join(folder, name)
+            top = os.path.relpath(file, path).split(os.sep)[0]
+            parts[top if top in parts else "other"] += os.path.getsize(file)
+    return parts
+
+
 def scratch() -> str:
     return tempfile.mkdtemp(prefix="ciogen-footprint-")

@@ -231,6 +231,7 @@ def _run_size(
             if r.get("rc") != 0 and not r.get("drift"):
                 failed.add(tool)
             log(_progress(r, nreps))
+    for rep in range(nreps):  # only now: see `remove_settled`
         remove_settled(os.path.join(work, f"out_{size}_{rep}"))
     return runs
 

@@ -19,11 +19,12 @@ from typing import Any
 
 
 def remove_settled(path: str) -> None:
-    """Delete `path` (a previous repetition's output) and wait until the deletion is on
-    disk, so the next timed command pays less for it. ext4's journal work for a
-    just-deleted tree of 2,000 files slows the next run's file creation: `posix.open`
-    of 2,046 files took 0.33-0.49 s right after the deletion, 0.01-0.14 s after it and
-    this sync, 0.01 s into a new folder with nothing deleted (2026-12-04)."""
+    """Delete `path` (a benchmark's output) and wait until the deletion is on disk, so
+    whatever runs next pays less for it. ext4's journal work for a just-deleted tree of
+    2,000 files slows the next run's file creation: `posix.open` of 2,046 files took
+    0.33-0.49 s right after the deletion, 0.01-0.14 s after it and this sync, 0.01 s
+    into a new folder with nothing deleted (2026-12-04). So the benchmarks write each
+    timed repetition into a new folder and delete the folders only after the last one."""
     shutil.rmtree(path, ignore_errors=True)
     if hasattr(os, "sync"):
         os.sync()

@@ -176,17 +176,69 @@ def render(r: dict[str, Any]) -> list[str]:
             f"| datamodel-code-generator (pydantic v2), {r['n']:,} events | {dm['wall_s']:.2f} | | "
             f"{dm['bytes']:,} | {dm['bytes'] / r['n']:,.0f} |"
         )
+    lines += _parts_lines(gen)
     lines += [
         "",
         f"Typed call (`client.event_00000_viewed(...)`, sync mode, recording transport): "
         f"{_m(call['ciogen'], 2)} µs now, {_m(call['ciogen_before'], 2)} µs before #10 "
         f"(ratio {_m(call['ratio'], 2)}).",
         "",
+        *_tables_lines(r),
         *_tests_lines(tests),
         "",
         END,
     ]
     return lines
+
+
+def _parts_lines(gen: dict[str, Any]) -> list[str]:
+    """Bytes per event by part of the package, between the 2-event and the plan's build."""
+    small, plan = gen["small"].get("parts"), gen["plan"].get("parts")
+    if not small or not plan:
+        return []
+    n = gen["sizes"]["plan"] - gen["sizes"]["small"]
+    per = {k: (plan[k] - small[k]) / n for k in plan}
+    cells = " | ".join(f"{per[k]:,.0f}" for k in plan)
+    return [
+        "",
+        "Bytes per event, by part of the package (the plan's build minus the 2-event one):",
+        "",
+        "| " + " | ".join(f"`{k}`" if k != "other" else k for k in plan) + " | total |",
+        "|" + "---|" * (len(plan) + 1),
+        f"| {cells} | {sum(per.values()):,.0f} |",
+    ]
+
+
+def _tables_lines(r: dict[str, Any]) -> list[str]:
+    """The table-driven design (`bench/footprint_tables.py`), beside the written-out one."""
+    t = r.get("tables")
+    if not t:
+        return []
+    gen, call = r["generation"], r["typed_call"]
+    w, d = t["written"], t["tables"]
+    delta = d["full"] - w["full"]
+    typed = (call["ciogen"]["median"] + delta) / call["ciogen_before"]["median"]
+    projected = ""
+    parts = gen["plan"].get("parts")
+    if parts and gen["small"].get("parts"):
+        n = gen["sizes"]["plan"] - gen["sizes"]["small"]
+        events = (parts["_events"] - gen["small"]["parts"]["_events"]) / n
+        total = _per_event(gen, "plan") - events + d["bytes"]
+        projected = (
+            f" With that module in place of the written one and every other part as"
+            f" measured above, the source would be {total / 1024:.1f} KB per event."
+        )
+    return [
+        f"Table-driven classes (the design a 4 KB source needs; `bench/footprint_tables.py`,"
+        f" written by hand for `{t['event']}` on this package's own checks, and agreeing"
+        f" with the generated module on every case it tries): {d['bytes']:,} bytes against"
+        f" {w['bytes']:,} written out, plus {t['interpreter_bytes']:,} bytes of interpreter"
+        f" once per package. Constructor and `_to_payload` of the event with every field"
+        f" set: {d['full']:.2f} µs against {w['full']:.2f} µs ({delta:+.2f} µs; with only"
+        f" the required fields {d['small']:.2f} against {w['small']:.2f}); added to this"
+        f" run's typed call, {typed:.2f}x its cost before #10.{projected}",
+        "",
+    ]
 
 
 def _tests_lines(tests: dict[str, Any]) -> list[str]:

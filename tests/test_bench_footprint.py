@@ -8,6 +8,7 @@ renders the BENCHMARKS.md block; the numbers themselves mean nothing at this siz
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
 import sys
@@ -20,7 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench import footprint, report_footprint  # noqa: E402
+from bench import footprint, footprint_peers, footprint_tables, report_footprint  # noqa: E402
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git for the baseline generator")
@@ -39,8 +40,14 @@ def test_footprint_benchmark_runs_tiny(tmp_path: Path) -> None:
     assert tests["cpu_s"] > 0 and tests["collect_wall_s"] > 0
     plan = results["imports"]["plan"]
     assert {"ciogen", "ciogen_before", "floor"} <= set(plan)
+    tables = results["tables"]
+    assert tables["problems"] == [] and tables["written"]["bytes"] > tables["tables"]["bytes"] > 0
+    parts = results["generation"]["plan"]["parts"]
+    assert sum(parts.values()) == results["generation"]["plan"]["bytes"] and parts["_events"] > 0
 
     md = tmp_path / "BENCHMARKS.md"
+    block = "\n".join(report_footprint.render(results))
+    assert "Bytes per event, by part of the package" in block and "Table-driven classes" in block
     md.write_text("# Benchmarks\n\nprose\n", encoding="utf-8")
     report_footprint.update(str(md), results)
     once = md.read_text(encoding="utf-8")
@@ -63,3 +70,33 @@ def test_footprint_benchmark_runs_tiny(tmp_path: Path) -> None:
         k: v for k, v in results.items() if k != "generated_tests"
     }
     assert json.loads(results_path.read_text(encoding="utf-8")) == updated
+
+
+def test_table_driven_design_is_compared_rule_by_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table-driven module is evidence only while it checks what the generated one
+    checks: `agree` finds a bound that differs by one, and a rule that is left out."""
+    taxonomy, _ = footprint_peers.write_plan(str(tmp_path), 1)
+    built = footprint_peers.build_ciogen(str(tmp_path), taxonomy, "t")
+    monkeypatch.syspath_prepend(built.path)
+    try:
+        _compare_with_changed_designs(built)
+    finally:  # the generated package's modules leave with the test
+        for name in [m for m in sys.modules if m.split(".")[0].startswith(built.module)]:
+            del sys.modules[name]
+
+
+def _compare_with_changed_designs(built: footprint_peers.Contestant) -> None:
+    written = importlib.import_module(f"{built.module}._events.event_00000_viewed")
+    error = importlib.import_module(f"{built.module}._checks").ValidationError
+    source = footprint_tables._write_design(built.path, built.module, "")
+    tables = importlib.import_module(f"{built.module}_tables.event")
+    assert footprint_tables.agree(written, tables, error) == []
+    for old, new in (('"maximum": 100}', '"maximum": 101}'), ('"max_length": 16, ', "")):
+        assert old in source
+        folder = Path(built.path, f"{built.module}_tables")
+        (folder / f"changed{len(new)}.py").write_text(source.replace(old, new), encoding="utf-8")
+        changed = importlib.import_module(f"{built.module}_tables.changed{len(new)}")
+        problems = footprint_tables.agree(written, changed, error)
+        assert problems and all("error" in p for p in problems), (old, problems)
