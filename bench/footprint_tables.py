@@ -19,6 +19,7 @@ the plan's package and reports it next to the typed call of the same run):
 
 from __future__ import annotations
 
+import ast
 import importlib
 import json
 import os
@@ -30,7 +31,7 @@ from types import ModuleType
 from typing import Any
 
 from bench import footprint_plan
-from bench.footprint_tables_source import EVENT, INTERPRETER, table_module
+from bench.footprint_tables_source import EVENT, INTERPRETER, declarations, table_module
 
 _CLS = f"Event{EVENT:05d}Viewed"
 
@@ -116,6 +117,18 @@ def _makers(m: ModuleType) -> dict[str, Callable[[], Any]]:
     }
 
 
+def client_method_code(client_source: str, method: str) -> int:
+    """Bytes of `method`'s code in a generated `client.py`: the method without its
+    docstring (what any typed method per event writes, however it documents itself)."""
+    for node in ast.walk(ast.parse(client_source)):
+        if isinstance(node, ast.FunctionDef) and node.name == method:
+            whole = ast.get_source_segment(client_source, node) or ""
+            doc = node.body[0]
+            text = ast.get_source_segment(client_source, doc) if ast.get_docstring(node) else ""
+            return len(whole.encode("utf-8")) - len((text or "").encode("utf-8"))
+    raise LookupError(f"no method {method} in client.py")
+
+
 def _per_call(make: Callable[[], Any], n: int) -> float:
     t0 = time.perf_counter()
     for _ in range(n):
@@ -161,6 +174,9 @@ def measure(path: str, package: str, rounds: int = 9, n: int = 20_000) -> dict[s
     out["written"]["bytes"] = len(written_source.encode("utf-8"))
     out["tables"]["bytes"] = len(source.encode("utf-8"))
     out["interpreter_bytes"] = len(INTERPRETER.encode("utf-8"))
+    out["declarations_bytes"] = len(declarations(source).encode("utf-8"))
+    with open(os.path.join(path, package, "client.py"), encoding="utf-8") as f:
+        out["client_method_code_bytes"] = client_method_code(f.read(), out["event"])
     return out
 
 

@@ -208,3 +208,24 @@ class {cls}(_i.TableModel):
     ) -> None:
         _i.init(self, (quantity, sku, category, items, price, shipping))
 '''
+
+
+def declarations(source: str) -> str:
+    """`source` (a `table_module`) without its rules: the `_FIELDS` tables, their readers
+    and the rules' constants dropped, leaving what type checkers and editors read (the
+    classes, slots, annotations and typed `__init__` signatures). Not a working module:
+    its size is the least any design that declares the event's types writes for them."""
+    out: list[str] = []
+    until, drop = "", 0
+    for line in source.splitlines(keepends=True):
+        if drop:  # a reader's body line and the two blank lines after it
+            drop -= 1
+        elif until:  # inside a table, up to its closing line
+            until = "" if line.rstrip("\n") == until else until
+        elif line.startswith("    _FIELDS = _i.fields("):
+            until = "    )"
+        elif line.startswith(("def _items(", "def _shipping(")):
+            drop = 3
+        elif not line.startswith(("_CATEGORY = ", "_PATTERN_0 = ")):
+            out.append(line)
+    return "".join(out)

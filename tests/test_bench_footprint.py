@@ -21,7 +21,13 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench import footprint, footprint_peers, footprint_tables, report_footprint  # noqa: E402
+from bench import (  # noqa: E402
+    footprint,
+    footprint_peers,
+    footprint_tables,
+    footprint_tables_source,
+    report_footprint,
+)
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git for the baseline generator")
@@ -42,6 +48,8 @@ def test_footprint_benchmark_runs_tiny(tmp_path: Path) -> None:
     assert {"ciogen", "ciogen_before", "floor"} <= set(plan)
     tables = results["tables"]
     assert tables["problems"] == [] and tables["written"]["bytes"] > tables["tables"]["bytes"] > 0
+    assert 0 < tables["declarations_bytes"] < tables["tables"]["bytes"]
+    assert tables["client_method_code_bytes"] > 0
     parts = results["generation"]["plan"]["parts"]
     assert sum(parts.values()) == results["generation"]["plan"]["bytes"] and parts["_events"] > 0
 
@@ -93,6 +101,13 @@ def _compare_with_changed_designs(built: footprint_peers.Contestant) -> None:
     source = footprint_tables._write_design(built.path, built.module, "")
     tables = importlib.import_module(f"{built.module}_tables.event")
     assert footprint_tables.agree(written, tables, error) == []
+    # Its declarations: every class and typed signature kept, every rule dropped.
+    kept = footprint_tables_source.declarations(source)
+    compile(kept, "declarations", "exec")
+    for line in source.splitlines():
+        if line.startswith("class ") or line.lstrip().startswith(("def __init__", "sku: str")):
+            assert line in kept.splitlines()
+    assert "_FIELDS" not in kept and "_PATTERN_0" not in kept and "load_object" not in kept
     for old, new in (('"maximum": 100}', '"maximum": 101}'), ('"max_length": 16, ', "")):
         assert old in source
         folder = Path(built.path, f"{built.module}_tables")
@@ -100,3 +115,11 @@ def _compare_with_changed_designs(built: footprint_peers.Contestant) -> None:
         changed = importlib.import_module(f"{built.module}_tables.changed{len(new)}")
         problems = footprint_tables.agree(written, changed, error)
         assert problems and all("error" in p for p in problems), (old, problems)
+
+
+def test_client_method_code_leaves_out_only_the_docstring() -> None:
+    source = 'class C:\n    def m(self) -> int:\n        """Doc."""\n        return 1\n'
+    whole = len('def m(self) -> int:\n        """Doc."""\n        return 1')
+    assert footprint_tables.client_method_code(source, "m") == whole - len('"""Doc."""')
+    with pytest.raises(LookupError):
+        footprint_tables.client_method_code(source, "n")
