@@ -45,23 +45,21 @@ def _env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def child(c: peers.Contestant | None, mode: str, *extra: str) -> dict[str, Any]:
-    python = c.python if c else sys.executable
-    args = [c.path, c.module] if c else [peers.BENCH_DIR, "-"]
+def _json_run(cmd: list[str], cwd: str, what: str) -> dict[str, Any]:
+    """The JSON line a measuring process prints last, with the whole run's wall time."""
     t0 = time.perf_counter()
-    p = subprocess.run(
-        [python, CHILD, mode, *args, *extra],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=_env(),
-        cwd=args[0],
-    )
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=_env(), cwd=cwd)
     if p.returncode != 0:
-        raise RuntimeError(f"{mode} {args[1]}: {p.stderr[-1200:]}")
+        raise RuntimeError(f"{what}: {p.stderr[-1200:]}")
     result: dict[str, Any] = json.loads(p.stdout.splitlines()[-1])
     result["process_ms"] = (time.perf_counter() - t0) * 1000  # the whole `python ...` run
     return result
+
+
+def child(c: peers.Contestant | None, mode: str, *extra: str) -> dict[str, Any]:
+    python = c.python if c else sys.executable
+    args = [c.path, c.module] if c else [peers.BENCH_DIR, "-"]
+    return _json_run([python, CHILD, mode, *args, *extra], args[0], f"{mode} {args[1]}")
 
 
 def spread(values: list[float]) -> dict[str, float]:
@@ -131,7 +129,8 @@ def _generation(
             if got.get("rc") != 0:
                 raise RuntimeError(f"ciogen {verb}: {got.get('stderr_tail')}")
             walls[verb].append(got["wall_s"])
-    sizes = {"bytes": peers.tree_bytes(out), "parts": peers.tree_parts(out)}
+    parts = peers.tree_parts(out)
+    sizes = {"bytes": sum(parts.values()), "parts": parts}
     for folder in folders:
         remove_settled(folder)
     return {verb: spread(v) for verb, v in walls.items()} | sizes
@@ -161,22 +160,10 @@ def _typed_call(
 
 
 def _tables(now: peers.Contestant, quick: bool) -> dict[str, Any]:
-    """`bench.footprint_tables` on the plan's package: the table-driven design, measured."""
+    """`bench.footprint_tables` on the plan's package: the table-driven design, measured
+    (a failure names the cases on which the two designs disagree)."""
     cmd = [sys.executable, "-m", "bench.footprint_tables", now.path, now.module]
-    p = subprocess.run(
-        [*cmd, *(["--quick"] if quick else [])],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=_env(),
-        cwd=peers.REPO,
-    )
-    if not p.stdout.strip():
-        raise RuntimeError(f"footprint_tables: {p.stderr[-1200:]}")
-    result: dict[str, Any] = json.loads(p.stdout.splitlines()[-1])
-    if p.returncode != 0:
-        raise RuntimeError(f"footprint_tables: the two designs disagree: {result['problems']}")
-    return result
+    return _json_run([*cmd, *(["--quick"] if quick else [])], peers.REPO, "footprint_tables")
 
 
 def _contestants(work: str, n: int, with_peers: bool) -> dict[str, peers.Contestant]:

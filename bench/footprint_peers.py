@@ -152,21 +152,14 @@ def build_floor(work: str, n_events: int, tag: str) -> Contestant:
     return Contestant("floor", sys.executable, root, f"fpfloor{tag}")
 
 
-def tree_bytes(path: str) -> int:
-    total = 0
-    for folder, dirs, files in os.walk(path):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
-        total += sum(os.path.getsize(os.path.join(folder, f)) for f in files)
-    return total
-
-
 PARTS = ("_events", "client.py", "strategies.py", "tests", "schemas", "models.py", "__init__.py")
 """The parts of a generated package whose size grows with the plan; the rest (the runtime,
 the copied support modules) is `other`."""
 
 
 def tree_parts(path: str) -> dict[str, int]:
-    """`tree_bytes` of `path` by part (`PARTS`, then `other`)."""
+    """Bytes of the files below `path` (``__pycache__`` left out) by part (`PARTS`, then
+    `other`); their sum is the package's size."""
     parts = dict.fromkeys((*PARTS, "other"), 0)
     for folder, dirs, files in os.walk(path):
         dirs[:] = [d for d in dirs if d != "__pycache__"]

@@ -31,7 +31,7 @@ from types import ModuleType
 from typing import Any
 
 from bench import footprint_plan
-from bench.footprint_tables_source import EVENT, INTERPRETER, declarations, table_module
+from bench.footprint_tables_source import EVENT, INTERPRETER, table_module
 
 _CLS = f"Event{EVENT:05d}Viewed"
 
@@ -122,10 +122,12 @@ def client_method_code(client_source: str, method: str) -> int:
     docstring (what any typed method per event writes, however it documents itself)."""
     for node in ast.walk(ast.parse(client_source)):
         if isinstance(node, ast.FunctionDef) and node.name == method:
-            whole = ast.get_source_segment(client_source, node) or ""
-            doc = node.body[0]
-            text = ast.get_source_segment(client_source, doc) if ast.get_docstring(node) else ""
-            return len(whole.encode("utf-8")) - len((text or "").encode("utf-8"))
+            code = ast.get_source_segment(client_source, node) or ""
+            if ast.get_docstring(node) is not None:
+                code = code.replace(
+                    ast.get_source_segment(client_source, node.body[0]) or "", "", 1
+                )
+            return len(code.encode("utf-8"))
     raise LookupError(f"no method {method} in client.py")
 
 
@@ -156,7 +158,8 @@ def measure(path: str, package: str, rounds: int = 9, n: int = 20_000) -> dict[s
     written = importlib.import_module(f"{package}._events.{footprint_plan.event_name(EVENT)}")
     with open(written.__file__ or "", encoding="utf-8") as f:
         written_source = f.read()
-    source = _write_design(path, package, _header(written_source))
+    header = _header(written_source)
+    source = _write_design(path, package, header)
     tables = importlib.import_module(f"{package}_tables.event")
     error = importlib.import_module(f"{package}._checks").ValidationError
     makers = {"written": _makers(written), "tables": _makers(tables)}
@@ -174,7 +177,8 @@ def measure(path: str, package: str, rounds: int = 9, n: int = 20_000) -> dict[s
     out["written"]["bytes"] = len(written_source.encode("utf-8"))
     out["tables"]["bytes"] = len(source.encode("utf-8"))
     out["interpreter_bytes"] = len(INTERPRETER.encode("utf-8"))
-    out["declarations_bytes"] = len(declarations(source).encode("utf-8"))
+    declarations = table_module(package, header, rules=False)
+    out["declarations_bytes"] = len(declarations.encode("utf-8"))
     with open(os.path.join(path, package, "client.py"), encoding="utf-8") as f:
         out["client_method_code_bytes"] = client_method_code(f.read(), out["event"])
     return out
@@ -185,7 +189,10 @@ def main(argv: list[str]) -> int:
     quick = "--quick" in argv[2:]
     result = measure(path, package, rounds=1 if quick else 9, n=500 if quick else 20_000)
     print(json.dumps(result))
-    return 1 if result["problems"] else 0
+    if result["problems"]:
+        print("the two designs disagree:", *result["problems"], sep="\n", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

@@ -105,16 +105,56 @@ class TableModel(_base.Model):
 """
 
 
-def table_module(package: str, header: str, i: int = EVENT) -> str:
-    """Event `i`'s module in the table-driven design: what the generator would write."""
+def _rules(label: str, *rows: str) -> str:
+    """A class's `_FIELDS` table: one row (a tuple's source) per field."""
+    body = "".join(f"        {row},\n" for row in rows)
+    return f'    _FIELDS = _i.fields(\n        "{label}",\n{body}    )\n'
+
+
+def table_module(package: str, header: str, i: int = EVENT, *, rules: bool = True) -> str:
+    """Event `i`'s module in the table-driven design: what the generator would write.
+
+    Without `rules`, only what type checkers and editors read is left (the classes,
+    slots, annotations and typed `__init__` signatures): not a working module, but the
+    least any design that declares the event's types writes for them."""
     props = footprint_plan._properties(i)
     cls = f"Event{i:05d}Viewed"
     wire = footprint_plan.event_name(i)
-    values = props["category"]["enum"]
-    enum_text = ", ".join(f'"{v}"' for v in values)
+    enum_text = ", ".join(f'"{v}"' for v in props["category"]["enum"])
     top = props["quantity"]["maximum"]
     doc = footprint_plan.plan(i + 1)["events"][wire]["description"]
-    return f'''{header}"""The `{wire}` event of the 'footprint' tracking plan: its model, nested objects and enums."""
+    constants = f"_CATEGORY = frozenset({{{enum_text}}})\n"
+    constants += f"_PATTERN_0 = _re.compile({props['sku']['pattern']!r})\n"
+    readers = (
+        "def _items(v: _t.Any) -> _t.Any:\n"
+        f"    return _c.load_list(v, lambda x: _c.load_object({cls}ItemsItem._from_payload, x))\n"
+        "\n\ndef _shipping(v: _t.Any) -> _t.Any:\n"
+        f"    return _c.load_object({cls}Shipping._from_payload, v)\n\n\n"
+    )
+    items_rules = _rules(
+        f"{wire}.items[]",
+        '("name", 1, _r.check_string, {"max_length": 100})',
+        '("count", 0, _r.check_number, {"integer": True, "minimum": 1}, (), None, _c.load_int)',
+    )
+    shipping_rules = _rules(
+        f"{wire}.shipping",
+        '("country", 1, _r.check_string, {"min_length": 2, "max_length": 2})',
+        '("express", 0, _i.check_bool, {})',
+    )
+    event_rules = _rules(
+        wire,
+        '("quantity", 1, _r.check_number, {"integer": True, "minimum": 1, "maximum": '
+        f"{top}}}, (), None, _c.load_int)",
+        '("sku", 1, _r.check_string, {"max_length": 16, "pattern": _PATTERN_0})',
+        f"(\"category\", 0, _i.check_enum, {{}}, (_CATEGORY, 'must be one of {enum_text}'))",
+        f'("items", 0, _r.check_list, {{"max_items": 50, "of": {cls}ItemsItem}}, (), _i.objects,'
+        " _items)",
+        '("price", 0, _r.check_number, {"minimum": 0, "maximum": 10000})',
+        f'("shipping", 0, _r.check_instance, {{}}, ({cls}Shipping,), _i.one, _shipping)',
+    )
+    if not rules:
+        constants = readers = items_rules = shipping_rules = event_rules = ""
+    return f"""{header}\"\"\"The `{wire}` event of the 'footprint' tracking plan: its model, nested objects and enums.\"\"\"
 
 from __future__ import annotations
 
@@ -129,20 +169,13 @@ from {package}_tables import _interpreter as _i
 __all__ = ["{cls}", "{cls}Category", "{cls}ItemsItem", "{cls}Shipping"]
 
 {cls}Category: _t.TypeAlias = _t.Literal[{enum_text}]
-_CATEGORY = frozenset({{{enum_text}}})
-_PATTERN_0 = _re.compile({props["sku"]["pattern"]!r})
-
+{constants}
 
 class {cls}ItemsItem(_i.TableModel):
-    """Data of {wire}.items[]."""
+    \"\"\"Data of {wire}.items[].\"\"\"
 
     __slots__ = ("count", "name")
-    _FIELDS = _i.fields(
-        "{wire}.items[]",
-        ("name", 1, _r.check_string, {{"max_length": 100}}),
-        ("count", 0, _r.check_number, {{"integer": True, "minimum": 1}}, (), None, _c.load_int),
-    )
-    name: str
+{items_rules}    name: str
     count: int | None
 
     def __init__(self, *, name: str, count: int | None = None) -> None:
@@ -150,46 +183,24 @@ class {cls}ItemsItem(_i.TableModel):
 
 
 class {cls}Shipping(_i.TableModel):
-    """Data of {wire}.shipping."""
+    \"\"\"Data of {wire}.shipping.\"\"\"
 
     __slots__ = ("country", "express")
-    _FIELDS = _i.fields(
-        "{wire}.shipping",
-        ("country", 1, _r.check_string, {{"min_length": 2, "max_length": 2}}),
-        ("express", 0, _i.check_bool, {{}}),
-    )
-    country: str
+{shipping_rules}    country: str
     express: bool | None
 
     def __init__(self, *, country: str, express: bool | None = None) -> None:
         _i.init(self, (country, express))
 
 
-def _items(v: _t.Any) -> _t.Any:
-    return _c.load_list(v, lambda x: _c.load_object({cls}ItemsItem._from_payload, x))
-
-
-def _shipping(v: _t.Any) -> _t.Any:
-    return _c.load_object({cls}Shipping._from_payload, v)
-
-
-class {cls}(_i.TableModel):
-    """{doc}"""
+{readers}class {cls}(_i.TableModel):
+    \"\"\"{doc}\"\"\"
 
     __slots__ = ("category", "items", "price", "quantity", "shipping", "sku")
     EVENT_NAME: _t.ClassVar[str] = "{wire}"
     ANONYMOUS: _t.ClassVar[bool] = False
     DEPRECATION: _t.ClassVar[str | None] = None
-    _FIELDS = _i.fields(
-        "{wire}",
-        ("quantity", 1, _r.check_number, {{"integer": True, "minimum": 1, "maximum": {top}}}, (), None, _c.load_int),
-        ("sku", 1, _r.check_string, {{"max_length": 16, "pattern": _PATTERN_0}}),
-        ("category", 0, _i.check_enum, {{}}, (_CATEGORY, 'must be one of {enum_text}')),
-        ("items", 0, _r.check_list, {{"max_items": 50, "of": {cls}ItemsItem}}, (), _i.objects, _items),
-        ("price", 0, _r.check_number, {{"minimum": 0, "maximum": 10000}}),
-        ("shipping", 0, _r.check_instance, {{}}, ({cls}Shipping,), _i.one, _shipping),
-    )
-    quantity: int
+{event_rules}    quantity: int
     sku: str
     category: {cls}Category | None
     items: list[{cls}ItemsItem] | None
@@ -207,25 +218,4 @@ class {cls}(_i.TableModel):
         shipping: {cls}Shipping | None = None,
     ) -> None:
         _i.init(self, (quantity, sku, category, items, price, shipping))
-'''
-
-
-def declarations(source: str) -> str:
-    """`source` (a `table_module`) without its rules: the `_FIELDS` tables, their readers
-    and the rules' constants dropped, leaving what type checkers and editors read (the
-    classes, slots, annotations and typed `__init__` signatures). Not a working module:
-    its size is the least any design that declares the event's types writes for them."""
-    out: list[str] = []
-    until, drop = "", 0
-    for line in source.splitlines(keepends=True):
-        if drop:  # a reader's body line and the two blank lines after it
-            drop -= 1
-        elif until:  # inside a table, up to its closing line
-            until = "" if line.rstrip("\n") == until else until
-        elif line.startswith("    _FIELDS = _i.fields("):
-            until = "    )"
-        elif line.startswith(("def _items(", "def _shipping(")):
-            drop = 3
-        elif not line.startswith(("_CATEGORY = ", "_PATTERN_0 = ")):
-            out.append(line)
-    return "".join(out)
+"""

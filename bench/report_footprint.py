@@ -191,21 +191,27 @@ def render(r: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _parts_lines(gen: dict[str, Any]) -> list[str]:
-    """Bytes per event by part of the package, between the 2-event and the plan's build."""
+def _parts_per_event(gen: dict[str, Any]) -> dict[str, float] | None:
+    """Bytes per event by part of the package: the plan's build minus the 2-event one
+    (None for results written before the parts were recorded)."""
     small, plan = gen["small"].get("parts"), gen["plan"].get("parts")
     if not small or not plan:
-        return []
+        return None
     n = gen["sizes"]["plan"] - gen["sizes"]["small"]
-    per = {k: (plan[k] - small[k]) / n for k in plan}
-    cells = " | ".join(f"{per[k]:,.0f}" for k in plan)
+    return {k: (plan[k] - small[k]) / n for k in plan}
+
+
+def _parts_lines(gen: dict[str, Any]) -> list[str]:
+    per = _parts_per_event(gen)
+    if per is None:
+        return []
     return [
         "",
         "Bytes per event, by part of the package (the plan's build minus the 2-event one):",
         "",
-        "| " + " | ".join(f"`{k}`" if k != "other" else k for k in plan) + " | total |",
-        "|" + "---|" * (len(plan) + 1),
-        f"| {cells} | {sum(per.values()):,.0f} |",
+        "| " + " | ".join(f"`{k}`" if k != "other" else k for k in per) + " | total |",
+        "|" + "---|" * (len(per) + 1),
+        "| " + " | ".join(f"{v:,.0f}" for v in per.values()) + f" | {sum(per.values()):,.0f} |",
     ]
 
 
@@ -214,24 +220,20 @@ def _tables_lines(r: dict[str, Any]) -> list[str]:
     t = r.get("tables")
     if not t:
         return []
-    gen, call = r["generation"], r["typed_call"]
+    call, per = r["typed_call"], _parts_per_event(r["generation"])
     w, d = t["written"], t["tables"]
     delta = d["full"] - w["full"]
     typed = (call["ciogen"]["median"] + delta) / call["ciogen_before"]["median"]
     projected = ""
-    parts = gen["plan"].get("parts")
-    if parts and gen["small"].get("parts"):
-        n = gen["sizes"]["plan"] - gen["sizes"]["small"]
-        events = (parts["_events"] - gen["small"]["parts"]["_events"]) / n
-        total = _per_event(gen, "plan") - events + d["bytes"]
-        schema = (parts["schemas"] - gen["small"]["parts"]["schemas"]) / n
-        least = t["declarations_bytes"] + schema + t["client_method_code_bytes"]
+    if per is not None:
+        total = sum(per.values()) - per["_events"] + d["bytes"]
+        least = t["declarations_bytes"] + per["schemas"] + t["client_method_code_bytes"]
         projected = (
             f" With that module in place of the written one and every other part as"
             f" measured above, the source would be {total / 1024:.1f} KB per event."
             f" Its typed declarations alone (classes, slots, annotations, `__init__`"
             f" signatures; no rules) are {t['declarations_bytes']:,} bytes; with the event's"
-            f" JSON Schema ({schema:,.0f}) and its client method's code without the"
+            f" JSON Schema ({per['schemas']:,.0f}) and its client method's code without the"
             f" docstring ({t['client_method_code_bytes']:,}), {least / 1024:.2f} KB: what a"
             f" design writes per event that keeps only those and derives the rules, the"
             f" strategies and the tests at run time."
