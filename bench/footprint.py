@@ -118,14 +118,20 @@ def _imports(contestants: dict[str, peers.Contestant], reps: int, use: int) -> d
 
 
 def _generation(
-    taxonomy: str, work: str, reps: int, tag: str, verbs: tuple[str, ...] = ("generate", "check")
+    taxonomy: str,
+    work: str,
+    reps: int,
+    tag: str,
+    verbs: tuple[str, ...] = ("generate", "check"),
+    extra_env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     walls: dict[str, list[float]] = {verb: [] for verb in verbs}
+    env = {**_env(), **(extra_env or {})}
     folders = [os.path.join(work, f"gen{tag}{rep}") for rep in range(reps)]
     for folder in folders:  # each repetition into a new folder: see `remove_settled`
         out = os.path.join(folder, f"fpg{tag}")
         for verb in verbs:
-            got = measure(peers.ciogen_cmd(verb, taxonomy, out), cwd=work, env=_env())
+            got = measure(peers.ciogen_cmd(verb, taxonomy, out), cwd=work, env=env)
             if got.get("rc") != 0:
                 raise RuntimeError(f"ciogen {verb}: {got.get('stderr_tail')}")
             walls[verb].append(got["wall_s"])
@@ -216,6 +222,10 @@ def run(quick: bool) -> dict[str, Any]:
         generation = {
             "small": _generation(small_tax, work, 1, "s"),
             "plan": _generation(plan_tax, work, reps if not quick else 1, "p"),
+            # The same generate kept to one process (no forked renderer, fork_map.py).
+            "plan_one_process": _generation(
+                plan_tax, work, reps if not quick else 1, "o", ("generate",), {"CIOGEN_JOBS": "1"}
+            ),
             # `check` of 10,000 files is left out: it ran for over 8 minutes under load
             # (the output checks' cost at that size; see the report's prose). As many
             # repetitions as the plan's: one 10,000-event run moved by 3 s (21.7 against

@@ -171,6 +171,12 @@ def render(r: dict[str, Any]) -> list[str]:
             f"| {_m(row['check'], 2) if 'check' in row else 'not run'} "
             f"| {row['bytes']:,} | {per} |"
         )
+    one = gen.get("plan_one_process")  # absent from results before the forked renderer
+    if one:
+        lines.append(
+            f"| {gen['sizes']['plan']:,} events, one process (`CIOGEN_JOBS=1`) "
+            f"| {_m(one['generate'], 2)} | not run | {one['bytes']:,} | |"
+        )
     if dm:
         lines.append(
             f"| datamodel-code-generator (pydantic v2), {r['n']:,} events | {dm['wall_s']:.2f} | | "

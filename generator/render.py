@@ -302,7 +302,21 @@ def build_output(
         # literal's text, escaped for the docstring it sits in.
         "plan_name": docstring(repr(taxonomy.name)),
     }
-    models = build_models(env, taxonomy, base)
+
+    def independent() -> tuple[dict[str, Any], dict[str, str]]:
+        """What needs none of the models' views: the test tables, the JSON Schemas."""
+        schemas = {
+            f"schemas/{e.method_name}.json": _json(
+                schema_export.document(e.model, objects, e.wire_name, head)
+            )
+            for e in taxonomy.events
+        }
+        schemas["schemas/person_attributes.json"] = _json(
+            schema_export.document(taxonomy.attributes, objects, "person attributes", head)
+        )
+        return _testing_context(taxonomy), schemas
+
+    models, (testing_tables, schemas) = build_models(env, taxonomy, base, independent)
     context = {
         **base,
         "example_call": docstring(pycode_examples.example_call(taxonomy)),
@@ -326,7 +340,7 @@ def build_output(
     files: dict[str, str] = dict(models.files)
     for name in ("__init__.py", "client.py"):
         files[name] = env.get_template(name + ".j2").render(context)
-    testing = {**context, **_testing_context(taxonomy)}
+    testing = {**context, **testing_tables}
     for name, template in TESTING_TEMPLATES.items():
         files[name] = env.get_template(template).render(testing)
     for name in STATIC_MODULES:
@@ -340,12 +354,7 @@ def build_output(
     files["py.typed"] = f"# {comment(head)}\n"
     # Tells GitHub (diffs collapsed, language statistics) the folder is generated.
     files[".gitattributes"] = f"# {comment(head)}\n" + GITATTRIBUTES
-    for event in taxonomy.events:
-        doc = schema_export.document(event.model, objects, event.wire_name, head)
-        files[f"schemas/{event.method_name}.json"] = _json(doc)
-    files["schemas/person_attributes.json"] = _json(
-        schema_export.document(taxonomy.attributes, objects, "person attributes", head)
-    )
+    files.update(schemas)
     files.update(render_app.app_files(taxonomy, env, testing, head))
     if has_ambiguous_fields(taxonomy):
         # The copied modules hold no plan names: only what the templates rendered.

@@ -1,9 +1,11 @@
-"""What a fresh `ciogen` process imports before it works (`lazy_modules.py`).
+"""What a fresh `ciogen` process imports before it works (`lazy_modules.py`), and how it ends.
 
 A pre-commit hook starts `ciogen diff` on every commit that touches the plan,
 so start-up is part of its cost: jsonschema is executed only for a plan the fast
 meta-schema check rejects, and Jinja only when something is rendered. Each
-test runs a real process and reads its `-X importtime` log.
+test runs a real process and reads its `-X importtime` log. The command skips
+the interpreter's teardown (`ciogen/__main__.py`), but not its output, its exit
+code or the `atexit` hooks a tool measuring it registered.
 """
 
 from __future__ import annotations
@@ -62,3 +64,49 @@ def test_generate_still_renders_through_jinja(tmp_path: Path) -> None:
     assert code == 0, out
     assert (tmp_path / "pkg" / "models.py").is_file()
     assert "jinja2.environment" in imported
+
+
+# Loaded at start-up from PYTHONPATH: an atexit hook, unflushed output, and an object
+# whose finalizer runs only in the interpreter's teardown.
+_SITECUSTOMIZE = """
+import atexit, pathlib, sys
+atexit.register(pathlib.Path("hook-ran").write_text, "yes")
+sys.stdout.write("buffered, unflushed ")
+class _Teardown:
+    def __del__(self):
+        pathlib.Path("torn-down").write_text("yes")
+KEPT = _Teardown()
+"""
+
+
+def _program(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    site = tmp_path / "site"
+    site.mkdir(exist_ok=True)
+    (site / "sitecustomize.py").write_text(_SITECUSTOMIZE, encoding="utf-8")
+    (tmp_path / "taxonomy.yaml").write_text(MINIMAL + "colour: red\n", encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=tmp_path,
+        env={**os.environ, "CIOGEN_CACHE_DIR": "off", "PYTHONPATH": str(site)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_command_skips_teardown_yet_runs_atexit_hooks_and_flushes(tmp_path: Path) -> None:
+    done = _program(tmp_path, "-m", "ciogen", "validate")
+    assert done.returncode == 2, done.stderr
+    assert done.stdout.startswith("buffered, unflushed "), done.stdout
+    assert "taxonomy.yaml:9:1: colour: unknown field 'colour'" in done.stdout + done.stderr
+    assert (tmp_path / "hook-ran").read_text(encoding="utf-8") == "yes"
+    assert not (tmp_path / "torn-down").exists()  # the teardown was skipped
+
+
+def test_under_a_profiler_the_command_exits_as_usual(tmp_path: Path) -> None:
+    done = _program(tmp_path, "-m", "cProfile", "-o", "run.prof", "-m", "ciogen", "validate")
+    # (cProfile swallows the SystemExit that carries exit code 2: its exit code is 0.)
+    assert "colour: unknown field 'colour'" in done.stderr, done.stderr
+    assert (tmp_path / "run.prof").stat().st_size > 0  # cProfile wrote it after ciogen returned
+    assert (tmp_path / "hook-ran").read_text(encoding="utf-8") == "yes"
+    assert (tmp_path / "torn-down").exists()
