@@ -24,7 +24,9 @@ A child that fails (an exception, a signal, a short pipe) costs nothing but
 time: its part is computed again here, so a bug raises its usual error, from
 this process, with its traceback. The child is the only process this module
 starts; it is waited for by its PID on every path, and killed by it if this
-process is interrupted while waiting.
+process fails or is interrupted before the child is done. If this process is
+killed outright, the child ends by itself when it sends its results: the pipe
+has no reader, the write fails, and it exits.
 """
 
 from __future__ import annotations
