@@ -191,7 +191,8 @@ def _counts(taxonomy: Taxonomy) -> str:
 def build(args: argparse.Namespace, console: Console) -> tuple[Taxonomy, dict[str, str]] | None:
     """Load the taxonomy and build the package in memory (None: reported, exit 2).
 
-    The build is stored (build_cache.py) for a later `check` of the same inputs.
+    The build is stored (build_cache.py) for a later `check` of the same inputs, in a
+    thread that `_run` waits for.
     """
     loaded = _load_text(args, console)
     if loaded is None:
@@ -206,7 +207,8 @@ def build(args: argparse.Namespace, console: Console) -> tuple[Taxonomy, dict[st
     command = command_line(args)
     files = build_output(taxonomy, package, command)
     entry = build_cache.key(text, str(args.taxonomy), package, command)
-    build_cache.store(entry, build_cache.Build(files, warnings, events, attributes))
+    # Beside the write (or check's comparison): the run waits for it before it ends.
+    build_cache.store_in_background(entry, build_cache.Build(files, warnings, events, attributes))
     return taxonomy, files
 
 
@@ -452,7 +454,10 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         spec = VERBS[args.command]
         if spec.options and spec.reads_config:
             _apply_config(args, config.discover(Path.cwd()))
-        return spec.run(args, console)
+        try:
+            return spec.run(args, console)
+        finally:
+            build_cache.wait_for_stores()  # a failed store is reported like any failure
     except TaxonomyError as exc:
         # Mistakes in [tool.ciogen] are located like taxonomy problems.
         console.problems(exc.problems)

@@ -16,7 +16,8 @@ It does not fork, and maps in this process instead, when:
   fork-safe), or the process may use only one core;
 - other threads are running (a fork copies only the calling thread; a lock
   another thread holds would stay held in the child forever). `ciogen`'s own
-  threads (output.py's fsyncs) have all ended before a build starts;
+  threads (output.py's fsyncs, the stored build's write) start after the
+  rendering and have ended before the run does;
 - there are fewer than `MIN_ITEMS` items (a fork costs more than it saves);
 - `CIOGEN_JOBS=1` is set (a profile, a debugger, or coverage wants one process).
 

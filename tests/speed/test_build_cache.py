@@ -4,11 +4,14 @@ The stored build (build_cache.py) is a shortcut for `check` only: every answer
 (exit code, warnings, `--strict`, JSON, the drift report) must be the one a
 fresh build gives; any changed input (plan text, package, the generator's own
 files) misses; a damaged entry is rebuilt; `CIOGEN_CACHE_DIR=off` stores nothing.
+The store runs in a thread beside the write, and is finished when the run ends.
 """
 
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -155,3 +158,37 @@ def test_without_a_home_folder_nothing_is_stored_and_nothing_fails(
     monkeypatch.setattr(Path, "home", no_home)
     build_cache.store("k", build_cache.Build({}, [], 0, 0))
     assert build_cache.lookup("k") is None
+
+
+def test_the_store_runs_beside_the_write_and_is_finished_when_the_run_ends(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real_store = build_cache.store
+    seen: list[tuple[str, bool]] = []
+
+    def slow_store(entry: str, build: build_cache.Build) -> None:
+        written = project / "generated" / "models.py"
+        deadline = time.monotonic() + 10  # the main thread writes the output meanwhile
+        while not written.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seen.append((threading.current_thread().name, written.exists()))
+        real_store(entry, build)
+
+    monkeypatch.setattr(build_cache, "store", slow_store)
+    code, _, err = _run(capsys, "generate", "--out", "generated", "--package", "generated")
+    assert code == 0, err
+    assert seen == [("ciogen-build-cache", True)]
+    assert len(_entries(project)) == 1  # written before main returned
+    assert not [t for t in threading.enumerate() if t.name == "ciogen-build-cache"]
+
+
+def test_a_store_that_fails_with_a_bug_is_reported_as_one(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken_store(entry: str, build: build_cache.Build) -> None:
+        raise RuntimeError("a bug in the store")
+
+    monkeypatch.setattr(build_cache, "store", broken_store)
+    code, _, err = _run(capsys, "generate", "--out", "generated", "--package", "generated")
+    assert code == 3
+    assert "internal error: RuntimeError: a bug in the store" in err
