@@ -9,8 +9,9 @@ process ends at once, as mypy's does, after running the `atexit` hooks.
 Only when ciogen is the program itself (`ciogen ...`, `python -m ciogen ...`)
 and nothing traces or profiles it: a tool running ciogen inside its own
 process (`python -m cProfile -m ciogen`, `coverage run -m ciogen`, a script
-calling `command()`) still has work to do when ciogen is done, so there the
-interpreter exits as usual. `cli.main` itself always returns normally.
+calling `command()`, `python -i`'s prompt) still has work to do when ciogen is
+done, so there the interpreter exits as usual. `cli.main` itself returns its exit
+code (or raises argparse's `SystemExit`, for `--help` and usage errors).
 """
 
 import atexit
@@ -25,6 +26,8 @@ from .cli import main
 def _ciogen_is_the_program() -> bool:
     if sys.gettrace() is not None or sys.getprofile() is not None:
         return False
+    if sys.flags.inspect or os.environ.get("PYTHONINSPECT"):
+        return False  # the interactive prompt `python -i` asks for comes after
     args = iter(list(getattr(sys, "orig_argv", []))[1:])
     for arg in args:  # the interpreter's options, then what it runs
         if arg in ("-X", "-W"):

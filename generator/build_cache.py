@@ -25,7 +25,9 @@ import pickle
 import sys
 import tempfile
 import threading
+import time
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -141,16 +143,45 @@ def store_in_background(entry: str, build: Build) -> None:
     thread.start()
 
 
-def wait_for_stores() -> None:
-    """Every background store finished; the first that failed raises here."""
+def wait_for_stores(*, quiet: bool = False) -> None:
+    """Every background store finished; the first that failed raises here (unless
+    `quiet`: the caller is already failing, and its own error is the one to report).
+    A thread leaves the list only once joined, so an interrupted wait can be resumed."""
     failures = []
     while _pending:
+        _pending[0].join()
         thread = _pending.pop(0)
-        thread.join()
         if thread.failure is not None:
             failures.append(thread.failure)
-    if failures:
+    if failures and not quiet:
         raise failures[0]
+
+
+ABANDONED_AFTER = 3600
+"""Seconds after which a temporary file in the cache folder is a killed run's leftover."""
+
+
+def _remove_abandoned(folder: Path) -> None:
+    """Delete what runs killed while storing left (`.tmp-*`, up to a build's size each).
+    An hour old at least: a run storing right now is never disturbed."""
+    now = time.time()
+    for leftover in folder.glob(".tmp-*"):
+        with contextlib.suppress(OSError):
+            if now - leftover.lstat().st_mtime > ABANDONED_AFTER:
+                leftover.unlink()
+
+
+@contextlib.contextmanager
+def stores_awaited() -> Iterator[None]:
+    """The block, then every background store finished. A store's bug is raised like
+    any failure of the block's; when the block itself fails, its own error is the one
+    raised (a Ctrl-C stays an interruption)."""
+    try:
+        yield
+    except BaseException:
+        wait_for_stores(quiet=True)
+        raise
+    wait_for_stores()
 
 
 def store(entry: str, build: Build) -> None:
@@ -175,6 +206,7 @@ def store(entry: str, build: Build) -> None:
         )
         for old in entries[:-KEEP]:
             old.unlink()
+        _remove_abandoned(path.parent)
     except OSError:
         pass
     if tmp:

@@ -454,10 +454,8 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         spec = VERBS[args.command]
         if spec.options and spec.reads_config:
             _apply_config(args, config.discover(Path.cwd()))
-        try:
+        with build_cache.stores_awaited():
             return spec.run(args, console)
-        finally:
-            build_cache.wait_for_stores()  # a failed store is reported like any failure
     except TaxonomyError as exc:
         # Mistakes in [tool.ciogen] are located like taxonomy problems.
         console.problems(exc.problems)

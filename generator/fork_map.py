@@ -19,7 +19,8 @@ It does not fork, and maps in this process instead, when:
   threads (output.py's fsyncs, the stored build's write) start after the
   rendering and have ended before the run does;
 - there are fewer than `MIN_ITEMS` items (a fork costs more than it saves);
-- `CIOGEN_JOBS=1` is set (a profile, a debugger, or coverage wants one process).
+- a tracer or profiler is on (a debugger, coverage, cProfile would not see the
+  child's part), or `CIOGEN_JOBS=1` is set (for whatever else wants one process).
 
 A child that fails (an exception, a signal, a short pipe) costs nothing but
 time: its part is computed again here, so a bug raises its usual error, from
@@ -70,6 +71,8 @@ def can_fork(count: int) -> bool:
     """Whether `fork_map` over `count` items would use a child process."""
     return (
         count >= MIN_ITEMS
+        and sys.gettrace() is None  # a tracer or profiler would not see the child's part
+        and sys.getprofile() is None
         and hasattr(os, "fork")
         and sys.platform != "darwin"
         and os.environ.get("CIOGEN_JOBS", "") != "1"
@@ -101,9 +104,21 @@ def _read_all(fd: int) -> bytes:
 
 
 def _reap(pid: int) -> bool:
-    """Wait for the child; whether it exited with 0."""
-    _, status = os.waitpid(pid, 0)
+    """Wait for the child; whether it exited with 0. A child the system reaped itself
+    (SIGCHLD ignored by whoever started ciogen, inherited) counts as failed."""
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return False
     return os.waitstatus_to_exitcode(status) == 0
+
+
+def _kill(pid: int) -> None:
+    """Stop the child and reap it (it may have exited, or been reaped, already)."""
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        os.waitpid(pid, 0)
 
 
 def fork_map(
@@ -138,21 +153,20 @@ def fork_map(
     if pid == 0:
         os.close(read_fd)
         _child(write_fd, fn, tail)
-    os.close(write_fd)
+    reaped = False
     try:
+        os.close(write_fd)
         extra = alongside()
         results = [fn(item) for item in head]
         data = _read_all(read_fd)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-        with contextlib.suppress(OSError):
-            os.waitpid(pid, 0)
-        raise
+        succeeded = _reap(pid)
+        reaped = True
     finally:
         os.close(read_fd)
+        if not reaped:  # this process failed or was interrupted: the child goes too
+            _kill(pid)
     rest: list[R] | None = None
-    if _reap(pid):
+    if succeeded:
         with contextlib.suppress(Exception):
             rest = pickle.loads(data)
     if rest is None or len(rest) != len(tail):

@@ -9,6 +9,7 @@ The store runs in a thread beside the write, and is finished when the run ends.
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 import time
@@ -192,3 +193,33 @@ def test_a_store_that_fails_with_a_bug_is_reported_as_one(
     code, _, err = _run(capsys, "generate", "--out", "generated", "--package", "generated")
     assert code == 3
     assert "internal error: RuntimeError: a bug in the store" in err
+
+
+def test_a_failing_store_does_not_hide_the_verbs_own_failure(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken_store(entry: str, build: build_cache.Build) -> None:
+        raise RuntimeError("a bug in the store")
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_cache, "store", broken_store)
+    monkeypatch.setattr(cli.output, "write", interrupted)
+    code, _, err = _run(capsys, "generate", "--out", "generated", "--package", "generated")
+    assert code == 130
+    assert "interrupted" in err and "internal error" not in err
+
+
+def test_a_killed_runs_leftovers_are_removed_an_hour_on(project: Path) -> None:
+    folder = project / "cache"
+    folder.mkdir()
+    old, fresh = folder / ".tmp-killed", folder / ".tmp-storing-now"
+    for leftover in (old, fresh):
+        leftover.write_bytes(b"part of a build")
+    an_hour_ago = time.time() - build_cache.ABANDONED_AFTER - 60
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    build_cache.store("k", build_cache.Build({}, [], 0, 0))
+    assert not old.exists()
+    assert fresh.exists()
+    assert build_cache.lookup("k") is not None

@@ -4,7 +4,8 @@
 These tests run it for real, each in a fresh single-threaded interpreter (the
 pytest process keeps other tests' sender threads, where `fork_map` rightly
 declines to fork): the output of a 250-event plan with and without the child,
-byte for byte; the child's failures (an exception, a kill) redone in the parent;
+byte for byte; the child's failures (an exception, a kill, a result that does not
+pickle, a child the system reaped) redone in the parent;
 the parent's own failure killing and reaping the child; and each case where it
 must not fork.
 """
@@ -18,9 +19,16 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from helpers import REPO
 
 from ciogen import fork_map
+
+# Where fork_map forks at all; elsewhere it maps in one process, which the golden tests cover.
+pytestmark = pytest.mark.skipif(
+    not (sys.platform == "linux" and hasattr(os, "fork") and len(os.sched_getaffinity(0)) >= 2),
+    reason="fork_map forks only on a forking system other than macOS, with two usable cores",
+)
 
 # Counts the forks a run makes, by replacing os.fork before ciogen imports it.
 _COUNTING = """
@@ -45,7 +53,11 @@ def _fresh(code: str, env: dict[str, str] | None = None, prelude: str = "") -> l
         capture_output=True,
         text=True,
         timeout=180,
-        env={**os.environ, "CIOGEN_CACHE_DIR": "off", **(env or {})},
+        env={
+            **{k: v for k, v in os.environ.items() if k != "CIOGEN_JOBS"},
+            "CIOGEN_CACHE_DIR": "off",
+            **(env or {}),
+        },
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
@@ -133,9 +145,15 @@ def test_a_child_that_fails_or_is_killed_has_its_part_redone_here() -> None:
             results, _ = fork_map.fork_map(fn, items, lambda: None)
             assert results == [(i * i, True) for i in items], fn.__name__
             print(fn.__name__, len(FORKS))
+        # Started by a process that ignores SIGCHLD: the system reaps the child itself,
+        # and waitpid finds none; its part is redone here.
+        signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+        results, _ = fork_map.fork_map(tagged, items, lambda: None)
+        assert [r for r, _ in results] == [i * i for i in items]
+        print("reaped by the system", len(FORKS))
         """,
     )
-    assert lines == ["raising 1", "killed 2", "unpicklable 3"]
+    assert lines == ["raising 1", "killed 2", "unpicklable 3", "reaped by the system 4"]
 
 
 def test_a_failure_here_kills_and_reaps_the_child() -> None:
@@ -164,7 +182,7 @@ def test_a_failure_here_kills_and_reaps_the_child() -> None:
     assert lines == ["reaped True"]
 
 
-def test_no_fork_with_threads_few_items_one_job_or_one_core() -> None:
+def test_no_fork_with_threads_few_items_one_job_a_profiler_or_one_core() -> None:
     lines = _fresh(
         prelude=_MAP,
         code="""
@@ -188,6 +206,9 @@ def test_no_fork_with_threads_few_items_one_job_or_one_core() -> None:
         os.environ["CIOGEN_JOBS"] = "1"
         print("one job", forks_for(items))
         del os.environ["CIOGEN_JOBS"]
+        sys.setprofile(lambda *args: None)
+        print("profiled", forks_for(items))
+        sys.setprofile(None)
         if hasattr(os, "sched_setaffinity"):
             os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
             print("one core", forks_for(items))
@@ -195,4 +216,4 @@ def test_no_fork_with_threads_few_items_one_job_or_one_core() -> None:
             print("one core", 0)
         """,
     )
-    assert lines == ["thread 0", "alone 1", "few 0", "one job 0", "one core 0"]
+    assert lines == ["thread 0", "alone 1", "few 0", "one job 0", "profiled 0", "one core 0"]

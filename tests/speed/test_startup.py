@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from helpers import MINIMAL
 
 DEFERRED = ("jsonschema.validators", "jinja2.environment")
@@ -79,15 +80,22 @@ KEPT = _Teardown()
 """
 
 
-def _program(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _program(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     site = tmp_path / "site"
     site.mkdir(exist_ok=True)
     (site / "sitecustomize.py").write_text(_SITECUSTOMIZE, encoding="utf-8")
     (tmp_path / "taxonomy.yaml").write_text(MINIMAL + "colour: red\n", encoding="utf-8")
     return subprocess.run(
-        [sys.executable, *args],
+        [sys.executable, *args] if not args[0].endswith("ciogen") else list(args),
+        input=stdin,
         cwd=tmp_path,
-        env={**os.environ, "CIOGEN_CACHE_DIR": "off", "PYTHONPATH": str(site)},
+        env={
+            **os.environ,
+            "CIOGEN_CACHE_DIR": "off",
+            "PYTHONPATH": os.pathsep.join(
+                [str(site), *filter(None, [os.environ.get("PYTHONPATH")])]
+            ),
+        },
         capture_output=True,
         text=True,
         timeout=120,
@@ -101,6 +109,23 @@ def test_the_command_skips_teardown_yet_runs_atexit_hooks_and_flushes(tmp_path: 
     assert "taxonomy.yaml:9:1: colour: unknown field 'colour'" in done.stdout + done.stderr
     assert (tmp_path / "hook-ran").read_text(encoding="utf-8") == "yes"
     assert not (tmp_path / "torn-down").exists()  # the teardown was skipped
+
+
+def test_the_console_script_skips_teardown_too(tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "ciogen"
+    if not script.is_file():
+        pytest.skip("no `ciogen` entry point beside this interpreter (not pip-installed)")
+    done = _program(tmp_path, str(script), "validate")
+    assert done.returncode == 2, done.stderr
+    assert done.stdout.startswith("buffered, unflushed "), done.stdout
+    assert (tmp_path / "hook-ran").read_text(encoding="utf-8") == "yes"
+    assert not (tmp_path / "torn-down").exists()
+
+
+def test_python_i_still_gets_its_prompt_after_the_command(tmp_path: Path) -> None:
+    done = _program(tmp_path, "-i", "-m", "ciogen", "validate", stdin="print('the prompt ran')\n")
+    assert "the prompt ran" in done.stdout, done.stdout + done.stderr
+    assert "colour: unknown field 'colour'" in done.stderr
 
 
 def test_under_a_profiler_the_command_exits_as_usual(tmp_path: Path) -> None:
