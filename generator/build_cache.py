@@ -147,14 +147,13 @@ def wait_for_stores(*, quiet: bool = False) -> None:
     """Every background store finished; the first that failed raises here (unless
     `quiet`: the caller is already failing, and its own error is the one to report).
     A thread leaves the list only once joined, so an interrupted wait can be resumed."""
-    failures = []
+    failure: BaseException | None = None
     while _pending:
         _pending[0].join()
         thread = _pending.pop(0)
-        if thread.failure is not None:
-            failures.append(thread.failure)
-    if failures and not quiet:
-        raise failures[0]
+        failure = failure or thread.failure
+    if failure is not None and not quiet:
+        raise failure
 
 
 ABANDONED_AFTER = 3600

@@ -98,9 +98,6 @@ def build_models(
     type_imports: list[str] = []
     event_views: list[ModelView] = []
     template = env.get_template("event_module.py.j2")
-    # The macros it imports are loaded at render time: loaded (and cached) here, before
-    # the fork, so the child never writes the template cache.
-    env.get_template("_model_class.j2")
     objects_of: dict[str, list[ObjectModel]] = {}
     for model in taxonomy.objects:
         objects_of.setdefault(placement.module_of(model.class_name), []).append(model)

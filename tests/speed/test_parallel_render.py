@@ -102,8 +102,10 @@ _MAP = """
 import os, signal, sys
 from ciogen import fork_map
 PARENT = os.getpid()
+def in_child():
+    return os.getpid() != PARENT
 def tagged(i):
-    return (i * i, os.getpid() == PARENT)
+    return (i * i, not in_child())
 items = list(range(fork_map.MIN_ITEMS + 1))
 """
 
@@ -115,8 +117,8 @@ def test_the_child_computes_the_tail_in_order() -> None:
         for share in (0.5, 0.6, 1.0, 0.0):
             results, extra = fork_map.fork_map(tagged, items, lambda: "alongside", child_share=share)
             assert [r for r, _ in results] == [i * i for i in items]
-            in_child = sum(1 for _, here in results if not here)
-            print(share, in_child, extra, len(FORKS))
+            from_child = sum(1 for _, here in results if not here)
+            print(share, from_child, extra, len(FORKS))
         """,
     )
     assert lines == [
@@ -132,15 +134,15 @@ def test_a_child_that_fails_or_is_killed_has_its_part_redone_here() -> None:
         prelude=_MAP,
         code="""
         def raising(i):
-            if os.getpid() != PARENT:
+            if in_child():
                 raise RuntimeError("a bug, in the child only")
             return tagged(i)
         def killed(i):
-            if os.getpid() != PARENT:
+            if in_child():
                 os.kill(os.getpid(), signal.SIGKILL)
             return tagged(i)
         def unpicklable(i):
-            return (lambda: i) if os.getpid() != PARENT else tagged(i)
+            return (lambda: i) if in_child() else tagged(i)
         for fn in (raising, killed, unpicklable):
             results, _ = fork_map.fork_map(fn, items, lambda: None)
             assert results == [(i * i, True) for i in items], fn.__name__
@@ -162,7 +164,7 @@ def test_a_failure_here_kills_and_reaps_the_child() -> None:
         code="""
         import time
         def slow(i):
-            if os.getpid() != PARENT:
+            if in_child():
                 time.sleep(0.5)  # still working when the parent fails (killed, not awaited)
             return i
         def failing():
@@ -209,11 +211,8 @@ def test_no_fork_with_threads_few_items_one_job_a_profiler_or_one_core() -> None
         sys.setprofile(lambda *args: None)
         print("profiled", forks_for(items))
         sys.setprofile(None)
-        if hasattr(os, "sched_setaffinity"):
-            os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-            print("one core", forks_for(items))
-        else:
-            print("one core", 0)
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # Linux: see pytestmark
+        print("one core", forks_for(items))
         """,
     )
     assert lines == ["thread 0", "alone 1", "few 0", "one job 0", "profiled 0", "one core 0"]

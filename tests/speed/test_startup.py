@@ -80,13 +80,13 @@ KEPT = _Teardown()
 """
 
 
-def _program(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def _program(tmp_path: Path, *command: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     site = tmp_path / "site"
     site.mkdir(exist_ok=True)
     (site / "sitecustomize.py").write_text(_SITECUSTOMIZE, encoding="utf-8")
     (tmp_path / "taxonomy.yaml").write_text(MINIMAL + "colour: red\n", encoding="utf-8")
     return subprocess.run(
-        [sys.executable, *args] if not args[0].endswith("ciogen") else list(args),
+        list(command),
         input=stdin,
         cwd=tmp_path,
         env={
@@ -103,7 +103,7 @@ def _program(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.Complete
 
 
 def test_the_command_skips_teardown_yet_runs_atexit_hooks_and_flushes(tmp_path: Path) -> None:
-    done = _program(tmp_path, "-m", "ciogen", "validate")
+    done = _program(tmp_path, sys.executable, "-m", "ciogen", "validate")
     assert done.returncode == 2, done.stderr
     assert done.stdout.startswith("buffered, unflushed "), done.stdout
     assert "taxonomy.yaml:9:1: colour: unknown field 'colour'" in done.stdout + done.stderr
@@ -123,13 +123,23 @@ def test_the_console_script_skips_teardown_too(tmp_path: Path) -> None:
 
 
 def test_python_i_still_gets_its_prompt_after_the_command(tmp_path: Path) -> None:
-    done = _program(tmp_path, "-i", "-m", "ciogen", "validate", stdin="print('the prompt ran')\n")
+    done = _program(
+        tmp_path,
+        sys.executable,
+        "-i",
+        "-m",
+        "ciogen",
+        "validate",
+        stdin="print('the prompt ran')\n",
+    )
     assert "the prompt ran" in done.stdout, done.stdout + done.stderr
     assert "colour: unknown field 'colour'" in done.stderr
 
 
 def test_under_a_profiler_the_command_exits_as_usual(tmp_path: Path) -> None:
-    done = _program(tmp_path, "-m", "cProfile", "-o", "run.prof", "-m", "ciogen", "validate")
+    done = _program(
+        tmp_path, sys.executable, "-m", "cProfile", "-o", "run.prof", "-m", "ciogen", "validate"
+    )
     # (cProfile swallows the SystemExit that carries exit code 2: its exit code is 0.)
     assert "colour: unknown field 'colour'" in done.stderr, done.stderr
     assert (tmp_path / "run.prof").stat().st_size > 0  # cProfile wrote it after ciogen returned

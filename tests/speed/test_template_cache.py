@@ -2,12 +2,14 @@
 
 The cache only skips Jinja's compile step: a build that reads compiled templates
 must equal one with the cache off, a damaged entry must be compiled afresh (and
-replaced), and an entry stored by another ciogen (another fingerprint) must never
-run.
+replaced), an entry stored by another ciogen (another fingerprint) must never
+run, and a forked child (fork_map.py) must write none.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -72,3 +74,34 @@ def test_an_entry_of_another_ciogen_never_runs(
 def test_no_cache_when_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CIOGEN_CACHE_DIR", "off")
     assert template_cache.template_cache() is None
+
+
+def test_a_forked_child_compiles_but_never_writes(tmp_path: Path) -> None:
+    # A fresh, single-threaded interpreter: the fork there is the one fork_map makes.
+    script = f"""
+import os, sys
+from pathlib import Path
+import jinja2
+from ciogen.template_cache import TemplateCache
+cache = TemplateCache(Path({str(tmp_path / "cache")!r}))
+env = jinja2.Environment()
+
+def store(name):
+    bucket = jinja2.bccache.Bucket(env, name, "checksum")
+    bucket.code = compile("x = 1", name, "exec")
+    cache.set_bucket(bucket)
+
+pid = os.fork()
+if pid == 0:
+    store("written by the child")
+    os._exit(0)
+os.waitpid(pid, 0)
+print(len(list(cache.folder.glob("*"))) if cache.folder.exists() else 0)
+store("written by the parent")
+print(len(list(cache.folder.glob("*"))))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0", "1"]
